@@ -1,0 +1,3 @@
+from fundaudit.cli import main
+
+main()

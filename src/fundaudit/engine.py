@@ -1,0 +1,321 @@
+"""Evaluate relations exactly, in one vectorized pass over scaled integers.
+
+Every figure of a dimension is scaled to one integer grid: ``value × 10**-E`` in the base
+unit (元, 人, 亩 …), where ``E`` is one below the finest written digit of that dimension, so
+each figure and each half-unit rounding allowance is a whole number. Sums run as segment
+sums over int64 arrays (``numpy.add.reduceat``), with Python integers (object arrays) when a
+sum could leave int64's range. No amount ever passes through float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fundaudit.findings import Finding, Relation, Verdict
+from fundaudit.model import Figure
+from fundaudit.numbers import format_scaled
+from fundaudit.tolerance import DEFAULT, Tolerance
+
+_INT64_SAFE = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """The integer grid of one dimension: scaled value = figure × 10**-exp (base unit)."""
+
+    exp: int
+
+    def scaled(self, fig: Figure) -> int:
+        return fig.value.coefficient * 10 ** (fig.value.exponent + fig.unit.pow10 - self.exp)
+
+
+def _render(n: int, exp: int, keep: int) -> str:
+    """``n × 10**exp`` as plain decimal text, trailing zeros trimmed to ``keep`` decimals."""
+    while exp < -keep and n % 10 == 0:
+        n //= 10
+        exp += 1
+    if exp > 0:
+        n, exp = n * 10**exp, 0
+    return format_scaled(n, exp)
+
+
+def _places(rel: Relation) -> int:
+    """Decimals needed to show the relation's figures in the total's unit."""
+    p = rel.total.unit.pow10
+    return max(0, *(-(f.value.exponent + f.unit.pow10 - p) for f in (rel.total, *rel.parts)))
+
+
+def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> list[Finding]:
+    """Give every relation its verdict, as findings in the order of ``relations``."""
+    out: list[Finding | None] = [None] * len(relations)
+    batches: dict[str, list[int]] = {}
+    for i, rel in enumerate(relations):
+        problem = _problem(rel)
+        if problem is not None:
+            out[i] = problem
+        elif rel.kind in ("sum", "sum-le"):
+            batches.setdefault(rel.total.unit.dimension, []).append(i)
+        else:
+            out[i] = _evaluate_one(rel, tolerance)
+    for indices in batches.values():
+        for i, finding in zip(indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True):
+            out[i] = finding
+    return [f for f in out if f is not None]
+
+
+def _problem(rel: Relation) -> Finding | None:
+    if rel.missing:
+        return _finding(
+            rel, Verdict.INCOMPLETE, "", "", "",
+            f"{rel.subject}: {rel.what}: cannot check, not stated: {', '.join(rel.missing)}",
+        )
+    if rel.kind == "product":
+        return None
+    dims = {f.unit.dimension for f in (rel.total, *rel.parts)}
+    if len(dims) > 1:
+        units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
+        return _finding(rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}")
+    return None
+
+
+def _finding(
+    rel: Relation, verdict: Verdict, parts_sum: str, diff: str, tol: str, message: str, hint: str | None = None
+) -> Finding:
+    return Finding(
+        id=rel.id,
+        rule=rel.rule,
+        verdict=verdict,
+        total=rel.total.value.text(),
+        unit=rel.total.unit.text,
+        parts_sum=parts_sum,
+        diff=diff,
+        tolerance=tol,
+        source=rel.total.source,
+        location=rel.yaml,
+        message=message,
+        document=rel.document,
+        program=rel.program,
+        subject=rel.subject,
+        parts=rel.parts,
+        total_figure=rel.total,
+        hint=hint,
+    )
+
+
+def _grid(figs: Sequence[Figure]) -> _Grid:
+    return _Grid(min(f.value.exponent + f.unit.pow10 for f in figs) - 1)
+
+
+def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Finding]:
+    """Segment sums over one dimension's relations: diff = total − Σ parts, tol = Σ allowances."""
+    index: dict[int, int] = {}
+    figs: list[Figure] = []
+    fig_idx: list[int] = []
+    signs: list[int] = []
+    starts: list[int] = []
+    for rel in rels:
+        starts.append(len(fig_idx))
+        for sign, fig in ((1, rel.total), *((-1, p) for p in rel.parts)):
+            j = index.setdefault(id(fig), len(figs))
+            if j == len(figs):
+                figs.append(fig)
+            fig_idx.append(j)
+            signs.append(sign)
+    grid = _grid(figs)
+    values = [grid.scaled(f) for f in figs]
+    allow = []
+    for f in figs:
+        h = tolerance.half_unit_exponent(f)
+        allow.append(0 if h is None else 5 * 10 ** (h - grid.exp))
+    widest = max(len(r.parts) for r in rels) + 1
+    fits = max(map(abs, values), default=0) * widest < _INT64_SAFE and max(allow, default=0) * widest < _INT64_SAFE
+    dtype: type = np.int64 if fits else object
+    v = np.array(values, dtype=dtype)
+    a = np.array(allow, dtype=dtype)
+    idx = np.array(fig_idx, dtype=np.intp)
+    sgn = np.array(signs, dtype=dtype)
+    seg = np.array(starts, dtype=np.intp)
+    diff = np.add.reduceat(v[idx] * sgn, seg)
+    tol = np.add.reduceat(a[idx], seg)
+    totals = v[idx[seg]]
+    out = []
+    for k, rel in enumerate(rels):
+        d, t, total = int(diff[k]), int(tol[k]), int(totals[k])
+        out.append(_sum_finding(rel, total, d, t, grid.exp, tolerance))
+    return out
+
+
+def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, tolerance: Tolerance) -> Finding:
+    p = rel.total.unit.pow10
+    keep = _places(rel)
+    parts_sum = total - diff
+    if rel.kind == "sum-le":
+        excess = -diff
+        verdict = (
+            Verdict.MATCH if excess == 0 else Verdict.WITHIN if excess < 0
+            else Verdict.ROUNDING if excess <= tol else Verdict.MISMATCH
+        )
+    else:
+        verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol else Verdict.MISMATCH
+    s_sum = _render(parts_sum, exp - p, keep)
+    s_diff = _render(diff, exp - p, keep)
+    s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
+    unit = rel.total.unit.text
+    if rel.empty and verdict is Verdict.MISMATCH and rel.kind == "sum" and diff > 0:
+        return _finding(
+            rel, Verdict.INCOMPLETE, s_sum, s_diff, s_tol,
+            f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text}, stated cells sum to {s_sum} {unit}, "
+            f"{s_diff} short; empty cells may hold the rest: {', '.join(rel.empty)}",
+        )
+    hint = _slip_hint(rel, diff, tol, exp) if verdict is Verdict.MISMATCH else None
+    relation = "≥" if rel.kind == "sum-le" else "="
+    words = {
+        Verdict.MATCH: "holds",
+        Verdict.WITHIN: "holds (partial list within its total)",
+        Verdict.ROUNDING: f"holds within rounding (difference {s_diff}, tolerance ±{s_tol})",
+        Verdict.MISMATCH: f"does not hold: difference {s_diff} {unit} exceeds tolerance ±{s_tol}",
+    }[verdict]
+    parts = " + ".join(f"{f.label} {f.text}" for f in rel.parts)
+    message = (
+        f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text} {relation} {parts}"
+        f" = {s_sum} {unit}; {words}"
+    )
+    if hint:
+        message += f"; {hint}"
+    if rel.empty:
+        message += f"; empty cells read as nothing: {', '.join(rel.empty)}"
+    if rel.kind == "sum-le" and verdict is Verdict.WITHIN:
+        message += f"; the stated parts leave {s_diff} {unit} uncovered"
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
+
+
+def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
+    """Say whether one figure written in the wrong unit (元/万元/亿元) explains the mismatch."""
+    if not rel.total.unit.is_money:
+        return None
+    grid = _Grid(exp)
+    for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
+        v = grid.scaled(fig)
+        for shift in (4, -4, 8, -8):
+            moved = v * 10**shift if shift > 0 else (v // 10**-shift if v % 10**-shift == 0 else None)
+            if moved is None:
+                continue
+            new_diff = diff - sign * v + sign * moved
+            if abs(new_diff) <= tol:
+                intended = _unit_shifted(fig.unit.text, shift)
+                if intended is None:
+                    continue
+                p = rel.total.unit.pow10
+                new_sum = grid.scaled(rel.total) - new_diff
+                return (
+                    f"likely unit slip: {fig.label} {fig.text} (line {fig.source.line}) reads as "
+                    f"{fig.value.text()} {intended}; then the parts sum to {_render(new_sum, exp - p, _places(rel))} "
+                    f"{rel.total.unit.text}"
+                )
+    return None
+
+
+def _unit_shifted(unit: str, shift: int) -> str | None:
+    """The money unit whose value is the figure's × 10**shift (元 → 万元 is +4)."""
+    ladder = {"元": 0, "万元": 4, "亿元": 8}
+    if unit not in ladder:
+        return None
+    target = ladder[unit] + shift
+    return next((u for u, p in ladder.items() if p == target), None)
+
+
+def _evaluate_one(rel: Relation, tolerance: Tolerance) -> Finding:
+    if rel.kind == "cumulative":
+        return _cumulative(rel, tolerance)
+    if rel.kind == "product":
+        return _product(rel, tolerance)
+    raise ValueError(f"unknown relation kind {rel.kind!r}")
+
+
+def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
+    """Running totals never decrease, and the last one equals the annual figure."""
+    figs = (rel.total, *rel.parts)
+    grid = _grid(figs)
+    allow = [tolerance.half_unit_exponent(f) for f in figs]
+    tol = [0 if h is None else 5 * 10 ** (h - grid.exp) for h in allow]
+    vals = [grid.scaled(f) for f in figs]
+    keep = _places(rel)
+    p = rel.total.unit.pow10
+    for k in range(2, len(vals)):
+        drop = vals[k - 1] - vals[k]
+        if drop > tol[k - 1] + tol[k]:
+            a, b = rel.parts[k - 2], rel.parts[k - 1]
+            d = _render(-drop, grid.exp - p, keep)
+            return _finding(
+                rel, Verdict.MISMATCH, _render(vals[-1], grid.exp - p, keep), d, "0",
+                f"{rel.subject}: {rel.what}: cumulative schedule decreases from {a.label} {a.text} "
+                f"to {b.label} {b.text}",
+            )
+    last = rel.parts[-1]
+    single = Relation(rel.id, rel.rule, "sum", rel.total, (last,), rel.subject, rel.what, rel.document,
+                      rel.program, (), rel.location, rel.note)
+    diff = vals[0] - vals[-1]
+    return _sum_finding(single, vals[0], diff, tol[0] + tol[-1], grid.exp, tolerance)
+
+
+def _product(rel: Relation, tolerance: Tolerance) -> Finding:
+    """amount = price × quantity (or total × share %), with the rounding of all three."""
+    total, (a, b) = rel.total, rel.parts
+    unit_a, unit_b = _factor_unit(a), _factor_unit(b)
+    dim = _product_dimension(unit_a, unit_b)
+    if dim != total.unit.dimension:
+        return _finding(
+            rel, Verdict.ERROR, "", "", "",
+            f"{rel.subject}: {rel.what}: {a.unit.text} × {b.unit.text} is not in {total.unit.text}",
+        )
+    # exact integers on the grid 10**e, fine enough for the product and every allowance
+    ea = a.value.exponent + unit_a[1]
+    eb = b.value.exponent + unit_b[1]
+    et = total.value.exponent + total.unit.pow10
+    e = min(ea + eb - 2, et - 1)
+    ca, cb = a.value.coefficient, b.value.coefficient
+    prod = ca * cb * 10 ** (ea + eb - e)
+    tv = total.value.coefficient * 10 ** (et - e)
+    has_a = tolerance.half_unit_exponent(a) is not None
+    has_b = tolerance.half_unit_exponent(b) is not None
+    has_t = tolerance.half_unit_exponent(total) is not None
+    # |Δ(a·b)| ≤ |a|·δb + |b|·δa + δa·δb, with δ = half a unit of the last written digit
+    tol_int = (
+        (5 * abs(ca) * 10 ** (ea + eb - 1 - e) if has_b else 0)
+        + (5 * abs(cb) * 10 ** (ea + eb - 1 - e) if has_a else 0)
+        + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
+        + (5 * 10 ** (et - 1 - e) if has_t else 0)
+    )
+    diff = tv - prod
+    verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
+    p = total.unit.pow10
+    keep = max(0, -(et - p))
+    s_prod = _render(prod, e - p, keep)
+    s_diff = _render(diff, e - p, keep)
+    s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
+    word = {Verdict.MATCH: "holds", Verdict.ROUNDING: "holds within rounding",
+            Verdict.MISMATCH: f"does not hold: difference {s_diff} {total.unit.text}"}[verdict]
+    return _finding(
+        rel, verdict, s_prod, s_diff, s_tol,
+        f"{rel.subject}: {rel.what}: {total.label} {total.text} vs {a.label} {a.text} × {b.label} {b.text}"
+        f" = {s_prod} {total.unit.text}; {word}",
+    )
+
+
+def _factor_unit(f: Figure) -> tuple[str, int]:
+    """A factor's dimension and base-unit power of ten; % is the dimensionless 10**-2."""
+    if f.unit.dimension == "percent":
+        return "", f.unit.pow10 - 2
+    return f.unit.dimension, f.unit.pow10
+
+
+def _product_dimension(a: tuple[str, int], b: tuple[str, int]) -> str:
+    for x, y in ((a[0], b[0]), (b[0], a[0])):
+        if y == "":
+            return x
+        if "/" in x and x.split("/", 1)[1] == y:
+            return x.split("/", 1)[0]
+    return f"{a[0]}×{b[0]}"

@@ -1,0 +1,98 @@
+"""Relations to check and the findings they produce: immutable values with both locations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fundaudit.model import Figure, Loc
+
+
+class Verdict(StrEnum):
+    """How a stated relation fares.
+
+    ``match``: exact. ``rounding``: off by no more than the rounding the stated digits allow.
+    ``within``: a partial list whose parts do not exceed its total. ``mismatch``: beyond
+    the rounding allowance. ``incomplete``: a part is not stated, so the relation cannot be
+    checked. ``error``: the check could not run (e.g. two dimensions in one sum).
+    """
+
+    MATCH = "match"
+    ROUNDING = "rounding"
+    WITHIN = "within"
+    MISMATCH = "mismatch"
+    INCOMPLETE = "incomplete"
+    ERROR = "error"
+
+
+SEVERITY = {
+    Verdict.MATCH: "ok",
+    Verdict.WITHIN: "ok",
+    Verdict.ROUNDING: "info",
+    Verdict.INCOMPLETE: "warning",
+    Verdict.MISMATCH: "error",
+    Verdict.ERROR: "error",
+}
+HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One stated relation between figures, derived by a rule from the model.
+
+    ``missing`` names parts that are not stated at all (the relation is ``incomplete``);
+    ``empty`` names empty table cells among the parts (read as nothing, and said so).
+
+    ``kind``: ``sum`` (total = Σ parts), ``sum-le`` (Σ parts ≤ total, for lists the document
+    calls partial), ``cumulative`` (running totals ending at the total), ``product``
+    (total = parts[0] × parts[1]).
+    """
+
+    id: str
+    rule: str
+    kind: str
+    total: Figure
+    parts: tuple[Figure, ...]
+    subject: str
+    what: str
+    document: str
+    program: str
+    missing: tuple[str, ...] = ()
+    location: Loc | None = None
+    note: str | None = None
+    empty: tuple[str, ...] = ()
+
+    @property
+    def yaml(self) -> Loc:
+        return self.location or self.total.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The verdict on one relation, with every figure an auditor needs to check it."""
+
+    id: str
+    rule: str
+    verdict: Verdict
+    total: str
+    unit: str
+    parts_sum: str
+    diff: str
+    tolerance: str
+    source: Loc
+    location: Loc
+    message: str
+    document: str
+    program: str
+    subject: str
+    parts: tuple[Figure, ...] = ()
+    total_figure: Figure | None = None
+    hint: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.verdict]
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict in HOLDS

@@ -1,0 +1,76 @@
+"""Exact numbers as written: a stated figure is digits and a decimal exponent, never a float."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+_LOOSE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
+
+
+class NumberError(ValueError):
+    """A number that is not written the way fundaudit accepts it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A decimal number as written: ``value = coefficient × 10**exponent``.
+
+    ``12.10`` is ``Written(1210, -2)``: the trailing zero is kept, because the digits
+    stated decide the rounding tolerance.
+    """
+
+    coefficient: int
+    exponent: int
+
+    @property
+    def decimals(self) -> int:
+        """How many digits were written after the decimal point."""
+        return -self.exponent if self.exponent < 0 else 0
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.coefficient).scaleb(self.exponent)
+
+    def text(self) -> str:
+        """The number exactly as it was written."""
+        return format_scaled(self.coefficient, self.exponent)
+
+
+def parse_number(text: str) -> Written:
+    """Parse ``text`` (ASCII digits, optional ``-`` and decimal point) exactly.
+
+    Raises :class:`NumberError` with a reason an editor understands.
+    """
+    if not _NUMBER.match(text):
+        raise NumberError(_why_not_a_number(text))
+    whole, _, frac = text.partition(".")
+    return Written(int(whole + frac), -len(frac))
+
+
+def _why_not_a_number(text: str) -> str:
+    if text == "":
+        return "empty number"
+    if "," in text or "，" in text:
+        return f"number {text!r} has a thousands separator; write the digits only"
+    if any("０" <= c <= "９" or c == "．" for c in text):
+        return f"number {text!r} has full-width digits; write ASCII digits"
+    if "e" in text.lower() and any(c.isdigit() for c in text):
+        return f"number {text!r} has an exponent; write the digits as stated"
+    if text.startswith("+"):
+        return f"number {text!r} has a leading '+'; write the digits as stated"
+    if text.lower().lstrip("-.") in {"nan", "inf", "infinity"}:
+        return f"{text!r} is not a stated amount"
+    if _LOOSE.match(text):
+        return f"number {text!r} has a leading zero"
+    return f"{text!r} is not a number (digits with an optional decimal point)"
+
+
+def format_scaled(coefficient: int, exponent: int) -> str:
+    """Render ``coefficient × 10**exponent`` in plain notation, keeping every written digit."""
+    if exponent >= 0:
+        return str(coefficient * 10**exponent)
+    sign = "-" if coefficient < 0 else ""
+    digits = str(abs(coefficient)).rjust(-exponent + 1, "0")
+    return f"{sign}{digits[:exponent]}.{digits[exponent:]}"

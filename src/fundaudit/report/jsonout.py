@@ -1,0 +1,67 @@
+"""JSON output: one document with a ``results`` list — the contract CI integrations rely on.
+
+Each result: ``id``, ``rule``, ``verdict``, ``severity``, ``total`` (digits as written),
+``unit``, ``parts_sum``, ``diff``, ``tolerance`` (decimal strings in the total's unit),
+``source`` {file, line}, ``location`` {file, line}, ``message``, ``document``, ``program``,
+``subject``, ``parts`` (each figure with its value, unit, source line and YAML line) and
+``hint`` (e.g. a likely unit slip).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fundaudit.audit import Audit
+from fundaudit.findings import Finding, Verdict
+from fundaudit.model import Figure
+
+SCHEMA_VERSION = 1
+
+
+def figure_json(fig: Figure) -> dict[str, Any]:
+    return {
+        "ref": fig.ref,
+        "label": fig.label,
+        "value": fig.value.text(),
+        "unit": fig.unit.text,
+        "source": {"file": fig.source.file, "line": fig.source.line},
+        "location": {"file": fig.yaml.file, "line": fig.yaml.line},
+    }
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "rule": f.rule,
+        "verdict": f.verdict.value,
+        "severity": f.severity,
+        "total": f.total,
+        "unit": f.unit,
+        "parts_sum": f.parts_sum,
+        "diff": f.diff,
+        "tolerance": f.tolerance,
+        "source": {"file": f.source.file, "line": f.source.line},
+        "location": {"file": f.location.file, "line": f.location.line},
+        "message": f.message,
+        "document": f.document,
+        "program": f.program,
+        "subject": f.subject,
+        "parts": [figure_json(p) for p in f.parts],
+        "hint": f.hint,
+    }
+
+
+def document(audit: Audit, show_all: bool) -> dict[str, Any]:
+    results = [finding_json(f) for f in audit.findings if show_all or f.verdict not in (Verdict.MATCH, Verdict.WITHIN)]
+    return {
+        "version": SCHEMA_VERSION,
+        "data": audit.budget.path,
+        "tolerance": audit.tolerance.policy.value,
+        "summary": audit.summary(),
+        "results": results,
+    }
+
+
+def render(audit: Audit, show_all: bool) -> str:
+    return json.dumps(document(audit, show_all), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,23 @@
+"""Text output: one finding a line, ``yaml_file:line: source_file:line: message``, then a summary."""
+
+from __future__ import annotations
+
+from fundaudit.audit import Audit
+from fundaudit.findings import Verdict
+
+_QUIET = (Verdict.MATCH, Verdict.WITHIN)
+
+
+def render(audit: Audit, show_all: bool) -> str:
+    lines = []
+    for f in audit.findings:
+        if not show_all and f.verdict in _QUIET:
+            continue
+        src = f"{f.source.file}:{f.source.line}" if f.source.file else "-"
+        lines.append(f"{f.location}: {src}: {f.verdict.value} [{f.rule}] {f.message}")
+    s = audit.summary()
+    lines.append(
+        f"{s['documents']} documents, {s['figures']} figures, {s['relations']} relations: "
+        + ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
+    )
+    return "\n".join(lines) + "\n"

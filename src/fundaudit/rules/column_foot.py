@@ -1,0 +1,95 @@
+"""column-foot — each funding source of a program equals the sum of its items' amounts from that source.
+
+Where a program states its central (provincial, local, …) amount and its sub-projects state
+theirs, the program's amount must equal the sum over the sub-projects: the per-source
+columns foot. Keys match at any depth, so an item's ``中央预算内资金`` counts toward the
+program's ``中央/中央预算内资金``. An item funded by one source (``only: 省级``) contributes
+its total to that source and nothing to the others; an item with a complete split
+contributes nothing to sources it does not list. An item whose amount from the source
+cannot be known (no split, or a split that does not break down that channel) makes the
+relation ``incomplete``. A source no item speaks of is not a stated relation and is not
+checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fundaudit.findings import Relation
+from fundaudit.model import Budget, Figure, Node, SplitEntry
+from fundaudit.rules._base import Rule, find_split, walk
+
+_UNKNOWN = None
+
+
+def _keys(entries: tuple[SplitEntry, ...], prefix: str = "") -> Iterator[tuple[str, SplitEntry]]:
+    for entry in entries:
+        path = f"{prefix}{entry.key}"
+        yield path, entry
+        yield from _keys(entry.split, f"{path}/")
+
+
+def _contribution(item: Node, key: str) -> list[Figure] | None:
+    """What ``item`` contributes to source ``key`` (a path such as ``中央/中央预算内资金``).
+
+    ``[]`` means zero (the item states it has nothing from that source), ``None`` unknown.
+    """
+    top = key.split("/", 1)[0]
+    entry = find_split(item.split, key)
+    if entry is not None and entry.amount is not None:
+        return [entry.amount]
+    if item.only is not None:
+        if item.only == key.rsplit("/", 1)[-1] or (item.only == key):
+            return [item.total] if item.total is not None else _UNKNOWN
+        if "/" in key and item.only == top:
+            return _UNKNOWN  # funded by the parent source, channel not broken down
+        return []
+    if item.split and not item.split_partial and entry is None:
+        if "/" in key and find_split(item.split, top) is not None:
+            return _UNKNOWN
+        return []
+    if item.items and item.total is None or item.items and not item.split:
+        found: list[Figure] = []
+        for child in item.items:
+            sub = _contribution(child, key)
+            if sub is None:
+                return _UNKNOWN
+            found.extend(sub)
+        return found
+    return _UNKNOWN
+
+
+def derive(budget: Budget) -> Iterator[Relation]:
+    for at in walk(budget):
+        node = at.node
+        if not node.items or not node.split:
+            continue
+        for key, entry in _keys(node.split):
+            if entry.amount is None:
+                continue
+            parts: list[Figure] = []
+            missing: list[str] = []
+            for item in node.items:
+                got = _contribution(item, key)
+                if got is None:
+                    missing.append(item.name)
+                else:
+                    parts.extend(got)
+            if not parts:
+                continue  # no item states this source: nothing stated to check
+            yield Relation(
+                id=f"{at.ref}#column-foot:{key}",
+                rule="column-foot",
+                kind="sum-le" if node.items_partial else "sum",
+                total=entry.amount,
+                parts=tuple(parts),
+                subject=at.subject,
+                what=f"items' {key} amounts sum to the {key} total",
+                document=at.doc.id,
+                program=at.program,
+                missing=tuple(missing),
+            )
+
+
+RULE = Rule("column-foot", "Per-source columns of the items sum to the program's per-source totals", derive,
+            __doc__ or "")

@@ -1,0 +1,122 @@
+"""Safe YAML composition that keeps line numbers and the scalars' text.
+
+YAML is composed into a node tree (never constructed into objects), so a figure written
+``12.10`` stays the text ``12.10`` and every node keeps its line. Tags other than YAML's
+core ones, aliases (anchors reused), duplicate keys and over-deep nesting are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from fundaudit.errors import LoadError
+
+Node = yaml.Node
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Input limits (documented in the README); each is a clear error when exceeded."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 64
+    max_scalar: int = 64 * 1024
+
+
+def line_of(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[LoadError]]:
+    """Compose ``text`` into a YAML node tree, or return the errors that prevent it."""
+    if len(text) > limits.max_bytes:
+        return None, [LoadError(file, 1, f"file is larger than {limits.max_bytes} bytes")]
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = text[: exc.start].count(b"\n") + 1
+        return None, [LoadError(file, line, "not UTF-8 text")]
+    if decoded.startswith("\ufeff"):
+        decoded = decoded[1:]
+    if not decoded.strip():
+        return None, [LoadError(file, 1, "file is empty")]
+    try:
+        root = yaml.compose(decoded, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = int(mark.line) + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [LoadError(file, line, f"invalid YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, [LoadError(file, 1, f"invalid YAML: {exc}")]
+    if root is None:
+        return None, [LoadError(file, 1, "file is empty")]
+    errors: list[LoadError] = []
+    _check_tree(root, file, limits, errors)
+    return (root if not errors else None), errors
+
+
+def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) -> None:
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            errors.append(LoadError(file, line_of(node), "YAML aliases (*anchor) are not allowed"))
+            continue
+        seen.add(id(node))
+        if depth > limits.max_depth:
+            errors.append(LoadError(file, line_of(node), f"nesting deeper than {limits.max_depth}"))
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+            elif len(node.value) > limits.max_scalar:
+                errors.append(
+                    LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters")
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            if node.tag != _CORE + "seq":
+                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            if node.tag != _CORE + "map":
+                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+
+
+def kind_name(node: Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"the scalar {node.value!r}"
+
+
+def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterator[tuple[str, Node, Node]]:
+    """Yield ``(key text, key node, value node)``; a key seen twice is an error."""
+    seen: dict[str, int] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            errors.append(LoadError(file, line_of(key), "mapping keys must be plain text"))
+            continue
+        text = str(key.value)
+        if text in seen:
+            errors.append(
+                LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})")
+            )
+            continue
+        seen[text] = line_of(key)
+        yield text, key, value
