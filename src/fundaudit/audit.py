@@ -36,8 +36,12 @@ class Audit:
         return any(f.verdict in (Verdict.MISMATCH, Verdict.ERROR) for f in self.findings)
 
     def summary(self) -> dict[str, int]:
-        return {"documents": len(self.budget.documents), "figures": len(self.budget.figures),
-                "relations": len(self.findings), **self.counts}
+        return {
+            "documents": len(self.budget.documents),
+            "figures": len(self.budget.figures),
+            "relations": len(self.findings),
+            **self.counts,
+        }
 
 
 def run(budget: Budget, tolerance: Tolerance = DEFAULT, rules: Sequence[Rule] = REGISTRY) -> Audit:
@@ -61,8 +65,18 @@ def run(budget: Budget, tolerance: Tolerance = DEFAULT, rules: Sequence[Rule] = 
 
 def _crashed(budget: Budget, rule: str, exc: Exception) -> Finding:
     return Finding(
-        id=f"{rule}#crash", rule=rule, verdict=Verdict.ERROR, total="", unit="", parts_sum="", diff="",
-        tolerance="", source=Loc("", 0), location=Loc(budget.path, 1),
+        id=f"{rule}#crash",
+        rule=rule,
+        verdict=Verdict.ERROR,
+        total="",
+        unit="",
+        parts_sum="",
+        diff="",
+        tolerance="",
+        source=Loc("", 0),
+        location=Loc(budget.path, 1),
         message=f"rule {rule!r} could not run: {type(exc).__name__}: {exc}",
-        document="", program="", subject="",
+        document="",
+        program="",
+        subject="",
     )

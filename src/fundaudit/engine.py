@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,9 @@ class _Grid:
     exp: int
 
     def scaled(self, fig: Figure) -> int:
-        return fig.value.coefficient * 10 ** (fig.value.exponent + fig.unit.pow10 - self.exp)
+        shift = fig.value.exponent + fig.unit.pow10 - self.exp
+        assert shift >= 0, "the grid is finer than every figure"
+        return int(fig.value.coefficient * 10**shift)
 
 
 def _render(n: int, exp: int, keep: int) -> str:
@@ -61,7 +64,9 @@ def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> l
         else:
             out[i] = _evaluate_one(rel, tolerance)
     for indices in batches.values():
-        for i, finding in zip(indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True):
+        for i, finding in zip(
+            indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True
+        ):
             out[i] = finding
     return [f for f in out if f is not None]
 
@@ -69,7 +74,11 @@ def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> l
 def _problem(rel: Relation) -> Finding | None:
     if rel.missing:
         return _finding(
-            rel, Verdict.INCOMPLETE, "", "", "",
+            rel,
+            Verdict.INCOMPLETE,
+            "",
+            "",
+            "",
             f"{rel.subject}: {rel.what}: cannot check, not stated: {', '.join(rel.missing)}",
         )
     if rel.kind == "product":
@@ -77,12 +86,20 @@ def _problem(rel: Relation) -> Finding | None:
     dims = {f.unit.dimension for f in (rel.total, *rel.parts)}
     if len(dims) > 1:
         units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
-        return _finding(rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}")
+        return _finding(
+            rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}"
+        )
     return None
 
 
 def _finding(
-    rel: Relation, verdict: Verdict, parts_sum: str, diff: str, tol: str, message: str, hint: str | None = None
+    rel: Relation,
+    verdict: Verdict,
+    parts_sum: str,
+    diff: str,
+    tol: str,
+    message: str,
+    hint: str | None = None,
 ) -> Finding:
     return Finding(
         id=rel.id,
@@ -131,12 +148,15 @@ def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Findi
         h = tolerance.half_unit_exponent(f)
         allow.append(0 if h is None else 5 * 10 ** (h - grid.exp))
     widest = max(len(r.parts) for r in rels) + 1
-    fits = max(map(abs, values), default=0) * widest < _INT64_SAFE and max(allow, default=0) * widest < _INT64_SAFE
+    fits = (
+        max(map(abs, values), default=0) * widest < _INT64_SAFE
+        and max(allow, default=0) * widest < _INT64_SAFE
+    )
     dtype: type = np.int64 if fits else object
-    v = np.array(values, dtype=dtype)
-    a = np.array(allow, dtype=dtype)
+    v: np.ndarray[Any, Any] = np.array(values, dtype=dtype)
+    a: np.ndarray[Any, Any] = np.array(allow, dtype=dtype)
     idx = np.array(fig_idx, dtype=np.intp)
-    sgn = np.array(signs, dtype=dtype)
+    sgn: np.ndarray[Any, Any] = np.array(signs, dtype=dtype)
     seg = np.array(starts, dtype=np.intp)
     diff = np.add.reduceat(v[idx] * sgn, seg)
     tol = np.add.reduceat(a[idx], seg)
@@ -155,8 +175,13 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     if rel.kind == "sum-le":
         excess = -diff
         verdict = (
-            Verdict.MATCH if excess == 0 else Verdict.WITHIN if excess < 0
-            else Verdict.ROUNDING if excess <= tol else Verdict.MISMATCH
+            Verdict.MATCH
+            if excess == 0
+            else Verdict.WITHIN
+            if excess < 0
+            else Verdict.ROUNDING
+            if excess <= tol
+            else Verdict.MISMATCH
         )
     else:
         verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol else Verdict.MISMATCH
@@ -166,9 +191,13 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     unit = rel.total.unit.text
     if rel.empty and verdict is Verdict.MISMATCH and rel.kind == "sum" and diff > 0:
         return _finding(
-            rel, Verdict.INCOMPLETE, s_sum, s_diff, s_tol,
-            f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text}, stated cells sum to {s_sum} {unit}, "
-            f"{s_diff} short; empty cells may hold the rest: {', '.join(rel.empty)}",
+            rel,
+            Verdict.INCOMPLETE,
+            s_sum,
+            s_diff,
+            s_tol,
+            f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text}, stated cells sum to "
+            f"{s_sum} {unit}, {s_diff} short; empty cells may hold the rest: {', '.join(rel.empty)}",
         )
     hint = _slip_hint(rel, diff, tol, exp) if verdict is Verdict.MISMATCH else None
     relation = "≥" if rel.kind == "sum-le" else "="
@@ -200,7 +229,8 @@ def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
     for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
         v = grid.scaled(fig)
         for shift in (4, -4, 8, -8):
-            moved = v * 10**shift if shift > 0 else (v // 10**-shift if v % 10**-shift == 0 else None)
+            factor = 10 ** abs(shift)
+            moved = v * factor if shift > 0 else (v // factor if v % factor == 0 else None)
             if moved is None:
                 continue
             new_diff = diff - sign * v + sign * moved
@@ -210,10 +240,10 @@ def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
                     continue
                 p = rel.total.unit.pow10
                 new_sum = grid.scaled(rel.total) - new_diff
+                shown = _render(new_sum, exp - p, rel.total.value.decimals)
                 return (
                     f"likely unit slip: {fig.label} {fig.text} (line {fig.source.line}) reads as "
-                    f"{fig.value.text()} {intended}; then the parts sum to {_render(new_sum, exp - p, _places(rel))} "
-                    f"{rel.total.unit.text}"
+                    f"{fig.value.text()} {intended}; then the parts sum to {shown} {rel.total.unit.text}"
                 )
     return None
 
@@ -250,13 +280,29 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
             a, b = rel.parts[k - 2], rel.parts[k - 1]
             d = _render(-drop, grid.exp - p, keep)
             return _finding(
-                rel, Verdict.MISMATCH, _render(vals[-1], grid.exp - p, keep), d, "0",
+                rel,
+                Verdict.MISMATCH,
+                _render(vals[-1], grid.exp - p, keep),
+                d,
+                "0",
                 f"{rel.subject}: {rel.what}: cumulative schedule decreases from {a.label} {a.text} "
                 f"to {b.label} {b.text}",
             )
     last = rel.parts[-1]
-    single = Relation(rel.id, rel.rule, "sum", rel.total, (last,), rel.subject, rel.what, rel.document,
-                      rel.program, (), rel.location, rel.note)
+    single = Relation(
+        rel.id,
+        rel.rule,
+        "sum",
+        rel.total,
+        (last,),
+        rel.subject,
+        rel.what,
+        rel.document,
+        rel.program,
+        (),
+        rel.location,
+        rel.note,
+    )
     diff = vals[0] - vals[-1]
     return _sum_finding(single, vals[0], diff, tol[0] + tol[-1], grid.exp, tolerance)
 
@@ -268,7 +314,11 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     dim = _product_dimension(unit_a, unit_b)
     if dim != total.unit.dimension:
         return _finding(
-            rel, Verdict.ERROR, "", "", "",
+            rel,
+            Verdict.ERROR,
+            "",
+            "",
+            "",
             f"{rel.subject}: {rel.what}: {a.unit.text} × {b.unit.text} is not in {total.unit.text}",
         )
     # exact integers on the grid 10**e, fine enough for the product and every allowance
@@ -296,10 +346,17 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
-    word = {Verdict.MATCH: "holds", Verdict.ROUNDING: "holds within rounding",
-            Verdict.MISMATCH: f"does not hold: difference {s_diff} {total.unit.text}"}[verdict]
+    word = {
+        Verdict.MATCH: "holds",
+        Verdict.ROUNDING: "holds within rounding",
+        Verdict.MISMATCH: f"does not hold: difference {s_diff} {total.unit.text}",
+    }[verdict]
     return _finding(
-        rel, verdict, s_prod, s_diff, s_tol,
+        rel,
+        verdict,
+        s_prod,
+        s_diff,
+        s_tol,
         f"{rel.subject}: {rel.what}: {total.label} {total.text} vs {a.label} {a.text} × {b.label} {b.text}"
         f" = {s_prod} {total.unit.text}; {word}",
     )

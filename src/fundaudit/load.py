@@ -34,7 +34,9 @@ from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z")
+_FIGURE = re.compile(
+    r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z"
+)
 _BOUNDS = ("min", "max", "approx")
 _RELATION_KINDS = ("sum", "sum-partial", "equal", "cumulative", "product")
 
@@ -214,7 +216,11 @@ def _document(
     if m is None:
         return None
     f = _fields(
-        ctx, file, m, "document", {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
+        ctx,
+        file,
+        m,
+        "document",
+        {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
         {"id", "source", "title"},
     )
     doc_id = _id(ctx, file, f["id"], "document id") if "id" in f else None
@@ -253,7 +259,9 @@ def _document(
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
         scope = _Scope(pfile, doc_id, source)
-        for pnode in _seq(ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"):
+        for pnode in _seq(
+            ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"
+        ):
             prog = _node(ctx, scope, pnode, parent="", is_program=True)
             if prog is None:
                 continue
@@ -328,8 +336,14 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
             ctx.error(file, node, f"{label}: figure {text!r} has no source line (@LINE)")
             return None
     elif isinstance(node, yaml.MappingNode):
-        f = _fields(ctx, file, node, f"figure {label}", {"value", "unit", "line", "bound", "note"},
-                    {"value", "unit", "line"})
+        f = _fields(
+            ctx,
+            file,
+            node,
+            f"figure {label}",
+            {"value", "unit", "line", "bound", "note"},
+            {"value", "unit", "line"},
+        )
         if not {"value", "unit", "line"} <= f.keys():
             return None
         num = _text(ctx, file, f["value"], f"{label} value")
@@ -386,12 +400,26 @@ def _make_figure(
 # --- nodes -----------------------------------------------------------------------------
 
 _NODE_KEYS = {
-    "id", "name", "line", "total", "only", "split", "split_partial", "items", "items_partial",
-    "figures", "schedule", "shares", "tables", "note",
+    "id",
+    "name",
+    "line",
+    "total",
+    "only",
+    "split",
+    "split_partial",
+    "items",
+    "items_partial",
+    "figures",
+    "schedule",
+    "shares",
+    "tables",
+    "note",
 }
 
 
-def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0) -> Node | None:
+def _node(
+    ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0
+) -> Node | None:
     file = scope.file
     what = "a program" if is_program else "an item"
     m = _mapping(ctx, file, node, what)
@@ -427,7 +455,11 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
         if child is None:
             continue
         if child.id in child_ids:
-            ctx.error(file, item, f"duplicate item id {child.id!r} under {path} (first at line {child_ids[child.id]})")
+            ctx.error(
+                file,
+                item,
+                f"duplicate item id {child.id!r} under {path} (first at line {child_ids[child.id]})",
+            )
             continue
         child_ids[child.id] = child.yaml.line
         items.append(child)
@@ -461,9 +493,13 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
         total=total,
         only=only,
         split=split,
-        split_partial=_bool(ctx, file, f["split_partial"], "split_partial") if "split_partial" in f else False,
+        split_partial=_bool(ctx, file, f["split_partial"], "split_partial")
+        if "split_partial" in f
+        else False,
         items=tuple(items),
-        items_partial=_bool(ctx, file, f["items_partial"], "items_partial") if "items_partial" in f else False,
+        items_partial=_bool(ctx, file, f["items_partial"], "items_partial")
+        if "items_partial" in f
+        else False,
         figures=tuple(figures),
         schedule=schedule,
         shares=shares,
@@ -484,7 +520,9 @@ def _split(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str, path: str) ->
     out: list[SplitEntry] = []
     for key, knode, value in pairs(m, file, ctx.errors):
         name = f"{path}/{key}" if path else key
-        if isinstance(value, yaml.MappingNode) and any(k.value in ("amount", "split") for k, _ in value.value):
+        if isinstance(value, yaml.MappingNode) and any(
+            k.value in ("amount", "split") for k, _ in value.value
+        ):
             f = _fields(ctx, file, value, f"split entry {name}", {"amount", "split", "partial"})
             amount = _figure(ctx, scope, f["amount"], prefix + name, name) if "amount" in f else None
             sub = _split(ctx, scope, f["split"], prefix, name) if "split" in f else ()
@@ -530,7 +568,9 @@ def _shares(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Shares | 
     return Shares(of, parts, partial, Loc(file, line_of(m)))
 
 
-def _named_figures(ctx: _Ctx, scope: _Scope, node: yaml.Node | None, prefix: str, what: str) -> tuple[Figure, ...]:
+def _named_figures(
+    ctx: _Ctx, scope: _Scope, node: yaml.Node | None, prefix: str, what: str
+) -> tuple[Figure, ...]:
     if node is None:
         return ()
     m = _mapping(ctx, scope.file, node, what)
@@ -555,7 +595,10 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     if m is None:
         return None
     f = _fields(
-        ctx, file, m, "table",
+        ctx,
+        file,
+        m,
+        "table",
         {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note"},
         {"id", "title", "line", "columns", "rows"},
     )
@@ -606,8 +649,14 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
         for k in ("schedules", "products")
     }
     return Table(
-        path=path, id=tid, title=title, source=Loc(scope.source, line), yaml=Loc(file, line_of(m)),
-        columns=tuple(columns), column_sums=tuple(sums), rows=tuple(rows),
+        path=path,
+        id=tid,
+        title=title,
+        source=Loc(scope.source, line),
+        yaml=Loc(file, line_of(m)),
+        columns=tuple(columns),
+        column_sums=tuple(sums),
+        rows=tuple(rows),
         schedules=tuple(s for s in specs["schedules"] if s is not None),
         products=tuple(s for s in specs["products"] if s is not None),
     )
@@ -639,14 +688,26 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
 
 
 def _row(
-    ctx: _Ctx, scope: _Scope, node: yaml.Node, path: str, position: int, columns: list[Column], unit: Unit | None
+    ctx: _Ctx,
+    scope: _Scope,
+    node: yaml.Node,
+    path: str,
+    position: int,
+    columns: list[Column],
+    unit: Unit | None,
 ) -> Row | None:
     file = scope.file
     m = _mapping(ctx, file, node, "a row")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "row", {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
-                {"label", "line", "cells"})
+    f = _fields(
+        ctx,
+        file,
+        m,
+        "row",
+        {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
+        {"label", "line", "cells"},
+    )
     rid = _text(ctx, file, f["id"], "row id") if "id" in f else str(position)
     label = _text(ctx, file, f["label"], "label") if "label" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
@@ -657,14 +718,20 @@ def _row(
         role = "detail"
     sums = None
     if "sums" in f:
-        sums = tuple(t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t)
+        sums = tuple(
+            t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t
+        )
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
     if rid is None or label is None or line is None or "cells" not in f:
         return None
     cell_nodes = _seq(ctx, file, f["cells"], "cells")
     if len(cell_nodes) != len(columns):
-        ctx.error(file, f["cells"], f"row {label!r} has {len(cell_nodes)} cells but the table has {len(columns)} columns")
+        ctx.error(
+            file,
+            f["cells"],
+            f"row {label!r} has {len(cell_nodes)} cells but the table has {len(columns)} columns",
+        )
         return None
     cells: list[Figure | None] = []
     for col, cnode in zip(columns, cell_nodes, strict=True):
@@ -679,11 +746,28 @@ def _row(
             continue
         cunit = row_unit or col.unit or unit
         if cunit is None:
-            ctx.error(file, cnode, f"cell {col.name!r} of row {label!r} has no unit (set the table, column or row unit)")
+            ctx.error(
+                file,
+                cnode,
+                f"cell {col.name!r} of row {label!r} has no unit (set the table, column or row unit)",
+            )
             cells.append(None)
             continue
-        cells.append(_make_figure(ctx, scope, cnode, f"{scope.doc}::{path}/{rid}:{col.name}", col.name, text, cunit, line))
-    return Row(rid, label, role or "detail", sums, cross, tuple(cells), Loc(scope.source, line), Loc(file, line_of(m)))
+        cells.append(
+            _make_figure(
+                ctx, scope, cnode, f"{scope.doc}::{path}/{rid}:{col.name}", col.name, text, cunit, line
+            )
+        )
+    return Row(
+        rid,
+        label,
+        role or "detail",
+        sums,
+        cross,
+        tuple(cells),
+        Loc(scope.source, line),
+        Loc(file, line_of(m)),
+    )
 
 
 def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) -> TableSpec | None:
@@ -697,10 +781,14 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
             ctx.error(file, m, "table schedule kind must be incremental or cumulative")
             return None
         of = _text(ctx, file, f["of"], "of") if "of" in f else None
-        periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
+        periods = [
+            _text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")
+        ]
         cols = [of, *periods]
     else:
-        f = _fields(ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"})
+        f = _fields(
+            ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"}
+        )
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]
@@ -720,7 +808,9 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, "a relation")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"})
+    f = _fields(
+        ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"}
+    )
     rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
@@ -736,7 +826,14 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
         if "parts" in f and not parts:
             ctx.error(file, f["parts"], "a relation needs at least one part")
         return None
-    return Declared(f"{scope.doc}::{rid}", kind, total, tuple(p for p in parts if p is not None), Loc(file, line_of(m)), note)
+    return Declared(
+        f"{scope.doc}::{rid}",
+        kind,
+        total,
+        tuple(p for p in parts if p is not None),
+        Loc(file, line_of(m)),
+        note,
+    )
 
 
 def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:

@@ -34,11 +34,73 @@ _BASES: dict[str, tuple[str, int]] = {
     "方": ("volume", 0),
 }
 # counting words: each its own dimension, named after itself
-_COUNTERS = (
-    "个 座 处 所 场 场次 名 头 只 件 台 条 次 项 间 套 张 本 期 批 村 县 乡镇 乡 镇 口 家 支 辆 "
-    "部 册 篇 份 种 门 盏 块 棵 株 眼 根 基 站 宗 位 组 队 校 园 片 对 例 床 班 年 月 天 课时 "
-    "学时 人天 户次 个次 栋 套次 处次"
-).split()
+_COUNTERS = [
+    "个",
+    "座",
+    "处",
+    "所",
+    "场",
+    "场次",
+    "名",
+    "头",
+    "只",
+    "件",
+    "台",
+    "条",
+    "次",
+    "项",
+    "间",
+    "套",
+    "张",
+    "本",
+    "期",
+    "批",
+    "村",
+    "县",
+    "乡镇",
+    "乡",
+    "镇",
+    "口",
+    "家",
+    "支",
+    "辆",
+    "部",
+    "册",
+    "篇",
+    "份",
+    "种",
+    "门",
+    "盏",
+    "块",
+    "棵",
+    "株",
+    "眼",
+    "根",
+    "基",
+    "站",
+    "宗",
+    "位",
+    "组",
+    "队",
+    "校",
+    "园",
+    "片",
+    "对",
+    "例",
+    "床",
+    "班",
+    "年",
+    "月",
+    "天",
+    "课时",
+    "学时",
+    "人天",
+    "户次",
+    "个次",
+    "栋",
+    "套次",
+    "处次",
+]
 _PREFIXES = {"万": 4, "亿": 8, "千": 3, "百": 2, "十万": 5, "百万": 6, "千万": 7}
 
 
@@ -73,7 +135,7 @@ def parse_unit(text: str) -> Unit:
         return Unit(text, f"count:{text}", 0)
     for prefix, p in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[0])):
         if text.startswith(prefix) and len(text) > len(prefix):
-            base = text[len(prefix):]
+            base = text[len(prefix) :]
             if base in _BASES:
                 dim, q = _BASES[base]
                 return Unit(text, dim, p + q)

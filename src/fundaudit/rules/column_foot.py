@@ -19,8 +19,6 @@ from fundaudit.findings import Relation
 from fundaudit.model import Budget, Figure, Node, SplitEntry
 from fundaudit.rules._base import Rule, find_split, walk
 
-_UNKNOWN = None
-
 
 def _keys(entries: tuple[SplitEntry, ...], prefix: str = "") -> Iterator[tuple[str, SplitEntry]]:
     for entry in entries:
@@ -29,34 +27,52 @@ def _keys(entries: tuple[SplitEntry, ...], prefix: str = "") -> Iterator[tuple[s
         yield from _keys(entry.split, f"{path}/")
 
 
-def _contribution(item: Node, key: str) -> list[Figure] | None:
+def _names(entry: SplitEntry) -> set[str]:
+    """The keys of every channel below ``entry``."""
+    out: set[str] = set()
+    for sub in entry.split:
+        out |= {sub.key, *_names(sub)}
+    return out
+
+
+def _contribution(item: Node, key: str, entry: SplitEntry) -> list[Figure] | None:
     """What ``item`` contributes to source ``key`` (a path such as ``中央/中央预算内资金``).
 
-    ``[]`` means zero (the item states it has nothing from that source), ``None`` unknown.
+    ``entry`` is the program's split entry for ``key``. ``[]`` means zero (the item states it
+    has nothing from that source), ``None`` unknown.
     """
-    top = key.split("/", 1)[0]
-    entry = find_split(item.split, key)
-    if entry is not None and entry.amount is not None:
-        return [entry.amount]
+    ancestors = key.split("/")[:-1]
+    found = find_split(item.split, key)
+    if found is not None and found.amount is not None:
+        return [found.amount]
+    channels = _names(entry)
     if item.only is not None:
-        if item.only == key.rsplit("/", 1)[-1] or (item.only == key):
-            return [item.total] if item.total is not None else _UNKNOWN
-        if "/" in key and item.only == top:
-            return _UNKNOWN  # funded by the parent source, channel not broken down
+        if item.only == entry.key or (item.only in channels and len(channels) == 1):
+            return [item.total] if item.total is not None else None
+        if item.only in ancestors or item.only in channels:
+            return None  # funded by a parent source, or by one channel among several
         return []
-    if item.split and not item.split_partial and entry is None:
-        if "/" in key and find_split(item.split, top) is not None:
-            return _UNKNOWN
+    if item.split and not item.split_partial:
+        if any(find_split(item.split, a) is not None for a in ancestors):
+            return None  # the item states the parent source without breaking it down
+        if entry.split and any(find_split(item.split, c) is not None for c in channels):
+            total: list[Figure] = []
+            for sub in entry.split:
+                got = _contribution(item, f"{key}/{sub.key}", sub)
+                if got is None:
+                    return None
+                total.extend(got)
+            return total
         return []
-    if item.items and item.total is None or item.items and not item.split:
-        found: list[Figure] = []
+    if item.items and (item.total is None or not item.split):
+        collected: list[Figure] = []
         for child in item.items:
-            sub = _contribution(child, key)
-            if sub is None:
-                return _UNKNOWN
-            found.extend(sub)
-        return found
-    return _UNKNOWN
+            got = _contribution(child, key, entry)
+            if got is None:
+                return None
+            collected.extend(got)
+        return collected
+    return None
 
 
 def derive(budget: Budget) -> Iterator[Relation]:
@@ -70,7 +86,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
             parts: list[Figure] = []
             missing: list[str] = []
             for item in node.items:
-                got = _contribution(item, key)
+                got = _contribution(item, key, entry)
                 if got is None:
                     missing.append(item.name)
                 else:
@@ -91,5 +107,9 @@ def derive(budget: Budget) -> Iterator[Relation]:
             )
 
 
-RULE = Rule("column-foot", "Per-source columns of the items sum to the program's per-source totals", derive,
-            __doc__ or "")
+RULE = Rule(
+    "column-foot",
+    "Per-source columns of the items sum to the program's per-source totals",
+    derive,
+    __doc__ or "",
+)

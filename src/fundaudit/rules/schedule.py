@@ -27,9 +27,17 @@ def derive(budget: Budget) -> Iterator[Relation]:
         what = f"{sched.kind} schedule of {sched.of}" + (" (partial)" if sched.partial else "")
         if target is None:
             yield Relation(
-                id=f"{at.ref}#schedule", rule="schedule", kind=kind, total=sched.periods[0],
-                parts=sched.periods, subject=at.subject, what=what, document=at.doc.id,
-                program=at.program, missing=(f"the scheduled figure {sched.of!r}",), location=sched.yaml,
+                id=f"{at.ref}#schedule",
+                rule="schedule",
+                kind=kind,
+                total=sched.periods[0],
+                parts=sched.periods,
+                subject=at.subject,
+                what=what,
+                document=at.doc.id,
+                program=at.program,
+                missing=(f"the scheduled figure {sched.of!r}",),
+                location=sched.yaml,
             )
             continue
         yield Relation(

@@ -24,8 +24,12 @@ def derive(budget: Budget) -> Iterator[Relation]:
             continue
         first = shares.parts[0]
         hundred = Figure(
-            ref=f"{at.ref}:shares=100%", label="100 %", value=Written(100, 0), unit=parse_unit("%"),
-            source=first.source, yaml=Loc(shares.yaml.file, shares.yaml.line),
+            ref=f"{at.ref}:shares=100%",
+            label="100 %",
+            value=Written(100, 0),
+            unit=parse_unit("%"),
+            source=first.source,
+            yaml=Loc(shares.yaml.file, shares.yaml.line),
         )
         yield Relation(
             id=f"{at.ref}#shares",

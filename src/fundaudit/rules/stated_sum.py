@@ -19,7 +19,11 @@ def derive(budget: Budget) -> Iterator[Relation]:
     for doc, rel in declared(budget, ("sum", "sum-partial")):
         partial = rel.kind == "sum-partial"
         yield declared_relation(
-            budget, doc.id, rel, "stated-sum", "sum-le" if partial else "sum",
+            budget,
+            doc.id,
+            rel,
+            "stated-sum",
+            "sum-le" if partial else "sum",
             "stated parts sum to the total" + (" (partial list)" if partial else ""),
         )
 

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fundaudit.audit import Audit, run
+from fundaudit.load import load
+from fundaudit.model import Budget
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "budgets.yaml"
+
+HEADER = """\
+fundaudit: 1
+documents:
+  - id: t
+    source: t.txt
+    title: 测试
+"""
+
+
+def sources_dir() -> Path | None:
+    value = os.environ.get("FUNDAUDIT_SOURCES")
+    return Path(value) if value else None
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str], Path]:
+    """Write an entry file whose single document 't' has the given body (indented YAML)."""
+
+    def _write(body: str, raw: bool = False) -> Path:
+        path = tmp_path / "budgets.yaml"
+        text = textwrap.dedent(body) if raw else HEADER + textwrap.indent(textwrap.dedent(body), "    ")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def budget_of(write: Callable[[str], Path]) -> Callable[[str], Budget]:
+    return lambda body: load(write(body))
+
+
+@pytest.fixture
+def audit_of(budget_of: Callable[[str], Budget]) -> Callable[[str], Audit]:
+    return lambda body: run(budget_of(body))

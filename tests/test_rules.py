@@ -1,0 +1,257 @@
+"""Each rule on tiny inline budgets: correct data holds, a broken figure is caught."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fundaudit.audit import Audit
+from fundaudit.findings import Verdict
+
+
+def by_rule(audit: Audit, rule: str) -> dict[str, Verdict]:
+    return {f.id: f.verdict for f in audit.findings if f.rule == rule}
+
+
+PROGRAM = """\
+programs:
+  - id: edu
+    name: 教育扶贫专项
+    total: {total} 亿元 @1
+    split: {{中央: 125.82 亿元 @1, 省级: 54.68 亿元 @1, 市县: 13.58 亿元 @1}}
+    items:
+      - id: a
+        name: 公用经费
+        total: 50 亿元 @2
+        split: {{中央: 40 亿元 @2, 省级: 10 亿元 @2}}
+      - id: b
+        name: 营养改善
+        total: 144.08 亿元 @3
+        split: {{中央: 85.82 亿元 @3, 省级: 44.68 亿元 @3, 市县: {local} 亿元 @3}}
+"""
+
+
+def test_foot_cross_foot_column_foot_hold(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(PROGRAM.format(total="194.08", local="13.58"))
+    assert set(by_rule(audit, "foot").values()) == {Verdict.MATCH}
+    assert set(by_rule(audit, "cross-foot").values()) == {Verdict.MATCH}
+    assert by_rule(audit, "column-foot") == {
+        "t::edu#column-foot:中央": Verdict.MATCH,
+        "t::edu#column-foot:省级": Verdict.MATCH,
+        "t::edu#column-foot:市县": Verdict.MATCH,
+    }
+    assert not audit.failed
+
+
+def test_broken_total_is_caught_by_foot_and_cross_foot(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(PROGRAM.format(total="195.08", local="13.58"))
+    assert by_rule(audit, "foot") == {"t::edu#foot": Verdict.MISMATCH}
+    assert by_rule(audit, "cross-foot")["t::edu#cross-foot"] is Verdict.MISMATCH
+    assert audit.failed
+
+
+def test_broken_item_split_is_caught_by_column_foot(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(PROGRAM.format(total="194.08", local="14.58"))
+    assert by_rule(audit, "column-foot")["t::edu#column-foot:市县"] is Verdict.MISMATCH
+    assert by_rule(audit, "cross-foot")["t::edu/b#cross-foot"] is Verdict.MISMATCH
+
+
+def test_only_and_unknown_items(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of("""\
+        programs:
+          - id: p
+            name: 文化扶贫专项
+            total: 7.73 亿元 @1
+            split: {中央: 3.58 亿元 @1, 省级: 4.15 亿元 @1}
+            items:
+              - {name: 甲, total: 5.59 亿元 @2, split: {中央: 2.43 亿元 @2, 省级: 3.16 亿元 @2}}
+              - {name: 乙, total: 0.01 亿元 @3, only: 省级}
+              - {name: 丙, total: 2.13 亿元 @4}
+        """)
+    col = {f.id: f for f in audit.findings if f.rule == "column-foot"}
+    assert col["t::p#column-foot:中央"].verdict is Verdict.INCOMPLETE
+    assert "丙" in col["t::p#column-foot:中央"].message
+
+
+def test_nested_channels(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of("""\
+        programs:
+          - id: water
+            name: 水利扶贫专项
+            total: 41.4502 亿元 @1
+            split:
+              中央:
+                amount: 32.5282 亿元 @1
+                split: {中央预算内资金: 13.2 亿元 @1, 中央财政水利发展资金: 19.3282 亿元 @1}
+              省级:
+                amount: 8.922 亿元 @1
+                split: {省级水利建设专项资金: 3.639 亿元 @1, 省级水利发展资金: 5.283 亿元 @1}
+            items:
+              - name: 甲
+                total: 16.839 亿元 @2
+                split: {中央预算内资金: 13.2 亿元 @2, 省级水利建设专项资金: 3.639 亿元 @2}
+              - name: 乙
+                total: 24.6112 亿元 @3
+                split: {中央财政水利发展资金: 19.3282 亿元 @3, 省级水利发展资金: 5.283 亿元 @3}
+        """)
+    col = by_rule(audit, "column-foot")
+    assert col["t::water#column-foot:中央/中央预算内资金"] is Verdict.MATCH
+    assert col["t::water#column-foot:中央"] is Verdict.MATCH
+    assert by_rule(audit, "cross-foot")["t::water#cross-foot:中央"] is Verdict.MATCH
+    assert not audit.failed
+
+
+def test_partial_items(audit_of: Callable[[str], Audit]) -> None:
+    body = """\
+        programs:
+          - id: h
+            name: 健康扶贫专项
+            total: 19.108 亿元 @1
+            items_partial: true
+            items:
+              - {name: 艾滋病, total: 0.87 亿元 @2}
+              - {name: 医保, total: %s 亿元 @3}
+        """
+    assert by_rule(audit_of(body % "17.22"), "foot") == {"t::h#foot": Verdict.WITHIN}
+    assert by_rule(audit_of(body % "19.22"), "foot") == {"t::h#foot": Verdict.MISMATCH}
+
+
+def test_schedules(audit_of: Callable[[str], Audit]) -> None:
+    body = """\
+        programs:
+          - id: eco
+            name: 生态护林员
+            total: 4.85 亿元 @1
+            schedule:
+              kind: %s
+              periods: {一季度: 2 亿元 @2, 二季度: %s 亿元 @2}
+        """
+    assert by_rule(audit_of(body % ("incremental", "2.85")), "schedule") == {"t::eco#schedule": Verdict.MATCH}
+    assert by_rule(audit_of(body % ("incremental", "2.8")), "schedule") == {
+        "t::eco#schedule": Verdict.ROUNDING
+    }
+    assert by_rule(audit_of(body % ("incremental", "2.5")), "schedule") == {
+        "t::eco#schedule": Verdict.MISMATCH
+    }
+    assert by_rule(audit_of(body % ("cumulative", "4.85")), "schedule") == {"t::eco#schedule": Verdict.MATCH}
+    assert by_rule(audit_of(body % ("cumulative", "1.5")), "schedule") == {
+        "t::eco#schedule": Verdict.MISMATCH
+    }
+
+
+def test_shares(audit_of: Callable[[str], Audit]) -> None:
+    body = """\
+        programs:
+          - id: p
+            name: 道路
+            total: 200 万元 @1
+            split: {中央省级: 170 万元 @1, 县级: %s 万元 @1}
+            shares:
+              parts: {中央省级: 85 %% @1, 县级: %s %% @1}
+        """
+    ok = by_rule(audit_of(body % ("30", "15")), "shares")
+    assert set(ok.values()) == {Verdict.MATCH}
+    assert len(ok) == 3
+    bad = by_rule(audit_of(body % ("40", "25")), "shares")
+    assert bad["t::p#shares"] is Verdict.MISMATCH
+    assert bad["t::p#shares:县级"] is Verdict.MISMATCH
+
+
+TABLE = """\
+programs:
+  - id: agri
+    name: 农业产业扶贫专项
+    tables:
+      - id: annex3
+        title: 重点项目一览表
+        line: 187
+        unit: 万元
+        columns: [资金安排, 中央资金, 省级资金]
+        column_sums: {{资金安排: [中央资金, 省级资金]}}
+        rows:
+          - {{label: 中央农业生产发展项目, line: 192, cells: ["5000", "5000", ""]}}
+          - {{label: 省级现代农业, line: 194, cells: ["{row2}", "", "7100"]}}
+          - {{label: 合计, line: 196, role: total, cells: ["{total}", "5000", "{prov}"]}}
+"""
+
+
+def test_table_correct(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(TABLE.format(row2="7100", total="12100", prov="7100"))
+    assert set(by_rule(audit, "table-foot").values()) == {Verdict.MATCH}
+    assert set(by_rule(audit, "table-cross-foot").values()) == {Verdict.MATCH}
+    assert "empty cells read as nothing" in next(f.message for f in audit.findings if f.rule == "table-foot")
+
+
+def test_table_wrong_total_row(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(TABLE.format(row2="7100", total="12200", prov="7100"))
+    foot = by_rule(audit, "table-foot")
+    assert foot["t::agri/annex3/3#table-foot:资金安排"] is Verdict.MISMATCH
+    f = next(f for f in audit.findings if f.id == "t::agri/annex3/3#table-foot:资金安排")
+    assert (f.source.file, f.source.line) == ("t.txt", 196)
+
+
+def test_table_wrong_row_total(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(TABLE.format(row2="7000", total="12000", prov="7100"))
+    assert (
+        by_rule(audit, "table-cross-foot")["t::agri/annex3/2#table-cross-foot:资金安排"] is Verdict.MISMATCH
+    )
+
+
+def test_table_empty_cell_short_of_total_is_incomplete(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of(TABLE.format(row2="7100", total="12100", prov="9100"))
+    f = next(f for f in audit.findings if f.id == "t::agri/annex3/3#table-foot:省级资金")
+    assert f.verdict is Verdict.INCOMPLETE and "中央农业生产发展项目" in f.message
+
+
+def test_table_cumulative_schedule_that_decreases(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of("""\
+        programs:
+          - id: eco
+            name: 生态扶贫专项
+            tables:
+              - id: t1
+                title: 进度安排表
+                line: 10
+                unit: 万元
+                columns: [资金投入, 一季度, 二季度, 三季度, 四季度]
+                schedules: [{kind: cumulative, of: 资金投入, periods: [一季度, 二季度, 三季度, 四季度]}]
+                rows:
+                  - {label: 地质灾害, line: 20, cells: ["520", "100", "200", "150", "520"]}
+                  - {label: 护林员, line: 21, cells: ["300", "100", "200", "250", "300"]}
+        """)
+    sched = by_rule(audit, "table-schedule")
+    assert sched == {
+        "t::eco/t1/1#table-schedule:资金投入": Verdict.MISMATCH,
+        "t::eco/t1/2#table-schedule:资金投入": Verdict.MATCH,
+    }
+
+
+def test_declared_relations(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of("""\
+        programs:
+          - id: eco
+            name: 生态建设扶贫专项
+            figures:
+              森林生态效益补偿: 10.97 亿元 @421
+              护林员一季度: 2 亿元 @449
+              护林员二季度: 2.85 亿元 @449
+            items:
+              - {id: forest, name: 森林生态效益补偿, total: 10.9742 亿元 @483}
+              - {id: rangers, name: 生态护林员, total: 4.85 亿元 @491}
+        relations:
+          - {id: forest-repeat, kind: equal, total: eco/forest:total, parts: [eco:森林生态效益补偿]}
+          - {id: rangers-q, kind: sum, total: eco/rangers:total, parts: [eco:护林员一季度, eco:护林员二季度]}
+        """)
+    assert by_rule(audit, "repeat") == {"t::forest-repeat#repeat": Verdict.ROUNDING}
+    assert by_rule(audit, "stated-sum") == {"t::rangers-q#stated-sum": Verdict.MATCH}
+
+
+def test_a_crashing_rule_becomes_a_finding(budget_of: Callable[[str], object]) -> None:
+    from fundaudit.audit import run
+    from fundaudit.rules import Rule
+
+    def boom(_: object) -> list[object]:
+        raise RuntimeError("kaboom")
+
+    audit = run(budget_of("programs: []\n"), rules=[Rule("boom", "Boom", boom, "")])  # type: ignore[arg-type]
+    assert [(f.rule, f.verdict) for f in audit.findings] == [("boom", Verdict.ERROR)]
+    assert "kaboom" in audit.findings[0].message
