@@ -266,7 +266,9 @@ def _document(
             if prog is None:
                 continue
             if prog.id in program_ids:
-                ctx.error(pfile, pnode, f"duplicate program id {prog.id!r} (first at {program_ids[prog.id]})")
+                first = program_ids[prog.id]
+                where = f"line {first.line}" if first.file == pfile else str(first)
+                ctx.error(pfile, pnode, f"duplicate program id {prog.id!r} (first at {where})")
                 continue
             program_ids[prog.id] = prog.yaml
             scope_programs.append(prog)

@@ -1,0 +1,120 @@
+"""Bad input: every problem reported at once as file:line: message, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fundaudit.errors import InvalidData
+from fundaudit.load import load
+
+
+def errors_of(path: Path) -> list[str]:
+    with pytest.raises(InvalidData) as exc:
+        load(path)
+    return [f"{Path(e.file).name}:{e.line}: {e.message}" for e in exc.value.errors]
+
+
+PROGRAM = """\
+programs:
+  - id: p
+    name: 专项
+    total: {total}
+"""
+
+
+@pytest.mark.parametrize(
+    ("total", "message"),
+    [
+        ("12.1 美元 @3", "budgets.yaml:9: p total: unknown unit '美元'"),
+        (
+            "12,1 亿元 @3",
+            "budgets.yaml:9: 专项 total: number '12,1' has a thousands separator; write the digits only",
+        ),
+        ("12.1 亿元", "budgets.yaml:9: 专项 total: figure '12.1 亿元' has no source line (@LINE)"),
+        ("12.1", "budgets.yaml:9: 专项 total: figure '12.1' has no unit"),
+        ("12.1 亿元 @x", "budgets.yaml:9: 专项 total: source line 'x' must be a positive whole number"),
+        ("[1, 2]", "budgets.yaml:9: 专项 total must be a figure ('<number> <unit> @<line>'), not a list"),
+        (
+            "1e5 亿元 @3",
+            "budgets.yaml:9: 专项 total: number '1e5' has an exponent; write the digits as stated",
+        ),
+    ],
+)
+def test_bad_figures(write: Callable[[str], Path], total: str, message: str) -> None:
+    message = message.replace("p total", "专项 total")
+    assert errors_of(write(PROGRAM.format(total=total))) == [message]
+
+
+def test_all_errors_at_once(write: Callable[[str], Path]) -> None:
+    path = write("""\
+        programs:
+          - id: p
+            name: 专项
+            total: 1 亿元 @1
+            colour: red
+            items:
+              - {id: a, name: 甲, total: 1 亿元 @2}
+              - {id: a, name: 乙, total: 1 亿元 @3}
+          - id: p
+            name: 又一个
+          - id: Bad Id
+            name: x
+        relations:
+          - {id: r, kind: sum, total: p:total, parts: [p/zz:total]}
+        """)
+    assert errors_of(path) == [
+        "budgets.yaml:10: unknown key 'colour' in a program (allowed: figures, id, items, items_partial, line, "
+        "name, note, only, schedule, shares, split, split_partial, tables, total)",
+        "budgets.yaml:13: duplicate figure 't::p/a:total' (first at line 12)",
+        "budgets.yaml:13: duplicate item id 'a' under p (first at line 12)",
+        "budgets.yaml:14: duplicate program id 'p' (first at line 7)",
+        "budgets.yaml:16: program id 'Bad Id' must match [a-z0-9][a-z0-9_-]*",
+        "budgets.yaml:19: reference 'p/zz:total' names no figure",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "budgets.yaml:1: file is empty"),
+        ("- a\n- b\n", "budgets.yaml:1: the entry file must be a mapping, not a list"),
+        ("a: [1\n", "budgets.yaml:2: invalid YAML: did not find expected ',' or ']'"),
+        (
+            "fundaudit: 1\nfundaudit: 1\ndocuments: []\n",
+            "budgets.yaml:2: duplicate key 'fundaudit' (first at line 1)",
+        ),
+        (
+            "fundaudit: !!python/object:os.system 1\ndocuments: []\n",
+            "budgets.yaml:1: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed",
+        ),
+        (
+            "x: &a [1]\ny: *a\n",
+            "budgets.yaml:1: YAML anchors and aliases are not allowed (this anchored node is reused by an alias)",
+        ),
+        ("fundaudit: 2\ndocuments: []\n", "budgets.yaml:1: unsupported format version '2' (expected 1)"),
+    ],
+)
+def test_bad_yaml(write: Callable[..., Path], text: str, message: str) -> None:
+    got = errors_of(write(text, raw=True))
+    assert message in got, got
+
+
+def test_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "budgets.yaml"
+    path.write_bytes(b"fundaudit: 1\ndocuments: []\n# \xff\xfe\n")
+    assert errors_of(path) == ["budgets.yaml:3: not UTF-8 text"]
+
+
+def test_cli_exit_2_and_no_traceback(write: Callable[[str], Path]) -> None:
+    path = write(PROGRAM.format(total="12.1 亿元"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundaudit", "check", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "budgets.yaml:9: 专项 total: figure '12.1 亿元' has no source line (@LINE)" in proc.stderr
