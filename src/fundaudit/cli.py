@@ -76,3 +76,12 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+
+
+def _register_extensions() -> None:
+    from fundaudit.sources_cli import register
+
+    register(app)
+
+
+_register_extensions()
