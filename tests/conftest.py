@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fundaudit.audit import Audit, run
 from fundaudit.load import load
 from fundaudit.model import Budget
+from fundaudit.runner import Audit, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "budgets.yaml"

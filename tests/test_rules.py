@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fundaudit.audit import Audit
 from fundaudit.findings import Verdict
+from fundaudit.runner import Audit
 
 
 def by_rule(audit: Audit, rule: str) -> dict[str, Verdict]:
@@ -246,8 +246,8 @@ def test_declared_relations(audit_of: Callable[[str], Audit]) -> None:
 
 
 def test_a_crashing_rule_becomes_a_finding(budget_of: Callable[[str], object]) -> None:
-    from fundaudit.audit import run
     from fundaudit.rules import Rule
+    from fundaudit.runner import run
 
     def boom(_: object) -> list[object]:
         raise RuntimeError("kaboom")

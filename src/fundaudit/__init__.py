@@ -1,30 +1,28 @@
-"""fundaudit: audit government budget documents with exact arithmetic and full provenance."""
+"""fundaudit: audit government budget documents with exact arithmetic and full provenance.
+
+>>> import fundaudit
+>>> budget = fundaudit.load("data/budgets.yaml")
+>>> findings = fundaudit.audit(budget)
+>>> findings.filter(verdict="mismatch").to_frame()
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from fundaudit.audit import Audit
-    from fundaudit.model import Budget
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-
-def load(path: str | Path) -> Budget:
-    """Load budget data (``data/budgets.yaml``); raises ``InvalidData`` listing every error."""
-    from fundaudit.load import load as _load
-
-    return _load(path)
+if TYPE_CHECKING:
+    from fundaudit.api import BudgetData, Findings, audit, load
 
 
-def audit(budget: Budget) -> Audit:
-    """Run every registered rule over ``budget``."""
-    from fundaudit.audit import run
+def __getattr__(name: str) -> Any:
+    # the notebook API is imported on first use, so the CLI does not pay for it
+    if name in ("load", "audit", "BudgetData", "Findings"):
+        from fundaudit import api
 
-    return run(budget)
+        return getattr(api, name)
+    raise AttributeError(name)
 
 
-__all__ = ["__version__", "audit", "load"]
+__all__ = ["BudgetData", "Findings", "__version__", "audit", "load"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -40,22 +40,117 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 @app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit")] = "text",
     show_all: Annotated[bool, typer.Option("--all", help="Include relations that hold.")] = False,
     tolerance: Annotated[Policy, typer.Option(help="Rounding tolerance policy.")] = Policy.DIGITS,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Accepted findings (from `fundaudit baseline`): fail only on new ones."),
+    ] = None,
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
-    from fundaudit.audit import run
+    from dataclasses import replace
+
     from fundaudit.report import FORMATS, renderer
+    from fundaudit.runner import run
     from fundaudit.tolerance import Tolerance
 
     if fmt not in FORMATS:
-        print(f"error: unknown format {fmt!r} (choose from {', '.join(FORMATS)})", file=sys.stderr)
-        raise typer.Exit(2)
+        _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     budget = _load(path)
     audit = run(budget, Tolerance(tolerance))
-    sys.stdout.write(renderer(fmt)(audit, show_all))
-    raise typer.Exit(1 if audit.failed else 0)
+    failed = audit.failed
+    if baseline is not None:
+        from fundaudit import baseline as bl
+
+        try:
+            entries = bl.read(baseline)
+        except bl.BaselineError as exc:
+            _usage(str(exc))
+        cmp = bl.compare(audit, entries)
+        accepted = {f.id for f in cmp.accepted}
+        shown = tuple(f for f in audit.findings if f.id not in accepted or show_all)
+        audit_shown = replace(audit, findings=shown)
+        sys.stdout.write(renderer(fmt)(audit_shown, show_all))
+        for entry in cmp.stale:
+            print(
+                f"{baseline}: stale baseline entry {entry.id} (no longer found): {entry.message}",
+                file=sys.stderr,
+            )
+        print(
+            f"baseline: {len(cmp.accepted)} accepted, {len(cmp.new)} new, {len(cmp.stale)} stale",
+            file=sys.stderr,
+        )
+        failed = bool(cmp.new)
+    else:
+        sys.stdout.write(renderer(fmt)(audit, show_all))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _usage(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+@app.command("baseline")
+def baseline_cmd(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help="Baseline file to write.")] = Path("fundaudit-baseline.json"),
+) -> None:
+    """Record the current failing findings as accepted; keeps reasons already written in OUT."""
+    from fundaudit import baseline as bl
+    from fundaudit.runner import run
+
+    audit = run(_load(path))
+    previous = {}
+    if out.exists():
+        try:
+            previous = bl.read(out)
+        except bl.BaselineError as exc:
+            _usage(str(exc))
+    doc = bl.build(audit, previous)
+    out.write_text(bl.dumps(doc), encoding="utf-8")
+    print(f"{out}: {len(doc['entries'])} accepted findings; fill in each 'reason'", file=sys.stderr)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="Old entry data file.")] = None,
+    new: Annotated[Path, typer.Argument(help="New entry data file.")] = DEFAULT_DATA,
+    git: Annotated[str | None, typer.Option("--git", help="Compare NEW against this git revision.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+) -> None:
+    """Figures added, removed and changed, and relations whose verdict changed."""
+    import json
+
+    from fundaudit import diff as d
+
+    if (old is None) == (git is None):
+        _usage("give either OLD and NEW, or --git REV [NEW]")
+    with d.temporary_dir() as tmp:
+        if git is not None:
+            try:
+                old = d.checkout_at(git, new, Path(tmp))
+            except d.GitError as exc:
+                _usage(str(exc))
+        assert old is not None
+        result = d.compare(_load(old), _load(new))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(d.to_json(result), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "text":
+        sys.stdout.write(d.to_text(result))
+    else:
+        _usage(f"unknown format {fmt!r} (choose from text, json)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the data format (for editors' YAML language servers)."""
+    import json
+
+    from fundaudit.schema import SCHEMA
+
+    sys.stdout.write(json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command()

@@ -72,7 +72,13 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            errors.append(LoadError(file, line_of(node), "YAML anchors and aliases are not allowed (this anchored node is reused by an alias)"))
+            errors.append(
+                LoadError(
+                    file,
+                    line_of(node),
+                    "YAML anchors and aliases are not allowed (this anchored node is reused by an alias)",
+                )
+            )
             continue
         seen.add(id(node))
         if depth > limits.max_depth:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fundaudit.audit import Audit
+from fundaudit.runner import Audit
 
 Renderer = Callable[[Audit, bool], str]
 
 
+import importlib
+
+# format name -> module in fundaudit.report providing ``render(audit, show_all)``
+_RENDERERS = {
+    "text": "text",
+    "json": "jsonout",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
+}
+FORMATS = tuple(_RENDERERS)
+
+
 def renderer(name: str) -> Renderer:
-    """The renderer for a format name (``text``, ``json``)."""
-    if name == "text":
-        from fundaudit.report.text import render as text
-
-        return text
-    if name == "json":
-        from fundaudit.report.jsonout import render as json_
-
-        return json_
-    raise KeyError(name)
-
-
-FORMATS = ("text", "json")
+    """The renderer for a format name; only its module is imported."""
+    module = importlib.import_module(f"fundaudit.report.{_RENDERERS[name]}")
+    render: Renderer = module.render
+    return render

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fundaudit.audit import Audit
 from fundaudit.findings import Finding, Verdict
 from fundaudit.model import Figure
+from fundaudit.runner import Audit
 
 SCHEMA_VERSION = 1
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fundaudit.audit import Audit
 from fundaudit.findings import Verdict
+from fundaudit.runner import Audit
 
 _QUIET = (Verdict.MATCH, Verdict.WITHIN)
 

@@ -1,0 +1,148 @@
+"""What changed between two versions of the data: figures and verdicts, for a reviewer.
+
+Figures are matched by reference (``doc::path:name``); a figure whose digits, unit or source
+line changed is listed with both versions. Relations are matched by stable id; those whose
+verdict changed (or that appeared or disappeared) are listed.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fundaudit.model import Budget, Figure
+from fundaudit.runner import run
+
+
+@dataclass(frozen=True, slots=True)
+class FigureChange:
+    ref: str
+    old: Figure | None
+    new: Figure | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictChange:
+    id: str
+    old: str | None
+    new: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    added: tuple[Figure, ...]
+    removed: tuple[Figure, ...]
+    changed: tuple[FigureChange, ...]
+    verdicts: tuple[VerdictChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.verdicts)
+
+
+def _key(fig: Figure) -> tuple[str, str, int]:
+    return fig.value.text(), fig.unit.text, fig.source.line
+
+
+def compare(old: Budget, new: Budget) -> Diff:
+    """Figures added, removed and changed, and relations whose verdict changed."""
+    a = {f.ref: f for f in old.figures}
+    b = {f.ref: f for f in new.figures}
+    changed = tuple(
+        FigureChange(ref, a[ref], b[ref]) for ref in a.keys() & b.keys() if _key(a[ref]) != _key(b[ref])
+    )
+    va = {f.id: f for f in run(old).findings}
+    vb = {f.id: f for f in run(new).findings}
+    verdicts = []
+    for fid in sorted(va.keys() | vb.keys()):
+        fa, fb = va.get(fid), vb.get(fid)
+        old_v = fa.verdict.value if fa else None
+        new_v = fb.verdict.value if fb else None
+        shown = fb or fa
+        if old_v != new_v and shown is not None:
+            verdicts.append(VerdictChange(fid, old_v, new_v, shown.message))
+    return Diff(
+        added=tuple(b[r] for r in sorted(b.keys() - a.keys())),
+        removed=tuple(a[r] for r in sorted(a.keys() - b.keys())),
+        changed=tuple(sorted(changed, key=lambda c: c.ref)),
+        verdicts=tuple(verdicts),
+    )
+
+
+def _fig(f: Figure | None) -> str:
+    return "-" if f is None else f"{f.text} @{f.source.file}:{f.source.line} ({f.yaml})"
+
+
+def to_text(d: Diff) -> str:
+    lines = [f"+ {f.ref} = {_fig(f)}" for f in d.added]
+    lines += [f"- {f.ref} = {_fig(f)}" for f in d.removed]
+    lines += [f"~ {c.ref}: {_fig(c.old)} -> {_fig(c.new)}" for c in d.changed]
+    lines += [f"! {v.id}: {v.old or 'absent'} -> {v.new or 'absent'}: {v.message}" for v in d.verdicts]
+    lines.append(
+        f"{len(d.added)} figures added, {len(d.removed)} removed, {len(d.changed)} changed; "
+        f"{len(d.verdicts)} verdicts changed"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def to_json(d: Diff) -> dict[str, Any]:
+    def fj(f: Figure | None) -> dict[str, Any] | None:
+        if f is None:
+            return None
+        return {
+            "value": f.value.text(),
+            "unit": f.unit.text,
+            "source": {"file": f.source.file, "line": f.source.line},
+            "location": {"file": f.yaml.file, "line": f.yaml.line},
+        }
+
+    return {
+        "added": [{"ref": f.ref, **(fj(f) or {})} for f in d.added],
+        "removed": [{"ref": f.ref, **(fj(f) or {})} for f in d.removed],
+        "changed": [{"ref": c.ref, "old": fj(c.old), "new": fj(c.new)} for c in d.changed],
+        "verdicts": [{"id": v.id, "old": v.old, "new": v.new, "message": v.message} for v in d.verdicts],
+    }
+
+
+class GitError(RuntimeError):
+    """The data could not be read from a git revision."""
+
+
+def checkout_at(rev: str, path: Path, into: Path) -> Path:
+    """Extract the folder holding ``path`` as of git revision ``rev`` into ``into``; return the entry path."""
+    path = path.resolve()
+    try:
+        top = Path(
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=path.parent,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+        rel_dir = path.parent.relative_to(top)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", rev, "--", str(rel_dir)],
+            cwd=top,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except subprocess.CalledProcessError as exc:
+        message = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
+        raise GitError(f"git could not provide {path.name} at {rev!r}: {message.strip()}") from None
+    except (OSError, ValueError) as exc:
+        raise GitError(f"cannot use git here: {exc}") from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / rel_dir / path.name
+
+
+def temporary_dir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="fundaudit-diff-")

@@ -1,0 +1,97 @@
+"""SARIF 2.1.0: results located in the YAML, with the source document line as a related location."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fundaudit import __version__
+from fundaudit.findings import Verdict
+from fundaudit.rules import REGISTRY
+from fundaudit.runner import Audit
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {
+    Verdict.MISMATCH: "error",
+    Verdict.ERROR: "error",
+    Verdict.INCOMPLETE: "warning",
+    Verdict.ROUNDING: "note",
+    Verdict.MATCH: "none",
+    Verdict.WITHIN: "none",
+}
+
+
+def document(audit: Audit, show_all: bool) -> dict[str, Any]:
+    rule_index = {r.id: i for i, r in enumerate(REGISTRY)}
+    results: list[dict[str, Any]] = []
+    for f in audit.findings:
+        if not show_all and f.verdict in (Verdict.MATCH, Verdict.WITHIN):
+            continue
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": _LEVEL[f.verdict],
+            "kind": "pass" if f.holds and f.verdict is not Verdict.ROUNDING else "fail",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.location.file, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.location.line},
+                    }
+                }
+            ],
+            "partialFingerprints": {"fundauditId/v1": f.id},
+            "properties": {
+                "verdict": f.verdict.value,
+                "total": f.total,
+                "unit": f.unit,
+                "partsSum": f.parts_sum,
+                "diff": f.diff,
+                "tolerance": f.tolerance,
+            },
+        }
+        if f.rule in rule_index:
+            result["ruleIndex"] = rule_index[f.rule]
+        if f.source.file:
+            result["relatedLocations"] = [
+                {
+                    "id": 1,
+                    "message": {"text": "where the document states the total"},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.source.file, "uriBaseId": "SOURCES"},
+                        "region": {"startLine": f.source.line},
+                    },
+                }
+            ]
+        results.append(result)
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "fundaudit",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": r.id,
+                                "name": r.id.title().replace("-", ""),
+                                "shortDescription": {"text": r.title},
+                                "fullDescription": {"text": r.doc.strip()},
+                            }
+                            for r in REGISTRY
+                        ],
+                    }
+                },
+                "originalUriBaseIds": {
+                    "SOURCES": {"description": {"text": "the source documents folder (FUNDAUDIT_SOURCES)"}},
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(audit: Audit, show_all: bool) -> str:
+    return json.dumps(document(audit, show_all), ensure_ascii=False, indent=2) + "\n"
