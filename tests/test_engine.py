@@ -16,9 +16,7 @@ from fundaudit.units import parse_unit
 
 
 def fig(text: str, unit: str = "亿元", label: str = "x") -> Figure:
-    return Figure(
-        f"t::p:{label}", label, parse_number(text), parse_unit(unit), Loc("s.txt", 1), Loc("d.yaml", 1)
-    )
+    return Figure(f"t::p:{label}", label, parse_number(text), parse_unit(unit), Loc("s.txt", 1), Loc("d.yaml", 1))
 
 
 def rel(total: Figure, *parts: Figure, kind: str = "sum") -> Relation:
@@ -68,9 +66,7 @@ def test_cumulative_decrease_is_a_mismatch() -> None:
     )
     f = evaluate([r])[0]
     assert f.verdict is Verdict.MISMATCH and "decreases" in f.message
-    ok = rel(
-        fig("520", "万元"), fig("100", "万元"), fig("200", "万元"), fig("520", "万元"), kind="cumulative"
-    )
+    ok = rel(fig("520", "万元"), fig("100", "万元"), fig("200", "万元"), fig("520", "万元"), kind="cumulative")
     assert evaluate([ok])[0].verdict is Verdict.MATCH
 
 

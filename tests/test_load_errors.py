@@ -112,9 +112,7 @@ def test_non_utf8(tmp_path: Path) -> None:
 
 def test_cli_exit_2_and_no_traceback(write: Callable[[str], Path]) -> None:
     path = write(PROGRAM.format(total="12.1 亿元"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "fundaudit", "check", str(path)], capture_output=True, text=True
-    )
+    proc = subprocess.run([sys.executable, "-m", "fundaudit", "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "budgets.yaml:9: 专项 total: figure '12.1 亿元' has no source line (@LINE)" in proc.stderr

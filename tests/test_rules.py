@@ -126,16 +126,10 @@ def test_schedules(audit_of: Callable[[str], Audit]) -> None:
               periods: {一季度: 2 亿元 @2, 二季度: %s 亿元 @2}
         """
     assert by_rule(audit_of(body % ("incremental", "2.85")), "schedule") == {"t::eco#schedule": Verdict.MATCH}
-    assert by_rule(audit_of(body % ("incremental", "2.8")), "schedule") == {
-        "t::eco#schedule": Verdict.ROUNDING
-    }
-    assert by_rule(audit_of(body % ("incremental", "2.5")), "schedule") == {
-        "t::eco#schedule": Verdict.MISMATCH
-    }
+    assert by_rule(audit_of(body % ("incremental", "2.8")), "schedule") == {"t::eco#schedule": Verdict.ROUNDING}
+    assert by_rule(audit_of(body % ("incremental", "2.5")), "schedule") == {"t::eco#schedule": Verdict.MISMATCH}
     assert by_rule(audit_of(body % ("cumulative", "4.85")), "schedule") == {"t::eco#schedule": Verdict.MATCH}
-    assert by_rule(audit_of(body % ("cumulative", "1.5")), "schedule") == {
-        "t::eco#schedule": Verdict.MISMATCH
-    }
+    assert by_rule(audit_of(body % ("cumulative", "1.5")), "schedule") == {"t::eco#schedule": Verdict.MISMATCH}
 
 
 def test_shares(audit_of: Callable[[str], Audit]) -> None:
@@ -191,9 +185,7 @@ def test_table_wrong_total_row(audit_of: Callable[[str], Audit]) -> None:
 
 def test_table_wrong_row_total(audit_of: Callable[[str], Audit]) -> None:
     audit = audit_of(TABLE.format(row2="7000", total="12000", prov="7100"))
-    assert (
-        by_rule(audit, "table-cross-foot")["t::agri/annex3/2#table-cross-foot:资金安排"] is Verdict.MISMATCH
-    )
+    assert by_rule(audit, "table-cross-foot")["t::agri/annex3/2#table-cross-foot:资金安排"] is Verdict.MISMATCH
 
 
 def test_table_empty_cell_short_of_total_is_incomplete(audit_of: Callable[[str], Audit]) -> None:

@@ -41,8 +41,7 @@ class BudgetData:
 
     def __repr__(self) -> str:
         return (
-            f"<BudgetData {self.model.path}: {len(self.model.documents)} documents, "
-            f"{len(self.model.figures)} figures>"
+            f"<BudgetData {self.model.path}: {len(self.model.documents)} documents, {len(self.model.figures)} figures>"
         )
 
 
@@ -74,9 +73,7 @@ class Findings:
             f
             for f in self.items
             if (document is None or f.document == document)
-            and (
-                program is None or program in (f.program, f.id.split("::", 1)[-1].split("#")[0].split("/")[0])
-            )
+            and (program is None or program in (f.program, f.id.split("::", 1)[-1].split("#")[0].split("/")[0]))
             and (verdicts is None or f.verdict in verdicts)
             and (rule is None or f.rule == rule)
         )

@@ -54,9 +54,7 @@ def compare(old: Budget, new: Budget) -> Diff:
     """Figures added, removed and changed, and relations whose verdict changed."""
     a = {f.ref: f for f in old.figures}
     b = {f.ref: f for f in new.figures}
-    changed = tuple(
-        FigureChange(ref, a[ref], b[ref]) for ref in a.keys() & b.keys() if _key(a[ref]) != _key(b[ref])
-    )
+    changed = tuple(FigureChange(ref, a[ref], b[ref]) for ref in a.keys() & b.keys() if _key(a[ref]) != _key(b[ref]))
     va = {f.id: f for f in run(old).findings}
     vb = {f.id: f for f in run(new).findings}
     verdicts = []

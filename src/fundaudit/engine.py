@@ -64,9 +64,7 @@ def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> l
         else:
             out[i] = _evaluate_one(rel, tolerance)
     for indices in batches.values():
-        for i, finding in zip(
-            indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True
-        ):
+        for i, finding in zip(indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True):
             out[i] = finding
     return [f for f in out if f is not None]
 
@@ -86,9 +84,7 @@ def _problem(rel: Relation) -> Finding | None:
     dims = {f.unit.dimension for f in (rel.total, *rel.parts)}
     if len(dims) > 1:
         units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
-        return _finding(
-            rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}"
-        )
+        return _finding(rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}")
     return None
 
 
@@ -148,10 +144,7 @@ def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Findi
         h = tolerance.half_unit_exponent(f)
         allow.append(0 if h is None else 5 * 10 ** (h - grid.exp))
     widest = max(len(r.parts) for r in rels) + 1
-    fits = (
-        max(map(abs, values), default=0) * widest < _INT64_SAFE
-        and max(allow, default=0) * widest < _INT64_SAFE
-    )
+    fits = max(map(abs, values), default=0) * widest < _INT64_SAFE and max(allow, default=0) * widest < _INT64_SAFE
     dtype: type = np.int64 if fits else object
     v: np.ndarray[Any, Any] = np.array(values, dtype=dtype)
     a: np.ndarray[Any, Any] = np.array(allow, dtype=dtype)
@@ -209,8 +202,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     }[verdict]
     parts = " + ".join(f"{f.label} {f.text}" for f in rel.parts)
     message = (
-        f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text} {relation} {parts}"
-        f" = {s_sum} {unit}; {words}"
+        f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text} {relation} {parts} = {s_sum} {unit}; {words}"
     )
     if hint:
         message += f"; {hint}"

@@ -55,9 +55,7 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
     {
         "id": pa.Column(str, unique=True),
         "rule": pa.Column(str),
-        "verdict": pa.Column(
-            str, pa.Check.isin(["match", "rounding", "within", "mismatch", "incomplete", "error"])
-        ),
+        "verdict": pa.Column(str, pa.Check.isin(["match", "rounding", "within", "mismatch", "incomplete", "error"])),
         "severity": pa.Column(str),
         "document": pa.Column(str),
         "program": pa.Column(str),

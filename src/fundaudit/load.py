@@ -34,9 +34,7 @@ from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_FIGURE = re.compile(
-    r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z"
-)
+_FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z")
 _BOUNDS = ("min", "max", "approx")
 _RELATION_KINDS = ("sum", "sum-partial", "equal", "cumulative", "product")
 
@@ -259,9 +257,7 @@ def _document(
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
         scope = _Scope(pfile, doc_id, source)
-        for pnode in _seq(
-            ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"
-        ):
+        for pnode in _seq(ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"):
             prog = _node(ctx, scope, pnode, parent="", is_program=True)
             if prog is None:
                 continue
@@ -419,9 +415,7 @@ _NODE_KEYS = {
 }
 
 
-def _node(
-    ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0
-) -> Node | None:
+def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0) -> Node | None:
     file = scope.file
     what = "a program" if is_program else "an item"
     m = _mapping(ctx, file, node, what)
@@ -495,13 +489,9 @@ def _node(
         total=total,
         only=only,
         split=split,
-        split_partial=_bool(ctx, file, f["split_partial"], "split_partial")
-        if "split_partial" in f
-        else False,
+        split_partial=_bool(ctx, file, f["split_partial"], "split_partial") if "split_partial" in f else False,
         items=tuple(items),
-        items_partial=_bool(ctx, file, f["items_partial"], "items_partial")
-        if "items_partial" in f
-        else False,
+        items_partial=_bool(ctx, file, f["items_partial"], "items_partial") if "items_partial" in f else False,
         figures=tuple(figures),
         schedule=schedule,
         shares=shares,
@@ -522,9 +512,7 @@ def _split(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str, path: str) ->
     out: list[SplitEntry] = []
     for key, knode, value in pairs(m, file, ctx.errors):
         name = f"{path}/{key}" if path else key
-        if isinstance(value, yaml.MappingNode) and any(
-            k.value in ("amount", "split") for k, _ in value.value
-        ):
+        if isinstance(value, yaml.MappingNode) and any(k.value in ("amount", "split") for k, _ in value.value):
             f = _fields(ctx, file, value, f"split entry {name}", {"amount", "split", "partial"})
             amount = _figure(ctx, scope, f["amount"], prefix + name, name) if "amount" in f else None
             sub = _split(ctx, scope, f["split"], prefix, name) if "split" in f else ()
@@ -570,9 +558,7 @@ def _shares(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Shares | 
     return Shares(of, parts, partial, Loc(file, line_of(m)))
 
 
-def _named_figures(
-    ctx: _Ctx, scope: _Scope, node: yaml.Node | None, prefix: str, what: str
-) -> tuple[Figure, ...]:
+def _named_figures(ctx: _Ctx, scope: _Scope, node: yaml.Node | None, prefix: str, what: str) -> tuple[Figure, ...]:
     if node is None:
         return ()
     m = _mapping(ctx, scope.file, node, what)
@@ -720,9 +706,7 @@ def _row(
         role = "detail"
     sums = None
     if "sums" in f:
-        sums = tuple(
-            t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t
-        )
+        sums = tuple(t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
     if rid is None or label is None or line is None or "cells" not in f:
@@ -756,9 +740,7 @@ def _row(
             cells.append(None)
             continue
         cells.append(
-            _make_figure(
-                ctx, scope, cnode, f"{scope.doc}::{path}/{rid}:{col.name}", col.name, text, cunit, line
-            )
+            _make_figure(ctx, scope, cnode, f"{scope.doc}::{path}/{rid}:{col.name}", col.name, text, cunit, line)
         )
     return Row(
         rid,
@@ -783,14 +765,10 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
             ctx.error(file, m, "table schedule kind must be incremental or cumulative")
             return None
         of = _text(ctx, file, f["of"], "of") if "of" in f else None
-        periods = [
-            _text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")
-        ]
+        periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
         cols = [of, *periods]
     else:
-        f = _fields(
-            ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"}
-        )
+        f = _fields(ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"})
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]
@@ -810,9 +788,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, "a relation")
     if m is None:
         return None
-    f = _fields(
-        ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"}
-    )
+    f = _fields(ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"})
     rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:

@@ -88,9 +88,7 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
             if node.tag not in _SCALAR_TAGS:
                 errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
             elif len(node.value) > limits.max_scalar:
-                errors.append(
-                    LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters")
-                )
+                errors.append(LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters"))
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != _CORE + "seq":
                 errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
@@ -120,9 +118,7 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
             continue
         text = str(key.value)
         if text in seen:
-            errors.append(
-                LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})")
-            )
+            errors.append(LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})"))
             continue
         seen[text] = line_of(key)
         yield text, key, value

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from fundaudit.runner import Audit
 
 Renderer = Callable[[Audit, bool], str]
 
-
-import importlib
 
 # format name -> module in fundaudit.report providing ``render(audit, show_all)``
 _RENDERERS = {

@@ -53,11 +53,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:
-    results = [
-        finding_json(f)
-        for f in audit.findings
-        if show_all or f.verdict not in (Verdict.MATCH, Verdict.WITHIN)
-    ]
+    results = [finding_json(f) for f in audit.findings if show_all or f.verdict not in (Verdict.MATCH, Verdict.WITHIN)]
     return {
         "version": SCHEMA_VERSION,
         "data": audit.budget.path,

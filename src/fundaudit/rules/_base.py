@@ -115,9 +115,7 @@ def declared(budget: Budget, kinds: tuple[str, ...]) -> Iterator[tuple[Document,
                 yield doc, rel
 
 
-def declared_relation(
-    budget: Budget, doc_id: str, rel: Declared, rule: str, kind: str, what: str
-) -> Relation:
+def declared_relation(budget: Budget, doc_id: str, rel: Declared, rule: str, kind: str, what: str) -> Relation:
     """A Relation from an explicit declaration; its subject is the program and the note."""
     program = program_name(budget, rel.total)
     subject = f"{program} › {rel.note}" if rel.note else program

@@ -20,9 +20,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
         base = declared_relation(budget, doc.id, rel, "repeat", "sum", "the figure is repeated")
         for k, part in enumerate(rel.parts, start=1):
             suffix = "" if len(rel.parts) == 1 else f":{k}"
-            yield replace(
-                base, id=f"{base.id}{suffix}", parts=(part,), what=f"{part.label} repeats {rel.total.label}"
-            )
+            yield replace(base, id=f"{base.id}{suffix}", parts=(part,), what=f"{part.label} repeats {rel.total.label}")
 
 
 RULE = Rule("repeat", "A figure repeated in a document agrees with itself", derive, __doc__ or "")
