@@ -125,6 +125,8 @@ def diff(
 
     from fundaudit import diff as d
 
+    if git is not None and old is not None:
+        new, old = old, None  # `diff --git REV PATH`: the one path is the new data
     if (old is None) == (git is None):
         _usage("give either OLD and NEW, or --git REV [NEW]")
     with d.temporary_dir() as tmp:

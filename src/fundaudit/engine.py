@@ -204,6 +204,8 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     message = (
         f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text} {relation} {parts} = {s_sum} {unit}; {words}"
     )
+    if verdict is Verdict.MISMATCH:
+        message += f"; {_lines(rel)}"
     if hint:
         message += f"; {hint}"
     if rel.empty:
@@ -211,6 +213,15 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     if rel.kind == "sum-le" and verdict is Verdict.WITHIN:
         message += f"; the stated parts leave {s_diff} {unit} uncovered"
     return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
+
+
+def _lines(rel: Relation) -> str:
+    """Where each figure of a failing relation stands, so the broken one can be found."""
+    files = {f.yaml.file for f in (rel.total, *rel.parts)}
+    yaml_lines = " + ".join(str(f.yaml.line) for f in rel.parts)
+    src_lines = " + ".join(str(f.source.line) for f in rel.parts)
+    where = f"{files.pop()} lines" if len(files) == 1 else "YAML lines"
+    return f"{where} {rel.total.yaml.line} vs {yaml_lines} (source lines {rel.total.source.line} vs {src_lines})"
 
 
 def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
