@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fundaudit.load import load
+from fundaudit.loader import load
 from fundaudit.model import Budget
 from fundaudit.runner import Audit, run
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fundaudit.errors import InvalidData
-from fundaudit.load import load
+from fundaudit.loader import load
 
 
 def errors_of(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fundaudit.findings import Finding, Verdict
-from fundaudit.load import load as _load_model
+from fundaudit.loader import load as _load_model
 from fundaudit.model import Budget
 from fundaudit.runner import Audit, run
 

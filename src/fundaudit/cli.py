@@ -26,7 +26,7 @@ DEFAULT_DATA = Path("data/budgets.yaml")
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
     from fundaudit.errors import InvalidData
-    from fundaudit.load import load
+    from fundaudit.loader import load
 
     try:
         return load(path)

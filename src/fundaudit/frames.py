@@ -77,6 +77,15 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def _typed(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Give every column its schema dtype (an empty frame has none); exact columns stay object."""
+    types: dict[str, Any] = {}
+    for name, col in schema.columns.items():
+        dtype = str(col.dtype)
+        types[name] = object if dtype == "object" else ("int64" if "int" in dtype else "str")
+    return frame.astype(types)
+
+
 def _program(ref: str) -> str:
     return ref.split("::", 1)[1].split(":", 1)[0].split("/", 1)[0]
 
@@ -103,8 +112,7 @@ def figures_frame(budget: Budget) -> pd.DataFrame:
         }
         for f in budget.figures
     ]
-    frame = pd.DataFrame(rows, columns=list(FIGURES_SCHEMA.columns))
-    frame = frame.astype({"value": object, "coefficient": object})
+    frame = _typed(pd.DataFrame(rows, columns=list(FIGURES_SCHEMA.columns)), FIGURES_SCHEMA)
     return FIGURES_SCHEMA.validate(frame, lazy=True)
 
 
@@ -137,8 +145,7 @@ def findings_frame(findings: tuple[Finding, ...]) -> pd.DataFrame:
         }
         for f in findings
     ]
-    frame = pd.DataFrame(rows, columns=list(FINDINGS_SCHEMA.columns))
-    frame = frame.astype({c: object for c in ("total", "parts_sum", "diff", "tolerance")})
+    frame = _typed(pd.DataFrame(rows, columns=list(FINDINGS_SCHEMA.columns)), FINDINGS_SCHEMA)
     return FINDINGS_SCHEMA.validate(frame, lazy=True)
 
 
@@ -182,4 +189,5 @@ def relations_frame(budget: Budget) -> pd.DataFrame:
         for rule in REGISTRY
         for r in rule.derive(budget)
     ]
-    return RELATIONS_SCHEMA.validate(pd.DataFrame(rows, columns=list(RELATIONS_SCHEMA.columns)), lazy=True)
+    frame = _typed(pd.DataFrame(rows, columns=list(RELATIONS_SCHEMA.columns)), RELATIONS_SCHEMA)
+    return RELATIONS_SCHEMA.validate(frame, lazy=True)

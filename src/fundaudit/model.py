@@ -1,6 +1,6 @@
 """The typed, immutable budget model: documents → programs → items, figures and relations.
 
-Everything here is built once by :mod:`fundaudit.load` and never mutated; rules read it.
+Everything here is built once by :mod:`fundaudit.loader` and never mutated; rules read it.
 Every figure and every structural element carries its YAML location, and every figure its
 source document line.
 """

@@ -1,0 +1,57 @@
+"""The notebook API: frames validated by pandera, filtering, HTML display, the example notebook."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandera.errors
+import pytest
+
+import fundaudit
+from fundaudit.frames import FIGURES_SCHEMA
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_figures_frame_is_exact() -> None:
+    frame = fundaudit.load(FIXTURE).figures()
+    assert len(frame) == 11
+    row = frame.set_index("ref").loc["demo::edu:total"]
+    assert row["value"] == Decimal("194.08") and isinstance(row["value"], Decimal)
+    assert (row["coefficient"], row["exponent"], row["text"]) == (19408, -2, "194.08")
+
+
+def test_schema_rejects_a_float_amount_column() -> None:
+    frame = fundaudit.load(FIXTURE).figures()
+    frame["value"] = frame["value"].astype(float)
+    with pytest.raises(pandera.errors.SchemaErrors, match="never float"):
+        FIGURES_SCHEMA.validate(frame, lazy=True)
+
+
+def test_findings_filter_frame_and_html() -> None:
+    findings = fundaudit.audit(fundaudit.load(FIXTURE))
+    assert len(findings) == 7
+    rounding = findings.filter(verdict="rounding")
+    assert {f.id for f in rounding} == {"demo::edu#column-foot:市县", "demo::edu/2#cross-foot"}
+    assert len(findings.filter(program="edu")) == 7 and len(findings.filter(document="nope")) == 0
+    frame = rounding.to_frame()
+    assert list(frame["diff"]) == [Decimal("0.01"), Decimal("0.01")]
+    html = findings._repr_html_()
+    assert "<table>" in html and "教育扶贫专项" in html
+
+
+def test_relations_frame() -> None:
+    rel = fundaudit.load(FIXTURE).relations()
+    assert set(rel["rule"]) == {"foot", "cross-foot", "column-foot"}
+    assert rel.set_index("id").loc["demo::edu#foot", "part_refs"] == ("demo::edu/1:total", "demo::edu/2:total")
+
+
+def test_example_notebook_runs() -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(ROOT / "examples" / "audit.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
