@@ -146,6 +146,30 @@ def diff(
 
 
 @app.command()
+def report(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the reports in OUT are stale.")
+    ] = False,
+) -> None:
+    """Write audit.md, audit.html, findings.csv, findings.json and audit.xlsx into OUT."""
+    from fundaudit.report import bundle
+    from fundaudit.runner import run
+
+    audit = run(_load(path))
+    if check_only:
+        stale = bundle.stale(audit, out)
+        for name in stale:
+            print(f"{out / name}: stale (run `fundaudit report`)", file=sys.stderr)
+        raise typer.Exit(1 if stale else 0)
+    if out.exists() and not out.is_dir():
+        _usage(f"{out} is not a folder")
+    for written in bundle.write(audit, out):
+        print(written)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the data format (for editors' YAML language servers)."""
     import json

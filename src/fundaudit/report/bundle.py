@@ -1,0 +1,42 @@
+"""``fundaudit report``: every report file of one audit, written atomically into one folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fundaudit.report import csvout, html, markdown, xlsx
+from fundaudit.report.jsonout import render as render_json
+from fundaudit.report.safe import write_atomic
+from fundaudit.runner import Audit
+
+FILES = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
+
+
+def render_all(audit: Audit) -> dict[str, bytes]:
+    """File name → bytes for every report; deterministic for the same audit."""
+    return {
+        "audit.md": markdown.render(audit).encode("utf-8"),
+        "audit.html": html.render(audit).encode("utf-8"),
+        "findings.csv": csvout.render(audit).encode("utf-8"),
+        "findings.json": render_json(audit, True).encode("utf-8"),
+        "audit.xlsx": xlsx.render(audit),
+    }
+
+
+def write(audit: Audit, out: Path) -> list[Path]:
+    """Write the reports into ``out`` (only there: the names are fixed); return their paths."""
+    written = []
+    for name, data in render_all(audit).items():
+        path = out / name
+        write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def stale(audit: Audit, out: Path) -> list[str]:
+    """Names of the reports in ``out`` that differ from what this audit renders."""
+    return [
+        name
+        for name, data in render_all(audit).items()
+        if not (out / name).is_file() or (out / name).read_bytes() != data
+    ]

@@ -1,0 +1,114 @@
+"""Numbers the human reports share: per document and per program, figures, relations, verdicts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fundaudit.findings import Finding, Verdict
+from fundaudit.model import Document
+from fundaudit.runner import Audit
+
+VERDICTS = tuple(v.value for v in Verdict)
+SHOWN = (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE)
+SOURCE_ORDER = ("中央", "省级", "市县", "社会")
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramStats:
+    id: str
+    name: str
+    figures: int
+    counts: dict[str, int]
+    sources: tuple[tuple[str, Decimal], ...]  # funding source -> amount in the document's unit
+    unit: str
+
+    @property
+    def relations(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    doc: Document
+    figures: int
+    counts: dict[str, int]
+    programs: tuple[ProgramStats, ...]
+    findings: tuple[Finding, ...]  # every finding of the document
+
+    @property
+    def relations(self) -> int:
+        return sum(self.counts.values())
+
+
+def _program_of(ref: str) -> str:
+    return ref.split("::", 1)[1].split(":", 1)[0].split("/", 1)[0].split("#", 1)[0]
+
+
+def stats(audit: Audit) -> list[DocStats]:
+    """Per-document and per-program statistics of an audit, in document order."""
+    fig_count: Counter[tuple[str, str]] = Counter()
+    for f in audit.budget.figures:
+        fig_count[(f.ref.split("::", 1)[0], _program_of(f.ref))] += 1
+    by_doc: dict[str, list[Finding]] = defaultdict(list)
+    for finding in audit.findings:
+        by_doc[finding.document].append(finding)
+    out = []
+    for doc in audit.budget.documents:
+        findings = by_doc.get(doc.id, [])
+        programs = []
+        unit = _document_unit(doc)
+        for program in doc.programs:
+            counts = Counter(f.verdict.value for f in findings if f.program == program.name)
+            programs.append(
+                ProgramStats(
+                    id=program.id,
+                    name=program.name,
+                    figures=fig_count[(doc.id, program.id)],
+                    counts={v: counts.get(v, 0) for v in VERDICTS},
+                    sources=_sources(program, unit),
+                    unit=unit,
+                )
+            )
+        counts = Counter(f.verdict.value for f in findings)
+        out.append(
+            DocStats(
+                doc=doc,
+                figures=sum(n for (d, _), n in fig_count.items() if d == doc.id),
+                counts={v: counts.get(v, 0) for v in VERDICTS},
+                programs=tuple(programs),
+                findings=tuple(findings),
+            )
+        )
+    return out
+
+
+def _document_unit(doc: Document) -> str:
+    units = Counter(p.total.unit.text for p in doc.programs if p.total is not None and p.total.unit.is_money)
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def _sources(program: object, unit: str) -> tuple[tuple[str, Decimal], ...]:
+    from fundaudit.model import Node
+    from fundaudit.units import parse_unit
+
+    assert isinstance(program, Node)
+    target = parse_unit(unit).pow10
+    amounts: dict[str, Decimal] = {}
+    if program.only is not None and program.total is not None and program.total.unit.is_money:
+        entries = [(program.only, program.total)]
+    else:
+        entries = [(e.key, e.amount) for e in program.split if e.amount is not None and e.amount.unit.is_money]
+    for key, fig in entries:
+        assert fig is not None
+        value = fig.value.to_decimal().scaleb(fig.unit.pow10 - target)
+        name = key if key in SOURCE_ORDER else "其他"
+        amounts[name] = amounts.get(name, Decimal(0)) + value
+    order = [*SOURCE_ORDER, "其他"]
+    return tuple((k, amounts[k]) for k in order if k in amounts)
+
+
+def location(f: Finding) -> tuple[str, str]:
+    src = f"{f.source.file}:{f.source.line}" if f.source.file else ""
+    return f"{f.location.file}:{f.location.line}", src
