@@ -24,7 +24,8 @@ half-unit too; `exact` allows no rounding.
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the data, safe in a Markdown table: no pipe breaks it, no raw HTML passes."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
 
 
 def findings_table(findings: list[Finding]) -> str:
@@ -61,10 +62,11 @@ def findings_table(findings: list[Finding]) -> str:
 
 
 def _doc_section(d: DocStats) -> list[str]:
-    out = [f"## {d.doc.title}", ""]
-    out.append(f"`{d.doc.id}` · source `{d.doc.source}` · {d.doc.issuer or ''} · {d.doc.date or ''}".rstrip(" ·"))
+    out = [f"## {_cell(d.doc.title)}", ""]
+    meta = f"`{d.doc.id}` · source `{d.doc.source}` · {_cell(d.doc.issuer or '')} · {_cell(d.doc.date or '')}"
+    out.append(meta.rstrip(" ·"))
     out.append("")
-    rows = [[p.name, p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
+    rows = [[_cell(p.name), p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
     rows.append(["**total**", d.figures, d.relations, *(d.counts[v] for v in VERDICTS)])
     out.append(
         tabulate(rows, headers=["program", "figures", "relations", *VERDICTS], tablefmt="github", disable_numparse=True)
@@ -102,7 +104,7 @@ def render(audit: Audit) -> str:
         EXPLAIN.format(policy=audit.tolerance.policy.value),
     ]
     docs = stats(audit)
-    rows = [[d.doc.id, d.doc.title, d.figures, d.relations, *(d.counts[v] for v in VERDICTS)] for d in docs]
+    rows = [[d.doc.id, _cell(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)] for d in docs]
     lines += [
         tabulate(
             rows,
