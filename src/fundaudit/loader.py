@@ -36,6 +36,7 @@ from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z")
 _BOUNDS = ("min", "max", "approx")
+MAX_DIGITS = 40  # far beyond any budget; keeps hostile input from making huge integers
 _RELATION_KINDS = ("sum", "sum-partial", "equal", "cumulative", "product")
 
 
@@ -390,6 +391,12 @@ def _make_figure(
             unit = None
     line = line_text if isinstance(line_text, int) else _line_number(ctx, file, node, line_text, label)
     if not ok or unit is None or line is None:
+        return None
+    if len(str(abs(value.coefficient))) > MAX_DIGITS:
+        ctx.error(file, node, f"{label}: {num!r} has more than {MAX_DIGITS} digits")
+        return None
+    if value.coefficient < 0 and unit.is_money:
+        ctx.error(file, node, f"{label}: negative amount {num!r}: budgets state amounts, not signed balances")
         return None
     fig = Figure(ref, label, value, unit, Loc(scope.source, line), Loc(file, line_of(node)), bound, note)
     return ctx.add_figure(fig, node)

@@ -46,10 +46,11 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
     except UnicodeDecodeError as exc:
         line = text[: exc.start].count(b"\n") + 1
         return None, [LoadError(file, line, "not UTF-8 text")]
-    if decoded.startswith("\ufeff"):
-        decoded = decoded[1:]
     if not decoded.strip():
         return None, [LoadError(file, 1, "file is empty")]
+    problem = _prescan(decoded, file, limits)
+    if problem is not None:
+        return None, [problem]
     try:
         root = yaml.compose(decoded, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -64,6 +65,34 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
     errors: list[LoadError] = []
     _check_tree(root, file, limits, errors)
     return (root if not errors else None), errors
+
+
+def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
+    """Refuse what would hurt the composer: over-deep nesting (libyaml recurses) and aliases.
+
+    Runs over the parser's events, which needs no recursion, before any node is built.
+    """
+    if text.startswith("\ufeff"):
+        return LoadError(file, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    if "\r\n" in text and "\n" in text.replace("\r\n", ""):
+        line = text.replace("\r\n", "\x00").split("\n")[0].count("\x00") + 1
+        return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind")
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return LoadError(file, int(event.start_mark.line) + 1, "YAML aliases (*name) are not allowed")
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                return LoadError(file, int(event.start_mark.line) + 1, "YAML anchors (&name) are not allowed")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limits.max_depth:
+                    return LoadError(file, int(event.start_mark.line) + 1, f"nesting deeper than {limits.max_depth}")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports syntax errors with their line
+    return None
 
 
 def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) -> None:
