@@ -804,6 +804,17 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     total = _resolve(ctx, scope, f["total"]) if "total" in f else None
     parts = [_resolve(ctx, scope, p) for p in _seq(ctx, file, f.get("parts", _null()), "parts")]
     note = _text(ctx, file, f["note"], "note") if "note" in f else None
+    seen_parts: set[str] = set()
+    for pnode, part in zip(_seq(ctx, file, f.get("parts", _null()), "parts"), parts, strict=True):
+        if part is None:
+            continue
+        if total is not None and part is total:
+            ctx.error(file, pnode, f"the total {part.ref!r} is also listed as a part")
+            return None
+        if part.ref in seen_parts:
+            ctx.error(file, pnode, f"part {part.ref!r} is listed twice")
+            return None
+        seen_parts.add(part.ref)
     if kind == "product" and len(parts) != 2:
         ctx.error(file, m, "a product relation has exactly two parts")
         return None

@@ -1,0 +1,52 @@
+"""The corpus of hostile and broken inputs in tests/bad: each gets its exact errors, exit 2.
+
+Each ``NAME.yaml`` has a ``NAME.expected`` with the errors the loader must report, one
+``file:line: message`` a line. Nothing may raise anything but ``InvalidData``, and the CLI
+must answer every one with exit code 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundaudit.errors import InvalidData
+from fundaudit.loader import load
+
+BAD = Path(__file__).parent / "bad"
+CASES = sorted(BAD.glob("*.yaml"))
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 60
+    assert all(p.with_suffix(".expected").is_file() for p in CASES)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_bad_input(path: Path) -> None:
+    with pytest.raises(InvalidData) as exc:
+        load(path)
+    got = [f"{Path(e.file).name}:{e.line}: {e.message}" for e in exc.value.errors]
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert got == expected
+
+
+def test_cli_answers_every_bad_input_with_exit_2() -> None:
+    script = (
+        "import sys\n"
+        "from fundaudit.cli import app\n"
+        "codes = []\n"
+        "for p in sys.argv[1:]:\n"
+        "    try:\n"
+        "        codes.append(app(['check', p], standalone_mode=False))\n"
+        "    except SystemExit as e:\n"
+        "        codes.append(e.code)\n"
+        "print(codes)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, *map(str, CASES)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr
+    codes = proc.stdout.strip().splitlines()[-1]
+    assert codes == str([2] * len(CASES)), codes
