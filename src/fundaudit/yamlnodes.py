@@ -48,18 +48,21 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         return None, [LoadError(file, line, "not UTF-8 text")]
     if not decoded.strip():
         return None, [LoadError(file, 1, "file is empty")]
-    problem = _prescan(decoded, file, limits)
-    if problem is not None:
-        return None, [problem]
+    refused = _prescan(decoded, file, limits)
+    if refused is not None:
+        return None, [refused]
     try:
         root = yaml.compose(decoded, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         return None, [LoadError(file, line, f"invalid YAML: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        line = decoded[: exc.position].count("\n") + 1
+        return None, [LoadError(file, line, f"character U+{exc.character:04X} is not allowed in YAML")]
     except yaml.YAMLError as exc:
-        return None, [LoadError(file, 1, f"invalid YAML: {exc}")]
+        return None, [LoadError(file, 1, "invalid YAML: " + " ".join(str(exc).split()))]
     if root is None:
         return None, [LoadError(file, 1, "file is empty")]
     errors: list[LoadError] = []
@@ -80,14 +83,15 @@ def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            line = int(event.start_mark.line) + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.AliasEvent):
-                return LoadError(file, int(event.start_mark.line) + 1, "YAML aliases (*name) are not allowed")
+                return LoadError(file, line, "YAML aliases (*name) are not allowed")
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                return LoadError(file, int(event.start_mark.line) + 1, "YAML anchors (&name) are not allowed")
+                return LoadError(file, line, "YAML anchors (&name) are not allowed")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.max_depth:
-                    return LoadError(file, int(event.start_mark.line) + 1, f"nesting deeper than {limits.max_depth}")
+                    return LoadError(file, line, f"nesting deeper than {limits.max_depth}")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
