@@ -20,7 +20,9 @@ def test_cli_output_is_byte_identical(fmt: str) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed, "LANG": lang, "LC_ALL": lang, "TZ": tz}
         proc = subprocess.run(
             [sys.executable, "-m", "fundaudit", "check", FIXTURE, "--all", "--format", fmt],
-            cwd=ROOT, env=env, capture_output=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
         )
         assert proc.returncode == 1, proc.stderr
         outputs.append(proc.stdout)
