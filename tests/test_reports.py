@@ -153,3 +153,9 @@ def test_reports_stay_in_the_out_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in written) == sorted(bundle.FILES)
     assert all(p.resolve().parent == out.resolve() for p in written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+
+
+def test_committed_reports_of_the_real_data_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    stale = bundle.stale(run(load(Path("data/budgets.yaml"))), ROOT / "reports")
+    assert stale == [], f"reports/ is stale: run `fundaudit report` ({stale})"
