@@ -65,7 +65,7 @@ def source_rows(d: DocStats) -> tuple[list[Row], str]:
             )
             x += w
         total = sum((v for _, v in p.sources), Decimal(0))
-        rows.append(Row(i * 26, p.name, f"{_amount(total)} {p.unit}", tuple(bars)))
+        rows.append(Row(i * 26, p.name, p.total or f"{_amount(total)} {p.unit}", tuple(bars)))
     return rows, programs[0].unit
 
 

@@ -23,6 +23,7 @@ class ProgramStats:
     counts: dict[str, int]
     sources: tuple[tuple[str, Decimal], ...]  # funding source -> amount in the document's unit
     unit: str
+    total: str  # the stated total as written, with its unit ("" when none)
 
     @property
     def relations(self) -> int:
@@ -69,6 +70,7 @@ def stats(audit: Audit) -> list[DocStats]:
                     counts={v: counts.get(v, 0) for v in VERDICTS},
                     sources=_sources(program, unit),
                     unit=unit,
+                    total=program.total.text if program.total is not None else "",
                 )
             )
         counts = Counter(f.verdict.value for f in findings)
