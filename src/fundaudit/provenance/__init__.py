@@ -1,0 +1,37 @@
+"""Provenance: the data checked against the source documents it cites."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class SourcesError(ValueError):
+    """The source documents folder is missing or a document cannot be read."""
+
+
+def sources_dir(option: Path | None) -> Path:
+    """``--sources`` if given, else ``FUNDAUDIT_SOURCES``; an error when neither names a folder."""
+    value = (
+        option
+        if option is not None
+        else (Path(os.environ["FUNDAUDIT_SOURCES"]) if os.environ.get("FUNDAUDIT_SOURCES") else None)
+    )
+    if value is None:
+        raise SourcesError("no source documents folder: give --sources DIR or set FUNDAUDIT_SOURCES")
+    if not value.is_dir():
+        raise SourcesError(f"source documents folder {value} does not exist")
+    return value
+
+
+def read_lines(folder: Path, name: str, cache: dict[str, list[str]]) -> list[str]:
+    """The lines of one source document (cached); raises SourcesError if it cannot be read."""
+    if name not in cache:
+        path = folder / name
+        try:
+            cache[name] = path.read_text(encoding="utf-8").split("\n")
+        except OSError as exc:
+            raise SourcesError(f"{path}: cannot read source document: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise SourcesError(f"{path}: source document is not UTF-8 text") from None
+    return cache[name]

@@ -1,0 +1,96 @@
+"""verify-sources: every figure's digits and unit stand on the source line it cites.
+
+A figure is verified when, on its cited line (joined with the next non-empty line, for
+numbers and units broken across lines), its digits stand as a whole number (not part of a
+longer one) and its unit follows them — allowing spaces and full-width characters. A table
+cell's unit is in its table's header, so for cells the digits alone are checked. A figure
+whose unit is split around a noun (``20 万贫困人口`` for 20 万人) is verified when the unit's
+prefix follows the number and the rest of the unit stands later on the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fundaudit.model import Budget, Figure
+from fundaudit.provenance import SourcesError, read_lines
+from fundaudit.provenance.tokens import normalise
+
+
+@dataclass(frozen=True, slots=True)
+class Unverified:
+    figure: Figure
+    reason: str
+
+    def __str__(self) -> str:
+        f = self.figure
+        return f"{f.yaml}: {f.source}: {f.label} {f.text}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    checked: int
+    by_method: dict[str, int]
+    unverified: tuple[Unverified, ...]
+
+
+def _cells(budget: Budget) -> set[int]:
+    return {id(c) for _, _, t in budget.tables() for r in t.rows for c in r.cells if c is not None}
+
+
+def _window(lines: list[str], line: int) -> str:
+    """The cited line and the next non-empty one, normalised, spaces inside numbers removed."""
+    text = lines[line - 1]
+    for j in range(line, min(line + 3, len(lines))):
+        if lines[j].strip():
+            text += "\n" + lines[j]
+            break
+    text = normalise(text)
+    return re.sub(r"(?<=\d) (?=[\d.])|(?<=\.) (?=\d)", "", text)
+
+
+def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | None, str]:
+    """``(method, "")`` when verified, ``(None, reason)`` when not."""
+    if fig.source.line > len(lines):
+        return None, f"line {fig.source.line} is beyond the end of {fig.source.file} ({len(lines)} lines)"
+    text = _window(lines, fig.source.line)
+    digits = re.escape(fig.value.text())
+    number = re.compile(r"(?<![0-9.])" + digits + r"(?![0-9]|\.[0-9])")
+    hits = list(number.finditer(text))
+    if not hits:
+        return None, f"{fig.value.text()!r} is not written on line {fig.source.line}"
+    if is_cell:
+        return "table cell (unit from the header)", ""
+    unit = fig.unit.text
+    for m in hits:
+        after = text[m.end() :]
+        if re.match(r"[ \t]*\n?[ \t]*\n*[ \t]*" + re.escape(unit), after):
+            return "digits and unit", ""
+    prefix = unit[0] if unit[0] in "万亿千" and len(unit) > 1 else ""
+    for m in hits:
+        after = text[m.end() :].lstrip()
+        if prefix and after.startswith(prefix) and unit[1:] in after.split("\n")[0]:
+            return "digits, unit around a noun", ""
+    return None, f"{fig.value.text()!r} stands on line {fig.source.line} but not followed by {unit!r}"
+
+
+def verify(budget: Budget, folder: Path) -> Result:
+    """Check every figure of ``budget`` against the documents in ``folder``."""
+    cache: dict[str, list[str]] = {}
+    cells = _cells(budget)
+    methods: dict[str, int] = {}
+    bad: list[Unverified] = []
+    for fig in budget.figures:
+        try:
+            lines = read_lines(folder, fig.source.file, cache)
+        except SourcesError as exc:
+            bad.append(Unverified(fig, str(exc)))
+            continue
+        method, reason = check_figure(fig, lines, id(fig) in cells)
+        if method is None:
+            bad.append(Unverified(fig, reason))
+        else:
+            methods[method] = methods.get(method, 0) + 1
+    return Result(len(budget.figures), methods, tuple(bad))
