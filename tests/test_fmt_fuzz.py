@@ -232,3 +232,17 @@ def test_fuzz_text_of_a_real_file(tmp_path_factory: pytest.TempPathFactory, muts
 @given(budgets(), st.lists(MUTATIONS, min_size=1, max_size=6))
 def test_fuzz_long(tmp_path_factory: pytest.TempPathFactory, g: Generated, muts: list) -> None:  # type: ignore[type-arg]
     _fuzz_once(tmp_path_factory.mktemp("l"), _mutate(g.text if len(muts) % 2 else REAL, muts))
+
+
+def test_fmt_keeps_every_figure_of_the_real_data(tmp_path: Path) -> None:
+    """load(fmt(x)) == load(x) on the real data: same references, digits, units and source lines."""
+    import shutil
+
+    from fundaudit.fmt import data_files
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    before = signature(load(copy / "budgets.yaml"))
+    for path in data_files(copy / "budgets.yaml"):
+        path.write_text(format_text(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert signature(load(copy / "budgets.yaml")) == before
