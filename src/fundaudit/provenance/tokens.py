@@ -79,8 +79,20 @@ def tokenize(text: str) -> list[Token]:
             header_age += 1
             if header_age > 3:
                 header_unit = None
-        out.extend(_line_tokens(lines, i, header_unit if "\t" in line else None))
+        out.extend(_line_tokens(lines, i, _row_unit(line) or header_unit if "\t" in line else None))
     return out
+
+
+def _row_unit(line: str) -> str | None:
+    """A table row with its own 单位 column (``新建茶叶基地\t万亩\t2\t…``): that cell's unit."""
+    for cell in line.split("\t"):
+        cell = cell.strip()
+        if cell in UNITS:
+            return cell
+        m = re.fullmatch(r"(" + _UNIT_RE + r")[(（][^)）]*[)）]", cell)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _next_text(lines: list[str], i: int) -> str:

@@ -3,7 +3,8 @@
 A figure is verified when, on its cited line (joined with the next non-empty line, for
 numbers and units broken across lines), its digits stand as a whole number (not part of a
 longer one) and its unit follows them — allowing spaces and full-width characters. A table
-cell's unit is in its table's header, so for cells the digits alone are checked. A figure
+cell's unit is in its table's header, so for cells (figures of a table, or digits that fill
+a whole cell of a tab-separated row) the digits alone are checked. A figure
 whose unit is split around a noun (``20 万贫困人口`` for 20 万人) is verified when the unit's
 prefix follows the number and the rest of the unit stands later on the line.
 """
@@ -51,6 +52,11 @@ def _window(lines: list[str], line: int) -> str:
     return re.sub(r"(?<=\d) (?=[\d.])|(?<=\.) (?=\d)", "", text)
 
 
+def _whole_cell(line: str, digits: str) -> bool:
+    """The digits fill one cell of a tab-separated table row (whose unit is in its header)."""
+    return "\t" in line and digits in (cell.strip() for cell in normalise(line).split("\t"))
+
+
 def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | None, str]:
     """``(method, "")`` when verified, ``(None, reason)`` when not."""
     if fig.source.line > len(lines):
@@ -61,7 +67,7 @@ def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | No
     hits = list(number.finditer(text))
     if not hits:
         return None, f"{fig.value.text()!r} is not written on line {fig.source.line}"
-    if is_cell:
+    if is_cell or _whole_cell(lines[fig.source.line - 1], fig.value.text()):
         return "table cell (unit from the header)", ""
     unit = fig.unit.text
     for m in hits:
