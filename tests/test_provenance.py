@@ -149,3 +149,9 @@ def test_document_000_money_is_fully_encoded() -> None:
     reports = coverage(load(ROOT / "data" / "budgets.yaml"), Path(str(SOURCES)), {})
     sc2020 = next(r for r in reports if r.doc.id == "sc2020")
     assert sc2020.total.money_encoded == sc2020.total.money_found > 250
+
+
+def test_row_unit_column() -> None:
+    text = "项目\t明细\t单位\t全市\n特色种植业\t新建茶叶基地\t万亩\t2\t\t0.5\n\t新建益农信息社\t个\t849\t135\n"
+    got = [(t.value, t.unit, t.line) for t in tokenize(text) if t.excluded is None]
+    assert got == [("2", "万亩", 2), ("0.5", "万亩", 2), ("849", "个", 3), ("135", "个", 3)]
