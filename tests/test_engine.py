@@ -115,3 +115,26 @@ def test_values_beyond_int64_stay_exact(values: list[int]) -> None:
     parts = [str(v) for v in values]
     assert verdict(str(sum(values)), *parts) is Verdict.MATCH
     assert verdict(str(sum(values) + 1), *parts) is Verdict.MISMATCH
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=10**9))
+def test_quantities_convert_exactly_inside_their_dimension(a: int, b: int) -> None:
+    """万人 and 人 (and 万亩/亩, 公里/米) add exactly: x 万人 = x·10^4 人."""
+    for big, small in (("万人", "人"), ("万亩", "亩"), ("公里", "米"), ("万户", "户")):
+        total = fig(str(a * 10 ** parse_unit(big).pow10 + b), small)
+        r = rel(total, fig(str(a), big), fig(str(b), small))
+        assert evaluate([r])[0].verdict is Verdict.MATCH
+        off = rel(fig(str(a * 10 ** parse_unit(big).pow10 + b + 1), small), fig(str(a), big), fig(str(b), small))
+        assert evaluate([off])[0].verdict is Verdict.MISMATCH
+
+
+@given(
+    st.sampled_from(["亿元", "万人", "个", "公里", "万亩", "%", "户"]),
+    st.sampled_from(["亿元", "万人", "个", "公里", "万亩", "%", "户"]),
+)
+def test_two_dimensions_in_one_relation_are_an_error(u1: str, u2: str) -> None:
+    f = evaluate([rel(fig("3", u1), fig("1", u1), fig("2", u2))])[0]
+    if parse_unit(u1).dimension == parse_unit(u2).dimension:
+        assert f.verdict is Verdict.MATCH
+    else:
+        assert f.verdict is Verdict.ERROR and "mixes dimensions" in f.message
