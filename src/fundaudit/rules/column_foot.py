@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from fundaudit.findings import Relation
 from fundaudit.model import Budget, Figure, Node, SplitEntry
-from fundaudit.rules._base import Rule, find_split, walk
+from fundaudit.rules._base import Rule, find_split, split_figures, walk
 
 
 def _keys(entries: tuple[SplitEntry, ...], prefix: str = "") -> Iterator[tuple[str, SplitEntry]]:
@@ -45,6 +45,9 @@ def _contribution(item: Node, key: str, entry: SplitEntry) -> list[Figure] | Non
     found = find_split(item.split, key)
     if found is not None and found.amount is not None:
         return [found.amount]
+    if found is not None and found.split and not found.partial:
+        figs, missing = split_figures(found.split)  # stated only by its channels
+        return None if missing else figs
     channels = _names(entry)
     if item.only is not None:
         if item.only == entry.key or (item.only in channels and len(channels) == 1):
