@@ -155,3 +155,14 @@ def test_row_unit_column() -> None:
     text = "项目\t明细\t单位\t全市\n特色种植业\t新建茶叶基地\t万亩\t2\t\t0.5\n\t新建益农信息社\t个\t849\t135\n"
     got = [(t.value, t.unit, t.line) for t in tokenize(text) if t.excluded is None]
     assert got == [("2", "万亩", 2), ("0.5", "万亩", 2), ("849", "个", 3), ("135", "个", 3)]
+
+
+def test_verify_accepts_a_unit_broken_over_lines() -> None:
+    from fundaudit.model import Figure, Loc
+    from fundaudit.numbers import parse_number
+    from fundaudit.provenance.verify import check_figure
+    from fundaudit.units import parse_unit
+
+    fig = Figure("t::p:total", "total", parse_number("2800"), parse_unit("万元"), Loc("s.txt", 1), Loc("d.yaml", 1))
+    assert check_figure(fig, ["预计发放重度残疾人护理补贴2800万", "", "元，扩权强县"], False)[0] == "digits and unit"
+    assert check_figure(fig, ["预计发放重度残疾人护理补贴2800亿", "", "元"], False)[0] is None
