@@ -677,9 +677,18 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
         return None
     f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
     name = _text(ctx, file, f["name"], "column name") if "name" in f else None
-    unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    template = None
+    if "unit" in f and "{row}" in str(getattr(f["unit"], "value", "")):
+        template, unit = str(f["unit"].value), None
+        try:
+            parse_unit(template.replace("{row}", "个"))
+        except UnitError as exc:
+            ctx.error(file, f["unit"], f"column unit template {template!r}: {exc}")
+            template = None
+    else:
+        unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     foot = _bool(ctx, file, f["foot"], "foot") if "foot" in f else True
-    return Column(name, unit, foot) if name is not None else None
+    return Column(name, unit, foot, template) if name is not None else None
 
 
 def _row(
@@ -737,7 +746,17 @@ def _row(
         if text in ("", "-", "—", "/", "~", "null") or cnode.tag.endswith(":null"):
             cells.append(None)
             continue
-        cunit = row_unit or col.unit or unit
+        cunit = col.unit or row_unit or unit
+        if col.unit_template is not None:
+            if row_unit is None:
+                ctx.error(
+                    file,
+                    cnode,
+                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} needs a row unit",
+                )
+                cells.append(None)
+                continue
+            cunit = parse_unit(col.unit_template.replace("{row}", row_unit.text))
         if cunit is None:
             ctx.error(
                 file,

@@ -83,9 +83,12 @@ class Shares:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A numeric column; ``unit_template`` such as ``万元/{row}`` takes each row's unit."""
+
     name: str
     unit: Unit | None
     foot: bool
+    unit_template: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

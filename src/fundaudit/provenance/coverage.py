@@ -1,8 +1,9 @@
 """coverage: how much of each source document the data encodes.
 
 Every figure-like token of a document (see :mod:`fundaudit.provenance.tokens`) is matched to
-the encoded figures of that document: same digits, on the same line or the line before (a
-figure cites the line where its number starts). Tokens excluded by a named rule are counted
+the encoded figures of that document: same digits, on the same line or up to two lines
+before (a figure cites the line where its number starts), each figure accounting for one
+token. Tokens excluded by a named rule are counted
 per rule and not required; ``data/coverage-ignore.yaml`` lists the rest that are not budget
 facts, each with a reason.
 """
@@ -88,10 +89,10 @@ def coverage(budget: Budget, folder: Path, ignore: dict[tuple[str, int, str], st
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise SourcesError(f"{path}: cannot read source document: {exc.strerror or exc}") from None
-        encoded: set[tuple[int, Decimal]] = set()
+        encoded: Counter[tuple[int, Decimal]] = Counter()
         for f in budget.figures:
             if f.source.file == doc.source:
-                encoded.add((f.source.line, f.value.to_decimal()))
+                encoded[(f.source.line, f.value.to_decimal())] += 1
         starts, names = _program_starts(doc, budget)
         cov = DocCoverage(doc)
         for token in tokenize(text):
@@ -102,7 +103,11 @@ def coverage(budget: Budget, folder: Path, ignore: dict[tuple[str, int, str], st
                 cov.ignored += 1
                 continue
             value = Decimal(token.value)
-            hit = any((token.line - d, value) in encoded for d in (0, 1, 2))
+            # each encoded figure accounts for one token: a value written twice needs two figures
+            spot = next((k for k in ((token.line - d, value) for d in (0, 1, 2)) if encoded[k] > 0), None)
+            hit = spot is not None
+            if spot is not None:
+                encoded[spot] -= 1
             k = bisect.bisect_right(starts, token.line) - 1
             program = names[k] if k >= 0 else "(preamble)"
             cov.total.add(token, hit)
