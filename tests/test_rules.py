@@ -247,3 +247,29 @@ def test_a_crashing_rule_becomes_a_finding(budget_of: Callable[[str], object]) -
     audit = run(budget_of("programs: []\n"), rules=[Rule("boom", "Boom", boom, "")])  # type: ignore[arg-type]
     assert [(f.rule, f.verdict) for f in audit.findings] == [("boom", Verdict.ERROR)]
     assert "kaboom" in audit.findings[0].message
+
+
+def test_unit_cost_with_row_units(audit_of: Callable[[str], Audit]) -> None:
+    audit = audit_of("""\
+        programs:
+          - id: eco
+            name: 生态扶贫专项
+            tables:
+              - id: costs
+                title: 资金投入计划表
+                line: 824
+                columns:
+                  - {name: 建设规模, unit: "{row}", foot: false}
+                  - {name: 单位造价, unit: "万元/{row}", foot: false}
+                  - {name: 合计, unit: 万元}
+                products: [{amount: 合计, price: 单位造价, quantity: 建设规模}]
+                rows:
+                  - {label: 新一轮退耕还林, line: 833, unit: 亩, cells: ["8500", "0.09", "765"]}
+                  - {label: 地质灾害避险搬迁, line: 843, unit: 户, cells: ["1200", "3.5", "4300"]}
+                  - {label: 国有林管护, line: 831, unit: 亩, cells: ["1147000", "0.0019", "2197.35"]}
+        """)
+    assert by_rule(audit, "unit-cost") == {
+        "t::eco/costs/1#unit-cost": Verdict.MATCH,
+        "t::eco/costs/2#unit-cost": Verdict.MISMATCH,
+        "t::eco/costs/3#unit-cost": Verdict.ROUNDING,  # 0.0019 万元/亩 is rounded: ±0.00005 × 1147000 亩
+    }
