@@ -111,6 +111,20 @@ def _sources(program: object, unit: str) -> tuple[tuple[str, Decimal], ...]:
     return tuple((k, amounts[k]) for k in order if k in amounts)
 
 
+FINDING_COLUMNS = (
+    "id", "rule", "verdict", "severity", "document", "program", "subject", "total", "unit", "parts_sum", "diff",
+    "tolerance", "yaml_file", "yaml_line", "source_file", "source_line", "message", "hint",
+)  # fmt: skip
+
+
+def finding_row(f: Finding) -> list[str | int]:
+    """One finding as the row the CSV and the workpaper share (columns: FINDING_COLUMNS)."""
+    return [
+        f.id, f.rule, f.verdict.value, f.severity, f.document, f.program, f.subject, f.total, f.unit, f.parts_sum,
+        f.diff, f.tolerance, f.location.file, f.location.line, f.source.file, f.source.line, f.message, f.hint or "",
+    ]  # fmt: skip
+
+
 def location(f: Finding) -> tuple[str, str]:
     src = f"{f.source.file}:{f.source.line}" if f.source.file else ""
     return f"{f.location.file}:{f.location.line}", src

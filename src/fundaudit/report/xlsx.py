@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -18,34 +19,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fundaudit.report.safe import neutralise
-from fundaudit.report.summary import VERDICTS, stats
+from fundaudit.report.summary import FINDING_COLUMNS, VERDICTS, finding_row, stats
 from fundaudit.runner import Audit
 
 EPOCH = dt.datetime(2020, 1, 1)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-FINDING_COLUMNS = (
-    "id",
-    "rule",
-    "verdict",
-    "severity",
-    "document",
-    "program",
-    "subject",
-    "total",
-    "unit",
-    "parts_sum",
-    "diff",
-    "tolerance",
-    "yaml_file",
-    "yaml_line",
-    "source_file",
-    "source_line",
-    "message",
-)
 FIGURE_COLUMNS = ("ref", "label", "value", "unit", "source_file", "source_line", "yaml_file", "yaml_line")
 
 
-def _sheet(ws: Worksheet, header: tuple[str, ...], rows: list[list[object]]) -> None:
+def _sheet(ws: Worksheet, header: tuple[str, ...], rows: Sequence[Sequence[object]]) -> None:
     ws.append(list(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -85,32 +67,7 @@ def render(audit: Audit) -> bytes:
     for row in rows:
         summary.append([neutralise(v) if isinstance(v, str) else v for v in row])
     findings = wb.create_sheet("Findings")
-    _sheet(
-        findings,
-        FINDING_COLUMNS,
-        [
-            [
-                f.id,
-                f.rule,
-                f.verdict.value,
-                f.severity,
-                f.document,
-                f.program,
-                f.subject,
-                f.total,
-                f.unit,
-                f.parts_sum,
-                f.diff,
-                f.tolerance,
-                f.location.file,
-                f.location.line,
-                f.source.file,
-                f.source.line,
-                f.message,
-            ]
-            for f in audit.findings
-        ],
-    )
+    _sheet(findings, FINDING_COLUMNS, [finding_row(f) for f in audit.findings])
     for cell in findings["Q"][1:]:
         cell.alignment = Alignment(wrap_text=False)
     figures = wb.create_sheet("Figures")
