@@ -166,3 +166,26 @@ def test_verify_accepts_a_unit_broken_over_lines() -> None:
     fig = Figure("t::p:total", "total", parse_number("2800"), parse_unit("万元"), Loc("s.txt", 1), Loc("d.yaml", 1))
     assert check_figure(fig, ["预计发放重度残疾人护理补贴2800万", "", "元，扩权强县"], False)[0] == "digits and unit"
     assert check_figure(fig, ["预计发放重度残疾人护理补贴2800亿", "", "元"], False)[0] is None
+
+
+def test_verify_accepts_yu_between_number_and_unit_for_bounds() -> None:
+    from fundaudit.model import Figure, Loc
+    from fundaudit.numbers import parse_number
+    from fundaudit.provenance.verify import check_figure
+    from fundaudit.units import parse_unit
+
+    def fig(bound: str | None) -> Figure:
+        return Figure("t::p:x", "x", parse_number("1500"), parse_unit("名"), Loc("s.txt", 1), Loc("d.yaml", 1), bound)
+
+    line = ["轮训服务专家 1500 余名"]
+    assert check_figure(fig("min"), line, False)[0] == "digits and unit"
+    assert check_figure(fig(None), line, False)[0] is None
+
+
+def test_row_numbers_are_excluded() -> None:
+    tokens = tokenize("单位：万元\n序号\t项目\t投资\n1\t天然林保护工程\t7535.97\n12\t国有林管护\t252.6\n")
+    assert [(t.value, t.excluded) for t in tokens if t.value in ("1", "12")] == [
+        ("1", "row-number"),
+        ("12", "row-number"),
+    ]
+    assert ("7535.97", "万元") in [(t.value, t.unit) for t in tokens if t.excluded is None]

@@ -51,6 +51,7 @@ EXCLUSION_RULES = {
     "date": "a month or day (3 月, 10 日)",
     "document-number": "a document number (〔2018〕11号)",
     "list-number": "a list, section or page number (1. / （一） / 第 3 章 / table-of-contents page)",
+    "row-number": "a table's 序号: the whole integer first cell of a tab-separated row",
     "phone": "a phone or fax number",
     "ordinal": "an ordinal or rank (第 1 名, 第二季度)",
     "no-unit": "a bare number with no unit in the text or in a table header",
@@ -135,6 +136,8 @@ def _exclusion(line: str, start: int, end: int, value: str, unit: str) -> str | 
         return "date"
     if before.endswith(("〔", "[", "［")) or after.startswith(("〕", "号", "]")):
         return "document-number"
+    if "\t" in line and before == "" and "." not in value and line[end:].startswith("\t"):
+        return "row-number"
     if re.match(r"^\s*[#*]*\s*$", before) and re.match(r"^[.、．]\s*\S", after):
         return "list-number"
     if before.endswith(("第", "（", "(")) and not unit:

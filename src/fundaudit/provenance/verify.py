@@ -76,6 +76,8 @@ def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | No
             return "digits and unit", ""
         if re.sub(r"\s+", "", after).startswith(unit):  # the unit itself broken over a line (2800万 / 元)
             return "digits and unit", ""
+        if fig.bound in ("min", "approx") and re.match(r"\s*[余多]\s*" + re.escape(unit), after):
+            return "digits and unit", ""  # 1500 余名: a bound written between number and unit
     prefix = unit[0] if unit[0] in "万亿千" and len(unit) > 1 else ""
     for m in hits:
         after = text[m.end() :].lstrip()
