@@ -175,10 +175,6 @@ def test_diff_against_git(tmp_path: Path) -> None:
     assert "~ demo::edu:市县: 13.58 亿元" in proc.stdout
 
 
-def _as_json(node: object) -> object:
-    return node
-
-
 def test_schema_accepts_valid_and_rejects_invalid(tmp_path: Path) -> None:
     validator = jsonschema.Draft202012Validator(SCHEMA)
     jsonschema.Draft202012Validator.check_schema(SCHEMA)

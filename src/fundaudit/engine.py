@@ -29,6 +29,11 @@ class _Grid:
 
     exp: int
 
+    def allowance(self, fig: Figure, tolerance: Tolerance) -> int:
+        """Half a unit of the figure's last written digit on this grid (0 when it counts as exact)."""
+        h = tolerance.half_unit_exponent(fig)
+        return 0 if h is None else 5 * 10 ** (h - self.exp)
+
     def scaled(self, fig: Figure) -> int:
         shift = fig.value.exponent + fig.unit.pow10 - self.exp
         assert shift >= 0, "the grid is finer than every figure"
@@ -139,10 +144,7 @@ def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Findi
             signs.append(sign)
     grid = _grid(figs)
     values = [grid.scaled(f) for f in figs]
-    allow = []
-    for f in figs:
-        h = tolerance.half_unit_exponent(f)
-        allow.append(0 if h is None else 5 * 10 ** (h - grid.exp))
+    allow = [grid.allowance(f, tolerance) for f in figs]
     widest = max(len(r.parts) for r in rels) + 1
     fits = max(map(abs, values), default=0) * widest < _INT64_SAFE and max(allow, default=0) * widest < _INT64_SAFE
     dtype: type = np.int64 if fits else object
@@ -272,8 +274,7 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
     """Running totals never decrease, and the last one equals the annual figure."""
     figs = (rel.total, *rel.parts)
     grid = _grid(figs)
-    allow = [tolerance.half_unit_exponent(f) for f in figs]
-    tol = [0 if h is None else 5 * 10 ** (h - grid.exp) for h in allow]
+    tol = [grid.allowance(f, tolerance) for f in figs]
     vals = [grid.scaled(f) for f in figs]
     keep = _places(rel)
     p = rel.total.unit.pow10

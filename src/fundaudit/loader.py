@@ -234,20 +234,10 @@ def _document(
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
     date = _text(ctx, file, f["date"], "date") if "date" in f else None
     parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
-    for inc in _seq(ctx, file, f.get("include", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "include"):
-        rel = _text(ctx, file, inc, "an include")
-        if rel is None:
-            continue
-        path = entry.parent / rel
-        display = _display(path)
-        root = _read(ctx, path, display) if path.is_file() else None
-        if not path.is_file():
-            ctx.error(file, inc, f"included file {rel!r} does not exist")
-        if root is None:
-            continue
-        fm = _mapping(ctx, display, root, "an included file")
-        if fm is not None:
-            parts.append((display, fm))
+    for inc in _seq(ctx, file, f.get("include", _null()), "include"):
+        included = _include(ctx, entry, file, inc, "an included file")
+        if included is not None:
+            parts.append(included)
     scope_programs: list[Node] = []
     relation_nodes: list[tuple[str, yaml.Node]] = []
     program_ids: dict[str, Loc] = {}
@@ -294,21 +284,26 @@ def _relations(ctx: _Ctx, pending: list[tuple[_Scope, yaml.Node]]) -> dict[str, 
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:
+def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> tuple[str, yaml.MappingNode] | None:
+    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping."""
     rel = _text(ctx, file, node, "an include")
     if rel is None:
-        return
+        return None
     path = entry.parent / rel
     if not path.is_file():
         ctx.error(file, node, f"included file {rel!r} does not exist")
-        return
+        return None
     display = _display(path)
     root = _read(ctx, path, display)
-    if root is None:
+    m = _mapping(ctx, display, root, what) if root is not None else None
+    return (display, m) if m is not None else None
+
+
+def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:
+    included = _include(ctx, entry, file, node, "an included links file")
+    if included is None:
         return
-    m = _mapping(ctx, display, root, "an included links file")
-    if m is None:
-        return
+    display, m = included
     f = _fields(ctx, display, m, "a links file", {"links"}, {"links"})
     if "links" in f:
         out.append((display, f["links"]))

@@ -37,6 +37,11 @@ class Tally:
             self.money_found += 1
             self.money_encoded += encoded
 
+    def cells(self) -> list[object]:
+        """money found, encoded, %, all found, encoded, % — one row of the coverage tables."""
+        return [self.money_found, self.money_encoded, self.pct(self.money_encoded, self.money_found),
+                self.found, self.encoded, self.pct(self.encoded, self.found)]  # fmt: skip
+
     @staticmethod
     def pct(a: int, b: int) -> str:
         return "-" if b == 0 else f"{Decimal(100 * a) / Decimal(b):.1f}"
@@ -124,21 +129,7 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     from fundaudit.provenance.tokens import EXCLUSION_RULES
 
     table = "github" if fmt == "markdown" else "simple"
-    rows = []
-    for c in report:
-        t = c.total
-        rows.append(
-            [
-                c.doc.id,
-                c.doc.source,
-                t.money_found,
-                t.money_encoded,
-                Tally.pct(t.money_encoded, t.money_found),
-                t.found,
-                t.encoded,
-                Tally.pct(t.encoded, t.found),
-            ]
-        )
+    rows = [[c.doc.id, c.doc.source, *c.total.cells()] for c in report]
     parts = ["# fundaudit coverage" if fmt == "markdown" else "coverage of the source documents", ""]
     parts.append(
         tabulate(
@@ -157,18 +148,7 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     parts.append("Ignored by data/coverage-ignore.yaml: " + ", ".join(f"{c.doc.id} {c.ignored}" for c in report))
     for c in report:
         parts += ["", f"## {c.doc.id} per program" if fmt == "markdown" else f"{c.doc.id} per program:", ""]
-        prow = [
-            [
-                name,
-                t.money_found,
-                t.money_encoded,
-                Tally.pct(t.money_encoded, t.money_found),
-                t.found,
-                t.encoded,
-                Tally.pct(t.encoded, t.found),
-            ]
-            for name, t in c.programs.items()
-        ]
+        prow = [[name, *t.cells()] for name, t in c.programs.items()]
         parts.append(
             tabulate(
                 prow,
