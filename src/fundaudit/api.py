@@ -139,8 +139,13 @@ def load(path: str | Path = "data/budgets.yaml") -> BudgetData:
     return BudgetData(_load_model(path))
 
 
-def audit(budget: BudgetData | Budget) -> Findings:
-    """Run every registered rule; the findings of every relation, including those that hold."""
+def audit(budget: BudgetData | Budget | str | Path = "data/budgets.yaml") -> Findings:
+    """Run every registered rule; the findings of every relation, including those that hold.
+
+    ``budget`` is loaded data, a model, or the path of a data file to load first.
+    """
+    if isinstance(budget, str | Path):
+        budget = load(budget)
     model = budget.model if isinstance(budget, BudgetData) else budget
     result = run(model)
     return Findings(result.findings, result)
