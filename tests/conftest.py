@@ -49,3 +49,9 @@ def budget_of(write: Callable[[str], Path]) -> Callable[[str], Budget]:
 @pytest.fixture
 def audit_of(budget_of: Callable[[str], Budget]) -> Callable[[str], Audit]:
     return lambda body: run(budget_of(body))
+
+
+@pytest.fixture(scope="session")
+def real_budget() -> Budget:
+    """The project's real data, loaded once."""
+    return load(DATA)

@@ -59,7 +59,7 @@ def build(audit: Audit, previous: dict[str, Entry] | None = None) -> dict[str, A
                 "reason": old.reason if old else "",
             }
         )
-    return {"version": 1, "data": audit.budget.path, "entries": entries}
+    return {"version": 1, "data": audit.path, "entries": entries}
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -69,8 +69,7 @@ def check(
             _usage(str(exc))
         cmp = bl.compare(audit, entries)
         accepted = {f.id for f in cmp.accepted}
-        shown = tuple(f for f in audit.findings if f.id not in accepted or show_all)
-        audit_shown = replace(audit, findings=shown)
+        audit_shown = audit if show_all else replace(audit, hidden=frozenset(accepted))
         sys.stdout.write(renderer(fmt)(audit_shown, show_all))
         for entry in cmp.stale:
             print(

@@ -1,26 +1,23 @@
 """Evaluate relations exactly, in one vectorized pass over scaled integers.
 
-Every figure of a dimension is scaled to one integer grid: ``value × 10**-E`` in the base
-unit (元, 人, 亩 …), where ``E`` is one below the finest written digit of that dimension, so
-each figure and each half-unit rounding allowance is a whole number. Sums run as segment
-sums over int64 arrays (``numpy.add.reduceat``), with Python integers (object arrays) when a
-sum could leave int64's range. No amount ever passes through float.
+The figures of a relation are scaled to one integer grid: ``value × 10**-E`` in the base unit
+(元, 人, 亩 …), where ``E`` is one below the finest written digit among them, so each figure
+and each half-unit rounding allowance is a whole number. No amount ever passes through float.
+
+This module is the reference: :func:`explain` evaluates one relation in Python integers and
+words its finding. :mod:`fundaudit.batch` gives the same verdicts to a whole table of
+relations in one vectorized pass; the shown findings are then worded here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from fundaudit.findings import Finding, Relation, Verdict
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
-
-_INT64_SAFE = 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +55,21 @@ def _places(rel: Relation) -> int:
 
 def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> list[Finding]:
     """Give every relation its verdict, as findings in the order of ``relations``."""
-    out: list[Finding | None] = [None] * len(relations)
-    batches: dict[str, list[int]] = {}
-    for i, rel in enumerate(relations):
-        problem = _problem(rel)
-        if problem is not None:
-            out[i] = problem
-        elif rel.kind in ("sum", "sum-le"):
-            batches.setdefault(rel.total.unit.dimension, []).append(i)
-        else:
-            out[i] = _evaluate_one(rel, tolerance)
-    for indices in batches.values():
-        for i, finding in zip(indices, _evaluate_sums([relations[i] for i in indices], tolerance), strict=True):
-            out[i] = finding
-    return [f for f in out if f is not None]
+    return [explain(rel, tolerance) for rel in relations]
+
+
+def explain(rel: Relation, tolerance: Tolerance = DEFAULT) -> Finding:
+    """The finding of one relation: its verdict, the figures, and a message an auditor can follow.
+
+    This is the reference evaluation, one relation at a time in Python integers;
+    :func:`verdicts` gives the same verdicts for a whole table at once.
+    """
+    problem = _problem(rel)
+    if problem is not None:
+        return problem
+    if rel.kind in ("sum", "sum-le"):
+        return _evaluate_sums([rel], tolerance)[0]
+    return _evaluate_one(rel, tolerance)
 
 
 def _problem(rel: Relation) -> Finding | None:
@@ -128,38 +126,15 @@ def _grid(figs: Sequence[Figure]) -> _Grid:
 
 
 def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Finding]:
-    """Segment sums over one dimension's relations: diff = total − Σ parts, tol = Σ allowances."""
-    index: dict[int, int] = {}
-    figs: list[Figure] = []
-    fig_idx: list[int] = []
-    signs: list[int] = []
-    starts: list[int] = []
-    for rel in rels:
-        starts.append(len(fig_idx))
-        for sign, fig in ((1, rel.total), *((-1, p) for p in rel.parts)):
-            j = index.setdefault(id(fig), len(figs))
-            if j == len(figs):
-                figs.append(fig)
-            fig_idx.append(j)
-            signs.append(sign)
-    grid = _grid(figs)
-    values = [grid.scaled(f) for f in figs]
-    allow = [grid.allowance(f, tolerance) for f in figs]
-    widest = max(len(r.parts) for r in rels) + 1
-    fits = max(map(abs, values), default=0) * widest < _INT64_SAFE and max(allow, default=0) * widest < _INT64_SAFE
-    dtype: type = np.int64 if fits else object
-    v: np.ndarray[Any, Any] = np.array(values, dtype=dtype)
-    a: np.ndarray[Any, Any] = np.array(allow, dtype=dtype)
-    idx = np.array(fig_idx, dtype=np.intp)
-    sgn: np.ndarray[Any, Any] = np.array(signs, dtype=dtype)
-    seg = np.array(starts, dtype=np.intp)
-    diff = np.add.reduceat(v[idx] * sgn, seg)
-    tol = np.add.reduceat(a[idx], seg)
-    totals = v[idx[seg]]
+    """diff = total − Σ parts and tol = Σ allowances, in Python integers on each relation's grid."""
     out = []
-    for k, rel in enumerate(rels):
-        d, t, total = int(diff[k]), int(tol[k]), int(totals[k])
-        out.append(_sum_finding(rel, total, d, t, grid.exp, tolerance))
+    for rel in rels:
+        figs = (rel.total, *rel.parts)
+        grid = _grid(figs)
+        total = grid.scaled(rel.total)
+        diff = total - sum(grid.scaled(p) for p in rel.parts)
+        tol = sum(grid.allowance(f, tolerance) for f in figs)
+        out.append(_sum_finding(rel, total, diff, tol, grid.exp, tolerance))
     return out
 
 
@@ -230,6 +205,9 @@ def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
     """Say whether one figure written in the wrong unit (元/万元/亿元) explains the mismatch."""
     if not rel.total.unit.is_money:
         return None
+    # a grid 10**8 finer than the relation's, so that a figure read in a unit up to 亿 times
+    # smaller stays a whole number whatever grid the relation was judged on
+    exp, diff, tol = exp - 8, diff * 10**8, tol * 10**8
     grid = _Grid(exp)
     for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
         v = grid.scaled(fig)

@@ -1,45 +1,99 @@
 """The runner: every registered rule over the budget, every relation evaluated, findings out.
 
-A rule that raises is turned into an ``error`` finding that names it, never a traceback.
+Rules derive relations from the model; the relations are laid out in columns
+(:mod:`fundaudit.columns`) and judged in one vectorized pass (:mod:`fundaudit.batch`). Data
+that arrives as tables (:mod:`fundaudit.columnar`) enters at the same point. Findings are
+worded only for the relations that are shown. A rule that raises is turned into an
+``error`` finding that names it, never a traceback.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from fundaudit.engine import evaluate
+import numpy as np
+
+from fundaudit.columns import Columns, from_relations
+from fundaudit.engine import explain
 from fundaudit.findings import Finding, Relation, Verdict
 from fundaudit.model import Budget, Loc
 from fundaudit.rules import REGISTRY, Rule
 from fundaudit.tolerance import DEFAULT, Tolerance
 
+QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, eq=False)
 class Audit:
-    """The result of auditing one budget: every relation's finding, in a stable order."""
+    """The result of auditing one budget: a verdict per relation, findings worded on demand.
 
-    budget: Budget
-    findings: tuple[Finding, ...]
+    ``budget`` is the model when the data was loaded from YAML (the human reports need it);
+    ``None`` for data read from tables.
+    """
+
+    columns: Columns
+    codes: np.ndarray[Any, Any] = field(repr=False)
     tolerance: Tolerance
+    crashes: tuple[Finding, ...] = ()
+    budget: Budget | None = None
+    hidden: frozenset[str] = frozenset()  # finding ids not to show (accepted in a baseline)
 
     @property
+    def path(self) -> str:
+        return self.columns.path
+
+    @property
+    def model(self) -> Budget:
+        """The loaded model; only audits of YAML data have one."""
+        if self.budget is None:
+            raise ValueError(f"{self.path}: this needs the YAML data, not tables")
+        return self.budget
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every relation's finding (and any crashed rule), in a stable order."""
+        return self._worded(range(len(self.codes)))
+
+    def shown(self, show_all: bool) -> tuple[Finding, ...]:
+        """The findings a report shows: all of them, or those that are not a plain match."""
+        if show_all:
+            return self.findings
+        from fundaudit.batch import CODE
+
+        quiet = np.isin(self.codes, [CODE[v] for v in QUIET])
+        return self._worded(np.flatnonzero(~quiet).tolist())
+
+    def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
+        worded = [explain(self.columns.relation(i), self.tolerance) for i in indices]
+        worded.extend(self.crashes)
+        if self.hidden:
+            worded = [f for f in worded if f.id not in self.hidden]
+        worded.sort(key=lambda f: (f.location.file, f.location.line, f.id))
+        return tuple(worded)
+
+    @cached_property
     def counts(self) -> dict[str, int]:
         """Findings per verdict, every verdict present (zero where none)."""
-        c = Counter(f.verdict for f in self.findings)
-        return {v.value: c.get(v, 0) for v in Verdict}
+        from fundaudit.batch import VERDICTS
+
+        per_code = np.bincount(self.codes.astype(np.int64), minlength=len(VERDICTS))
+        out = {v.value: int(per_code[i]) for i, v in enumerate(VERDICTS)}
+        out[Verdict.ERROR.value] += len(self.crashes)
+        return out
 
     @property
     def failed(self) -> bool:
         """True when any relation does not hold or could not be checked for an error."""
-        return any(f.verdict in (Verdict.MISMATCH, Verdict.ERROR) for f in self.findings)
+        return self.counts[Verdict.MISMATCH.value] + self.counts[Verdict.ERROR.value] > 0
 
     def summary(self) -> dict[str, int]:
         return {
-            "documents": len(self.budget.documents),
-            "figures": len(self.budget.figures),
-            "relations": len(self.findings),
+            "documents": self.columns.documents,
+            "figures": self.columns.stated_figures,
+            "relations": len(self.codes) + len(self.crashes),
             **self.counts,
         }
 
@@ -47,23 +101,44 @@ class Audit:
 def run(budget: Budget, tolerance: Tolerance = DEFAULT, rules: Sequence[Rule] = REGISTRY) -> Audit:
     """Audit ``budget`` with ``rules`` (all registered rules by default)."""
     relations: list[Relation] = []
-    findings: list[Finding] = []
+    crashes: list[Finding] = []
     for rule in rules:
         try:
             derived = list(rule.derive(budget))
         except Exception as exc:  # a crashing rule is a finding, not a traceback
-            findings.append(_crashed(budget, rule.id, exc))
+            crashes.append(crashed(budget.path, rule.id, exc))
             continue
         relations.extend(derived)
+    columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    return judge(columns, tolerance, tuple(crashes), budget)
+
+
+def judge(
+    columns: Columns,
+    tolerance: Tolerance = DEFAULT,
+    crashes: tuple[Finding, ...] = (),
+    budget: Budget | None = None,
+) -> Audit:
+    """Give every relation of ``columns`` its verdict; an engine crash becomes a finding."""
+    from fundaudit.batch import verdicts
+
     try:
-        findings.extend(evaluate(relations, tolerance))
+        codes = verdicts(columns, tolerance)
     except Exception as exc:
-        findings.append(_crashed(budget, "engine", exc))
-    findings.sort(key=lambda f: (f.location.file, f.location.line, f.id))
-    return Audit(budget, tuple(findings), tolerance)
+        codes = np.zeros(0, dtype=np.int8)
+        columns = Columns(columns.path, columns.documents, columns.figures, _no_relations(columns))
+        crashes = (*crashes, crashed(columns.path, "engine", exc))
+    return Audit(columns, codes, tolerance, crashes, budget)
 
 
-def _crashed(budget: Budget, rule: str, exc: Exception) -> Finding:
+def _no_relations(columns: Columns) -> Any:
+    from fundaudit.columns import from_relations
+
+    return from_relations(columns.path, 0, [], []).relations
+
+
+def crashed(path: str, rule: str, exc: Exception) -> Finding:
+    """The finding that says a rule (or the engine) could not run."""
     return Finding(
         id=f"{rule}#crash",
         rule=rule,
@@ -74,7 +149,7 @@ def _crashed(budget: Budget, rule: str, exc: Exception) -> Finding:
         diff="",
         tolerance="",
         source=Loc("", 0),
-        location=Loc(budget.path, 1),
+        location=Loc(path, 1),
         message=f"rule {rule!r} could not run: {type(exc).__name__}: {exc}",
         document="",
         program="",

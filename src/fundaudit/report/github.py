@@ -25,9 +25,7 @@ def _escape_property(text: str) -> str:
 
 def render(audit: Audit, show_all: bool) -> str:
     lines = []
-    for f in audit.findings:
-        if not show_all and f.verdict in (Verdict.MATCH, Verdict.WITHIN):
-            continue
+    for f in audit.shown(show_all):
         where = f" ({f.source.file}:{f.source.line})" if f.source.file else ""
         lines.append(
             f"::{_LEVEL[f.verdict]} file={_escape_property(f.location.file)},line={f.location.line},"

@@ -50,7 +50,7 @@ def render(audit: Audit) -> str:
     docs = stats(audit)
     script_hash = base64.b64encode(hashlib.sha256(SORTER.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("audit.html.j2").render(
-        data=audit.budget.path,
+        data=audit.path,
         summary=audit.summary(),
         policy=audit.tolerance.policy.value,
         verdicts=VERDICTS,

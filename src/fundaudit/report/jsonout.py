@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fundaudit.findings import Finding, Verdict
+from fundaudit.findings import Finding
 from fundaudit.model import Figure
 from fundaudit.runner import Audit
 
@@ -53,10 +53,10 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:
-    results = [finding_json(f) for f in audit.findings if show_all or f.verdict not in (Verdict.MATCH, Verdict.WITHIN)]
+    results = [finding_json(f) for f in audit.shown(show_all)]
     return {
         "version": SCHEMA_VERSION,
-        "data": audit.budget.path,
+        "data": audit.path,
         "tolerance": audit.tolerance.policy.value,
         "summary": audit.summary(),
         "results": results,

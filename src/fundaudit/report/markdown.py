@@ -96,7 +96,7 @@ def render(audit: Audit) -> str:
     lines = [
         "# fundaudit audit report",
         "",
-        f"Data `{audit.budget.path}` · {s['documents']} documents · {s['figures']} figures · "
+        f"Data `{audit.path}` · {s['documents']} documents · {s['figures']} figures · "
         f"{s['relations']} relations checked · tolerance policy `{audit.tolerance.policy.value}`",
         "",
         tabulate([[s[v] for v in VERDICTS]], headers=list(VERDICTS), tablefmt="github", disable_numparse=True),

@@ -24,9 +24,7 @@ _LEVEL = {
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:
     rule_index = {r.id: i for i, r in enumerate(REGISTRY)}
     results: list[dict[str, Any]] = []
-    for f in audit.findings:
-        if not show_all and f.verdict in (Verdict.MATCH, Verdict.WITHIN):
-            continue
+    for f in audit.shown(show_all):
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": _LEVEL[f.verdict],

@@ -50,13 +50,13 @@ def _program_of(ref: str) -> str:
 def stats(audit: Audit) -> list[DocStats]:
     """Per-document and per-program statistics of an audit, in document order."""
     fig_count: Counter[tuple[str, str]] = Counter()
-    for f in audit.budget.figures:
+    for f in audit.model.figures:
         fig_count[(f.ref.split("::", 1)[0], _program_of(f.ref))] += 1
     by_doc: dict[str, list[Finding]] = defaultdict(list)
     for finding in audit.findings:
         by_doc[finding.document].append(finding)
     out = []
-    for doc in audit.budget.documents:
+    for doc in audit.model.documents:
         findings = by_doc.get(doc.id, [])
         programs = []
         unit = _document_unit(doc)

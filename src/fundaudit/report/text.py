@@ -5,14 +5,10 @@ from __future__ import annotations
 from fundaudit.findings import Verdict
 from fundaudit.runner import Audit
 
-_QUIET = (Verdict.MATCH, Verdict.WITHIN)
-
 
 def render(audit: Audit, show_all: bool) -> str:
     lines = []
-    for f in audit.findings:
-        if not show_all and f.verdict in _QUIET:
-            continue
+    for f in audit.shown(show_all):
         src = f"{f.source.file}:{f.source.line}" if f.source.file else "-"
         lines.append(f"{f.location}: {src}: {f.verdict.value} [{f.rule}] {f.message}")
     s = audit.summary()

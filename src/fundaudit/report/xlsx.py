@@ -51,7 +51,7 @@ def render(audit: Audit) -> bytes:
     s = audit.summary()
     summary.append(["fundaudit audit workpaper"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["data", audit.budget.path])
+    summary.append(["data", audit.path])
     summary.append(["tolerance policy", audit.tolerance.policy.value])
     summary.append([])
     rows: list[list[object]] = []
@@ -76,7 +76,7 @@ def render(audit: Audit) -> bytes:
         FIGURE_COLUMNS,
         [
             [f.ref, f.label, f.value.text(), f.unit.text, f.source.file, f.source.line, f.yaml.file, f.yaml.line]
-            for f in audit.budget.figures
+            for f in audit.model.figures
         ],
     )
     wb.properties.creator = "fundaudit"

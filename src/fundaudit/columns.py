@@ -1,0 +1,234 @@
+"""The columnar form of an audit's input: a figures table and a relations table.
+
+This is what the engine evaluates, whichever way the data came in (YAML through the rules,
+or Parquet/CSV tables from :mod:`fundaudit.columnar`). Figures are one row each, amounts as
+exact integers ``coefficient × 10**exponent`` in their unit; relations are one row each, and
+their parts are offsets into one flat array of figure indices — the layout of an Arrow list
+column, so that reading Parquet needs no per-row Python work.
+
+Only the findings that are shown are turned back into :class:`~fundaudit.model.Figure` and
+:class:`~fundaudit.findings.Relation` objects (:meth:`Columns.relation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from fundaudit.findings import Relation
+from fundaudit.model import Figure, Loc
+from fundaudit.numbers import Written
+from fundaudit.units import Unit, parse_unit
+
+KINDS = ("sum", "sum-le", "cumulative", "product")
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+Array = np.ndarray[Any, Any]
+
+
+class Texts(Protocol):
+    """A column of strings (or ``None``) read one element at a time."""
+
+    def __getitem__(self, i: int, /) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+
+class Lists(Protocol):
+    """A column of string lists: ``lists[i]`` is the tuple of row ``i``."""
+
+    def __getitem__(self, i: int, /) -> tuple[str, ...]: ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass(frozen=True, eq=False)
+class FigureColumns:
+    """Every figure: exact amount, unit (as an index into ``units``) and both locations.
+
+    ``stated`` is false for a constant a rule supplies (the 100 % of a percentage split).
+    """
+
+    ref: Texts
+    label: Texts
+    coefficient: Array  # int64, or object (Python int) when a value does not fit
+    exponent: Array  # int64: the written decimal exponent
+    unit_code: Array  # int64 index into ``units``
+    units: tuple[Unit, ...]
+    bound: Texts
+    note: Texts
+    source_file: Texts
+    source_line: Array
+    yaml_file: Texts
+    yaml_line: Array
+    stated: Array  # bool
+
+    def __len__(self) -> int:
+        return len(self.exponent)
+
+    def figure(self, i: int) -> Figure:
+        """Figure ``i`` as a model object (for messages)."""
+        return Figure(
+            ref=str(self.ref[i]),
+            label=str(self.label[i]),
+            value=Written(int(self.coefficient[i]), int(self.exponent[i])),
+            unit=self.units[int(self.unit_code[i])],
+            source=Loc(str(self.source_file[i]), int(self.source_line[i])),
+            yaml=Loc(str(self.yaml_file[i]), int(self.yaml_line[i])),
+            bound=self.bound[i],
+            note=self.note[i],
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class RelationColumns:
+    """Every relation: kind, total and parts (figure indices), and what messages need.
+
+    ``parts[offsets[i]:offsets[i + 1]]`` are the parts of relation ``i``. ``yaml_line`` 0
+    means the relation stands where its total does.
+    """
+
+    id: Texts
+    rule: Texts
+    kind: Array  # int8 codes into KINDS
+    document: Texts
+    program: Texts
+    subject: Texts
+    what: Texts
+    total: Array  # int64 figure index
+    offsets: Array  # int64, len n + 1
+    parts: Array  # int64 figure indices
+    missing: Lists
+    empty: Lists
+    has_missing: Array  # bool
+    has_empty: Array  # bool
+    yaml_file: Texts
+    yaml_line: Array
+    note: Texts
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """An audit's whole input in columns: where it came from, figures and relations."""
+
+    path: str
+    documents: int
+    figures: FigureColumns
+    relations: RelationColumns
+
+    @property
+    def stated_figures(self) -> int:
+        return int(np.count_nonzero(self.figures.stated))
+
+    def relation(self, i: int) -> Relation:
+        """Relation ``i`` as a model object, for its finding's message."""
+        r, figs = self.relations, self.figures
+        a, b = int(r.offsets[i]), int(r.offsets[i + 1])
+        yaml_line = int(r.yaml_line[i])
+        return Relation(
+            id=str(r.id[i]),
+            rule=str(r.rule[i]),
+            kind=KINDS[int(r.kind[i])],
+            total=figs.figure(int(r.total[i])),
+            parts=tuple(figs.figure(int(j)) for j in r.parts[a:b]),
+            subject=str(r.subject[i]),
+            what=str(r.what[i]),
+            document=str(r.document[i]),
+            program=str(r.program[i]),
+            missing=r.missing[i],
+            location=Loc(str(r.yaml_file[i]), yaml_line) if yaml_line else None,
+            note=r.note[i],
+            empty=r.empty[i],
+        )
+
+
+def from_relations(path: str, documents: int, figures: Sequence[Figure], relations: Sequence[Relation]) -> Columns:
+    """Columns of a model's figures and the relations its rules derived (the YAML path)."""
+    index: dict[str, int] = {}
+    figs: list[Figure] = []
+    stated: list[bool] = []
+
+    def add(f: Figure, is_stated: bool) -> int:
+        j = index.get(f.ref)
+        if j is None:
+            j = index[f.ref] = len(figs)
+            figs.append(f)
+            stated.append(is_stated)
+        elif figs[j] is not f and (figs[j].value, figs[j].unit) != (f.value, f.unit):
+            raise ValueError(f"{f.yaml}: two different figures share the reference {f.ref!r}")
+        return j
+
+    for f in figures:
+        add(f, True)
+    total: list[int] = []
+    parts: list[int] = []
+    offsets = [0]
+    for rel in relations:
+        total.append(add(rel.total, False))
+        parts.extend(add(p, False) for p in rel.parts)
+        offsets.append(len(parts))
+    units: dict[str, int] = {}
+    unit_list: list[Unit] = []
+    for f in figs:
+        if f.unit.text not in units:
+            units[f.unit.text] = len(unit_list)
+            unit_list.append(f.unit)
+    coef = [f.value.coefficient for f in figs]
+    fc = FigureColumns(
+        ref=[f.ref for f in figs],
+        label=[f.label for f in figs],
+        coefficient=int_array(coef),
+        exponent=np.array([f.value.exponent for f in figs], dtype=np.int64),
+        unit_code=np.array([units[f.unit.text] for f in figs], dtype=np.int64),
+        units=tuple(unit_list),
+        bound=[f.bound for f in figs],
+        note=[f.note for f in figs],
+        source_file=[f.source.file for f in figs],
+        source_line=np.array([f.source.line for f in figs], dtype=np.int64),
+        yaml_file=[f.yaml.file for f in figs],
+        yaml_line=np.array([f.yaml.line for f in figs], dtype=np.int64),
+        stated=np.array(stated, dtype=bool),
+    )
+    rc = RelationColumns(
+        id=[r.id for r in relations],
+        rule=[r.rule for r in relations],
+        kind=np.array([KIND_CODE[r.kind] for r in relations], dtype=np.int8),
+        document=[r.document for r in relations],
+        program=[r.program for r in relations],
+        subject=[r.subject for r in relations],
+        what=[r.what for r in relations],
+        total=np.array(total, dtype=np.int64),
+        offsets=np.array(offsets, dtype=np.int64),
+        parts=np.array(parts, dtype=np.int64),
+        missing=[r.missing for r in relations],
+        empty=[r.empty for r in relations],
+        has_missing=np.array([bool(r.missing) for r in relations], dtype=bool),
+        has_empty=np.array([bool(r.empty) for r in relations], dtype=bool),
+        yaml_file=[r.location.file if r.location else "" for r in relations],
+        yaml_line=np.array([r.location.line if r.location else 0 for r in relations], dtype=np.int64),
+        note=[r.note for r in relations],
+    )
+    return Columns(path, documents, fc, rc)
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def int_array(values: Sequence[int]) -> Array:
+    """Exact integers: int64 when every value fits, else an object array of Python ints."""
+    if all(-_INT64_MAX <= v <= _INT64_MAX for v in values):
+        return np.array(values, dtype=np.int64)
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def unit_table(texts: Sequence[str]) -> tuple[Unit, ...]:
+    """Parse each distinct unit once (raises :class:`~fundaudit.units.UnitError`)."""
+    return tuple(parse_unit(t) for t in texts)
