@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from fundaudit.tolerance import Policy
+
+if TYPE_CHECKING:
+    from fundaudit.errors import InvalidData
+    from fundaudit.runner import Audit
+    from fundaudit.tolerance import Tolerance
 
 app = typer.Typer(
     add_completion=False,
@@ -31,15 +36,38 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     try:
         return load(path)
     except InvalidData as exc:
-        for err in exc.errors:
-            print(err, file=sys.stderr)
-        print(f"{len(exc.errors)} error(s): the data was not audited", file=sys.stderr)
-        raise typer.Exit(2) from None
+        _invalid(exc)
+
+
+def _audit(path: Path, tolerance: Tolerance) -> Audit:
+    """Audit YAML data, or a directory of figures/relations tables (Parquet or CSV)."""
+    if path.is_dir():
+        from fundaudit import columnar
+        from fundaudit.errors import InvalidData
+        from fundaudit.runner import judge
+
+        try:
+            columns = columnar.read(path)
+        except InvalidData as exc:
+            _invalid(exc)
+        return judge(columns, tolerance)
+    from fundaudit.runner import run
+
+    return run(_load(path), tolerance)
+
+
+def _invalid(exc: InvalidData) -> NoReturn:
+    for err in exc.errors:
+        print(err, file=sys.stderr)
+    print(f"{len(exc.errors)} error(s): the data was not audited", file=sys.stderr)
+    raise typer.Exit(2)
 
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    path: Annotated[
+        Path, typer.Argument(help="Entry data file, or a directory of tables from `fundaudit export`.")
+    ] = DEFAULT_DATA,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit")] = "text",
     show_all: Annotated[bool, typer.Option("--all", help="Include relations that hold.")] = False,
     tolerance: Annotated[Policy, typer.Option(help="Rounding tolerance policy.")] = Policy.DIGITS,
@@ -52,13 +80,11 @@ def check(
     from dataclasses import replace
 
     from fundaudit.report import FORMATS, renderer
-    from fundaudit.runner import run
     from fundaudit.tolerance import Tolerance
 
     if fmt not in FORMATS:
         _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    budget = _load(path)
-    audit = run(budget, Tolerance(tolerance))
+    audit = _audit(path, Tolerance(tolerance))
     failed = audit.failed
     if baseline is not None:
         from fundaudit import baseline as bl
@@ -292,6 +318,26 @@ def rules() -> None:
         for line in body.splitlines():
             print(f"    {line}" if line else "")
         print()
+
+
+@app.command("export")
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    to: Annotated[Path, typer.Option("--to", help="Directory to write the tables into.")] = Path("build/tables"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
+) -> None:
+    """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
+    from fundaudit import columnar
+    from fundaudit.columns import from_relations
+    from fundaudit.rules import REGISTRY
+
+    if fmt not in columnar.FORMATS:
+        _usage(f"unknown table format {fmt!r} (choose from {', '.join(columnar.FORMATS)})")
+    budget = _load(path)
+    relations = [r for rule in REGISTRY for r in rule.derive(budget)]
+    cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    for written in columnar.write(cols, to, fmt):
+        print(written)
 
 
 def main() -> None:

@@ -88,7 +88,7 @@ class RelationColumns:
     """Every relation: kind, total and parts (figure indices), and what messages need.
 
     ``parts[offsets[i]:offsets[i + 1]]`` are the parts of relation ``i``. ``yaml_line`` 0
-    means the relation stands where its total does.
+    means the relation stands where its total does (``yaml_file`` is then the total's).
     """
 
     id: Texts
@@ -210,7 +210,7 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         empty=[r.empty for r in relations],
         has_missing=np.array([bool(r.missing) for r in relations], dtype=bool),
         has_empty=np.array([bool(r.empty) for r in relations], dtype=bool),
-        yaml_file=[r.location.file if r.location else "" for r in relations],
+        yaml_file=[r.yaml.file for r in relations],
         yaml_line=np.array([r.location.line if r.location else 0 for r in relations], dtype=np.int64),
         note=[r.note for r in relations],
     )

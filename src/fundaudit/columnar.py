@@ -1,0 +1,468 @@
+"""Figures and relations as tables: Parquet (or CSV) files that ``fundaudit check`` reads.
+
+A directory holds ``figures.parquet`` and ``relations.parquet`` (or ``figures.csv`` and
+``relations.csv``) and optionally ``manifest.json``. The schemas (docs/columnar.md):
+
+figures: ``ref`` (unique), ``document``, ``program``, ``label``, ``coefficient`` (int64, or
+DECIMAL(38, 0) when a value does not fit), ``exponent`` (int32): the amount is exactly
+``coefficient × 10**exponent`` in ``unit`` — ``12.10`` is 1210 and −2, never a float;
+``unit``, ``dimension``, ``unit_pow10``, ``bound``, ``note`` (nullable), ``source_file``,
+``source_line``, ``yaml_file``, ``yaml_line``, ``stated`` (false for a constant a rule supplies).
+
+relations: ``id`` (unique), ``rule``, ``kind`` (sum | sum-le | cumulative | product),
+``document``, ``program``, ``subject``, ``what``, ``total_ref``, ``part_refs`` (list of refs;
+in CSV one cell joined by ``|``), ``missing``, ``empty`` (lists of names), ``yaml_file``,
+``yaml_line`` (0: where its total stands), ``note``.
+
+Reading checks every table before anything is audited and reports every problem at once,
+each with its file, row and column; no per-row Python work is done on the way in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fundaudit.columns import KINDS, Columns, FigureColumns, RelationColumns, int_array
+from fundaudit.errors import InvalidData, LoadError
+from fundaudit.units import Unit, UnitError, parse_unit
+
+LIST_SEP = "|"
+FORMATS = ("parquet", "csv")
+_MAX_LISTED = 20  # rows listed per kind of problem, then a count
+
+FIGURES = pa.schema(
+    [
+        ("ref", pa.string()),
+        ("document", pa.string()),
+        ("program", pa.string()),
+        ("label", pa.string()),
+        ("coefficient", pa.int64()),
+        ("exponent", pa.int32()),
+        ("unit", pa.string()),
+        ("dimension", pa.string()),
+        ("unit_pow10", pa.int32()),
+        ("bound", pa.string()),
+        ("note", pa.string()),
+        ("source_file", pa.string()),
+        ("source_line", pa.int32()),
+        ("yaml_file", pa.string()),
+        ("yaml_line", pa.int32()),
+        ("stated", pa.bool_()),
+    ]
+)
+RELATIONS = pa.schema(
+    [
+        ("id", pa.string()),
+        ("rule", pa.string()),
+        ("kind", pa.string()),
+        ("document", pa.string()),
+        ("program", pa.string()),
+        ("subject", pa.string()),
+        ("what", pa.string()),
+        ("total_ref", pa.string()),
+        ("part_refs", pa.list_(pa.string())),
+        ("missing", pa.list_(pa.string())),
+        ("empty", pa.list_(pa.string())),
+        ("yaml_file", pa.string()),
+        ("yaml_line", pa.int32()),
+        ("note", pa.string()),
+    ]
+)
+_NULLABLE = {"bound", "note"}
+_LISTS = ("part_refs", "missing", "empty")
+
+
+# ---------------------------------------------------------------------------------------- write
+
+
+def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
+    """The figures and relations tables of ``cols``."""
+    f, r = cols.figures, cols.relations
+    units = f.units
+    code = f.unit_code
+    coefficient: pa.Array
+    if f.coefficient.dtype == object:
+        from decimal import Decimal
+
+        coefficient = pa.array([Decimal(int(c)) for c in f.coefficient], type=pa.decimal128(38, 0))
+    else:
+        coefficient = pa.array(f.coefficient, type=pa.int64())
+    refs = np.asarray(_col(f.ref), dtype=object)
+    fig = pa.table(
+        {
+            "ref": pa.array(refs, pa.string()),
+            "document": pa.array([s.split("::", 1)[0] for s in refs], pa.string()),
+            "program": pa.array([_program(s) for s in refs], pa.string()),
+            "label": pa.array(_col(f.label), pa.string()),
+            "coefficient": coefficient,
+            "exponent": pa.array(f.exponent, pa.int32()),
+            "unit": pa.array([units[c].text for c in code], pa.string()),
+            "dimension": pa.array([units[c].dimension for c in code], pa.string()),
+            "unit_pow10": pa.array([units[c].pow10 for c in code], pa.int32()),
+            "bound": pa.array(_col(f.bound), pa.string()),
+            "note": pa.array(_col(f.note), pa.string()),
+            "source_file": pa.array(_col(f.source_file), pa.string()),
+            "source_line": pa.array(f.source_line, pa.int32()),
+            "yaml_file": pa.array(_col(f.yaml_file), pa.string()),
+            "yaml_line": pa.array(f.yaml_line, pa.int32()),
+            "stated": pa.array(f.stated, pa.bool_()),
+        }
+    )
+    part_refs = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(refs[r.parts], pa.string()))
+    rel = pa.table(
+        {
+            "id": pa.array(_col(r.id), pa.string()),
+            "rule": pa.array(_col(r.rule), pa.string()),
+            "kind": pa.array([KINDS[k] for k in r.kind], pa.string()),
+            "document": pa.array(_col(r.document), pa.string()),
+            "program": pa.array(_col(r.program), pa.string()),
+            "subject": pa.array(_col(r.subject), pa.string()),
+            "what": pa.array(_col(r.what), pa.string()),
+            "total_ref": pa.array(refs[r.total], pa.string()),
+            "part_refs": part_refs,
+            "missing": pa.array([list(m) for m in _each(r.missing)], pa.list_(pa.string())),
+            "empty": pa.array([list(m) for m in _each(r.empty)], pa.list_(pa.string())),
+            "yaml_file": pa.array(_col(r.yaml_file), pa.string()),
+            "yaml_line": pa.array(r.yaml_line, pa.int32()),
+            "note": pa.array(_col(r.note), pa.string()),
+        }
+    )
+    return fig, rel
+
+
+def _col(texts: Any) -> list[Any]:
+    return [texts[i] for i in range(len(texts))]
+
+
+def _each(lists: Any) -> Iterator[tuple[str, ...]]:
+    return (lists[i] for i in range(len(lists)))
+
+
+def _program(ref: str) -> str:
+    return ref.split("::", 1)[-1].split(":", 1)[0].split("/", 1)[0].split("#", 1)[0]
+
+
+def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
+    """Write ``cols`` into directory ``out`` as Parquet or CSV; returns the files written."""
+    fig, rel = tables(cols)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        for name, table in (("figures", fig), ("relations", rel)):
+            path = out / f"{name}.parquet"
+            pq.write_table(table, path, compression="zstd")
+            written.append(path)
+    elif fmt == "csv":
+        import pyarrow.csv as pcsv
+
+        for name, table in (("figures", fig), ("relations", _joined_lists(rel))):
+            path = out / f"{name}.csv"
+            pcsv.write_csv(table, path)
+            written.append(path)
+    else:
+        raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
+    manifest = out / "manifest.json"
+    manifest.write_text(
+        json.dumps({"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}, indent=2)
+        + "\n",
+        encoding="utf-8",
+    )
+    written.append(manifest)
+    return written
+
+
+def _joined_lists(rel: pa.Table) -> pa.Table:
+    for name in _LISTS:
+        col = rel[name]
+        joined = pc.binary_join(col, LIST_SEP)
+        rel = rel.set_column(rel.schema.get_field_index(name), name, joined)
+    return rel
+
+
+# ----------------------------------------------------------------------------------------- read
+
+
+def is_table_dir(path: Path) -> bool:
+    """True when ``path`` is a directory of fundaudit tables."""
+    return path.is_dir() and any((path / f"figures.{ext}").exists() for ext in FORMATS)
+
+
+@dataclass
+class _Problems:
+    """Every problem found while reading, each with its file, row and column."""
+
+    errors: list[LoadError]
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.errors.append(LoadError(file, line, message))
+
+    def rows(self, file: str, bad: pa.Array | np.ndarray[Any, Any], message: str, csv: bool) -> None:
+        """Report the rows where ``bad`` is true (at most a few, then how many more)."""
+        mask = np.asarray(bad.to_numpy(zero_copy_only=False) if isinstance(bad, pa.Array | pa.ChunkedArray) else bad)
+        rows = np.flatnonzero(mask)
+        for r in rows[:_MAX_LISTED]:
+            line = int(r) + (2 if csv else 1)
+            self.add(file, line, f"{'line' if csv else 'row'} {line}: {message}")
+        if len(rows) > _MAX_LISTED:
+            self.add(file, 0, f"{message}: {len(rows) - _MAX_LISTED} more rows like this")
+
+
+def read(path: Path) -> Columns:
+    """Read a directory of tables; raises :class:`InvalidData` listing every problem."""
+    problems = _Problems([])
+    fmt = "parquet" if (path / "figures.parquet").exists() else "csv"
+    csv = fmt == "csv"
+    fig_file, rel_file = path / f"figures.{fmt}", path / f"relations.{fmt}"
+    fig = _read_table(fig_file, FIGURES, problems)
+    rel = _read_table(rel_file, RELATIONS, problems)
+    if fig is None or rel is None:
+        raise InvalidData(problems.errors)
+    fname, rname = str(fig_file), str(rel_file)
+    fig, coefficient = _coefficients(fig, fname, problems, csv)
+    for name in FIGURES.names:
+        if name not in _NULLABLE and name in fig.column_names:
+            problems.rows(fname, pc.is_null(fig[name]), f"column {name!r} is empty", csv)
+    units = _units(fig, fname, problems, csv)
+    problems.rows(fname, pc.less(fig["exponent"], -30), "column 'exponent': below −30", csv)
+    problems.rows(fname, pc.greater(fig["exponent"], 30), "column 'exponent': above 30", csv)
+    for name in ("source_line", "yaml_line"):
+        problems.rows(fname, pc.less(fig[name], 1), f"column {name!r}: a line number is at least 1", csv)
+    refs = fig["ref"].combine_chunks()
+    if pc.count_distinct(refs).as_py() != len(refs):
+        counts = pc.value_counts(refs)
+        dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        problems.rows(fname, pc.is_in(refs, value_set=dupes), "column 'ref': the same ref on another row", csv)
+    for name in RELATIONS.names:
+        if name not in _NULLABLE and name not in _LISTS:
+            problems.rows(rname, pc.is_null(rel[name]), f"column {name!r} is empty", csv)
+    ids = rel["id"].combine_chunks()
+    if pc.count_distinct(ids).as_py() != len(ids):
+        counts = pc.value_counts(ids)
+        dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        problems.rows(rname, pc.is_in(ids, value_set=dupes), "column 'id': the same id on another row", csv)
+    kind = pc.index_in(rel["kind"], value_set=pa.array(KINDS))
+    problems.rows(rname, pc.is_null(kind), f"column 'kind': not one of {', '.join(KINDS)}", csv)
+    total = pc.index_in(rel["total_ref"], value_set=refs)
+    problems.rows(
+        rname, pc.and_(pc.is_null(total), pc.is_valid(rel["total_ref"])), "column 'total_ref': no such figure", csv
+    )
+    part_lists = rel["part_refs"].combine_chunks()
+    if part_lists.null_count:
+        part_lists = pc.fill_null(part_lists, pa.scalar([], pa.list_(pa.string())))
+    flat = pc.list_flatten(part_lists)
+    parts = pc.index_in(flat, value_set=refs)
+    offsets = np.asarray(part_lists.offsets.to_numpy(), dtype=np.int64) - int(part_lists.offsets[0].as_py())
+    unknown = np.asarray(pc.is_null(parts).to_numpy(zero_copy_only=False))
+    if unknown.any():
+        per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
+        problems.rows(rname, per_row > 0, "column 'part_refs': a part that is no figure", csv)
+    product = np.asarray(pc.equal(rel["kind"], "product").to_numpy(zero_copy_only=False), dtype=bool)
+    problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
+    problems.rows(rname, pc.less(rel["yaml_line"], 0), "column 'yaml_line': negative", csv)
+    if problems.errors:
+        raise InvalidData(problems.errors)
+    return Columns(
+        path=str(path),
+        documents=_documents(path, fig),
+        figures=FigureColumns(
+            ref=_Texts(refs),
+            label=_Texts(fig["label"]),
+            coefficient=coefficient,
+            exponent=_ints(fig["exponent"]),
+            unit_code=units[0],
+            units=units[1],
+            bound=_Texts(fig["bound"]),
+            note=_Texts(fig["note"]),
+            source_file=_Texts(fig["source_file"]),
+            source_line=_ints(fig["source_line"]),
+            yaml_file=_Texts(fig["yaml_file"]),
+            yaml_line=_ints(fig["yaml_line"]),
+            stated=np.asarray(fig["stated"].to_numpy(), dtype=bool),
+        ),
+        relations=RelationColumns(
+            id=_Texts(ids),
+            rule=_Texts(rel["rule"]),
+            kind=_ints(kind).astype(np.int8),
+            document=_Texts(rel["document"]),
+            program=_Texts(rel["program"]),
+            subject=_Texts(rel["subject"]),
+            what=_Texts(rel["what"]),
+            total=_ints(total),
+            offsets=offsets,
+            parts=_ints(parts),
+            missing=_Lists(rel["missing"]),
+            empty=_Lists(rel["empty"]),
+            has_missing=_non_empty(rel["missing"]),
+            has_empty=_non_empty(rel["empty"]),
+            yaml_file=_Texts(rel["yaml_file"]),
+            yaml_line=_ints(rel["yaml_line"]),
+            note=_Texts(rel["note"]),
+        ),
+    )
+
+
+def _read_table(path: Path, schema: pa.Schema, problems: _Problems) -> pa.Table | None:
+    if not path.exists():
+        problems.add(str(path), 0, "missing: a table directory holds figures and relations")
+        return None
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+        else:
+            import pyarrow.csv as pcsv
+
+            types = {
+                f.name: (pa.string() if pa.types.is_list(f.type) or f.name == "coefficient" else f.type) for f in schema
+            }
+            table = pcsv.read_csv(
+                path,
+                convert_options=pcsv.ConvertOptions(
+                    column_types=types, strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=False
+                ),
+            )
+    except (pa.ArrowInvalid, OSError) as exc:
+        problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+        return None
+    missing = [f.name for f in schema if f.name not in table.column_names]
+    if missing:
+        problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
+        return None
+    if path.suffix == ".csv" and "part_refs" in schema.names:
+        table = _split_lists(table)
+    extra = [n for n in table.column_names if n not in schema.names]
+    if extra:
+        problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
+    cast = []
+    for f in schema:
+        col = table[f.name]
+        if f.name == "coefficient":
+            cast.append(col)
+            continue
+        if col.type != f.type:
+            if pa.types.is_floating(col.type) or not _castable(col.type, f.type):
+                problems.add(str(path), 0, f"column {f.name!r} is {col.type}, expected {f.type}")
+                return None
+            try:
+                col = col.cast(f.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                problems.add(str(path), 0, f"column {f.name!r}: {str(exc).splitlines()[0]}")
+                return None
+        cast.append(col)
+    return pa.table(cast, names=schema.names)
+
+
+def _castable(have: pa.DataType, want: pa.DataType) -> bool:
+    t = pa.types
+    if t.is_integer(want):
+        return bool(t.is_integer(have))
+    if t.is_string(want):
+        return bool(t.is_string(have) or t.is_large_string(have) or t.is_dictionary(have))
+    if t.is_list(want):
+        return bool(t.is_list(have) or t.is_large_list(have))
+    return bool(t.is_boolean(have) and t.is_boolean(want))
+
+
+def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[pa.Table, np.ndarray[Any, Any]]:
+    """The exact integer coefficients: int64, DECIMAL(p, 0), or digits in CSV; never a float."""
+    col = fig["coefficient"].combine_chunks()
+    if pa.types.is_floating(col.type):
+        problems.add(file, 0, f"column 'coefficient' is {col.type}: amounts must be exact integers, never float")
+        return fig, np.zeros(len(col), dtype=np.int64)
+    if pa.types.is_integer(col.type):
+        values = np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False))
+        problems.rows(file, pc.less(col, 0), "column 'coefficient': negative amount", csv)
+        return fig, values
+    if pa.types.is_decimal(col.type) and col.type.scale == 0:
+        problems.rows(file, pc.less(col, pa.scalar(0, col.type)), "column 'coefficient': negative amount", csv)
+        return fig, int_array([int(v) if v is not None else 0 for v in col.to_pylist()])
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        digits = pc.match_substring_regex(col, r"^(0|[1-9][0-9]*)$")
+        problems.rows(file, pc.invert(pc.fill_null(digits, False)), "column 'coefficient': not a whole number", csv)
+        ok = pc.fill_null(digits, False)
+        short = pc.and_(ok, pc.less_equal(pc.utf8_length(col), 18))
+        if pc.all(pc.or_(short, pc.invert(ok))).as_py():
+            values = np.asarray(pc.if_else(short, col, "0").cast(pa.int64()).to_numpy(zero_copy_only=False))
+        else:
+            values = int_array([int(v) if v and v.isdigit() else 0 for v in col.to_pylist()])
+        return fig, values
+    problems.add(file, 0, f"column 'coefficient' is {col.type}, expected int64 or DECIMAL(p, 0)")
+    return fig, np.zeros(len(col), dtype=np.int64)
+
+
+def _units(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[np.ndarray[Any, Any], tuple[Unit, ...]]:
+    """Each figure's unit as a code into the distinct units, each parsed once and checked."""
+    encoded = fig["unit"].combine_chunks().dictionary_encode()
+    names = encoded.dictionary.to_pylist()
+    units: list[Unit] = []
+    for k, name in enumerate(names):
+        try:
+            units.append(parse_unit(name))
+        except UnitError as exc:
+            units.append(Unit(name, f"unknown:{name}", 0))
+            problems.rows(file, pc.equal(encoded.indices, k), f"column 'unit': {exc}", csv)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    dims = pa.array([u.dimension for u in units], pa.string()).take(encoded.indices)
+    pows = pa.array([u.pow10 for u in units], pa.int32()).take(encoded.indices)
+    problems.rows(file, pc.not_equal(fig["dimension"], dims), "column 'dimension' disagrees with the unit", csv)
+    problems.rows(file, pc.not_equal(fig["unit_pow10"], pows), "column 'unit_pow10' disagrees with the unit", csv)
+    return codes, tuple(units)
+
+
+def _split_lists(rel: pa.Table) -> pa.Table:
+    for name in _LISTS:
+        col = pc.fill_null(rel[name], "")
+        split = pc.split_pattern(col, LIST_SEP)
+        # an empty cell is an empty list, not a list of one empty string
+        split = pc.if_else(pc.equal(col, ""), pa.scalar([], pa.list_(pa.string())), split)
+        rel = rel.set_column(rel.schema.get_field_index(name), name, split)
+    return rel
+
+
+def _documents(path: Path, fig: pa.Table) -> int:
+    manifest = path / "manifest.json"
+    if manifest.exists():
+        try:
+            return int(json.loads(manifest.read_text(encoding="utf-8"))["documents"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    return int(pc.count_distinct(fig["document"]).as_py())
+
+
+def _ints(col: Any) -> np.ndarray[Any, Any]:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _non_empty(col: Any) -> np.ndarray[Any, Any]:
+    lengths = pc.fill_null(pc.list_value_length(col), 0)
+    return np.asarray(pc.greater(lengths, 0).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+class _Texts:
+    """An Arrow string column read one element at a time (only for the findings shown)."""
+
+    def __init__(self, col: Any) -> None:
+        self._a = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+    def __getitem__(self, i: int) -> Any:
+        return self._a[i].as_py()
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+
+class _Lists(_Texts):
+    def __getitem__(self, i: int) -> tuple[str, ...]:
+        return tuple(self._a[i].as_py() or ())
