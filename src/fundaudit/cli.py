@@ -39,8 +39,15 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
         _invalid(exc)
 
 
-def _audit(path: Path, tolerance: Tolerance) -> Audit:
+def _audit(path: Path, tolerance: Tolerance, engine: str = "native", spark_master: str | None = None) -> Audit:
     """Audit YAML data, or a directory of figures/relations tables (Parquet or CSV)."""
+    verdicts = None
+    if engine != "native":
+        from fundaudit import sqlengine
+
+        if engine not in sqlengine.ENGINES:
+            _usage(f"unknown engine {engine!r} (choose from {', '.join(sqlengine.ENGINES)})")
+        verdicts = sqlengine.engine(engine, path if path.is_dir() else None, spark_master)
     if path.is_dir():
         from fundaudit import columnar
         from fundaudit.errors import InvalidData
@@ -50,10 +57,10 @@ def _audit(path: Path, tolerance: Tolerance) -> Audit:
             columns = columnar.read(path)
         except InvalidData as exc:
             _invalid(exc)
-        return judge(columns, tolerance)
+        return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
-    return run(_load(path), tolerance)
+    return run(_load(path), tolerance, engine=verdicts)
 
 
 def _invalid(exc: InvalidData) -> NoReturn:
@@ -75,6 +82,12 @@ def check(
         Path | None,
         typer.Option(help="Accepted findings (from `fundaudit baseline`): fail only on new ones."),
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Who evaluates the relations: native (numpy) | duckdb | spark.")
+    ] = "native",
+    spark_master: Annotated[
+        str | None, typer.Option(help="Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*]).")
+    ] = None,
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
     from dataclasses import replace
@@ -84,7 +97,7 @@ def check(
 
     if fmt not in FORMATS:
         _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    audit = _audit(path, Tolerance(tolerance))
+    audit = _audit(path, Tolerance(tolerance), engine, spark_master)
     failed = audit.failed
     if baseline is not None:
         from fundaudit import baseline as bl

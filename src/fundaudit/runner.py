@@ -9,7 +9,7 @@ worded only for the relations that are shown. A rule that raises is turned into 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -98,7 +98,12 @@ class Audit:
         }
 
 
-def run(budget: Budget, tolerance: Tolerance = DEFAULT, rules: Sequence[Rule] = REGISTRY) -> Audit:
+def run(
+    budget: Budget,
+    tolerance: Tolerance = DEFAULT,
+    rules: Sequence[Rule] = REGISTRY,
+    engine: Callable[[Columns, Tolerance], np.ndarray[Any, Any]] | None = None,
+) -> Audit:
     """Audit ``budget`` with ``rules`` (all registered rules by default)."""
     relations: list[Relation] = []
     crashes: list[Finding] = []
@@ -110,7 +115,7 @@ def run(budget: Budget, tolerance: Tolerance = DEFAULT, rules: Sequence[Rule] = 
             continue
         relations.extend(derived)
     columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
-    return judge(columns, tolerance, tuple(crashes), budget)
+    return judge(columns, tolerance, tuple(crashes), budget, engine)
 
 
 def judge(
@@ -118,12 +123,16 @@ def judge(
     tolerance: Tolerance = DEFAULT,
     crashes: tuple[Finding, ...] = (),
     budget: Budget | None = None,
+    engine: Callable[[Columns, Tolerance], np.ndarray[Any, Any]] | None = None,
 ) -> Audit:
-    """Give every relation of ``columns`` its verdict; an engine crash becomes a finding."""
+    """Give every relation of ``columns`` its verdict; an engine crash becomes a finding.
+
+    ``engine`` computes the verdict codes (default: :func:`fundaudit.batch.verdicts`).
+    """
     from fundaudit.batch import verdicts
 
     try:
-        codes = verdicts(columns, tolerance)
+        codes = (engine or verdicts)(columns, tolerance)
     except Exception as exc:
         codes = np.zeros(0, dtype=np.int8)
         columns = Columns(columns.path, columns.documents, columns.figures, _no_relations(columns))

@@ -1,0 +1,77 @@
+"""The same verdicts from every engine: native (numpy), DuckDB and Spark, one shared SQL query."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fundaudit import columnar, sqlengine
+from fundaudit.cli import app
+from fundaudit.model import Budget
+from fundaudit.runner import judge
+from fundaudit.tolerance import Policy, Tolerance
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, synth.Budget]:
+    out = tmp_path_factory.mktemp("synthetic")
+    budget = synth.generate(100_000)
+    synth.write_tables(budget, out / "tables", str(out / "budgets.yaml"))
+    return out / "tables", budget
+
+
+def _json(path: Path, *args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["check", str(path), "--all", "--format", "json", *args])
+    assert result.exit_code == 1, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("policy", list(Policy))
+def test_duckdb_verdicts_equal_native_on_the_real_data(real_budget: Budget, policy: Policy) -> None:
+    from fundaudit.columns import from_relations
+    from fundaudit.rules import REGISTRY
+
+    relations = [r for rule in REGISTRY for r in rule.derive(real_budget)]
+    cols = from_relations(real_budget.path, 5, real_budget.figures, relations)
+    tolerance = Tolerance(policy)
+    native = judge(cols, tolerance).codes
+    fig, rel = columnar.tables(cols)
+    duck = sqlengine.codes(cols, sqlengine.duckdb_verdicts(fig, rel, tolerance), tolerance)
+    assert (duck == native).all()
+    assert len(native) > 800
+
+
+def test_duckdb_engine_from_the_cli(synthetic: tuple[Path, synth.Budget]) -> None:
+    tables, budget = synthetic
+    native = _json(tables)
+    duck = _json(tables, "--engine", "duckdb")
+    assert duck == native
+    summary = native["summary"]
+    assert isinstance(summary, dict)
+    assert summary["figures"] == synth.shape(100_000).figures
+    expected = budget.expected()
+    assert (summary["mismatch"], summary["rounding"]) == (expected["mismatch"], expected["rounding"])
+
+
+def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth.Budget]) -> None:
+    pytest.importorskip("pyspark")
+    tables, _ = synthetic
+    spark = sqlengine.spark_session("local[2]")
+    spark.sparkContext.setLogLevel("ERROR")
+    cols = columnar.read(tables)
+    native = judge(cols)
+    via_spark = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
+    assert (via_spark.codes == native.codes).all()
+    assert via_spark.shown(False) == native.shown(False)
+    assert len(native.codes) > 30_000
