@@ -73,8 +73,27 @@ def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth
     native = judge(cols)
     via_spark = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
     assert (via_spark.codes == native.codes).all()
+
     def words(audit: object) -> list[tuple[str, str, str]]:
         return [(f.id, f.verdict.value, f.message) for f in audit.shown(False)]  # type: ignore[attr-defined]
 
     assert words(via_spark) == words(native)
     assert len(native.codes) > 30_000
+
+
+def test_benchmark_smoke_finds_every_planted_slip(tmp_path: Path) -> None:
+    """CI runs the benchmark at 10^4 figures: every stage runs and the planted slips are found."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--smoke", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.endswith("| True | True |"), last
