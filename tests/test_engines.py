@@ -18,7 +18,7 @@ from fundaudit.tolerance import Policy, Tolerance
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth  # noqa: E402
+import synth
 
 runner = CliRunner()
 
