@@ -109,6 +109,15 @@ def _scaled(cols: Columns, terms: Array, starts: Array, base_exp: Array, halves:
         small = np.array([abs(c) < 10**17 for c in coef], dtype=bool)
         coef = np.where(small, coef, 0).astype(np.int64)
     else:
+        small = None
+    max_shift = int(shift.max(initial=0))
+    widest = int(seg_len.max(initial=1))
+    if small is None and max_shift <= 17 and int(np.abs(coef).max(initial=0)) * widest < 10 ** (18 - max_shift):
+        # every term fits: no per-term digit count needed
+        value = coef * _POW10[shift]
+        allow = np.where(halves[terms], 5 * _POW10[np.maximum(shift - 1, 0)], 0)
+        return value, allow, np.ones(len(starts), dtype=bool)
+    if small is None:
         small = np.abs(coef) < 10**17
     digits = np.searchsorted(_POW10, np.abs(coef), side="right")
     room = _SAFE_DIGITS - np.repeat(np.searchsorted(_POW10, seg_len, side="right"), seg_len)
