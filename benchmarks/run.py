@@ -173,7 +173,7 @@ def _numpy_floor(tables: Path) -> dict[str, Any]:
         np.add.reduceat(signed, starts)
         np.add.reduceat(allow, starts)
         best = min(best, time.perf_counter() - t)
-    return {"seconds": best, "result": int(len(starts))}
+    return {"seconds": best, "result": len(starts)}
 
 
 # ----------------------------------------------------------------------------------- parent

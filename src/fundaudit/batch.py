@@ -43,28 +43,113 @@ def verdicts(cols: Columns, tolerance: Tolerance) -> Array:
     dim = unit_dim[fig.unit_code]
     base_exp = fig.exponent + unit_pow[fig.unit_code]  # base-unit exponent of the last digit
     lens = np.diff(rel.offsets)
-    out[rel.has_missing] = INCOMPLETE
-    mixed = _segment_count(dim[rel.parts] != np.repeat(dim[rel.total], lens), rel.offsets) > 0
-    out[(out < 0) & mixed & (rel.kind != _PRODUCT)] = ERROR
     if tolerance.policy is Policy.EXACT:
         halves = np.zeros(len(fig), dtype=bool)
     elif tolerance.policy is Policy.DIGITS_ALL:
         halves = np.ones(len(fig), dtype=bool)
     else:
         halves = fig.exponent < 0
+    grid = _shared_grid(cols, dim, base_exp, halves, int(lens.max(initial=0)))
+    if grid is not None:
+        sums = _segment_sums(cols, lens, dim, *grid)
+        mixed = sums.mixed
+    else:
+        sums = None
+        mixed = _segment_count(dim[rel.parts] != np.repeat(dim[rel.total], lens), rel.offsets) > 0
+    out[rel.has_missing] = INCOMPLETE
+    out[(out < 0) & mixed & (rel.kind != _PRODUCT)] = ERROR
     todo = out < 0
-    sums = np.flatnonzero(todo & ((rel.kind == _SUM) | (rel.kind == _SUM_LE)))
+    is_sum = todo & ((rel.kind == _SUM) | (rel.kind == _SUM_LE))
     cumulative = np.flatnonzero(todo & (rel.kind == _CUMULATIVE) & (lens > 0))
     slow: list[int] = np.flatnonzero(
         todo & ((rel.kind == _PRODUCT) | ((rel.kind == _CUMULATIVE) & (lens == 0)))
     ).tolist()
-    if len(sums):
-        slow += _sums(cols, sums, base_exp, halves, out)
+    if sums is not None:
+        v = _sum_verdicts(sums.diff, sums.tol, rel.kind == _SUM_LE, rel.has_empty)
+        out[is_sum] = v[is_sum]
+    elif is_sum.any():
+        slow += _sums(cols, np.flatnonzero(is_sum), base_exp, halves, out)
     if len(cumulative):
         slow += _cumulative(cols, cumulative, base_exp, halves, out)
     for i in slow:
         out[i] = CODE[explain(cols.relation(i), tolerance).verdict]
     return out
+
+
+def uses_shared_grid(cols: Columns, tolerance: Tolerance) -> bool:
+    """Whether :func:`verdicts` judges the sums of ``cols`` on the shared grid (the fast path)."""
+    unit_dim, unit_pow = _unit_arrays(cols)
+    fig = cols.figures
+    halves = np.zeros(len(fig), dtype=bool)
+    widest = int(np.diff(cols.relations.offsets).max(initial=0))
+    base_exp = fig.exponent + unit_pow[fig.unit_code]
+    return _shared_grid(cols, unit_dim[fig.unit_code], base_exp, halves, widest) is not None
+
+
+class _Sums:
+    """Per relation: total − Σ parts and the summed allowance on the shared grid, and whether
+    its figures mix dimensions."""
+
+    def __init__(self, diff: Array, tol: Array, mixed: Array) -> None:
+        self.diff, self.tol, self.mixed = diff, tol, mixed
+
+
+def _shared_grid(cols: Columns, dim: Array, base_exp: Array, halves: Array, widest: int) -> tuple[Array, Array] | None:
+    """Every figure on one grid per dimension (one below its finest written digit), or ``None``.
+
+    When each scaled figure stays below ``10**18 / (widest + 1)``, every relation's sum is
+    exact in int64 on that grid and the relations need no grid of their own: the figures
+    are scaled once, and a relation's difference is a gather and a segment sum.
+    """
+    coef = cols.figures.coefficient
+    if coef.dtype == object or len(coef) == 0:
+        return None
+    n_dims = int(dim.max()) + 1
+    finest = np.full(n_dims, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(finest, dim, base_exp)
+    shift = base_exp - (finest[dim] - 1)
+    room = 18 - len(str(widest + 1))  # digits a scaled figure may use
+    if int(shift.max()) > room:
+        return None
+    limit = _POW10[room - shift]
+    if bool((np.abs(coef) >= limit).any()):
+        return None
+    value = coef * _POW10[shift]
+    allow = np.where(halves, 5 * _POW10[shift - 1], 0)
+    return value, allow
+
+
+def _segment_sums(cols: Columns, lens: Array, dim: Array, value: Array, allow: Array) -> _Sums:
+    """Σ parts and Σ allowances of every relation at once (segment sums over the parts array)."""
+    rel = cols.relations
+    n = len(rel)
+    parts_sum = np.zeros(n, dtype=np.int64)
+    parts_tol = np.zeros(n, dtype=np.int64)
+    mixed = np.zeros(n, dtype=bool)
+    filled = lens > 0
+    starts = rel.offsets[:-1][filled]
+    if len(starts):
+        # empty segments have no length, so the filled ones are contiguous from their starts
+        parts_sum[filled] = np.add.reduceat(value[rel.parts], starts)
+        parts_tol[filled] = np.add.reduceat(allow[rel.parts], starts)
+        part_dim = dim[rel.parts]
+        lo = np.minimum.reduceat(part_dim, starts)
+        hi = np.maximum.reduceat(part_dim, starts)
+        total_dim = dim[rel.total[filled]]
+        mixed[filled] = (lo != total_dim) | (hi != total_dim)
+    return _Sums(value[rel.total] - parts_sum, allow[rel.total] + parts_tol, mixed)
+
+
+def _sum_verdicts(diff: Array, tol: Array, le: Array, has_empty: Array) -> Array:
+    """sum: total = Σ parts; sum-le: Σ parts ≤ total (exceeding it by no more than rounding)."""
+    v = np.where(diff == 0, MATCH, np.where(np.abs(diff) <= tol, ROUNDING, MISMATCH)).astype(np.int8)
+    excess = -diff
+    v_le = np.where(
+        excess == 0, MATCH, np.where(excess < 0, WITHIN, np.where(excess <= tol, ROUNDING, MISMATCH))
+    ).astype(np.int8)
+    v = np.where(le, v_le, v)
+    v[(v == MISMATCH) & ~le & (diff > 0) & has_empty] = INCOMPLETE
+    return v
 
 
 def _unit_arrays(cols: Columns) -> tuple[Array, Array]:
@@ -136,16 +221,7 @@ def _sums(cols: Columns, sel: Array, base_exp: Array, halves: Array, out: Array)
     signed = np.where(is_total, value, -value)
     diff = np.add.reduceat(signed, starts)
     tol = np.add.reduceat(allow, starts)
-    kind = cols.relations.kind[sel]
-    le = kind == _SUM_LE
-    v = np.where(diff == 0, MATCH, np.where(np.abs(diff) <= tol, ROUNDING, MISMATCH)).astype(np.int8)
-    excess = -diff
-    v_le = np.where(
-        excess == 0, MATCH, np.where(excess < 0, WITHIN, np.where(excess <= tol, ROUNDING, MISMATCH))
-    ).astype(np.int8)
-    v = np.where(le, v_le, v)
-    short = (v == MISMATCH) & ~le & (diff > 0) & cols.relations.has_empty[sel]
-    v[short] = INCOMPLETE
+    v = _sum_verdicts(diff, tol, cols.relations.kind[sel] == _SUM_LE, cols.relations.has_empty[sel])
     out[sel[fits]] = v[fits]
     return sel[~fits].tolist()  # type: ignore[no-any-return]
 

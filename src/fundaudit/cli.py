@@ -53,6 +53,7 @@ def _audit(path: Path, tolerance: Tolerance, engine: str = "native", spark_maste
         from fundaudit.errors import InvalidData
         from fundaudit.runner import judge
 
+        columnar.lean_memory_pool()
         try:
             columns = columnar.read(path)
         except InvalidData as exc:

@@ -21,7 +21,7 @@ each with its file, row and column; no per-row Python work is done on the way in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from fundaudit.columns import KINDS, Columns, FigureColumns, RelationColumns, in
 from fundaudit.errors import InvalidData, LoadError
 from fundaudit.units import Unit, UnitError, parse_unit
 
-LIST_SEP = "|"
+LIST_SEP = "\x1f"  # ASCII unit separator: a list cell of CSV (names may hold "|")
 FORMATS = ("parquet", "csv")
 _MAX_LISTED = 20  # rows listed per kind of problem, then a count
 
@@ -78,6 +78,7 @@ RELATIONS = pa.schema(
 )
 _NULLABLE = {"bound", "note"}
 _LISTS = ("part_refs", "missing", "empty")
+_FEW_VALUES = ("document", "program", "unit", "dimension", "source_file", "yaml_file", "bound", "note", "rule", "kind")
 
 
 # ---------------------------------------------------------------------------------------- write
@@ -184,6 +185,8 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
 def _joined_lists(rel: pa.Table) -> pa.Table:
     for name in _LISTS:
         col = rel[name]
+        if pc.any(pc.match_substring(pc.list_flatten(col), LIST_SEP)).as_py():
+            raise ValueError(f"column {name!r}: a name holds the list separator U+001F; export as Parquet")
         joined = pc.binary_join(col, LIST_SEP)
         rel = rel.set_column(rel.schema.get_field_index(name), name, joined)
     return rel
@@ -217,17 +220,42 @@ class _Problems:
             self.add(file, 0, f"{message}: {len(rows) - _MAX_LISTED} more rows like this")
 
 
+def lean_memory_pool() -> None:
+    """Give Arrow an allocator that hands freed memory back (jemalloc, else the system's).
+
+    Arrow's default (mimalloc) keeps what a read frees for later, which raises the peak of a
+    one-shot audit by a fifth at 10**6 figures. The command line calls this; a notebook
+    keeps whatever pool it has.
+    """
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def read(path: Path) -> Columns:
-    """Read a directory of tables; raises :class:`InvalidData` listing every problem."""
+    """Read a directory of tables; raises :class:`InvalidData` listing every problem.
+
+    Two passes over the columns keep the peak memory down: first the references (every
+    ``ref``, ``total_ref`` and part, hashed once to link relations to figure rows), then,
+    with the hash freed, the amounts and the texts of the messages.
+    """
     problems = _Problems([])
     fmt = "parquet" if (path / "figures.parquet").exists() else "csv"
     csv = fmt == "csv"
     fig_file, rel_file = path / f"figures.{fmt}", path / f"relations.{fmt}"
-    fig = _read_table(fig_file, FIGURES, problems)
-    rel = _read_table(rel_file, RELATIONS, problems)
+    figs, rels = _TableFile(fig_file, FIGURES, problems), _TableFile(rel_file, RELATIONS, problems)
+    fname, rname = str(fig_file), str(rel_file)
+    ref_table, link_table = figs.read(["ref"]), rels.read(["total_ref", "part_refs"])
+    if ref_table is None or link_table is None:
+        raise InvalidData(problems.errors)
+    refs = ref_table["ref"].combine_chunks()
+    total, offsets, parts = _links(refs, link_table, fname, rname, problems, csv)
+    del ref_table, link_table
+    fig = figs.read([n for n in FIGURES.names if n != "ref"])
+    rel = rels.read([n for n in RELATIONS.names if n not in ("total_ref", "part_refs")])
     if fig is None or rel is None:
         raise InvalidData(problems.errors)
-    fname, rname = str(fig_file), str(rel_file)
     fig, coefficient = _coefficients(fig, fname, problems, csv)
     for name in FIGURES.names:
         if name not in _NULLABLE and name in fig.column_names:
@@ -237,35 +265,16 @@ def read(path: Path) -> Columns:
     problems.rows(fname, pc.greater(fig["exponent"], 30), "column 'exponent': above 30", csv)
     for name in ("source_line", "yaml_line"):
         problems.rows(fname, pc.less(fig[name], 1), f"column {name!r}: a line number is at least 1", csv)
-    refs = fig["ref"].combine_chunks()
-    if pc.count_distinct(refs).as_py() != len(refs):
-        counts = pc.value_counts(refs)
-        dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        problems.rows(fname, pc.is_in(refs, value_set=dupes), "column 'ref': the same ref on another row", csv)
     for name in RELATIONS.names:
-        if name not in _NULLABLE and name not in _LISTS:
+        if name not in _NULLABLE and name not in _LISTS and name in rel.column_names:
             problems.rows(rname, pc.is_null(rel[name]), f"column {name!r} is empty", csv)
     ids = rel["id"].combine_chunks()
-    if pc.count_distinct(ids).as_py() != len(ids):
+    if len(pc.unique(ids)) != len(ids):
         counts = pc.value_counts(ids)
         dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         problems.rows(rname, pc.is_in(ids, value_set=dupes), "column 'id': the same id on another row", csv)
     kind = pc.index_in(rel["kind"], value_set=pa.array(KINDS))
     problems.rows(rname, pc.is_null(kind), f"column 'kind': not one of {', '.join(KINDS)}", csv)
-    total = pc.index_in(rel["total_ref"], value_set=refs)
-    problems.rows(
-        rname, pc.and_(pc.is_null(total), pc.is_valid(rel["total_ref"])), "column 'total_ref': no such figure", csv
-    )
-    part_lists = rel["part_refs"].combine_chunks()
-    if part_lists.null_count:
-        part_lists = pc.fill_null(part_lists, pa.scalar([], pa.list_(pa.string())))
-    flat = pc.list_flatten(part_lists)
-    parts = pc.index_in(flat, value_set=refs)
-    offsets = np.asarray(part_lists.offsets.to_numpy(), dtype=np.int64) - int(part_lists.offsets[0].as_py())
-    unknown = np.asarray(pc.is_null(parts).to_numpy(zero_copy_only=False))
-    if unknown.any():
-        per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
-        problems.rows(rname, per_row > 0, "column 'part_refs': a part that is no figure", csv)
     product = np.asarray(pc.equal(rel["kind"], "product").to_numpy(zero_copy_only=False), dtype=bool)
     problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
     problems.rows(rname, pc.less(rel["yaml_line"], 0), "column 'yaml_line': negative", csv)
@@ -297,9 +306,9 @@ def read(path: Path) -> Columns:
             program=_Texts(rel["program"]),
             subject=_Texts(rel["subject"]),
             what=_Texts(rel["what"]),
-            total=_ints(total),
+            total=total,
             offsets=offsets,
-            parts=_ints(parts),
+            parts=parts,
             missing=_Lists(rel["missing"]),
             empty=_Lists(rel["empty"]),
             has_missing=_non_empty(rel["missing"]),
@@ -311,56 +320,142 @@ def read(path: Path) -> Columns:
     )
 
 
-def _read_table(path: Path, schema: pa.Schema, problems: _Problems) -> pa.Table | None:
-    if not path.exists():
-        problems.add(str(path), 0, "missing: a table directory holds figures and relations")
-        return None
-    try:
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
+def _links(
+    refs: pa.Array, links: pa.Table, fname: str, rname: str, problems: _Problems, csv: bool
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each relation's total and parts as figure rows: every reference hashed once.
 
-            table = pq.read_table(path)
-        else:
-            import pyarrow.csv as pcsv
+    The refs, then the totals, then the parts are dictionary-encoded as one chunked column,
+    so a row's index is the order in which its ref first appeared: the refs are distinct
+    exactly when the first chunk encodes as 0, 1, 2 …, and a total or part names no figure
+    when its index is past the refs'.
+    """
+    problems.rows(fname, pc.is_null(refs), "column 'ref' is empty", csv)
+    problems.rows(rname, pc.is_null(links["total_ref"]), "column 'total_ref' is empty", csv)
+    part_lists = links["part_refs"].combine_chunks()
+    if part_lists.null_count:
+        part_lists = pc.fill_null(part_lists, pa.scalar([], pa.list_(pa.string())))
+    totals = links["total_ref"].combine_chunks()
+    if isinstance(totals, pa.DictionaryArray):
+        totals = totals.dictionary_decode()
+    flat = pc.list_flatten(part_lists)
+    encoded = pc.dictionary_encode(pa.chunked_array([refs, totals, flat], type=pa.string()))
+    codes = [
+        np.asarray(pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64) for c in encoded.chunks
+    ]
+    # with no refs, chunked_array drops nothing: the three chunks are always there
+    ref_codes, total_codes, part_codes = codes[0], codes[1], codes[2]
+    n = len(ref_codes)
+    known = int(ref_codes.max(initial=-1)) + 1
+    row = np.arange(n, dtype=np.int64)
+    if not np.array_equal(ref_codes, row):
+        seen = np.bincount(ref_codes[ref_codes >= 0], minlength=known)
+        dupes = (ref_codes >= 0) & (seen[np.maximum(ref_codes, 0)] > 1)
+        problems.rows(fname, dupes, "column 'ref': the same ref on another row", csv)
+        first = np.full(known, -1, dtype=np.int64)
+        first[ref_codes[::-1][ref_codes[::-1] >= 0]] = row[::-1][ref_codes[::-1] >= 0]
+        row = first
+    else:
+        row = np.arange(known, dtype=np.int64)
+    missing_total = (total_codes >= known) | (total_codes < 0)
+    problems.rows(
+        rname,
+        missing_total & np.asarray(pc.is_valid(totals).to_numpy(zero_copy_only=False)),
+        "column 'total_ref': no such figure",
+        csv,
+    )
+    offsets = np.asarray(part_lists.offsets.to_numpy(), dtype=np.int64) - int(part_lists.offsets[0].as_py())
+    unknown = (part_codes >= known) | (part_codes < 0)
+    if unknown.any():
+        per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
+        problems.rows(rname, per_row > 0, "column 'part_refs': a part that is no figure", csv)
+    total = np.where(missing_total, 0, row[np.minimum(np.maximum(total_codes, 0), max(known - 1, 0))] if known else 0)
+    part_rows = np.where(unknown, 0, row[np.minimum(np.maximum(part_codes, 0), max(known - 1, 0))] if known else 0)
+    return np.asarray(total, dtype=np.int64), offsets, np.asarray(part_rows, dtype=np.int64)
 
-            types = {
-                f.name: (pa.string() if pa.types.is_list(f.type) or f.name == "coefficient" else f.type) for f in schema
-            }
-            table = pcsv.read_csv(
-                path,
-                convert_options=pcsv.ConvertOptions(
-                    column_types=types, strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=False
-                ),
-            )
-    except (pa.ArrowInvalid, OSError) as exc:
-        problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
-        return None
-    missing = [f.name for f in schema if f.name not in table.column_names]
-    if missing:
-        problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
-        return None
-    if path.suffix == ".csv" and "part_refs" in schema.names:
-        table = _split_lists(table)
-    extra = [n for n in table.column_names if n not in schema.names]
-    if extra:
-        problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
-    cast = []
-    for f in schema:
-        col = table[f.name]
-        if f.name == "coefficient":
+
+class _TableFile:
+    """One table file, opened once and checked against its schema; columns read on demand."""
+
+    def __init__(self, path: Path, schema: pa.Schema, problems: _Problems) -> None:
+        self.path, self.schema, self.problems = path, schema, problems
+        self.ok = False
+        self._parquet: Any = None
+        self._csv: pa.Table | None = None
+        if not path.exists():
+            problems.add(str(path), 0, "missing: a table directory holds figures and relations")
+            return
+        try:
+            if path.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                names = pq.read_schema(path).names
+                # columns with few distinct values stay dictionary-encoded: less memory, no decoding
+                few = [n for n in _FEW_VALUES if n in names and n in schema.names]
+                self._parquet = pq.ParquetFile(path, memory_map=True, read_dictionary=few)
+            else:
+                self._csv = self._read_csv()
+                names = self._csv.column_names
+        except (pa.ArrowInvalid, OSError) as exc:
+            problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+            return
+        missing = [f.name for f in schema if f.name not in names]
+        if missing:
+            problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
+            return
+        extra = [n for n in names if n not in schema.names]
+        if extra:
+            problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
+        self.ok = True
+
+    def _read_csv(self) -> pa.Table:
+        import pyarrow.csv as pcsv
+
+        types = {
+            f.name: (pa.string() if pa.types.is_list(f.type) or f.name == "coefficient" else f.type)
+            for f in self.schema
+        }
+        table = pcsv.read_csv(
+            self.path,
+            convert_options=pcsv.ConvertOptions(
+                column_types=types, strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=False
+            ),
+        )
+        if "part_refs" in self.schema.names:
+            table = _split_lists(table)
+        return table
+
+    def read(self, names: list[str]) -> pa.Table | None:
+        """The named columns, cast to the schema's types (``None`` after a reported problem)."""
+        if not self.ok:
+            return None
+        try:
+            if self._parquet is not None:
+                table = self._parquet.read(columns=names)
+            else:
+                assert self._csv is not None
+                table = self._csv.select(names)
+        except (pa.ArrowInvalid, OSError) as exc:
+            self.problems.add(str(self.path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+            return None
+        cast = []
+        for name in names:
+            f = self.schema.field(name)
+            col = table[name]
+            if name == "coefficient" or (pa.types.is_dictionary(col.type) and col.type.value_type == f.type):
+                cast.append(col)
+                continue
+            if col.type != f.type:
+                if pa.types.is_floating(col.type) or not _castable(col.type, f.type):
+                    self.problems.add(str(self.path), 0, f"column {f.name!r} is {col.type}, expected {f.type}")
+                    return None
+                try:
+                    col = col.cast(f.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                    self.problems.add(str(self.path), 0, f"column {f.name!r}: {str(exc).splitlines()[0]}")
+                    return None
             cast.append(col)
-            continue
-        if col.type != f.type:
-            if pa.types.is_floating(col.type) or not _castable(col.type, f.type):
-                problems.add(str(path), 0, f"column {f.name!r} is {col.type}, expected {f.type}")
-                return None
-            try:
-                col = col.cast(f.type)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                problems.add(str(path), 0, f"column {f.name!r}: {str(exc).splitlines()[0]}")
-                return None
-        cast.append(col)
-    return pa.table(cast, names=schema.names)
+        return pa.table(cast, names=names)
 
 
 def _castable(have: pa.DataType, want: pa.DataType) -> bool:
@@ -462,7 +557,13 @@ class _Texts:
     def __len__(self) -> int:
         return len(self._a)
 
+    def take(self, rows: Sequence[int]) -> list[Any]:
+        return self._a.take(pa.array(rows, type=pa.int64())).to_pylist()  # type: ignore[no-any-return]
+
 
 class _Lists(_Texts):
     def __getitem__(self, i: int) -> tuple[str, ...]:
         return tuple(self._a[i].as_py() or ())
+
+    def take(self, rows: Sequence[int]) -> list[Any]:
+        return [tuple(x or ()) for x in super().take(rows)]

@@ -37,6 +37,14 @@ class Texts(Protocol):
     def __len__(self) -> int: ...
 
 
+def take(col: Texts | Lists, rows: Sequence[int]) -> list[Any]:
+    """The elements at ``rows``, in one call where the column can (an Arrow column's ``take``)."""
+    bulk = getattr(col, "take", None)
+    if bulk is not None:
+        return bulk(rows)  # type: ignore[no-any-return]
+    return [col[i] for i in rows]
+
+
 class Lists(Protocol):
     """A column of string lists: ``lists[i]`` is the tuple of row ``i``."""
 
@@ -71,16 +79,37 @@ class FigureColumns:
 
     def figure(self, i: int) -> Figure:
         """Figure ``i`` as a model object (for messages)."""
-        return Figure(
-            ref=str(self.ref[i]),
-            label=str(self.label[i]),
-            value=Written(int(self.coefficient[i]), int(self.exponent[i])),
-            unit=self.units[int(self.unit_code[i])],
-            source=Loc(str(self.source_file[i]), int(self.source_line[i])),
-            yaml=Loc(str(self.yaml_file[i]), int(self.yaml_line[i])),
-            bound=self.bound[i],
-            note=self.note[i],
-        )
+        return self.figures_at([i])[0]
+
+    def figures_at(self, rows: Sequence[int]) -> list[Figure]:
+        """The figures at ``rows`` as model objects, each column read once for all of them."""
+        units = self.units
+        return [
+            Figure(
+                ref=ref,
+                label=label,
+                value=Written(int(coef), exp),
+                unit=units[code],
+                source=Loc(sfile, sline),
+                yaml=Loc(yfile, yline),
+                bound=bound,
+                note=note,
+            )
+            for ref, label, coef, exp, code, sfile, sline, yfile, yline, bound, note in zip(
+                take(self.ref, rows),
+                take(self.label, rows),
+                self.coefficient[rows].tolist(),
+                self.exponent[rows].tolist(),
+                self.unit_code[rows].tolist(),
+                take(self.source_file, rows),
+                self.source_line[rows].tolist(),
+                take(self.yaml_file, rows),
+                self.yaml_line[rows].tolist(),
+                take(self.bound, rows),
+                take(self.note, rows),
+                strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,24 +157,69 @@ class Columns:
 
     def relation(self, i: int) -> Relation:
         """Relation ``i`` as a model object, for its finding's message."""
-        r, figs = self.relations, self.figures
-        a, b = int(r.offsets[i]), int(r.offsets[i + 1])
-        yaml_line = int(r.yaml_line[i])
-        return Relation(
-            id=str(r.id[i]),
-            rule=str(r.rule[i]),
-            kind=KINDS[int(r.kind[i])],
-            total=figs.figure(int(r.total[i])),
-            parts=tuple(figs.figure(int(j)) for j in r.parts[a:b]),
-            subject=str(r.subject[i]),
-            what=str(r.what[i]),
-            document=str(r.document[i]),
-            program=str(r.program[i]),
-            missing=r.missing[i],
-            location=Loc(str(r.yaml_file[i]), yaml_line) if yaml_line else None,
-            note=r.note[i],
-            empty=r.empty[i],
-        )
+        return self.relations_at([i])[0]
+
+    def relations_at(self, rows: Sequence[int]) -> list[Relation]:
+        """The relations at ``rows`` as model objects (for the findings shown), read in bulk."""
+        r = self.relations
+        rows = list(rows)
+        if not rows:
+            return []
+        at = np.asarray(rows, dtype=np.int64)
+        starts, ends = r.offsets[at].tolist(), r.offsets[at + 1].tolist()
+        totals = r.total[at].tolist()
+        part_rows = [r.parts[a:b].tolist() for a, b in zip(starts, ends, strict=True)]
+        needed = sorted(set(totals).union(*part_rows))
+        fig = dict(zip(needed, self.figures.figures_at(needed), strict=True))
+        return [
+            Relation(
+                id=rid,
+                rule=rule,
+                kind=KINDS[kind],
+                total=fig[total],
+                parts=tuple(fig[j] for j in parts),
+                subject=subject,
+                what=what,
+                document=document,
+                program=program,
+                missing=tuple(missing),
+                location=Loc(yfile, yline) if yline else None,
+                note=note,
+                empty=tuple(empty),
+            )
+            for (
+                rid,
+                rule,
+                kind,
+                total,
+                parts,
+                subject,
+                what,
+                document,
+                program,
+                missing,
+                yfile,
+                yline,
+                note,
+                empty,
+            ) in zip(
+                take(r.id, rows),
+                take(r.rule, rows),
+                r.kind[at].tolist(),
+                totals,
+                part_rows,
+                take(r.subject, rows),
+                take(r.what, rows),
+                take(r.document, rows),
+                take(r.program, rows),
+                take(r.missing, rows),
+                take(r.yaml_file, rows),
+                r.yaml_line[at].tolist(),
+                take(r.note, rows),
+                take(r.empty, rows),
+                strict=True,
+            )
+        ]
 
 
 def from_relations(path: str, documents: int, figures: Sequence[Figure], relations: Sequence[Relation]) -> Columns:
