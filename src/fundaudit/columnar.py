@@ -211,7 +211,12 @@ class _Problems:
 
     def rows(self, file: str, bad: pa.Array | np.ndarray[Any, Any], message: str, csv: bool) -> None:
         """Report the rows where ``bad`` is true (at most a few, then how many more)."""
-        mask = np.asarray(bad.to_numpy(zero_copy_only=False) if isinstance(bad, pa.Array | pa.ChunkedArray) else bad)
+        if isinstance(bad, pa.Array | pa.ChunkedArray):
+            if not pc.any(bad).as_py():
+                return
+            mask = bools(bad)
+        else:
+            mask = np.asarray(bad)
         rows = np.flatnonzero(mask)
         for r in rows[:_MAX_LISTED]:
             line = int(r) + (2 if csv else 1)
@@ -275,7 +280,7 @@ def read(path: Path) -> Columns:
         problems.rows(rname, pc.is_in(ids, value_set=dupes), "column 'id': the same id on another row", csv)
     kind = pc.index_in(rel["kind"], value_set=pa.array(KINDS))
     problems.rows(rname, pc.is_null(kind), f"column 'kind': not one of {', '.join(KINDS)}", csv)
-    product = np.asarray(pc.equal(rel["kind"], "product").to_numpy(zero_copy_only=False), dtype=bool)
+    product = bools(pc.equal(rel["kind"], "product"))
     problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
     problems.rows(rname, pc.less(rel["yaml_line"], 0), "column 'yaml_line': negative", csv)
     if problems.errors:
@@ -296,7 +301,7 @@ def read(path: Path) -> Columns:
             source_line=_ints(fig["source_line"]),
             yaml_file=_Texts(fig["yaml_file"]),
             yaml_line=_ints(fig["yaml_line"]),
-            stated=np.asarray(fig["stated"].to_numpy(), dtype=bool),
+            stated=bools(fig["stated"]),
         ),
         relations=RelationColumns(
             id=_Texts(ids),
@@ -340,9 +345,7 @@ def _links(
         totals = totals.dictionary_decode()
     flat = pc.list_flatten(part_lists)
     encoded = pc.dictionary_encode(pa.chunked_array([refs, totals, flat], type=pa.string()))
-    codes = [
-        np.asarray(pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64) for c in encoded.chunks
-    ]
+    codes = [_int64s(c.indices, -1) for c in encoded.chunks]
     # with no refs, chunked_array drops nothing: the three chunks are always there
     ref_codes, total_codes, part_codes = codes[0], codes[1], codes[2]
     n = len(ref_codes)
@@ -360,11 +363,12 @@ def _links(
     missing_total = (total_codes >= known) | (total_codes < 0)
     problems.rows(
         rname,
-        missing_total & np.asarray(pc.is_valid(totals).to_numpy(zero_copy_only=False)),
+        missing_total & bools(pc.is_valid(totals)),
         "column 'total_ref': no such figure",
         csv,
     )
-    offsets = np.asarray(part_lists.offsets.to_numpy(), dtype=np.int64) - int(part_lists.offsets[0].as_py())
+    offsets = _int64s(part_lists.offsets, 0)
+    offsets = offsets - offsets[0]
     unknown = (part_codes >= known) | (part_codes < 0)
     if unknown.any():
         per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
@@ -476,7 +480,7 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
         problems.add(file, 0, f"column 'coefficient' is {col.type}: amounts must be exact integers, never float")
         return fig, np.zeros(len(col), dtype=np.int64)
     if pa.types.is_integer(col.type):
-        values = np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False))
+        values = _int64s(col, 0)
         problems.rows(file, pc.less(col, 0), "column 'coefficient': negative amount", csv)
         return fig, values
     if pa.types.is_decimal(col.type) and col.type.scale == 0:
@@ -488,7 +492,7 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
         ok = pc.fill_null(digits, False)
         short = pc.and_(ok, pc.less_equal(pc.utf8_length(col), 18))
         if pc.all(pc.or_(short, pc.invert(ok))).as_py():
-            values = np.asarray(pc.if_else(short, col, "0").cast(pa.int64()).to_numpy(zero_copy_only=False))
+            values = _int64s(pc.if_else(short, col, "0"), 0)
         else:
             values = int_array([int(v) if v and v.isdigit() else 0 for v in col.to_pylist()])
         return fig, values
@@ -507,7 +511,7 @@ def _units(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[np
         except UnitError as exc:
             units.append(Unit(name, f"unknown:{name}", 0))
             problems.rows(file, pc.equal(encoded.indices, k), f"column 'unit': {exc}", csv)
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = _int64s(encoded.indices, 0)
     dims = pa.array([u.dimension for u in units], pa.string()).take(encoded.indices)
     pows = pa.array([u.pow10 for u in units], pa.int32()).take(encoded.indices)
     problems.rows(file, pc.not_equal(fig["dimension"], dims), "column 'dimension' disagrees with the unit", csv)
@@ -536,13 +540,34 @@ def _documents(path: Path, fig: pa.Table) -> int:
 
 
 def _ints(col: Any) -> np.ndarray[Any, Any]:
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return _int64s(col, 0)
 
 
 def _non_empty(col: Any) -> np.ndarray[Any, Any]:
     lengths = pc.fill_null(pc.list_value_length(col), 0)
-    return np.asarray(pc.greater(lengths, 0).to_numpy(zero_copy_only=False), dtype=bool)
+    return bools(pc.greater(lengths, 0))
+
+
+def bools(col: Any) -> np.ndarray[Any, Any]:
+    """A boolean Arrow column as a numpy mask (null as false)."""
+    return _int64s(col, 0).astype(bool)
+
+
+def _int64s(col: Any, null: int) -> np.ndarray[Any, Any]:
+    """An integer (or boolean) Arrow column as int64, a null as ``null``.
+
+    The values are read from the Arrow buffer itself: ``Array.to_numpy`` goes through
+    Arrow's pandas bridge and imports pandas, a fifth of a second the command line does not
+    need.
+    """
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    arr = arr.cast(pa.int64())
+    if arr.null_count:
+        arr = pc.fill_null(arr, null)
+    data = arr.buffers()[1]
+    if data is None:
+        return np.zeros(len(arr), dtype=np.int64)
+    return np.frombuffer(data, dtype=np.int64)[arr.offset : arr.offset + len(arr)]
 
 
 class _Texts:
@@ -558,7 +583,15 @@ class _Texts:
         return len(self._a)
 
     def take(self, rows: Sequence[int]) -> list[Any]:
-        return self._a.take(pa.array(rows, type=pa.int64())).to_pylist()  # type: ignore[no-any-return]
+        if isinstance(self._a, pa.DictionaryArray):
+            # few distinct values: decode them once, then index
+            values = self._a.dictionary.to_pylist()
+            valid = bools(pc.is_valid(self._a))
+            codes = _int64s(self._a.indices, 0)
+            return [values[codes[i]] if valid[i] else None for i in rows]
+        at = np.asarray(rows, dtype=np.int64)
+        index = pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)])
+        return self._a.take(index).to_pylist()  # type: ignore[no-any-return]
 
 
 class _Lists(_Texts):
