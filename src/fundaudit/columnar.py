@@ -266,10 +266,11 @@ def read(path: Path) -> Columns:
         if name not in _NULLABLE and name in fig.column_names:
             problems.rows(fname, pc.is_null(fig[name]), f"column {name!r} is empty", csv)
     units = _units(fig, fname, problems, csv)
-    problems.rows(fname, pc.less(fig["exponent"], -30), "column 'exponent': below −30", csv)
-    problems.rows(fname, pc.greater(fig["exponent"], 30), "column 'exponent': above 30", csv)
+    exponent = _ints(fig["exponent"])
+    problems.rows(fname, exponent < -30, "column 'exponent': below −30", csv)
+    problems.rows(fname, exponent > 30, "column 'exponent': above 30", csv)
     for name in ("source_line", "yaml_line"):
-        problems.rows(fname, pc.less(fig[name], 1), f"column {name!r}: a line number is at least 1", csv)
+        problems.rows(fname, _ints(fig[name]) < 1, f"column {name!r}: a line number is at least 1", csv)
     for name in RELATIONS.names:
         if name not in _NULLABLE and name not in _LISTS and name in rel.column_names:
             problems.rows(rname, pc.is_null(rel[name]), f"column {name!r} is empty", csv)
@@ -278,11 +279,13 @@ def read(path: Path) -> Columns:
         counts = pc.value_counts(ids)
         dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         problems.rows(rname, pc.is_in(ids, value_set=dupes), "column 'id': the same id on another row", csv)
-    kind = pc.index_in(rel["kind"], value_set=pa.array(KINDS))
-    problems.rows(rname, pc.is_null(kind), f"column 'kind': not one of {', '.join(KINDS)}", csv)
-    product = bools(pc.equal(rel["kind"], "product"))
+    kind_names, kind_codes = _categories(rel["kind"])
+    to_kind = np.array([KINDS.index(k) if k in KINDS else -1 for k in kind_names] + [-1], dtype=np.int64)
+    kind = to_kind[kind_codes]  # a null row's code −1 reads the last entry, −1
+    problems.rows(rname, (kind < 0) & (kind_codes >= 0), f"column 'kind': not one of {', '.join(KINDS)}", csv)
+    product = kind == KINDS.index("product")
     problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
-    problems.rows(rname, pc.less(rel["yaml_line"], 0), "column 'yaml_line': negative", csv)
+    problems.rows(rname, _ints(rel["yaml_line"]) < 0, "column 'yaml_line': negative", csv)
     if problems.errors:
         raise InvalidData(problems.errors)
     return Columns(
@@ -292,7 +295,7 @@ def read(path: Path) -> Columns:
             ref=_Texts(refs),
             label=_Texts(fig["label"]),
             coefficient=coefficient,
-            exponent=_ints(fig["exponent"]),
+            exponent=exponent,
             unit_code=units[0],
             units=units[1],
             bound=_Texts(fig["bound"]),
@@ -306,7 +309,7 @@ def read(path: Path) -> Columns:
         relations=RelationColumns(
             id=_Texts(ids),
             rule=_Texts(rel["rule"]),
-            kind=_ints(kind).astype(np.int8),
+            kind=kind.astype(np.int8),
             document=_Texts(rel["document"]),
             program=_Texts(rel["program"]),
             subject=_Texts(rel["subject"]),
@@ -481,7 +484,7 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
         return fig, np.zeros(len(col), dtype=np.int64)
     if pa.types.is_integer(col.type):
         values = _int64s(col, 0)
-        problems.rows(file, pc.less(col, 0), "column 'coefficient': negative amount", csv)
+        problems.rows(file, values < 0, "column 'coefficient': negative amount", csv)
         return fig, values
     if pa.types.is_decimal(col.type) and col.type.scale == 0:
         problems.rows(file, pc.less(col, pa.scalar(0, col.type)), "column 'coefficient': negative amount", csv)
@@ -502,21 +505,31 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
 
 def _units(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[np.ndarray[Any, Any], tuple[Unit, ...]]:
     """Each figure's unit as a code into the distinct units, each parsed once and checked."""
-    encoded = fig["unit"].combine_chunks().dictionary_encode()
-    names = encoded.dictionary.to_pylist()
+    names, codes = _categories(fig["unit"])
     units: list[Unit] = []
     for k, name in enumerate(names):
         try:
             units.append(parse_unit(name))
         except UnitError as exc:
             units.append(Unit(name, f"unknown:{name}", 0))
-            problems.rows(file, pc.equal(encoded.indices, k), f"column 'unit': {exc}", csv)
-    codes = _int64s(encoded.indices, 0)
-    dims = pa.array([u.dimension for u in units], pa.string()).take(encoded.indices)
-    pows = pa.array([u.pow10 for u in units], pa.int32()).take(encoded.indices)
-    problems.rows(file, pc.not_equal(fig["dimension"], dims), "column 'dimension' disagrees with the unit", csv)
-    problems.rows(file, pc.not_equal(fig["unit_pow10"], pows), "column 'unit_pow10' disagrees with the unit", csv)
+            problems.rows(file, codes == k, f"column 'unit': {exc}", csv)
+    codes = np.maximum(codes, 0)  # a missing unit is reported as an empty column
+    dim_names, dim_codes = _categories(fig["dimension"])
+    expected = np.array([dim_names.index(u.dimension) if u.dimension in dim_names else -2 for u in units] or [0])
+    problems.rows(file, dim_codes != expected[codes], "column 'dimension' disagrees with the unit", csv)
+    pows = np.array([u.pow10 for u in units] or [0], dtype=np.int64)
+    problems.rows(
+        file, _int64s(fig["unit_pow10"], 0) != pows[codes], "column 'unit_pow10' disagrees with the unit", csv
+    )
     return codes, tuple(units)
+
+
+def _categories(col: Any) -> tuple[list[Any], np.ndarray[Any, Any]]:
+    """A column of few distinct values: those values, and each row's index into them (−1: null)."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not isinstance(arr, pa.DictionaryArray):
+        arr = arr.dictionary_encode()
+    return arr.dictionary.to_pylist(), _int64s(arr.indices, -1)
 
 
 def _split_lists(rel: pa.Table) -> pa.Table:
@@ -544,13 +557,23 @@ def _ints(col: Any) -> np.ndarray[Any, Any]:
 
 
 def _non_empty(col: Any) -> np.ndarray[Any, Any]:
-    lengths = pc.fill_null(pc.list_value_length(col), 0)
-    return bools(pc.greater(lengths, 0))
+    return _int64s(pc.list_value_length(col), 0) > 0
 
 
 def bools(col: Any) -> np.ndarray[Any, Any]:
-    """A boolean Arrow column as a numpy mask (null as false)."""
-    return _int64s(col, 0).astype(bool)
+    """A boolean Arrow column as a numpy mask (null as false), read from its bitmaps."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    values = _bits(arr.buffers()[1], arr.offset, len(arr))
+    if arr.null_count:
+        values &= _bits(arr.buffers()[0], arr.offset, len(arr))
+    return values
+
+
+def _bits(bitmap: pa.Buffer | None, offset: int, n: int) -> np.ndarray[Any, Any]:
+    if bitmap is None:
+        return np.zeros(n, dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[offset : offset + n].astype(bool)
 
 
 def _int64s(col: Any, null: int) -> np.ndarray[Any, Any]:
@@ -561,13 +584,16 @@ def _int64s(col: Any, null: int) -> np.ndarray[Any, Any]:
     need.
     """
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if pa.types.is_boolean(arr.type):
+        return bools(arr).astype(np.int64)
     arr = arr.cast(pa.int64())
-    if arr.null_count:
-        arr = pc.fill_null(arr, null)
     data = arr.buffers()[1]
     if data is None:
-        return np.zeros(len(arr), dtype=np.int64)
-    return np.frombuffer(data, dtype=np.int64)[arr.offset : arr.offset + len(arr)]
+        return np.full(len(arr), null, dtype=np.int64)
+    values = np.frombuffer(data, dtype=np.int64)[arr.offset : arr.offset + len(arr)]
+    if arr.null_count:
+        values = np.where(_bits(arr.buffers()[0], arr.offset, len(arr)), values, null)
+    return values
 
 
 class _Texts:
