@@ -12,9 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundaudit.loader import load
+from fundaudit.model import Figure, Loc
+from fundaudit.numbers import Written
 from fundaudit.provenance.coverage import coverage
 from fundaudit.provenance.tokens import tokenize
-from fundaudit.provenance.verify import verify
+from fundaudit.provenance.verify import check_figure, verify
+from fundaudit.units import parse_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = os.environ.get("FUNDAUDIT_SOURCES")
@@ -70,6 +73,21 @@ def test_exclusion_rules(text: str, rule: str) -> None:
 
 def test_ten_thousand_before_a_noun() -> None:
     assert counted("20 万贫困人口脱贫") == [("20", "万", 1)]
+
+
+@pytest.mark.parametrize(
+    ("line", "verified"),
+    [
+        ("补助标准。按照集中供气户数进行补助，每户省级财政补助 5200 元。", True),
+        ("补助标准。按照集中供气户数进行补助，省级财政补助 5200 元。", False),  # no 每户 before it
+        ("每户补助 5200 万元。", False),  # the numerator written is 万元, not 元
+        ("补助 5200 元，每户一次。", False),  # 每户 after the number is not the rate's
+    ],
+)
+def test_a_rate_is_verified_by_its_per_word(line: str, verified: bool) -> None:
+    fig = Figure("d::p:rate", "每户补助", Written(5200, 0), parse_unit("元/户"), Loc("s.txt", 1), Loc("d.yaml", 1))
+    method, reason = check_figure(fig, [line], False)
+    assert (method is not None) is verified, reason
 
 
 numbers = st.from_regex(r"(0|[1-9][0-9]{0,6})(\.[0-9]{1,4})?", fullmatch=True)

@@ -6,7 +6,9 @@ longer one) and its unit follows them — allowing spaces and full-width charact
 cell's unit is in its table's header, so for cells (figures of a table, or digits that fill
 a whole cell of a tab-separated row) the digits alone are checked. A figure
 whose unit is split around a noun (``20 万贫困人口`` for 20 万人) is verified when the unit's
-prefix follows the number and the rest of the unit stands later on the line.
+prefix follows the number and the rest of the unit stands later on the line. A rate written
+as ``每户 … 5200 元`` is the figure 5200 元/户: its numerator follows the number and ``每`` + its
+denominator stands before it on the line.
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | No
             return "digits and unit", ""
         if fig.bound in ("min", "approx") and re.match(r"\s*[余多]\s*" + re.escape(unit), after):
             return "digits and unit", ""  # 1500 余名: a bound written between number and unit
+    if "/" in unit:
+        per, _, of = unit.partition("/")
+        for m in hits:
+            before, after = text[: m.start()].split("\n")[-1], text[m.end() :]
+            if re.match(r"\s*" + re.escape(per) + "(?![/每])", after) and f"每{of}" in before:
+                return "digits, rate (每 before, unit after)", ""
     prefix = unit[0] if unit[0] in "万亿千" and len(unit) > 1 else ""
     for m in hits:
         after = text[m.end() :].lstrip()
