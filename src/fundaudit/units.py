@@ -16,6 +16,7 @@ _BASES: dict[str, tuple[str, int]] = {
     "元": ("money", 0),
     "%": ("percent", 0),
     "人": ("people", 0),
+    "名": ("people", 0),  # 名 counts people as 人 does (73851 名 学生 = 7.3851 万人)
     "人次": ("person-times", 0),
     "户": ("households", 0),
     "亩": ("area-mu", 0),
@@ -41,7 +42,6 @@ _COUNTERS = [
     "所",
     "场",
     "场次",
-    "名",
     "头",
     "只",
     "件",
