@@ -56,6 +56,23 @@ def test_unit_slip_hint() -> None:
     assert f.hint is not None and "0.5 万元" in f.hint and "10.5 万元" in f.hint
 
 
+def test_a_part_in_another_money_unit_is_named_even_when_the_unit_alone_does_not_explain() -> None:
+    # 水务 (001:1595): 银行贷款 "1000 元" among 万元 parts; the 附件 says 10000 万元, so the
+    # digits are off too. The finding names the odd unit and the sum it would give, not "likely".
+    total = fig("84439", "万元", "水库")
+    parts = (fig("64439", "万元", "中央省级"), fig("10000", "万元", "市县"), fig("1000", "元", "银行贷款"))
+    f = evaluate([rel(total, *parts)])[0]
+    assert f.verdict is Verdict.MISMATCH
+    assert f.hint == (
+        "unit slip: 银行贷款 1000 元 (line 1) is in 元 among 万元 figures; "
+        "read as 1000 万元, the parts sum to 75439 万元"
+    )
+
+    # every figure in one unit: no hint, whatever the difference
+    same = evaluate([rel(total, parts[0], parts[1], fig("1000", "万元", "银行贷款"))])[0]
+    assert same.verdict is Verdict.MISMATCH and same.hint is None
+
+
 def test_cumulative_decrease_is_a_mismatch() -> None:
     r = rel(
         fig("520", "万元"),

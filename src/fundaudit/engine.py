@@ -228,7 +228,33 @@ def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
                     f"likely unit slip: {fig.label} {fig.text} (line {fig.source.line}) reads as "
                     f"{fig.value.text()} {intended}; then the parts sum to {shown} {rel.total.unit.text}"
                 )
-    return None
+    return _odd_unit_hint(rel, diff, grid)
+
+
+def _odd_unit_hint(rel: Relation, diff: int, grid: _Grid) -> str | None:
+    """Name a part written in another money unit than every other figure of the relation.
+
+    A figure in 元 among 万元 figures is evidently in the wrong unit even when reading it in
+    万元 does not make the relation hold (its digits may be wrong too): say so, and show the
+    sum it would give.
+    """
+    units = [f.unit for f in (rel.total, *rel.parts)]
+    odd = [f for f in rel.parts if units.count(f.unit) == 1]
+    common = {u.text for u in units if units.count(u) > 1}
+    if len(odd) != 1 or len(common) != 1 or len(units) < 3:
+        return None
+    fig, unit = odd[0], next(u for u in units if u.text in common)
+    if _unit_shifted(fig.unit.text, unit.pow10 - fig.unit.pow10) is None:
+        return None
+    as_common = fig.value.coefficient * 10 ** (fig.value.exponent + unit.pow10 - grid.exp)
+    new_diff = diff + grid.scaled(fig) - as_common
+    p = rel.total.unit.pow10
+    shown = _render(grid.scaled(rel.total) - new_diff, grid.exp - p, rel.total.value.decimals)
+    return (
+        f"unit slip: {fig.label} {fig.text} (line {fig.source.line}) is in {fig.unit.text} among "
+        f"{unit.text} figures; read as {fig.value.text()} {unit.text}, the parts sum to {shown} "
+        f"{rel.total.unit.text}"
+    )
 
 
 def _unit_shifted(unit: str, shift: int) -> str | None:
