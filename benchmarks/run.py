@@ -315,9 +315,35 @@ def report(rows: list[dict[str, Any]]) -> str:
             lines.append(
                 f"Growth {small:,} → {big:,} figures ({big / small:.1f}× the data): "
                 + ", ".join(f"{k} {v:.1f}×" for k, v in growth.items())
-                + "."
+                + f"; linear within 1.3× of tenfold: {'met' if max(growth.values()) <= 13 else 'not met'}."
             )
+    lines += ["", "Targets of the issue, for the largest size run:", ""] + [f"- {t}" for t in targets(rows)]
     return "\n".join(lines)
+
+
+def targets(rows: list[dict[str, Any]]) -> list[str]:
+    """Each target of the performance issue against the largest size of this run: met or not."""
+    r = max(rows, key=lambda row: row["figures"])
+    ev, duck, floor = r["evaluate"]["warm"], r["duckdb"]["warm"], r["numpy"]["seconds"]
+    e2e, peak = r["end_to_end"]["wall"], r["end_to_end"]["peak_mb"]
+    yaml_rows = [row for row in rows if "load_yaml" in row]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "not met"
+
+    out = [
+        f"evaluation ≤ 0.25× DuckDB: {ev / duck:.3f}× — {verdict(ev / duck <= 0.25)}",
+        f"evaluation within 3× the numpy floor: {ev / floor:.1f}× — {verdict(ev / floor <= 3)}",
+        f"end to end < 3 s: {e2e:.2f} s at {r['figures']:,} figures — {verdict(e2e < 3)}",
+        f"peak memory < 600 MB: {peak:.0f} MB at {r['figures']:,} figures — {verdict(peak < 600)}",
+        "every planted slip found, DuckDB agreeing: "
+        + verdict(all(x["slips_found"] and x["duckdb_agrees"] for x in rows)),
+    ]
+    if yaml_rows:
+        y = max(yaml_rows, key=lambda row: row["figures"])
+        rate = y["figures"] / y["load_yaml"]["seconds"]
+        out.append(f"YAML load ≥ 100,000 figures/s: {rate:,.0f}/s at {y['figures']:,} — {verdict(rate >= 100_000)}")
+    return out
 
 
 def main() -> None:
