@@ -15,6 +15,7 @@ from functools import cache
 _BASES: dict[str, tuple[str, int]] = {
     "元": ("money", 0),
     "%": ("percent", 0),
+    "倍": ("multiple", 0),  # 放大比例不低于 3 倍
     "人": ("people", 0),
     "名": ("people", 0),  # 名 counts people as 人 does (73851 名 学生 = 7.3851 万人)
     "人次": ("person-times", 0),
