@@ -8,9 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fundaudit.errors import InvalidData
 from fundaudit.loader import load
+from fundaudit.yamlnodes import _shallow
 
 
 def errors_of(path: Path) -> list[str]:
@@ -116,3 +120,42 @@ def test_cli_exit_2_and_no_traceback(write: Callable[[str], Path]) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "budgets.yaml:9: 专项 total: figure '12.1 亿元' has no source line (@LINE)" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x: " + "[" * 200 + "]" * 200 + "\n", "nesting deeper than 64"),  # flow, on one line
+        ("x:\n" + "".join("  " * k + "- \n" for k in range(100)), "nesting deeper than 64"),  # block
+        ("x:\n" + "- " * 100 + "1\n", "nesting deeper than 64"),  # compact sequences on one line
+        ("x:\n" + "[\n" * 200 + "]\n" * 200, "invalid YAML"),  # a flow at column 0 under a key
+    ],
+)
+def test_deep_nesting_is_refused_not_a_crash(write: Callable[..., Path], text: str, message: str) -> None:
+    """libyaml's composer recurses in C: too deep an input is refused before it, never a crash."""
+    got = errors_of(write(text, raw=True))
+    assert any(message in e for e in got), got
+
+
+_values = st.recursive(
+    st.one_of(st.integers(0, 9), st.sampled_from(["a", "b]", "[c", "{d}", "e: f", "#g"])),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["k", "l", "m"]), inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values, st.sampled_from([True, False, None]), st.integers(2, 12))
+def test_the_cheap_depth_bound_is_sound(value: object, flow: bool | None, limit: int) -> None:
+    """Whenever the cheap bound lets a text skip the parser's event pass, it truly nests less deep."""
+    text = yaml.safe_dump({"x": value}, default_flow_style=flow, allow_unicode=True)
+    if not _shallow(text, limit):
+        return
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    assert deepest < limit, (text, deepest)

@@ -7,21 +7,39 @@ core ones, aliases (anchors reused), duplicate keys and over-deep nesting are er
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import yaml
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from fundaudit.errors import LoadError
 
 Node = yaml.Node
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """libyaml's safe loader, with a resolver that tells only null from text.
+
+    The loader reads every scalar's text, so the regular expressions that tell int, float,
+    bool and timestamp apart (run on every scalar) would be wasted.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _CORE + ("null" if implicit[0] and value in _NULLS else "str")
+        return _CORE + ("seq" if kind is yaml.SequenceNode else "map")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +98,8 @@ def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
         line = text.replace("\r\n", "\x00").split("\n")[0].count("\x00") + 1
         return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind")
+    if _shallow(text, limits.max_depth):
+        return None
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -97,6 +117,37 @@ def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
     except yaml.YAMLError:
         return None  # the composer reports syntax errors with their line
     return None
+
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_PREFIX = re.compile(r"^[ \-?:]*", re.MULTILINE)
+
+
+def _shallow(text: str, max_depth: int) -> bool:
+    """True when the text surely has no anchor or alias and nests less than ``max_depth`` deep.
+
+    A cheap, sound bound instead of a pass over the parser's events: two block levels need at
+    least one more column of indentation or compact ``- `` prefix, so block depth is at most
+    2 × (the longest line prefix + 1); flow brackets (outside quotes) add at most their depth
+    on one line, provided every line closes what it opens. Anything else (a flow collection
+    spanning lines, an ``&`` or ``*`` anywhere) falls back to the event pass.
+    """
+    if "&" in text or "*" in text:
+        return False
+    block = 2 * (max(len(p) for p in _PREFIX.findall(text)) + 1)
+    if block >= max_depth:
+        return False
+    code = np.frombuffer(_QUOTED.sub("", text).encode("utf-8"), dtype=np.uint8)
+    step = np.zeros(len(code), dtype=np.int64)
+    step[(code == ord("[")) | (code == ord("{"))] = 1
+    step[(code == ord("]")) | (code == ord("}"))] = -1
+    depth = np.cumsum(step)
+    if len(depth) == 0:
+        return True
+    line_ends = depth[code == ord("\n")]
+    if depth.min() < 0 or (len(line_ends) and bool(line_ends.any())) or depth[-1] != 0:
+        return False  # a flow collection spans lines, or brackets do not balance
+    return block + int(depth.max()) + 2 < max_depth
 
 
 def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) -> None:
