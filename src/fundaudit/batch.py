@@ -13,7 +13,7 @@ The verdicts equal :func:`~fundaudit.engine.explain`'s, relation by relation (pr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -39,9 +39,7 @@ def verdicts(cols: Columns, tolerance: Tolerance) -> Array:
     out = np.full(n, -1, dtype=np.int8)
     if n == 0:
         return out
-    unit_dim, unit_pow = _unit_arrays(cols)
-    dim = unit_dim[fig.unit_code]
-    base_exp = fig.exponent + unit_pow[fig.unit_code]  # base-unit exponent of the last digit
+    dim, base_exp = _dimensions(cols)
     lens = np.diff(rel.offsets)
     if tolerance.policy is Policy.EXACT:
         halves = np.zeros(len(fig), dtype=bool)
@@ -71,27 +69,33 @@ def verdicts(cols: Columns, tolerance: Tolerance) -> Array:
         slow += _sums(cols, np.flatnonzero(is_sum), base_exp, halves, out)
     if len(cumulative):
         slow += _cumulative(cols, cumulative, base_exp, halves, out)
-    for i in slow:
-        out[i] = CODE[explain(cols.relation(i), tolerance).verdict]
+    for i, relation in zip(slow, cols.relations_at(slow), strict=True):
+        out[i] = CODE[explain(relation, tolerance).verdict]
     return out
 
 
 def uses_shared_grid(cols: Columns, tolerance: Tolerance) -> bool:
     """Whether :func:`verdicts` judges the sums of ``cols`` on the shared grid (the fast path)."""
+    dim, base_exp = _dimensions(cols)
+    halves = np.zeros(len(cols.figures), dtype=bool)  # the allowances do not decide the grid
+    widest = int(np.diff(cols.relations.offsets).max(initial=0))
+    return _shared_grid(cols, dim, base_exp, halves, widest) is not None
+
+
+def _dimensions(cols: Columns) -> tuple[Array, Array]:
+    """Each figure's dimension code, and the base-unit exponent of its last written digit."""
     unit_dim, unit_pow = _unit_arrays(cols)
     fig = cols.figures
-    halves = np.zeros(len(fig), dtype=bool)
-    widest = int(np.diff(cols.relations.offsets).max(initial=0))
-    base_exp = fig.exponent + unit_pow[fig.unit_code]
-    return _shared_grid(cols, unit_dim[fig.unit_code], base_exp, halves, widest) is not None
+    return unit_dim[fig.unit_code], fig.exponent + unit_pow[fig.unit_code]
 
 
-class _Sums:
+class _Sums(NamedTuple):
     """Per relation: total − Σ parts and the summed allowance on the shared grid, and whether
     its figures mix dimensions."""
 
-    def __init__(self, diff: Array, tol: Array, mixed: Array) -> None:
-        self.diff, self.tol, self.mixed = diff, tol, mixed
+    diff: Array
+    tol: Array
+    mixed: Array
 
 
 def _shared_grid(cols: Columns, dim: Array, base_exp: Array, halves: Array, widest: int) -> tuple[Array, Array] | None:

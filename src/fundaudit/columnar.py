@@ -351,34 +351,32 @@ def _links(
     codes = [_int64s(c.indices, -1) for c in encoded.chunks]
     # with no refs, chunked_array drops nothing: the three chunks are always there
     ref_codes, total_codes, part_codes = codes[0], codes[1], codes[2]
-    n = len(ref_codes)
-    known = int(ref_codes.max(initial=-1)) + 1
-    row = np.arange(n, dtype=np.int64)
+    known = int(ref_codes.max(initial=-1)) + 1  # distinct refs
+    row = np.arange(len(ref_codes), dtype=np.int64)  # the figure row of each code
     if not np.array_equal(ref_codes, row):
-        seen = np.bincount(ref_codes[ref_codes >= 0], minlength=known)
-        dupes = (ref_codes >= 0) & (seen[np.maximum(ref_codes, 0)] > 1)
-        problems.rows(fname, dupes, "column 'ref': the same ref on another row", csv)
-        first = np.full(known, -1, dtype=np.int64)
-        first[ref_codes[::-1][ref_codes[::-1] >= 0]] = row[::-1][ref_codes[::-1] >= 0]
-        row = first
-    else:
-        row = np.arange(known, dtype=np.int64)
+        valid = ref_codes >= 0
+        seen = np.bincount(ref_codes[valid], minlength=known)
+        problems.rows(
+            fname, valid & (seen[np.maximum(ref_codes, 0)] > 1), "column 'ref': the same ref on another row", csv
+        )
+        row = np.full(known, -1, dtype=np.int64)
+        row[ref_codes[valid][::-1]] = np.flatnonzero(valid)[::-1]  # written last: the first row of each ref
     missing_total = (total_codes >= known) | (total_codes < 0)
-    problems.rows(
-        rname,
-        missing_total & bools(pc.is_valid(totals)),
-        "column 'total_ref': no such figure",
-        csv,
-    )
+    problems.rows(rname, missing_total & bools(pc.is_valid(totals)), "column 'total_ref': no such figure", csv)
     offsets = _int64s(part_lists.offsets, 0)
     offsets = offsets - offsets[0]
     unknown = (part_codes >= known) | (part_codes < 0)
     if unknown.any():
         per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
         problems.rows(rname, per_row > 0, "column 'part_refs': a part that is no figure", csv)
-    total = np.where(missing_total, 0, row[np.minimum(np.maximum(total_codes, 0), max(known - 1, 0))] if known else 0)
-    part_rows = np.where(unknown, 0, row[np.minimum(np.maximum(part_codes, 0), max(known - 1, 0))] if known else 0)
-    return np.asarray(total, dtype=np.int64), offsets, np.asarray(part_rows, dtype=np.int64)
+
+    def rows_of(codes: np.ndarray[Any, Any], bad: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Figure rows of ref codes; 0 where the ref names no figure (already reported)."""
+        if not known:
+            return np.zeros(len(codes), dtype=np.int64)
+        return np.where(bad, 0, row[np.clip(codes, 0, known - 1)])
+
+    return rows_of(total_codes, missing_total), offsets, rows_of(part_codes, unknown)
 
 
 class _TableFile:
@@ -609,15 +607,13 @@ class _Texts:
         return len(self._a)
 
     def take(self, rows: Sequence[int]) -> list[Any]:
-        if isinstance(self._a, pa.DictionaryArray):
-            # few distinct values: decode them once, then index
-            values = self._a.dictionary.to_pylist()
-            valid = bools(pc.is_valid(self._a))
-            codes = _int64s(self._a.indices, 0)
-            return [values[codes[i]] if valid[i] else None for i in rows]
         at = np.asarray(rows, dtype=np.int64)
-        index = pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)])
-        return self._a.take(index).to_pylist()  # type: ignore[no-any-return]
+        taken = self._a.take(pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)]))
+        if isinstance(taken, pa.DictionaryArray):
+            # few distinct values: decode each once, then index
+            values = taken.dictionary.to_pylist()
+            return [values[c] if c >= 0 else None for c in _int64s(taken.indices, -1).tolist()]
+        return taken.to_pylist()  # type: ignore[no-any-return]
 
 
 class _Lists(_Texts):

@@ -175,8 +175,9 @@ def codes(cols: Columns, result: pa.Table, tolerance: Tolerance) -> np.ndarray[A
     out = pc.index_in(verdict, value_set=names).to_numpy(zero_copy_only=False)
     open_ = np.flatnonzero(np.isnan(out)) if out.dtype.kind == "f" else np.array([], dtype=np.int64)
     result_codes = np.where(np.isnan(out), 0, out).astype(np.int8) if out.dtype.kind == "f" else out.astype(np.int8)
-    for i in open_.tolist():
-        result_codes[i] = CODE[explain(cols.relation(i), tolerance).verdict]
+    open_rows = open_.tolist()
+    for i, relation in zip(open_rows, cols.relations_at(open_rows), strict=True):
+        result_codes[i] = CODE[explain(relation, tolerance).verdict]
     return result_codes
 
 

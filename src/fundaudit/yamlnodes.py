@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import yaml
 
 from fundaudit.errors import LoadError
@@ -121,6 +120,7 @@ def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
 
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
 _PREFIX = re.compile(r"^[ \-?:]*", re.MULTILINE)
+_PAIR = re.compile(r"\[[^\[\]{}\n]*\]|\{[^\[\]{}\n]*\}")
 
 
 def _shallow(text: str, max_depth: int) -> bool:
@@ -137,17 +137,16 @@ def _shallow(text: str, max_depth: int) -> bool:
     block = 2 * (max(len(p) for p in _PREFIX.findall(text)) + 1)
     if block >= max_depth:
         return False
-    code = np.frombuffer(_QUOTED.sub("", text).encode("utf-8"), dtype=np.uint8)
-    step = np.zeros(len(code), dtype=np.int64)
-    step[(code == ord("[")) | (code == ord("{"))] = 1
-    step[(code == ord("]")) | (code == ord("}"))] = -1
-    depth = np.cumsum(step)
-    if len(depth) == 0:
-        return True
-    line_ends = depth[code == ord("\n")]
-    if depth.min() < 0 or (len(line_ends) and bool(line_ends.any())) or depth[-1] != 0:
-        return False  # a flow collection spans lines, or brackets do not balance
-    return block + int(depth.max()) + 2 < max_depth
+    text = _QUOTED.sub("", text)
+    flow = 0
+    while True:  # each pass removes the innermost bracket pairs of every line: one level
+        text, removed = _PAIR.subn("", text)
+        if not removed:
+            break
+        flow += 1
+        if block + flow + 2 >= max_depth:
+            return False
+    return not any(c in text for c in "[]{}")  # a flow collection spans lines, or does not close
 
 
 def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) -> None:
