@@ -255,6 +255,30 @@ def bench(size: int, work: Path, yaml_max: int) -> dict[str, Any]:
     return row
 
 
+def startup(runs: int) -> dict[str, float]:
+    """`fundaudit check` of the real data against `python -c "import pandas"`, side by side.
+
+    The two commands alternate ``runs`` times in fresh processes of this interpreter (the
+    console script installed beside it when there is one); medians, wall clock.
+    """
+    script = Path(sys.executable).with_name("fundaudit")
+    check = [str(script)] if script.exists() else [sys.executable, "-m", "fundaudit"]
+    commands = {
+        "check": [*check, "check", str(ROOT / "data" / "budgets.yaml"), "--format", "json"],
+        "pandas": [sys.executable, "-c", "import pandas"],
+    }
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+            times[name].append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-2000:]}")
+    median = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+    return {**median, "ratio": median["check"] / median["pandas"], "runs": runs}
+
+
 def _machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -276,7 +300,7 @@ def _machine() -> str:
     )
 
 
-def report(rows: list[dict[str, Any]]) -> str:
+def report(rows: list[dict[str, Any]], start: dict[str, float] | None = None) -> str:
     head = (
         "| figures | load YAML | load Parquet | evaluate (first / best of 5) | write findings | end to end (wall) "
         "| peak MB (e2e) | DuckDB eval (first / best of 3) | pandas eval | numpy floor | eval / DuckDB | eval / floor "
@@ -317,11 +341,17 @@ def report(rows: list[dict[str, Any]]) -> str:
                 + ", ".join(f"{k} {v:.1f}×" for k, v in growth.items())
                 + f"; linear within 1.3× of tenfold: {'met' if max(growth.values()) <= 13 else 'not met'}."
             )
-    lines += ["", "Targets of the issue, for the largest size run:", ""] + [f"- {t}" for t in targets(rows)]
+    if start is not None:
+        lines += [
+            "",
+            f"Real data (`fundaudit check data/budgets.yaml --format json`) against `python -c \"import pandas\"`, "
+            f"alternating, median of {start['runs']}: {start['check']:.3f} s and {start['pandas']:.3f} s.",
+        ]
+    lines += ["", "Targets of the issue, for the largest size run:", ""] + [f"- {t}" for t in targets(rows, start)]
     return "\n".join(lines)
 
 
-def targets(rows: list[dict[str, Any]]) -> list[str]:
+def targets(rows: list[dict[str, Any]], start: dict[str, float] | None = None) -> list[str]:
     """Each target of the performance issue against the largest size of this run: met or not."""
     r = max(rows, key=lambda row: row["figures"])
     ev, duck, floor = r["evaluate"]["warm"], r["duckdb"]["warm"], r["numpy"]["seconds"]
@@ -343,6 +373,9 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
         y = max(yaml_rows, key=lambda row: row["figures"])
         rate = y["figures"] / y["load_yaml"]["seconds"]
         out.append(f"YAML load ≥ 100,000 figures/s: {rate:,.0f}/s at {y['figures']:,} — {verdict(rate >= 100_000)}")
+    if start is not None:
+        ratio = start["ratio"]
+        out.append(f"real data `fundaudit check` ≤ 0.7× `import pandas`: {ratio:.2f}× — {verdict(ratio <= 0.7)}")
     return out
 
 
@@ -354,6 +387,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     ap.add_argument("--smoke", action="store_true", help="10^4 only; fail unless every planted slip is found")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--startup-runs", type=int, default=21, help="runs of the real-data check against import pandas")
     args = ap.parse_args()
     if args.child:
         stage, data = args.child
@@ -363,7 +397,8 @@ def main() -> None:
         return
     sizes = [10_000] if args.smoke else args.sizes
     rows = [bench(n, args.work, args.yaml_max) for n in sizes]
-    table = report(rows)
+    start = None if args.smoke else startup(args.startup_runs)
+    table = report(rows, start)
     print(table)
     if not all(r["slips_found"] and r["duckdb_agrees"] for r in rows):
         raise SystemExit("planted slips not found exactly, or DuckDB disagrees")

@@ -6,12 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundaudit.batch import VERDICTS, uses_shared_grid, verdicts
-from fundaudit.columns import from_relations
-from fundaudit.engine import explain
+from fundaudit.columns import Columns, from_relations
+from fundaudit.engine import explain, verdict
 from fundaudit.findings import Relation, Verdict
 from fundaudit.model import Budget, Figure, Loc
 from fundaudit.numbers import Written
-from fundaudit.runner import run
+from fundaudit.report import jsonout
+from fundaudit.runner import RelationList, run
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import parse_unit
 
@@ -73,6 +74,14 @@ def test_vectorized_verdicts_equal_the_reference(rels: list[Relation], policy: P
     assert [VERDICTS[c] for c in codes] == [explain(r, tolerance).verdict for r in rels]
 
 
+@settings(max_examples=500, deadline=None)
+@given(relations(), st.sampled_from(list(Policy)))
+def test_the_verdict_alone_equals_the_worded_one(rel: Relation, policy: Policy) -> None:
+    """engine.verdict (small audits, no wording) gives the verdict explain words."""
+    tolerance = Tolerance(policy)
+    assert verdict(rel, tolerance) == explain(rel, tolerance).verdict
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(relations(small=True), min_size=1, max_size=12), st.sampled_from(list(Policy)))
 def test_shared_grid_verdicts_equal_the_reference(rels: list[Relation], policy: Policy) -> None:
@@ -85,7 +94,8 @@ def test_shared_grid_verdicts_equal_the_reference(rels: list[Relation], policy: 
 
 
 def test_real_data_verdicts_equal_the_reference(real_budget: Budget) -> None:
-    audit = run(real_budget)
+    audit = run(real_budget, engine=verdicts)
+    assert isinstance(audit.columns, Columns)
     reference = [explain(audit.columns.relation(i), audit.tolerance).verdict for i in range(len(audit.codes))]
     assert [VERDICTS[c] for c in audit.codes] == reference
     assert reference.count(Verdict.MISMATCH) > 0  # the real data has slips: this test can fail
@@ -101,3 +111,14 @@ def test_beyond_int64_stays_exact() -> None:
     off = Relation("off", "foot", "sum", f[0], (f[1], f[3]), "s", "w", "t", "p")
     codes = verdicts(from_relations("d.yaml", 1, f, [ok, off]), Tolerance())
     assert [VERDICTS[c] for c in codes] == [Verdict.MATCH, Verdict.MISMATCH]
+
+
+def test_small_audits_judged_in_python_equal_the_batch_engine(real_budget: Budget) -> None:
+    """Below SMALL relations the runner words every relation with the reference, without numpy."""
+    exact, batch = run(real_budget), run(real_budget, engine=verdicts)
+    assert isinstance(exact.columns, RelationList)
+    assert isinstance(batch.columns, Columns)
+    assert exact.summary() == batch.summary()
+    assert jsonout.render(exact, True) == jsonout.render(batch, True)  # figures and all
+    assert [f.id for f in exact.shown(False)] == [f.id for f in batch.shown(False)]
+    assert exact.summary()["mismatch"] > 0

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundaudit.errors import InvalidData
+from fundaudit.errors import InvalidData, LoadError
 from fundaudit.loader import load
-from fundaudit.yamlnodes import _shallow
+from fundaudit.yamlnodes import Limits, _check_tree, _Loader, _shallow, compose
 
 
 def errors_of(path: Path) -> list[str]:
@@ -159,3 +159,22 @@ def test_the_cheap_depth_bound_is_sound(value: object, flow: bool | None, limit:
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
     assert deepest < limit, (text, deepest)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _values,
+    st.sampled_from([True, False, None]),
+    st.sampled_from(["", "!t ", "!!str ", "!!python/name:x "]),
+    st.integers(1, 6),
+)
+def test_skipping_the_tree_check_loses_nothing(value: object, flow: bool | None, tag: str, max_scalar: int) -> None:
+    """compose skips the node-tree check only when that check could find nothing."""
+    text = yaml.safe_dump({"x": value, "y": "z"}, default_flow_style=flow, allow_unicode=True)
+    text = text.replace("y: ", "y: " + tag, 1)
+    limits = Limits(max_scalar=max_scalar)
+    root, errors = compose(text.encode(), "f.yaml", limits)
+    full: list[LoadError] = []
+    _check_tree(yaml.compose(text, Loader=_Loader), "f.yaml", limits, full)
+    assert errors == full
+    assert (root is None) == bool(full)

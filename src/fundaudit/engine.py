@@ -72,6 +72,43 @@ def explain(rel: Relation, tolerance: Tolerance = DEFAULT) -> Finding:
     return _evaluate_one(rel, tolerance)
 
 
+def verdict(rel: Relation, tolerance: Tolerance = DEFAULT) -> Verdict:
+    """The verdict :func:`explain` gives ``rel``, without wording its finding.
+
+    Sums (nearly every relation) are judged here directly; the rarer kinds are explained.
+    """
+    if rel.kind not in ("sum", "sum-le") or rel.missing:
+        return explain(rel, tolerance).verdict
+    figs = (rel.total, *rel.parts)
+    if len({f.unit.dimension for f in figs}) > 1:
+        return Verdict.ERROR
+    grid = _grid(figs)
+    diff = grid.scaled(rel.total) - sum(grid.scaled(p) for p in rel.parts)
+    return _sum_verdict(rel, diff, sum(grid.allowance(f, tolerance) for f in figs))
+
+
+def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
+    """total = Σ parts (``sum``) or total ≥ Σ parts (``sum-le``), within the tolerance ``tol``."""
+    if rel.kind == "sum-le":
+        excess = -diff
+        return (
+            Verdict.MATCH
+            if excess == 0
+            else Verdict.WITHIN
+            if excess < 0
+            else Verdict.ROUNDING
+            if excess <= tol
+            else Verdict.MISMATCH
+        )
+    if diff == 0:
+        return Verdict.MATCH
+    if abs(diff) <= tol:
+        return Verdict.ROUNDING
+    if rel.empty and rel.kind == "sum" and diff > 0:
+        return Verdict.INCOMPLETE  # empty cells may hold what the stated ones lack
+    return Verdict.MISMATCH
+
+
 def _problem(rel: Relation) -> Finding | None:
     if rel.missing:
         return _finding(
@@ -142,24 +179,12 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     p = rel.total.unit.pow10
     keep = _places(rel)
     parts_sum = total - diff
-    if rel.kind == "sum-le":
-        excess = -diff
-        verdict = (
-            Verdict.MATCH
-            if excess == 0
-            else Verdict.WITHIN
-            if excess < 0
-            else Verdict.ROUNDING
-            if excess <= tol
-            else Verdict.MISMATCH
-        )
-    else:
-        verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol else Verdict.MISMATCH
+    verdict = _sum_verdict(rel, diff, tol)
     s_sum = _render(parts_sum, exp - p, keep)
     s_diff = _render(diff, exp - p, keep)
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
     unit = rel.total.unit.text
-    if rel.empty and verdict is Verdict.MISMATCH and rel.kind == "sum" and diff > 0:
+    if verdict is Verdict.INCOMPLETE:
         return _finding(
             rel,
             Verdict.INCOMPLETE,

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from fundaudit.errors import InvalidData, LoadError
+from fundaudit.gcpause import paused
 from fundaudit.model import (
     Budget,
     Column,
@@ -77,8 +78,12 @@ def load(path: str | Path, limits: Limits | None = None) -> Budget:
 
     Raises :class:`InvalidData` listing every problem, each as ``file:line: message``.
     """
-    ctx = _Ctx(limits or Limits())
-    entry = Path(path)
+    with paused():
+        return _load(Path(path), limits or Limits())
+
+
+def _load(entry: Path, limits: Limits) -> Budget:
+    ctx = _Ctx(limits)
     display = _display(entry)
     root = _read(ctx, entry, display)
     documents: list[Document] = []

@@ -3,27 +3,50 @@
 Rules derive relations from the model; the relations are laid out in columns
 (:mod:`fundaudit.columns`) and judged in one vectorized pass (:mod:`fundaudit.batch`). Data
 that arrives as tables (:mod:`fundaudit.columnar`) enters at the same point. Findings are
-worded only for the relations that are shown. A rule that raises is turned into an
-``error`` finding that names it, never a traceback.
+worded only for the relations that are shown. A budget of fewer than :data:`SMALL`
+relations is judged relation by relation in exact Python (:func:`fundaudit.engine.verdict`)
+instead: for the few thousand relations of hand-kept data that is faster than importing
+numpy. A rule that raises is turned into an ``error`` finding that names it, never a traceback.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from fundaudit.columns import Columns, from_relations
-from fundaudit.engine import explain
+from fundaudit.engine import explain, verdict
 from fundaudit.findings import Finding, Relation, Verdict
+from fundaudit.gcpause import paused
 from fundaudit.model import Budget, Loc
 from fundaudit.rules import REGISTRY, Rule
 from fundaudit.tolerance import DEFAULT, Tolerance
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from fundaudit.columns import Columns
+
+    Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
+
 QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
+SMALL = 5_000  # relations; fewer are judged one by one in exact Python, without numpy
+_ORDER = {v: i for i, v in enumerate(Verdict)}
+
+
+@dataclass(frozen=True, eq=False)
+class RelationList:
+    """A small audit's relations as model objects: what :class:`Columns` holds for a large one."""
+
+    path: str
+    documents: int
+    stated_figures: int
+    relations: tuple[Relation, ...]
+
+    def relations_at(self, rows: Sequence[int]) -> list[Relation]:
+        return [self.relations[i] for i in rows]
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,8 +57,8 @@ class Audit:
     ``None`` for data read from tables.
     """
 
-    columns: Columns
-    codes: np.ndarray[Any, Any] = field(repr=False)
+    columns: Columns | RelationList
+    codes: np.ndarray[Any, Any] | list[int] = field(repr=False)  # verdict index per relation
     tolerance: Tolerance
     crashes: tuple[Finding, ...] = ()
     budget: Budget | None = None
@@ -61,9 +84,12 @@ class Audit:
         """The findings a report shows: all of them, or those that are not a plain match."""
         if show_all:
             return self.findings
-        from fundaudit.batch import CODE
+        if isinstance(self.codes, list):
+            quiet_codes = {_ORDER[v] for v in QUIET}
+            return self._worded([i for i, c in enumerate(self.codes) if c not in quiet_codes])
+        import numpy as np
 
-        quiet = np.isin(self.codes, [CODE[v] for v in QUIET])
+        quiet = np.isin(self.codes, [_ORDER[v] for v in QUIET])
         return self._worded(np.flatnonzero(~quiet).tolist())
 
     def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
@@ -77,10 +103,13 @@ class Audit:
     @cached_property
     def counts(self) -> dict[str, int]:
         """Findings per verdict, every verdict present (zero where none)."""
-        from fundaudit.batch import VERDICTS
+        if isinstance(self.codes, list):
+            per_code: Sequence[int] = [Counter(self.codes)[i] for i in range(len(_ORDER))]
+        else:
+            import numpy as np
 
-        per_code = np.bincount(self.codes.astype(np.int64), minlength=len(VERDICTS))
-        out = {v.value: int(per_code[i]) for i, v in enumerate(VERDICTS)}
+            per_code = np.bincount(self.codes.astype(np.int64), minlength=len(_ORDER)).tolist()
+        out = {v.value: int(per_code[i]) for v, i in _ORDER.items()}
         out[Verdict.ERROR.value] += len(self.crashes)
         return out
 
@@ -102,18 +131,30 @@ def run(
     budget: Budget,
     tolerance: Tolerance = DEFAULT,
     rules: Sequence[Rule] = REGISTRY,
-    engine: Callable[[Columns, Tolerance], np.ndarray[Any, Any]] | None = None,
+    engine: Engine | None = None,
 ) -> Audit:
-    """Audit ``budget`` with ``rules`` (all registered rules by default)."""
+    """Audit ``budget`` with ``rules`` (all registered rules by default).
+
+    ``engine`` computes the verdicts over columns (:func:`fundaudit.batch.verdicts` when the
+    budget has :data:`SMALL` relations or more); without one, a small budget is judged by
+    the exact reference, relation by relation.
+    """
     relations: list[Relation] = []
     crashes: list[Finding] = []
-    for rule in rules:
-        try:
-            derived = list(rule.derive(budget))
-        except Exception as exc:  # a crashing rule is a finding, not a traceback
-            crashes.append(crashed(budget.path, rule.id, exc))
-            continue
-        relations.extend(derived)
+    with paused():
+        for rule in rules:
+            try:
+                derived = list(rule.derive(budget))
+            except Exception as exc:  # a crashing rule is a finding, not a traceback
+                crashes.append(crashed(budget.path, rule.id, exc))
+                continue
+            relations.extend(derived)
+    if engine is None and len(relations) < SMALL:
+        listed = RelationList(budget.path, len(budget.documents), len(budget.figures), tuple(relations))
+        codes = [_ORDER[verdict(rel, tolerance)] for rel in relations]
+        return Audit(listed, codes, tolerance, tuple(crashes), budget)
+    from fundaudit.columns import from_relations
+
     columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
     return judge(columns, tolerance, tuple(crashes), budget, engine)
 
@@ -123,13 +164,16 @@ def judge(
     tolerance: Tolerance = DEFAULT,
     crashes: tuple[Finding, ...] = (),
     budget: Budget | None = None,
-    engine: Callable[[Columns, Tolerance], np.ndarray[Any, Any]] | None = None,
+    engine: Engine | None = None,
 ) -> Audit:
     """Give every relation of ``columns`` its verdict; an engine crash becomes a finding.
 
     ``engine`` computes the verdict codes (default: :func:`fundaudit.batch.verdicts`).
     """
+    import numpy as np
+
     from fundaudit.batch import verdicts
+    from fundaudit.columns import Columns
 
     try:
         codes = (engine or verdicts)(columns, tolerance)

@@ -32,11 +32,16 @@ class _Loader(_SafeLoader):
     """libyaml's safe loader, with a resolver that tells only null from text.
 
     The loader reads every scalar's text, so the regular expressions that tell int, float,
-    bool and timestamp apart (run on every scalar) would be wasted.
+    bool and timestamp apart (run on every scalar) would be wasted. It notes the longest
+    untagged scalar, which lets :func:`compose` skip the tree check when nothing can fail it.
     """
+
+    longest = 0
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
+            if len(value) > self.longest:
+                self.longest = len(value)
             return _CORE + ("null" if implicit[0] and value in _NULLS else "str")
         return _CORE + ("seq" if kind is yaml.SequenceNode else "map")
 
@@ -65,11 +70,12 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         return None, [LoadError(file, line, "not UTF-8 text")]
     if not decoded.strip():
         return None, [LoadError(file, 1, "file is empty")]
-    refused = _prescan(decoded, file, limits)
+    refused, shallow = _prescan(decoded, file, limits)
     if refused is not None:
         return None, [refused]
+    loader = _Loader(decoded)
     try:
-        root = yaml.compose(decoded, Loader=_Loader)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
@@ -80,42 +86,47 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         return None, [LoadError(file, line, f"character U+{exc.character:04X} is not allowed in YAML")]
     except yaml.YAMLError as exc:
         return None, [LoadError(file, 1, "invalid YAML: " + " ".join(str(exc).split()))]
+    finally:
+        loader.dispose()
     if root is None:
         return None, [LoadError(file, 1, "file is empty")]
     errors: list[LoadError] = []
-    _check_tree(root, file, limits, errors)
+    # No anchor, shallow nesting, no tag (a tag needs "!") and no long scalar: nothing to find.
+    if not (shallow and "!" not in decoded and loader.longest <= limits.max_scalar):
+        _check_tree(root, file, limits, errors)
     return (root if not errors else None), errors
 
 
-def _prescan(text: str, file: str, limits: Limits) -> LoadError | None:
+def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bool]:
     """Refuse what would hurt the composer: over-deep nesting (libyaml recurses) and aliases.
 
-    Runs over the parser's events, which needs no recursion, before any node is built.
+    Runs over the parser's events, which needs no recursion, before any node is built, unless
+    the cheap bound of :func:`_shallow` holds (then the second value is True).
     """
     if text.startswith("\ufeff"):
-        return LoadError(file, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+        return LoadError(file, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"), False
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
         line = text.replace("\r\n", "\x00").split("\n")[0].count("\x00") + 1
-        return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind")
+        return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind"), False
     if _shallow(text, limits.max_depth):
-        return None
+        return None, True
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             line = int(event.start_mark.line) + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.AliasEvent):
-                return LoadError(file, line, "YAML aliases (*name) are not allowed")
+                return LoadError(file, line, "YAML aliases (*name) are not allowed"), False
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                return LoadError(file, line, "YAML anchors (&name) are not allowed")
+                return LoadError(file, line, "YAML anchors (&name) are not allowed"), False
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.max_depth:
-                    return LoadError(file, line, f"nesting deeper than {limits.max_depth}")
+                    return LoadError(file, line, f"nesting deeper than {limits.max_depth}"), False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
-        return None  # the composer reports syntax errors with their line
-    return None
+        return None, False  # the composer reports syntax errors with their line
+    return None, False
 
 
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
