@@ -35,6 +35,8 @@ from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+# the compact form as ``fundaudit fmt`` writes it; anything else goes through _FIGURE's checks
+_CANONICAL = re.compile(r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?) ([^\s@0-9.,，,０-９．+-][^\s@]*) @([1-9][0-9]*)\Z")
 _FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+-][^\s@]*)?\s*(?:@\s*(?P<line>\S*))?\s*\Z")
 _BOUNDS = ("min", "max", "approx")
 MAX_DIGITS = 40  # far beyond any budget; keeps hostile input from making huge integers
@@ -49,6 +51,14 @@ class _Ctx:
     errors: list[LoadError] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     by_ref: dict[str, Figure] = field(default_factory=dict)
+    locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
+
+    def loc(self, file: str, line: int) -> Loc:
+        """The one :class:`Loc` of ``file:line`` (figures on a line share it)."""
+        found = self.locs.get((file, line))
+        if found is None:
+            found = self.locs[file, line] = Loc(file, line)
+        return found
 
     def error(self, file: str, node: yaml.Node | int, message: str) -> None:
         line = node if isinstance(node, int) else line_of(node)
@@ -323,6 +333,10 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
     bound = note = None
     if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
         text = str(node.value)
+        canonical = _CANONICAL.match(text)
+        if canonical is not None:
+            num, unit_text, line_text = canonical.groups()
+            return _make_figure(ctx, scope, node, ref, label, num, unit_text, int(line_text))
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
             ctx.error(file, node, f"{label}: {text!r} is not a figure (expected '<number> <unit> @<line>')")
@@ -398,7 +412,7 @@ def _make_figure(
     if value.coefficient < 0 and unit.is_money:
         ctx.error(file, node, f"{label}: negative amount {num!r}: budgets state amounts, not signed balances")
         return None
-    fig = Figure(ref, label, value, unit, Loc(scope.source, line), Loc(file, line_of(node)), bound, note)
+    fig = Figure(ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note)
     return ctx.add_figure(fig, node)
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(?:\.([0-9]+))?\Z")
 _LOOSE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 
 
@@ -43,9 +43,12 @@ def parse_number(text: str) -> Written:
 
     Raises :class:`NumberError` with a reason an editor understands.
     """
-    if not _NUMBER.match(text):
+    m = _NUMBER.match(text)
+    if m is None:
         raise NumberError(_why_not_a_number(text))
-    whole, _, frac = text.partition(".")
+    whole, frac = m.groups()
+    if frac is None:
+        return Written(int(whole), 0)
     return Written(int(whole + frac), -len(frac))
 
 

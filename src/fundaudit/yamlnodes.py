@@ -129,7 +129,7 @@ def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bo
     return None, False
 
 
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*(?:\'\'[^\'\n]*)*\'')
 _PREFIX = re.compile(r"^[ \-?:]*", re.MULTILINE)
 _PAIR = re.compile(r"\[[^\[\]{}\n]*\]|\{[^\[\]{}\n]*\}")
 
