@@ -122,3 +122,30 @@ def test_small_audits_judged_in_python_equal_the_batch_engine(real_budget: Budge
     assert jsonout.render(exact, True) == jsonout.render(batch, True)  # figures and all
     assert [f.id for f in exact.shown(False)] == [f.id for f in batch.shown(False)]
     assert exact.summary()["mismatch"] > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=8), min_size=1, max_size=20),
+    st.sampled_from([3, 70]),
+)
+def test_mixed_dimensions_by_one_segment_sum(segments: list[list[int]], top: int) -> None:
+    """The weighted-sum test of mixed dimensions (and its min/max fallback for many dimensions)
+    agrees with comparing every part's dimension with its total's."""
+    import numpy as np
+
+    from fundaudit.batch import _mixed
+
+    key_dim = np.array([0, 1, 2, top], dtype=np.int64)  # dimension code of each figure key
+    # figure k has key k % 4; relation i: total = first figure of its segment, parts = the rest
+    totals, parts, starts, lens, expected = [], [], [], [], []
+    for seg in segments:
+        totals.append(seg[0])
+        starts.append(len(parts))
+        rest = seg[1:] or [seg[0]]
+        parts.extend(rest)
+        lens.append(len(rest))
+        expected.append(any(key_dim[p] != key_dim[seg[0]] for p in rest))
+    key = np.arange(4, dtype=np.int64)
+    got = _mixed(key, key_dim, np.array(parts), np.array(starts), np.array(totals), np.array(lens))
+    assert got.tolist() == expected
