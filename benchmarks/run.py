@@ -259,7 +259,8 @@ def startup(runs: int) -> dict[str, float]:
     """`fundaudit check` of the real data against `python -c "import pandas"`, side by side.
 
     The two commands alternate ``runs`` times in fresh processes of this interpreter (the
-    console script installed beside it when there is one); medians, wall clock.
+    console script installed beside it when there is one), after one warm-up run each;
+    medians, wall clock.
     """
     script = Path(sys.executable).with_name("fundaudit")
     check = [str(script)] if script.exists() else [sys.executable, "-m", "fundaudit"]
@@ -267,6 +268,11 @@ def startup(runs: int) -> dict[str, float]:
         "check": [*check, "check", str(ROOT / "data" / "budgets.yaml"), "--format", "json"],
         "pandas": [sys.executable, "-c", "import pandas"],
     }
+    # one warm-up run each, allowed to write bytecode caches (as any pip install leaves them;
+    # PYTHONDONTWRITEBYTECODE would otherwise make every run recompile the changed modules)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for argv in commands.values():
+        subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(runs):
         for name, argv in commands.items():

@@ -93,7 +93,8 @@ class Audit:
         return self._worded(np.flatnonzero(~quiet).tolist())
 
     def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
-        worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
+        with paused():  # many small acyclic objects: collections would only walk them
+            worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
         worded.extend(self.crashes)
         if self.hidden:
             worded = [f for f in worded if f.id not in self.hidden]
