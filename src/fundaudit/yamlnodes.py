@@ -19,7 +19,10 @@ from fundaudit.errors import LoadError
 Node = yaml.Node
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_LIBYAML_DEPTH = 1000  # the nesting libyaml itself refuses, since PyYAML 6.0.4
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_NULL_TAG, _STR_TAG, _SEQ_TAG, _MAP_TAG = (_CORE + t for t in ("null", "str", "seq", "map"))
+_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
 
 
 try:
@@ -39,11 +42,11 @@ class _Loader(_SafeLoader):
     longest = 0
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             if len(value) > self.longest:
                 self.longest = len(value)
-            return _CORE + ("null" if implicit[0] and value in _NULLS else "str")
-        return _CORE + ("seq" if kind is yaml.SequenceNode else "map")
+            return _NULL_TAG if implicit[0] and value in _NULLS else _STR_TAG
+        return _SEQ_TAG if kind is _SEQUENCE else _MAP_TAG
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        if "maximum nesting depth" in problem:  # libyaml (PyYAML >= 6.0.4) stops at 1000 levels
+            return None, [LoadError(file, line, f"nesting deeper than {min(limits.max_depth, _LIBYAML_DEPTH)}")]
         return None, [LoadError(file, line, f"invalid YAML: {problem}")]
     except yaml.reader.ReaderError as exc:
         line = decoded[: exc.position].count("\n") + 1
