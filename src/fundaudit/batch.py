@@ -21,13 +21,13 @@ import numpy as np
 
 from fundaudit.columns import KIND_CODE, Columns
 from fundaudit.engine import explain
-from fundaudit.findings import Verdict
+from fundaudit.findings import VERDICT_CODE, Verdict
 from fundaudit.tolerance import Policy, Tolerance
 
 Array = np.ndarray[Any, Any]
 
 VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
-CODE = {v: np.int8(i) for i, v in enumerate(VERDICTS)}
+CODE = {v: np.int8(i) for v, i in VERDICT_CODE.items()}
 MATCH, ROUNDING, WITHIN, MISMATCH, INCOMPLETE, ERROR = (CODE[v] for v in VERDICTS)
 _SUM, _SUM_LE, _CUMULATIVE, _PRODUCT = (KIND_CODE[k] for k in ("sum", "sum-le", "cumulative", "product"))
 _POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
@@ -50,7 +50,7 @@ def verdicts(cols: Columns, tolerance: Tolerance) -> Array:
     else:
         sums = None
         dim, base_exp = _dimensions(cols)
-        halves = _halves(cols, tolerance.policy)
+        halves = _halves(cols.figures.exponent, tolerance.policy)
         mixed = _segment_count(dim[rel.parts] != np.repeat(dim[rel.total], lens), rel.offsets) > 0
     out[rel.has_missing] = INCOMPLETE
     out[(out < 0) & mixed & (rel.kind != _PRODUCT)] = ERROR
@@ -91,9 +91,9 @@ def _dimensions(cols: Columns) -> tuple[Array, Array]:
     return unit_dim[fig.unit_code], fig.exponent + unit_pow[fig.unit_code]
 
 
-def _halves(cols: Columns, policy: Policy) -> Array:
-    """Which figures carry a rounding allowance (half a unit of their last written digit)."""
-    exponent = cols.figures.exponent
+def _halves(exponent: Array, policy: Policy) -> Array:
+    """Which written exponents carry a rounding allowance (half a unit of the last written
+    digit), as :meth:`Tolerance.half_unit_exponent` decides for one figure."""
     if policy is Policy.EXACT:
         return np.zeros(len(exponent), dtype=bool)
     if policy is Policy.DIGITS_ALL:
@@ -158,13 +158,7 @@ def _shared_grid(cols: Columns, policy: Policy, widest: int) -> _Grid | None:
         limit = _POW10[room - k_shift]  # the bound figure by figure, only when the global one fails
         if bool((np.abs(coef) >= limit[key]).any()):
             return None
-    if policy is Policy.EXACT:
-        k_halves = np.zeros(len(present), dtype=bool)
-    elif policy is Policy.DIGITS_ALL:
-        k_halves = np.ones(len(present), dtype=bool)
-    else:
-        k_halves = k_exp < 0
-    k_allow = np.where(k_halves, 5 * _POW10[k_shift - 1], 0)
+    k_allow = np.where(_halves(k_exp, policy), 5 * _POW10[k_shift - 1], 0)
     one_dim = len(np.unique(k_dim[present])) == 1
     return _Grid(coef * _POW10[k_shift][key], k_allow[key], key, None if one_dim else k_dim)
 

@@ -77,14 +77,13 @@ def verdict(rel: Relation, tolerance: Tolerance = DEFAULT) -> Verdict:
 
     Sums (nearly every relation) are judged here directly; the rarer kinds are explained.
     """
-    if rel.kind not in ("sum", "sum-le") or rel.missing:
+    if rel.kind not in ("sum", "sum-le"):
         return explain(rel, tolerance).verdict
-    figs = (rel.total, *rel.parts)
-    if len({f.unit.dimension for f in figs}) > 1:
-        return Verdict.ERROR
-    grid = _grid(figs)
-    diff = grid.scaled(rel.total) - sum(grid.scaled(p) for p in rel.parts)
-    return _sum_verdict(rel, diff, sum(grid.allowance(f, tolerance) for f in figs))
+    problem = _problem(rel)
+    if problem is not None:
+        return problem.verdict
+    _, _, diff, tol = _sum_terms(rel, tolerance)
+    return _sum_verdict(rel, diff, tol)
 
 
 def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
@@ -166,13 +165,18 @@ def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Findi
     """diff = total − Σ parts and tol = Σ allowances, in Python integers on each relation's grid."""
     out = []
     for rel in rels:
-        figs = (rel.total, *rel.parts)
-        grid = _grid(figs)
-        total = grid.scaled(rel.total)
-        diff = total - sum(grid.scaled(p) for p in rel.parts)
-        tol = sum(grid.allowance(f, tolerance) for f in figs)
+        grid, total, diff, tol = _sum_terms(rel, tolerance)
         out.append(_sum_finding(rel, total, diff, tol, grid.exp, tolerance))
     return out
+
+
+def _sum_terms(rel: Relation, tolerance: Tolerance) -> tuple[_Grid, int, int, int]:
+    """The relation's grid, its total on it, total − Σ parts, and the summed allowances."""
+    figs = (rel.total, *rel.parts)
+    grid = _grid(figs)
+    total = grid.scaled(rel.total)
+    diff = total - sum(grid.scaled(p) for p in rel.parts)
+    return grid, total, diff, sum(grid.allowance(f, tolerance) for f in figs)
 
 
 def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, tolerance: Tolerance) -> Finding:

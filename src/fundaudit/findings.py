@@ -34,6 +34,7 @@ SEVERITY = {
     Verdict.ERROR: "error",
 }
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
+VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fundaudit.engine import explain, verdict
-from fundaudit.findings import Finding, Relation, Verdict
+from fundaudit.findings import VERDICT_CODE, Finding, Relation, Verdict
 from fundaudit.gcpause import paused
 from fundaudit.model import Budget, Loc
 from fundaudit.rules import REGISTRY, Rule
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
 SMALL = 5_000  # relations; fewer are judged one by one in exact Python, without numpy
-_ORDER = {v: i for i, v in enumerate(Verdict)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,11 +84,11 @@ class Audit:
         if show_all:
             return self.findings
         if isinstance(self.codes, list):
-            quiet_codes = {_ORDER[v] for v in QUIET}
+            quiet_codes = {VERDICT_CODE[v] for v in QUIET}
             return self._worded([i for i, c in enumerate(self.codes) if c not in quiet_codes])
         import numpy as np
 
-        quiet = np.isin(self.codes, [_ORDER[v] for v in QUIET])
+        quiet = np.isin(self.codes, [VERDICT_CODE[v] for v in QUIET])
         return self._worded(np.flatnonzero(~quiet).tolist())
 
     def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
@@ -105,12 +104,13 @@ class Audit:
     def counts(self) -> dict[str, int]:
         """Findings per verdict, every verdict present (zero where none)."""
         if isinstance(self.codes, list):
-            per_code: Sequence[int] = [Counter(self.codes)[i] for i in range(len(_ORDER))]
+            counted = Counter(self.codes)
+            per_code: Sequence[int] = [counted[i] for i in range(len(VERDICT_CODE))]
         else:
             import numpy as np
 
-            per_code = np.bincount(self.codes.astype(np.int64), minlength=len(_ORDER)).tolist()
-        out = {v.value: int(per_code[i]) for v, i in _ORDER.items()}
+            per_code = np.bincount(self.codes.astype(np.int64), minlength=len(VERDICT_CODE)).tolist()
+        out = {v.value: int(per_code[i]) for v, i in VERDICT_CODE.items()}
         out[Verdict.ERROR.value] += len(self.crashes)
         return out
 
@@ -152,7 +152,7 @@ def run(
             relations.extend(derived)
     if engine is None and len(relations) < SMALL:
         listed = RelationList(budget.path, len(budget.documents), len(budget.figures), tuple(relations))
-        codes = [_ORDER[verdict(rel, tolerance)] for rel in relations]
+        codes = [VERDICT_CODE[verdict(rel, tolerance)] for rel in relations]
         return Audit(listed, codes, tolerance, tuple(crashes), budget)
     from fundaudit.columns import from_relations
 
