@@ -8,7 +8,7 @@ Each stage runs in a fresh child process, which reports its time and its peak me
 (ru_maxrss): load YAML, load Parquet, evaluate, write findings, and end to end
 (`fundaudit check DIR --format json`, interpreter start and imports included). On the same
 data in the same run, the same relation evaluation is timed in DuckDB (the shared SQL of
-fundaudit.sqlengine over tables already in DuckDB), in plain pandas (explode, merge,
+fundaudit.columnar.sql_engine over tables already in DuckDB), in plain pandas (explode, merge,
 groupby), and as a bare numpy segment sum over the prepared int64 terms (the floor).
 """
 
@@ -63,14 +63,14 @@ def _stage(name: str, data: Path) -> dict[str, Any]:
         budget = load(data / "yaml" / "budgets.yaml")
         return {"seconds": time.perf_counter() - t, "result": len(budget.figures)}
     if name == "load_parquet":
-        from fundaudit import columnar
+        from fundaudit.columnar import files as columnar
 
         t = time.perf_counter()
         cols = columnar.read(tables)
         return {"seconds": time.perf_counter() - t, "result": len(cols.figures)}
     if name == "evaluate":
-        from fundaudit import columnar
-        from fundaudit.batch import VERDICTS, verdicts
+        from fundaudit.columnar import files as columnar
+        from fundaudit.columnar.numpy_engine import VERDICTS, verdicts
 
         cols = columnar.read(tables)
         runs = []
@@ -87,7 +87,7 @@ def _stage(name: str, data: Path) -> dict[str, Any]:
             "result": {v.value: int(counts[i]) for i, v in enumerate(VERDICTS)},
         }
     if name == "write_findings":
-        from fundaudit import columnar
+        from fundaudit.columnar import files as columnar
         from fundaudit.report import jsonout
         from fundaudit.runner import judge
 
@@ -111,7 +111,7 @@ def _stage(name: str, data: Path) -> dict[str, Any]:
     if name == "duckdb":
         import duckdb
 
-        from fundaudit import sqlengine
+        from fundaudit.columnar import sql_engine as sqlengine
 
         con = duckdb.connect()
         t = time.perf_counter()
@@ -183,8 +183,8 @@ def _numpy_floor(tables: Path) -> dict[str, Any]:
     """A bare segment sum over prepared int64 terms: the memory-bandwidth floor of the evaluation."""
     import numpy as np
 
-    from fundaudit import columnar
-    from fundaudit.batch import _scaled, _terms
+    from fundaudit.columnar import files as columnar
+    from fundaudit.columnar.numpy_engine import _scaled, _terms
 
     cols = columnar.read(tables)
     sel = np.arange(len(cols.relations))

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from fundaudit import columnar
 from fundaudit.cli import app
-from fundaudit.columns import from_relations
+from fundaudit.columnar import files as columnar
+from fundaudit.columnar.arrays import from_relations
 from fundaudit.model import Budget
 from fundaudit.rules import REGISTRY
 

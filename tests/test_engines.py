@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fundaudit import columnar, sqlengine
 from fundaudit.cli import app
+from fundaudit.columnar import files as columnar
+from fundaudit.columnar import sql_engine as sqlengine
 from fundaudit.model import Budget
 from fundaudit.runner import judge
 from fundaudit.tolerance import Policy, Tolerance
@@ -39,7 +40,7 @@ def _json(path: Path, *args: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("policy", list(Policy))
 def test_duckdb_verdicts_equal_native_on_the_real_data(real_budget: Budget, policy: Policy) -> None:
-    from fundaudit.columns import from_relations
+    from fundaudit.columnar.arrays import from_relations
     from fundaudit.rules import REGISTRY
 
     relations = [r for rule in REGISTRY for r in rule.derive(real_budget)]

@@ -43,13 +43,13 @@ def _audit(path: Path, tolerance: "Tolerance", engine: str = "native", spark_mas
     """Audit YAML data, or a directory of figures/relations tables (Parquet or CSV)."""
     verdicts = None
     if engine != "native":
-        from fundaudit import sqlengine
+        from fundaudit.columnar import sql_engine as sqlengine
 
         if engine not in sqlengine.ENGINES:
             _usage(f"unknown engine {engine!r} (choose from {', '.join(sqlengine.ENGINES)})")
         verdicts = sqlengine.engine(engine, path if path.is_dir() else None, spark_master)
     if path.is_dir():
-        from fundaudit import columnar
+        from fundaudit.columnar import files as columnar
         from fundaudit.errors import InvalidData
         from fundaudit.runner import judge
 
@@ -341,8 +341,8 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
 ) -> None:
     """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
-    from fundaudit import columnar
-    from fundaudit.columns import from_relations
+    from fundaudit.columnar import files as columnar
+    from fundaudit.columnar.arrays import from_relations
     from fundaudit.rules import REGISTRY
 
     if fmt not in columnar.FORMATS:

@@ -1,10 +1,10 @@
 """The runner: every registered rule over the budget, every relation evaluated, findings out.
 
 Rules derive relations from the model; the relations are laid out in columns
-(:mod:`fundaudit.columns`) and judged in one vectorized pass (:mod:`fundaudit.batch`). Data
-that arrives as tables (:mod:`fundaudit.columnar`) enters at the same point. Findings are
+(:mod:`fundaudit.columnar.arrays`) and judged in one vectorized pass (:mod:`fundaudit.columnar.numpy_engine`). Data
+that arrives as tables (:mod:`fundaudit.columnar.files`) enters at the same point. Findings are
 worded only for the relations that are shown. A budget of fewer than :data:`SMALL`
-relations is judged relation by relation in exact Python (:func:`fundaudit.engine.verdict`)
+relations is judged relation by relation in exact Python (:func:`fundaudit.judge.verdict`)
 instead: for the few thousand relations of hand-kept data that is faster than importing
 numpy. A rule that raises is turned into an ``error`` finding that names it, never a traceback.
 """
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from fundaudit.engine import explain, verdict
 from fundaudit.findings import VERDICT_CODE, Finding, Relation, Verdict
 from fundaudit.gcpause import paused
+from fundaudit.judge import explain, verdict
 from fundaudit.model import Budget, Loc
 from fundaudit.rules import REGISTRY, Rule
 from fundaudit.tolerance import DEFAULT, Tolerance
@@ -27,7 +27,7 @@ from fundaudit.tolerance import DEFAULT, Tolerance
 if TYPE_CHECKING:
     import numpy as np
 
-    from fundaudit.columns import Columns
+    from fundaudit.columnar.arrays import Columns
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
 
@@ -136,7 +136,7 @@ def run(
 ) -> Audit:
     """Audit ``budget`` with ``rules`` (all registered rules by default).
 
-    ``engine`` computes the verdicts over columns (:func:`fundaudit.batch.verdicts` when the
+    ``engine`` computes the verdicts over columns (:func:`fundaudit.columnar.numpy_engine.verdicts` when the
     budget has :data:`SMALL` relations or more); without one, a small budget is judged by
     the exact reference, relation by relation.
     """
@@ -154,7 +154,7 @@ def run(
         listed = RelationList(budget.path, len(budget.documents), len(budget.figures), tuple(relations))
         codes = [VERDICT_CODE[verdict(rel, tolerance)] for rel in relations]
         return Audit(listed, codes, tolerance, tuple(crashes), budget)
-    from fundaudit.columns import from_relations
+    from fundaudit.columnar.arrays import from_relations
 
     columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
     return judge(columns, tolerance, tuple(crashes), budget, engine)
@@ -169,12 +169,12 @@ def judge(
 ) -> Audit:
     """Give every relation of ``columns`` its verdict; an engine crash becomes a finding.
 
-    ``engine`` computes the verdict codes (default: :func:`fundaudit.batch.verdicts`).
+    ``engine`` computes the verdict codes (default: :func:`fundaudit.columnar.numpy_engine.verdicts`).
     """
     import numpy as np
 
-    from fundaudit.batch import verdicts
-    from fundaudit.columns import Columns
+    from fundaudit.columnar.arrays import Columns
+    from fundaudit.columnar.numpy_engine import verdicts
 
     try:
         codes = (engine or verdicts)(columns, tolerance)
@@ -186,7 +186,7 @@ def judge(
 
 
 def _no_relations(columns: Columns) -> Any:
-    from fundaudit.columns import from_relations
+    from fundaudit.columnar.arrays import from_relations
 
     return from_relations(columns.path, 0, [], []).relations
 

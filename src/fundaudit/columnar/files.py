@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columns import KINDS, Columns, FigureColumns, RelationColumns, int_array
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array
 from fundaudit.errors import InvalidData, LoadError
 from fundaudit.units import Unit, UnitError, parse_unit
 

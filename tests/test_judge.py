@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundaudit.engine import evaluate
 from fundaudit.findings import Relation, Verdict
+from fundaudit.judge import evaluate
 from fundaudit.model import Figure, Loc
 from fundaudit.numbers import parse_number
 from fundaudit.tolerance import Policy, Tolerance

@@ -5,7 +5,7 @@ The figures of a relation are scaled to one integer grid: ``value × 10**-E`` in
 and each half-unit rounding allowance is a whole number. No amount ever passes through float.
 
 This module is the reference: :func:`explain` evaluates one relation in Python integers and
-words its finding. :mod:`fundaudit.batch` gives the same verdicts to a whole table of
+words its finding. :mod:`fundaudit.columnar.numpy_engine` gives the same verdicts to a whole table of
 relations in one vectorized pass; the shown findings are then worded here.
 """
 

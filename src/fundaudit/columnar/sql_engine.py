@@ -1,13 +1,13 @@
 """The relation evaluation as one SQL query, run by DuckDB or by Spark.
 
 One query, shared by both engines, gives every relation its verdict from the two tables of
-:mod:`fundaudit.columnar` (``figures``, ``relations``) and a ``pow10`` table (k, 10**k as
+:mod:`fundaudit.columnar.files` (``figures``, ``relations``) and a ``pow10`` table (k, 10**k as
 DECIMAL(38, 0)). Only the explosion of each relation's part list into rows is written per
 dialect (DuckDB's ``UNNEST … WITH ORDINALITY``, Spark's ``posexplode``). Amounts are
-DECIMAL(38, 0) on each relation's integer grid, as in :mod:`fundaudit.batch`; never float.
+DECIMAL(38, 0) on each relation's integer grid, as in :mod:`fundaudit.columnar.numpy_engine`; never float.
 
 Unit-cost products (few, and needing unit algebra) and any relation the query leaves
-without a verdict are judged by the reference :func:`fundaudit.engine.explain` on the driver.
+without a verdict are judged by the reference :func:`fundaudit.judge.explain` on the driver.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from fundaudit.tolerance import Policy, Tolerance
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from fundaudit.columns import Columns
+    from fundaudit.columnar.arrays import Columns
 
 ENGINES = ("native", "duckdb", "spark")
 _MAX_POW = 37
@@ -164,8 +164,8 @@ def codes(cols: Columns, result: pa.Table, tolerance: Tolerance) -> np.ndarray[A
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from fundaudit.batch import CODE, VERDICTS
-    from fundaudit.engine import explain
+    from fundaudit.columnar.numpy_engine import CODE, VERDICTS
+    from fundaudit.judge import explain
 
     ids = pa.array([cols.relations.id[i] for i in range(len(cols.relations))], pa.string())
     where = pc.index_in(ids, value_set=result["id"].combine_chunks())
@@ -191,7 +191,7 @@ def engine(name: str, tables_dir: Path | None = None, spark_master: str | None =
     def run(cols: Columns, tolerance: Tolerance) -> np.ndarray[Any, Any]:
         import tempfile
 
-        from fundaudit import columnar
+        from fundaudit.columnar import files as columnar
 
         if name == "duckdb":
             if tables_dir is not None and (tables_dir / "figures.parquet").exists():

@@ -8,9 +8,9 @@ per (unit, exponent) pair, and every relation's difference and allowance are gat
 gets its own grid: totals and parts are laid out as one flat array of terms, a relation a
 segment (total first, then its parts). A relation whose terms could leave int64's range,
 and the few unit-cost products, are evaluated by the reference
-:func:`fundaudit.engine.explain` in Python integers instead. No amount passes through float.
+:func:`fundaudit.judge.explain` in Python integers instead. No amount passes through float.
 
-The verdicts equal :func:`~fundaudit.engine.explain`'s, relation by relation (property-tested).
+The verdicts equal :func:`~fundaudit.judge.explain`'s, relation by relation (property-tested).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from fundaudit.columns import KIND_CODE, Columns
-from fundaudit.engine import explain
+from fundaudit.columnar.arrays import KIND_CODE, Columns
 from fundaudit.findings import VERDICT_CODE, Verdict
+from fundaudit.judge import explain
 from fundaudit.tolerance import Policy, Tolerance
 
 Array = np.ndarray[Any, Any]

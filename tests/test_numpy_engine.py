@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundaudit.batch import VERDICTS, uses_shared_grid, verdicts
-from fundaudit.columns import Columns, from_relations
-from fundaudit.engine import explain, verdict
+from fundaudit.columnar.arrays import Columns, from_relations
+from fundaudit.columnar.numpy_engine import VERDICTS, uses_shared_grid, verdicts
 from fundaudit.findings import Relation, Verdict
+from fundaudit.judge import explain, verdict
 from fundaudit.model import Budget, Figure, Loc
 from fundaudit.numbers import Written
 from fundaudit.report import jsonout
@@ -134,7 +134,7 @@ def test_mixed_dimensions_by_one_segment_sum(segments: list[list[int]], top: int
     agrees with comparing every part's dimension with its total's."""
     import numpy as np
 
-    from fundaudit.batch import _mixed
+    from fundaudit.columnar.numpy_engine import _mixed
 
     key_dim = np.array([0, 1, 2, top], dtype=np.int64)  # dimension code of each figure key
     # figure k has key k % 4; relation i: total = first figure of its segment, parts = the rest

@@ -1,0 +1,10 @@
+"""Budgets as columns, for data at national scale.
+
+- :mod:`~fundaudit.columnar.arrays`: figures and relations as numpy columns (built from a
+  loaded budget or read from tables);
+- :mod:`~fundaudit.columnar.files`: those columns written to and read from Parquet/CSV tables;
+- :mod:`~fundaudit.columnar.numpy_engine`: every verdict in one vectorised pass over exact int64;
+- :mod:`~fundaudit.columnar.sql_engine`: the same verdicts as one SQL query, run in DuckDB or Spark.
+
+The exact reference that all of them agree with is :mod:`fundaudit.judge`.
+"""

@@ -1,0 +1,73 @@
+"""Load ``data/budgets.yaml`` (and the files it includes) into the typed model.
+
+The loader never stops at the first problem: it collects every error with its file and
+line and raises :class:`~fundaudit.errors.InvalidData` once at the end. Amounts are read
+from the YAML scalars' text, so they never pass through float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from fundaudit.errors import InvalidData
+from fundaudit.gcpause import paused
+from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq
+from fundaudit.loader.documents import _document, _links_file
+from fundaudit.loader.relations import _links, _relations
+from fundaudit.model import Budget, Declared, Document
+from fundaudit.yamlnodes import Limits, pairs
+
+
+def load(path: str | Path, limits: Limits | None = None) -> Budget:
+    """Load the budget data at ``path`` (an entry file with ``documents:``).
+
+    Raises :class:`InvalidData` listing every problem, each as ``file:line: message``.
+    """
+    with paused():
+        return _load(Path(path), limits or Limits())
+
+
+def _load(entry: Path, limits: Limits) -> Budget:
+    ctx = _Ctx(limits)
+    display = _display(entry)
+    root = _read(ctx, entry, display)
+    documents: list[Document] = []
+    links: list[Declared] = []
+    link_nodes: list[tuple[str, yaml.Node]] = []
+    pending: list[tuple[_Scope, yaml.Node]] = []
+    if root is not None:
+        top = _mapping(ctx, display, root, "the entry file")
+        if top is not None:
+            allowed = {"fundaudit", "documents", "links", "include"}
+            seen_docs: dict[str, int] = {}
+            for key, knode, value in pairs(top, display, ctx.errors):
+                if key == "fundaudit":
+                    if value.value != "1":
+                        ctx.error(display, value, f"unsupported format version {value.value!r} (expected 1)")
+                elif key == "documents":
+                    for dnode in _seq(ctx, display, value, "documents"):
+                        doc = _document(ctx, entry, display, dnode, seen_docs, link_nodes, pending)
+                        if doc is not None:
+                            documents.append(doc)
+                elif key == "links":
+                    link_nodes.append((display, value))
+                elif key == "include":
+                    for inc in _seq(ctx, display, value, "include"):
+                        _links_file(ctx, entry, display, inc, link_nodes)
+                else:
+                    ctx.error(display, knode, f"unknown key {key!r} (expected one of {sorted(allowed)})")
+            if "documents" not in {k for k, _, _ in pairs(top, display, [])}:
+                ctx.error(display, top, "the entry file has no 'documents:'")
+    declared = _relations(ctx, pending)
+    documents = [replace(d, relations=declared.get(d.id, ())) for d in documents]
+    for file, node in link_nodes:
+        links.extend(_links(ctx, file, node))
+    if ctx.errors:
+        raise InvalidData(ctx.errors)
+    return Budget(display, tuple(documents), tuple(links), tuple(ctx.figures))
+
+
+__all__ = ["InvalidData", "load"]

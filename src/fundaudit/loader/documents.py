@@ -1,0 +1,106 @@
+"""A document entry of the entry file and the files it includes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from fundaudit.loader.context import _Ctx, _display, _fields, _id, _mapping, _null, _read, _Scope, _seq, _text
+from fundaudit.loader.nodes import _node
+from fundaudit.model import (
+    Document,
+    Loc,
+    Node,
+)
+from fundaudit.yamlnodes import line_of
+
+
+def _document(
+    ctx: _Ctx,
+    entry: Path,
+    file: str,
+    node: yaml.Node,
+    seen: dict[str, int],
+    link_nodes: list[tuple[str, yaml.Node]],
+    pending: list[tuple[_Scope, yaml.Node]],
+) -> Document | None:
+    m = _mapping(ctx, file, node, "a document")
+    if m is None:
+        return None
+    f = _fields(
+        ctx,
+        file,
+        m,
+        "document",
+        {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
+        {"id", "source", "title"},
+    )
+    doc_id = _id(ctx, file, f["id"], "document id") if "id" in f else None
+    source = _text(ctx, file, f["source"], "source") if "source" in f else None
+    title = _text(ctx, file, f["title"], "title") if "title" in f else None
+    if doc_id is None or source is None or title is None:
+        return None
+    if doc_id in seen:
+        ctx.error(file, f["id"], f"duplicate document id {doc_id!r} (first at line {seen[doc_id]})")
+        return None
+    seen[doc_id] = line_of(f["id"])
+    issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
+    date = _text(ctx, file, f["date"], "date") if "date" in f else None
+    parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
+    for inc in _seq(ctx, file, f.get("include", _null()), "include"):
+        included = _include(ctx, entry, file, inc, "an included file")
+        if included is not None:
+            parts.append(included)
+    scope_programs: list[Node] = []
+    relation_nodes: list[tuple[str, yaml.Node]] = []
+    program_ids: dict[str, Loc] = {}
+    for pfile, pm in parts:
+        allowed = {"programs", "relations", "links"}
+        if pm is not m:
+            sub = _fields(ctx, pfile, pm, "an included file", allowed)
+        else:
+            sub = {k: f[k] for k in ("programs", "relations") if k in f}
+        scope = _Scope(pfile, doc_id, source)
+        for pnode in _seq(ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"):
+            prog = _node(ctx, scope, pnode, parent="", is_program=True)
+            if prog is None:
+                continue
+            if prog.id in program_ids:
+                first = program_ids[prog.id]
+                where = f"line {first.line}" if first.file == pfile else str(first)
+                ctx.error(pfile, pnode, f"duplicate program id {prog.id!r} (first at {where})")
+                continue
+            program_ids[prog.id] = prog.yaml
+            scope_programs.append(prog)
+        if "relations" in sub:
+            relation_nodes.append((pfile, sub["relations"]))
+        if "links" in sub:
+            link_nodes.append((pfile, sub["links"]))
+    pending.extend((_Scope(rfile, doc_id, source), rnode) for rfile, rnode in relation_nodes)
+    return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
+
+
+def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> tuple[str, yaml.MappingNode] | None:
+    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping."""
+    rel = _text(ctx, file, node, "an include")
+    if rel is None:
+        return None
+    path = entry.parent / rel
+    if not path.is_file():
+        ctx.error(file, node, f"included file {rel!r} does not exist")
+        return None
+    display = _display(path)
+    root = _read(ctx, path, display)
+    m = _mapping(ctx, display, root, what) if root is not None else None
+    return (display, m) if m is not None else None
+
+
+def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:
+    included = _include(ctx, entry, file, node, "an included links file")
+    if included is None:
+        return
+    display, m = included
+    f = _fields(ctx, display, m, "a links file", {"links"}, {"links"})
+    if "links" in f:
+        out.append((display, f["links"]))

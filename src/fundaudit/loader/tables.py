@@ -1,0 +1,231 @@
+"""Tables: columns, rows, header hierarchy and 合计 / 小计 roles."""
+
+from __future__ import annotations
+
+import yaml
+
+from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
+from fundaudit.loader.figures import _make_figure, _unit
+from fundaudit.model import (
+    Column,
+    Figure,
+    Loc,
+    Row,
+    Table,
+    TableSpec,
+)
+from fundaudit.units import Unit, UnitError, parse_unit
+from fundaudit.yamlnodes import kind_name, line_of, pairs
+
+_ROLES = ("detail", "subtotal", "total")
+
+
+def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | None:
+    file = scope.file
+    m = _mapping(ctx, file, node, "a table")
+    if m is None:
+        return None
+    f = _fields(
+        ctx,
+        file,
+        m,
+        "table",
+        {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note"},
+        {"id", "title", "line", "columns", "rows"},
+    )
+    tid = _id(ctx, file, f["id"], "table id") if "id" in f else None
+    title = _text(ctx, file, f["title"], "title") if "title" in f else None
+    lt = _text(ctx, file, f["line"], "line") if "line" in f else None
+    line = _line_number(ctx, file, f["line"], lt, "table line") if lt is not None else None
+    unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    columns: list[Column] = []
+    for cnode in _seq(ctx, file, f.get("columns", _null()), "columns"):
+        col = _column(ctx, file, cnode)
+        if col is None:
+            continue
+        if any(c.name == col.name for c in columns):
+            ctx.error(file, cnode, f"duplicate column {col.name!r}")
+            continue
+        columns.append(col)
+    names = [c.name for c in columns]
+    sums: list[tuple[str, tuple[str, ...]]] = []
+    if "column_sums" in f:
+        cm = _mapping(ctx, file, f["column_sums"], "column_sums")
+        for key, knode, value in pairs(cm, file, ctx.errors) if cm is not None else ():
+            kids = [_text(ctx, file, v, "a column") for v in _seq(ctx, file, value, f"column_sums {key}")]
+            for name in [key, *kids]:
+                if name is not None and name not in names:
+                    ctx.error(file, knode, f"column_sums names unknown column {name!r}")
+            sums.append((key, tuple(k for k in kids if k is not None)))
+    if tid is None or title is None or line is None:
+        return None
+    path = f"{parent}/{tid}"
+    rows: list[Row] = []
+    row_ids: set[str] = set()
+    for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows"), start=1):
+        row = _row(ctx, scope, rnode, path, i, columns, unit)
+        if row is None:
+            continue
+        if row.id in row_ids:
+            ctx.error(file, rnode, f"duplicate row id {row.id!r}")
+            continue
+        row_ids.add(row.id)
+        rows.append(row)
+    for row in rows:
+        for rid in row.sums or ():
+            if rid not in row_ids:
+                ctx.error(file, row.yaml.line, f"row {row.id!r} sums unknown row {rid!r}")
+    specs = {
+        k: tuple(_spec(ctx, file, s, k, names) for s in _seq(ctx, file, f.get(k, _null()), k))
+        for k in ("schedules", "products")
+    }
+    return Table(
+        path=path,
+        id=tid,
+        title=title,
+        source=Loc(scope.source, line),
+        yaml=Loc(file, line_of(m)),
+        columns=tuple(columns),
+        column_sums=tuple(sums),
+        rows=tuple(rows),
+        schedules=tuple(s for s in specs["schedules"] if s is not None),
+        products=tuple(s for s in specs["products"] if s is not None),
+    )
+
+
+def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
+    if isinstance(node, yaml.ScalarNode):
+        name = _text(ctx, file, node, "column")
+        return Column(name, None, True) if name is not None else None
+    m = _mapping(ctx, file, node, "a column")
+    if m is None:
+        return None
+    f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
+    name = _text(ctx, file, f["name"], "column name") if "name" in f else None
+    template = None
+    if "unit" in f and "{row}" in str(getattr(f["unit"], "value", "")):
+        template, unit = str(f["unit"].value), None
+        try:
+            parse_unit(template.replace("{row}", "个"))
+        except UnitError as exc:
+            ctx.error(file, f["unit"], f"column unit template {template!r}: {exc}")
+            template = None
+    else:
+        unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    foot = _bool(ctx, file, f["foot"], "foot") if "foot" in f else True
+    return Column(name, unit, foot, template) if name is not None else None
+
+
+def _row(
+    ctx: _Ctx,
+    scope: _Scope,
+    node: yaml.Node,
+    path: str,
+    position: int,
+    columns: list[Column],
+    unit: Unit | None,
+) -> Row | None:
+    file = scope.file
+    m = _mapping(ctx, file, node, "a row")
+    if m is None:
+        return None
+    f = _fields(
+        ctx,
+        file,
+        m,
+        "row",
+        {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
+        {"label", "line", "cells"},
+    )
+    rid = _text(ctx, file, f["id"], "row id") if "id" in f else str(position)
+    label = _text(ctx, file, f["label"], "label") if "label" in f else None
+    lt = _text(ctx, file, f["line"], "line") if "line" in f else None
+    line = _line_number(ctx, file, f["line"], lt, "row line") if lt is not None else None
+    role = _text(ctx, file, f["role"], "role") if "role" in f else "detail"
+    if role not in _ROLES:
+        ctx.error(file, f["role"], f"row role {role!r} must be one of {', '.join(_ROLES)}")
+        role = "detail"
+    sums = None
+    if "sums" in f:
+        sums = tuple(t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t)
+    row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
+    if rid is None or label is None or line is None or "cells" not in f:
+        return None
+    cell_nodes = _seq(ctx, file, f["cells"], "cells")
+    if len(cell_nodes) != len(columns):
+        ctx.error(
+            file,
+            f["cells"],
+            f"row {label!r} has {len(cell_nodes)} cells but the table has {len(columns)} columns",
+        )
+        return None
+    cells: list[Figure | None] = []
+    for col, cnode in zip(columns, cell_nodes, strict=True):
+        text = cnode.value if isinstance(cnode, yaml.ScalarNode) else None
+        if text is None:
+            ctx.error(file, cnode, f"cell {col.name!r} must be text, not {kind_name(cnode)}")
+            cells.append(None)
+            continue
+        text = str(text).strip()
+        if text in ("", "-", "—", "/", "~", "null") or cnode.tag.endswith(":null"):
+            cells.append(None)
+            continue
+        cunit = col.unit or row_unit or unit
+        if col.unit_template is not None:
+            if row_unit is None:
+                ctx.error(
+                    file,
+                    cnode,
+                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} needs a row unit",
+                )
+                cells.append(None)
+                continue
+            cunit = parse_unit(col.unit_template.replace("{row}", row_unit.text))
+        if cunit is None:
+            ctx.error(
+                file,
+                cnode,
+                f"cell {col.name!r} of row {label!r} has no unit (set the table, column or row unit)",
+            )
+            cells.append(None)
+            continue
+        cells.append(
+            _make_figure(ctx, scope, cnode, f"{scope.doc}::{path}/{rid}:{col.name}", col.name, text, cunit, line)
+        )
+    return Row(
+        rid,
+        label,
+        role or "detail",
+        sums,
+        cross,
+        tuple(cells),
+        Loc(scope.source, line),
+        Loc(file, line_of(m)),
+    )
+
+
+def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) -> TableSpec | None:
+    m = _mapping(ctx, file, node, what)
+    if m is None:
+        return None
+    if what == "schedules":
+        f = _fields(ctx, file, m, "table schedule", {"kind", "of", "periods"}, {"kind", "of", "periods"})
+        kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
+        if kind not in ("incremental", "cumulative"):
+            ctx.error(file, m, "table schedule kind must be incremental or cumulative")
+            return None
+        of = _text(ctx, file, f["of"], "of") if "of" in f else None
+        periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
+        cols = [of, *periods]
+    else:
+        f = _fields(ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"})
+        kind = "product"
+        cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
+    clean = [c for c in cols if c is not None]
+    for c in clean:
+        if c not in names:
+            ctx.error(file, m, f"{what} names unknown column {c!r}")
+    if len(clean) != len(cols) or any(c not in names for c in clean):
+        return None
+    return TableSpec(kind, tuple(clean), Loc(file, line_of(m)))
