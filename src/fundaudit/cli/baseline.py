@@ -1,0 +1,31 @@
+"""`fundaudit baseline`: accept today's failing findings so CI fails only on new ones."""
+
+# No ``from __future__ import annotations``: typer reads the commands' annotations, and
+# string annotations would each be compiled on every start (about 10 ms).
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+
+
+def baseline_cmd(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help="Baseline file to write.")] = Path("fundaudit-baseline.json"),
+) -> None:
+    """Record the current failing findings as accepted; keeps reasons already written in OUT."""
+    from fundaudit import baseline as bl
+    from fundaudit.runner import run
+
+    audit = run(_load(path))
+    previous = {}
+    if out.exists():
+        try:
+            previous = bl.read(out)
+        except bl.BaselineError as exc:
+            _usage(str(exc))
+    doc = bl.build(audit, previous)
+    out.write_text(bl.dumps(doc), encoding="utf-8")
+    print(f"{out}: {len(doc['entries'])} accepted findings; fill in each 'reason'", file=sys.stderr)

@@ -1,0 +1,26 @@
+"""`fundaudit schema` and `rules`: the data format's JSON Schema and the rule catalogue."""
+
+# No ``from __future__ import annotations``: typer reads the commands' annotations, and
+# string annotations would each be compiled on every start (about 10 ms).
+import sys
+
+
+def schema() -> None:
+    """Print the JSON Schema of the data format (for editors' YAML language servers)."""
+    import json
+
+    from fundaudit.schema import SCHEMA
+
+    sys.stdout.write(json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n")
+
+
+def rules() -> None:
+    """List the rules with their documentation."""
+    from fundaudit.rules import REGISTRY
+
+    for rule in REGISTRY:
+        print(f"{rule.id}: {rule.title}")
+        body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+        for line in body.splitlines():
+            print(f"    {line}" if line else "")
+        print()

@@ -1,0 +1,42 @@
+"""`fundaudit diff`: what changed between two versions of the data."""
+
+# No ``from __future__ import annotations``: typer reads the commands' annotations, and
+# string annotations would each be compiled on every start (about 10 ms).
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+
+
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="Old entry data file.")] = None,
+    new: Annotated[Path, typer.Argument(help="New entry data file.")] = DEFAULT_DATA,
+    git: Annotated[str | None, typer.Option("--git", help="Compare NEW against this git revision.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+) -> None:
+    """Figures added, removed and changed, and relations whose verdict changed."""
+    import json
+
+    from fundaudit import diff as d
+
+    if git is not None and old is not None:
+        new, old = old, None  # `diff --git REV PATH`: the one path is the new data
+    if (old is None) == (git is None):
+        _usage("give either OLD and NEW, or --git REV [NEW]")
+    with d.temporary_dir() as tmp:
+        if git is not None:
+            try:
+                old = d.checkout_at(git, new, Path(tmp))
+            except d.GitError as exc:
+                _usage(str(exc))
+        assert old is not None
+        result = d.compare(_load(old), _load(new))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(d.to_json(result), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "text":
+        sys.stdout.write(d.to_text(result))
+    else:
+        _usage(f"unknown format {fmt!r} (choose from text, json)")

@@ -1,0 +1,29 @@
+"""`fundaudit export`: the figures and relations as Parquet/CSV tables."""
+
+# No ``from __future__ import annotations``: typer reads the commands' annotations, and
+# string annotations would each be compiled on every start (about 10 ms).
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+
+
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    to: Annotated[Path, typer.Option("--to", help="Directory to write the tables into.")] = Path("build/tables"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
+) -> None:
+    """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
+    from fundaudit.columnar import files as columnar
+    from fundaudit.columnar.arrays import from_relations
+    from fundaudit.rules import REGISTRY
+
+    if fmt not in columnar.FORMATS:
+        _usage(f"unknown table format {fmt!r} (choose from {', '.join(columnar.FORMATS)})")
+    budget = _load(path)
+    relations = [r for rule in REGISTRY for r in rule.derive(budget)]
+    cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    for written in columnar.write(cols, to, fmt):
+        print(written)

@@ -1,0 +1,78 @@
+"""`fundaudit verify-sources` and `coverage`: the data against the source documents."""
+
+# No ``from __future__ import annotations``: typer reads the commands' annotations, and
+# string annotations would each be compiled on every start (about 10 ms).
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+
+
+def verify_sources(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    sources: Annotated[Path | None, typer.Option(help="Source documents folder (else $FUNDAUDIT_SOURCES).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+) -> None:
+    """Check that every figure's digits and unit are written on the source line it cites."""
+    import json
+
+    from fundaudit.provenance import SourcesError, sources_dir
+    from fundaudit.provenance.verify import verify
+
+    try:
+        folder = sources_dir(sources)
+    except SourcesError as exc:
+        _usage(str(exc))
+    result = verify(_load(path), folder)
+    if fmt == "json":
+        doc = {
+            "checked": result.checked,
+            "verified_by": result.by_method,
+            "unverified": [
+                {
+                    "ref": u.figure.ref,
+                    "value": u.figure.value.text(),
+                    "unit": u.figure.unit.text,
+                    "reason": u.reason,
+                    "location": {"file": u.figure.yaml.file, "line": u.figure.yaml.line},
+                    "source": {"file": u.figure.source.file, "line": u.figure.source.line},
+                }
+                for u in result.unverified
+            ],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for u in result.unverified:
+            print(u)
+        methods = ", ".join(f"{n} by {m}" for m, n in sorted(result.by_method.items()))
+        print(f"{result.checked} figures, {len(result.unverified)} unverified ({methods})")
+    raise typer.Exit(1 if result.unverified else 0)
+
+
+def coverage_cmd(
+    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
+    sources: Annotated[Path | None, typer.Option(help="Source documents folder (else $FUNDAUDIT_SOURCES).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown")] = "text",
+    ignore: Annotated[
+        Path | None, typer.Option(help="Ignore list (default: coverage-ignore.yaml beside PATH).")
+    ] = None,
+) -> None:
+    """How many of each source document's figure tokens the data encodes, per document and program."""
+    import json
+
+    from fundaudit.provenance import SourcesError, sources_dir
+    from fundaudit.provenance.coverage import coverage, read_ignore, render, to_json
+
+    try:
+        folder = sources_dir(sources)
+        ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")
+        report = coverage(_load(path), folder, ignored)
+    except SourcesError as exc:
+        _usage(str(exc))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render(report, fmt))
