@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -13,7 +13,8 @@ from fundaudit.model import (
     Figure,
     Loc,
 )
-from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
+from fundaudit.numbers import shown
+from fundaudit.yamlnodes import Limits, Unreadable, compose, kind_name, line_of, pairs, read_limited
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
@@ -28,7 +29,7 @@ _FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+
 _BOUNDS = ("min", "max", "approx")
 
 
-MAX_DIGITS = 40  # far beyond any budget; keeps hostile input from making huge integers
+MAX_LINE = 999_999_999  # a source line number; fits every output's 32-bit line column
 
 
 _RELATION_KINDS = ("sum", "sum-partial", "equal", "cumulative", "product")
@@ -43,6 +44,7 @@ class _Ctx:
     figures: list[Figure] = field(default_factory=list)
     by_ref: dict[str, Figure] = field(default_factory=dict)
     locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
+    unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
 
     def loc(self, file: str, line: int) -> Loc:
         """The one :class:`Loc` of ``file:line`` (figures on a line share it)."""
@@ -83,11 +85,15 @@ def _display(path: Path) -> str:
 
 def _read(ctx: _Ctx, path: Path, display: str) -> yaml.Node | None:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        ctx.error(display, 1, f"cannot read file: {exc.strerror or exc}")
+        data = read_limited(path, ctx.limits.max_bytes)
+    except Unreadable as exc:
+        ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
+        ctx.unloaded.append(display)
         return None
     root, errors = compose(data, display, ctx.limits)
+    if root is None:
+        errors = [replace(e, stage=0) for e in errors]
+        ctx.unloaded.append(display)
     ctx.errors.extend(errors)
     return root
 
@@ -123,9 +129,12 @@ def _bool(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> bool:
 
 
 def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) -> int | None:
-    if text.isdigit() and text.isascii() and int(text) >= 1:
+    if text.isdigit() and text.isascii() and len(text) <= len(str(MAX_LINE)) and 1 <= int(text) <= MAX_LINE:
         return int(text)
-    ctx.error(file, node, f"{what}: source line {text!r} must be a positive whole number")
+    if text.isdigit() and text.isascii() and text.strip("0"):
+        ctx.error(file, node, f"{what}: source line {shown(text)} is beyond the last possible line ({MAX_LINE})")
+    else:
+        ctx.error(file, node, f"{what}: source line {shown(text)} must be a positive whole number")
     return None
 
 

@@ -103,7 +103,7 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
     name = _text(ctx, file, f["name"], "column name") if "name" in f else None
     template = None
-    if "unit" in f and "{row}" in str(getattr(f["unit"], "value", "")):
+    if "unit" in f and isinstance(f["unit"], yaml.ScalarNode) and "{row}" in f["unit"].value:
         template, unit = str(f["unit"].value), None
         try:
             parse_unit(template.replace("{row}", "个"))
@@ -181,7 +181,18 @@ def _row(
                 )
                 cells.append(None)
                 continue
-            cunit = parse_unit(col.unit_template.replace("{row}", row_unit.text))
+            built = col.unit_template.replace("{row}", row_unit.text)
+            try:
+                cunit = parse_unit(built)
+            except UnitError:
+                ctx.error(
+                    file,
+                    cnode,
+                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} with the row unit "
+                    f"{row_unit.text!r} makes {built!r}, which is not a unit",
+                )
+                cells.append(None)
+                continue
         if cunit is None:
             ctx.error(
                 file,
