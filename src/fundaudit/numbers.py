@@ -65,11 +65,11 @@ def parse_number(text: str) -> Written:
     return Written(int(whole + frac), -len(frac))
 
 
-def shown(text: str) -> str:
-    """``text`` quoted for a message, cut to its first characters when it is long."""
-    if len(text) <= _SHOWN:
+def shown(text: str, limit: int = _SHOWN) -> str:
+    """``text`` quoted for a message, cut to its first ``limit`` characters when it is longer."""
+    if len(text) <= limit:
         return repr(text)
-    return repr(text[:_SHOWN]) + f" (… {len(text)} characters)"
+    return repr(text[:limit]) + f" (… {len(text)} characters)"
 
 
 def _why_not_a_number(text: str) -> str:

@@ -29,6 +29,7 @@ _FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+
 _BOUNDS = ("min", "max", "approx")
 
 
+_PATH_SHOWN = 200  # characters of a path quoted in a message
 MAX_LINE = 999_999_999  # a source line number; fits every output's 32-bit line column
 
 
@@ -83,11 +84,19 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read(ctx: _Ctx, path: Path, display: str) -> yaml.Node | None:
+def _read(
+    ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
+) -> yaml.Node | None:
+    """Compose the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
     try:
         data = read_limited(path, ctx.limits.max_bytes)
     except Unreadable as exc:
-        ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
+        if at is None:
+            ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
+        else:
+            ctx.errors.append(
+                LoadError(at[0], line_of(at[1]), f"included file {shown(name, _PATH_SHOWN)}: {exc}", stage=0)
+            )
         ctx.unloaded.append(display)
         return None
     root, errors = compose(data, display, ctx.limits)
