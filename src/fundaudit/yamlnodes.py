@@ -339,6 +339,16 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
             errors.append(LoadError(file, line_of(key), "mapping keys must be plain text"))
             continue
         text = str(key.value)
+        if not unicodedata.is_normalized("NFC", text):
+            errors.append(
+                LoadError(
+                    file,
+                    line_of(key),
+                    f"key {text!r} is not in Unicode normal form NFC (it would differ from the same key typed "
+                    f"directly); retype it",
+                )
+            )
+            continue
         if text in seen:
             errors.append(LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})"))
             continue

@@ -67,6 +67,7 @@ def _load(entry: Path, limits: Limits) -> Budget:
     documents = [replace(d, relations=declared.get(d.id, ())) for d in documents]
     for file, node in link_nodes:
         links.extend(_links(ctx, file, node))
+    ctx.finish()
     if ctx.errors:
         raise InvalidData(ctx.errors)
     return Budget(display, tuple(documents), tuple(links), tuple(ctx.figures))

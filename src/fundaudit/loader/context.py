@@ -46,6 +46,32 @@ class _Ctx:
     by_ref: dict[str, Figure] = field(default_factory=dict)
     locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
     unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
+    unresolved: list[LoadError] = field(default_factory=list)  # references held back while files failed
+
+    def no_figure(self, file: str, node: yaml.Node, text: str) -> None:
+        """A reference that names no figure: an error, or, while some file failed to load, held back.
+
+        A reference into a file that could not be loaded fails only because of that file; those are
+        summarised in one line by :meth:`finish` instead of one error each before the real one.
+        """
+        error = LoadError(file, line_of(node), f"reference {text!r} names no figure")
+        (self.unresolved if self.unloaded else self.errors).append(error)
+
+    def finish(self) -> None:
+        """Summarise the references held back by :meth:`no_figure` in one line."""
+        if self.unresolved:
+            first = min(self.unresolved)
+            failed = ", ".join(dict.fromkeys(self.unloaded))
+            n = len(self.unresolved)
+            what = "reference names" if n == 1 else "references name"
+            self.errors.append(
+                LoadError(
+                    first.file,
+                    first.line,
+                    f"{n} {what} no figure (first here); not checked further because {failed} could not be loaded",
+                )
+            )
+            self.unresolved.clear()
 
     def loc(self, file: str, line: int) -> Loc:
         """The one :class:`Loc` of ``file:line`` (figures on a line share it)."""

@@ -21,6 +21,7 @@ from fundaudit.loader.context import (
     _text,
 )
 from fundaudit.loader.nodes import _node
+from fundaudit.loader.sources import check_sources
 from fundaudit.model import (
     Document,
     Loc,
@@ -65,6 +66,7 @@ def _document(
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
     date = _text(ctx, file, f["date"], "date") if "date" in f else None
     parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
+    unloaded = len(ctx.unloaded)
     for inc in _seq(ctx, file, f.get("include", _null()), "include"):
         included = _include(ctx, entry, file, inc, "an included file")
         if included is not None:
@@ -94,6 +96,8 @@ def _document(
             relation_nodes.append((pfile, sub["relations"]))
         if "links" in sub:
             link_nodes.append((pfile, sub["links"]))
+    if len(ctx.unloaded) == unloaded:  # with a part missing, its sources would look unknown
+        check_sources(ctx, scope_programs)
     pending.extend((_Scope(rfile, doc_id, source), rnode) for rfile, rnode in relation_nodes)
     return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
 

@@ -52,10 +52,13 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     if "column_sums" in f:
         cm = _mapping(ctx, file, f["column_sums"], "column_sums")
         for key, knode, value in pairs(cm, file, ctx.errors) if cm is not None else ():
-            kids = [_text(ctx, file, v, "a column") for v in _seq(ctx, file, value, f"column_sums {key}")]
+            knodes = _seq(ctx, file, value, f"column_sums {key}")
+            kids = [_text(ctx, file, v, "a column") for v in knodes]
             for name in [key, *kids]:
                 if name is not None and name not in names:
                     ctx.error(file, knode, f"column_sums names unknown column {name!r}")
+            if _self_or_twice(ctx, file, key, list(zip(knodes, kids, strict=True)), f"column_sums {key!r}", "column"):
+                continue
             sums.append((key, tuple(k for k in kids if k is not None)))
     if tid is None or title is None or line is None:
         return None
@@ -147,7 +150,11 @@ def _row(
         role = "detail"
     sums = None
     if "sums" in f:
-        sums = tuple(t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t)
+        snodes = _seq(ctx, file, f["sums"], "sums")
+        texts = [_text(ctx, file, n, "row id") for n in snodes]
+        if rid is not None:  # an error, but the row stays, so rows that sum it raise no follow-on error
+            _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {rid!r}", "row")
+        sums = tuple(t for t in texts if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
     if rid is None or label is None or line is None or "cells" not in f:
@@ -216,6 +223,28 @@ def _row(
     )
 
 
+def _self_or_twice(
+    ctx: _Ctx, file: str, total: str, parts: list[tuple[yaml.Node, str | None]], what: str, kind: str
+) -> bool:
+    """True (after an error) when ``total`` is among its own ``parts`` or a part is listed twice.
+
+    A sum that includes itself, or counts a part twice, would hold or fail for no reason
+    the document gives, exactly as a ``relations:`` entry that does so is refused.
+    """
+    seen: set[str] = set()
+    for node, part in parts:
+        if part is None:
+            continue
+        if part == total:
+            ctx.error(file, node, f"{what} lists itself among its parts: a total cannot be its own part")
+            return True
+        if part in seen:
+            ctx.error(file, node, f"{what} lists the {kind} {part!r} twice")
+            return True
+        seen.add(part)
+    return False
+
+
 def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) -> TableSpec | None:
     m = _mapping(ctx, file, node, what)
     if m is None:
@@ -234,6 +263,10 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]
+    if len(set(clean)) != len(clean):
+        twice = next(c for c in clean if clean.count(c) > 1)
+        ctx.error(file, m, f"table {kind} names column {twice!r} twice: a total cannot be its own part")
+        return None
     for c in clean:
         if c not in names:
             ctx.error(file, m, f"{what} names unknown column {c!r}")
