@@ -130,6 +130,8 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
     """Compose ``text`` into a YAML node tree, or return the errors that prevent it."""
     if len(text) > limits.max_bytes:
         return None, [LoadError(file, 1, f"file is larger than {limits.max_bytes} bytes")]
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in text[:4]:
+        return None, [LoadError(file, 1, "file is UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8")]
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -222,8 +224,14 @@ def _char_name(char: str) -> str:
     """A character in words: ``a tab``, ``the character U+200B (ZERO WIDTH SPACE)``."""
     if char == "\t":
         return "a tab"
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, unicodedata.category(char))
-    return f"the character U+{ord(char):04X} ({name})"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char)
+    if name:
+        return f"the character U+{ord(char):04X} ({name})"
+    kind = _NAMELESS.get(unicodedata.category(char), "character")
+    return f"the {kind} U+{ord(char):04X}"
+
+
+_NAMELESS = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned code point", "Cs": "surrogate"}
 
 
 _CONTROL_NAMES = {
@@ -339,6 +347,9 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
             errors.append(LoadError(file, line_of(key), "mapping keys must be plain text"))
             continue
         text = str(key.value)
+        if "\n" in text:
+            errors.append(LoadError(file, line_of(key), "a key must be one line"))
+            continue
         if not unicodedata.is_normalized("NFC", text):
             errors.append(
                 LoadError(

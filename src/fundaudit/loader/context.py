@@ -150,7 +150,11 @@ def _seq(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> list[yaml.Node]:
 
 
 def _text(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> str | None:
+    """The text of a scalar; only a note may hold line breaks (as a ``|`` or ``>`` block)."""
     if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
+        if "\n" in node.value and what.rsplit(" ", 1)[-1] != "note":
+            ctx.error(file, node, f"{what} must be one line: only a note may hold line breaks")
+            return None
         return str(node.value)
     ctx.error(file, node, f"{what} must be text, not {kind_name(node)}")
     return None

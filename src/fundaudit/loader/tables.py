@@ -66,7 +66,7 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     rows: list[Row] = []
     row_ids: set[str] = set()
     for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows"), start=1):
-        row = _row(ctx, scope, rnode, path, i, columns, unit)
+        row = _row(ctx, scope, rnode, path, i, columns, unit, unit_refused="unit" in f and unit is None)
         if row is None:
             continue
         if row.id in row_ids:
@@ -127,6 +127,7 @@ def _row(
     position: int,
     columns: list[Column],
     unit: Unit | None,
+    unit_refused: bool = False,
 ) -> Row | None:
     file = scope.file
     m = _mapping(ctx, file, node, "a row")
@@ -156,6 +157,7 @@ def _row(
             _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {rid!r}", "row")
         sums = tuple(t for t in texts if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    unit_refused = unit_refused or ("unit" in f and row_unit is None)
     cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
     if rid is None or label is None or line is None or "cells" not in f:
         return None
@@ -201,6 +203,9 @@ def _row(
                 cells.append(None)
                 continue
         if cunit is None:
+            if unit_refused:  # the table's unit is already an error: no follow-on for each cell
+                cells.append(None)
+                continue
             ctx.error(
                 file,
                 cnode,
