@@ -18,6 +18,7 @@ YAML reader refuses both (:mod:`fundaudit.yamlnodes`).
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -61,6 +62,10 @@ def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
 
 
 def _unknown(ctx: _Ctx, where: Loc, what: str, name: str, known: set[str]) -> None:
+    same = [k for k in known if unicodedata.normalize("NFKC", k) == unicodedata.normalize("NFKC", name)]
+    if same:
+        ctx.error(where.file, where.line, f"{what} only looks like {same[0]!r}: the characters differ; retype it")
+        return
     near = difflib.get_close_matches(name, sorted(known), 1, 0.5)
     hint = f"did you mean {near[0]!r}?" if near else f"its sources are {', '.join(sorted(known)) or 'none'}"
     ctx.error(where.file, where.line, f"{what} is not a funding source of this document ({hint})")

@@ -270,7 +270,8 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
     clean = [c for c in cols if c is not None]
     if len(set(clean)) != len(clean):
         twice = next(c for c in clean if clean.count(c) > 1)
-        ctx.error(file, m, f"table {kind} names column {twice!r} twice: a total cannot be its own part")
+        spec = "schedule" if what == "schedules" else "product"
+        ctx.error(file, m, f"table {spec} names column {twice!r} twice: a total cannot be its own part")
         return None
     for c in clean:
         if c not in names:
