@@ -7,6 +7,7 @@ from typing import Any
 
 from fundaudit import __version__
 from fundaudit.findings import Verdict
+from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
 
@@ -33,7 +34,7 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.location.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(f.location.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": f.location.line},
                     }
                 }
@@ -56,7 +57,7 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
                     "id": 1,
                     "message": {"text": "where the document states the total"},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.source.file, "uriBaseId": "SOURCES"},
+                        "artifactLocation": {"uri": uri(f.source.file), "uriBaseId": "SOURCES"},
                         "region": {"startLine": f.source.line},
                     },
                 }
