@@ -50,12 +50,16 @@ def _audit(path: Path, tolerance: "Tolerance", engine: str = "native", spark_mas
 
 
 def _invalid(exc: "InvalidData") -> NoReturn:
+    from fundaudit.report.escape import text
+
     for err in exc.errors:
-        print(err, file=sys.stderr)
+        print(text(err), file=sys.stderr)
     print(f"{len(exc.errors)} error(s): the data was not audited", file=sys.stderr)
     raise typer.Exit(2)
 
 
 def _usage(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
+    from fundaudit.report.escape import text
+
+    print(f"error: {text(message)}", file=sys.stderr)
     raise typer.Exit(2)
