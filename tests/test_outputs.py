@@ -7,7 +7,6 @@ everywhere) and, where the test may mount (root on Linux), on a real 64 KiB tmpf
 from __future__ import annotations
 
 import errno
-import json
 import os
 import shutil
 import signal
@@ -173,7 +172,7 @@ def test_out_under_a_file_is_exit_2_with_the_path(
     blocker.write_text("keep")
     option = {"report": "--out", "export": "--to", "baseline": "--out"}[command]
     target = blocker / "x" if command != "baseline" else blocker / "x" / "b.json"
-    code, out, err = cli(capsys, command, str(data), option, str(target))
+    code, _, err = cli(capsys, command, str(data), option, str(target))
     assert code == 2, err
     assert "Traceback" not in err and str(blocker) in err and "Not a directory" in err
     assert blocker.read_text() == "keep"

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from fundaudit.loader import load
-from fundaudit.report import bundle, markdown
+from fundaudit.report import bundle
 from fundaudit.report.safe import neutralise
 from fundaudit.runner import run
 

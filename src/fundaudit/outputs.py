@@ -43,7 +43,7 @@ class OutputError(OSError):
     """A file could not be written; the message is ``path: what went wrong``."""
 
 
-class Terminated(BaseException):  # noqa: N818 - it is a signal, like KeyboardInterrupt
+class Terminated(BaseException):
     """SIGTERM or SIGHUP arrived; raised so that ``finally`` blocks clean up."""
 
     def __init__(self, signum: int) -> None:

@@ -144,7 +144,9 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     parts += ["", "Excluded by rule (not budget facts):", ""]
     ex_rows = [[name, EXCLUSION_RULES[name], *(c.excluded.get(name, 0) for c in report)] for name in EXCLUSION_RULES]
     parts.append(
-        tabulate(ex_rows, headers=["rule", "what", *(esc(c.doc.id) for c in report)], tablefmt=table, disable_numparse=True)
+        tabulate(
+            ex_rows, headers=["rule", "what", *(esc(c.doc.id) for c in report)], tablefmt=table, disable_numparse=True
+        )
     )
     parts.append("")
     parts.append("Ignored by data/coverage-ignore.yaml: " + ", ".join(f"{esc(c.doc.id)} {c.ignored}" for c in report))

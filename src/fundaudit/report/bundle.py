@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fundaudit.outputs import write_all
-
 from fundaudit.report import csvout, html, markdown, xlsx
 from fundaudit.report.jsonout import render as render_json
 from fundaudit.runner import Audit

@@ -16,6 +16,7 @@ has its own dangerous characters:
   ``markdown_code`` keeps a plain id in a code span and escapes anything else as ``markdown``.
 - ``xml``: characters XML 1.0 forbids (C0 but tab/LF/CR, surrogates, U+FFFE/U+FFFF) replaced
   by their visible escape; ElementTree escapes ``& < > "`` itself.
+- ``spreadsheet``: ``xml``, then a leading ``= + - @`` neutralised as in CSV (``'`` prefix).
 - ``uri``: a relative file path percent-encoded as a URI reference (RFC 3986) for SARIF's
   ``artifactLocation.uri``; ``/`` separates segments, anything else not unreserved is encoded.
 
@@ -92,6 +93,13 @@ def _xml_visible(match: re.Match[str]) -> str:
 def xml(value: object) -> str:
     """Text allowed in XML 1.0 (ElementTree escapes the markup characters itself)."""
     return _XML_ILLEGAL.sub(_xml_visible, str(value))
+
+
+def spreadsheet(value: object) -> str:
+    """An Excel cell: ``xml`` (the workbook is XML 1.0) and formula neutralisation (``safe.neutralise``)."""
+    from fundaudit.report.safe import neutralise
+
+    return neutralise(xml(value))
 
 
 def uri(path: object) -> str:

@@ -103,7 +103,10 @@ def render(audit: Audit) -> str:
         EXPLAIN.format(policy=audit.tolerance.policy.value),
     ]
     docs = stats(audit)
-    rows = [[markdown(d.doc.id), markdown(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)] for d in docs]
+    rows = [
+        [markdown(d.doc.id), markdown(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)]
+        for d in docs
+    ]
     lines += [
         tabulate(
             rows,
