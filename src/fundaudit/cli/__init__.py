@@ -36,6 +36,13 @@ for _name, _function in COMMANDS:
 
 
 def main() -> None:
+    from fundaudit.i18n import LanguageError, language
+
+    try:
+        language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
+    except LanguageError as exc:
+        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)
+        sys.exit(2)
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover

@@ -27,6 +27,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 if not col.foot or total is None:
                     continue
                 parts: list[Figure] = []
+                names: list[str] = []
                 empty: list[str] = []
                 for row in rows:
                     fig = row.cells[k]
@@ -34,6 +35,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                         empty.append(f"{row.label} (line {row.source.line})")
                     else:
                         parts.append(fig)
+                        names.append(row.label)
                 if not parts:
                     continue
                 yield Relation(
@@ -47,6 +49,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                     document=doc.id,
                     program=program,
                     empty=tuple(empty),
+                    names=tuple(names),
                 )
 
 
