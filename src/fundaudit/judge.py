@@ -199,7 +199,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     unit = rel.total.unit.text
     if verdict is Verdict.INCOMPLETE:
         said = _(
-            "{total}; the {n} stated parts sum to {sum} {unit}, {short} {unit} short; {m} empty cells may hold the rest"
+            "{total}; the {n} stated parts sum to {sum} {unit}, {short} {unit} short; empty cells may hold it: {cells}"
         )
         return _finding(
             rel,
@@ -215,7 +215,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
                     sum=s_sum,
                     unit=unit,
                     short=s_diff,
-                    m=len(rel.empty),
+                    cells=_cells(rel.empty),
                 ),
             ),
         )
@@ -230,6 +230,8 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
         Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
     }[verdict]
+    if rel.empty:
+        off += (_("; ") if off else "") + _("empty cells read as nothing: {cells}").format(cells=_cells(rel.empty))
     message = _equation(rel, op, s_sum, off, hint)
     return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
 
@@ -255,15 +257,24 @@ def part_names(rel: Relation) -> tuple[str, ...]:
     """
     if len(rel.names) == len(rel.parts):
         return rel.names
+    doc = rel.total.ref.split("::", 1)[0]
     labels = [_name(p) for p in rel.parts]
     return tuple(
-        label if labels.count(label) == 1 else _("line {line}").format(line=p.source.line)
+        (label if labels.count(label) == 1 else _("line {line}").format(line=p.source.line))
+        if p.ref.split("::", 1)[0] == doc
+        else f"{p.ref.split('::', 1)[0]} {label}"  # another document: named by it
         for label, p in zip(labels, rel.parts, strict=True)
     )
 
 
 def _list(names: tuple[str, ...] | list[str]) -> str:
     return _(", ").join(names)
+
+
+def _cells(empty: tuple[str, ...]) -> str:
+    """Empty cells named, or counted when the names would not fit one line."""
+    named = _list(empty)
+    return named if len(named) <= 40 else _("{n} cells").format(n=len(empty))
 
 
 def _figure(fig: Figure, name: str, unit: str | None = None) -> str:
@@ -335,26 +346,33 @@ def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) ->
     raise AssertionError("unreachable")
 
 
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def arithmetic(f: Finding) -> list[str]:
     """The full arithmetic of a finding, one figure a line with its YAML and source lines (``-v``)."""
     if f.total_figure is None:
         return []
-    unit = f.unit
-    rows = [(_("total"), _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
     names = f.names if len(f.names) == len(f.parts) else tuple(_name(p) for p in f.parts)
-    rows += [("+" if i else "=", _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
-    width = max(len(text) for _k, text, _f in rows)
-    out = [f"    {mark:>2} {text:<{width}}  {fig.yaml}  {fig.source}" for mark, text, fig in rows]
+    ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
+    rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
+    rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
+    width = max(_width(text) for _k, text, _f in rows)
+    out = [f"    {mark:>1} {text}{' ' * (width - _width(text))}  {fig.yaml}  {fig.source}" for mark, text, fig in rows]
     if f.parts_sum:
         out.append(
-            "       "
+            "      "
             + _("parts sum to {sum} {unit}; difference {diff}; tolerance ±{tol}").format(
-                sum=f.parts_sum, unit=unit, diff=f.diff or "0", tol=f.tolerance or "0"
+                sum=f.parts_sum, unit=f.unit, diff=f.diff or "0", tol=f.tolerance or "0"
             )
         )
-    out.append(f"       {f.subject}")
+    out.append(f"      {f.subject}")
     if f.hint:
-        out.append(f"       {f.hint}")
+        out.append(f"      {f.hint}")
     return out
 
 
@@ -528,7 +546,8 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
         Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
     }[verdict]
-    body = f"{_figure(total, _name(total))} {op} {_figure(a, _name(a))} × {_figure(b, _name(b))} = {s_prod} {total.unit.text}"
+    factors = f"{_figure(a, _name(a))} × {_figure(b, _name(b))}"
+    body = f"{_figure(total, _name(total))} {op} {factors} = {s_prod} {total.unit.text}"
     return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
 
 

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, check, diff, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -21,6 +21,7 @@ app = typer.Typer(
 # name → function, in the order `fundaudit --help` lists them
 COMMANDS = (
     ("check", check.check),
+    ("explain", explain.explain),
     ("baseline", baseline.baseline_cmd),
     ("diff", diff.diff),
     ("report", report.report),

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from fundaudit.findings import Relation
 from fundaudit.model import Budget, Figure
+from fundaudit.i18n import N_
 from fundaudit.rules._base import Rule
 from fundaudit.rules._tables import members, tables
 
@@ -53,4 +54,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 )
 
 
-RULE = Rule("table-foot", "Table columns foot to their 合计 / 小计 rows", derive, __doc__ or "")
+RULE = Rule("table-foot", N_("Table columns foot to their 合计 / 小计 rows"), derive, __doc__ or "")
