@@ -267,6 +267,11 @@ def part_names(rel: Relation) -> tuple[str, ...]:
     )
 
 
+def part_names_of(f: Finding) -> tuple[str, ...]:
+    """The parts' names of a finding (its labels when it has none)."""
+    return f.names if len(f.names) == len(f.parts) else tuple(_name(p) for p in f.parts)
+
+
 def _list(names: tuple[str, ...] | list[str]) -> str:
     return _(", ").join(names)
 
@@ -357,7 +362,7 @@ def arithmetic(f: Finding) -> list[str]:
     """The full arithmetic of a finding, one figure a line with its YAML and source lines (``-v``)."""
     if f.total_figure is None:
         return []
-    names = f.names if len(f.names) == len(f.parts) else tuple(_name(p) for p in f.parts)
+    names = part_names_of(f)
     ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
     rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
     rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]

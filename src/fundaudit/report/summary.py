@@ -125,6 +125,16 @@ def finding_row(f: Finding) -> list[str | int]:
     ]  # fmt: skip
 
 
+def materiality(f: Finding) -> Decimal:
+    """How large a finding's difference is, in its base unit (元, 人 …): the order of the views.
+
+    A stand-in until a finding carries its diagnosed materiality; 0 when there is no difference.
+    """
+    if not f.diff or f.total_figure is None:
+        return Decimal(0)
+    return abs(Decimal(f.diff)).scaleb(f.total_figure.unit.pow10)
+
+
 def location(f: Finding) -> tuple[str, str]:
     src = f"{f.source.file}:{f.source.line}" if f.source.file else ""
     return f"{f.location.file}:{f.location.line}", src
