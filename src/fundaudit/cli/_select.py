@@ -82,11 +82,9 @@ def target(path: Path) -> Target:
         for entry in sorted(folder.glob("*.y*ml")):
             docs = _includes(entry).get(wanted) if _is_entry(entry) else None
             if docs is not None:
-                shown = entry if not path.is_absolute() else entry
-                try:
+                shown = entry
+                if not path.is_absolute() and entry.is_relative_to(Path.cwd()):
                     shown = entry.relative_to(Path.cwd())
-                except ValueError:
-                    pass
                 return Target(shown, frozenset(d for d in docs if d) or None, path)
         if (folder / ".git").exists():
             break

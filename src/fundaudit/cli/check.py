@@ -51,7 +51,7 @@ def check(
     from dataclasses import replace
 
     from fundaudit.cli import _select
-    from fundaudit.report import FORMATS, renderer
+    from fundaudit.report import FORMATS
     from fundaudit.tolerance import Tolerance
 
     use_language(lang)

@@ -125,7 +125,7 @@ def render(audit: Audit) -> bytes:
             _("source line"),
             _("YAML file"),
             _("YAML line"),
-        ],  # fmt: skip
+        ],
         [
             [
                 f.ref,
@@ -138,7 +138,7 @@ def render(audit: Audit) -> bytes:
                 f.source.line,
                 f.yaml.file,
                 f.yaml.line,
-            ]  # fmt: skip
+            ]
             for f in audit.model.figures
         ],
     )

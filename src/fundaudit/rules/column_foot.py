@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
-from fundaudit.model import Budget, Figure, Node, SplitEntry
 from fundaudit.i18n import N_
+from fundaudit.model import Budget, Figure, Node, SplitEntry
 from fundaudit.rules._base import Rule, find_split, split_figures, walk
 
 

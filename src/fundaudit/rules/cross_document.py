@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
-from fundaudit.model import Budget
 from fundaudit.i18n import N_
+from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, program_name
 
 

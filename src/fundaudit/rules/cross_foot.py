@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
-from fundaudit.model import Budget, SplitEntry
 from fundaudit.i18n import N_
+from fundaudit.model import Budget, SplitEntry
 from fundaudit.rules._base import At, Rule, split_figures, walk
 
 

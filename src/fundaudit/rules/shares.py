@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure, Loc
 from fundaudit.numbers import Written
-from fundaudit.i18n import N_
 from fundaudit.rules._base import Rule, find_split, node_figure, walk
 from fundaudit.units import parse_unit
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
-from fundaudit.model import Budget
 from fundaudit.i18n import N_
+from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, declared, declared_relation
 
 
