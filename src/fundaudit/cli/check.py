@@ -52,6 +52,7 @@ def check(
 
     from fundaudit.cli import _select
     from fundaudit.report import FORMATS
+    from fundaudit.report.escape import text
     from fundaudit.tolerance import Tolerance
 
     use_language(lang)
@@ -61,44 +62,60 @@ def check(
         chosen = _select.filters(verdict, rule, document, program, severity)
         where = _select.target(path)
     except _select.PathError as exc:
-        _usage(str(exc))
-    if where.included is not None:
-        docs = ", ".join(sorted(where.documents or ())) or "*"
-        print(f"{where.included}: auditing {where.path} (documents: {docs})", file=sys.stderr)
-    if where.documents:
-        chosen = replace(chosen, documents=chosen.documents or where.documents)
-    audit = _audit(where.path, Tolerance(tolerance), engine, spark_master)
-    hidden: set[str] = set()
-    if chosen.active:
-        hidden = {f.id for f in audit.shown(show_all) if not chosen.keep(f)}
-        audit = replace(audit, hidden=frozenset(hidden))
-    failed = (
-        any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False)) if chosen.active else audit.failed
-    )
-    if baseline is not None:
+        _usage(str(exc), fmt, str(path))
+    entries = None
+    if baseline is not None:  # read it first: a bad baseline is a usage error, before any work
         from fundaudit import baseline as bl
 
         try:
             entries = bl.read(baseline)
         except bl.BaselineError as exc:
-            _usage(str(exc))
-        cmp = bl.compare(audit, entries)
-        accepted = {f.id for f in cmp.accepted}
-        shown = audit if show_all else replace(audit, hidden=frozenset(hidden | accepted))
-        _write(shown, fmt, show_all, verbose)
-        for entry in cmp.stale:
-            print(
-                f"{baseline}: stale baseline entry {entry.id} (no longer found): {entry.message}",
-                file=sys.stderr,
-            )
+            _usage(str(exc), fmt, str(baseline))
+    if where.included is not None:
+        docs = ", ".join(sorted(where.documents or ())) or "*"
         print(
-            f"baseline: {len(cmp.accepted)} accepted, {len(cmp.new)} new, {len(cmp.stale)} stale",
+            f"{text(str(where.included))}: auditing {text(str(where.path))} (documents: {text(docs)})", file=sys.stderr
+        )
+    if where.documents:
+        chosen = replace(chosen, documents=chosen.documents or where.documents)
+    audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
+    hidden: frozenset[str] = frozenset()
+    if chosen.active:
+        hidden = frozenset(f.id for f in audit.shown(show_all) if not chosen.keep(f))
+        audit = replace(audit, hidden=hidden)
+    if entries is None:
+        _write(audit, fmt, show_all, verbose)
+        failed = (
+            any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False)) if chosen.active else audit.failed
+        )
+        raise typer.Exit(1 if failed else 0)
+    cmp = bl.compare(audit, entries)
+    if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState
+        from fundaudit.report import sarif
+
+        sys.stdout.write(sarif.render(audit, show_all, cmp))
+    else:
+        accepted = {f.id for f in cmp.accepted}
+        audit_shown = audit if show_all else replace(audit, hidden=hidden | accepted)
+        _write(audit_shown, fmt, show_all, verbose)
+    if bl.legacy(entries):
+        print(
+            f"{text(baseline)}: a version 1 baseline records no figures, so it accepts nothing: "
+            f"run `fundaudit baseline --out {text(baseline)}` to record them (reasons are kept)",
             file=sys.stderr,
         )
-        failed = bool(cmp.new)
-    else:
-        _write(audit, fmt, show_all, verbose)
-    raise typer.Exit(1 if failed else 0)
+    for entry in cmp.stale:
+        print(
+            f"{text(baseline)}: stale baseline entry {text(entry.id)} (no longer found with these figures): "
+            f"{text(entry.message)}",
+            file=sys.stderr,
+        )
+    print(
+        f"baseline: {len(cmp.accepted)} accepted, {len(cmp.new)} new ({len(cmp.updated)} with changed figures), "
+        f"{len(cmp.stale)} stale",
+        file=sys.stderr,
+    )
+    raise typer.Exit(1 if cmp.new else 0)
 
 
 def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:

@@ -11,15 +11,11 @@ from tabulate import tabulate
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import severity_name, verdict_meaning, verdict_name
+from fundaudit.report.escape import markdown, markdown_code
 from fundaudit.report.summary import SHOWN, VERDICTS, DocStats, location, materiality, stats
 from fundaudit.runner import Audit
 
 _ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
-
-
-def _cell(text: str) -> str:
-    """Text from the data, safe in a Markdown table: no pipe breaks it, no raw HTML passes."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
 
 
 def _explain(policy: str) -> str:
@@ -39,12 +35,12 @@ def findings_table(findings: list[Finding]) -> str:
         rows.append(
             [
                 verdict_name(f.verdict.value),
-                _cell(f.message),
-                f"{f.total} {f.unit}".strip(),
-                f.parts_sum,
-                f.diff,
-                yaml_loc,
-                src,
+                markdown(f.message),
+                markdown(f"{f.total} {f.unit}".strip()),
+                markdown(f.parts_sum),
+                markdown(f.diff),
+                markdown(yaml_loc),
+                markdown(src),
             ]
         )
     headers = [_("verdict"), _("finding"), _("total"), _("sum of parts"), _("difference"), _("YAML"), _("source")]
@@ -52,11 +48,14 @@ def findings_table(findings: list[Finding]) -> str:
 
 
 def _doc_section(d: DocStats) -> list[str]:
-    out = [f"## {_cell(d.doc.title)}", ""]
-    meta = f"`{d.doc.id}` · {_('source')} `{d.doc.source}` · {_cell(d.doc.issuer or '')} · {_cell(d.doc.date or '')}"
+    out = [f"## {markdown(d.doc.title)}", ""]
+    meta = (
+        f"{markdown_code(d.doc.id)} · {_('source')} {markdown_code(d.doc.source)} · "
+        f"{markdown(d.doc.issuer or '')} · {markdown(d.doc.date or '')}"
+    )
     out.append(meta.rstrip(" ·"))
     out.append("")
-    rows = [[_cell(p.name), p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
+    rows = [[markdown(p.name), p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
     rows.append([f"**{_('total')}**", d.figures, d.relations, *(d.counts[v] for v in VERDICTS)])
     headers = [_("program"), _("figures"), _("relations"), *map(verdict_name, VERDICTS)]
     out.append(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True))
@@ -77,8 +76,9 @@ def render(audit: Audit) -> str:
     lines = [
         f"# {_('fundaudit audit report')}",
         "",
-        f"{_('Data')} `{audit.path}` · {s['documents']} {_('documents')} · {s['figures']} {_('figures')} · "
-        f"{s['relations']} {_('relations checked')} · {_('tolerance policy')} `{policy}`",
+        f"{_('Data')} {markdown_code(audit.path)} · {s['documents']} {_('documents')} · "
+        f"{s['figures']} {_('figures')} · {s['relations']} {_('relations checked')} · "
+        f"{_('tolerance policy')} `{policy}`",
         "",
         tabulate(
             [[s[v] for v in VERDICTS]],
@@ -90,7 +90,10 @@ def render(audit: Audit) -> str:
         _explain(policy),
     ]
     docs = stats(audit)
-    rows = [[d.doc.id, _cell(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)] for d in docs]
+    rows = [
+        [markdown(d.doc.id), markdown(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)]
+        for d in docs
+    ]
     lines += [
         tabulate(
             rows,

@@ -10,16 +10,20 @@ from fundaudit.findings import Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import verdict_name
 from fundaudit.judge import arithmetic
+from fundaudit.report.escape import text
 from fundaudit.runner import Audit
 
 
 def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
     lines = []
     for f in audit.shown(show_all):
-        src = f"{f.source.file}:{f.source.line}" if f.source.file else "-"
-        lines.append(f"{f.location}: {src}: {verdict_name(f.verdict.value)} [{f.rule}] {f.message}")
+        src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
+        lines.append(
+            f"{text(f.location.file)}:{f.location.line}: {src}: "
+            f"{verdict_name(f.verdict.value)} [{f.rule}] {text(f.message)}"
+        )
         if verbose:
-            lines.extend(arithmetic(f))
+            lines.extend(text(line) for line in arithmetic(f))
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     lines.append(

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import severity_name, verdict_name
-from fundaudit.report.safe import neutralise
+from fundaudit.report.escape import spreadsheet
 from fundaudit.report.summary import VERDICTS, materiality, stats
 from fundaudit.runner import Audit
 
@@ -55,7 +55,7 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[object]
         cell.font = _HEAD
         cell.fill = _HEAD_FILL
     for row in rows:
-        ws.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        ws.append([spreadsheet(v) if isinstance(v, str) else v for v in row])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
     for index, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 300)), start=1):
