@@ -51,13 +51,14 @@ def check(
     from dataclasses import replace
 
     from fundaudit.cli import _select
+    from fundaudit.i18n import _
     from fundaudit.report import FORMATS
     from fundaudit.report.escape import text
     from fundaudit.tolerance import Tolerance
 
     use_language(lang)
     if fmt not in FORMATS:
-        _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        _usage(_("unknown format {format!r} (choose from {choices})").format(format=fmt, choices=", ".join(FORMATS)))
     try:
         chosen = _select.filters(verdict, rule, document, program, severity)
         where = _select.target(path)
@@ -73,8 +74,10 @@ def check(
             _usage(str(exc), fmt, str(baseline))
     if where.included is not None:
         docs = ", ".join(sorted(where.documents or ())) or "*"
+        said = _("{file}: auditing {data} (documents: {documents})")
         print(
-            f"{text(str(where.included))}: auditing {text(str(where.path))} (documents: {text(docs)})", file=sys.stderr
+            said.format(file=text(str(where.included)), data=text(str(where.path)), documents=text(docs)),
+            file=sys.stderr,
         )
     if where.documents:
         chosen = replace(chosen, documents=chosen.documents or where.documents)

@@ -19,7 +19,7 @@ def report(
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
-    """Write audit.md, audit.html, findings.csv, findings.json and audit.xlsx into OUT.
+    """Write audit.md, audit.html, findings.txt, findings.csv, findings.json and audit.xlsx into OUT.
 
     The HTML embeds the cited source lines when $FUNDAUDIT_SOURCES names the source documents.
     """

@@ -19,7 +19,8 @@ _ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
 def _explain(policy: str) -> str:
-    verdicts = " ".join(f"**{verdict_name(v)}**（`{v}`）: {verdict_meaning(v)}." for v in VERDICTS)
+    colon, stop = _(": "), _(". ")
+    verdicts = "".join(f"**{verdict_name(v)}** (`{v}`){colon}{verdict_meaning(v)}{stop}" for v in VERDICTS)
     tolerance = _(
         "A figure written 12.10 may be off by half a unit of its last written digit (±0.005); a relation's "
         "tolerance is that half-unit of the total plus the same for each part. Integers written without "
