@@ -55,8 +55,19 @@ def explain(
         *arithmetic(f),
     ]
     diagnosis = getattr(f, "diagnosis", None)
-    if diagnosis:
-        out += ["", _("Diagnosis:"), f"    {diagnosis}"]
+    if diagnosis is not None:
+        from fundaudit.i18n.terms import severity_name
+        from fundaudit.report.summary import cause_name, culprit_text
+
+        out += [
+            "",
+            _("Diagnosis:"),
+            f"    {cause_name(str(diagnosis.cause))} ({severity_name(str(diagnosis.severity))})",
+        ]
+        out.append(f"    {diagnosis.text}")
+        for c in getattr(diagnosis, "figures", ()):
+            culprit, likely = culprit_text(c.figure, c.likely)
+            out.append(f"    {culprit} → {likely}" if likely else f"    {culprit}")
     out += ["", _("Source text (figures marked 【】):")]
     try:
         folder = sources_dir(sources)

@@ -26,7 +26,7 @@ from fundaudit.i18n.terms import severity_name, verdict_meaning, verdict_name
 from fundaudit.judge import part_names_of, relation_words
 from fundaudit.report import charts
 from fundaudit.report.excerpts import Excerpt, excerpts
-from fundaudit.report.summary import VERDICTS, materiality, stats
+from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, materiality, roots, stats
 from fundaudit.runner import Audit
 
 SCRIPT = """
@@ -108,6 +108,17 @@ def render(audit: Audit) -> str:
     )
     program_ids = {(d.doc.id, p.name): p.id for d in docs for p in d.programs}
     excerpt_of: dict[str, list[Excerpt]] = {f.id: excerpts(f, folder) for f in shown} if folder else {}
+    row_of = {f.id: i for i, f in enumerate(shown, start=1)}
+    root_rows = [
+        {
+            "cause": cause_name(r.cause),
+            "severity": r.severity,
+            "text": r.text,
+            "culprits": [culprit_text(fig, likely) for fig, likely in r.culprits],
+            "findings": [(row_of[f.id], f.message) for f in r.findings if f.id in row_of],
+        }
+        for r in roots(shown)
+    ]
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("audit.html.j2").render(
         lang="zh-CN" if language() == "zh" else "en",
@@ -124,6 +135,7 @@ def render(audit: Audit) -> str:
             "discrepancies": {d.doc.id: charts.discrepancy_rows(d) for d in docs},
         },
         shown=shown,
+        roots=root_rows,
         program_ids=program_ids,
         parts={f.id: _parts(f) for f in shown},
         relation_words={f.id: relation_words(f.rule) for f in shown},

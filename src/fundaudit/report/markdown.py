@@ -12,7 +12,17 @@ from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import severity_name, verdict_meaning, verdict_name
 from fundaudit.report.escape import markdown, markdown_code
-from fundaudit.report.summary import SHOWN, VERDICTS, DocStats, location, materiality, stats
+from fundaudit.report.summary import (
+    SHOWN,
+    VERDICTS,
+    DocStats,
+    cause_name,
+    culprit_text,
+    location,
+    materiality,
+    roots,
+    stats,
+)
 from fundaudit.runner import Audit
 
 _ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
@@ -71,6 +81,34 @@ def _doc_section(d: DocStats) -> list[str]:
     return out
 
 
+def _roots_section(audit: Audit) -> list[str]:
+    """Discrepancies grouped by root: the cause, the culprit with its source line, the correction."""
+    found = roots(audit.findings)
+    if not found:
+        return []
+    rows = []
+    for r in found:
+        culprits = [culprit_text(fig, likely) for fig, likely in r.culprits]
+        rows.append(
+            [
+                markdown(cause_name(r.cause)),
+                severity_name(r.severity),
+                markdown(r.text),
+                markdown(_("; ").join(c for c, _l in culprits)),
+                markdown(_("; ").join(likely for _c, likely in culprits if likely)),
+                len(r.findings),
+            ]
+        )
+    headers = [_("cause"), _("severity"), _("diagnosis"), _("culprit"), _("likely correction"), _("findings resolved")]
+    heading = _("Discrepancies by root")
+    return [
+        f"## {heading} ({len(found)})",
+        "",
+        tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True),
+        "",
+    ]
+
+
 def render(audit: Audit) -> str:
     s = audit.summary()
     policy = audit.tolerance.policy.value
@@ -104,6 +142,7 @@ def render(audit: Audit) -> str:
         ),
         "",
     ]
+    lines += _roots_section(audit)
     failing = sorted(
         (f for f in audit.findings if f.verdict in SHOWN),
         key=lambda f: (_ORDER.get(f.severity, 9), -materiality(f), f.document, f.id),

@@ -27,7 +27,7 @@ from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import severity_name, verdict_name
 from fundaudit.report.escape import spreadsheet
-from fundaudit.report.summary import VERDICTS, materiality, stats
+from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, materiality, roots, stats
 from fundaudit.runner import Audit
 
 EPOCH = dt.datetime(2020, 1, 1)
@@ -81,9 +81,27 @@ def _finding_row(f: Finding) -> list[object]:
 
 
 def discrepancies(audit: Audit) -> list[Finding]:
-    """Failing findings (mismatch, error, incomplete), the most severe and most material first."""
+    """Failing findings (mismatch, error, incomplete): by root when diagnosed, the most severe and material first."""
     failing = [f for f in audit.findings if f.verdict in (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE)]
-    return sorted(failing, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -materiality(f), f.id))
+    rank = {f.id: i for i, r in enumerate(roots(failing)) for f in r.findings}
+    return sorted(
+        failing, key=lambda f: (rank.get(f.id, len(rank)), _SEVERITY_ORDER.get(f.severity, 9), -materiality(f), f.id)
+    )
+
+
+def _cause_columns(f: Finding) -> list[object]:
+    """cause, root, culprit (with its source line), likely correction: empty until diagnosed."""
+    d = getattr(f, "diagnosis", None)
+    if d is None:
+        return ["", "", "", ""]
+    culprits = [culprit_text(c.figure, c.likely) for c in getattr(d, "figures", ())]
+    semi = _("; ")
+    return [
+        cause_name(str(d.cause)),
+        str(d.root),
+        semi.join(c for c, _l in culprits),
+        semi.join(likely for _c, likely in culprits if likely),
+    ]
 
 
 def render(audit: Audit) -> bytes:
@@ -105,7 +123,11 @@ def render(audit: Audit) -> bytes:
     _sheet(summary, header, rows, wide=50)
 
     failing = wb.create_sheet(_("Discrepancies"))
-    _sheet(failing, [_("reviewed"), *_finding_header()], [["", *_finding_row(f)] for f in discrepancies(audit)])
+    _sheet(
+        failing,
+        [_("reviewed"), *_finding_header(), _("cause"), _("root"), _("culprit"), _("likely correction")],
+        [["", *_finding_row(f), *_cause_columns(f)] for f in discrepancies(audit)],
+    )
     failing.column_dimensions["A"].width = 8
 
     relations = wb.create_sheet(_("Relations"))
