@@ -1,0 +1,13 @@
+"""unit_cost — (being written)."""
+
+from __future__ import annotations
+
+from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.model import Block
+
+
+def extract(index: int, block: Block, ctx: Context) -> Result:
+    return ()
+
+
+EXTRACTOR = Extractor("unit_cost", "unit_cost", frozenset({"paragraph"}), frozenset(), frozenset(), extract, __doc__ or "")
