@@ -72,6 +72,7 @@ class _Scope:
     file: str
     doc: str
     source: str
+    drafted: str | None = None  # ``drafted:`` of the enclosing node or table (fundaudit draft)
 
 
 def _display(path: Path) -> str:

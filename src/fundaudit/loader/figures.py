@@ -109,7 +109,9 @@ def _make_figure(
     if value.coefficient < 0 and unit.is_money:
         ctx.error(file, node, f"{label}: negative amount {num!r}: budgets state amounts, not signed balances")
         return None
-    fig = Figure(ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note)
+    fig = Figure(
+        ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note, scope.drafted
+    )
     return ctx.add_figure(fig, node)
 
 

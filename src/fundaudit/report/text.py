@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fundaudit.findings import Verdict
+from fundaudit.findings import DRAFTED, Verdict
 from fundaudit.runner import Audit
 
 
@@ -10,7 +10,8 @@ def render(audit: Audit, show_all: bool) -> str:
     lines = []
     for f in audit.shown(show_all):
         src = f"{f.source.file}:{f.source.line}" if f.source.file else "-"
-        lines.append(f"{f.location}: {src}: {f.verdict.value} [{f.rule}] {f.message}")
+        mark = f" ({DRAFTED})" if f.drafted else ""
+        lines.append(f"{f.location}: {src}: {f.verdict.value}{mark} [{f.rule}] {f.message}")
     s = audit.summary()
     lines.append(
         f"{s['documents']} documents, {s['figures']} figures, {s['relations']} relations: "
