@@ -17,10 +17,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fundaudit.draft.extract import Context, Extractor, Result
 from fundaudit.draft.extract._words import unit_after, unit_ok
-from fundaudit.draft.model import Block, Column, TableBlock, TableDraft, TableRow
+from fundaudit.draft.extract.figures import _figure
+from fundaudit.draft.model import Block, Column, Line, Paragraph, TableBlock, TableDraft, TableRow
 from fundaudit.provenance.tokens import normalise
 
 _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -52,8 +54,25 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
     if not isinstance(block, TableBlock) or not block.rows:
         return
     table = read_table(block, index)
+    cells: set[tuple[int, str]] = set()
     if table is not None:
         yield table
+        cells = set(table.figures())
+    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text
+    for line in (*block.header_rows, *block.rows):
+        texts = normalise(line.text).split("\t")
+        starts = [0]
+        for t in texts[:-1]:
+            starts.append(starts[-1] + len(t) + 1)
+        for token in ctx.tokens.get(line.number, ()):
+            if token.excluded or not token.unit or token.cell or (line.number, token.value) in cells:
+                continue
+            k = max(i for i, s0 in enumerate(starts) if s0 <= token.column)
+            cell = texts[k]
+            para = Paragraph((Line(line.number, cell),), cell, (0,))
+            fig = _figure(token, para, token.column - starts[k], index)
+            if fig is not None:
+                yield replace(fig, column=token.column)
 
 
 def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
@@ -93,6 +112,9 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     for j in numeric:
         path = paths[j] or [f"列{j + 1}"]
         unit = next((u for u in (_unit_of(p) for p in reversed(path)) if u), None)
+        if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
+            money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
+            unit = money + "/{row}"
         if unit is None and unit_col is None and table_unit is None:
             continue
         name = "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
@@ -115,6 +137,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         if unit_col is not None:
             u = cells[unit_col].replace(" ", "")
             row_unit = u if unit_ok(u) else None
+        elif label_cells:
+            row_unit = _unit_of(label_cells[-1]) or _unit_of(label_cells[0])
         values = []
         for j, col in zip(keep, columns, strict=True):
             text = cells[j]
@@ -130,7 +154,9 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
                     values.append("")
         if not any(v and v not in ("-", "—") for v in values):
             continue
-        if any(c.unit is None for c in columns) and row_unit is None and table_unit is None:
+        if any(c.unit is None or "{row}" in c.unit for c in columns) and row_unit is None and table_unit is None:
+            continue
+        if row_unit is None and any(c.unit and "{row}" in c.unit for c in columns):
             continue
         role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
@@ -153,8 +179,6 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
 
 def _roles(rows: list[TableRow]) -> list[TableRow]:
     """A total written first sums the rows below it when nothing else in the table is a total."""
-    from dataclasses import replace
-
     totals = [k for k, r in enumerate(rows) if r.role != "detail"]
     if totals == [0] and len(rows) > 2:
         return [replace(rows[0], role="detail", sums=tuple(range(1, len(rows)))), *rows[1:]]
