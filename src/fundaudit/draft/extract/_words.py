@@ -16,7 +16,7 @@ _BOUND_AFTER = (("以上", "min"), ("余", "min"), ("多", "min"), ("以内", "m
 SOURCES = (
     ("中央", ("中央",)),
     ("省级", ("省级", "省财政", "省本级", "省预算", "省")),
-    ("市县", ("市县", "市、县", "市(州)", "市（州）", "县级", "区县", "县区", "市级", "地方", "市、区县", "县(区)")),
+    ("市县", ("市县", "县", "市、县", "市(州)", "市（州）", "县级", "区县", "县区", "市级", "地方", "市、区县", "县(区)")),
     ("社会", ("社会", "自筹", "业主", "银行", "贷款", "企业", "群众", "融资")),
 )
 
@@ -42,9 +42,14 @@ def unit_after(text: str) -> str | None:
 def clause_before(text: str, offset: int) -> str:
     """The words of the clause that ends at ``offset`` (back to the previous punctuation)."""
     k = offset
-    while k > 0 and text[k - 1] not in CLAUSE_END:
+    while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
         k -= 1
     return text[k:offset].strip()
+
+
+def _joined(text: str, k: int) -> bool:
+    """``市、县`` / ``市、区县``: a 、 inside one name, not between two clauses."""
+    return text[k] == "、" and k > 0 and text[k - 1] == "市" and text[k + 1 : k + 2] in ("县", "区")
 
 
 def clause_after(text: str, offset: int) -> str:
@@ -56,7 +61,7 @@ def clause_after(text: str, offset: int) -> str:
 
 def label(before: str, after: str) -> str:
     """A name for a figure: the words before it in its clause (whole, from the clause start)."""
-    words = re.sub(r"[0-9.%]+\s*[^\s\d]{0,2}", " ", before)  # earlier figures of the clause
+    words = re.sub(r"[0-9.]+\s*(?:%|[年月日]|亿元|万元|元|万人|万|个|名|户)?", " ", before)  # earlier figures
     words = re.sub(r"\s+", "", words).strip("*#·- ")
     words = _LEAD.sub("", words) or words
     if len(re.findall(r"[\u4e00-\u9fff]", words)) < 2:
