@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, check, diff, draft, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +30,7 @@ COMMANDS = (
     ("schema", catalogue.schema),
     ("rules", catalogue.rules),
     ("export", export.export_cmd),
+    ("draft", draft.draft_cmd),
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)

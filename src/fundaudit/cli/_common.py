@@ -46,7 +46,25 @@ def _audit(path: Path, tolerance: "Tolerance", engine: str = "native", spark_mas
         return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit
+        return run(_draft(path), tolerance, engine=verdicts)
     return run(_load(path), tolerance, engine=verdicts)
+
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
+
+
+def _draft(path: Path):  # type: ignore[no-untyped-def]
+    from fundaudit.draft.build import draft_budget
+    from fundaudit.draft.readers import ReadError
+    from fundaudit.errors import InvalidData
+
+    try:
+        return draft_budget(path)[0]
+    except ReadError as exc:
+        _usage(str(exc))
+    except InvalidData as exc:
+        _invalid(exc)
 
 
 def _invalid(exc: "InvalidData") -> NoReturn:

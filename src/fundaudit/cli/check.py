@@ -29,6 +29,9 @@ def check(
     spark_master: Annotated[
         str | None, typer.Option(help="Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*]).")
     ] = None,
+    confirmed_only: Annotated[
+        bool, typer.Option("--confirmed-only", help="Leave out relations a draft read and no person confirmed.")
+    ] = False,
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
     from dataclasses import replace
@@ -40,6 +43,10 @@ def check(
         _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     audit = _audit(path, Tolerance(tolerance), engine, spark_master)
     failed = audit.failed
+    if confirmed_only:  # drafted relations are hidden and do not fail the check
+        drafted = frozenset(f.id for f in audit.findings if f.drafted)
+        audit = replace(audit, hidden=audit.hidden | drafted)
+        failed = any(f.verdict in ("mismatch", "error") for f in audit.findings)
     if baseline is not None:
         from fundaudit import baseline as bl
 

@@ -129,3 +129,38 @@ def score(path: Path, hand: Budget) -> Score:
         seconds,
         tuple(missed),
     )
+
+
+@dataclass(frozen=True)
+class Lacking:
+    """What a draft states that the hand encoding of the same document lacks, and what differs."""
+
+    figures: tuple[Figure, ...]
+    relations: tuple[Relation, ...]
+    differs: tuple[tuple[int, str, str], ...]  # (line, draft figure, hand figure): same digits, other unit
+
+
+def lacking(drafted: Budget, hand: Budget, source: str) -> Lacking:
+    hand_figs = Counter((f.source.line, f.value.text(), f.unit.text) for f in hand.figures if f.source.file == source)
+    hand_digits = {
+        (f.source.line, f.value.text()): f.unit.text for f in hand.figures if f.source.file == source
+    }
+    figs: list[Figure] = []
+    differs: list[tuple[int, str, str]] = []
+    for f in drafted.figures:
+        k = (f.source.line, f.value.text(), f.unit.text)
+        if hand_figs[k] > 0:
+            hand_figs[k] -= 1
+        elif k[:2] in hand_digits:
+            differs.append((k[0], f.text, f"{k[1]} {hand_digits[k[:2]]}"))
+        else:
+            figs.append(f)
+    hkeys = Counter(rel_key(r) for r, _ in relations(hand, source))
+    rels = []
+    for r, _ in relations(drafted, source):
+        k = rel_key(r)
+        if hkeys[k] > 0:
+            hkeys[k] -= 1
+        else:
+            rels.append(r)
+    return Lacking(tuple(figs), tuple(rels), tuple(differs))

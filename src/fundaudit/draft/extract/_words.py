@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import cache
 
 from fundaudit.units import UnitError, parse_unit
@@ -98,3 +99,19 @@ def dimension(unit: str) -> str:
         return parse_unit(unit).dimension
     except UnitError:
         return unit
+
+
+def amount(value: str, unit: str) -> Decimal:
+    """The exact amount of a figure in its dimension's base unit (for plausibility only)."""
+    return Decimal(value).scaleb(parse_unit(unit).pow10)
+
+
+def plausible(total: tuple[str, str], parts: list[tuple[str, str]]) -> bool:
+    """Parts summing to between half and twice the total: a reading, not a misreading.
+
+    A real slip is off by a little; a list that sums to a fraction or a multiple of the figure
+    before it was not its breakdown (a nested 含…, two lists in one sentence).
+    """
+    t = amount(*total)
+    s = sum((amount(*p) for p in parts), Decimal(0))
+    return t > 0 and t / 2 <= s <= t * 2

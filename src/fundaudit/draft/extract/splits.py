@@ -5,7 +5,10 @@ figures of the same dimension is a total and its parts. When every part's words 
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
 canonical keys (two parts naming one source make it a list instead); otherwise the parts
 are an itemised list (区县, projects) and the claim is a stated sum. A single part is
-partial (``sum-partial``: the parts must not exceed the total). ``计划投入省级资金 2.1 亿元`` —
+partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
+after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
+Parts that sum to less than half or more than twice the total are taken as a misreading
+and not claimed. ``计划投入省级资金 2.1 亿元`` —
 a total whose own words name one source — is a split with ``only:``.
 """
 
@@ -14,9 +17,10 @@ from __future__ import annotations
 import re
 
 from fundaudit.draft.extract import Context, Extractor, Result
-from fundaudit.draft.extract._words import SENTENCE_END, dimension, source_key
+from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Paragraph
 
+_TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
 _OPEN = re.compile(r"^[，,。；;：:\s]*(其中|包括|含)[，,：:\s]*|^\s*[（(]\s*(其中|含)?[，,：:\s]*")
 
 
@@ -38,14 +42,20 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
         scan = end + len(gap) - len(rest) + m.end()
         parts: list[Fig] = []
         dim = dimension(total.unit)
+        depth = 0
+        last = scan
         for f in figs[i + 1 :]:
-            between = text[(parts[-1].offset if parts else scan) : f.offset]
-            if any(c in between for c in SENTENCE_END) or dimension(f.unit) != dim:
+            between = text[last : f.offset]
+            last = f.offset
+            depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
+            if any(c in between for c in SENTENCE_END) or dimension(f.unit) != dim or f.key in used:
                 break
-            if f.key in used:
-                break
+            if depth > 0 or f.label.startswith(("含", "其中")):
+                continue  # a part's own breakdown (中央资金 X（含提前下达 Y）): not a part of the total
+            if any(w in f.label for w in _TOTAL_WORDS):
+                break  # a new total starts
             parts.append(f)
-        if not parts:
+        if not parts or not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
             continue
         keys = [source_key(p.label) for p in parts]
         if all(keys) and len(set(keys)) == len(keys):
