@@ -10,7 +10,7 @@ import typer
 from fundaudit.cli._common import _invalid, _usage
 
 MESSAGES = {
-    "written": "{entry}: drafted {figures} figures, {relations} relations from {source} (every element drafted, unconfirmed)",
+    "written": "{entry}: drafted {figures} figures, {relations} relations from {source} (all drafted, unconfirmed)",
     "cites": "{entry}: cites {source}; verify with: fundaudit verify-sources {entry} --sources {folder}",
     "lacks-figure": "{source}:{line}: the hand encoding lacks the figure {value} {unit} ({label})",
     "lacks-relation": "{source}:{line}: the hand encoding lacks the relation {note}",
@@ -22,7 +22,9 @@ MESSAGES = {
 
 def draft_cmd(
     document: Annotated[Path, typer.Argument(help="A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf.")],
-    out: Annotated[Path | None, typer.Option(help="Folder for budgets.yaml and the draft (default data/<id>/).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for budgets.yaml and the draft (default data/<id>/).")
+    ] = None,
     against: Annotated[
         Path | None, typer.Option(help="Hand-kept data: list what the draft found that it lacks, and what differs.")
     ] = None,
@@ -65,7 +67,11 @@ def _write(document: Path, out: Path | None) -> None:
     except InvalidData as exc:  # a draft that does not load is a defect of the drafter: say so
         _invalid(exc)
     d = written.draft
-    print(MESSAGES["written"].format(entry=written.entry, figures=d.figure_count(), relations=len(d.relations), source=document))
+    print(
+        MESSAGES["written"].format(
+            entry=written.entry, figures=d.figure_count(), relations=len(d.relations), source=document
+        )
+    )
     print(MESSAGES["cites"].format(entry=written.entry, source=written.source.name, folder=written.source.parent))
 
 

@@ -81,7 +81,9 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         if not isinstance(block, Heading):
             continue
         chain = outline.chain[i]
-        node = DNode(f"h{block.line}", (block.numbering + block.title).strip() or f"line {block.line}", block.line, "outline")
+        node = DNode(
+            f"h{block.line}", (block.numbering + block.title).strip() or f"line {block.line}", block.line, "outline"
+        )
         parent = nodes.get(chain[-1]) if chain else None
         if parent is None:
             node.path = node.id
@@ -116,7 +118,12 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
     for claim in found.claims:
         if claim.kind == "shares":
             parent = home(claim.block)
-            node = DNode(f"s{claim.parts[0].line}-{claim.parts[0].column}", claim.name or "shares", claim.parts[0].line, claim.pattern)
+            node = DNode(
+                f"s{claim.parts[0].line}-{claim.parts[0].column}",
+                claim.name or "shares",
+                claim.parts[0].line,
+                claim.pattern,
+            )
             node.path = f"{parent.path}/{node.id}"
             node.shares = list(zip(claim.keys, claim.parts, strict=True))
             node.shares_partial = claim.why == "partial"
@@ -149,7 +156,9 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         if len(set(parts)) != len(parts) or refs[claim.total.key] in parts:
             continue
         note = _note(claim)
-        relations.append(DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note))
+        relations.append(
+            DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note)
+        )
     if preamble.figures or preamble.items or preamble.tables:
         programs.insert(0, preamble)
     return DraftDocument(doc_id, source, title, programs, relations, refs)

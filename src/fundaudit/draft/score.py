@@ -74,7 +74,8 @@ class Score:
             str(self.lines),
             f"{self.figures_found}/{self.figures_hand} ({self.pct(self.figures_found, self.figures_hand)} %)",
             f"{self.relations_found}/{self.relations_hand} ({self.pct(self.relations_found, self.relations_hand)} %)",
-            f"{self.mismatches_found}/{self.mismatches_hand} ({self.pct(self.mismatches_found, self.mismatches_hand)} %)",
+            f"{self.mismatches_found}/{self.mismatches_hand} "
+            f"({self.pct(self.mismatches_found, self.mismatches_hand)} %)",
             f"{self.false_alarms} in {self.relations_drafted} "
             f"({self.pct(self.false_alarms, self.relations_drafted)} per 100)",
             f"{self.seconds:.2f}",
@@ -142,9 +143,7 @@ class Lacking:
 
 def lacking(drafted: Budget, hand: Budget, source: str) -> Lacking:
     hand_figs = Counter((f.source.line, f.value.text(), f.unit.text) for f in hand.figures if f.source.file == source)
-    hand_digits = {
-        (f.source.line, f.value.text()): f.unit.text for f in hand.figures if f.source.file == source
-    }
+    hand_digits = {(f.source.line, f.value.text()): f.unit.text for f in hand.figures if f.source.file == source}
     figs: list[Figure] = []
     differs: list[tuple[int, str, str]] = []
     for f in drafted.figures:
@@ -158,9 +157,9 @@ def lacking(drafted: Budget, hand: Budget, source: str) -> Lacking:
     hkeys = Counter(rel_key(r) for r, _ in relations(hand, source))
     rels = []
     for r, _ in relations(drafted, source):
-        k = rel_key(r)
-        if hkeys[k] > 0:
-            hkeys[k] -= 1
+        rk = rel_key(r)
+        if hkeys[rk] > 0:
+            hkeys[rk] -= 1
         else:
             rels.append(r)
     return Lacking(tuple(figs), tuple(rels), tuple(differs))

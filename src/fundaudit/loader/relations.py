@@ -35,7 +35,9 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, "a relation")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", {"id", "kind", "total", "parts", "note", "drafted"}, {"id", "kind", "total", "parts"})
+    f = _fields(
+        ctx, file, m, "relation", {"id", "kind", "total", "parts", "note", "drafted"}, {"id", "kind", "total", "parts"}
+    )
     rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:

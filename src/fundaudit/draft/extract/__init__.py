@@ -8,56 +8,7 @@ requirement that no earlier extractor assigns. The module docstring is the user 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-
-from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, TableDraft
-from fundaudit.provenance.tokens import Token
-
-
-@dataclass
-class Context:
-    """What an extractor may read: the outline, tokens by line, earlier claims (read-only by convention)."""
-
-    outline: Outline
-    tokens: dict[int, list[Token]]
-    claims: list[Claim] = field(default_factory=list)
-    tables: list[TableDraft] = field(default_factory=list)
-    figs: dict[int, list[Fig]] = field(default_factory=dict)  # block index -> figures read in it
-
-    def headings(self, block: int) -> list[Heading]:
-        out = []
-        for k in self.outline.chain[block]:
-            h = self.outline.blocks[k]
-            if isinstance(h, Heading):
-                out.append(h)
-        return out
-
-    def used(self) -> set[tuple[int, int]]:
-        """Figures an earlier claim already made a part or total of (by line and column)."""
-        out: set[tuple[int, int]] = set()
-        for c in self.claims:
-            for f in (c.total, *c.parts):
-                if f is not None:
-                    out.add(f.key)
-        return out
-
-
-Result = Iterable[Claim | Fig | TableDraft]
-
-
-@dataclass(frozen=True, slots=True)
-class Extractor:
-    id: str
-    title: str
-    blocks: frozenset[str]  # "paragraph" | "table"
-    requires: frozenset[str]
-    assigns: frozenset[str]
-    extract: Callable[[int, Block, Context], Result]
-    doc: str
-
-
-from fundaudit.draft.extract import (  # noqa: E402  (the registry needs Extractor defined first)
+from fundaudit.draft.extract import (
     figures,
     lists,
     schedules,
@@ -66,6 +17,9 @@ from fundaudit.draft.extract import (  # noqa: E402  (the registry needs Extract
     tables,
     unit_cost,
 )
+from fundaudit.draft.extract._base import Context, Extractor, Result
+
+__all__ = ["PIPELINE", "Context", "Extractor", "Result", "check_pipeline"]
 
 PIPELINE: tuple[Extractor, ...] = (
     figures.EXTRACTOR,

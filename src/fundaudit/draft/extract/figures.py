@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import bound, clause_after, clause_before, label, unit_after
 from fundaudit.draft.model import Block, Fig, Paragraph
 from fundaudit.provenance.tokens import Token
@@ -34,7 +34,7 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
     text = block.text
     end = offset + len(token.value)
     after = text[end:]
-    unit = token.unit
+    unit: str | None = token.unit
     if token.excluded not in (None, "no-unit"):
         return None
     gap = re.match(r"\s*", after)

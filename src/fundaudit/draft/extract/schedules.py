@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.model import Block
 
 
@@ -10,4 +10,6 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
     return ()
 
 
-EXTRACTOR = Extractor("schedules", "schedules", frozenset({"paragraph"}), frozenset(), frozenset(), extract, __doc__ or "")
+EXTRACTOR = Extractor(
+    "schedules", "schedules", frozenset({"paragraph"}), frozenset(), frozenset(), extract, __doc__ or ""
+)

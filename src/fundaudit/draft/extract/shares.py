@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.model import Block
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Paragraph
 
@@ -58,10 +58,7 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
         if not parts or not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
             continue
         keys = [source_key(p.label) for p in parts]
-        if all(keys) and len(set(keys)) == len(keys):
-            kind = "split"
-        else:
-            kind = "sum" if len(parts) > 1 else "sum-partial"
+        kind = "split" if all(keys) and len(set(keys)) == len(keys) else "sum" if len(parts) > 1 else "sum-partial"
         why = "partial" if len(parts) == 1 else ""
         if kind == "split":
             yield Claim("split", "splits", total, tuple(parts), tuple(k or "" for k in keys), total.label, why, index)

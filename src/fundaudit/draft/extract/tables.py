@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from fundaudit.draft.extract import Context, Extractor, Result
+from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import unit_after, unit_ok
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Paragraph, TableBlock, TableDraft, TableRow
@@ -117,7 +117,9 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             unit = money + "/{row}"
         if unit is None and unit_col is None and table_unit is None:
             continue
-        name = "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
+        name = (
+            "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
+        )
         if name in names_seen:
             name = "".join(_name(p) for p in path) or name
         while name in names_seen:
@@ -142,9 +144,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         values = []
         for j, col in zip(keep, columns, strict=True):
             text = cells[j]
-            if _NUM.fullmatch(text) and not text.startswith("-"):
-                values.append(text)
-            elif text in ("-", "—"):
+            if (_NUM.fullmatch(text) and not text.startswith("-")) or text in ("-", "—"):
                 values.append(text)
             else:
                 m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(\S+)", text)

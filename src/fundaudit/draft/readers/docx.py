@@ -12,6 +12,8 @@ from typing import Any
 
 def read(path: Path) -> str:
     import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
     out: list[str] = []
@@ -19,10 +21,10 @@ def read(path: Path) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append(docx.text.paragraph.Paragraph(child, document).text)
+            out.append(Paragraph(child, document).text)
         elif tag == "tbl":
             out.append("")
-            out.extend(_rows(docx.table.Table(child, document)))
+            out.extend(_rows(Table(child, document)))
             out.append("")
     return "\n".join(out)
 

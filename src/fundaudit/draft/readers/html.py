@@ -27,7 +27,7 @@ def read(path: Path) -> str:
 
 
 def _walk(node: Any, out: list[str], current: list[str]) -> None:
-    from bs4 import NavigableString, Tag
+    from bs4.element import NavigableString, Tag
 
     for child in node.children:
         if isinstance(child, NavigableString):
