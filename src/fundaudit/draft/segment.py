@@ -94,8 +94,8 @@ def lines_to_blocks(text: Text, settings: SegmentSettings = DEFAULT) -> list[Blo
             flush()
             blocks.append(h)
             rest = _MARKS.sub("", normalise(line.text))
-            if h.level > 0 and len(rest) > len(h.numbering) + len(h.title) + 1:
-                para.append(line)  # the heading line goes on with running text
+            if len(rest) > len(h.numbering) + len(h.title) + 1 or any(c.isdigit() for c in h.title):
+                para.append(line)  # the heading line goes on with running text, or states a figure
             i += 1
             continue
         if not line.text.strip():
@@ -122,6 +122,8 @@ def _paragraph(lines: list[Line]) -> Paragraph:
 
 
 def _is_number_cell(cell: str) -> bool:
+    if re.fullmatch(r"\s*[0-9]{4}\s*年?\s*", normalise(cell)):
+        return False  # a year heading a column group (2016 年)
     return re.fullmatch(r"\s*-?[0-9]+(\.[0-9]+)?\s*(%|[^\s\d]{0,3})\s*", normalise(cell)) is not None and any(
         c.isdigit() for c in cell
     )

@@ -47,7 +47,8 @@ def _unit_of(header: str) -> str | None:
 
 
 def _name(header: str) -> str:
-    return re.sub(r"\s+", "", _PAREN_UNIT.sub("", header)).strip() or header.strip()
+    """A header without its unit: ``投入资金（万元）`` → 投入资金; ``（万人）`` → ""."""
+    return re.sub(r"\s+", "", _PAREN_UNIT.sub("", header)).strip()
 
 
 def extract(index: int, block: Block, ctx: Context) -> Result:
@@ -110,8 +111,9 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     keep: list[int] = []
     names_seen: dict[str, int] = {}
     for j in numeric:
-        path = paths[j] or [f"列{j + 1}"]
-        unit = next((u for u in (_unit_of(p) for p in reversed(path)) if u), None)
+        path = [p for p in paths[j] if _name(p) and not _PAREN_UNIT.fullmatch(p.replace(" ", ""))] or [f"列{j + 1}"]
+        units_path = paths[j] or path
+        unit = next((u for u in (_unit_of(p) for p in reversed(units_path)) if u), None)
         if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
             money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
             unit = money + "/{row}"
