@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fundaudit.draft.extract._words import dimension, plausible
 from fundaudit.draft.model import Claim, Fig, Found, Heading, TableDraft
 
 _KEY_BAD = re.compile(r"[:@/\\\"\n\t]")
@@ -35,6 +36,7 @@ class DNode:
     shares_partial: bool = False
     path: str = ""
     why: str = ""
+    block: int = -1
 
 
 @dataclass
@@ -75,61 +77,59 @@ def key_name(text: str) -> str:
 def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocument:
     outline = found.outline
     nodes: dict[int, DNode] = {}
+    children: dict[int, list[int]] = {}
     programs: list[DNode] = []
-    preamble = DNode("preamble", "正文", None, "outline", path="preamble")
+    preamble = DNode("preamble", "正文", None, "outline")
     for i, block in enumerate(outline.blocks):
         if not isinstance(block, Heading):
             continue
         chain = outline.chain[i]
-        node = DNode(
-            f"h{block.line}", (block.numbering + block.title).strip() or f"line {block.line}", block.line, "outline"
-        )
-        parent = nodes.get(chain[-1]) if chain else None
-        if parent is None:
-            node.path = node.id
-            programs.append(node)
+        name = (block.numbering + block.title).strip() or f"line {block.line}"
+        nodes[i] = DNode(f"h{block.line}", name, block.line, "outline")
+        if chain:
+            nodes[chain[-1]].items.append(nodes[i])
+            children.setdefault(chain[-1], []).append(i)
         else:
-            node.path = f"{parent.path}/{node.id}"
-            parent.items.append(node)
-        nodes[i] = node
+            programs.append(nodes[i])
+
+    def home_index(block: int) -> int:
+        if block in nodes:
+            return block
+        chain = outline.chain[block]
+        return chain[-1] if chain else -1
 
     def home(block: int) -> DNode:
-        chain = outline.chain[block]
-        if block in nodes:
-            return nodes[block]
-        return nodes[chain[-1]] if chain else preamble
+        k = home_index(block)
+        return nodes[k] if k >= 0 else preamble
 
-    refs: dict[tuple[int, int], str] = {}
-    split_claims = [c for c in found.claims if c.kind == "split"]
-    for claim in split_claims:
-        parent = home(claim.block)
+    totals: dict[int, list[DNode]] = {}  # heading index -> its total nodes in document order
+    for claim in found.claims:
+        if claim.kind != "split":
+            continue
         total = claim.total
         assert total is not None
         node = DNode(f"x{total.line}-{total.column}", claim.name or total.label, total.line, claim.pattern, total=total)
-        node.path = f"{parent.path}/{node.id}"
-        if len(claim.parts) == 0 and claim.keys:
+        node.block = claim.block
+        if not claim.parts and claim.keys and claim.keys[0]:
             node.only = claim.keys[0]
-        for key, part in zip(claim.keys, claim.parts, strict=True):
-            node.split.append((key, part))
-            refs[part.key] = f"{node.path}:{key}"
+        node.split = list(zip(claim.keys, claim.parts, strict=False)) if claim.parts else []
         node.split_partial = claim.why == "partial"
-        refs[total.key] = f"{node.path}:total"
-        parent.items.append(node)
+        home(claim.block).items.append(node)
+        totals.setdefault(home_index(claim.block), []).append(node)
     for claim in found.claims:
         if claim.kind == "shares":
-            parent = home(claim.block)
-            node = DNode(
-                f"s{claim.parts[0].line}-{claim.parts[0].column}",
-                claim.name or "shares",
-                claim.parts[0].line,
-                claim.pattern,
-            )
-            node.path = f"{parent.path}/{node.id}"
+            first = claim.parts[0]
+            node = DNode(f"s{first.line}-{first.column}", claim.name or "shares", first.line, claim.pattern)
             node.shares = list(zip(claim.keys, claim.parts, strict=True))
             node.shares_partial = claim.why == "partial"
-            for key, part in node.shares:
-                refs[part.key] = f"{node.path}:shares/{key}"
-            parent.items.append(node)
+            home(claim.block).items.append(node)
+    for root in [i for i in nodes if not outline.chain[i]]:
+        _nest(root, nodes, children, totals)
+    if preamble.items or found.figures:
+        programs.insert(0, preamble)
+    refs: dict[tuple[int, int], str] = {}
+    for program in programs:
+        _paths(program, "", refs)
     for fig in found.figures:
         if fig.key in refs:
             continue
@@ -144,8 +144,9 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         node.figures[key] = fig
         refs[fig.key] = f"{node.path}:{key}"
     for table in found.tables:
-        node = home(table.block)
-        node.tables.append(table)
+        home(table.block).tables.append(table)
+    if preamble in programs and not (preamble.items or preamble.figures or preamble.tables):
+        programs.remove(preamble)
     relations: list[DRelation] = []
     for claim in found.claims:
         if claim.kind in ("split", "shares"):
@@ -159,9 +160,51 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         relations.append(
             DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note)
         )
-    if preamble.figures or preamble.items or preamble.tables:
-        programs.insert(0, preamble)
     return DraftDocument(doc_id, source, title, programs, relations, refs)
+
+
+def _nest(
+    heading: int, nodes: dict[int, DNode], children: dict[int, list[int]], totals: dict[int, list[DNode]]
+) -> list[DNode]:
+    """Itemised totals: the first total of a heading's own text takes the later totals below it as items.
+
+    Returns the totals of this heading's part of the document that are not an item of another
+    (in document order), for the enclosing heading to adopt.
+    """
+    kids = children.get(heading, [])
+    below = [t for k in kids for t in _nest(k, nodes, children, totals)]
+    own = totals.get(heading, [])
+    first_kid_line = nodes[kids[0]].line or 0 if kids else 1 << 30
+    seq = sorted(own + below, key=lambda n: (n.line or 0, n.id))
+    if not own or own[0] is not seq[0] or (own[0].line or 0) > first_kid_line or len(seq) < 2:
+        return seq
+    if any(n.block == own[0].block for n in own[1:]):
+        return seq  # totals side by side in one paragraph are siblings, not a total and its items
+    head, items = seq[0], seq[1:]
+    assert head.total is not None
+    if any(i.total is None or dimension(i.total.unit) != dimension(head.total.unit) for i in items):
+        return seq
+    if not plausible((head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]):
+        return seq
+    for item in items:
+        for node in nodes.values():
+            if item in node.items:
+                node.items.remove(item)
+    head.items.extend(items)
+    head.drafted = "lists" if head.drafted == "splits" else head.drafted
+    return [head]
+
+
+def _paths(node: DNode, parent: str, refs: dict[tuple[int, int], str]) -> None:
+    node.path = f"{parent}/{node.id}" if parent else node.id
+    if node.total is not None:
+        refs[node.total.key] = f"{node.path}:total"
+    for key, fig in node.split:
+        refs[fig.key] = f"{node.path}:{key}"
+    for key, fig in node.shares:
+        refs[fig.key] = f"{node.path}:shares/{key}"
+    for item in node.items:
+        _paths(item, node.path, refs)
 
 
 def _note(claim: Claim) -> str:

@@ -20,8 +20,9 @@ from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Paragraph
 
+_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
 _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
-_OPEN = re.compile(r"^[，,。；;：:\s]*(其中|包括|含)[，,：:\s]*|^\s*[（(]\s*(其中|含)?[，,：:\s]*")
+_OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
 
 def extract(index: int, block: Block, ctx: Context) -> Result:
@@ -38,6 +39,10 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
         rest = _after_unit(gap)
         m = _OPEN.match(rest)
         if not m:
+            if _PLANNED.search(total.label) and dimension(total.unit) == "money":
+                only = source_key(_PLANNED.split(total.label)[-1])
+                yield Claim("split", "splits", total, (), (only or "",) if only else (), total.label, "", index)
+                used.add(total.key)
             continue
         scan = end + len(gap) - len(rest) + m.end()
         parts: list[Fig] = []
@@ -50,6 +55,8 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
             depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
             if any(c in between for c in SENTENCE_END) or dimension(f.unit) != dim or f.key in used:
                 break
+            if depth < 0:
+                break  # the parenthesis that held the parts closed
             if depth > 0 or f.label.startswith(("含", "其中")):
                 continue  # a part's own breakdown (中央资金 X（含提前下达 Y）): not a part of the total
             if any(w in f.label for w in _TOTAL_WORDS):
@@ -59,7 +66,9 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
             continue
         keys = [source_key(p.label) for p in parts]
         kind = "split" if all(keys) and len(set(keys)) == len(keys) else "sum" if len(parts) > 1 else "sum-partial"
-        why = "partial" if len(parts) == 1 else ""
+        why = "partial" if len(parts) == 1 or "含" in m.group(0) else ""
+        if why and kind == "sum":
+            kind = "sum-partial"
         if kind == "split":
             yield Claim("split", "splits", total, tuple(parts), tuple(k or "" for k in keys), total.label, why, index)
         else:
