@@ -9,7 +9,10 @@
   the row's label (a 序号 column too). Cells that are words are written empty.
 - Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
   sums the rows below it when the table has no other total or subtotal.
-- ``column_sums``: a sub-column named 合计/小计/总计 is the sum of its sibling sub-columns.
+- ``column_sums``: a sub-column named 合计/小计/总计 is the sum of its sibling sub-columns, kept
+  when it holds exactly on at least half of the rows (else the header was misread).
+- A total or subtotal row whose rows add up to less than half or more than twice its figure
+  is kept as a detail row (a hierarchy the draft cannot read).
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
 - A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import unit_after, unit_ok
@@ -164,8 +168,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
     if not rows:
         return None
-    rows = _roles(rows)
-    sums = _column_sums(columns)
+    rows = _roles(rows, columns)
+    sums = _holding(_column_sums(columns), columns, rows)
     return TableDraft(
         block.title,
         block.title_line,
@@ -179,14 +183,62 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     )
 
 
-def _roles(rows: list[TableRow]) -> list[TableRow]:
-    """A total written first sums the rows below it when nothing else in the table is a total."""
+def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
+    """A total written first sums the rows below it when nothing else in the table is a total.
+
+    A total (or subtotal) whose rows, in its first summed column, add up to less than half or
+    more than twice its own figure is not their sum as read (a hierarchy of projects and their
+    county rows, say): it is kept as a detail row, unrelated.
+    """
     totals = [k for k, r in enumerate(rows) if r.role != "detail"]
     if totals == [0] and len(rows) > 2:
-        return [replace(rows[0], role="detail", sums=tuple(range(1, len(rows)))), *rows[1:]]
-    if totals and totals[0] == 0:
-        return [replace(rows[0], role="detail"), *rows[1:]]  # a first total among others: unsure
-    return rows
+        rows = [replace(rows[0], role="detail", sums=tuple(range(1, len(rows)))), *rows[1:]]
+    elif totals and totals[0] == 0:
+        rows = [replace(rows[0], role="detail"), *rows[1:]]  # a first total among others: unsure
+    out = list(rows)
+    start = 0
+    for k, row in enumerate(rows):
+        if row.role == "detail" and not row.sums:
+            continue
+        members = list(row.sums) if row.sums else [i for i in range(start, k) if rows[i].role == "detail"]
+        if row.role == "total" or row.sums:
+            start = k + 1
+        if not _adds_up(row, [rows[i] for i in members], columns):
+            out[k] = replace(row, role="detail", sums=())
+    return out
+
+
+def _adds_up(total: TableRow, members: list[TableRow], columns: list[Column]) -> bool:
+    for j, col in enumerate(columns):
+        if not col.foot or not _NUM.fullmatch(total.cells[j]):
+            continue
+        cells = [m.cells[j] for m in members if _NUM.fullmatch(m.cells[j])]
+        if not cells:
+            return False
+        whole = Decimal(total.cells[j])
+        got = sum((Decimal(c) for c in cells), Decimal(0))
+        return whole == got or (whole > 0 and whole / 2 <= got <= whole * 2)
+    return False
+
+
+def _holding(
+    sums: tuple[tuple[str, tuple[str, ...]], ...], columns: list[Column], rows: list[TableRow]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Header sums that hold exactly on at least half of the rows that fill them (else a misread header)."""
+    index = {c.name: j for j, c in enumerate(columns)}
+    kept = []
+    for parent, children in sums:
+        checked = held = 0
+        for row in rows:
+            whole = row.cells[index[parent]]
+            parts = [row.cells[index[c]] for c in children]
+            if not _NUM.fullmatch(whole) or not any(_NUM.fullmatch(p) for p in parts):
+                continue
+            checked += 1
+            held += Decimal(whole) == sum((Decimal(p) for p in parts if _NUM.fullmatch(p)), Decimal(0))
+        if checked and held * 2 >= checked:
+            kept.append((parent, children))
+    return tuple(kept)
 
 
 def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ...]:
