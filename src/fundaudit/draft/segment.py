@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fundaudit.draft.extract._words import unit_ok
 from fundaudit.draft.model import Block, Heading, Line, Outline, Paragraph, TableBlock, Text
 from fundaudit.provenance.tokens import normalise
 
@@ -30,7 +31,7 @@ _LEVELS = (
 _ANNEX = re.compile(r"^(附件\s*[0-9]*)[:：]?\s*")
 _TITLE_WORDS = ("专项", "方案", "规划", "意见", "通知")
 _FINAL = "。；！？：:;"
-_UNIT_LINE = re.compile(r"单位[:：]\s*(\S+)")
+_UNIT_LINE = re.compile(r"单\s*位\s*[:：]\s*(\S+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +123,14 @@ def _paragraph(lines: list[Line]) -> Paragraph:
 
 
 def _is_number_cell(cell: str) -> bool:
-    if re.fullmatch(r"\s*[0-9]{4}\s*年?\s*", normalise(cell)):
-        return False  # a year heading a column group (2016 年)
-    return re.fullmatch(r"\s*-?[0-9]+(\.[0-9]+)?\s*(%|[^\s\d]{0,3})\s*", normalise(cell)) is not None and any(
-        c.isdigit() for c in cell
-    )
+    """A cell that is a number, alone or with its unit (``1500``, ``114.7 万亩``, ``85%``), not a year."""
+    m = re.fullmatch(r"\s*-?([0-9]+(?:\.[0-9]+)?)\s*(\S*)\s*", normalise(cell))
+    if m is None:
+        return False
+    rest = m.group(2).replace(" ", "")
+    if rest.startswith("年"):
+        return False
+    return rest == "" or rest == "%" or unit_ok(rest)
 
 
 def _table(text: Text, start: int, rows: list[Line], settings: SegmentSettings) -> TableBlock:

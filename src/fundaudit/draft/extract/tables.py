@@ -103,6 +103,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         (j for j, p in enumerate(paths) if p and _name(p[-1]) in ("单位", "计量单位")),
         None,
     )
+    label_units = any(_unit_of(b[0]) for _, b in body)  # rows named with their unit: 示范基地 (个)
     numeric: list[int] = []
     for j in range(width):
         if j == unit_col or (paths[j] and any(w in _name(paths[j][-1]) for w in ("序号", "编号"))):
@@ -121,7 +122,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
             money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
             unit = money + "/{row}"
-        if unit is None and unit_col is None and table_unit is None:
+        if unit is None and unit_col is None and table_unit is None and not label_units:
             continue
         name = (
             "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
