@@ -35,6 +35,7 @@ _TOTAL = re.compile(r"^(合\s*计|总\s*计|共\s*计|全[市县区省州]|全�
 _SUBTOTAL = re.compile(r"小\s*计")
 _NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
 _SUM_CHILD = ("合计", "小计", "总计", "计")
+_FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
 _QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 _LABEL_HEADERS = ("序号", "编号", "单位", "计量单位", "项目", "名称", "区县", "县区", "地区", "备注", "内容", "部门")
 
@@ -254,7 +255,33 @@ def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ..
             others = tuple(c.name for c in cols[1:] if c.foot and c.unit == heads[0].unit)
             if len(others) >= 2:
                 out.append((heads[0].name, others))
-    return tuple(out)
+    # flat headers: a 合计/全市 column sums the run of columns after it (or before it, when last)
+    names = [c.name for c in columns]
+    is_sum = [c.foot and bool(_FLAT_SUM.search(c.name)) and not c.parent for c in columns]
+    for k, c in enumerate(columns):
+        if not is_sum[k]:
+            continue
+        for run in (range(k + 1, len(columns)), range(k - 1, -1, -1)):
+            kids: list[str] = []
+            for i in run:
+                if is_sum[i] or columns[i].unit != c.unit or not columns[i].foot or columns[i].parent:
+                    break
+                kids.append(names[i])
+            if len(kids) >= 2:
+                out.append((c.name, tuple(sorted(kids, key=names.index))))
+                break
+    # quarters: the column just before 一季度…四季度 is their sum (kept only where it holds)
+    quarters = [next((n for n in names if _quarter(n) == q), "") for q in range(1, 5)]
+    if all(quarters):
+        first = names.index(quarters[0])
+        if first > 0 and columns[first - 1].foot and not any(p == names[first - 1] for p, _ in out):
+            out.append((names[first - 1], tuple(quarters)))
+    return tuple(dict(out).items())
+
+
+def _quarter(name: str) -> int:
+    m = re.match(r"(?:第)?([一二三四1-4])\s*季度", name)
+    return "一二三四".index(m.group(1)) + 1 if m and m.group(1) in "一二三四" else int(m.group(1)) if m else 0
 
 
 def _quarters(columns: list[Column]) -> tuple[str, ...]:
