@@ -130,9 +130,11 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
     refs: dict[tuple[int, int], str] = {}
     for program in programs:
         _paths(program, "", refs)
+    rates = {p.key: p for c in found.claims if c.kind == "product" for p in c.parts}
     for fig in found.figures:
         if fig.key in refs:
             continue
+        fig = rates.get(fig.key, fig)  # a unit cost read as a rate (元/户)
         node = home(fig.block)
         key = key_name(fig.label)
         if key in node.figures or key == "total":
