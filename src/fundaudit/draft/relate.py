@@ -125,8 +125,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             home(claim.block).items.append(node)
     for root in [i for i in nodes if not outline.chain[i]]:
         _nest(root, nodes, children, totals)
-    if preamble.items or found.figures:
-        programs.insert(0, preamble)
+    programs.insert(0, preamble)
     refs: dict[tuple[int, int], str] = {}
     for program in programs:
         _paths(program, "", refs)

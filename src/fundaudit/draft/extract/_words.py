@@ -10,9 +10,7 @@ from fundaudit.units import UnitError, parse_unit
 
 CLAUSE_END = '，。；：、,;:（）()“”"《》！？\n'
 SENTENCE_END = "。；;！？"
-_LEAD = re.compile(
-    r"^(其中|另外|此外|同时|并|及|和|与|共|共计|合计|总计|全年|计划|拟|预计|约|力争|确保|累计|新增|完成|实现)+"
-)
+_LEAD = re.compile(r"^(其中|另外|此外|同时|并|及|和|与)+")
 _BOUND_BEFORE = (("不低于", "min"), ("不少于", "min"), ("至少", "min"), ("不超过", "max"), ("约", "approx"))
 _BOUND_AFTER = (("以上", "min"), ("余", "min"), ("多", "min"), ("以内", "max"), ("以下", "max"), ("左右", "approx"))
 

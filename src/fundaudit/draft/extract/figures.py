@@ -5,7 +5,7 @@ exclusion rule removes (years, dates, document and list numbers, phone numbers, 
 figure. Two refinements read the words after the number: a ``万`` before a noun takes the
 counting word of the noun (``20 万贫困人口`` → 20 万人, ``1.5 万条`` → 万条), and a bare number
 before ``余``/``多`` and a unit reads that unit (``1500 余名`` → 1500 名, bound min). The label
-is the clause before the number (from the previous punctuation, without leading 其中/计划…); when
+is the clause before the number (from the previous punctuation, without a leading 其中/另外/并…); when
 that has fewer than two characters, the words after the unit are added.
 Bounds: 不低于/不少于/至少 and 以上/余 (min), 不超过/以内 (max), 约/左右 (approx).
 """
