@@ -8,7 +8,7 @@
   rows with no number-only cell are header rows; its title and unit (``单位：万元``) come from
   the few lines just above it.
 - Paragraphs are runs of other lines. A blank line ends one only after sentence-final
-  punctuation, so a number broken over a blank line (``8.4`` / blank / ``亿元``) reads whole.
+  punctuation or a short line not ending in a digit, so a number broken over a blank line (``8.4`` / blank / ``亿元``) reads whole.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def lines_to_blocks(text: Text, settings: SegmentSettings = DEFAULT) -> list[Blo
             continue
         if not line.text.strip():
             last = para[-1].text.rstrip(" *") if para else ""
-            if para and (not last or last[-1] in _FINAL or len(last) < 20):
+            if para and (not last or last[-1] in _FINAL or (len(last) < 20 and not last[-1].isdigit())):
                 flush()
         else:
             para.append(line)

@@ -35,8 +35,8 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
     end = offset + len(token.value)
     after = text[end:]
     unit: str | None = token.unit
-    if token.excluded not in (None, "no-unit"):
-        return None
+    if token.excluded not in (None, "no-unit") or text[:offset].rstrip().endswith("第"):
+        return None  # excluded by a tokenizer rule, or an ordinal with a counting word (第 1 名)
     gap = re.match(r"\s*", after)
     rest = after[gap.end() if gap else 0 :]
     found_bound = None

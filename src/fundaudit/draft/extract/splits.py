@@ -3,7 +3,7 @@
 In one sentence, a figure followed by ``其中`` (or ``包括``, or an opening ``（``) and then
 figures of the same dimension is a total and its parts. When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
-canonical keys (two parts naming one source make it a list instead); otherwise the parts
+canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
 are an itemised list (区县, projects) and the claim is a stated sum. A single part is
 partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
@@ -57,14 +57,15 @@ def extract(index: int, block: Block, ctx: Context) -> Result:
                 break
             if depth < 0:
                 break  # the parenthesis that held the parts closed
-            if depth > 0 or f.label.startswith(("含", "其中")):
+            if depth > 0 or (parts and f.label.startswith(("含", "其中"))):
                 continue  # a part's own breakdown (中央资金 X（含提前下达 Y）): not a part of the total
             if any(w in f.label for w in _TOTAL_WORDS):
                 break  # a new total starts
             parts.append(f)
         if not parts or not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
             continue
-        keys = [source_key(p.label) for p in parts]
+        money = dimension(total.unit) == "money"
+        keys = [source_key(p.label) if money else None for p in parts]
         kind = "split" if all(keys) and len(set(keys)) == len(keys) else "sum" if len(parts) > 1 else "sum-partial"
         why = "partial" if len(parts) == 1 or "含" in m.group(0) else ""
         if why and kind == "sum":
