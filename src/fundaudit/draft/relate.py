@@ -108,7 +108,13 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             continue
         total = claim.total
         assert total is not None
-        node = DNode(f"x{total.line}-{total.column}", claim.name or total.label, total.line, claim.pattern, total=total)
+        name = claim.name or total.label
+        where = home_index(claim.block)
+        if _generic(name) and where >= 0 and where not in totals:
+            heading = outline.blocks[where]
+            assert isinstance(heading, Heading)
+            name = heading.title or name  # 1. 学生资助。计划投入资金 6.5 亿元: the item is 学生资助
+        node = DNode(f"x{total.line}-{total.column}", name, total.line, claim.pattern, total=total)
         node.block = claim.block
         if not claim.parts and claim.keys and claim.keys[0]:
             node.only = claim.keys[0]
@@ -194,6 +200,12 @@ def _nest(
     head.items.extend(items)
     head.drafted = "lists" if head.drafted == "splits" else head.drafted
     return [head]
+
+
+def _generic(name: str) -> bool:
+    """A label that names no thing of its own (计划投入资金, 安排资金)."""
+    rest = re.sub(r"(计划|安排|投入|投资|资金|总|共|需|全年|年度|完成|下达)", "", name)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
 
 
 def _paths(node: DNode, parent: str, refs: dict[tuple[int, int], str]) -> None:

@@ -1,6 +1,6 @@
 """Word (``.docx``), read with python-docx: paragraphs and tables in document order.
 
-Each paragraph is one line; each table row is one line of tab-separated cells (a merged cell
+Each paragraph is one line followed by a blank line; each table row is one line of tab-separated cells (a merged cell
 is written once, then empty), so tables read as the plain-text seeds' tables do.
 """
 
@@ -21,7 +21,7 @@ def read(path: Path) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append(Paragraph(child, document).text)
+            out.extend((Paragraph(child, document).text, ""))
         elif tag == "tbl":
             out.append("")
             out.extend(_rows(Table(child, document)))
