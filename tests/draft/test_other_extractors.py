@@ -8,7 +8,7 @@ from tests.draft.conftest import claims
 
 def test_pipeline_order_is_sound_and_documented() -> None:
     assert check_pipeline(PIPELINE) == []
-    assert [e.id for e in PIPELINE][0] == "figures"
+    assert PIPELINE[0].id == "figures"
     for ex in PIPELINE:
         assert ex.doc.startswith(ex.id + " — "), ex.id
 
@@ -29,7 +29,10 @@ def test_quarterly_schedule() -> None:
 
 
 def test_cumulative_schedule() -> None:
-    text = "全年完成投资 40 亿元，一季度累计完成 10 亿元，二季度累计完成 20 亿元，三季度累计完成 30 亿元，四季度累计完成 40 亿元。"
+    text = (
+        "全年完成投资 40 亿元，一季度累计完成 10 亿元，二季度累计完成 20 亿元，"
+        "三季度累计完成 30 亿元，四季度累计完成 40 亿元。"
+    )
     kinds = [c[0] for c in claims(text)]
     assert "cumulative" in kinds
 

@@ -12,7 +12,10 @@ def blocks(text: str) -> list[object]:
 
 
 def test_heading_levels_from_numbering() -> None:
-    text = "某县 2021 年产业扶贫专项实施方案\n一、目标任务\n（一）产业发展\n1. 茶叶基地\n（1）新建\n### **二、资金筹措**\n附件 2\n"
+    text = (
+        "某县 2021 年产业扶贫专项实施方案\n一、目标任务\n（一）产业发展\n"
+        "1. 茶叶基地\n（1）新建\n### **二、资金筹措**\n附件 2\n"
+    )
     got = [(b.level, b.numbering) for b in blocks(text) if isinstance(b, Heading)]
     assert got == [(0, ""), (1, "一、"), (2, "(一)"), (3, "1."), (4, "(1)"), (1, "二、"), (1, "附件2")]
 

@@ -8,7 +8,8 @@
   rows with no number-only cell are header rows; its title and unit (``单位：万元``) come from
   the few lines just above it.
 - Paragraphs are runs of other lines. A blank line ends one only after sentence-final
-  punctuation or a short line not ending in a digit, so a number broken over a blank line (``8.4`` / blank / ``亿元``) reads whole.
+  punctuation or a short line not ending in a digit, so a number broken over a blank line
+  (``8.4`` / blank / ``亿元``) reads whole.
 """
 
 from __future__ import annotations
