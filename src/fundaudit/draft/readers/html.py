@@ -2,7 +2,8 @@
 
 Scripts, styles, comments and navigation are dropped; each block element (p, div, li,
 h1–h6, br) is one paragraph (a line, then a blank line); each table row (tr) is one line
-of tab-separated cells, a ``colspan`` cell followed by empty cells, so a header row spans its sub-columns as in the plain-text seeds.
+of tab-separated cells, a ``colspan`` cell followed by empty cells, so a header row spans
+its sub-columns as in the plain-text seeds.
 """
 
 from __future__ import annotations
