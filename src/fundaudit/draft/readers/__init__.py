@@ -31,6 +31,12 @@ READERS: dict[str, Reader] = {
     ".pdf": pdf.read,
 }
 
+PACKAGES = {
+    "docx": "python-docx",
+    "bs4": "beautifulsoup4",
+    "pdfplumber": "pdfplumber",
+    "charset_normalizer": "charset-normalizer",
+}
 MISSING_EXTRA = "{path}: reading {suffix} needs the Python package {package}: pip install 'fundaudit[draft]'"
 
 
@@ -45,7 +51,8 @@ def read_text(path: Path) -> str:
     try:
         text = reader(path)
     except ModuleNotFoundError as exc:
-        raise ReadError(MISSING_EXTRA.format(path=path, suffix=path.suffix, package=exc.name)) from None
+        package = PACKAGES.get((exc.name or "").split(".")[0], exc.name)
+        raise ReadError(MISSING_EXTRA.format(path=path, suffix=path.suffix, package=package)) from None
     except ReadError:
         raise
     except Exception as exc:  # a broken file of any format is a clear error, never a traceback
