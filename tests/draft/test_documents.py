@@ -28,10 +28,14 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
         22,
         [("cross-foot", 9, "match")]
         + [("table-cross-foot", line, "match") for line in (18, 19, 20, 21)]
-        + [("table-foot", 21, "match")] * 4,
+        + [("table-foot", 21, "match")] * 4
+        + [("repeat", 9, "match")] * 3,  # 2600, 1500, 700 of the text = the table's 合计 row
     ),
     # a budget-execution notice: 截至 9 月底 is a date, the quarters a stated sum
-    "execution_notice.txt": (10, [("cross-foot", 7, "match"), ("stated-sum", 11, "match")]),
+    "execution_notice.txt": (
+        10,
+        [("cross-foot", 7, "match"), ("stated-sum", 11, "match"), ("repeat", 7, "match")],  # 8.6 亿元 twice
+    ),
     # a real slip planted: 8.2 + 3.1 + 1.8 ≠ 12.5, and so the items' 市县 do not foot
     "slip.txt": (
         11,
@@ -52,7 +56,9 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
     # a web page: a table of 区县 × 季度 (scripts, navigation and the footer's phone are not read)
     "quarters.html": (
         21,
-        [("table-cross-foot", line, "match") for line in (8, 9, 10, 11)] + [("table-foot", 11, "match")] * 5,
+        [("table-cross-foot", line, "match") for line in (8, 9, 10, 11)]
+        + [("table-foot", 11, "match")] * 5
+        + [("repeat", 3, "match")],  # 1860 万元 in the text = the table's 合计
     ),
     # a multi-level header: 投入资金（万元） over 合计 中央 省级 县级 社会投入, a 覆盖贫困村（个） column
     "multilevel.txt": (
@@ -69,7 +75,8 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
         12,
         [("cross-foot", 2, "match")]
         + [("table-cross-foot", line, "match") for line in (6, 7, 8)]
-        + [("table-foot", 8, "match")] * 3,
+        + [("table-foot", 8, "match")] * 3
+        + [("repeat", 2, "match")] * 2,
     ),
 }
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from fundaudit.draft.extract import PIPELINE, Context, Extractor, check_pipeline
-from fundaudit.draft.model import Claim, Fig, Found, Paragraph, TableBlock, TableDraft, Text
+from fundaudit.draft.model import Block, Claim, Fig, Found, Outline, Paragraph, TableBlock, TableDraft, Text
 from fundaudit.draft.readers import ReadError, lines, read_text
 from fundaudit.draft.segment import segment
 from fundaudit.provenance.tokens import Token, tokenize
@@ -34,9 +34,9 @@ def extract(text: Text, pipeline: tuple[Extractor, ...] = PIPELINE, only: frozen
     for ex in pipeline:
         if only is not None and ex.id not in only and ex.id != "figures":
             continue
-        for index, block in enumerate(outline.blocks):
-            if _KIND.get(type(block)) not in ex.blocks:
-                continue
+        targets: list[tuple[int, Block | Outline]] = [(-1, outline)] if "document" in ex.blocks else []
+        targets += [(i, b) for i, b in enumerate(outline.blocks) if _KIND.get(type(b)) in ex.blocks]
+        for index, block in targets:
             for out in ex.extract(index, block, ctx):
                 if isinstance(out, Fig):
                     ctx.figs.setdefault(index, []).append(out)

@@ -85,7 +85,7 @@ class Fig:
     label: str
     bound: str | None = None
     block: int = -1
-    offset: int = -1  # in the paragraph's joined text (-1 for table cells)
+    offset: int = -1  # in the paragraph's joined text (-1 for table cells, whose column is -(j + 1))
 
     @property
     def key(self) -> tuple[int, int]:
@@ -148,6 +148,11 @@ class TableDraft:
     def figures(self) -> list[tuple[int, str]]:
         """``(line, digits)`` of every numeric cell."""
         return [(r.line, c) for r in self.rows for c in r.cells if _is_number(c)]
+
+
+def is_number(text: str) -> bool:
+    """Plain ASCII digits with an optional decimal part, as a table cell holds a figure."""
+    return _is_number(text)
 
 
 def _is_number(text: str) -> bool:

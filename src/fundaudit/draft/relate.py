@@ -2,7 +2,11 @@
 
 Headings become programs (the outermost) and items (nested by level); the figures of a
 heading's running text become its ``figures:``; a funding-source split becomes an item with
-``total`` and ``split`` (or ``only:`` for one source); a table becomes a ``tables:`` entry of
+``total`` and ``split`` (or ``only:`` for one source). Itemised lists (pattern ``lists``):
+the first planned total in a heading's own text takes the later totals below that heading
+as its ``items`` (全年计划投资 27 亿元 over 国省干线 22 亿元 and 农村公路 5 亿元), unless the
+totals stand side by side in one paragraph, differ in dimension, or add up to less than
+half or more than twice it; a table becomes a ``tables:`` entry of
 its heading; every other stated sum, product, schedule or repeat becomes a ``relations:``
 entry whose note quotes the figures. Each element carries the id of the extractor that read
 it (its ``drafted`` mark).
@@ -151,7 +155,12 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         node.figures[key] = fig
         refs[fig.key] = f"{node.path}:{key}"
     for table in found.tables:
-        home(table.block).tables.append(table)
+        node = home(table.block)
+        node.tables.append(table)
+        path = f"{node.path}/{table_id(table)}"
+        for row in table.rows:
+            for j, col in enumerate(table.columns):
+                refs[(row.line, -(j + 1))] = f"{path}/r{row.line}:{col.name}"
     if preamble in programs and not (preamble.items or preamble.figures or preamble.tables):
         programs.remove(preamble)
     relations: list[DRelation] = []
@@ -200,6 +209,10 @@ def _nest(
     head.items.extend(items)
     head.drafted = "lists" if head.drafted == "splits" else head.drafted
     return [head]
+
+
+def table_id(table: TableDraft) -> str:
+    return f"t{table.rows[0].line}"
 
 
 def _generic(name: str) -> bool:

@@ -5,12 +5,12 @@ digits (as a multiset); how it is expressed (a split, a table, a ``relations:`` 
 not matter. Figures are matched by line, digits and unit.
 
 - figure recall: hand figures the draft also states (same line, digits, unit);
-- relation recall: hand relations the draft also states;
+- relation recall: hand relations the draft also states (a repeat matches either way round);
 - discrepancy recall: hand relations that fail (mismatch) for which the draft has a failing
   relation with the same total (line and digits);
 - false alarms: failing drafted relations whose total is in no failing hand relation, per
   100 drafted relations;
-- seconds: reading, extracting, relating and writing the draft.
+- seconds: reading, extracting, relating and writing the draft (not loading it back).
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ def _fkey(f: Figure) -> tuple[int, str]:
 
 
 def rel_key(rel: Relation) -> RelKey:
+    """Total and parts by line and digits; a repeat is symmetric (either figure may be the total)."""
+    if rel.rule == "repeat":
+        a, b = sorted((_fkey(rel.total), _fkey(rel.parts[0])))
+        return (a, (b,))
     return (_fkey(rel.total), tuple(sorted(_fkey(p) for p in rel.parts)))
 
 
@@ -87,11 +91,16 @@ HEADERS = ["source", "lines", "figure recall", "relation recall", "discrepancy r
 
 def score(path: Path, hand: Budget) -> Score:
     """Draft ``path`` alone (no hand data read while drafting) and compare with ``hand``."""
-    from fundaudit.draft.build import draft_budget
+    import tempfile
 
-    start = time.perf_counter()
-    drafted, _ = draft_budget(path)
-    seconds = time.perf_counter() - start
+    from fundaudit.draft.build import write_draft
+    from fundaudit.loader import load
+
+    with tempfile.TemporaryDirectory(prefix="fundaudit-score-") as tmp:
+        start = time.perf_counter()
+        written = write_draft(path, Path(tmp))
+        seconds = time.perf_counter() - start
+        drafted = load(written.entry)
     source = path.name
     hand_figs = Counter((f.source.line, f.value.text(), f.unit.text) for f in hand.figures if f.source.file == source)
     draft_figs = Counter((f.source.line, f.value.text(), f.unit.text) for f in drafted.figures)

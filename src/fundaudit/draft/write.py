@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from fundaudit.draft.model import Fig, TableDraft
-from fundaudit.draft.relate import DNode, DraftDocument, key_name
+from fundaudit.draft.relate import DNode, DraftDocument, key_name, table_id
 
 HEADER = (
     "# Drafted by `fundaudit draft` from {source}: every element marked `drafted:` was read by a\n"
@@ -98,7 +98,7 @@ def _node(node: DNode, out: list[str], ind: str) -> None:
 
 
 def _table(t: TableDraft, out: list[str], ind: str) -> None:
-    out.append(f"{ind}- id: t{t.line}")
+    out.append(f"{ind}- id: {table_id(t)}")
     ind += "  "
     out.append(f"{ind}title: {q(t.title or f'table at line {t.line}')}")
     out.append(f"{ind}line: {t.line}")

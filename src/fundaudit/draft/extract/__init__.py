@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fundaudit.draft.extract import (
     figures,
-    lists,
+    repeats,
     schedules,
     shares,
     splits,
@@ -28,7 +28,7 @@ PIPELINE: tuple[Extractor, ...] = (
     unit_cost.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
-    lists.EXTRACTOR,
+    repeats.EXTRACTOR,
 )
 
 

@@ -47,5 +47,5 @@ class Extractor:
     blocks: frozenset[str]  # "paragraph" | "table"
     requires: frozenset[str]
     assigns: frozenset[str]
-    extract: Callable[[int, Block, Context], Result]
+    extract: Callable[[int, Block | Outline, Context], Result]  # "document" extractors get the Outline
     doc: str

@@ -16,11 +16,11 @@ import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import bound, clause_after, clause_before, label, unit_after
-from fundaudit.draft.model import Block, Fig, Paragraph
+from fundaudit.draft.model import Block, Fig, Outline, Paragraph
 from fundaudit.provenance.tokens import Token
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     for i, line in enumerate(block.lines):

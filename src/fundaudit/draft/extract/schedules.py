@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import amount, dimension, plausible
-from fundaudit.draft.model import Block, Claim, Fig, Paragraph
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 _WHOLE = re.compile(r"(全年|年度|计划|共|合计|总)")
@@ -30,7 +30,7 @@ def quarter(label: str) -> int:
     return "一二三四".index(q) + 1 if q in "一二三四" else int(q)
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]

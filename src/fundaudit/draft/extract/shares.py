@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import SENTENCE_END
-from fundaudit.draft.model import Block, Claim, Fig, Paragraph
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PARTY = re.compile(r"(中央|省|市|县|区|乡|村|社会|个人|农户|企业|财政)")
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     used = ctx.used()

@@ -18,14 +18,14 @@ import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
-from fundaudit.draft.model import Block, Claim, Fig, Paragraph
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
 _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
 _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]

@@ -26,7 +26,7 @@ from decimal import Decimal
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import unit_after, unit_ok
 from fundaudit.draft.extract.figures import _figure
-from fundaudit.draft.model import Block, Column, Line, Paragraph, TableBlock, TableDraft, TableRow
+from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
 from fundaudit.provenance.tokens import normalise
 
 _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -56,7 +56,7 @@ def _name(header: str) -> str:
     return re.sub(r"\s+", "", _PAREN_UNIT.sub("", header)).strip()
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, TableBlock) or not block.rows:
         return
     table = read_table(block, index)

@@ -14,13 +14,13 @@ from dataclasses import replace
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import SENTENCE_END, amount, dimension, unit_ok
-from fundaudit.draft.model import Block, Claim, Fig, Paragraph
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PER = re.compile(r"每(?:年|月)?(?:每)?([\u4e00-\u9fff])[\u4e00-\u9fff]{0,8}$")
 _WHOLE = re.compile(r"(共|合计|总|需|计划|投入|资金|投资|安排|补助)")
 
 
-def extract(index: int, block: Block, ctx: Context) -> Result:
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]
