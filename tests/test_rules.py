@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from fundaudit.errors import InvalidData
 from fundaudit.findings import Verdict
+from fundaudit.model import Budget
 from fundaudit.runner import Audit
 
 
@@ -98,6 +102,69 @@ def test_nested_channels(audit_of: Callable[[str], Audit]) -> None:
     assert col["t::water#column-foot:中央"] is Verdict.MATCH
     assert by_rule(audit, "cross-foot")["t::water#cross-foot:中央"] is Verdict.MATCH
     assert not audit.failed
+
+
+ADVANCE = """\
+    programs:
+      - id: t
+        name: 交通建设扶贫专项
+        total: 187.5 亿元 @1
+        split:
+          中央:
+            amount: 114 亿元 @1
+            split: {{提前下达: 4.3568 亿元 @1}}
+            partial: true
+          省级:
+            amount: 36.5 亿元 @1
+            split: {{提前下达: 18.7503 亿元 @1}}
+            partial: true
+          市县: 37 亿元 @1
+        items:
+          - name: 高速公路
+            total: 31 亿元 @2
+            split: {{中央: 31 亿元 @2}}
+          - name: 国省干线公路
+            total: 150 亿元 @3
+            split:
+              中央: {{amount: 80 亿元 @3, split: {{提前下达: 1.7858 亿元 @3}}, partial: true}}
+              省级: {{amount: 36 亿元 @3, split: {{提前下达: 18.7503 亿元 @3}}, partial: true}}
+              市县: 34 亿元 @3
+          - name: 农村公路
+            total: 6 亿元 @4
+            split: {{中央: {rural}, 市县: 3 亿元 @4}}
+          - name: 运输场站
+            total: 0.5 亿元 @5
+            split: {{省级: 0.5 亿元 @5}}
+"""
+
+
+def test_column_foot_keys_on_the_full_path(audit_of: Callable[[str], Audit]) -> None:
+    """省级/提前下达 never takes an item's 中央/提前下达 (交通, 000:1056–1068)."""
+    audit = audit_of(ADVANCE.format(rural="{amount: 3 亿元 @4, all: 提前下达}"))
+    col = {f.id: f for f in audit.findings if f.rule == "column-foot"}
+    provincial = col["t::t#column-foot:省级/提前下达"]
+    assert provincial.verdict is Verdict.MATCH
+    assert "1.7858" not in provincial.message
+    assert set(provincial.message.split("=")[1].split("+")) == {" 省级/提前下达 18.7503 亿元 "}
+
+
+def test_an_all_advance_entry_gives_its_whole_amount(audit_of: Callable[[str], Audit]) -> None:
+    """农村公路's 中央 2.571 亿元 均为含提前安排资金 (000:1064): 1.7858 + 2.571 = 4.3568."""
+    holds = audit_of(ADVANCE.format(rural="{amount: 2.571 亿元 @4, all: 提前下达}"))
+    assert by_rule(holds, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MATCH
+    short = audit_of(ADVANCE.format(rural="{amount: 2.471 亿元 @4, all: 提前下达}"))
+    assert by_rule(short, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MISMATCH
+    # without the marker the plain 中央 amount has no advance money: the channel is short
+    plain = audit_of(ADVANCE.format(rural="2.571 亿元 @4"))
+    assert by_rule(plain, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MISMATCH
+
+
+def test_all_needs_a_plain_amount(budget_of: Callable[[str], Budget]) -> None:
+    with pytest.raises(InvalidData) as exc:
+        budget_of(ADVANCE.format(rural="{amount: 2.571 亿元 @4, all: 提前下达, split: {甲: 1 亿元 @4}}"))
+    assert [(e.line, e.message) for e in exc.value.errors] == [
+        (32, "split entry 中央: 'all' needs an 'amount' and no 'split'")
+    ]
 
 
 def test_partial_items(audit_of: Callable[[str], Audit]) -> None:

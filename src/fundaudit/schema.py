@@ -126,6 +126,7 @@ SCHEMA: dict[str, Any] = {
                             "amount": {"$ref": "#/$defs/figure"},
                             "split": {"$ref": "#/$defs/split"},
                             "partial": FLAG,
+                            "all": TEXT,
                         },
                     },
                 ]
