@@ -3,7 +3,7 @@
 A figure's label (a ``figures:`` key, a schedule period, a share) is the document's own
 phrase: it occurs on the cited source line (or the next non-empty one, for text broken
 across lines) and starts at a word boundary — at the start of the line, after whitespace or
-punctuation, after 其中/含, or after a number with its counting word (``建成 1496 个村级招呼站``:
+punctuation, after 其中/含 or a conjunction (和 及 与 或), or after a number with its counting word (``建成 1496 个村级招呼站``:
 the label names what is counted). Where two figures of one node would share a phrase, the
 label adds qualifiers after `` · `` (the year, the 区县, the sub-item, the section), each of
 which occurs on the cited lines or in a heading above them. No label
@@ -25,7 +25,7 @@ from tests.conftest import sources_dir
 
 QUALIFIER = " · "
 PUNCTUATION = set(",.;:!?、。，；：！？()（）《》“”\"'「」【】〔〕[]<>*#|/-—…·+=%")
-AFTER_WORDS = ("其中", "含")
+AFTER_WORDS = ("其中", "含", "和", "及", "与", "或")  # of which; and / or
 CALENDAR = ("月", "日")  # 9月底建设…: a date; 年 only after a four-digit year (5 年过渡期 counts years)
 HEADING_REACH = 120  # lines above the cited line where a qualifier may stand (its section heading)
 
@@ -141,6 +141,7 @@ def test_boundary_rule() -> None:
     assert at_boundary("**主要任务。**计划实施 45 个养护管理设施", "计划实施")
     assert at_boundary("实现 9 万建档立卡贫困人口脱贫", "建档立卡贫困人口脱贫")
     assert at_boundary("(其中学费资助2000元", "学费资助")
+    assert at_boundary("主要负责同志(2次)和班子成员(10次)", "班子成员")
     assert at_boundary("对 1500 余名服务专家", "服务专家")
     assert not at_boundary("开展 2500 户地质灾害避险搬迁安置", "户地质灾害避险搬迁安置")
     assert not at_boundary("9月底建设项目开工率达到70%", "底建设项目开工率达到")
