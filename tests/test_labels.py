@@ -1,13 +1,13 @@
 """Every figure is named by the phrase its document uses for the quantity.
 
 A figure's label (a ``figures:`` key, a schedule period, a share) is the document's own
-phrase: it occurs on the cited source line (or the next non-empty one, for text broken
-across lines) and starts at a word boundary — at the start of the line, after whitespace or
-punctuation, after 其中/含 or a conjunction (和 及 与 或), or after a number with its counting word (``建成 1496 个村级招呼站``:
-the label names what is counted). Where two figures of one node would share a phrase, the
-label adds qualifiers after `` · `` (the year, the 区县, the sub-item, the section), each of
-which occurs on the cited lines or in a heading above them. No label
-carries a line number or ``@``.
+phrase: it occurs on the cited source line (or the next non-empty one, or joined to the
+previous line where the document breaks a sentence) and starts at a word boundary — at the
+start of the line, after whitespace or punctuation, after 其中/含 or a conjunction (和 及 与
+或), or after a number with its counting word (``建成 1496 个村级招呼站``: the label names what
+is counted). Where two figures of one node would share a phrase, the label adds qualifiers
+after `` · `` (the year, the 区县, the sub-item, the section), each of which occurs on the
+cited lines or in a heading above them. No label carries a line number or ``@``.
 """
 
 from __future__ import annotations
