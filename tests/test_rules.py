@@ -387,7 +387,7 @@ def test_counting_words_differ_without_same(audit_of: Callable[[str], Audit]) ->
     ("edit", "message"),
     [
         (("times: 5}]}", "times: 1}]}"), "'times' must be a whole number from 2 to 1000, not '1'"),
-        (("same: [个, 座]", "same: [个, 元]"), "'same' lists counting words such as 个 or 座, not '元'"),
+        (("same: [个, 座]", "same: [个, 元]"), "'same' lists counting words such as 个, 座 or 户, not '元'"),
         (("same: [个, 座]", "same: [个]"), "'same' lists at least two different counting words"),
         (("per: 人}", "per: 平方米/元}"), "'per' names the counting word the rate 2000 元 is per, not '平方米/元'"),
         (("parts: [p:标准, p:学生], per: 人", "parts: [p:学生, p:标准], per: 人"), None),

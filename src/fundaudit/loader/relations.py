@@ -118,7 +118,8 @@ def _reread(fig: Figure, unit: Unit, how: str) -> Figure:
 def _same(ctx: _Ctx, file: str, node: yaml.Node) -> Callable[[Figure], Figure] | None:
     """``same: [个, 座]``: counting words that count the same objects in this relation.
 
-    Every figure counted in a later word is read in the first (600 座 基站 as 600 个).
+    Every figure counted in a later word is read in the first (600 座 基站 as 600 个; 20 个
+    示范户 as 20 户). Counting words are 个, 座, 家 … and 户.
     """
     words = [_text(ctx, file, w, "a counting word") for w in _seq(ctx, file, node, "same")]
     units: list[Unit] = []
@@ -127,8 +128,8 @@ def _same(ctx: _Ctx, file: str, node: yaml.Node) -> Callable[[Figure], Figure] |
             unit = parse_unit(word) if word is not None else None
         except UnitError:
             unit = None
-        if unit is None or not unit.dimension.startswith("count:") or unit.pow10 != 0:
-            ctx.error(file, wnode, f"'same' lists counting words such as 个 or 座, not {word!r}")
+        if unit is None or not (unit.dimension.startswith("count:") or unit.dimension == "households") or unit.pow10:
+            ctx.error(file, wnode, f"'same' lists counting words such as 个, 座 or 户, not {word!r}")
             return None
         units.append(unit)
     if len(units) < 2 or len({u.dimension for u in units}) != len(units):
