@@ -58,13 +58,16 @@ def _starts_with_unit(phrase: str) -> bool:
     return False
 
 
-def at_boundary(text: str, phrase: str) -> bool:
+def at_boundary(text: str, phrase: str, limit: int | None = None) -> bool:
     """``phrase`` occurs in ``text`` starting at a word boundary.
 
     A phrase that begins with the counting word of the number before it (``2500 户地质灾害…``)
-    does not: it starts inside the quantity.
+    does not: it starts inside the quantity. With ``limit``, the phrase must start before
+    that index (on the cited line, not on the next one).
     """
     start = text.find(phrase)
+    if limit is not None and (start < 0 or start >= limit):
+        return False
     if start >= 0 and phrase[0] in "“《(（「【":
         return True  # a quoted or bracketed phrase starts at its own mark
     while start >= 0:
@@ -80,22 +83,32 @@ def at_boundary(text: str, phrase: str) -> bool:
         ):
             return True
         start = text.find(phrase, start + 1)
+        if limit is not None and start >= limit:
+            return False
     return False
 
 
-def _windows(lines: list[str], line: int) -> tuple[str, ...]:
-    """The cited line with the next non-empty one; also with a previous line broken mid-word joined."""
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+def _windows(lines: list[str], line: int) -> tuple[tuple[str, int], ...]:
+    """The cited line with the next non-empty one; also with a previous line broken mid-word joined.
+
+    Each window comes with the index where the next line starts: a phrase starts before it.
+    """
+    cited = lines[line - 1] if 0 < line <= len(lines) else ""
+    text = cited
     for j in range(line, min(line + 3, len(lines))):
         if lines[j].strip():
             text += "\n" + lines[j]
             break
-    out = [text]
+    out = [("", text)]
     for j in range(line - 2, max(-1, line - 5), -1):
         if lines[j].strip():
-            out.append(lines[j].rstrip() + text)
+            out.append((lines[j].rstrip(), text))
             break
-    return tuple(re.sub(r"(?<=\d) (?=[\d.])|(?<=\.) (?=\d)", "", normalise(t)) for t in out)
+    return tuple((_norm(prev + t), len(_norm(prev + cited))) for prev, t in out)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"(?<=\d) (?=[\d.])|(?<=\.) (?=\d)", "", normalise(text))
 
 
 def _keys(entries: tuple[SplitEntry, ...]) -> Iterator[str]:
@@ -126,8 +139,8 @@ def label_problem(fig: Figure, lines: list[str]) -> str | None:
         return "carries '@'"
     phrase, *qualifiers = fig.label.split(QUALIFIER)
     windows = _windows(lines, fig.source.line)
-    window = windows[-1]
-    if not any(at_boundary(w, normalise(phrase)) for w in windows):
+    window = windows[-1][0]
+    if not any(at_boundary(w, normalise(phrase), limit) for w, limit in windows):
         return f"{phrase!r} does not start at a word boundary on line {fig.source.line}"
     above = "\n".join(normalise(x) for x in lines[max(0, fig.source.line - HEADING_REACH) : fig.source.line - 1])
     for q in qualifiers:
