@@ -62,6 +62,7 @@ class Relation:
     location: Loc | None = None
     note: str | None = None
     empty: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # what tells the parts apart (a table row's label), when labels repeat
 
     @property
     def yaml(self) -> Loc:
@@ -89,6 +90,7 @@ class Finding:
     parts: tuple[Figure, ...] = ()
     total_figure: Figure | None = None
     hint: str | None = None
+    names: tuple[str, ...] = ()  # each part's name in messages: what tells it from the others
 
     @property
     def severity(self) -> str:

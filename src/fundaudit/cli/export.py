@@ -31,5 +31,7 @@ def export_cmd(
         written = columnar.write(cols, to, fmt)
     except InvalidData as exc:
         _invalid(exc)
+    except ValueError as exc:  # a name holds the CSV list separator
+        _usage(str(exc))
     for path in written:
         print(path)
