@@ -584,8 +584,8 @@ class _TableFile:
         if bad:
             self._bad_rows(len(header))
             return None
-        if "part_refs" in self.schema.names and all(n in table.column_names for n in _LISTS):
-            table = _split_lists(table)
+        if "part_refs" in self.schema.names:
+            table = _split_lists(table)  # the list columns present (an optional one may be absent)
         return table
 
     def _bad_rows(self, width: int) -> None:
