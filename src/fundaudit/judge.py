@@ -105,6 +105,8 @@ def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
         return Verdict.ROUNDING
     if rel.empty and rel.kind == "sum" and diff > 0:
         return Verdict.INCOMPLETE  # empty cells may hold what the stated ones lack
+    if rel.revision:
+        return Verdict.REVISED  # a later document states it differently (a supersedes link)
     return Verdict.MISMATCH
 
 
@@ -198,13 +200,13 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
             f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text}, stated cells sum to "
             f"{s_sum} {unit}, {s_diff} short; empty cells may hold the rest: {', '.join(rel.empty)}",
         )
-    hint = _slip_hint(rel, diff, tol, exp) if verdict is Verdict.MISMATCH else None
     relation = "≥" if rel.kind == "sum-le" else "="
     words = {
         Verdict.MATCH: "holds",
         Verdict.WITHIN: "holds (partial list within its total)",
         Verdict.ROUNDING: f"holds within rounding (difference {s_diff}, tolerance ±{s_tol})",
         Verdict.MISMATCH: f"does not hold: difference {s_diff} {unit} exceeds tolerance ±{s_tol}",
+        Verdict.REVISED: f"revised by {rel.revision}: difference {s_diff} {unit}",
     }[verdict]
     parts = " + ".join(f"{f.label} {f.text}" for f in rel.parts)
     message = (
@@ -212,13 +214,11 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     )
     if verdict is Verdict.MISMATCH:
         message += f"; {_lines(rel)}"
-    if hint:
-        message += f"; {hint}"
     if rel.empty:
         message += f"; empty cells read as nothing: {', '.join(rel.empty)}"
     if rel.kind == "sum-le" and verdict is Verdict.WITHIN:
         message += f"; the stated parts leave {s_diff} {unit} uncovered"
-    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
 
 
 def _lines(rel: Relation) -> str:
@@ -228,71 +228,6 @@ def _lines(rel: Relation) -> str:
     src_lines = " + ".join(str(f.source.line) for f in rel.parts)
     where = f"{files.pop()} lines" if len(files) == 1 else "YAML lines"
     return f"{where} {rel.total.yaml.line} vs {yaml_lines} (source lines {rel.total.source.line} vs {src_lines})"
-
-
-def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
-    """Say whether one figure written in the wrong unit (元/万元/亿元) explains the mismatch."""
-    if not rel.total.unit.is_money:
-        return None
-    # a grid 10**8 finer than the relation's, so that a figure read in a unit up to 亿 times
-    # smaller stays a whole number whatever grid the relation was judged on
-    exp, diff, tol = exp - 8, diff * 10**8, tol * 10**8
-    grid = _Grid(exp)
-    for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
-        v = grid.scaled(fig)
-        for shift in (4, -4, 8, -8):
-            factor = 10 ** abs(shift)
-            moved = v * factor if shift > 0 else (v // factor if v % factor == 0 else None)
-            if moved is None:
-                continue
-            new_diff = diff - sign * v + sign * moved
-            if abs(new_diff) <= tol:
-                intended = _unit_shifted(fig.unit.text, shift)
-                if intended is None:
-                    continue
-                p = rel.total.unit.pow10
-                new_sum = grid.scaled(rel.total) - new_diff
-                shown = _render(new_sum, exp - p, rel.total.value.decimals)
-                return (
-                    f"likely unit slip: {fig.label} {fig.text} (line {fig.source.line}) reads as "
-                    f"{fig.value.text()} {intended}; then the parts sum to {shown} {rel.total.unit.text}"
-                )
-    return _odd_unit_hint(rel, diff, grid)
-
-
-def _odd_unit_hint(rel: Relation, diff: int, grid: _Grid) -> str | None:
-    """Name a part written in another money unit than every other figure of the relation.
-
-    A figure in 元 among 万元 figures is evidently in the wrong unit even when reading it in
-    万元 does not make the relation hold (its digits may be wrong too): say so, and show the
-    sum it would give.
-    """
-    units = [f.unit for f in (rel.total, *rel.parts)]
-    odd = [f for f in rel.parts if units.count(f.unit) == 1]
-    common = {u.text for u in units if units.count(u) > 1}
-    if len(odd) != 1 or len(common) != 1 or len(units) < 3:
-        return None
-    fig, unit = odd[0], next(u for u in units if u.text in common)
-    if _unit_shifted(fig.unit.text, unit.pow10 - fig.unit.pow10) is None:
-        return None
-    as_common = fig.value.coefficient * 10 ** (fig.value.exponent + unit.pow10 - grid.exp)
-    new_diff = diff + grid.scaled(fig) - as_common
-    p = rel.total.unit.pow10
-    shown = _render(grid.scaled(rel.total) - new_diff, grid.exp - p, rel.total.value.decimals)
-    return (
-        f"unit slip: {fig.label} {fig.text} (line {fig.source.line}) is in {fig.unit.text} among "
-        f"{unit.text} figures; read as {fig.value.text()} {unit.text}, the parts sum to {shown} "
-        f"{rel.total.unit.text}"
-    )
-
-
-def _unit_shifted(unit: str, shift: int) -> str | None:
-    """The money unit whose value is the figure's × 10**shift (元 → 万元 is +4)."""
-    ladder = {"元": 0, "万元": 4, "亿元": 8}
-    if unit not in ladder:
-        return None
-    target = ladder[unit] + shift
-    return next((u for u, p in ladder.items() if p == target), None)
 
 
 def _evaluate_one(rel: Relation, tolerance: Tolerance) -> Finding:
