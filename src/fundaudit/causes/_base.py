@@ -112,6 +112,31 @@ class Context:
     uses: Mapping[str, Sequence[Relation]]
     failing: Sequence[Relation]
     nearby: Mapping[str, Sequence[Figure]] = field(default_factory=dict)  # yaml file -> figures
+    differences: dict[str, Fraction | None] = field(default_factory=dict)  # relation id -> total − Σ parts
+
+    _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    def near_target(self, rel: Relation, fig: Figure, value: Written, unit: Unit) -> bool:
+        """A cheap filter before re-judging: ``value`` is within 5 % of the value ``rel`` asks of ``fig``."""
+        if rel.kind == "product":
+            return True
+        if rel.id not in self._targets:
+            self._targets[rel.id] = {
+                f.ref: ((t * 10**f.unit.pow10).numerator, (t * 10**f.unit.pow10).denominator) for f, t in targets(rel)
+            }
+        got = self._targets[rel.id].get(fig.ref)
+        if got is None:
+            return False
+        num, den = got
+        e = value.exponent + unit.pow10
+        v_num: int = value.coefficient * 10 ** max(e, 0)
+        v_den: int = 10 ** max(-e, 0)
+        return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+
+    def difference(self, rel: Relation) -> Fraction | None:
+        if rel.id not in self.differences:
+            self.differences[rel.id] = difference(rel)
+        return self.differences[rel.id]
 
 
 Propose = Callable[[Relation, Context], Iterable[Candidate]]
@@ -155,11 +180,26 @@ def judged(rel: Relation, tolerance: Tolerance) -> Verdict:
 
 def substituted(rel: Relation, figures: Mapping[str, Figure], extra: Sequence[Figure] = ()) -> Relation:
     """``rel`` with the figures of ``figures`` (by ref) put in place of the stated ones."""
+    if not extra and rel.total.ref not in figures and not any(p.ref in figures for p in rel.parts):
+        return rel
     total = figures.get(rel.total.ref, rel.total)
     parts = tuple(figures.get(p.ref, p) for p in rel.parts) + tuple(extra)
-    if total is rel.total and all(a is b for a, b in zip(parts, rel.parts, strict=False)) and not extra:
-        return rel
-    return replace(rel, total=total, parts=parts)
+    r = rel
+    return Relation(
+        r.id,
+        r.rule,
+        r.kind,
+        total,
+        parts,
+        r.subject,
+        r.what,
+        r.document,
+        r.program,
+        r.missing,
+        r.location,
+        r.note,
+        r.empty,
+    )
 
 
 def _factor_pow(f: Figure) -> int:
@@ -169,6 +209,22 @@ def _factor_pow(f: Figure) -> int:
 def _factor(f: Figure) -> Fraction:
     e = f.value.exponent + _factor_pow(f)
     return Fraction(f.value.coefficient * 10**e) if e >= 0 else Fraction(f.value.coefficient, 10**-e)
+
+
+def _grid(figs: Sequence[Figure]) -> int:
+    return min(f.value.exponent + f.unit.pow10 for f in figs)
+
+
+def _on(f: Figure, e: int) -> int:
+    """The figure's value in base units on the grid 10**e (e at most its finest digit)."""
+    shift: int = f.value.exponent + f.unit.pow10 - e
+    return f.value.coefficient * int(10**shift)
+
+
+def _in_unit(n: int, e: int, unit: Unit) -> Fraction:
+    """``n × 10**e`` base units, in ``unit``."""
+    k = e - unit.pow10
+    return Fraction(n * 10**k) if k >= 0 else Fraction(n, 10**-k)
 
 
 def targets(rel: Relation) -> list[tuple[Figure, Fraction]]:
@@ -185,14 +241,16 @@ def targets(rel: Relation) -> list[tuple[Figure, Fraction]]:
             out.append((b, t / fa / Fraction(10) ** _factor_pow(b)))
         return out
     parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
-    if len({f.unit.dimension for f in (rel.total, *parts)}) != 1:
+    figs = (rel.total, *parts)
+    if len({f.unit.dimension for f in figs}) != 1:
         return out
-    total = base_value(rel.total.value, rel.total.unit)
-    s = sum((base_value(p.value, p.unit) for p in parts), Fraction(0))
-    diff = total - s
-    out.append((rel.total, s / Fraction(10) ** rel.total.unit.pow10))
-    for p in parts:
-        out.append((p, (base_value(p.value, p.unit) + diff) / Fraction(10) ** p.unit.pow10))
+    e = _grid(figs)
+    values = [_on(p, e) for p in parts]
+    s = sum(values)
+    diff = _on(rel.total, e) - s
+    out.append((rel.total, _in_unit(s, e, rel.total.unit)))
+    for p, v in zip(parts, values, strict=True):
+        out.append((p, _in_unit(v + diff, e, p.unit)))
     return out
 
 
@@ -201,7 +259,9 @@ def difference(rel: Relation) -> Fraction | None:
     if rel.kind == "product" or len({f.unit.dimension for f in (rel.total, *rel.parts)}) != 1:
         return None
     parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
-    return base_value(rel.total.value, rel.total.unit) - sum((base_value(p.value, p.unit) for p in parts), Fraction(0))
+    e = _grid((rel.total, *parts))
+    n = _on(rel.total, e) - sum(_on(p, e) for p in parts)
+    return Fraction(n * 10**e) if e >= 0 else Fraction(n, 10**-e)
 
 
 def written(x: Fraction, max_decimals: int = 6) -> Written | None:

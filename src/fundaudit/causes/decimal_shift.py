@@ -32,7 +32,9 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             if w.exponent > 0:
                 w = Written(w.coefficient * 10**w.exponent, 0)
             edit = Edit(fig, w, fig.unit)
-            if holds(substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance):
+            if ctx.near_target(rel, fig, w, fig.unit) and holds(
+                substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance
+            ):
                 yield Candidate(ID, rel.id, (edit,))
 
 

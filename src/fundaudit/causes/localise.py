@@ -136,6 +136,7 @@ def diagnose(
             break
         ctx = Context(tolerance, uses, remaining, nearby or {})
         pool: dict[tuple[object, ...], _Hyp] = {}
+        held: dict[str, bool] = {}  # relation id -> holds with the corrections accepted so far
         for rel in remaining:
             for cand in _proposals(rel, ctx, causes, notes):
                 known = pool.get(cand.key)
@@ -144,7 +145,7 @@ def diagnose(
         hyps = []
         for h in pool.values():
             h.cause = _classify(h, causes, ())
-            if _evaluate(h, subs, uses, failing_ids, assigned, tolerance):
+            if _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 hyps.append(h)
         for h in hyps:
             h.cause = _classify(h, causes, [by_id[x] for x in h.explains])
@@ -160,7 +161,7 @@ def diagnose(
         for h in hyps:
             if any(e.figure.ref in subs for e in h.cand.edits):
                 continue
-            if not _evaluate(h, subs, uses, failing_ids, assigned, tolerance):
+            if not _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 continue
             rivals = [g for g in hyps if g is not h]
             for rid in h.explains:
@@ -170,6 +171,8 @@ def diagnose(
             for e in h.cand.edits:
                 subs[e.figure.ref] = e.applied()
                 fixed_by[e.figure.ref] = h
+            if h.cand.edits:
+                held.clear()  # the world changed: relations are judged again
             progress = True
         if not progress:
             break
@@ -206,6 +209,7 @@ def _evaluate(
     failing_ids: set[str],
     assigned: Mapping[str, object],
     tolerance: Tolerance,
+    held: dict[str, bool],
 ) -> bool:
     """Set ``h.explains``; False when it explains nothing new or breaks a relation that holds."""
     cand = h.cand
@@ -222,7 +226,9 @@ def _evaluate(
     explains = []
     lenient = h.cause in LENIENT  # a rounding is right as stated: the exact value may break others
     for rid, rel in seen.items():
-        before = holds(substituted(rel, subs), tolerance)
+        before = held.get(rid)
+        if before is None:
+            before = held[rid] = holds(substituted(rel, subs), tolerance)
         after = judged(substituted(rel, world), tolerance)
         if before and after not in HOLDS and not lenient:
             return False

@@ -18,7 +18,6 @@ from fundaudit.causes._base import (
     Cause,
     Context,
     Edit,
-    difference,
     holds,
     substituted,
     targets,
@@ -31,12 +30,12 @@ TEMPLATE = "amount booked in the wrong place: {detail} belongs to {likely}"
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
-    diff = difference(rel)
+    diff = ctx.difference(rel)
     if diff is None or diff == 0:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
     for other in ctx.failing:
-        if other.id <= rel.id or difference(other) != -diff:
+        if other.id <= rel.id or ctx.difference(other) != -diff:
             continue
         if mine & {f.ref for f in (other.total, *other.parts)}:
             continue

@@ -28,9 +28,9 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     inside = {f.ref for f in (rel.total, *rel.parts)}
     for fig in ctx.nearby.get(rel.total.yaml.file, ()):
         if (
-            fig.ref not in inside
+            abs(fig.source.line - rel.total.source.line) <= LINES
+            and fig.ref not in inside
             and fig.source.file == rel.total.source.file
-            and abs(fig.source.line - rel.total.source.line) <= LINES
             and fig.unit.dimension == rel.total.unit.dimension
             and base_value(fig.value, fig.unit) == diff
             and holds(substituted(rel, {}, (fig,)), ctx.tolerance)
