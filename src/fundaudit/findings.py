@@ -43,6 +43,7 @@ SEVERITY = {
 SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "error": 3}
 FAILING = frozenset({Verdict.MISMATCH, Verdict.INCOMPLETE, Verdict.REVISED})  # diagnosed verdicts
 REVISED_BY = "revised by "  # the note of a relation a supersedes link makes: "revised by <doc line>: …"
+DRAFTED = "drafted, unconfirmed"  # shown with a finding whose relation a draft read and no person confirmed
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
 
@@ -75,6 +76,7 @@ class Relation:
     location: Loc | None = None
     note: str | None = None
     empty: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # what tells the parts apart (a table row's label), when labels repeat
 
     @property
     def revision(self) -> str | None:
@@ -110,6 +112,15 @@ class Finding:
     total_figure: Figure | None = None
     hint: str | None = None
     diagnosis: Diagnosis | None = None  # why a failing relation fails (fundaudit.causes)
+    names: tuple[str, ...] = ()  # each part's name in messages: what tells it from the others
+
+    @property
+    def drafted(self) -> str | None:
+        """The draft pattern of a figure of this relation not yet confirmed by a person (None when all are)."""
+        for fig in (self.total_figure, *self.parts):
+            if fig is not None and fig.drafted:
+                return fig.drafted
+        return None
 
     @property
     def severity(self) -> str:

@@ -371,7 +371,7 @@ def _unexplained(rel: Relation) -> Diagnosis:
         cause="unexplained",
         severity=WARNING if rel.empty or rel.missing else "error",
         root=rel.id,
-        text=f"unexplained: {NO_SINGLE}",
+        text=NO_SINGLE,
         figures=(),
         explains=(rel.id,),
         applicability=Applicability.POSSIBLE,

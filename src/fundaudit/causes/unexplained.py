@@ -18,7 +18,7 @@ from fundaudit.causes._base import ERROR, Cause, Edit
 from fundaudit.findings import Relation
 
 ID = "unexplained"
-TEMPLATE = "unexplained: {detail}"
+TEMPLATE = "{detail}"
 NO_PATTERN = "{culprit} off by the difference ({likely} would hold), no known slip pattern"
 NO_SINGLE = "no single figure's correction makes it hold without breaking a relation that holds"
 

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, causes, check, diff, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -21,6 +21,7 @@ app = typer.Typer(
 # name → function, in the order `fundaudit --help` lists them
 COMMANDS = (
     ("check", check.check),
+    ("explain", explain.explain),
     ("baseline", baseline.baseline_cmd),
     ("diff", diff.diff),
     ("report", report.report),
@@ -31,13 +32,44 @@ COMMANDS = (
     ("rules", catalogue.rules),
     ("causes", causes.causes),
     ("export", export.export_cmd),
+    ("draft", draft.draft_cmd),
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)
 
 
-def main() -> None:
+def run(argv: list[str]) -> int:
+    """Run one command line; return its exit code (what ``main`` exits with).
+
+    Every way a command can end maps to the documented codes: 0/1 as the command decides,
+    2 for usage and invalid data, and for an output that cannot be written (``path: what
+    went wrong`` on stderr); 130 on Ctrl-C and 128+N on SIGTERM/SIGHUP, after the
+    temporaries of any file being written were removed.
+    """
+    from fundaudit.i18n import LanguageError, language
+    from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
+
     try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.exit(130)
+        language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
+    except LanguageError as exc:
+        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)
+        return 2
+
+    terminate_as_exception()
+    try:
+        app(args=argv, prog_name="fundaudit")
+    except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except Terminated as exc:
+        print("terminated", file=sys.stderr)
+        return 128 + exc.signum
+    except OutputError as exc:
+        from fundaudit.report.escape import text
+
+        print(text(str(exc)), file=sys.stderr)
+        return 2
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

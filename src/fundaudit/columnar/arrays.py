@@ -132,6 +132,7 @@ class RelationColumns:
     parts: Array  # int64 figure indices
     missing: Lists
     empty: Lists
+    names: Lists  # each part's name in messages (a table row's label), empty when the labels tell them apart
     has_missing: Array  # bool
     has_empty: Array  # bool
     yaml_file: Texts
@@ -186,6 +187,7 @@ class Columns:
                 location=Loc(yfile, yline) if yline else None,
                 note=note,
                 empty=tuple(empty),
+                names=tuple(names),
             )
             for (
                 rid,
@@ -202,6 +204,7 @@ class Columns:
                 yline,
                 note,
                 empty,
+                names,
             ) in zip(
                 take(r.id, rows),
                 take(r.rule, rows),
@@ -217,6 +220,7 @@ class Columns:
                 r.yaml_line[at].tolist(),
                 take(r.note, rows),
                 take(r.empty, rows),
+                take(r.names, rows),
                 strict=True,
             )
         ]
@@ -264,9 +268,9 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         bound=[f.bound for f in figs],
         note=[f.note for f in figs],
         source_file=[f.source.file for f in figs],
-        source_line=np.array([f.source.line for f in figs], dtype=np.int64),
+        source_line=int_array([f.source.line for f in figs]),
         yaml_file=[f.yaml.file for f in figs],
-        yaml_line=np.array([f.yaml.line for f in figs], dtype=np.int64),
+        yaml_line=int_array([f.yaml.line for f in figs]),
         stated=np.array(stated, dtype=bool),
     )
     rc = RelationColumns(
@@ -282,10 +286,11 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         parts=np.array(parts, dtype=np.int64),
         missing=[r.missing for r in relations],
         empty=[r.empty for r in relations],
+        names=[r.names for r in relations],
         has_missing=np.array([bool(r.missing) for r in relations], dtype=bool),
         has_empty=np.array([bool(r.empty) for r in relations], dtype=bool),
         yaml_file=[r.yaml.file for r in relations],
-        yaml_line=np.array([r.location.line if r.location else 0 for r in relations], dtype=np.int64),
+        yaml_line=int_array([r.location.line if r.location else 0 for r in relations]),
         note=[r.note for r in relations],
     )
     return Columns(path, documents, fc, rc)

@@ -39,7 +39,9 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, "a relation")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"})
+    f = _fields(
+        ctx, file, m, "relation", {"id", "kind", "total", "parts", "note", "drafted"}, {"id", "kind", "total", "parts"}
+    )
     rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
@@ -48,6 +50,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     total = _resolve(ctx, scope, f["total"]) if "total" in f else None
     parts = [_resolve(ctx, scope, p) for p in _seq(ctx, file, f.get("parts", _null()), "parts")]
     note = _text(ctx, file, f["note"], "note") if "note" in f else None
+    drafted = _text(ctx, file, f["drafted"], "drafted") if "drafted" in f else None
     seen_parts: set[str] = set()
     for pnode, part in zip(_seq(ctx, file, f.get("parts", _null()), "parts"), parts, strict=True):
         if part is None:
@@ -73,6 +76,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
         tuple(p for p in parts if p is not None),
         Loc(file, line_of(m)),
         note,
+        drafted,
     )
 
 
@@ -83,7 +87,7 @@ def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
     ref = text if "::" in text else f"{scope.doc}::{text}"
     fig = ctx.by_ref.get(ref)
     if fig is None:
-        ctx.error(scope.file, node, f"reference {text!r} names no figure")
+        ctx.no_figure(scope.file, node, text)
     return fig
 
 
@@ -107,6 +111,10 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
         if len(figs) < 2:
             ctx.error(file, m, "a link needs at least two figures")
             continue
+        twice = _first_twice(figs)
+        if twice is not None:
+            ctx.error(file, m, f"link {lid!r} lists the figure {twice.ref!r} twice")
+            continue
         first, *rest = [x for x in figs if x is not None]
         out.append(Declared(f"links::{lid}", kind, first, tuple(rest), Loc(file, line_of(m)), note))
     seen: dict[str, int] = {}
@@ -115,6 +123,17 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
             ctx.error(file, link.yaml.line, f"duplicate link id {link.id!r} (first at line {seen[link.id]})")
         seen[link.id] = link.yaml.line
     return out
+
+
+def _first_twice(figs: list[Figure | None]) -> Figure | None:
+    """The first figure listed a second time, if any."""
+    seen: set[int] = set()
+    for fig in figs:
+        if fig is not None:
+            if id(fig) in seen:
+                return fig
+            seen.add(id(fig))
+    return None
 
 
 def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
@@ -126,5 +145,5 @@ def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
         return None
     fig = ctx.by_ref.get(text)
     if fig is None:
-        ctx.error(scope.file, node, f"reference {text!r} names no figure")
+        ctx.no_figure(scope.file, node, text)
     return fig

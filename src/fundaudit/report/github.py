@@ -6,17 +6,10 @@ The annotation stands on the YAML line of the likely culprit when the diagnosis 
 
 from __future__ import annotations
 
+from fundaudit.report.escape import github_data, github_property
 from fundaudit.runner import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(audit: Audit, show_all: bool) -> str:
@@ -31,7 +24,7 @@ def render(audit: Audit, show_all: bool) -> str:
             if d.figures and d.figures[0].likely is not None:
                 at = d.figures[0].figure.yaml
         lines.append(
-            f"::{_LEVEL[f.severity]} file={_escape_property(at.file)},line={at.line},"
-            f"title={_escape_property(title)}::{_escape_data(message)}"
+            f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
+            f"title={github_property(title)}::{github_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
