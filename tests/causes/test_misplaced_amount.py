@@ -9,8 +9,20 @@ def test_190_booked_to_nanjiang_instead_of_pingchang() -> None:
     # two county columns of one row (same YAML line); each column foots by itself
     nj, pc = fig("t::r1288:南江", "380 万元", 1288), fig("t::r1288:平昌", "10 万元", 1288)
     found = diagnoses(
-        rel("nj", fig("t::r1283:南江", "1190 万元", 1283), fig("t::r1287:南江", "1000 万元", 1287), nj, rule="table-foot"),
-        rel("pc", fig("t::r1283:平昌", "1200 万元", 1283), fig("t::r1287:平昌", "1000 万元", 1287), pc, rule="table-foot"),
+        rel(
+            "nj",
+            fig("t::r1283:南江", "1190 万元", 1283),
+            fig("t::r1287:南江", "1000 万元", 1287),
+            nj,
+            rule="table-foot",
+        ),
+        rel(
+            "pc",
+            fig("t::r1283:平昌", "1200 万元", 1283),
+            fig("t::r1287:平昌", "1000 万元", 1287),
+            pc,
+            rule="table-foot",
+        ),
     )
     d = found["nj"]
     assert d.cause == "misplaced-amount" and found["pc"].root == d.root
