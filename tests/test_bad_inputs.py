@@ -27,7 +27,7 @@ def shown(error: LoadError) -> str:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 60
+    assert len(CASES) >= 250
     assert all(p.with_suffix(".expected").is_file() for p in CASES)
 
 
