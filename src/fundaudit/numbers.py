@@ -57,15 +57,15 @@ def parse_number(text: str) -> Written:
     frac = frac or ""
     digits = len((whole.lstrip("-") + frac).lstrip("0"))
     if digits > MAX_DIGITS:
-        raise NumberError(f"number {shown(text)} has {digits} significant digits; the limit is {MAX_DIGITS}")
+        raise NumberError(f"number {shown(text, _SHOWN)} has {digits} significant digits; the limit is {MAX_DIGITS}")
     if len(frac) > MAX_DECIMALS:
-        raise NumberError(f"number {shown(text)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}")
+        raise NumberError(f"number {shown(text, _SHOWN)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}")
     if whole.startswith("-") and digits == 0:
-        raise NumberError(f"number {shown(text)} is a negative zero; write it without the '-'")
+        raise NumberError(f"number {shown(text, _SHOWN)} is a negative zero; write it without the '-'")
     return Written(int(whole + frac), -len(frac))
 
 
-def shown(text: str, limit: int = _SHOWN) -> str:
+def shown(text: str, limit: int = 80) -> str:
     """``text`` quoted for a message, cut to its first ``limit`` characters when it is longer."""
     if len(text) <= limit:
         return repr(text)
@@ -75,7 +75,7 @@ def shown(text: str, limit: int = _SHOWN) -> str:
 def _why_not_a_number(text: str) -> str:
     if text == "":
         return "empty number"
-    q = shown(text)
+    q = shown(text, _SHOWN)
     if "," in text or "，" in text:
         return f"number {q} has a thousands separator; write the digits only"
     if any("０" <= c <= "９" or c == "．" for c in text):

@@ -35,14 +35,14 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
             return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
-            ctx.error(file, node, f"{label}: {shown(text)} is not a figure (expected '<number> <unit> @<line>')")
+            ctx.error(file, node, f"{label}: {shown(text, 24)} is not a figure (expected '<number> <unit> @<line>')")
             return None
         num, unit_text, line_text = m.group("num"), m.group("unit"), m.group("line")
         if unit_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text)} has no unit")
+            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no unit")
             return None
         if line_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text)} has no source line (@LINE)")
+            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no source line (@LINE)")
             return None
     elif isinstance(node, yaml.MappingNode):
         f = _fields(
@@ -61,7 +61,7 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         if "bound" in f:
             bound = _text(ctx, file, f["bound"], f"{label} bound")
             if bound is not None and bound not in _BOUNDS:
-                ctx.error(file, f["bound"], f"{label}: bound {bound!r} must be one of {', '.join(_BOUNDS)}")
+                ctx.error(file, f["bound"], f"{label}: bound {shown(bound)} must be one of {', '.join(_BOUNDS)}")
         if "note" in f:
             note = _text(ctx, file, f["note"], f"{label} note")
         if num is None or unit_text is None or line_text is None:
@@ -97,7 +97,7 @@ def _make_figure(
     if (
         unit is not None and unit.is_money and num.startswith("-") and num[1:2].isdigit()
     ):  # -0 and -0.00 too: no sign is lost
-        ctx.error(file, node, f"{label}: negative amount {shown(num)}: budgets state amounts, not signed balances")
+        ctx.error(file, node, f"{label}: negative amount {shown(num, 24)}: budgets state amounts, not signed balances")
     else:
         try:
             value = parse_number(num)
