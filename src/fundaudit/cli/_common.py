@@ -1,4 +1,9 @@
-"""What every command shares: loading data, auditing it, and the two ways to exit with 2."""
+"""What every command shares: loading data, auditing it, and the two ways to exit with 2.
+
+Both exits print plain ``file:line: message`` lines (escaped) on stderr; with a machine
+format (``fmt`` other than text) they also write that format's error document on stdout
+(``fundaudit.report.failure``), so a CI step never reads an empty or invalid file.
+"""
 
 import sys
 from pathlib import Path
@@ -14,24 +19,26 @@ if TYPE_CHECKING:
 DEFAULT_DATA = Path("data/budgets.yaml")
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
 
     try:
         return load(path)
     except InvalidData as exc:
-        _invalid(exc)
+        _invalid(exc, fmt, str(path))
 
 
-def _audit(path: Path, tolerance: "Tolerance", engine: str = "native", spark_master: str | None = None) -> "Audit":
+def _audit(
+    path: Path, tolerance: "Tolerance", engine: str = "native", spark_master: str | None = None, fmt: str = "text"
+) -> "Audit":
     """Audit YAML data, or a directory of figures/relations tables (Parquet or CSV)."""
     verdicts = None
     if engine != "native":
         from fundaudit.columnar import sql_engine as sqlengine
 
         if engine not in sqlengine.ENGINES:
-            _usage(f"unknown engine {engine!r} (choose from {', '.join(sqlengine.ENGINES)})")
+            _usage(f"unknown engine {engine!r} (choose from {', '.join(sqlengine.ENGINES)})", fmt)
         verdicts = sqlengine.engine(engine, path if path.is_dir() else None, spark_master)
     if path.is_dir():
         from fundaudit.columnar import files as columnar
@@ -42,20 +49,30 @@ def _audit(path: Path, tolerance: "Tolerance", engine: str = "native", spark_mas
         try:
             columns = columnar.read(path)
         except InvalidData as exc:
-            _invalid(exc)
+            _invalid(exc, fmt, str(path))
         return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
-    return run(_load(path), tolerance, engine=verdicts)
+    return run(_load(path, fmt), tolerance, engine=verdicts)
 
 
-def _invalid(exc: "InvalidData") -> NoReturn:
+def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:
+    from fundaudit.report import failure
+    from fundaudit.report.escape import text
+
     for err in exc.errors:
-        print(err, file=sys.stderr)
+        print(text(err), file=sys.stderr)
     print(f"{len(exc.errors)} error(s): the data was not audited", file=sys.stderr)
+    problems = [failure.Problem(e.file, e.line, e.message) for e in exc.errors]
+    sys.stdout.write(failure.render(fmt, problems, data))
     raise typer.Exit(2)
 
 
-def _usage(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
+def _usage(message: str, fmt: str = "text", where: str = "") -> NoReturn:
+    """Exit 2 for a usage problem; ``where`` is the file it concerns (for machine formats)."""
+    from fundaudit.report import failure
+    from fundaudit.report.escape import text
+
+    print(f"error: {text(message)}", file=sys.stderr)
+    sys.stdout.write(failure.render(fmt, [failure.Problem(where or "fundaudit", 0, message)], where))
     raise typer.Exit(2)

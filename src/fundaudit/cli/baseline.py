@@ -27,5 +27,7 @@ def baseline_cmd(
         except bl.BaselineError as exc:
             _usage(str(exc))
     doc = bl.build(audit, previous)
-    out.write_text(bl.dumps(doc), encoding="utf-8")
+    from fundaudit.outputs import write_text
+
+    write_text(out, bl.dumps(doc))
     print(f"{out}: {len(doc['entries'])} accepted findings; fill in each 'reason'", file=sys.stderr)

@@ -34,33 +34,47 @@ def check(
     from dataclasses import replace
 
     from fundaudit.report import FORMATS, renderer
+    from fundaudit.report.escape import text
     from fundaudit.tolerance import Tolerance
 
     if fmt not in FORMATS:
         _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    audit = _audit(path, Tolerance(tolerance), engine, spark_master)
-    failed = audit.failed
-    if baseline is not None:
+    entries = None
+    if baseline is not None:  # read it first: a bad baseline is a usage error, before any work
         from fundaudit import baseline as bl
 
         try:
             entries = bl.read(baseline)
         except bl.BaselineError as exc:
-            _usage(str(exc))
-        cmp = bl.compare(audit, entries)
+            _usage(str(exc), fmt, str(baseline))
+    audit = _audit(path, Tolerance(tolerance), engine, spark_master, fmt)
+    if entries is None:
+        sys.stdout.write(renderer(fmt)(audit, show_all))
+        raise typer.Exit(1 if audit.failed else 0)
+    cmp = bl.compare(audit, entries)
+    if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState
+        from fundaudit.report import sarif
+
+        sys.stdout.write(sarif.render(audit, show_all, cmp))
+    else:
         accepted = {f.id for f in cmp.accepted}
         audit_shown = audit if show_all else replace(audit, hidden=frozenset(accepted))
         sys.stdout.write(renderer(fmt)(audit_shown, show_all))
-        for entry in cmp.stale:
-            print(
-                f"{baseline}: stale baseline entry {entry.id} (no longer found): {entry.message}",
-                file=sys.stderr,
-            )
+    if bl.legacy(entries):
         print(
-            f"baseline: {len(cmp.accepted)} accepted, {len(cmp.new)} new, {len(cmp.stale)} stale",
+            f"{text(baseline)}: a version 1 baseline records no figures, so it accepts nothing: "
+            f"run `fundaudit baseline --out {text(baseline)}` to record them (reasons are kept)",
             file=sys.stderr,
         )
-        failed = bool(cmp.new)
-    else:
-        sys.stdout.write(renderer(fmt)(audit, show_all))
-    raise typer.Exit(1 if failed else 0)
+    for entry in cmp.stale:
+        print(
+            f"{text(baseline)}: stale baseline entry {text(entry.id)} (no longer found with these figures): "
+            f"{text(entry.message)}",
+            file=sys.stderr,
+        )
+    print(
+        f"baseline: {len(cmp.accepted)} accepted, {len(cmp.new)} new ({len(cmp.updated)} with changed figures), "
+        f"{len(cmp.stale)} stale",
+        file=sys.stderr,
+    )
+    raise typer.Exit(1 if cmp.new else 0)

@@ -22,6 +22,8 @@ def diff(
 
     from fundaudit import diff as d
 
+    if fmt not in ("text", "json"):
+        _usage(f"unknown format {fmt!r} (choose from text, json)")
     if git is not None and old is not None:
         new, old = old, None  # `diff --git REV PATH`: the one path is the new data
     if (old is None) == (git is None):
@@ -36,7 +38,5 @@ def diff(
         result = d.compare(_load(old), _load(new))
     if fmt == "json":
         sys.stdout.write(json.dumps(d.to_json(result), ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "text":
-        sys.stdout.write(d.to_text(result))
     else:
-        _usage(f"unknown format {fmt!r} (choose from text, json)")
+        sys.stdout.write(d.to_text(result))

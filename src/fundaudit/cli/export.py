@@ -25,5 +25,9 @@ def export_cmd(
     budget = _load(path)
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
-    for written in columnar.write(cols, to, fmt):
-        print(written)
+    try:
+        written = columnar.write(cols, to, fmt)
+    except ValueError as exc:  # a name holds the CSV list separator
+        _usage(str(exc))
+    for path in written:
+        print(path)

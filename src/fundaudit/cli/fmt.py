@@ -19,7 +19,7 @@ def fmt_cmd(
     import tempfile
 
     from fundaudit import fmt
-    from fundaudit.report.safe import write_atomic
+    from fundaudit.outputs import write_text
 
     before = _load(path)
     files = fmt.data_files(path)
@@ -38,7 +38,7 @@ def fmt_cmd(
         if check_only:
             print(f"{f}: would reformat", file=sys.stderr)
         else:
-            write_atomic(f, new_text[f].encode("utf-8"))
+            write_text(f, new_text[f])
             print(f"{f}: reformatted", file=sys.stderr)
     if check_only and changed:
         raise typer.Exit(1)

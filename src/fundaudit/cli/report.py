@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, _load
 
 
 def report(
@@ -28,7 +28,5 @@ def report(
         for name in stale:
             print(f"{out / name}: stale (run `fundaudit report`)", file=sys.stderr)
         raise typer.Exit(1 if stale else 0)
-    if out.exists() and not out.is_dir():
-        _usage(f"{out} is not a folder")
     for written in bundle.write(audit, out):
         print(written)

@@ -21,7 +21,10 @@ def verify_sources(
 
     from fundaudit.provenance import SourcesError, sources_dir
     from fundaudit.provenance.verify import verify
+    from fundaudit.report.escape import text
 
+    if fmt not in ("text", "json"):
+        _usage(f"unknown format {fmt!r} (choose from text, json)")
     try:
         folder = sources_dir(sources)
     except SourcesError as exc:
@@ -46,7 +49,7 @@ def verify_sources(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         for u in result.unverified:
-            print(u)
+            print(text(u))
         methods = ", ".join(f"{n} by {m}" for m, n in sorted(result.by_method.items()))
         print(f"{result.checked} figures, {len(result.unverified)} unverified ({methods})")
     raise typer.Exit(1 if result.unverified else 0)
@@ -66,6 +69,8 @@ def coverage_cmd(
     from fundaudit.provenance import SourcesError, sources_dir
     from fundaudit.provenance.coverage import coverage, read_ignore, render, to_json
 
+    if fmt not in ("text", "json", "markdown"):
+        _usage(f"unknown format {fmt!r} (choose from text, json, markdown)")
     try:
         folder = sources_dir(sources)
         ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")

@@ -152,34 +152,34 @@ def _program(ref: str) -> str:
 
 
 def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
-    """Write ``cols`` into directory ``out`` as Parquet or CSV; returns the files written."""
+    """Write ``cols`` into directory ``out`` as Parquet or CSV; returns the files written.
+
+    The tables are encoded in memory and written together through ``fundaudit.outputs``:
+    all files or none, each atomically.
+    """
+    from fundaudit.outputs import write_all
+
     fig, rel = tables(cols)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    files: dict[Path, bytes] = {}
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         for name, table in (("figures", fig), ("relations", rel)):
-            path = out / f"{name}.parquet"
-            pq.write_table(table, path, compression="zstd")
-            written.append(path)
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink, compression="zstd")
+            files[out / f"{name}.parquet"] = sink.getvalue().to_pybytes()
     elif fmt == "csv":
         import pyarrow.csv as pcsv
 
         for name, table in (("figures", fig), ("relations", _joined_lists(rel))):
-            path = out / f"{name}.csv"
-            pcsv.write_csv(table, path)
-            written.append(path)
+            sink = pa.BufferOutputStream()
+            pcsv.write_csv(table, sink)
+            files[out / f"{name}.csv"] = sink.getvalue().to_pybytes()
     else:
         raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
-    manifest = out / "manifest.json"
-    manifest.write_text(
-        json.dumps({"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}, indent=2)
-        + "\n",
-        encoding="utf-8",
-    )
-    written.append(manifest)
-    return written
+    manifest = {"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}
+    files[out / "manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+    return write_all(files)
 
 
 def _joined_lists(rel: pa.Table) -> pa.Table:

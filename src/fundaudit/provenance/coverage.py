@@ -127,9 +127,11 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     from tabulate import tabulate
 
     from fundaudit.provenance.tokens import EXCLUSION_RULES
+    from fundaudit.report.escape import markdown, text
 
+    esc = markdown if fmt == "markdown" else text  # every field from the data goes through it
     table = "github" if fmt == "markdown" else "simple"
-    rows = [[c.doc.id, c.doc.source, *c.total.cells()] for c in report]
+    rows = [[esc(c.doc.id), esc(c.doc.source), *c.total.cells()] for c in report]
     parts = ["# fundaudit coverage" if fmt == "markdown" else "coverage of the source documents", ""]
     parts.append(
         tabulate(
@@ -142,13 +144,15 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     parts += ["", "Excluded by rule (not budget facts):", ""]
     ex_rows = [[name, EXCLUSION_RULES[name], *(c.excluded.get(name, 0) for c in report)] for name in EXCLUSION_RULES]
     parts.append(
-        tabulate(ex_rows, headers=["rule", "what", *(c.doc.id for c in report)], tablefmt=table, disable_numparse=True)
+        tabulate(
+            ex_rows, headers=["rule", "what", *(esc(c.doc.id) for c in report)], tablefmt=table, disable_numparse=True
+        )
     )
     parts.append("")
-    parts.append("Ignored by data/coverage-ignore.yaml: " + ", ".join(f"{c.doc.id} {c.ignored}" for c in report))
+    parts.append("Ignored by data/coverage-ignore.yaml: " + ", ".join(f"{esc(c.doc.id)} {c.ignored}" for c in report))
     for c in report:
-        parts += ["", f"## {c.doc.id} per program" if fmt == "markdown" else f"{c.doc.id} per program:", ""]
-        prow = [[name, *t.cells()] for name, t in c.programs.items()]
+        parts += ["", f"## {esc(c.doc.id)} per program" if fmt == "markdown" else f"{esc(c.doc.id)} per program:", ""]
+        prow = [[esc(name), *t.cells()] for name, t in c.programs.items()]
         parts.append(
             tabulate(
                 prow,
@@ -159,7 +163,7 @@ def render(report: list[DocCoverage], fmt: str) -> str:
         )
         if c.missing:
             parts += ["", "not encoded:"]
-            parts += [f"  {c.doc.source}:{t.line}: {t.value} {t.unit}".rstrip() + f"  ({p})" for t, p in c.missing]
+            parts += [esc(f"  {c.doc.source}:{t.line}: {t.value} {t.unit}".rstrip() + f"  ({p})") for t, p in c.missing]
     return "\n".join(parts) + "\n"
 
 

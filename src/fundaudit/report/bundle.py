@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fundaudit.outputs import write_all
 from fundaudit.report import csvout, html, markdown, xlsx
 from fundaudit.report.jsonout import render as render_json
-from fundaudit.report.safe import write_atomic
 from fundaudit.runner import Audit
 
 FILES = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
@@ -24,13 +24,12 @@ def render_all(audit: Audit) -> dict[str, bytes]:
 
 
 def write(audit: Audit, out: Path) -> list[Path]:
-    """Write the reports into ``out`` (only there: the names are fixed); return their paths."""
-    written = []
-    for name, data in render_all(audit).items():
-        path = out / name
-        write_atomic(path, data)
-        written.append(path)
-    return written
+    """Write the reports into ``out`` (only there: the names are fixed); return their paths.
+
+    All or nothing: every file is written to a temporary first, and only when all succeeded
+    are they renamed into place (``fundaudit.outputs.write_all``).
+    """
+    return write_all({out / name: data for name, data in render_all(audit).items()})
 
 
 def stale(audit: Audit, out: Path) -> list[str]:

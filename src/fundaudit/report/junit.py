@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from fundaudit.findings import Verdict
+from fundaudit.report.escape import xml
 from fundaudit.runner import Audit
 
 
@@ -17,31 +18,31 @@ def render(audit: Audit, show_all: bool) -> str:
         doc = f.document or "fundaudit"
         case = ET.Element(
             "testcase",
-            classname=f"{doc}.{f.rule}",
-            name=f.id,
-            file=f.location.file,
+            classname=xml(f"{doc}.{f.rule}"),
+            name=xml(f.id),
+            file=xml(f.location.file),
             line=str(f.location.line),
         )
         c = counts.setdefault(doc, [0, 0, 0, 0])
         c[0] += 1
         if f.verdict is Verdict.MISMATCH:
-            ET.SubElement(case, "failure", message=f.message, type="mismatch").text = _detail(f)
+            ET.SubElement(case, "failure", message=xml(f.message), type="mismatch").text = _detail(f)
             c[1] += 1
         elif f.verdict is Verdict.ERROR:
-            ET.SubElement(case, "error", message=f.message, type="error").text = _detail(f)
+            ET.SubElement(case, "error", message=xml(f.message), type="error").text = _detail(f)
             c[2] += 1
         elif f.verdict is Verdict.INCOMPLETE:
-            ET.SubElement(case, "skipped", message=f.message)
+            ET.SubElement(case, "skipped", message=xml(f.message))
             c[3] += 1
         else:
-            ET.SubElement(case, "system-out").text = f"{f.verdict.value}: {f.message}"
+            ET.SubElement(case, "system-out").text = xml(f"{f.verdict.value}: {f.message}")
         by_doc.setdefault(doc, []).append(case)
     for doc, cases in by_doc.items():
         t, fail, err, skip = counts[doc]
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=doc,
+            name=xml(doc),
             tests=str(t),
             failures=str(fail),
             errors=str(err),
@@ -56,7 +57,7 @@ def _detail(f: object) -> str:
     from fundaudit.findings import Finding
 
     assert isinstance(f, Finding)
-    return (
+    return xml(
         f"{f.location.file}:{f.location.line}: {f.source.file}:{f.source.line}\n"
         f"total {f.total} {f.unit}, parts sum {f.parts_sum}, diff {f.diff}, tolerance {f.tolerance}"
     )

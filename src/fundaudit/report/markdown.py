@@ -5,6 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from fundaudit.findings import Finding, Verdict
+from fundaudit.report.escape import markdown, markdown_code
 from fundaudit.report.summary import SHOWN, VERDICTS, DocStats, location, stats
 from fundaudit.runner import Audit
 
@@ -23,11 +24,6 @@ half-unit too; `exact` allows no rounding.
 """
 
 
-def _cell(text: str) -> str:
-    """Text from the data, safe in a Markdown table: no pipe breaks it, no raw HTML passes."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
-
-
 def findings_table(findings: list[Finding]) -> str:
     rows = []
     for f in findings:
@@ -36,14 +32,14 @@ def findings_table(findings: list[Finding]) -> str:
             [
                 f.severity,
                 f.verdict.value,
-                _cell(f.subject),
-                f.rule,
-                f"{f.total} {f.unit}".strip(),
-                f.parts_sum,
-                f.diff,
-                f.tolerance,
-                yaml_loc,
-                src,
+                markdown(f.subject),
+                markdown(f.rule),
+                markdown(f"{f.total} {f.unit}".strip()),
+                markdown(f.parts_sum),
+                markdown(f.diff),
+                markdown(f.tolerance),
+                markdown(yaml_loc),
+                markdown(src),
             ]
         )
     headers = [
@@ -62,11 +58,14 @@ def findings_table(findings: list[Finding]) -> str:
 
 
 def _doc_section(d: DocStats) -> list[str]:
-    out = [f"## {_cell(d.doc.title)}", ""]
-    meta = f"`{d.doc.id}` · source `{d.doc.source}` · {_cell(d.doc.issuer or '')} · {_cell(d.doc.date or '')}"
+    out = [f"## {markdown(d.doc.title)}", ""]
+    meta = (
+        f"{markdown_code(d.doc.id)} · source {markdown_code(d.doc.source)} · "
+        f"{markdown(d.doc.issuer or '')} · {markdown(d.doc.date or '')}"
+    )
     out.append(meta.rstrip(" ·"))
     out.append("")
-    rows = [[_cell(p.name), p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
+    rows = [[markdown(p.name), p.figures, p.relations, *(p.counts[v] for v in VERDICTS)] for p in d.programs]
     rows.append(["**total**", d.figures, d.relations, *(d.counts[v] for v in VERDICTS)])
     out.append(
         tabulate(rows, headers=["program", "figures", "relations", *VERDICTS], tablefmt="github", disable_numparse=True)
@@ -79,7 +78,7 @@ def _doc_section(d: DocStats) -> list[str]:
     out.append("")
     for f in shown:
         if f.verdict is Verdict.MISMATCH:
-            out.append(f"- `{f.id}`: {_cell(f.message)}")
+            out.append(f"- {markdown_code(f.id)}: {markdown(f.message)}")
     if any(f.verdict is Verdict.MISMATCH for f in shown):
         out.append("")
     rounding = [f for f in d.findings if f.verdict is Verdict.ROUNDING]
@@ -96,7 +95,7 @@ def render(audit: Audit) -> str:
     lines = [
         "# fundaudit audit report",
         "",
-        f"Data `{audit.path}` · {s['documents']} documents · {s['figures']} figures · "
+        f"Data {markdown_code(audit.path)} · {s['documents']} documents · {s['figures']} figures · "
         f"{s['relations']} relations checked · tolerance policy `{audit.tolerance.policy.value}`",
         "",
         tabulate([[s[v] for v in VERDICTS]], headers=list(VERDICTS), tablefmt="github", disable_numparse=True),
@@ -104,7 +103,10 @@ def render(audit: Audit) -> str:
         EXPLAIN.format(policy=audit.tolerance.policy.value),
     ]
     docs = stats(audit)
-    rows = [[d.doc.id, _cell(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)] for d in docs]
+    rows = [
+        [markdown(d.doc.id), markdown(d.doc.title), d.figures, d.relations, *(d.counts[v] for v in VERDICTS)]
+        for d in docs
+    ]
     lines += [
         tabulate(
             rows,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fundaudit import __version__
 from fundaudit.findings import Verdict
+from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
+
+if TYPE_CHECKING:
+    from fundaudit.baseline import Comparison
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {
@@ -21,8 +25,12 @@ _LEVEL = {
 }
 
 
-def document(audit: Audit, show_all: bool) -> dict[str, Any]:
+def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> dict[str, Any]:
+    """The SARIF log; with a baseline comparison, failing results carry ``baselineState``
+    (``new``, ``updated`` for an accepted id whose figures changed, ``unchanged``) and
+    accepted ones a ``suppressions`` entry with the reviewer's reason."""
     rule_index = {r.id: i for i, r in enumerate(REGISTRY)}
+    new_ids = {f.id for f in baseline.new} if baseline is not None else set()
     results: list[dict[str, Any]] = []
     for f in audit.shown(show_all):
         result: dict[str, Any] = {
@@ -33,7 +41,7 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.location.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(f.location.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": f.location.line},
                     }
                 }
@@ -50,13 +58,15 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
         }
         if f.rule in rule_index:
             result["ruleIndex"] = rule_index[f.rule]
+        if baseline is not None:
+            _mark(result, f.id, baseline, new_ids)
         if f.source.file:
             result["relatedLocations"] = [
                 {
                     "id": 1,
                     "message": {"text": "where the document states the total"},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.source.file, "uriBaseId": "SOURCES"},
+                        "artifactLocation": {"uri": uri(f.source.file), "uriBaseId": "SOURCES"},
                         "region": {"startLine": f.source.line},
                     },
                 }
@@ -91,5 +101,19 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
     }
 
 
-def render(audit: Audit, show_all: bool) -> str:
-    return json.dumps(document(audit, show_all), ensure_ascii=False, indent=2) + "\n"
+def _mark(result: dict[str, Any], fid: str, baseline: Comparison, new_ids: set[str]) -> None:
+    reasons = baseline.reasons or {}
+    if fid in reasons:
+        result["baselineState"] = "unchanged"
+        suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
+        if reasons[fid]:
+            suppression["justification"] = reasons[fid]
+        result["suppressions"] = [suppression]
+    elif fid in baseline.updated:
+        result["baselineState"] = "updated"
+    elif fid in new_ids:
+        result["baselineState"] = "new"
+
+
+def render(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> str:
+    return json.dumps(document(audit, show_all, baseline), ensure_ascii=False, indent=2) + "\n"

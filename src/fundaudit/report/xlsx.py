@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fundaudit.report.safe import neutralise
+from fundaudit.report.escape import spreadsheet
 from fundaudit.report.summary import FINDING_COLUMNS, VERDICTS, finding_row, stats
 from fundaudit.runner import Audit
 
@@ -32,7 +32,7 @@ def _sheet(ws: Worksheet, header: tuple[str, ...], rows: Sequence[Sequence[objec
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        ws.append([spreadsheet(v) if isinstance(v, str) else v for v in row])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.number_format = "@"  # text: the digits stay as written
@@ -51,7 +51,7 @@ def render(audit: Audit) -> bytes:
     s = audit.summary()
     summary.append(["fundaudit audit workpaper"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["data", audit.path])
+    summary.append(["data", spreadsheet(audit.path)])
     summary.append(["tolerance policy", audit.tolerance.policy.value])
     summary.append([])
     rows: list[list[object]] = []
@@ -65,7 +65,7 @@ def render(audit: Audit) -> bytes:
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        summary.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        summary.append([spreadsheet(v) if isinstance(v, str) else v for v in row])
     findings = wb.create_sheet("Findings")
     _sheet(findings, FINDING_COLUMNS, [finding_row(f) for f in audit.findings])
     for cell in findings["Q"][1:]:

@@ -1,0 +1,181 @@
+"""Every file fundaudit writes goes through here: atomic, mode-keeping, cleaned up, reported.
+
+What is guaranteed, for one file (``write_atomic``):
+
+- The bytes go to a temporary file in the target's own folder, are flushed and fsynced, and
+  the temporary is renamed over the target: a reader sees the old file or the new one, never
+  a part (a full disk, a signal or a crash before the rename leaves the old file as it was).
+- An existing file keeps its permission bits; a new file gets the ones the umask gives
+  (``0o666 & ~umask``), as ``open()`` would — not ``mkstemp``'s 600.
+- A symbolic link to a file is followed: the file it names is replaced, the link stays. A
+  link that names nothing is an error (fundaudit does not guess where to write).
+- The temporary is removed on every exit: an exception, Ctrl-C (``KeyboardInterrupt``) and
+  ``SIGTERM``/``SIGHUP`` (the command line turns them into an exception, see
+  ``terminate_as_exception``). Only ``SIGKILL`` or a power cut can leave one behind, named
+  ``.NAME.fundaudit-XXXX.tmp``.
+- Any ``OSError`` becomes ``OutputError("PATH: what went wrong")``; the command line prints
+  it and exits with 2.
+
+For a set of files (``write_all``, used for the report bundle and the exported tables):
+every file is first written to its temporary (all fsynced); only when all of them succeeded
+are they renamed into place, one after the other, with ``SIGINT``/``SIGTERM``/``SIGHUP``
+held back until the last rename. So a failure while writing (full disk, read-only folder,
+a signal) changes none of the existing files; only ``SIGKILL`` or a power cut during the
+renames (microseconds) can leave a mix of old and new files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import FrameType
+
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class OutputError(OSError):
+    """A file could not be written; the message is ``path: what went wrong``."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived; raised so that ``finally`` blocks clean up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    del frame
+    raise Terminated(signum)
+
+
+def terminate_as_exception() -> None:
+    """Make SIGTERM and SIGHUP raise ``Terminated`` (the command line calls this once)."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _raise_terminated)
+
+
+def describe(path: Path | str, exc: OSError) -> str:
+    """``path: what went wrong`` for an OS error, in words (no Python repr)."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{path}: {what}"
+
+
+_umask: int | None = None
+
+
+def _new_file_mode() -> int:
+    global _umask
+    if _umask is None:
+        with _umask_lock:
+            current = os.umask(0o022)
+            os.umask(current)
+            _umask = current
+    return 0o666 & ~_umask
+
+
+_umask_lock = threading.Lock()
+
+
+def _target(path: Path) -> Path:
+    """The file to replace: ``path``, or the file a symbolic link at ``path`` names."""
+    if path.is_symlink():
+        resolved = path.resolve()
+        if not resolved.exists() and not resolved.parent.is_dir():
+            raise OutputError(f"{path}: is a symbolic link to {resolved.parent}, which does not exist")
+        if not resolved.exists():
+            raise OutputError(f"{path}: is a symbolic link that names no file")
+        return resolved
+    return path
+
+
+def _folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) or say why it cannot be."""
+    try:
+        if folder.is_symlink() and not folder.exists():
+            raise OutputError(f"{folder}: is a symbolic link that names no folder")
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder}: is not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(describe(folder, exc)) from None
+
+
+def _temporary(target: Path, data: bytes, shown: Path) -> str:
+    """Write ``data`` to a new temporary beside ``target`` with the mode ``target`` should have."""
+    try:
+        if target.is_dir():
+            raise OutputError(f"{shown}: is a folder")
+        mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(describe(shown, exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(describe(shown, exc)) from None
+        raise
+    return tmp
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back SIGINT/SIGTERM/SIGHUP for the duration (they are delivered afterwards)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def write_all(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write several files: all temporaries first, then the renames (see the module docstring)."""
+    temporaries: list[tuple[str, Path, Path]] = []
+    try:
+        for path, data in files.items():
+            _folder(path.parent)
+            target = _target(path)
+            temporaries.append((_temporary(target, data, path), target, path))
+        with _signals_held():
+            for i, (tmp, target, shown) in enumerate(temporaries):
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    del temporaries[:i]  # renamed already; the failed one and the rest are removed below
+                    raise OutputError(describe(shown, exc)) from None
+            temporaries.clear()
+    finally:
+        for tmp, _, _ in temporaries:
+            Path(tmp).unlink(missing_ok=True)
+    return list(files)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file atomically (see the module docstring)."""
+    write_all({path: data})
+
+
+def write_text(path: Path, text: str) -> None:
+    """``write_atomic`` for UTF-8 text."""
+    write_all({path: text.encode("utf-8")})

@@ -1,0 +1,264 @@
+"""Every file fundaudit writes: atomic, mode-keeping, cleaned up on any exit, errors as ``path: what``.
+
+The full-disk and read-only cases run twice: injected (``ENOSPC``/``EROFS`` from the write,
+everywhere) and, where the test may mount (root on Linux), on a real 64 KiB tmpfs.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fundaudit import outputs
+from fundaudit.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "report.yaml"
+REPORTS = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "budgets.yaml"
+    path.parent.mkdir()
+    shutil.copy(FIXTURE, path)
+    return path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------------------- one file
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "audit.md"
+    target.write_bytes(b"old report")
+
+    def interrupted(src: str, dst: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_atomic(target, b"new report")
+    assert target.read_bytes() == b"old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]
+
+
+def test_an_existing_file_keeps_its_mode_and_a_new_one_gets_the_umask(tmp_path: Path) -> None:
+    old = tmp_path / "kept.json"
+    old.write_text("{}")
+    old.chmod(0o640)
+    outputs.write_text(old, "[]\n")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640 and old.read_text() == "[]\n"
+    previous = os.umask(0o027)
+    try:
+        outputs._umask = None  # the helper caches the umask of the process
+        new = tmp_path / "new.json"
+        outputs.write_text(new, "[]\n")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
+        outputs._umask = None
+    outputs.write_text(tmp_path / "other.json", "[]\n")
+    assert stat.S_IMODE((tmp_path / "other.json").stat().st_mode) == 0o666 & ~previous
+
+
+def test_a_symbolic_link_is_followed_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    outputs.write_text(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("under-a-file", "file: is not a folder"),
+        ("dangling-link", "is a symbolic link to"),
+        ("dangling-link-in-folder", "is a symbolic link that names no file"),
+        ("a-folder", "is a folder"),
+    ],
+)
+def test_unwritable_targets_are_errors_naming_the_path(tmp_path: Path, setup: str, expected: str) -> None:
+    if setup == "under-a-file":
+        (tmp_path / "file").write_text("x")
+        target = tmp_path / "file" / "out.json"
+    elif setup == "dangling-link":
+        target = tmp_path / "out.json"
+        target.symlink_to(tmp_path / "missing" / "x.json")
+    elif setup == "dangling-link-in-folder":
+        target = tmp_path / "out.json"
+        target.symlink_to(tmp_path / "x.json")
+    else:
+        target = tmp_path / "out.json"
+        target.mkdir()
+    with pytest.raises(outputs.OutputError) as info:
+        outputs.write_text(target, "{}")
+    assert expected in str(info.value)
+    assert not [p for p in tmp_path.rglob(".*.tmp")]
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EDQUOT])
+def test_a_failing_disk_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    files = {tmp_path / name: f"new {name}".encode() for name in REPORTS}
+    for path in list(files)[:3]:
+        path.write_bytes(b"old")
+    before = _tree(tmp_path)
+    real_fsync = os.fsync
+    calls = []
+
+    def failing(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 4:  # the fourth file of five: three temporaries are already written
+            raise OSError(code, os.strerror(code))
+        real_fsync(fd)
+
+    monkeypatch.setattr(outputs.os, "fsync", failing)
+    with pytest.raises(outputs.OutputError) as info:
+        outputs.write_all(files)
+    assert str(info.value) == f"{tmp_path / REPORTS[3]}: {os.strerror(code)}"
+    assert _tree(tmp_path) == before  # no file changed, no temporary left
+
+
+def test_a_failing_rename_keeps_the_rest_unchanged_and_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {tmp_path / name: b"new" for name in REPORTS}
+    real = os.replace
+    done: list[str] = []
+
+    def replace(src: str, dst: object) -> None:
+        if len(done) == 2:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
+        done.append(str(dst))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    with pytest.raises(outputs.OutputError, match="Device or resource busy"):
+        outputs.write_all(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(d).name for d in done)
+
+
+# ------------------------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize("command", ["report", "export", "baseline"])
+def test_out_under_a_file_is_exit_2_with_the_path(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path, command: str
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("keep")
+    option = {"report": "--out", "export": "--to", "baseline": "--out"}[command]
+    target = blocker / "x" if command != "baseline" else blocker / "x" / "b.json"
+    code, _, err = cli(capsys, command, str(data), option, str(target))
+    assert code == 2, err
+    assert "Traceback" not in err and str(blocker) in err and "Not a directory" in err
+    assert blocker.read_text() == "keep"
+
+
+@pytest.mark.parametrize("command", ["report", "export", "baseline"])
+def test_full_disk_on_every_writing_command_is_exit_2_and_keeps_old_files(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    out = tmp_path / "out"
+    option = {"report": "--out", "export": "--to", "baseline": "--out"}[command]
+    target = out / "b.json" if command == "baseline" else out
+    assert cli(capsys, command, str(data), option, str(target))[0] in (0, 1)
+    before = _tree(out)
+    data.write_text(data.read_text(encoding="utf-8").replace("6 万元 @9", "5 万元 @9"), encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    code, _, err = cli(capsys, command, str(data), option, str(target))
+    assert code == 2 and "No space left on device" in err and "Traceback" not in err
+    assert _tree(out) == before
+
+
+def _can_mount() -> bool:
+    return sys.platform == "linux" and os.geteuid() == 0 and shutil.which("mount") is not None
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    if not _can_mount():
+        pytest.skip("needs root to mount a small tmpfs")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)]).returncode:
+        pytest.skip("mount refused")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])
+
+
+def test_a_real_full_disk_keeps_the_previous_report_set(
+    capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path
+) -> None:
+    out = small_disk / "reports"
+    out.mkdir()
+    for name in REPORTS:
+        (out / name).write_bytes(b"previous")
+    filler = small_disk / "filler"
+    with filler.open("wb") as fh:  # leave about 8 KiB: not enough for audit.xlsx
+        fh.write(b"\0" * (64 * 1024 - 4 * 4096 - 8 * 1024))
+    code, _, err = cli(capsys, "report", str(data), "--out", str(out))
+    assert code == 2 and "No space left on device" in err, err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(REPORTS, b"previous")
+
+
+def test_a_real_read_only_mount(capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path) -> None:
+    (small_disk / "reports").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "reports"))
+    assert code == 2 and "Read-only file system" in err, err
+    code, _, err = cli(capsys, "baseline", str(data), "--out", str(small_disk / "b.json"))
+    assert code == 2 and f"{small_disk / 'b.json'}: Read-only file system" in err, err
+
+
+def test_sigterm_during_report_leaves_no_temporary_and_no_mixed_set(data: Path, tmp_path: Path) -> None:
+    """SIGTERM at many points of `report` over two alternating versions of the data."""
+    out = tmp_path / "reports"
+    cmd = [sys.executable, "-m", "fundaudit", "report", str(data), "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    versions = [data.read_text(encoding="utf-8")]
+    versions.append(versions[0].replace("6 万元 @9", "5 万元 @9"))
+    trees = []
+    for text in versions:
+        data.write_text(text, encoding="utf-8")
+        subprocess.run(cmd, env=env, capture_output=True, check=True)
+        trees.append(_tree(out))
+    for i, delay in enumerate((0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)):
+        data.write_text(versions[i % 2], encoding="utf-8")
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate()
+        assert proc.returncode in (0, 143, -signal.SIGTERM), err
+        assert b"Traceback" not in err
+        assert not list(out.glob(".*")), list(out.iterdir())
+        assert _tree(out) in trees
