@@ -351,7 +351,7 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
         if "\n" in text:
             errors.append(LoadError(file, line_of(key), "a key must be one line"))
             continue
-        if not unicodedata.is_normalized("NFC", text):
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
             errors.append(
                 LoadError(
                     file,

@@ -8,6 +8,7 @@ from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
     _FIGURE,
+    MAX_LINE,
     _Ctx,
     _fields,
     _line_number,
@@ -22,6 +23,8 @@ from fundaudit.numbers import NumberError, Written, parse_number, shown
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
+_LINE_DIGITS = len(str(MAX_LINE))
+
 
 def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> Figure | None:
     """A figure in compact form ``12.10 亿元 @93`` or long form ``{value, unit, line, …}``."""
@@ -32,7 +35,8 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         canonical = _CANONICAL.match(text)
         if canonical is not None:
             num, unit_text, line_text = canonical.groups()
-            return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text)
+            line: str | int = int(line_text) if len(line_text) < _LINE_DIGITS else line_text  # no sign, no 0
+            return _make_figure(ctx, scope, node, ref, label, num, unit_text, line)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
             ctx.error(file, node, f"{label}: {shown(text, 24)} is not a figure (expected '<number> <unit> @<line>')")
