@@ -34,6 +34,7 @@ from fundaudit.model import Budget
 from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS
 
 from .strategies import budgets
+from .test_fmt_fuzz import _mutate as fmt_mutate
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "outside-secret-7f3k"
@@ -161,7 +162,44 @@ HOSTILE = [
     "<<: ",
 ]
 
+# targeted edits of the sample: each turns a valid spot into one hostile class
+REPLACE = [
+    ("[part.yaml]", f"[{target}]")
+    for target in (
+        "/etc/passwd",
+        "../secret.yaml",
+        "link.yaml",
+        "sub",
+        ".",
+        "/dev/zero",
+        "../../../etc/hostname",
+        "sub/../../secret.yaml",
+        "'part.yaml\u200b'",
+        "part.yaml, part.yaml",
+        "budgets.yaml",
+    )
+] + [
+    ("sums: [a]", "sums: [a, s]"),
+    ("sums: [a]", "sums: [a, a]"),
+    ("{A: [B]}", "{A: [A, B]}"),
+    ("{A: [B]}", "{A: [B, B]}"),
+    ("only: 中央", "only: 省级级"),
+    ("only: 中央", 'only: "中\u200b央"'),
+    ("'t::q:total']", "'t::p:total']"),
+    ("unit: 元, role", "unit: 万元, role"),
+    ("title: 测试", r'title: "测\e试"'),
+    ("@1\n", "@" + "9" * 60 + "\n"),
+    ("6 万元 @1", "-0 万元 @1"),
+    ("6 万元 @1", "9" * 40 + " 万元 @1"),
+    ("6 万元 @1", "0." + "0" * 40 + "6 万元 @1"),
+    ("[p:中央, p:省级]", "[p:中央, p:total]"),
+    ("name: 专项", "name:\t专项"),
+    ("{中央: 4", '{"中\u200b央": 4'),
+    ("{省级: 2", '{"Cafe\u0301": 2'),
+]
+
 MUTATIONS = st.one_of(
+    st.tuples(st.just("replace"), st.integers(0, len(REPLACE) - 1), st.just(0)),
     st.tuples(st.just("insert"), st.integers(0, 10**6), st.sampled_from(HOSTILE)),
     st.tuples(st.just("insert"), st.integers(0, 10**6), st.text(max_size=4)),
     st.tuples(st.just("delete"), st.integers(0, 10**6), st.integers(1, 12)),
@@ -171,24 +209,21 @@ MUTATIONS = st.one_of(
 
 
 def _mutate(text: str, mutations: list[tuple[str, int, object]]) -> str:
+    """The command fuzzer's insert/delete/swap; "number": the next number made hostile; "replace"."""
     for kind, a, b in mutations:
-        if not text:
-            break
-        i = a % len(text)
-        if kind == "delete":
-            text = text[:i] + text[i + int(str(b)) :]
-        elif kind == "insert":
-            text = text[:i] + str(b) + text[i:]
-        elif kind == "number":  # replace the next number with a hostile one
-            m = re.compile(r"[0-9]+(\.[0-9]+)?").search(text, i) or re.compile(r"[0-9]+").search(text)
-            if m is not None:
-                text = text[: m.start()] + str(b) + text[m.end() :]
-        else:
-            lines = text.split("\n")
-            x, y = i % len(lines), int(str(b)) % len(lines)
-            lines[x], lines[y] = lines[y], lines[x]
-            text = "\n".join(lines)
+        if kind == "replace":
+            text = text.replace(*REPLACE[a], 1)
+            continue
+        if kind != "number":
+            text = fmt_mutate(text, [(kind, a, b)])
+            continue
+        m = _NUMBER.search(text, a % len(text)) if text else None
+        if m is not None:
+            text = text[: m.start()] + str(b) + text[m.end() :]
     return text
+
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +257,7 @@ def _check(folder: Path, text: str) -> None:
             assert line.isprintable(), repr(line)
             assert SECRET not in line, line
             assert not _REPR.search(line), line
-            assert e.file.endswith((".yaml", "budgets.yaml")) or "/" in e.file or e.file, line
+            assert Path(e.file).resolve().is_relative_to(folder.resolve()), line  # only data-folder files
         return
     _check_budget(budget)
 
