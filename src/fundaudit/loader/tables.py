@@ -44,12 +44,15 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     line = _line_number(ctx, file, f["line"], lt, "table line") if lt is not None else None
     unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     columns: list[Column] = []
+    columns_ok = "columns" in f  # else the rows' cells cannot be told apart: no follow-on errors for them
     for cnode in _seq(ctx, file, f.get("columns", _null()), "columns"):
         col = _column(ctx, file, cnode)
         if col is None:
+            columns_ok = False
             continue
         if any(c.name == col.name for c in columns):
             ctx.error(file, cnode, f"duplicate column {shown(col.name)}")
+            columns_ok = False
             continue
         columns.append(col)
     names = [c.name for c in columns]
@@ -72,7 +75,11 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     path = f"{parent}/{tid}"
     rows: list[Row] = []
     row_ids: set[str] = set()
-    for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows"), start=1):
+    for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows") if columns_ok else (), start=1):
+        given = _given_id(rnode)
+        if given in row_ids:  # before its cells become figures, which would be duplicates too
+            ctx.error(file, rnode, f"duplicate row id {shown(given)}")
+            continue
         row = _row(ctx, scope, rnode, path, i, columns, unit, unit_refused="unit" in f and unit is None)
         if row is None:
             continue
@@ -103,6 +110,15 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     )
 
 
+def _given_id(node: yaml.Node) -> str:
+    """The ``id:`` a row mapping states, or "" (a row without one is numbered)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return ""
+
+
 def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     if isinstance(node, yaml.ScalarNode):
         name = _text(ctx, file, node, "column")
@@ -119,9 +135,11 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
             parse_unit(template.replace("{row}", "个"))
         except UnitError as exc:
             ctx.error(file, f["unit"], f"column unit template {shown(template)}: {exc}")
-            template = None
+            return None
     else:
         unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+        if "unit" in f and unit is None:
+            return None  # its unit is the error; its cells would each add one
     foot = _bool(ctx, file, f["foot"], "foot") if "foot" in f else True
     return Column(name, unit, foot, template) if name is not None else None
 
