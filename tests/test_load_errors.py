@@ -87,7 +87,7 @@ def test_all_errors_at_once(write: Callable[[str], Path]) -> None:
     [
         ("", "budgets.yaml:1: file is empty"),
         ("- a\n- b\n", "budgets.yaml:1: the entry file must be a mapping, not a list"),
-        ("a: [1\n", "budgets.yaml:2: invalid YAML: did not find expected ',' or ']'"),
+        ("a: [1\n", "budgets.yaml:2: invalid YAML at column 1: did not find expected ',' or ']'"),
         (
             "fundaudit: 1\nfundaudit: 1\ndocuments: []\n",
             "budgets.yaml:2: duplicate key 'fundaudit' (first at line 1)",

@@ -9,6 +9,13 @@ from decimal import Decimal
 _NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(?:\.([0-9]+))?\Z")
 _LOOSE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 
+# What every output can hold exactly (DECIMAL(38) in Parquet, the exponent range that
+# ``check DIR`` accepts): a number beyond either is refused when read, by its length, before
+# any conversion (Python's int() itself refuses more than 4,300 digits with a traceback).
+MAX_DIGITS = 38
+MAX_DECIMALS = 30
+_SHOWN = 24  # characters of a refused number quoted back in a message
+
 
 class NumberError(ValueError):
     """A number that is not written the way fundaudit accepts it."""
@@ -47,27 +54,41 @@ def parse_number(text: str) -> Written:
     if m is None:
         raise NumberError(_why_not_a_number(text))
     whole, frac = m.groups()
-    if frac is None:
-        return Written(int(whole), 0)
+    frac = frac or ""
+    digits = len((whole.lstrip("-") + frac).lstrip("0"))
+    if digits > MAX_DIGITS:
+        raise NumberError(f"number {shown(text)} has {digits} significant digits; the limit is {MAX_DIGITS}")
+    if len(frac) > MAX_DECIMALS:
+        raise NumberError(f"number {shown(text)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}")
+    if whole.startswith("-") and digits == 0:
+        raise NumberError(f"number {shown(text)} is a negative zero; write it without the '-'")
     return Written(int(whole + frac), -len(frac))
+
+
+def shown(text: str, limit: int = _SHOWN) -> str:
+    """``text`` quoted for a message, cut to its first ``limit`` characters when it is longer."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f" (… {len(text)} characters)"
 
 
 def _why_not_a_number(text: str) -> str:
     if text == "":
         return "empty number"
+    q = shown(text)
     if "," in text or "，" in text:
-        return f"number {text!r} has a thousands separator; write the digits only"
+        return f"number {q} has a thousands separator; write the digits only"
     if any("０" <= c <= "９" or c == "．" for c in text):
-        return f"number {text!r} has full-width digits; write ASCII digits"
+        return f"number {q} has full-width digits; write ASCII digits"
     if "e" in text.lower() and any(c.isdigit() for c in text):
-        return f"number {text!r} has an exponent; write the digits as stated"
+        return f"number {q} has an exponent; write the digits as stated"
     if text.startswith("+"):
-        return f"number {text!r} has a leading '+'; write the digits as stated"
+        return f"number {q} has a leading '+'; write the digits as stated"
     if text.lower().lstrip("-.") in {"nan", "inf", "infinity"}:
-        return f"{text!r} is not a stated amount"
+        return f"{q} is not a stated amount"
     if _LOOSE.match(text):
-        return f"number {text!r} has a leading zero"
-    return f"{text!r} is not a number (digits with an optional decimal point)"
+        return f"number {q} has a leading zero"
+    return f"{q} is not a number (digits with an optional decimal point)"
 
 
 def format_scaled(coefficient: int, exponent: int) -> str:

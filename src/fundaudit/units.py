@@ -127,7 +127,10 @@ def parse_unit(text: str) -> Unit:
     """Return the :class:`Unit` for ``text`` (e.g. ``亿元`` → money, 10^8), or raise UnitError."""
     if "/" in text:
         num, _, den = text.partition("/")
-        a, b = parse_unit(num), parse_unit(den)
+        try:
+            a, b = parse_unit(num), parse_unit(den)
+        except UnitError as exc:
+            raise UnitError(f"unknown unit {text!r} ({exc})") from None
         return Unit(text, f"{a.dimension}/{b.dimension}", a.pow10 - b.pow10)
     if text in _BASES:
         dim, p = _BASES[text]

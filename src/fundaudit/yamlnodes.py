@@ -7,7 +7,10 @@ core ones, aliases (anchors reused), duplicate keys and over-deep nesting are er
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,11 +43,14 @@ class _Loader(_SafeLoader):
     """
 
     longest = 0
+    unprintable = False
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is _SCALAR:
             if len(value) > self.longest:
                 self.longest = len(value)
+            if not value.isprintable():
+                self.unprintable = True
             return _NULL_TAG if implicit[0] and value in _NULLS else _STR_TAG
         return _SEQ_TAG if kind is _SEQUENCE else _MAP_TAG
 
@@ -58,14 +64,74 @@ class Limits:
     max_scalar: int = 64 * 1024
 
 
+class Unreadable(Exception):
+    """A path that cannot be read as a data file; the message says why, in words."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, refusing anything else before reading it.
+
+    The size is checked on the file's status before a byte is read (a 2 GB sparse file is
+    refused at once) and the read itself is bounded (a file that grows meanwhile, or a
+    ``/proc`` file that reports no size, cannot exceed ``max_bytes`` either). A folder, a
+    FIFO or a device is refused by what it is: it is opened non-blocking, so a FIFO never hangs.
+    Raises :class:`Unreadable`.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise Unreadable("file does not exist") from None
+    except IsADirectoryError:
+        raise Unreadable("is a folder, not a file") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise Unreadable(f"is {kind}, not a file")
+        if info.st_size > max_bytes:
+            raise Unreadable(f"file is larger than {max_bytes} bytes ({info.st_size} bytes)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise Unreadable(f"file is larger than {max_bytes} bytes")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Unreadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        os.close(fd)
+
+
 def line_of(node: Node) -> int:
     return int(node.start_mark.line) + 1
+
+
+def column_of(node: Node) -> int:
+    return int(node.start_mark.column) + 1
 
 
 def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[LoadError]]:
     """Compose ``text`` into a YAML node tree, or return the errors that prevent it."""
     if len(text) > limits.max_bytes:
         return None, [LoadError(file, 1, f"file is larger than {limits.max_bytes} bytes")]
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in text[:4]:
+        return None, [LoadError(file, 1, "file is UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8")]
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -85,10 +151,13 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         if "maximum nesting depth" in problem:  # libyaml (PyYAML >= 6.0.4) stops at 1000 levels
             return None, [LoadError(file, line, f"nesting deeper than {min(limits.max_depth, _LIBYAML_DEPTH)}")]
-        return None, [LoadError(file, line, f"invalid YAML: {problem}")]
+        where = f" at column {int(mark.column) + 1}" if mark is not None else ""
+        return None, [LoadError(file, line, f"invalid YAML{where}: {problem}")]
     except yaml.reader.ReaderError as exc:
-        line = decoded[: exc.position].count("\n") + 1
-        return None, [LoadError(file, line, f"character U+{exc.character:04X} is not allowed in YAML")]
+        line = decoded.count("\n", 0, exc.position) + 1
+        column = exc.position - decoded.rfind("\n", 0, exc.position)
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        return None, [LoadError(file, line, f"{_char_name(char)} at column {column} is not allowed in YAML")]
     except yaml.YAMLError as exc:
         return None, [LoadError(file, 1, "invalid YAML: " + " ".join(str(exc).split()))]
     finally:
@@ -96,8 +165,9 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
     if root is None:
         return None, [LoadError(file, 1, "file is empty")]
     errors: list[LoadError] = []
-    # No anchor, shallow nesting, no tag (a tag needs "!") and no long scalar: nothing to find.
-    if not (shallow and "!" not in decoded and loader.longest <= limits.max_scalar):
+    # No anchor, shallow nesting, no tag (a tag needs "!"), no long scalar and no scalar with a
+    # character outside printable text: nothing to find.
+    if not (shallow and "!" not in decoded and loader.longest <= limits.max_scalar and not loader.unprintable):
         _check_tree(root, file, limits, errors)
     return (root if not errors else None), errors
 
@@ -113,6 +183,16 @@ def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bo
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
         line = text.replace("\r\n", "\x00").split("\n")[0].count("\x00") + 1
         return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind"), False
+    odd = _RAW.search(text)
+    if odd is not None:
+        line = text.count("\n", 0, odd.start()) + 1
+        column = odd.start() - text.rfind("\n", 0, odd.start())
+        why = (
+            "use spaces (YAML parsers disagree about tabs)"
+            if odd.group() == "\t"
+            else "end lines with a plain line break"
+        )
+        return LoadError(file, line, f"{_char_name(odd.group())} at column {column}: {why}"), False
     if _shallow(text, limits.max_depth):
         return None, True
     depth = 0
@@ -132,6 +212,53 @@ def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bo
     except yaml.YAMLError:
         return None, False  # the composer reports syntax errors with their line
     return None, False
+
+
+# Raw characters that YAML parsers read differently: a tab (libyaml accepts one after a key,
+# PyYAML's own parser refuses it) and the line breaks other than LF and CRLF (YAML counts them
+# as new lines, editors and this file's line numbers do not).
+_RAW = re.compile("[\t\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _char_name(char: str) -> str:
+    """A character in words: ``a tab``, ``the character U+200B (ZERO WIDTH SPACE)``."""
+    if char == "\t":
+        return "a tab"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char)
+    if name:
+        return f"the character U+{ord(char):04X} ({name})"
+    kind = _NAMELESS.get(unicodedata.category(char), "character")
+    return f"the {kind} U+{ord(char):04X}"
+
+
+_NAMELESS = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned code point", "Cs": "surrogate"}
+
+
+_CONTROL_NAMES = {
+    "\x85": "NEXT LINE",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x07": "BELL",
+    "\x00": "NULL",
+}
+
+
+def _unprintable(node: yaml.ScalarNode) -> str | None:
+    """Why a scalar's text is refused: a character that is not printable text, or None.
+
+    Control characters (ESC, BEL, NUL, a tab …), invisible format characters (U+200B, bidi
+    overrides), line and paragraph separators and unassigned code points are refused in every
+    scalar, so no report ever prints one. Line breaks are allowed only in block scalars
+    (``|`` and ``>``), where they are visibly written as lines.
+    """
+    text = node.value
+    if node.style in ("|", ">"):
+        text = text.replace("\n", "")
+    if text.isprintable():
+        return None
+    bad = next(c for c in text if not c.isprintable() and c != " ")
+    return f"{_char_name(bad)} is not allowed in text (write it out or remove it)"
 
 
 _QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*(?:\'\'[^\'\n]*)*\'')
@@ -188,6 +315,10 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
                 errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
             elif len(node.value) > limits.max_scalar:
                 errors.append(LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters"))
+            else:
+                why = _unprintable(node)
+                if why is not None:
+                    errors.append(LoadError(file, line_of(node), f"text at column {column_of(node)}: {why}"))
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != _CORE + "seq":
                 errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
@@ -216,6 +347,19 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
             errors.append(LoadError(file, line_of(key), "mapping keys must be plain text"))
             continue
         text = str(key.value)
+        if "\n" in text:
+            errors.append(LoadError(file, line_of(key), "a key must be one line"))
+            continue
+        if not unicodedata.is_normalized("NFC", text):
+            errors.append(
+                LoadError(
+                    file,
+                    line_of(key),
+                    f"key {text!r} is not in Unicode normal form NFC (it would differ from the same key typed "
+                    f"directly); retype it",
+                )
+            )
+            continue
         if text in seen:
             errors.append(LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})"))
             continue

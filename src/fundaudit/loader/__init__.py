@@ -14,10 +14,11 @@ import yaml
 
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
-from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq
+from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq, _text
 from fundaudit.loader.documents import _document, _links_file
 from fundaudit.loader.relations import _links, _relations
 from fundaudit.model import Budget, Declared, Document
+from fundaudit.numbers import shown
 from fundaudit.yamlnodes import Limits, pairs
 
 
@@ -45,8 +46,9 @@ def _load(entry: Path, limits: Limits) -> Budget:
             seen_docs: dict[str, int] = {}
             for key, knode, value in pairs(top, display, ctx.errors):
                 if key == "fundaudit":
-                    if value.value != "1":
-                        ctx.error(display, value, f"unsupported format version {value.value!r} (expected 1)")
+                    version = _text(ctx, display, value, "the format version")
+                    if version is not None and version != "1":
+                        ctx.error(display, value, f"unsupported format version {shown(version)} (expected 1)")
                 elif key == "documents":
                     for dnode in _seq(ctx, display, value, "documents"):
                         doc = _document(ctx, entry, display, dnode, seen_docs, link_nodes, pending)
@@ -65,6 +67,7 @@ def _load(entry: Path, limits: Limits) -> Budget:
     documents = [replace(d, relations=declared.get(d.id, ())) for d in documents]
     for file, node in link_nodes:
         links.extend(_links(ctx, file, node))
+    ctx.finish()
     if ctx.errors:
         raise InvalidData(ctx.errors)
     return Budget(display, tuple(documents), tuple(links), tuple(ctx.figures))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -13,7 +13,8 @@ from fundaudit.model import (
     Figure,
     Loc,
 )
-from fundaudit.yamlnodes import Limits, compose, kind_name, line_of, pairs
+from fundaudit.numbers import shown
+from fundaudit.yamlnodes import Limits, Unreadable, compose, kind_name, line_of, pairs, read_limited
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
@@ -28,7 +29,8 @@ _FIGURE = re.compile(r"\s*(?P<num>[^\s@]*?)\s*(?P<unit>[^\s@0-9.,，,０-９．+
 _BOUNDS = ("min", "max", "approx")
 
 
-MAX_DIGITS = 40  # far beyond any budget; keeps hostile input from making huge integers
+_PATH_SHOWN = 200  # characters of a path quoted in a message
+MAX_LINE = 999_999_999  # a source line number; fits every output's 32-bit line column
 
 
 _RELATION_KINDS = ("sum", "sum-partial", "equal", "cumulative", "product")
@@ -43,6 +45,33 @@ class _Ctx:
     figures: list[Figure] = field(default_factory=list)
     by_ref: dict[str, Figure] = field(default_factory=dict)
     locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
+    unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
+    unresolved: list[LoadError] = field(default_factory=list)  # references held back while files failed
+
+    def no_figure(self, file: str, node: yaml.Node, text: str) -> None:
+        """A reference that names no figure: an error, or, while some file failed to load, held back.
+
+        A reference into a file that could not be loaded fails only because of that file; those are
+        summarised in one line by :meth:`finish` instead of one error each before the real one.
+        """
+        error = LoadError(file, line_of(node), f"reference {text!r} names no figure")
+        (self.unresolved if self.unloaded else self.errors).append(error)
+
+    def finish(self) -> None:
+        """Summarise the references held back by :meth:`no_figure` in one line."""
+        if self.unresolved:
+            first = min(self.unresolved)
+            failed = ", ".join(dict.fromkeys(self.unloaded))
+            n = len(self.unresolved)
+            what = "reference names" if n == 1 else "references name"
+            self.errors.append(
+                LoadError(
+                    first.file,
+                    first.line,
+                    f"{n} {what} no figure (first here); not checked further because {failed} could not be loaded",
+                )
+            )
+            self.unresolved.clear()
 
     def loc(self, file: str, line: int) -> Loc:
         """The one :class:`Loc` of ``file:line`` (figures on a line share it)."""
@@ -81,13 +110,25 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read(ctx: _Ctx, path: Path, display: str) -> yaml.Node | None:
+def _read(
+    ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
+) -> yaml.Node | None:
+    """Compose the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        ctx.error(display, 1, f"cannot read file: {exc.strerror or exc}")
+        data = read_limited(path, ctx.limits.max_bytes)
+    except Unreadable as exc:
+        if at is None:
+            ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
+        else:
+            ctx.errors.append(
+                LoadError(at[0], line_of(at[1]), f"included file {shown(name, _PATH_SHOWN)}: {exc}", stage=0)
+            )
+        ctx.unloaded.append(display)
         return None
     root, errors = compose(data, display, ctx.limits)
+    if root is None:
+        errors = [replace(e, stage=0) for e in errors]
+        ctx.unloaded.append(display)
     ctx.errors.extend(errors)
     return root
 
@@ -109,7 +150,11 @@ def _seq(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> list[yaml.Node]:
 
 
 def _text(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> str | None:
+    """The text of a scalar; only a note may hold line breaks (as a ``|`` or ``>`` block)."""
     if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
+        if "\n" in node.value and what.rsplit(" ", 1)[-1] != "note":
+            ctx.error(file, node, f"{what} must be one line: only a note may hold line breaks")
+            return None
         return str(node.value)
     ctx.error(file, node, f"{what} must be text, not {kind_name(node)}")
     return None
@@ -123,9 +168,12 @@ def _bool(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> bool:
 
 
 def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) -> int | None:
-    if text.isdigit() and text.isascii() and int(text) >= 1:
+    if text.isdigit() and text.isascii() and len(text) <= len(str(MAX_LINE)) and 1 <= int(text) <= MAX_LINE:
         return int(text)
-    ctx.error(file, node, f"{what}: source line {text!r} must be a positive whole number")
+    if text.isdigit() and text.isascii() and text.strip("0"):
+        ctx.error(file, node, f"{what}: source line {shown(text)} is beyond the last possible line ({MAX_LINE})")
+    else:
+        ctx.error(file, node, f"{what}: source line {shown(text)} must be a positive whole number")
     return None
 
 

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
-from fundaudit.loader.context import _Ctx, _display, _fields, _id, _mapping, _null, _read, _Scope, _seq, _text
+from fundaudit.errors import LoadError
+from fundaudit.loader.context import (
+    _PATH_SHOWN,
+    _Ctx,
+    _display,
+    _fields,
+    _id,
+    _mapping,
+    _null,
+    _read,
+    _Scope,
+    _seq,
+    _text,
+)
 from fundaudit.loader.nodes import _node
+from fundaudit.loader.sources import check_sources
 from fundaudit.model import (
     Document,
     Loc,
     Node,
 )
+from fundaudit.numbers import shown
 from fundaudit.yamlnodes import line_of
 
 
@@ -39,6 +54,9 @@ def _document(
     doc_id = _id(ctx, file, f["id"], "document id") if "id" in f else None
     source = _text(ctx, file, f["source"], "source") if "source" in f else None
     title = _text(ctx, file, f["title"], "title") if "title" in f else None
+    if source is not None and not _inside(source):
+        ctx.error(file, f["source"], f"source {shown(source, _PATH_SHOWN)} must name a file inside the sources folder")
+        source = None
     if doc_id is None or source is None or title is None:
         return None
     if doc_id in seen:
@@ -48,6 +66,7 @@ def _document(
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
     date = _text(ctx, file, f["date"], "date") if "date" in f else None
     parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
+    unloaded = len(ctx.unloaded)
     for inc in _seq(ctx, file, f.get("include", _null()), "include"):
         included = _include(ctx, entry, file, inc, "an included file")
         if included is not None:
@@ -77,22 +96,49 @@ def _document(
             relation_nodes.append((pfile, sub["relations"]))
         if "links" in sub:
             link_nodes.append((pfile, sub["links"]))
+    if len(ctx.unloaded) == unloaded:  # with a part missing, its sources would look unknown
+        check_sources(ctx, scope_programs)
     pending.extend((_Scope(rfile, doc_id, source), rnode) for rfile, rnode in relation_nodes)
     return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
 
 
+def _inside(name: str) -> bool:
+    """A relative path that cannot leave its folder: not absolute, no ``..``, no backslash."""
+    pure = PurePosixPath(name)
+    return bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name and ":" not in name
+
+
 def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> tuple[str, yaml.MappingNode] | None:
-    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping."""
+    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping.
+
+    The data root is the entry file's folder: an included path is resolved (symlinks too) and
+    must stay inside it, so an include of ``/etc/passwd`` or ``../../x`` or a symlink out of the
+    folder is refused before it is opened, and nothing of it is ever read or quoted.
+    """
     rel = _text(ctx, file, node, "an include")
     if rel is None:
         return None
-    path = entry.parent / rel
-    if not path.is_file():
-        ctx.error(file, node, f"included file {rel!r} does not exist")
+    root = entry.parent.resolve()
+    try:
+        path = (entry.parent / rel).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
+        ctx.errors.append(
+            LoadError(file, line_of(node), f"included file {shown(rel, _PATH_SHOWN)} cannot be resolved", stage=0)
+        )
+        return None
+    if not path.is_relative_to(root):
+        ctx.errors.append(
+            LoadError(
+                file,
+                line_of(node),
+                f"included file {shown(rel, _PATH_SHOWN)} is outside the data folder (the entry file's folder)",
+                stage=0,
+            )
+        )
         return None
     display = _display(path)
-    root = _read(ctx, path, display)
-    m = _mapping(ctx, display, root, what) if root is not None else None
+    root_node = _read(ctx, path, display, at=(file, node), name=rel)
+    m = _mapping(ctx, display, root_node, what) if root_node is not None else None
     return (display, m) if m is not None else None
 
 

@@ -8,7 +8,6 @@ from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
     _FIGURE,
-    MAX_DIGITS,
     _Ctx,
     _fields,
     _line_number,
@@ -19,7 +18,7 @@ from fundaudit.loader.context import (
 from fundaudit.model import (
     Figure,
 )
-from fundaudit.numbers import NumberError, parse_number
+from fundaudit.numbers import NumberError, Written, parse_number, shown
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
@@ -33,17 +32,17 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         canonical = _CANONICAL.match(text)
         if canonical is not None:
             num, unit_text, line_text = canonical.groups()
-            return _make_figure(ctx, scope, node, ref, label, num, unit_text, int(line_text))
+            return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
-            ctx.error(file, node, f"{label}: {text!r} is not a figure (expected '<number> <unit> @<line>')")
+            ctx.error(file, node, f"{label}: {shown(text)} is not a figure (expected '<number> <unit> @<line>')")
             return None
         num, unit_text, line_text = m.group("num"), m.group("unit"), m.group("line")
         if unit_text is None:
-            ctx.error(file, node, f"{label}: figure {text!r} has no unit")
+            ctx.error(file, node, f"{label}: figure {shown(text)} has no unit")
             return None
         if line_text is None:
-            ctx.error(file, node, f"{label}: figure {text!r} has no source line (@LINE)")
+            ctx.error(file, node, f"{label}: figure {shown(text)} has no source line (@LINE)")
             return None
     elif isinstance(node, yaml.MappingNode):
         f = _fields(
@@ -86,12 +85,6 @@ def _make_figure(
     note: str | None = None,
 ) -> Figure | None:
     file = scope.file
-    ok = True
-    try:
-        value = parse_number(num)
-    except NumberError as exc:
-        ctx.error(file, node, f"{label}: {exc}")
-        ok = False
     if isinstance(unit_text, Unit):
         unit: Unit | None = unit_text
     else:
@@ -100,14 +93,18 @@ def _make_figure(
         except UnitError as exc:
             ctx.error(file, node, f"{label}: {exc}")
             unit = None
+    value: Written | None = None
+    if (
+        unit is not None and unit.is_money and num.startswith("-") and num[1:2].isdigit()
+    ):  # -0 and -0.00 too: no sign is lost
+        ctx.error(file, node, f"{label}: negative amount {shown(num)}: budgets state amounts, not signed balances")
+    else:
+        try:
+            value = parse_number(num)
+        except NumberError as exc:
+            ctx.error(file, node, f"{label}: {exc}")
     line = line_text if isinstance(line_text, int) else _line_number(ctx, file, node, line_text, label)
-    if not ok or unit is None or line is None:
-        return None
-    if len(str(abs(value.coefficient))) > MAX_DIGITS:
-        ctx.error(file, node, f"{label}: {num!r} has more than {MAX_DIGITS} digits")
-        return None
-    if value.coefficient < 0 and unit.is_money:
-        ctx.error(file, node, f"{label}: negative amount {num!r}: budgets state amounts, not signed balances")
+    if value is None or unit is None or line is None:
         return None
     fig = Figure(ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note)
     return ctx.add_figure(fig, node)

@@ -79,7 +79,7 @@ def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
     ref = text if "::" in text else f"{scope.doc}::{text}"
     fig = ctx.by_ref.get(ref)
     if fig is None:
-        ctx.error(scope.file, node, f"reference {text!r} names no figure")
+        ctx.no_figure(scope.file, node, text)
     return fig
 
 
@@ -99,6 +99,10 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
         if len(figs) < 2:
             ctx.error(file, m, "a link needs at least two figures")
             continue
+        twice = _first_twice(figs)
+        if twice is not None:
+            ctx.error(file, m, f"link {lid!r} lists the figure {twice.ref!r} twice")
+            continue
         first, *rest = [x for x in figs if x is not None]
         out.append(Declared(f"links::{lid}", "equal", first, tuple(rest), Loc(file, line_of(m)), note))
     seen: dict[str, int] = {}
@@ -107,6 +111,17 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
             ctx.error(file, link.yaml.line, f"duplicate link id {link.id!r} (first at line {seen[link.id]})")
         seen[link.id] = link.yaml.line
     return out
+
+
+def _first_twice(figs: list[Figure | None]) -> Figure | None:
+    """The first figure listed a second time, if any."""
+    seen: set[int] = set()
+    for fig in figs:
+        if fig is not None:
+            if id(fig) in seen:
+                return fig
+            seen.add(id(fig))
+    return None
 
 
 def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
@@ -118,5 +133,5 @@ def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
         return None
     fig = ctx.by_ref.get(text)
     if fig is None:
-        ctx.error(scope.file, node, f"reference {text!r} names no figure")
+        ctx.no_figure(scope.file, node, text)
     return fig

@@ -52,10 +52,13 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     if "column_sums" in f:
         cm = _mapping(ctx, file, f["column_sums"], "column_sums")
         for key, knode, value in pairs(cm, file, ctx.errors) if cm is not None else ():
-            kids = [_text(ctx, file, v, "a column") for v in _seq(ctx, file, value, f"column_sums {key}")]
+            knodes = _seq(ctx, file, value, f"column_sums {key}")
+            kids = [_text(ctx, file, v, "a column") for v in knodes]
             for name in [key, *kids]:
                 if name is not None and name not in names:
                     ctx.error(file, knode, f"column_sums names unknown column {name!r}")
+            if _self_or_twice(ctx, file, key, list(zip(knodes, kids, strict=True)), f"column_sums {key!r}", "column"):
+                continue
             sums.append((key, tuple(k for k in kids if k is not None)))
     if tid is None or title is None or line is None:
         return None
@@ -63,7 +66,7 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     rows: list[Row] = []
     row_ids: set[str] = set()
     for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows"), start=1):
-        row = _row(ctx, scope, rnode, path, i, columns, unit)
+        row = _row(ctx, scope, rnode, path, i, columns, unit, unit_refused="unit" in f and unit is None)
         if row is None:
             continue
         if row.id in row_ids:
@@ -103,7 +106,7 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
     name = _text(ctx, file, f["name"], "column name") if "name" in f else None
     template = None
-    if "unit" in f and "{row}" in str(getattr(f["unit"], "value", "")):
+    if "unit" in f and isinstance(f["unit"], yaml.ScalarNode) and "{row}" in f["unit"].value:
         template, unit = str(f["unit"].value), None
         try:
             parse_unit(template.replace("{row}", "个"))
@@ -124,6 +127,7 @@ def _row(
     position: int,
     columns: list[Column],
     unit: Unit | None,
+    unit_refused: bool = False,
 ) -> Row | None:
     file = scope.file
     m = _mapping(ctx, file, node, "a row")
@@ -147,8 +151,13 @@ def _row(
         role = "detail"
     sums = None
     if "sums" in f:
-        sums = tuple(t for t in (_text(ctx, file, n, "row id") for n in _seq(ctx, file, f["sums"], "sums")) if t)
+        snodes = _seq(ctx, file, f["sums"], "sums")
+        texts = [_text(ctx, file, n, "row id") for n in snodes]
+        if rid is not None:  # an error, but the row stays, so rows that sum it raise no follow-on error
+            _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {rid!r}", "row")
+        sums = tuple(t for t in texts if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+    unit_refused = unit_refused or ("unit" in f and row_unit is None)
     cross = _bool(ctx, file, f["cross"], "cross") if "cross" in f else True
     if rid is None or label is None or line is None or "cells" not in f:
         return None
@@ -181,8 +190,22 @@ def _row(
                 )
                 cells.append(None)
                 continue
-            cunit = parse_unit(col.unit_template.replace("{row}", row_unit.text))
+            built = col.unit_template.replace("{row}", row_unit.text)
+            try:
+                cunit = parse_unit(built)
+            except UnitError:
+                ctx.error(
+                    file,
+                    cnode,
+                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} with the row unit "
+                    f"{row_unit.text!r} makes {built!r}, which is not a unit",
+                )
+                cells.append(None)
+                continue
         if cunit is None:
+            if unit_refused:  # the table's unit is already an error: no follow-on for each cell
+                cells.append(None)
+                continue
             ctx.error(
                 file,
                 cnode,
@@ -205,6 +228,28 @@ def _row(
     )
 
 
+def _self_or_twice(
+    ctx: _Ctx, file: str, total: str, parts: list[tuple[yaml.Node, str | None]], what: str, kind: str
+) -> bool:
+    """True (after an error) when ``total`` is among its own ``parts`` or a part is listed twice.
+
+    A sum that includes itself, or counts a part twice, would hold or fail for no reason
+    the document gives, exactly as a ``relations:`` entry that does so is refused.
+    """
+    seen: set[str] = set()
+    for node, part in parts:
+        if part is None:
+            continue
+        if part == total:
+            ctx.error(file, node, f"{what} lists itself among its parts: a total cannot be its own part")
+            return True
+        if part in seen:
+            ctx.error(file, node, f"{what} lists the {kind} {part!r} twice")
+            return True
+        seen.add(part)
+    return False
+
+
 def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) -> TableSpec | None:
     m = _mapping(ctx, file, node, what)
     if m is None:
@@ -223,6 +268,11 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]
+    if len(set(clean)) != len(clean):
+        twice = next(c for c in clean if clean.count(c) > 1)
+        spec = "schedule" if what == "schedules" else "product"
+        ctx.error(file, m, f"table {spec} names column {twice!r} twice: a total cannot be its own part")
+        return None
     for c in clean:
         if c not in names:
             ctx.error(file, m, f"{what} names unknown column {c!r}")

@@ -1,0 +1,71 @@
+"""Funding-source names (split keys and ``only:``) checked against the document's own sources.
+
+A split key or an ``only:`` that names no source of its document would silently drop an
+item out of every column: ``only: 省级级`` is not counted under 省级, and the column foot
+then reports a mismatch the document does not have. The known sources of a document are
+the keys of its programs' splits (at any depth) and its programs' ``only:``, across all its
+files. Refused, with a "did you mean":
+
+- an item's split key or ``only:`` that is not a known source (an item's channels, the keys
+  nested under a known source, are its own);
+- a program's split key or ``only:`` used once in the document that is one character off a
+  source the document uses more often (``省级级`` beside 40 × ``省级``): a typo, not a new source.
+
+Keys that differ only by invisible characters or Unicode normalisation never get here: the
+YAML reader refuses both (:mod:`fundaudit.yamlnodes`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from fundaudit.loader.context import _Ctx
+from fundaudit.model import Loc, Node, SplitEntry
+
+_TYPO = 0.8  # difflib ratio: one character added to or dropped from a two- to four-character name
+
+
+def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
+    """Report every split key and ``only:`` of the programs that is not a source of their document."""
+    programs = list(programs)
+    named = [(e.key, e.yaml, "split key") for p in programs for e in p.split]
+    named += [(p.only, p.yaml, "only:") for p in programs if p.only is not None]
+    top = Counter(name for name, _, _ in named)
+    known = set(_keys(e for p in programs for e in p.split)) | set(top)
+    for name, where, what in named:
+        if top[name] == 1:
+            near = difflib.get_close_matches(name, [k for k, n in top.items() if n > 1], 1, _TYPO)
+            if near:
+                ctx.error(
+                    where.file,
+                    where.line,
+                    f"{what} {name!r} is used only here and is one character off {near[0]!r} "
+                    f"(used {top[near[0]]} times in this document): did you mean {near[0]!r}?",
+                )
+    for program in programs:
+        for node in program.walk():
+            if node is not program:
+                if node.only is not None and node.only not in known:
+                    _unknown(ctx, node.yaml, f"{node.name}: only: {node.only!r}", node.only, known)
+                for entry in node.split:
+                    if entry.key not in known:
+                        _unknown(ctx, entry.yaml, f"{node.name}: split key {entry.key!r}", entry.key, known)
+
+
+def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
+    for entry in entries:
+        yield entry.key
+        yield from _keys(entry.split)
+
+
+def _unknown(ctx: _Ctx, where: Loc, what: str, name: str, known: set[str]) -> None:
+    same = [k for k in known if unicodedata.normalize("NFKC", k) == unicodedata.normalize("NFKC", name)]
+    if same:
+        ctx.error(where.file, where.line, f"{what} only looks like {same[0]!r}: the characters differ; retype it")
+        return
+    near = difflib.get_close_matches(name, sorted(known), 1, 0.5)
+    hint = f"did you mean {near[0]!r}?" if near else f"its sources are {', '.join(sorted(known)) or 'none'}"
+    ctx.error(where.file, where.line, f"{what} is not a funding source of this document ({hint})")
