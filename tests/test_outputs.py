@@ -161,6 +161,28 @@ def test_a_failing_rename_keeps_the_rest_unchanged_and_cleans_up(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(d).name for d in done)
 
 
+def test_a_signal_during_the_renames_waits_for_the_last_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {tmp_path / name: b"new" for name in REPORTS}
+    for path in files:
+        path.write_bytes(b"old")
+    real = os.replace
+    previous = signal.getsignal(signal.SIGTERM)
+    outputs.terminate_as_exception()
+
+    def replace(src: str, dst: object) -> None:
+        if Path(str(dst)).name == REPORTS[0]:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives between the first and the second rename
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    try:
+        with pytest.raises(outputs.Terminated):
+            outputs.write_all(files)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == dict.fromkeys(REPORTS, b"new")
+
+
 # ------------------------------------------------------------------------------- commands
 
 

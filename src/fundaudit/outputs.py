@@ -138,15 +138,24 @@ def _temporary(target: Path, data: bytes, shown: Path) -> str:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold back SIGINT/SIGTERM/SIGHUP for the duration (they are delivered afterwards)."""
+    """Hold back SIGINT/SIGTERM/SIGHUP for the duration; one that arrived is raised afterwards.
+
+    Python runs signal handlers in the main thread whichever thread the kernel delivered the
+    signal to (pyarrow and numpy start threads), so the handlers are swapped for a recorder
+    rather than masked.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    arrived: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: arrived.append(signum)) for sig in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in dict.fromkeys(arrived):
+            signal.raise_signal(sig)
 
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
