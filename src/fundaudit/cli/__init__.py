@@ -46,6 +46,9 @@ def run(argv: list[str]) -> int:
     from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
 
     terminate_as_exception()
+    if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
+        print("error: an argument holds a NUL character", file=sys.stderr)
+        return 2
     try:
         app(args=argv, prog_name="fundaudit")
     except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)

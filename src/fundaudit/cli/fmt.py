@@ -39,8 +39,8 @@ def fmt_cmd(
         _usage(str(exc))
     with tempfile.TemporaryDirectory(prefix="fundaudit-fmt-") as tmp:
         root = path.parent.resolve()
-        for f in files:
-            target = Path(tmp) / f.resolve().relative_to(root)
+        for f in files:  # the entry by its own name (it may be a link), includes as they resolve
+            target = Path(tmp) / (path.name if f == path else f.resolve().relative_to(root))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(new_text[f], encoding="utf-8")
         after = _load(Path(tmp) / path.name)
