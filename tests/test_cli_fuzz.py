@@ -403,12 +403,13 @@ def _check_contract(
             assert not line.lstrip().startswith("::") or (
                 fmt == "github" and re.match(r"::(error|warning|notice) file=", line)
             ), line
-    if outcome.out and outcome.code in (0, 1, 2) and argv[0] in ("check", "diff", "verify-sources", "coverage"):
+    machine = "--help" not in argv and argv[0] in ("check", "diff", "verify-sources", "coverage")
+    if outcome.out and outcome.code in (0, 1, 2) and machine:
         if fmt in ("json", "sarif"):
             json.loads(outcome.out)
         elif fmt == "junit" and argv[0] == "check":
             ET.fromstring(outcome.out.split("\n", 1)[1])
-    if argv[0] == "check" and fmt in MACHINE and "the data was not audited" in outcome.err:
+    if argv[0] == "check" and fmt in MACHINE and "the data was not audited" in outcome.err and "--help" not in argv:
         assert outcome.out, (argv, "a data error left stdout empty")
     # files: no temporary anywhere, nothing changed outside the command's own output
     assert not [k for k in after if re.search(r"(^|/)\..*\.fundaudit-.*\.tmp$", k)], (argv, sorted(after))
@@ -457,6 +458,7 @@ def _one(base: Path, work: Path, argv: list[str], edit: tuple[str, Any], signal_
     if "big.json" in argv:
         (work / "big.json").write_bytes(b"[" * (5 * 1024 * 1024))
     before = _snapshot(work)
+    after = None
     try:
         with _cwd(work):
             outcome = _invoke(argv, signal_after)
@@ -464,7 +466,7 @@ def _one(base: Path, work: Path, argv: list[str], edit: tuple[str, Any], signal_
         _check_contract(argv, outcome, before, after, signal_after is not None)
     finally:
         pristine = PRISTINE[str(base)]
-        now = _snapshot(work)
+        now = after if after is not None else _snapshot(work)
         _restore(base, work, {k for k in pristine.keys() | now.keys() if pristine.get(k) != now.get(k)})
 
 
