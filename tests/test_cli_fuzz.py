@@ -489,18 +489,10 @@ def work(base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 SIGNALS = st.one_of(st.none(), st.none(), st.none(), st.floats(0.0, 0.3))
 
 
-@QUICK
-@given(argv=command(), edit=EDITS, signal_after=SIGNALS)
-def test_every_command_keeps_the_contract(
-    base: Path, work: Path, argv: list[str], edit: tuple[str, Any], signal_after: float | None
-) -> None:
+def _contract(base: Path, work: Path, argv: list[str], edit: tuple[str, Any], signal_after: float | None) -> None:
     _one(base, work, argv, edit, signal_after)
 
 
-@pytest.mark.fuzz
-@LONG
-@given(argv=command(), edit=EDITS, signal_after=SIGNALS)
-def test_every_command_keeps_the_contract_long(
-    base: Path, work: Path, argv: list[str], edit: tuple[str, Any], signal_after: float | None
-) -> None:
-    _one(base, work, argv, edit, signal_after)
+_DRAWN = given(argv=command(), edit=EDITS, signal_after=SIGNALS)
+test_every_command_keeps_the_contract = QUICK(_DRAWN(_contract))
+test_every_command_keeps_the_contract_long = pytest.mark.fuzz(LONG(_DRAWN(_contract)))
