@@ -251,6 +251,9 @@ def test_a_real_full_disk_keeps_the_previous_report_set(
     code, _, err = cli(capsys, "report", str(data), "--out", str(out))
     assert code == 2 and "No space left on device" in err, err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(REPORTS, b"previous")
+    code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "new" / "reports"))
+    assert code == 2 and "No space left on device" in err, err
+    assert not (small_disk / "new").exists()  # the folders it made are removed again
 
 
 def test_a_real_read_only_mount(capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path) -> None:

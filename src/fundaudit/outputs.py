@@ -20,8 +20,9 @@ For a set of files (``write_all``, used for the report bundle and the exported t
 every file is first written to its temporary (all fsynced); only when all of them succeeded
 are they renamed into place, one after the other, with ``SIGINT``/``SIGTERM``/``SIGHUP``
 held back until the last rename. So a failure while writing (full disk, read-only folder,
-a signal) changes none of the existing files; only ``SIGKILL`` or a power cut during the
-renames (microseconds) can leave a mix of old and new files.
+a signal) changes none of the existing files and removes again the folders it created;
+only ``SIGKILL`` or a power cut during the renames (microseconds) can leave a mix of old
+and new files.
 """
 
 from __future__ import annotations
@@ -97,14 +98,16 @@ def _target(path: Path) -> Path:
     return path
 
 
-def _folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents) or say why it cannot be."""
+def _folder(folder: Path, created: list[Path]) -> None:
+    """Create ``folder`` (and its parents, appended to ``created``) or say why it cannot be."""
     try:
         if folder.is_symlink() and not folder.exists():
             raise OutputError(f"{folder}: is a symbolic link that names no folder")
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{folder}: is not a folder")
+        missing = [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]
         folder.mkdir(parents=True, exist_ok=True)
+        created += reversed(missing)
     except OutputError:
         raise
     except OSError as exc:
@@ -161,9 +164,10 @@ def _signals_held() -> Iterator[None]:
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files: all temporaries first, then the renames (see the module docstring)."""
     temporaries: list[tuple[str, Path, Path]] = []
+    created: list[Path] = []  # folders this call made: removed again if nothing could be written
     try:
         for path, data in files.items():
-            _folder(path.parent)
+            _folder(path.parent, created)
             target = _target(path)
             temporaries.append((_temporary(target, data, path), target, path))
         with _signals_held():
@@ -174,9 +178,13 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
                     del temporaries[:i]  # renamed already; the failed one and the rest are removed below
                     raise OutputError(describe(shown, exc)) from None
             temporaries.clear()
+            created.clear()
     finally:
         for tmp, _, _ in temporaries:
             Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
     return list(files)
 
 
