@@ -370,18 +370,27 @@ def _invoke(argv: list[str], signal_after: float | None) -> Outcome:
 # ------------------------------------------------------------------------------- the contract
 
 
+REPORT_FILES = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
+TABLE_FILES = ("figures.parquet", "relations.parquet", "figures.csv", "relations.csv", "manifest.json")
+
+
 def _allowed_changes(argv: list[str], code: int) -> tuple[str, ...]:
-    """Prefixes of the tree a command may change (its output)."""
+    """The paths a command may change (its output; a trailing / allows a whole folder)."""
     name = argv[0]
     opts = dict(itertools.pairwise(argv))
     if "--check" in argv or "--help" in argv:
         return ()
+
+    def inside(folder: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        folder = os.path.normpath(folder)
+        return (folder, *(os.path.normpath(os.path.join(folder, n)) for n in names))
+
     if name == "report":
-        return (opts.get("--out", "reports").rstrip("/") + "/",)
+        return inside(opts.get("--out", "reports"), REPORT_FILES)
     if name == "export":
-        return (opts.get("--to", "build/tables").rstrip("/") + "/", "build/")
+        return inside(opts.get("--to", "build/tables"), TABLE_FILES)
     if name == "baseline":
-        return (opts.get("--out", "fundaudit-baseline.json"),)
+        return (os.path.normpath(opts.get("--out", "fundaudit-baseline.json")),)
     if name == "fmt":
         return ("data/",)
     return ()
@@ -420,11 +429,13 @@ def _check_contract(
     made = {k for k in changed if k not in before and after.get(k, ("",))[0] == "dir"}  # parents of the output
 
     def own(k: str) -> bool:
-        return any(k == a.rstrip("/") or k.startswith(a) or (k in made and a.startswith(k + "/")) for a in allowed)
+        return any(
+            k == a or (a.endswith("/") and k.startswith(a)) or (k in made and a.startswith(k + "/")) for a in allowed
+        )
 
     outside = {k for k in changed if not own(k)}
     assert not outside, (argv, outcome.code, sorted(outside))
-    if argv[0] == "report" and "reports/" in allowed:  # all five old, or all five new
+    if argv[0] == "report" and "reports" in allowed:  # all five old, or all five new
         names = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
         new = [n for n in names if before.get(f"reports/{n}") != after.get(f"reports/{n}")]
         assert len(new) in (0, len(names)), (argv, outcome, new)
