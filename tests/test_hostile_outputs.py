@@ -474,3 +474,25 @@ def test_same_data_sees_any_change_but_a_respaced_figure() -> None:
     assert not same_data(before, plain_data("a: 12 亿元 @7\nb: 12\nc: [x, ~]\n"))
     assert not same_data(before, plain_data("a: 12 亿元 @7\nb: +12\nc: [x, null]\n"))
     assert not same_data(before, plain_data("b: +12\na: 12 亿元 @7\nc: [x, ~]\n"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "fmt"),
+    [
+        (["check", "--format", "sarif", "--tolerance", "bogus"], "sarif"),
+        (["check", "--format=junit", "--nope"], "junit"),
+        (["check", "-f", "github", "a", "b"], "github"),
+        (["diff", "--format", "json", "--git", "x", "a", "b", "c"], "json"),
+    ],
+)
+def test_a_usage_error_still_writes_the_machine_document(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fmt: str
+) -> None:
+    code, out, err = cli(capsys, *argv)
+    assert code == 2 and err
+    if fmt in ("sarif", "json"):
+        assert json.loads(out)
+    elif fmt == "junit":
+        assert ET.fromstring(out.split("\n", 1)[1]).find(".//error") is not None
+    else:
+        assert out.startswith("::error file=fundaudit,title=")
