@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, check, diff, draft, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -22,6 +22,7 @@ app = typer.Typer(
 # name → function, in the order `fundaudit --help` lists them
 COMMANDS = (
     ("check", check.check),
+    ("explain", explain.explain),
     ("baseline", baseline.baseline_cmd),
     ("diff", diff.diff),
     ("report", report.report),
@@ -31,6 +32,7 @@ COMMANDS = (
     ("schema", catalogue.schema),
     ("rules", catalogue.rules),
     ("export", export.export_cmd),
+    ("draft", draft.draft_cmd),
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)
@@ -89,7 +91,14 @@ def run(argv: list[str]) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    from fundaudit.i18n import LanguageError, language
     from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
+
+    try:
+        language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
+    except LanguageError as exc:
+        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)
+        return 2
 
     terminate_as_exception()
     if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it

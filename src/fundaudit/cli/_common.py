@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from fundaudit.tolerance import Tolerance
 
 DEFAULT_DATA = Path("data/budgets.yaml")
+LANG_HELP = "Language of the text a person reads: zh (default) | en; else $FUNDAUDIT_LANG."
+
+
+def use_language(lang: str | None) -> None:
+    """Set the language of person-facing text (``--lang``); an unknown one is a usage error."""
+    if lang is None:
+        return
+    from fundaudit.i18n import LanguageError, set_language
+
+    try:
+        set_language(lang)
+    except LanguageError as exc:
+        _usage(str(exc))
 
 
 def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
@@ -53,7 +66,25 @@ def _audit(
         return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit
+        return run(_draft(path, fmt), tolerance, engine=verdicts)
     return run(_load(path, fmt), tolerance, engine=verdicts)
+
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
+
+
+def _draft(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+    from fundaudit.draft.build import draft_budget
+    from fundaudit.draft.readers import ReadError
+    from fundaudit.errors import InvalidData
+
+    try:
+        return draft_budget(path)[0]
+    except ReadError as exc:
+        _usage(str(exc), fmt, str(path))
+    except InvalidData as exc:
+        _invalid(exc, fmt, str(path))
 
 
 def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:

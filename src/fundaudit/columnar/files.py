@@ -75,13 +75,15 @@ RELATIONS = pa.schema(
         ("part_refs", pa.list_(pa.string())),
         ("missing", pa.list_(pa.string())),
         ("empty", pa.list_(pa.string())),
+        ("names", pa.list_(pa.string())),
         ("yaml_file", pa.string()),
         ("yaml_line", pa.int32()),
         ("note", pa.string()),
     ]
 )
 _NULLABLE = {"bound", "note"}
-_LISTS = ("part_refs", "missing", "empty")
+_LISTS = ("part_refs", "missing", "empty", "names")
+_OPTIONAL = {"names"}  # tables written before the column existed are read with empty lists
 _FEW_VALUES = ("document", "program", "unit", "dimension", "source_file", "yaml_file", "bound", "note", "rule", "kind")
 
 
@@ -138,6 +140,7 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
             "part_refs": part_refs,
             "missing": pa.array([list(m) for m in _each(r.missing)], pa.list_(pa.string())),
             "empty": pa.array([list(m) for m in _each(r.empty)], pa.list_(pa.string())),
+            "names": pa.array([list(m) for m in _each(r.names)], pa.list_(pa.string())),
             "yaml_file": pa.array(_col(r.yaml_file), pa.string()),
             "yaml_line": pa.array(r.yaml_line, pa.int32()),
             "note": pa.array(_col(r.note), pa.string()),
@@ -249,6 +252,8 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
 
 def _joined_lists(rel: pa.Table) -> pa.Table:
     for name in _LISTS:
+        if name not in rel.column_names:
+            continue
         col = rel[name]
         if pc.any(pc.match_substring(pc.list_flatten(col), LIST_SEP)).as_py():
             raise ValueError(f"column {name!r}: a name holds the list separator U+001F; export as Parquet")
@@ -360,7 +365,9 @@ def read(path: Path) -> Columns:
     total, offsets, parts = _links(refs, link_table, fname, rname, problems, csv)
     del ref_table, link_table
     fig = figs.read([n for n in FIGURES.names if n != "ref"])
-    rel = rels.read([n for n in RELATIONS.names if n not in ("total_ref", "part_refs")])
+    rel = rels.read([n for n in RELATIONS.names if n not in ("total_ref", "part_refs") and n not in rels.absent])
+    if rel is not None and "names" in rels.absent:
+        rel = rel.append_column("names", pa.array([[]] * rel.num_rows, pa.list_(pa.string())))
     if fig is None or rel is None:
         raise InvalidData(problems.errors)
     fig, coefficient = _coefficients(fig, fname, problems, csv)
@@ -424,6 +431,7 @@ def read(path: Path) -> Columns:
             parts=parts,
             missing=_Lists(rel["missing"]),
             empty=_Lists(rel["empty"]),
+            names=_Lists(rel["names"]),
             has_missing=_non_empty(rel["missing"]),
             has_empty=_non_empty(rel["empty"]),
             yaml_file=_Texts(rel["yaml_file"]),
@@ -490,6 +498,7 @@ class _TableFile:
     def __init__(self, path: Path, schema: pa.Schema, problems: _Problems) -> None:
         self.path, self.schema, self.problems = path, schema, problems
         self.ok = False
+        self.absent: set[str] = set()
         self._parquet: Any = None
         self._csv: pa.Table | None = None
         if not path.exists():
@@ -518,7 +527,8 @@ class _TableFile:
         except (pa.ArrowException, OSError) as exc:
             problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
             return
-        missing = [f.name for f in schema if f.name not in names]
+        self.absent = {n for n in _OPTIONAL if n in schema.names and n not in names}
+        missing = [f.name for f in schema if f.name not in names and f.name not in _OPTIONAL]
         if missing:
             problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
             return
@@ -773,6 +783,8 @@ def _categories(col: Any) -> tuple[list[Any], np.ndarray[Any, Any]]:
 
 def _split_lists(rel: pa.Table) -> pa.Table:
     for name in _LISTS:
+        if name not in rel.column_names:
+            continue
         col = pc.fill_null(rel[name], "")
         split = pc.split_pattern(col, LIST_SEP)
         # an empty cell is an empty list, not a list of one empty string

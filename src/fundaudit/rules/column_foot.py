@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure, Node, SplitEntry
 from fundaudit.rules._base import Rule, find_split, split_figures, walk
 
@@ -112,7 +113,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
 
 RULE = Rule(
     "column-foot",
-    "Per-source columns of the items sum to the program's per-source totals",
+    N_("Per-source columns of the items sum to the program's per-source totals"),
     derive,
     __doc__ or "",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, program_name
 
@@ -36,4 +37,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
             )
 
 
-RULE = Rule("cross-document", "Figures linked across documents agree", derive, __doc__ or "")
+RULE = Rule("cross-document", N_("Figures linked across documents agree"), derive, __doc__ or "")
