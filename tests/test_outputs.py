@@ -183,6 +183,28 @@ def test_a_signal_during_the_renames_waits_for_the_last_one(tmp_path: Path, monk
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == dict.fromkeys(REPORTS, b"new")
 
 
+def test_a_signal_right_after_the_temporary_is_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window the fuzzer found: SIGTERM between creating a temporary and knowing it."""
+    real = outputs.tempfile.mkstemp
+    previous = signal.getsignal(signal.SIGTERM)
+    outputs.terminate_as_exception()
+
+    def mkstemp(**kwargs: object) -> tuple[int, str]:
+        made = real(**kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGTERM)
+        return made  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", mkstemp)
+    try:
+        with pytest.raises(outputs.Terminated):
+            outputs.write_all({tmp_path / "new" / "a.json": b"{}"})
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []  # no temporary, and the folder it made is gone
+
+
 # ------------------------------------------------------------------------------- commands
 
 

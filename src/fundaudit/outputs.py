@@ -114,29 +114,32 @@ def _folder(folder: Path, created: list[Path]) -> None:
         raise OutputError(describe(folder, exc)) from None
 
 
-def _temporary(target: Path, data: bytes, shown: Path) -> str:
-    """Write ``data`` to a new temporary beside ``target`` with the mode ``target`` should have."""
+Temporaries = list[tuple[str, Path, Path]]  # (temporary, file it replaces, path as the user gave it)
+
+
+def _temporary(target: Path, data: bytes, shown: Path, temporaries: Temporaries) -> None:
+    """Write ``data`` to a new temporary beside ``target`` with the mode ``target`` should have.
+
+    The temporary is registered in ``temporaries`` (whose owner removes it on any exit) in
+    the same step as it is created, with signals held: no moment exists where it is on disk
+    but unknown.
+    """
     try:
         if target.is_dir():
             raise OutputError(f"{shown}: is a folder")
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(describe(shown, exc)) from None
-    try:
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
+            temporaries.append((tmp, target, shown))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(describe(shown, exc)) from None
+    except OutputError:
         raise
-    return tmp
+    except OSError as exc:
+        raise OutputError(describe(shown, exc)) from None
 
 
 @contextlib.contextmanager
@@ -163,13 +166,13 @@ def _signals_held() -> Iterator[None]:
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files: all temporaries first, then the renames (see the module docstring)."""
-    temporaries: list[tuple[str, Path, Path]] = []
+    temporaries: Temporaries = []
     created: list[Path] = []  # folders this call made: removed again if nothing could be written
     try:
         for path, data in files.items():
-            _folder(path.parent, created)
-            target = _target(path)
-            temporaries.append((_temporary(target, data, path), target, path))
+            with _signals_held():
+                _folder(path.parent, created)
+            _temporary(_target(path), data, path, temporaries)
         with _signals_held():
             for i, (tmp, target, shown) in enumerate(temporaries):
                 try:
