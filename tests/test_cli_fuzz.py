@@ -44,6 +44,7 @@ from hypothesis import strategies as st
 
 from fundaudit.cli import run
 from fundaudit.outputs import Terminated, terminate_as_exception
+from fundaudit.report import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = (ROOT / "tests" / "fixtures" / "report.yaml").read_text(encoding="utf-8")
@@ -102,7 +103,7 @@ def _base(folder: Path) -> None:
     with (data / "sparse.yaml").open("wb") as fh:
         fh.truncate(100 * 1024 * 1024)
     (folder / "reports").mkdir()
-    for name in ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx"):
+    for name in bundle.FILES:
         (folder / "reports" / name).write_text(f"previous {name}\n", encoding="utf-8")
     (folder / "baseline.json").write_text('{"version": 2, "entries": []}\n', encoding="utf-8")
     (folder / "a-file").write_text("not a folder\n", encoding="utf-8")
@@ -370,7 +371,7 @@ def _invoke(argv: list[str], signal_after: float | None) -> Outcome:
 # ------------------------------------------------------------------------------- the contract
 
 
-REPORT_FILES = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
+REPORT_FILES = bundle.FILES
 TABLE_FILES = ("figures.parquet", "relations.parquet", "figures.csv", "relations.csv", "manifest.json")
 
 
@@ -436,9 +437,8 @@ def _check_contract(
     outside = {k for k in changed if not own(k)}
     assert not outside, (argv, outcome.code, sorted(outside))
     if argv[0] == "report" and "reports" in allowed:  # all five old, or all five new
-        names = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
-        new = [n for n in names if before.get(f"reports/{n}") != after.get(f"reports/{n}")]
-        assert len(new) in (0, len(names)), (argv, outcome, new)
+        new = [n for n in REPORT_FILES if before.get(f"reports/{n}") != after.get(f"reports/{n}")]
+        assert len(new) in (0, len(REPORT_FILES)), (argv, outcome, new)
     if outcome.code == 2 and argv[0] in ("report", "export", "baseline") and not sent:
         assert not changed, (argv, outcome.err, sorted(changed))
 

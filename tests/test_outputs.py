@@ -21,6 +21,7 @@ import pytest
 
 from fundaudit import outputs
 from fundaudit.cli import run
+from fundaudit.report import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "report.yaml"
@@ -265,14 +266,14 @@ def test_a_real_full_disk_keeps_the_previous_report_set(
 ) -> None:
     out = small_disk / "reports"
     out.mkdir()
-    for name in REPORTS:
+    for name in bundle.FILES:
         (out / name).write_bytes(b"previous")
     filler = small_disk / "filler"
     with filler.open("wb") as fh:  # leave about 8 KiB: not enough for audit.xlsx
         fh.write(b"\0" * (64 * 1024 - 4 * 4096 - 8 * 1024))
     code, _, err = cli(capsys, "report", str(data), "--out", str(out))
     assert code == 2 and "No space left on device" in err, err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(REPORTS, b"previous")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(bundle.FILES, b"previous")
     code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "new" / "reports"))
     assert code == 2 and "No space left on device" in err, err
     assert not (small_disk / "new").exists()  # the folders it made are removed again
