@@ -139,7 +139,7 @@ def test_missing_table_and_missing_column(tmp_path: Path) -> None:
     out = _tiny(tmp_path)
     (out / "relations.csv").unlink()
     code, _, stderr = _check(out)
-    assert code == 2 and "relations.csv:0: missing" in stderr
+    assert code == 2 and "relations.csv: missing" in stderr
     (tmp_path / "b").mkdir()
     out2 = _tiny(tmp_path / "b")
     table = pcsv.read_csv(out2 / "figures.csv")
@@ -150,3 +150,163 @@ def test_missing_table_and_missing_column(tmp_path: Path) -> None:
 
 def test_data_file_is_the_default() -> None:
     assert DATA.name == "budgets.yaml"
+
+
+# ------------------------------------------------------------------ hostile table folders (issue 17)
+
+BAD_TABLES = Path(__file__).parent / "bad_tables"
+BAD_CASES = sorted(p.stem for p in BAD_TABLES.glob("*.expected"))
+
+
+def _check_copy(case: str, tmp_path: Path) -> tuple[str, str]:
+    """``fundaudit check`` of a copy of ``case``: what it printed, and what it should have."""
+    import shutil
+
+    folder = tmp_path / case
+    shutil.copytree(BAD_TABLES / case, folder)
+    if case == "manifest-directory":
+        (folder / "manifest.json").mkdir()  # git keeps no empty directory
+    code, out, err = _check(folder)
+    got = [f"exit {code}", *err.replace(f"{folder}/", "{dir}/").splitlines()]
+    if code < 2:
+        got.append(out.splitlines()[-1])
+    return "\n".join(got) + "\n", (BAD_TABLES / f"{case}.expected").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_hostile_table_folders_end_in_a_clear_message(case: str, tmp_path: Path) -> None:
+    got, expected = _check_copy(case, tmp_path)
+    assert "Traceback" not in got
+    assert got == expected
+
+
+def test_the_bad_table_corpus_covers_every_class() -> None:
+    assert len(BAD_CASES) >= 20
+    for case in BAD_CASES:
+        assert (BAD_TABLES / case / "figures.csv").is_file(), case
+
+
+def _parquet_copy(tmp_path: Path, real_budget: Budget) -> Path:
+    out = tmp_path / "tables"
+    columnar.write(_columns(real_budget), out, "parquet")
+    return out
+
+
+def _rewrite(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    pq.write_table(change(pq.read_table(path)), path)
+
+
+def test_parquet_without_manifest_counts_the_documents(tmp_path: Path, real_budget: Budget) -> None:
+    out = _parquet_copy(tmp_path, real_budget)
+    code, with_manifest, _ = _check(out)
+    (out / "manifest.json").unlink()
+    code2, without, err = _check(out)
+    assert (code, code2) == (1, 1), err
+    assert with_manifest == without
+    assert f"{len(real_budget.documents)} documents" in without
+
+
+@pytest.mark.parametrize("which", ["figures", "relations", "both"])
+def test_zero_row_parquet_tables(which: str, tmp_path: Path, real_budget: Budget) -> None:
+    out = _parquet_copy(tmp_path, real_budget)
+    for name in ("figures", "relations"):
+        if which in (name, "both"):
+            _rewrite(out / f"{name}.parquet", lambda t: t.slice(0, 0))
+    code, stdout, stderr = _check(out)
+    assert "Traceback" not in stderr
+    if which == "figures":
+        assert code == 2 and "column 'total_ref': no such figure" in stderr
+    else:
+        assert code == 0, stderr
+        assert "0 relations" in stdout
+
+
+def test_duplicate_parquet_column_is_named(tmp_path: Path, real_budget: Budget) -> None:
+    out = _parquet_copy(tmp_path, real_budget)
+    _rewrite(
+        out / "figures.parquet",
+        lambda t: pa.Table.from_arrays([*t.columns, t["unit"]], names=[*t.column_names, "unit"]),
+    )
+    code, _, stderr = _check(out)
+    assert code == 2
+    assert f"{out / 'figures.parquet'}: column(s) named twice: unit" in stderr
+
+
+def test_relation_with_null_parts_is_refused(tmp_path: Path, real_budget: Budget) -> None:
+    out = _parquet_copy(tmp_path, real_budget)
+
+    def no_parts(t: pa.Table) -> pa.Table:
+        parts = t["part_refs"].to_pylist()
+        kinds = t["kind"].to_pylist()
+        row = kinds.index("sum")
+        parts[row] = None
+        return t.set_column(t.schema.get_field_index("part_refs"), "part_refs", pa.array(parts, pa.list_(pa.string())))
+
+    _rewrite(out / "relations.parquet", no_parts)
+    code, _, stderr = _check(out)
+    assert code == 2
+    assert "column 'part_refs': no parts, and none listed as missing" in stderr
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_uint64_coefficients_are_exact(big: bool, tmp_path: Path) -> None:
+    out = tmp_path / "parquet"
+    columnar.write(columnar.read(_tiny(tmp_path)), out, "parquet")
+
+    def unsigned(t: pa.Table) -> pa.Table:
+        values = t["coefficient"].to_pylist()
+        if big:  # 2**64 − 1 as the 中央 part: past int64, still exact
+            values = [2**64 - 1 if v == 10 else v for v in values]
+        return t.set_column(t.schema.get_field_index("coefficient"), "coefficient", pa.array(values, pa.uint64()))
+
+    _rewrite(out / "figures.parquet", unsigned)
+    code, stdout, stderr = _check(out, "--format", "json", "--all")
+    assert "Traceback" not in stderr
+    assert code == (1 if big else 0), stderr
+    if big:
+        assert json.loads(stdout)["results"][0]["parts_sum"] == f"{2**64 + 1}.10"  # 2**64 − 1 + 2.1
+
+
+def _yaml(tmp_path: Path, total: str, split: str, line: str = "1") -> Path:
+    path = tmp_path / "b.yaml"
+    path.write_text(
+        "fundaudit: 1\ndocuments:\n  - id: t\n    source: t.txt\n    title: t\n    programs:\n"
+        f"      - id: p\n        name: P\n        total: {total} @{line}\n        split: {{{split}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_check_dir_accepts_its_own_export_of_extreme_numbers(fmt: str, tmp_path: Path) -> None:
+    """38 significant digits and 30 decimal places (the loader's limits): what YAML accepts, tables keep."""
+    big, tiny = "1" + "0" * 37, "0." + "0" * 29 + "1"
+    data = _yaml(tmp_path, f"{big} 万元", f"中央: {big} 万元 @1, 省级: {tiny} 万元 @2")
+    code_yaml, out_yaml, _ = _check(data, "--format", "json", "--all")
+    result = runner.invoke(app, ["export", str(data), "--to", str(tmp_path / "t"), "--format", fmt])
+    assert result.exit_code == 0, result.stderr
+    code, out, err = _check(tmp_path / "t", "--format", "json", "--all")
+    assert code == code_yaml == 1, err  # 10**-30 万元 over of the total: found on both paths
+    assert json.loads(out)["results"] == json.loads(out_yaml)["results"]
+
+
+def test_a_line_number_the_tables_cannot_hold_is_refused_at_load(tmp_path: Path) -> None:
+    line = "9" * 60
+    data = _yaml(tmp_path, "12.10 万元", "中央: 10 万元 @1, 省级: 2.1 万元 @2", line)
+    result = runner.invoke(app, ["export", str(data), "--to", str(tmp_path / "t")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert f"{data}:9: P total: source line '999999999999999999999999' (… 60 characters) is beyond" in result.stderr
+    assert not (tmp_path / "t").exists()
+
+
+def test_columns_of_the_largest_line_are_judged(tmp_path: Path) -> None:
+    """``check`` past SMALL relations lays the YAML out in columns: the largest line number stays exact."""
+    from fundaudit.columnar.numpy_engine import verdicts
+    from fundaudit.loader import load
+    from fundaudit.runner import run
+
+    data = _yaml(tmp_path, "12.10 万元", "中央: 10 万元 @1, 省级: 2.1 万元 @2", "9" * 9)
+    audit = run(load(data), engine=verdicts)
+    assert audit.counts["match"] == 1
+    assert audit.findings[0].source.line == int("9" * 9)

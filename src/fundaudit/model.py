@@ -41,6 +41,7 @@ class Figure:
     yaml: Loc
     bound: str | None = None
     note: str | None = None
+    drafted: str | None = None  # the draft pattern that read it, until a person confirms it
 
     @property
     def text(self) -> str:
@@ -164,6 +165,7 @@ class Declared:
     parts: tuple[Figure, ...]
     yaml: Loc
     note: str | None = None
+    drafted: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

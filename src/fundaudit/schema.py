@@ -100,6 +100,7 @@ SCHEMA: dict[str, Any] = {
                 "shares": {"$ref": "#/$defs/shares"},
                 "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}},
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "program": {
@@ -212,6 +213,7 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "relation": {
@@ -224,6 +226,7 @@ SCHEMA: dict[str, Any] = {
                 "total": TEXT,
                 "parts": {"type": "array", "minItems": 1, "items": TEXT},
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "links": {

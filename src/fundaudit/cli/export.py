@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, _invalid, _load, _usage
 
 
 def export_cmd(
@@ -25,8 +25,12 @@ def export_cmd(
     budget = _load(path)
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    from fundaudit.errors import InvalidData
+
     try:
         written = columnar.write(cols, to, fmt)
+    except InvalidData as exc:
+        _invalid(exc)
     except ValueError as exc:  # a name holds the CSV list separator
         _usage(str(exc))
     for path in written:

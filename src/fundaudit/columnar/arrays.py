@@ -268,9 +268,9 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         bound=[f.bound for f in figs],
         note=[f.note for f in figs],
         source_file=[f.source.file for f in figs],
-        source_line=np.array([f.source.line for f in figs], dtype=np.int64),
+        source_line=int_array([f.source.line for f in figs]),
         yaml_file=[f.yaml.file for f in figs],
-        yaml_line=np.array([f.yaml.line for f in figs], dtype=np.int64),
+        yaml_line=int_array([f.yaml.line for f in figs]),
         stated=np.array(stated, dtype=bool),
     )
     rc = RelationColumns(
@@ -290,7 +290,7 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         has_missing=np.array([bool(r.missing) for r in relations], dtype=bool),
         has_empty=np.array([bool(r.empty) for r in relations], dtype=bool),
         yaml_file=[r.yaml.file for r in relations],
-        yaml_line=np.array([r.location.line if r.location else 0 for r in relations], dtype=np.int64),
+        yaml_line=int_array([r.location.line if r.location else 0 for r in relations]),
         note=[r.note for r in relations],
     )
     return Columns(path, documents, fc, rc)

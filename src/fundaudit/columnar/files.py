@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array, take
 from fundaudit.errors import InvalidData, LoadError
 from fundaudit.units import Unit, UnitError, parse_unit
 
 LIST_SEP = "\x1f"  # ASCII unit separator: a list cell of CSV (names may hold "|")
 FORMATS = ("parquet", "csv")
 _MAX_LISTED = 20  # rows listed per kind of problem, then a count
+_MAX_MANIFEST = 64 * 1024  # bytes; a manifest is a few lines
+MAX_EXPONENT = 1000  # |exponent|: far beyond any budget; keeps every scaled amount printable
+_INT64_MAX = 2**63 - 1
+MAX_DIGITS = 76  # digits of a coefficient: what DECIMAL(76, 0) holds (YAML allows 40)
 
 FIGURES = pa.schema(
     [
@@ -92,10 +96,13 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
     units = f.units
     code = f.unit_code
     coefficient: pa.Array
+    _exportable(cols)
     if f.coefficient.dtype == object:
         from decimal import Decimal
 
-        coefficient = pa.array([Decimal(int(c)) for c in f.coefficient], type=pa.decimal128(38, 0))
+        wide = max(len(str(abs(int(c)))) for c in f.coefficient) > 38
+        decimal = pa.decimal256(MAX_DIGITS, 0) if wide else pa.decimal128(38, 0)
+        coefficient = pa.array([Decimal(int(c)) for c in f.coefficient], type=decimal)
     else:
         coefficient = pa.array(f.coefficient, type=pa.int64())
     refs = np.asarray(_col(f.ref), dtype=object)
@@ -140,6 +147,64 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
         }
     )
     return fig, rel
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def _exportable(cols: Columns) -> None:
+    """Refuse what the tables' types cannot hold, naming each figure's YAML file and line."""
+    f = cols.figures
+    errors: list[LoadError] = []
+
+    def refuse(bad: np.ndarray[Any, Any], message: str) -> None:
+        rows = np.flatnonzero(bad)
+        for i, loc_file, loc_line, ref in zip(
+            rows[:_MAX_LISTED].tolist(),
+            take(f.yaml_file, rows[:_MAX_LISTED].tolist()),
+            f.yaml_line[rows[:_MAX_LISTED]].tolist(),
+            take(f.ref, rows[:_MAX_LISTED].tolist()),
+            strict=True,
+        ):
+            del i
+            errors.append(LoadError(str(loc_file), _line(loc_line), f"{ref}: {message}"))
+        if len(rows) > _MAX_LISTED:
+            errors.append(LoadError(cols.path, 0, f"{message}: {len(rows) - _MAX_LISTED} more figures like this"))
+
+    for name in ("source_line", "yaml_line"):
+        lines = getattr(f, name)
+        if lines.dtype == object or (len(lines) and int(lines.max()) > _INT32_MAX):
+            refuse(
+                np.array([int(v) > _INT32_MAX for v in lines.tolist()], dtype=bool),
+                f"{name.replace('_', ' ')} beyond {_INT32_MAX:,}: the tables' column {name!r} cannot hold it",
+            )
+    exponent = f.exponent
+    refuse(
+        np.abs(exponent) > MAX_EXPONENT,
+        f"more than {MAX_EXPONENT} decimal places: the tables' column 'exponent' cannot hold it",
+    )
+    if f.coefficient.dtype == object:
+        refuse(
+            np.array([len(str(abs(int(c)))) > MAX_DIGITS for c in f.coefficient.tolist()], dtype=bool),
+            f"more than {MAX_DIGITS} digits: the tables' column 'coefficient' cannot hold it",
+        )
+    rel = cols.relations
+    if len(rel.yaml_line) and (rel.yaml_line.dtype == object or int(rel.yaml_line.max()) > _INT32_MAX):
+        bad = np.flatnonzero([int(v) > _INT32_MAX for v in rel.yaml_line.tolist()])
+        for i, loc_file, rid in zip(
+            bad[:_MAX_LISTED].tolist(),
+            take(rel.yaml_file, bad[:_MAX_LISTED].tolist()),
+            take(rel.id, bad[:_MAX_LISTED].tolist()),
+            strict=True,
+        ):
+            errors.append(LoadError(str(loc_file), 0, f"relation {rid}: line {rel.yaml_line[i]} beyond {_INT32_MAX:,}"))
+    if errors:
+        raise InvalidData(errors)
+
+
+def _line(value: Any) -> int:
+    """A line number for a message: 0 when it is itself the problem (too large to be one)."""
+    return int(value) if int(value) <= _INT32_MAX else 0
 
 
 def _col(texts: Any) -> list[Any]:
@@ -210,9 +275,21 @@ class _Problems:
     """Every problem found while reading, each with its file, row and column."""
 
     errors: list[LoadError]
+    _csv_lines: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, file: str, line: int, message: str) -> None:
         self.errors.append(LoadError(file, line, message))
+
+    def csv_line(self, file: str, row: int) -> int:
+        """The physical line where data row ``row`` (0-based) of a CSV file starts.
+
+        A quoted field may hold line breaks, so the line is not ``row + 2``: the file is
+        scanned once, and only when a problem is reported (never on the way in).
+        """
+        lines = self._csv_lines.get(file)
+        if lines is None:
+            lines = self._csv_lines[file] = record_lines(Path(file))
+        return lines[row + 1] if row + 1 < len(lines) else row + 2
 
     def rows(self, file: str, bad: pa.Array | np.ndarray[Any, Any], message: str, csv: bool) -> None:
         """Report the rows where ``bad`` is true (at most a few, then how many more)."""
@@ -224,10 +301,35 @@ class _Problems:
             mask = np.asarray(bad)
         rows = np.flatnonzero(mask)
         for r in rows[:_MAX_LISTED]:
-            line = int(r) + (2 if csv else 1)
+            line = self.csv_line(file, int(r)) if csv else int(r) + 1
             self.add(file, line, f"{'line' if csv else 'row'} {line}: {message}")
         if len(rows) > _MAX_LISTED:
             self.add(file, 0, f"{message}: {len(rows) - _MAX_LISTED} more rows like this")
+
+
+def record_lines(path: Path) -> list[int]:
+    """The line on which each record of a CSV file starts (the header's first), as the
+    Arrow reader counts records: blank lines are skipped, quoted line breaks stay inside.
+
+    Python's csv module reads the file once; this runs only when a problem is reported.
+    """
+    import csv
+
+    starts: list[int] = []
+    limit = csv.field_size_limit(1 << 30)  # a long field is data, not a reason to lose count
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            reader = csv.reader(handle)
+            before = 0
+            for record in reader:
+                if record:
+                    starts.append(before + 1)
+                before = reader.line_num
+    except (csv.Error, OSError):
+        pass  # the rest are counted as one line each
+    finally:
+        csv.field_size_limit(limit)
+    return starts
 
 
 def lean_memory_pool() -> None:
@@ -274,8 +376,8 @@ def read(path: Path) -> Columns:
             problems.rows(fname, pc.is_null(fig[name]), f"column {name!r} is empty", csv)
     units = _units(fig, fname, problems, csv)
     exponent = _ints(fig["exponent"])
-    problems.rows(fname, exponent < -30, "column 'exponent': below −30", csv)
-    problems.rows(fname, exponent > 30, "column 'exponent': above 30", csv)
+    problems.rows(fname, exponent < -MAX_EXPONENT, f"column 'exponent': below −{MAX_EXPONENT}", csv)
+    problems.rows(fname, exponent > MAX_EXPONENT, f"column 'exponent': above {MAX_EXPONENT}", csv)
     for name in ("source_line", "yaml_line"):
         problems.rows(fname, _ints(fig[name]) < 1, f"column {name!r}: a line number is at least 1", csv)
     for name in RELATIONS.names:
@@ -292,12 +394,15 @@ def read(path: Path) -> Columns:
     problems.rows(rname, (kind < 0) & (kind_codes >= 0), f"column 'kind': not one of {', '.join(KINDS)}", csv)
     product = kind == KINDS.index("product")
     problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
+    no_parts = (np.diff(offsets) == 0) & ~_non_empty(rel["missing"]) & ~product
+    problems.rows(rname, no_parts, "column 'part_refs': no parts, and none listed as missing", csv)
     problems.rows(rname, _ints(rel["yaml_line"]) < 0, "column 'yaml_line': negative", csv)
+    documents = _documents(path, fig, problems)
     if problems.errors:
         raise InvalidData(problems.errors)
     return Columns(
         path=str(path),
-        documents=_documents(path, fig),
+        documents=documents,
         figures=FigureColumns(
             ref=_Texts(refs),
             label=_Texts(fig["label"]),
@@ -356,9 +461,9 @@ def _links(
         totals = totals.dictionary_decode()
     flat = pc.list_flatten(part_lists)
     encoded = pc.dictionary_encode(pa.chunked_array([refs, totals, flat], type=pa.string()))
-    codes = [_int64s(c.indices, -1) for c in encoded.chunks]
-    # with no refs, chunked_array drops nothing: the three chunks are always there
-    ref_codes, total_codes, part_codes = codes[0], codes[1], codes[2]
+    # Arrow may drop empty chunks: split the codes by the lengths of the three columns
+    all_codes = np.concatenate([_int64s(c.indices, -1) for c in encoded.chunks] or [np.zeros(0, np.int64)])
+    ref_codes, total_codes, part_codes = np.split(all_codes, [len(refs), len(refs) + len(totals)])
     known = int(ref_codes.max(initial=-1)) + 1  # distinct refs
     row = np.arange(len(ref_codes), dtype=np.int64)  # the figure row of each code
     if not np.array_equal(ref_codes, row):
@@ -399,18 +504,27 @@ class _TableFile:
         if not path.exists():
             problems.add(str(path), 0, "missing: a table directory holds figures and relations")
             return
+        if not path.is_file():
+            problems.add(str(path), 0, "is not a file")
+            return
         try:
             if path.suffix == ".parquet":
                 import pyarrow.parquet as pq
 
                 names = pq.read_schema(path).names
+                if self._duplicates(names):
+                    return
                 # columns with few distinct values stay dictionary-encoded: less memory, no decoding
                 few = [n for n in _FEW_VALUES if n in names and n in schema.names]
                 self._parquet = pq.ParquetFile(path, memory_map=True, read_dictionary=few)
             else:
+                names = self._csv_header()
+                if names is None or self._duplicates(names):
+                    return
                 self._csv = self._read_csv()
-                names = self._csv.column_names
-        except (pa.ArrowInvalid, OSError) as exc:
+                if self._csv is None:
+                    return
+        except (pa.ArrowException, OSError) as exc:
             problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
             return
         self.absent = {n for n in _OPTIONAL if n in schema.names and n not in names}
@@ -423,22 +537,85 @@ class _TableFile:
             problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
         self.ok = True
 
-    def _read_csv(self) -> pa.Table:
+    def _duplicates(self, names: list[str]) -> bool:
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            self.problems.add(
+                str(self.path), int(self.path.suffix == ".csv"), f"column(s) named twice: {', '.join(twice)}"
+            )
+        return bool(twice)
+
+    def _csv_header(self) -> list[str] | None:
+        """The column names: the first record of the file."""
+        import csv
+
+        limit = csv.field_size_limit(1 << 20)
+        try:
+            with self.path.open(encoding="utf-8", newline="") as handle:
+                return next(csv.reader(handle), [])
+        except (csv.Error, UnicodeDecodeError) as exc:
+            self.problems.add(str(self.path), 1, f"line 1: not a CSV header: {exc}")
+            return None
+        finally:
+            csv.field_size_limit(limit)
+
+    def _read_csv(self) -> pa.Table | None:
+        """Every column as text (converted and checked row by row in :meth:`read`); a row
+        with too few or too many fields is reported with its line."""
         import pyarrow.csv as pcsv
 
-        types = {
-            f.name: (pa.string() if pa.types.is_list(f.type) or f.name == "coefficient" else f.type)
-            for f in self.schema
-        }
+        bad: list[int] = []
+
+        def invalid(row: Any) -> str:
+            bad.append(row.actual_columns)
+            return "skip"
+
+        header = self._csv_header() or []
         table = pcsv.read_csv(
             self.path,
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types=types, strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=False
+                column_types={n: pa.string() for n in header},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=False,
             ),
         )
-        if "part_refs" in self.schema.names:
+        if bad:
+            self._bad_rows(len(header))
+            return None
+        if "part_refs" in self.schema.names and all(n in table.column_names for n in _LISTS if n not in _OPTIONAL):
             table = _split_lists(table)
         return table
+
+    def _bad_rows(self, width: int) -> None:
+        """Report each record with another number of fields than the header, with its line."""
+        import csv
+
+        file = str(self.path)
+        found = 0
+        limit = csv.field_size_limit(1 << 30)
+        try:
+            with self.path.open(encoding="utf-8", errors="replace", newline="") as handle:
+                reader = csv.reader(handle)
+                before = 0
+                for record in reader:
+                    if record and len(record) != width:
+                        found += 1
+                        if found <= _MAX_LISTED:
+                            line = before + 1
+                            self.problems.add(file, line, f"line {line}: {len(record)} fields, the header has {width}")
+                    before = reader.line_num
+        except (csv.Error, OSError) as exc:
+            self.problems.add(file, 0, f"cannot be read: {exc}")
+        finally:
+            csv.field_size_limit(limit)
+        if found > _MAX_LISTED:
+            self.problems.add(
+                file, 0, f"rows with another number of fields than the header: {found - _MAX_LISTED} more"
+            )
+        if not found:
+            self.problems.add(file, 0, "cannot be read: a row has another number of fields than the header")
 
     def read(self, names: list[str]) -> pa.Table | None:
         """The named columns, cast to the schema's types (``None`` after a reported problem)."""
@@ -450,10 +627,11 @@ class _TableFile:
             else:
                 assert self._csv is not None
                 table = self._csv.select(names)
-        except (pa.ArrowInvalid, OSError) as exc:
+        except (pa.ArrowException, OSError) as exc:
             self.problems.add(str(self.path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
             return None
         cast = []
+        failed = False
         for name in names:
             f = self.schema.field(name)
             col = table[name]
@@ -461,6 +639,11 @@ class _TableFile:
                 cast.append(col)
                 continue
             if col.type != f.type:
+                if self._csv is not None and pa.types.is_string(col.type):
+                    converted = self._from_text(name, col.combine_chunks(), f.type)
+                    failed |= converted is None
+                    cast.append(converted)
+                    continue
                 if pa.types.is_floating(col.type) or not _castable(col.type, f.type):
                     self.problems.add(str(self.path), 0, f"column {f.name!r} is {col.type}, expected {f.type}")
                     return None
@@ -470,7 +653,53 @@ class _TableFile:
                     self.problems.add(str(self.path), 0, f"column {f.name!r}: {str(exc).splitlines()[0]}")
                     return None
             cast.append(col)
+        if failed:
+            return None
         return pa.table(cast, names=names)
+
+    def _from_text(self, name: str, col: pa.Array, want: pa.DataType) -> pa.Array | None:
+        """A CSV column converted to ``want``, every cell that does not convert reported by line."""
+        file = str(self.path)
+        if pa.types.is_boolean(want):
+            low = pc.utf8_lower(col)
+            truth = pc.is_in(low, value_set=pa.array(["true", "1"]))
+            ok = pc.or_(truth, pc.is_in(low, value_set=pa.array(["false", "0"])))
+            bad = pc.and_(pc.is_valid(col), pc.invert(ok))
+            if pc.any(bad).as_py():
+                self.problems.rows(file, bad, f"column {name!r}: not true or false", True)
+                return None
+            return pc.if_else(pc.is_valid(col), truth, pa.scalar(None, pa.bool_()))
+        if pa.types.is_integer(want):
+            whole = pc.fill_null(pc.match_substring_regex(col, r"^-?[0-9]+$"), True)
+            if not _every(whole):
+                self.problems.rows(file, pc.invert(whole), f"column {name!r}: not a whole number", True)
+                return None
+            width = pc.fill_null(pc.utf8_length(pc.utf8_ltrim(col, "-0")), 0)
+            info = np.iinfo(np.int32 if want == pa.int32() else np.int64)
+            short = pc.less_equal(width, len(str(info.max)) - 1)
+            if _every(short):
+                return col.cast(want)
+            # a few long ones: exact Python integers, only for the cells that may not fit
+            big = [v is not None and not _fits(v, int(info.min), int(info.max)) for v in col.to_pylist()]
+            if any(big):
+                self.problems.rows(file, np.array(big), f"column {name!r}: {_too_large(name, int(info.max))}", True)
+                return None
+            return col.cast(want)
+        return col.cast(want)
+
+
+def _fits(text: str, low: int, high: int) -> bool:
+    """Whether the whole number ``text`` (digits, optional ``-``) lies in [low, high]; no
+    conversion of more digits than the bound has."""
+    digits = text.lstrip("-").lstrip("0")
+    if len(digits) > len(str(high)):
+        return False
+    value = int(digits or "0")
+    return low <= (-value if text.startswith("-") else value) <= high
+
+
+def _too_large(name: str, top: int) -> str:
+    return f"beyond {top:,}" if name not in ("source_line", "yaml_line") else f"a line number is at most {top:,}"
 
 
 def _castable(have: pa.DataType, want: pa.DataType) -> bool:
@@ -487,28 +716,40 @@ def _castable(have: pa.DataType, want: pa.DataType) -> bool:
 def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[pa.Table, np.ndarray[Any, Any]]:
     """The exact integer coefficients: int64, DECIMAL(p, 0), or digits in CSV; never a float."""
     col = fig["coefficient"].combine_chunks()
+    if isinstance(col, pa.DictionaryArray):
+        col = col.dictionary_decode()
     if pa.types.is_floating(col.type):
         problems.add(file, 0, f"column 'coefficient' is {col.type}: amounts must be exact integers, never float")
         return fig, np.zeros(len(col), dtype=np.int64)
     if pa.types.is_integer(col.type):
+        if pa.types.is_uint64(col.type) and (pc.max(col).as_py() or 0) > _INT64_MAX:
+            return fig, _big_ints(col.to_pylist())  # past int64: exact Python integers
         values = _int64s(col, 0)
         problems.rows(file, values < 0, "column 'coefficient': negative amount", csv)
         return fig, values
     if pa.types.is_decimal(col.type) and col.type.scale == 0:
         problems.rows(file, pc.less(col, pa.scalar(0, col.type)), "column 'coefficient': negative amount", csv)
-        return fig, int_array([int(v) if v is not None else 0 for v in col.to_pylist()])
+        return fig, _big_ints(col.to_pylist())
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        digits = pc.match_substring_regex(col, r"^(0|[1-9][0-9]*)$")
-        problems.rows(file, pc.invert(pc.fill_null(digits, False)), "column 'coefficient': not a whole number", csv)
-        ok = pc.fill_null(digits, False)
-        short = pc.and_(ok, pc.less_equal(pc.utf8_length(col), 18))
-        if pc.all(pc.or_(short, pc.invert(ok))).as_py():
+        digits = pc.fill_null(pc.match_substring_regex(col, r"^(0|[1-9][0-9]*)$"), False)
+        problems.rows(file, pc.invert(digits), "column 'coefficient': not a whole number", csv)
+        length = pc.utf8_length(col)
+        long = pc.and_(digits, pc.greater(length, MAX_DIGITS))
+        problems.rows(file, long, f"column 'coefficient': more than {MAX_DIGITS} digits", csv)
+        short = pc.and_(digits, pc.less_equal(length, 18))
+        if _every(pc.or_(short, pc.invert(digits))):
             values = _int64s(pc.if_else(short, col, "0"), 0)
         else:
-            values = int_array([int(v) if v and v.isdigit() else 0 for v in col.to_pylist()])
+            ok = pc.and_(digits, pc.invert(long))
+            values = _big_ints(pc.if_else(ok, col, "0").to_pylist())
         return fig, values
     problems.add(file, 0, f"column 'coefficient' is {col.type}, expected int64 or DECIMAL(p, 0)")
     return fig, np.zeros(len(col), dtype=np.int64)
+
+
+def _big_ints(values: list[Any]) -> np.ndarray[Any, Any]:
+    """Exact integers from Python values (ints, ``Decimal``s or digit strings; null as 0)."""
+    return int_array([int(v) if v is not None else 0 for v in values])
 
 
 def _units(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[np.ndarray[Any, Any], tuple[Unit, ...]]:
@@ -552,14 +793,60 @@ def _split_lists(rel: pa.Table) -> pa.Table:
     return rel
 
 
-def _documents(path: Path, fig: pa.Table) -> int:
+def _documents(path: Path, fig: pa.Table, problems: _Problems) -> int:
+    """How many documents: the manifest's count, or the distinct ``document`` values."""
     manifest = path / "manifest.json"
-    if manifest.exists():
-        try:
-            return int(json.loads(manifest.read_text(encoding="utf-8"))["documents"])
-        except (ValueError, KeyError, TypeError):
-            pass
-    return int(pc.count_distinct(fig["document"]).as_py())
+    if manifest.exists() or manifest.is_symlink():
+        count = _manifest_documents(manifest, problems)
+        if count is not None:
+            return count
+    _, codes = _categories(fig["document"])
+    return len(np.unique(codes[codes >= 0]))
+
+
+def _manifest_documents(manifest: Path, problems: _Problems) -> int | None:
+    """The ``documents`` count of ``manifest.json`` (``None`` when it has none); a manifest
+    that cannot be read is reported, never trusted in part."""
+    name = str(manifest)
+    try:
+        if not manifest.is_file():
+            problems.add(name, 0, "is not a file")
+            return None
+        with manifest.open("rb") as handle:
+            raw = handle.read(_MAX_MANIFEST + 1)
+        if len(raw) > _MAX_MANIFEST:
+            problems.add(name, 0, f"larger than {_MAX_MANIFEST // 1024} KiB: not a fundaudit manifest")
+            return None
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except OSError as exc:
+        problems.add(name, 0, f"cannot be read: {exc.strerror or exc}")
+        return None
+    except UnicodeDecodeError:
+        problems.add(name, 0, "not UTF-8 text")
+        return None
+    except RecursionError:
+        problems.add(name, 0, "not valid JSON: nested too deeply")
+        return None
+    except json.JSONDecodeError as exc:
+        problems.add(name, exc.lineno, f"column {exc.colno}: not valid JSON: {exc.msg}")
+        return None
+    except ValueError as exc:
+        problems.add(name, 0, f"not valid JSON: {str(exc).split(':')[0]}")
+        return None
+    if not isinstance(data, dict):
+        problems.add(name, 1, "not a JSON object")
+        return None
+    count = data.get("documents")
+    if count is None:
+        return None
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        problems.add(name, 1, "'documents' is not a whole number of documents")
+        return None
+    return count
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a number")
 
 
 def _ints(col: Any) -> np.ndarray[Any, Any]:
@@ -634,3 +921,8 @@ class _Lists(_Texts):
 
     def take(self, rows: Sequence[int]) -> list[Any]:
         return [tuple(x or ()) for x in super().take(rows)]
+
+
+def _every(mask: Any) -> bool:
+    """Whether every element of a boolean Arrow column is true (an empty one: yes)."""
+    return bool(pc.all(mask, min_count=0).as_py())

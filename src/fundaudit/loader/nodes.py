@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
@@ -33,6 +35,7 @@ _NODE_KEYS = {
     "shares",
     "tables",
     "note",
+    "drafted",
 }
 
 
@@ -50,6 +53,8 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
     name = _text(ctx, file, f["name"], "name") if "name" in f else None
     if node_id is None or name is None:
         return None
+    if "drafted" in f:
+        scope = replace(scope, drafted=_text(ctx, file, f["drafted"], "drafted"))
     path = f"{parent}/{node_id}" if parent else node_id
     prefix = f"{scope.doc}::{path}:"
     source_line = None

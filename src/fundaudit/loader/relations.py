@@ -35,7 +35,9 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, "a relation")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", {"id", "kind", "total", "parts", "note"}, {"id", "kind", "total", "parts"})
+    f = _fields(
+        ctx, file, m, "relation", {"id", "kind", "total", "parts", "note", "drafted"}, {"id", "kind", "total", "parts"}
+    )
     rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
@@ -44,6 +46,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     total = _resolve(ctx, scope, f["total"]) if "total" in f else None
     parts = [_resolve(ctx, scope, p) for p in _seq(ctx, file, f.get("parts", _null()), "parts")]
     note = _text(ctx, file, f["note"], "note") if "note" in f else None
+    drafted = _text(ctx, file, f["drafted"], "drafted") if "drafted" in f else None
     seen_parts: set[str] = set()
     for pnode, part in zip(_seq(ctx, file, f.get("parts", _null()), "parts"), parts, strict=True):
         if part is None:
@@ -69,6 +72,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
         tuple(p for p in parts if p is not None),
         Loc(file, line_of(m)),
         note,
+        drafted,
     )
 
 
