@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fundaudit.findings import Finding, Relation, Verdict
 from fundaudit.i18n import _
+from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
@@ -351,13 +352,6 @@ def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) ->
     raise AssertionError("unreachable")
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal (CJK characters take two)."""
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def arithmetic(f: Finding) -> list[str]:
     """The full arithmetic of a finding, one figure a line with its YAML and source lines (``-v``)."""
     if f.total_figure is None:
@@ -366,8 +360,11 @@ def arithmetic(f: Finding) -> list[str]:
     ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
     rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
     rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
-    width = max(_width(text) for _k, text, _f in rows)
-    out = [f"    {mark:>1} {text}{' ' * (width - _width(text))}  {fig.yaml}  {fig.source}" for mark, text, fig in rows]
+    width = max(display_width(text) for _k, text, _f in rows)
+    out = [
+        f"    {mark:>1} {text}{' ' * (width - display_width(text))}  {fig.yaml}  {fig.source}"
+        for mark, text, fig in rows
+    ]
     if f.parts_sum:
         out.append(
             "      "

@@ -76,4 +76,6 @@ def explain(
     else:
         for ex in excerpts(f, folder):
             out.append(f"    {ex.file}:{ex.line}: {ex.text()}")
-    sys.stdout.write("\n".join(out) + "\n")
+    from fundaudit.report.escape import text
+
+    sys.stdout.write("\n".join(text(line) for line in out) + "\n")  # no control character reaches the terminal

@@ -48,3 +48,10 @@ def severity_name(value: str) -> str:
         "error": pgettext("severity", "error"),
     }
     return names.get(value, value)
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal or a spreadsheet (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
