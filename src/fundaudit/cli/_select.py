@@ -113,8 +113,8 @@ def target(path: Path) -> Target:
                 path=path, entry=ENTRY, tables=_(" or ").join(TABLE_FILES[:2])
             )
         )
-    if not path.is_file() or path.suffix not in (".yaml", ".yml") or _is_entry(path):
-        return Target(path)  # the loader names what is wrong with it
+    if not path.exists() or path.suffix not in (".yaml", ".yml") or _text(path) is None or _is_entry(path):
+        return Target(path)  # the loader names what is wrong with it (too large, a FIFO, not UTF-8 …)
     wanted = path.resolve()
     for folder in (wanted.parent, *wanted.parents):
         for entry in sorted(folder.glob("*.y*ml")):
