@@ -217,39 +217,15 @@ def test_english_reports_of_the_real_data_are_deterministic(monkeypatch: pytest.
         (out / name).write_bytes(data)
 
 
-def test_discrepancies_group_by_root_once_findings_are_diagnosed(real_budget: Budget) -> None:
-    """The views group diagnosed findings by root (the diagnosis model supplies ``Finding.diagnosis``)."""
-    from dataclasses import dataclass as _dataclass
-
-    from fundaudit.model import Figure
-    from fundaudit.report.summary import roots
+def test_discrepancies_group_by_root(real_budget: Budget) -> None:
+    """The views group the diagnosed failing findings by root: one slip, one row."""
+    from fundaudit.report.summary import SEVERITY_ORDER, roots
 
     audit = run(real_budget)
-    failing = [f for f in audit.findings if f.verdict.value == "mismatch"]
-
-    @_dataclass(frozen=True)
-    class Culprit:
-        figure: Figure
-        likely: str | None
-
-    @_dataclass(frozen=True)
-    class Diagnosis:
-        cause: str
-        severity: str
-        root: str
-        text: str
-        figures: tuple[Culprit, ...]
-
-    class Diagnosed:
-        def __init__(self, finding: object, diagnosis: Diagnosis) -> None:
-            self._f, self.diagnosis = finding, diagnosis
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self._f, name)
-
-    culprit = failing[0].parts[0]
-    d = Diagnosis("unit-slip", "error", "root-1", "a unit slip", (Culprit(culprit, "6 万元"),))
-    grouped = roots([Diagnosed(failing[0], d), Diagnosed(failing[1], d), *failing[2:]])  # type: ignore[list-item]
-    assert len(grouped) == 1 and len(grouped[0].findings) == 2
-    assert grouped[0].culprits == ((culprit, "6 万元"),) and grouped[0].cause == "unit-slip"
-    assert roots(audit.findings) == []  # undiagnosed findings make no root
+    diagnosed = [f for f in audit.findings if f.diagnosis is not None and f.verdict.value in ("mismatch", "incomplete")]
+    grouped = roots(audit.findings)
+    assert grouped and sum(len(r.findings) for r in grouped) == len(diagnosed)
+    for r in grouped:
+        assert {f.diagnosis.root for f in r.findings if f.diagnosis} == {r.id}
+    assert [SEVERITY_ORDER[r.severity] for r in grouped] == sorted(SEVERITY_ORDER[r.severity] for r in grouped)
+    assert any(len(r.findings) > 1 for r in grouped)  # a root that explains several findings
