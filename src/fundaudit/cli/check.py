@@ -76,7 +76,7 @@ def check(
         except bl.BaselineError as exc:
             _usage(str(exc), fmt, str(baseline))
     if where.included is not None:
-        docs = ", ".join(sorted(where.documents or ())) or "*"
+        docs = ", ".join(sorted(where.documents or ())) or _("all")
         said = _("{file}: auditing {data} (documents: {documents})")
         print(
             said.format(file=text(str(where.included)), data=text(str(where.path)), documents=text(docs)),
