@@ -44,6 +44,10 @@ def test_exclusions_years_quarters_document_numbers_dates() -> None:
     assert figs(text) == []
 
 
+def test_a_year_whose_nian_starts_the_next_line() -> None:
+    assert figs("力争 2018\n\n年底前完成投资 3 亿元。") == [("3", "亿元", 3)]
+
+
 def test_a_label_never_starts_mid_word() -> None:
     f = found("（三）全省建设高标准农田 190 万亩，新建提灌站 100 座。")
     assert [x.label for x in f.figures] == ["全省建设高标准农田", "新建提灌站"]
