@@ -51,3 +51,7 @@ def test_a_year_whose_nian_starts_the_next_line() -> None:
 def test_a_label_never_starts_mid_word() -> None:
     f = found("（三）全省建设高标准农田 190 万亩，新建提灌站 100 座。")
     assert [x.label for x in f.figures] == ["全省建设高标准农田", "新建提灌站"]
+
+
+def test_a_number_the_data_format_cannot_hold_is_left_out() -> None:
+    assert figs("省级资金 " + "9" * 41 + " 亿元，中央资金 3 亿元。") == [("3", "亿元", 1)]

@@ -23,7 +23,7 @@ from fundaudit.draft.model import Claim, Fig, Found, Heading, TableDraft
 _KEY_BAD = re.compile(r"[:@/\\\"\n\t]")
 
 
-@dataclass
+@dataclass(eq=False)  # nodes are compared by identity: a tree, not values
 class DNode:
     id: str
     name: str
@@ -41,6 +41,16 @@ class DNode:
     path: str = ""
     why: str = ""
     block: int = -1
+    parent: DNode | None = field(default=None, repr=False)
+
+    def adopt(self, items: list[DNode]) -> None:
+        """Move ``items`` here from wherever they are (each former parent's list rebuilt once)."""
+        moved = {id(i) for i in items}
+        for former in {id(i.parent): i.parent for i in items if i.parent is not None}.values():
+            former.items = [x for x in former.items if id(x) not in moved]
+        for item in items:
+            item.parent = self
+        self.items.extend(items)
 
 
 @dataclass
@@ -92,6 +102,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         nodes[i] = DNode(f"h{block.line}", name, block.line, "outline")
         if chain:
             nodes[chain[-1]].items.append(nodes[i])
+            nodes[i].parent = nodes[chain[-1]]
             children.setdefault(chain[-1], []).append(i)
         else:
             programs.append(nodes[i])
@@ -124,7 +135,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             node.only = claim.keys[0]
         node.split = list(zip(claim.keys, claim.parts, strict=False)) if claim.parts else []
         node.split_partial = claim.why == "partial"
-        home(claim.block).items.append(node)
+        home(claim.block).adopt([node])
         totals.setdefault(home_index(claim.block), []).append(node)
     for claim in found.claims:
         if claim.kind == "shares":
@@ -132,7 +143,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             node = DNode(f"s{first.line}-{first.column}", claim.name or "shares", first.line, claim.pattern)
             node.shares = list(zip(claim.keys, claim.parts, strict=True))
             node.shares_partial = claim.why == "partial"
-            home(claim.block).items.append(node)
+            home(claim.block).adopt([node])
     tops: dict[int, list[DNode]] = {-1: list(totals.get(-1, []))}
     for root in [i for i in nodes if not outline.chain[i]]:
         tops[root] = _nest(root, nodes, children, totals)
@@ -213,11 +224,7 @@ def _nest(
         return seq
     if not plausible((head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]):
         return seq
-    for item in items:
-        for node in nodes.values():
-            if item in node.items:
-                node.items.remove(item)
-    head.items.extend(items)
+    head.adopt(items)
     head.drafted = "lists" if head.drafted == "splits" else head.drafted
     return [head]
 
@@ -263,10 +270,9 @@ def _funding_programs(
         for node in tops.get(key, []):
             if not (node.split or node.only):
                 continue
-            for holder in _walk(program):
-                if node in holder.items:
-                    holder.items.remove(node)
-                    break
+            if node.parent is not None:
+                node.parent.items = [x for x in node.parent.items if x is not node]
+                node.parent = None
             out.append(node)
     return out
 

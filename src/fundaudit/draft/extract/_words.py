@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS
 from fundaudit.units import UnitError, parse_unit
 
 CLAUSE_END = '，。；：、,;:（）()“”"《》！？\n'
@@ -32,6 +33,12 @@ def unit_ok(text: str) -> bool:
     except UnitError:
         return False
     return True
+
+
+def writable(value: str) -> bool:
+    """Digits the data format can hold (the limits of :mod:`fundaudit.numbers`)."""
+    whole, _, decimals = value.partition(".")
+    return len((whole + decimals).lstrip("0")) <= MAX_DIGITS and len(decimals) <= MAX_DECIMALS
 
 
 def unit_after(text: str) -> str | None:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import unit_after, unit_ok
+from fundaudit.draft.extract._words import unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
 from fundaudit.provenance.tokens import normalise
@@ -152,7 +152,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         values = []
         for j, col in zip(keep, columns, strict=True):
             text = cells[j]
-            if (_NUM.fullmatch(text) and not text.startswith("-")) or text in ("-", "—"):
+            if (_NUM.fullmatch(text) and not text.startswith("-") and writable(text)) or text in ("-", "—"):
                 values.append(text)
             else:
                 m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(\S+)", text)
