@@ -282,6 +282,7 @@ def tables(b: Budget, yaml_file: str) -> tuple[Any, Any, int]:
             ("part_refs", parts),
             ("missing", []),
             ("empty", []),
+            ("names", []),
             ("yaml_file", yaml_file),
             ("yaml_line", yl),
             ("note", None),

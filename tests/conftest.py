@@ -11,6 +11,10 @@ from fundaudit.loader import load
 from fundaudit.model import Budget
 from fundaudit.runner import Audit, run
 
+# The suite's assertions on wording are in English; tests of the Chinese outputs (the default)
+# ask for Chinese themselves (`i18n.using("zh")`, FUNDAUDIT_LANG=zh in a subprocess's env).
+os.environ["FUNDAUDIT_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "budgets.yaml"
 

@@ -310,3 +310,22 @@ def test_columns_of_the_largest_line_are_judged(tmp_path: Path) -> None:
     audit = run(load(data), engine=verdicts)
     assert audit.counts["match"] == 1
     assert audit.findings[0].source.line == int("9" * 9)
+
+
+def test_message_columns_read_later_are_still_checked(tmp_path: Path, real_budget: Budget) -> None:
+    """Columns only messages need are read when a finding is worded — unless the file's
+    metadata does not prove them filled: then they are read and checked now."""
+    out = _parquet_copy(tmp_path, real_budget)
+    cols = columnar.read(out)
+    assert cols.relations.what._col is None  # type: ignore[attr-defined]  # not read yet
+    assert cols.relations_at([0])[0].what  # read on demand
+
+    def empty_label(t: pa.Table) -> pa.Table:
+        labels = t["label"].to_pylist()
+        labels[2] = None
+        return t.set_column(t.schema.get_field_index("label"), "label", pa.array(labels, pa.string()))
+
+    _rewrite(out / "figures.parquet", empty_label)
+    code, _, stderr = _check(out)
+    assert code == 2
+    assert f"{out / 'figures.parquet'}:3: row 3: column 'label' is empty" in stderr

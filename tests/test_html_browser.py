@@ -14,6 +14,7 @@ from fundaudit.report import html
 from fundaudit.runner import run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report.yaml"
+ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("FUNDAUDIT_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
 
 
@@ -65,7 +66,7 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
         assert len(charts) == 2
         bars = driver.find_elements(By.CSS_SELECTOR, "svg.sources rect")
         assert sum(1 for b in bars if b.size["width"] > 0) >= 5
-        heading = driver.find_element(By.TAG_NAME, "h2")
+        heading = driver.find_element(By.CSS_SELECTOR, "h2#doc-demo")
         assert heading.text == "演示文件" and heading.size["width"] > 0
         # a CJK glyph renders with width (not a zero-width missing glyph)
         width = driver.execute_script(
@@ -73,13 +74,49 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
             "return s.getBoundingClientRect().width;"
         )
         assert width > 40
-        # sorting works: click the verdict header of the findings table
-        table = driver.find_element(By.CSS_SELECTOR, "table.findings")
-        table.find_elements(By.TAG_NAME, "th")[0].click()
-        assert table.find_elements(By.TAG_NAME, "th")[0].get_attribute("data-order") == "asc"
         assert "&lt;script&gt;" not in driver.page_source.split("<body>")[0]
         assert "<script>alert(1)</script>" in driver.find_element(By.TAG_NAME, "body").text
         SHOTS.mkdir(parents=True, exist_ok=True)
         assert driver.save_screenshot(str(SHOTS / "audit-fixture.png"))
+    finally:
+        driver.quit()
+
+
+def _visible(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    rows = driver.find_elements(By.CSS_SELECTOR, "#findings > tbody > tr")
+    return [r.get_attribute("data-verdict") for r in rows if r.is_displayed()]
+
+
+def test_chinese_report_of_the_real_data_filters_and_searches(tmp_path: Path) -> None:
+    """The committed Chinese report: loads clean, a verdict filter hides exactly its rows, search finds a program."""
+    page = ROOT / "reports" / "audit.html"
+    driver = _driver()
+    try:
+        from selenium.webdriver.common.by import By
+
+        driver.get(page.as_uri())
+        assert driver.title == "fundaudit 审核报告"
+        assert [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(SHOTS / "audit-zh-top.png"))
+        before = _visible(driver)
+        assert "mismatch" in before and "rounding" in before
+        driver.find_element(By.CSS_SELECTOR, "input[data-filter='verdict'][value='rounding']").click()
+        after = _visible(driver)
+        assert "rounding" not in after and len(after) == len(before) - before.count("rounding")
+        assert driver.find_element(By.ID, "shown-count").text == str(len(after))
+        search = driver.find_element(By.ID, "search")
+        search.send_keys("电力建设扶贫专项")
+        found = [r for r in driver.find_elements(By.CSS_SELECTOR, "#findings > tbody > tr") if r.is_displayed()]
+        assert found and all("电力建设扶贫专项" in r.text for r in found)
+        # a program link narrows the table to that program
+        search.clear()
+        search.send_keys(" ")
+        link = driver.find_element(By.CSS_SELECTOR, "a[data-program='bz2018/power']")
+        driver.execute_script("arguments[0].click();", link)
+        shown = [r for r in driver.find_elements(By.CSS_SELECTOR, "#findings > tbody > tr") if r.is_displayed()]
+        assert shown and all(r.get_attribute("data-program") == "bz2018/power" for r in shown)
     finally:
         driver.quit()

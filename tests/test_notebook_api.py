@@ -55,3 +55,13 @@ def test_example_notebook_runs() -> None:
     nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
+
+
+def test_filters_take_any_iterable_and_audit_takes_a_tolerance() -> None:
+    findings = fundaudit.audit(FIXTURE)
+    as_tuple = findings.filter(verdict=("rounding", "mismatch"))
+    assert len(findings.filter(verdict=["rounding", "mismatch"])) == len(as_tuple) > 0
+    assert len(findings.filter(verdict={"rounding"}, document=iter(["demo"]))) == 2
+    assert findings.summary["rounding"] == 2 and isinstance(findings.failed, fundaudit.api.Findings)
+    exact = fundaudit.audit(FIXTURE, tolerance="exact")
+    assert exact.summary["rounding"] == 0 and exact.summary["mismatch"] > findings.summary["mismatch"]

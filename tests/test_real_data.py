@@ -69,10 +69,10 @@ def test_a_broken_edit_of_the_real_data_is_named(tmp_path: Path) -> None:
     lines[target.yaml.line - 1] = text.replace(old, f"{bumped} {target.unit.text} @{target.source.line}", 1)
     path.write_text("".join(lines), encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "fundaudit", "check", str(copy / "budgets.yaml")], capture_output=True, text=True
+        [sys.executable, "-m", "fundaudit", "check", "-v", str(copy / "budgets.yaml")], capture_output=True, text=True
     )
     assert proc.returncode == 1
     line = next(ln for ln in proc.stdout.splitlines() if holding[0].id.split("#")[0] in ln or "mismatch" in ln)
     assert "mismatch" in proc.stdout
     assert f"{target.source.file}:" in proc.stdout
-    assert f" {target.yaml.line} " in proc.stdout or f"+ {target.yaml.line}" in proc.stdout, line
+    assert f"{target.yaml.file}:{target.yaml.line} " in proc.stdout, line  # -v: the figure's path and line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +12,7 @@ from fundaudit.findings import Finding, Verdict
 from fundaudit.loader import load as _load_model
 from fundaudit.model import Budget
 from fundaudit.runner import Audit, run
+from fundaudit.tolerance import DEFAULT, Policy, Tolerance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,42 +61,50 @@ class Findings:
 
     def filter(
         self,
-        document: str | None = None,
-        program: str | None = None,
-        verdict: str | Verdict | tuple[str | Verdict, ...] | None = None,
-        rule: str | None = None,
+        document: str | Iterable[str] | None = None,
+        program: str | Iterable[str] | None = None,
+        verdict: str | Verdict | Iterable[str | Verdict] | None = None,
+        rule: str | Iterable[str] | None = None,
+        severity: str | Iterable[str] | None = None,
     ) -> Findings:
-        """Findings of one document / program (name or id) / verdict(s) / rule."""
-        verdicts = None
-        if verdict is not None:
-            verdicts = {Verdict(v) for v in (verdict if isinstance(verdict, tuple) else (verdict,))}
+        """Findings of the given documents / programs (names or ids) / verdicts / rules / severities.
+
+        Each filter takes one value or any iterable of values (a list, a tuple, a set, a
+        pandas Series); the filters given must all hold.
+        """
+        documents, programs, rules, severities = map(_values, (document, program, rule, severity))
+        verdicts = None if verdict is None else {Verdict(v) for v in _values(verdict) or ()}
         kept = tuple(
             f
             for f in self.items
-            if (document is None or f.document == document)
-            and (program is None or program in (f.program, f.id.split("::", 1)[-1].split("#")[0].split("/")[0]))
+            if (documents is None or f.document in documents)
+            and (programs is None or bool({f.program, _program_id(f)} & programs))
             and (verdicts is None or f.verdict in verdicts)
-            and (rule is None or f.rule == rule)
+            and (rules is None or f.rule in rules)
+            and (severities is None or f.severity in severities)
         )
         return Findings(kept, self.audit)
 
     @property
     def failed(self) -> Findings:
+        """The mismatches and errors."""
         return self.filter(verdict=(Verdict.MISMATCH, Verdict.ERROR))
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Findings per verdict (every verdict, zero where none)."""
+        counts = {v.value: 0 for v in Verdict}
+        for f in self.items:
+            counts[f.verdict.value] += 1
+        return counts
 
     def to_frame(self) -> pd.DataFrame:
         from fundaudit.frames import findings_frame
 
         return findings_frame(self.items)
 
-    def summary(self) -> dict[str, int]:
-        counts = {v.value: 0 for v in Verdict}
-        for f in self.items:
-            counts[f.verdict.value] += 1
-        return counts
-
     def __repr__(self) -> str:
-        counts = ", ".join(f"{n} {v}" for v, n in self.summary().items() if n)
+        counts = ", ".join(f"{n} {v}" for v, n in self.summary.items() if n)
         return f"<Findings: {len(self.items)} ({counts})>"
 
     def _repr_html_(self) -> str:
@@ -139,13 +148,35 @@ def load(path: str | Path = "data/budgets.yaml") -> BudgetData:
     return BudgetData(_load_model(path))
 
 
-def audit(budget: BudgetData | Budget | str | Path = "data/budgets.yaml") -> Findings:
+def audit(
+    budget: BudgetData | Budget | str | Path = "data/budgets.yaml",
+    tolerance: Tolerance | Policy | str = DEFAULT,
+) -> Findings:
     """Run every registered rule; the findings of every relation, including those that hold.
 
-    ``budget`` is loaded data, a model, or the path of a data file to load first.
+    ``budget`` is loaded data, a model, or the path of a data file to load first;
+    ``tolerance`` a policy (``"digits"`` — the default —, ``"digits-all"``, ``"exact"``) or a
+    :class:`~fundaudit.tolerance.Tolerance`.
     """
     if isinstance(budget, str | Path):
         budget = load(budget)
     model = budget.model if isinstance(budget, BudgetData) else budget
-    result = run(model)
+    if not isinstance(tolerance, Tolerance):
+        tolerance = Tolerance(Policy(tolerance))
+    result = run(model, tolerance)
     return Findings(result.findings, result)
+
+
+def _values(given: object) -> set[str] | None:
+    """One value or any iterable of values, as a set of strings (``None``: no filter)."""
+    if given is None:
+        return None
+    if isinstance(given, str):
+        return {given}
+    if isinstance(given, Iterable):
+        return {str(v.value) if isinstance(v, Verdict) else str(v) for v in given}
+    return {str(given)}
+
+
+def _program_id(f: Finding) -> str:
+    return f.id.split("::", 1)[-1].split("#")[0].split("/")[0]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fundaudit.findings import Finding, Relation, Verdict
+from fundaudit.i18n import _
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
@@ -105,6 +106,8 @@ def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
         return Verdict.ROUNDING
     if rel.empty and rel.kind == "sum" and diff > 0:
         return Verdict.INCOMPLETE  # empty cells may hold what the stated ones lack
+    if rel.revision:
+        return Verdict.REVISED  # a later document states it differently (a supersedes link)
     return Verdict.MISMATCH
 
 
@@ -116,14 +119,21 @@ def _problem(rel: Relation) -> Finding | None:
             "",
             "",
             "",
-            f"{rel.subject}: {rel.what}: cannot check, not stated: {', '.join(rel.missing)}",
+            _w(rel, _("cannot be checked, not stated: {missing}").format(missing=_list(rel.missing))),
         )
     if rel.kind == "product":
         return None
     dims = {f.unit.dimension for f in (rel.total, *rel.parts)}
     if len(dims) > 1:
         units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
-        return _finding(rel, Verdict.ERROR, "", "", "", f"{rel.subject}: {rel.what}: mixes dimensions: {units}")
+        return _finding(
+            rel,
+            Verdict.ERROR,
+            "",
+            "",
+            "",
+            _w(rel, _("mixes dimensions that cannot be added: {units}").format(units=units)),
+        )
     return None
 
 
@@ -154,6 +164,7 @@ def _finding(
         parts=rel.parts,
         total_figure=rel.total,
         hint=hint,
+        names=part_names(rel),
     )
 
 
@@ -189,110 +200,189 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
     unit = rel.total.unit.text
     if verdict is Verdict.INCOMPLETE:
+        said = _(
+            "{total}; the {n} stated parts sum to {sum} {unit}, {short} {unit} short; empty cells may hold it: {cells}"
+        )
         return _finding(
             rel,
             Verdict.INCOMPLETE,
             s_sum,
             s_diff,
             s_tol,
-            f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text}, stated cells sum to "
-            f"{s_sum} {unit}, {s_diff} short; empty cells may hold the rest: {', '.join(rel.empty)}",
+            _w(
+                rel,
+                said.format(
+                    total=_figure(rel.total, _name(rel.total)),
+                    n=len(rel.parts),
+                    sum=s_sum,
+                    unit=unit,
+                    short=s_diff,
+                    cells=_cells(rel.empty),
+                ),
+            ),
         )
-    hint = _slip_hint(rel, diff, tol, exp) if verdict is Verdict.MISMATCH else None
-    relation = "≥" if rel.kind == "sum-le" else "="
-    words = {
-        Verdict.MATCH: "holds",
-        Verdict.WITHIN: "holds (partial list within its total)",
-        Verdict.ROUNDING: f"holds within rounding (difference {s_diff}, tolerance ±{s_tol})",
-        Verdict.MISMATCH: f"does not hold: difference {s_diff} {unit} exceeds tolerance ±{s_tol}",
+    if rel.kind == "sum-le":
+        op = {Verdict.MATCH: "=", Verdict.WITHIN: "≥", Verdict.ROUNDING: "≈"}.get(verdict, "<")
+    else:
+        op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
+    off = {
+        Verdict.MATCH: "",
+        Verdict.WITHIN: _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit),
+        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
+        Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
+        Verdict.REVISED: _("revised by {later}: off by {diff} {unit}").format(
+            later=rel.revision, diff=s_diff, unit=unit
+        ),
     }[verdict]
-    parts = " + ".join(f"{f.label} {f.text}" for f in rel.parts)
-    message = (
-        f"{rel.subject}: {rel.what}: {rel.total.label} {rel.total.text} {relation} {parts} = {s_sum} {unit}; {words}"
-    )
-    if verdict is Verdict.MISMATCH:
-        message += f"; {_lines(rel)}"
-    if hint:
-        message += f"; {hint}"
     if rel.empty:
-        message += f"; empty cells read as nothing: {', '.join(rel.empty)}"
-    if rel.kind == "sum-le" and verdict is Verdict.WITHIN:
-        message += f"; the stated parts leave {s_diff} {unit} uncovered"
-    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
+        off += (_("; ") if off else "") + _("empty cells read as nothing: {cells}").format(cells=_cells(rel.empty))
+    message = _equation(rel, op, s_sum, off, None)  # the diagnosis (fundaudit.causes) comes later
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
 
 
-def _lines(rel: Relation) -> str:
-    """Where each figure of a failing relation stands, so the broken one can be found."""
-    files = {f.yaml.file for f in (rel.total, *rel.parts)}
-    yaml_lines = " + ".join(str(f.yaml.line) for f in rel.parts)
-    src_lines = " + ".join(str(f.source.line) for f in rel.parts)
-    where = f"{files.pop()} lines" if len(files) == 1 else "YAML lines"
-    return f"{where} {rel.total.yaml.line} vs {yaml_lines} (source lines {rel.total.source.line} vs {src_lines})"
+# ---------------------------------------------------------------------------------------------
+# Wording: one line an auditor reads at a glance (where is added by the renderer), the full
+# arithmetic on demand (:func:`arithmetic`). Parts are named by what tells them apart.
+
+WIDTH = 80  # characters of a message in one line (the renderer adds the locations, ~60 more)
+_SEP = " › "
 
 
-def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
-    """Say whether one figure written in the wrong unit (元/万元/亿元) explains the mismatch."""
-    if not rel.total.unit.is_money:
-        return None
-    # a grid 10**8 finer than the relation's, so that a figure read in a unit up to 亿 times
-    # smaller stays a whole number whatever grid the relation was judged on
-    exp, diff, tol = exp - 8, diff * 10**8, tol * 10**8
-    grid = _Grid(exp)
-    for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
-        v = grid.scaled(fig)
-        for shift in (4, -4, 8, -8):
-            factor = 10 ** abs(shift)
-            moved = v * factor if shift > 0 else (v // factor if v % factor == 0 else None)
-            if moved is None:
-                continue
-            new_diff = diff - sign * v + sign * moved
-            if abs(new_diff) <= tol:
-                intended = _unit_shifted(fig.unit.text, shift)
-                if intended is None:
-                    continue
-                p = rel.total.unit.pow10
-                new_sum = grid.scaled(rel.total) - new_diff
-                shown = _render(new_sum, exp - p, rel.total.value.decimals)
-                return (
-                    f"likely unit slip: {fig.label} {fig.text} (line {fig.source.line}) reads as "
-                    f"{fig.value.text()} {intended}; then the parts sum to {shown} {rel.total.unit.text}"
-                )
-    return _odd_unit_hint(rel, diff, grid)
+def _name(fig: Figure) -> str:
+    """A figure's label as a name (an item's total is named by the item)."""
+    return fig.label.removesuffix(" total")
 
 
-def _odd_unit_hint(rel: Relation, diff: int, grid: _Grid) -> str | None:
-    """Name a part written in another money unit than every other figure of the relation.
+def part_names(rel: Relation) -> tuple[str, ...]:
+    """Each part's name: what tells it from the others (a table's row, an item, a source).
 
-    A figure in 元 among 万元 figures is evidently in the wrong unit even when reading it in
-    万元 does not make the relation hold (its digits may be wrong too): say so, and show the
-    sum it would give.
+    A rule may name the parts (a column's cells by their rows); otherwise the labels, and
+    where a label repeats, the source line that tells those parts apart.
     """
-    units = [f.unit for f in (rel.total, *rel.parts)]
-    odd = [f for f in rel.parts if units.count(f.unit) == 1]
-    common = {u.text for u in units if units.count(u) > 1}
-    if len(odd) != 1 or len(common) != 1 or len(units) < 3:
-        return None
-    fig, unit = odd[0], next(u for u in units if u.text in common)
-    if _unit_shifted(fig.unit.text, unit.pow10 - fig.unit.pow10) is None:
-        return None
-    as_common = fig.value.coefficient * 10 ** (fig.value.exponent + unit.pow10 - grid.exp)
-    new_diff = diff + grid.scaled(fig) - as_common
-    p = rel.total.unit.pow10
-    shown = _render(grid.scaled(rel.total) - new_diff, grid.exp - p, rel.total.value.decimals)
-    return (
-        f"unit slip: {fig.label} {fig.text} (line {fig.source.line}) is in {fig.unit.text} among "
-        f"{unit.text} figures; read as {fig.value.text()} {unit.text}, the parts sum to {shown} "
-        f"{rel.total.unit.text}"
+    if len(rel.names) == len(rel.parts):
+        return rel.names
+    doc = rel.total.ref.split("::", 1)[0]
+    labels = [_name(p) for p in rel.parts]
+    return tuple(
+        (label if labels.count(label) == 1 else _("line {line}").format(line=p.source.line))
+        if p.ref.split("::", 1)[0] == doc
+        else f"{p.ref.split('::', 1)[0]} {label}"  # another document: named by it
+        for label, p in zip(labels, rel.parts, strict=True)
     )
 
 
-def _unit_shifted(unit: str, shift: int) -> str | None:
-    """The money unit whose value is the figure's × 10**shift (元 → 万元 is +4)."""
-    ladder = {"元": 0, "万元": 4, "亿元": 8}
-    if unit not in ladder:
-        return None
-    target = ladder[unit] + shift
-    return next((u for u, p in ladder.items() if p == target), None)
+def part_names_of(f: Finding) -> tuple[str, ...]:
+    """The parts' names of a finding (its labels when it has none)."""
+    return f.names if len(f.names) == len(f.parts) else tuple(_name(p) for p in f.parts)
+
+
+def _list(names: tuple[str, ...] | list[str]) -> str:
+    return _(", ").join(names)
+
+
+def _cells(empty: tuple[str, ...]) -> str:
+    """Empty cells named, or counted when the names would not fit one line."""
+    named = _list(empty)
+    return named if len(named) <= 40 else _("{n} cells").format(n=len(empty))
+
+
+def _figure(fig: Figure, name: str, unit: str | None = None) -> str:
+    """``name value unit``, the unit left out when it is ``unit`` (the relation's)."""
+    value = fig.value.text() if fig.unit.text == unit else fig.text
+    return f"{name} {value}".strip()
+
+
+def _short_subject(subject: str, width: int) -> str:
+    """The subject's first and last names (a program and its row or item), the last cut to fit.
+
+    A long second name of two is the note of a stated relation (``-v`` shows it): left out.
+    """
+    names = subject.split(_SEP)
+    if len(names) == 2 and len(names[1]) > 16:
+        names = names[:1]
+    keep = [names[0], names[-1]] if len(names) > 1 else names
+    each = max(10, width - len(keep[0]) - len(_SEP))
+    return _SEP.join([keep[0], *(n if len(n) <= each else n[: each - 1] + "…" for n in keep[1:])])
+
+
+def relation_words(rule: str) -> str:
+    """The relation a rule checks, in a few words."""
+    words = {
+        "foot": _("items"),
+        "cross-foot": _("funding sources"),
+        "column-foot": _("items of a source"),
+        "table-foot": _("column total"),
+        "table-cross-foot": _("row total"),
+        "stated-sum": _("stated parts"),
+        "repeat": _("same figure"),
+        "schedule": _("schedule"),
+        "table-schedule": _("schedule"),
+        "shares": _("shares"),
+        "unit-cost": _("unit cost × quantity"),
+        "cross-document": _("across documents"),
+    }
+    return words.get(rule, rule)
+
+
+def _w(rel: Relation, body: str) -> str:
+    """``subject: relation: body``, the subject shortened to keep the line within :data:`WIDTH`."""
+    head = relation_words(rel.rule)
+    room = max(16, WIDTH - len(head) - len(body) - 4)
+    return f"{_short_subject(rel.subject, room)}: {head}: {body}"
+
+
+def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) -> str:
+    """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit."""
+    unit = rel.total.unit.text
+    total = _figure(rel.total, _name(rel.total))
+    names = part_names(rel)
+    terms = " + ".join(_figure(p, n, unit) for p, n in zip(rel.parts, names, strict=True))
+    if len(rel.parts) == 1:
+        one = rel.parts[0]
+        terms = _figure(one, names[0])
+        listed = terms if one.unit.text == unit else f"{terms} = {s_sum} {unit}"
+    else:
+        listed = f"{terms} = {s_sum} {unit}"
+    counted = _("the sum of {n} parts, {sum} {unit}").format(n=len(rel.parts), sum=s_sum, unit=unit)
+    semi = _("; ")
+    tail = semi + off if off else ""
+    for parts in (listed, counted) if len(rel.parts) > 1 else (listed,):
+        body = f"{total} {op} {parts}{tail}"
+        if hint and len(body) + len(hint) < WIDTH:
+            body += semi + hint
+        if len(body) <= WIDTH * 3 // 4 or parts is counted or len(rel.parts) == 1:
+            return _w(rel, body)
+    raise AssertionError("unreachable")
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def arithmetic(f: Finding) -> list[str]:
+    """The full arithmetic of a finding, one figure a line with its YAML and source lines (``-v``)."""
+    if f.total_figure is None:
+        return []
+    names = part_names_of(f)
+    ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
+    rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
+    rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
+    width = max(_width(text) for _k, text, _f in rows)
+    out = [f"    {mark:>1} {text}{' ' * (width - _width(text))}  {fig.yaml}  {fig.source}" for mark, text, fig in rows]
+    if f.parts_sum:
+        out.append(
+            "      "
+            + _("parts sum to {sum} {unit}; difference {diff}; tolerance ±{tol}").format(
+                sum=f.parts_sum, unit=f.unit, diff=f.diff or "0", tol=f.tolerance or "0"
+            )
+        )
+    out.append(f"      {f.subject}")
+    if f.hint:
+        out.append(f"      {f.hint}")
+    return out
 
 
 def _evaluate_one(rel: Relation, tolerance: Tolerance) -> Finding:
@@ -322,8 +412,10 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
                 _render(vals[-1], grid.exp - p, keep),
                 d,
                 "0",
-                f"{rel.subject}: {rel.what}: cumulative schedule decreases from {a.label} {a.text} "
-                f"to {b.label} {b.text}",
+                _w(
+                    rel,
+                    _("the running total falls from {a} to {b}").format(a=_figure(a, _name(a)), b=_figure(b, _name(b))),
+                ),
             )
     last = rel.parts[-1]
     single = Relation(
@@ -356,7 +448,7 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
             "",
             "",
             "",
-            f"{rel.subject}: {rel.what}: {a.unit.text} × {b.unit.text} is not in {total.unit.text}",
+            _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
         )
     # exact integers on the grid 10**e, fine enough for the product and every allowance
     ea = a.value.exponent + unit_a[1]
@@ -383,20 +475,15 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
-    word = {
-        Verdict.MATCH: "holds",
-        Verdict.ROUNDING: "holds within rounding",
-        Verdict.MISMATCH: f"does not hold: difference {s_diff} {total.unit.text}",
+    op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
+    off = {
+        Verdict.MATCH: "",
+        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
+        Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
     }[verdict]
-    return _finding(
-        rel,
-        verdict,
-        s_prod,
-        s_diff,
-        s_tol,
-        f"{rel.subject}: {rel.what}: {total.label} {total.text} vs {a.label} {a.text} × {b.label} {b.text}"
-        f" = {s_prod} {total.unit.text}; {word}",
-    )
+    factors = f"{_figure(a, _name(a))} × {_figure(b, _name(b))}"
+    body = f"{_figure(total, _name(total))} {op} {factors} = {s_prod} {total.unit.text}"
+    return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
 
 
 def _factor_unit(f: Figure) -> tuple[str, int]:

@@ -127,6 +127,7 @@ SCHEMA: dict[str, Any] = {
                             "amount": {"$ref": "#/$defs/figure"},
                             "split": {"$ref": "#/$defs/split"},
                             "partial": FLAG,
+                            "all": TEXT,
                         },
                     },
                 ]
@@ -224,7 +225,31 @@ SCHEMA: dict[str, Any] = {
                 "id": ID,
                 "kind": {"enum": ["sum", "sum-partial", "equal", "cumulative", "product"]},
                 "total": TEXT,
-                "parts": {"type": "array", "minItems": 1, "items": TEXT},
+                "parts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "anyOf": [
+                            TEXT,
+                            {
+                                "type": "object",
+                                "required": ["ref", "times"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "ref": TEXT,
+                                    "times": {
+                                        "anyOf": [
+                                            {"type": "integer", "minimum": 2, "maximum": 1000},
+                                            {"type": "string", "pattern": "^[1-9][0-9]*$"},
+                                        ]
+                                    },
+                                },
+                            },
+                        ]
+                    },
+                },
+                "same": {"type": "array", "minItems": 2, "items": TEXT},
+                "per": TEXT,
                 "note": TEXT,
                 "drafted": TEXT,
             },
@@ -238,6 +263,11 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "id": ID,
                     "figures": {"type": "array", "minItems": 2, "items": {"type": "string", "pattern": "::"}},
+                    "kind": {
+                        "enum": ["equal", "supersedes"],
+                        "description": "equal (default): the figures agree; supersedes: the first figure's "
+                        "document revises the others (verdict revised, not mismatch)",
+                    },
                     "note": TEXT,
                     "sources": {"type": "array", "items": TEXT},
                 },

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, draft, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -21,6 +21,7 @@ app = typer.Typer(
 # name → function, in the order `fundaudit --help` lists them
 COMMANDS = (
     ("check", check.check),
+    ("explain", explain.explain),
     ("baseline", baseline.baseline_cmd),
     ("diff", diff.diff),
     ("report", report.report),
@@ -29,6 +30,7 @@ COMMANDS = (
     ("coverage", sources.coverage_cmd),
     ("schema", catalogue.schema),
     ("rules", catalogue.rules),
+    ("causes", causes.causes),
     ("export", export.export_cmd),
     ("draft", draft.draft_cmd),
 )
@@ -44,7 +46,14 @@ def run(argv: list[str]) -> int:
     went wrong`` on stderr); 130 on Ctrl-C and 128+N on SIGTERM/SIGHUP, after the
     temporaries of any file being written were removed.
     """
+    from fundaudit.i18n import LanguageError, language
     from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
+
+    try:
+        language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
+    except LanguageError as exc:
+        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)
+        return 2
 
     terminate_as_exception()
     try:

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from fundaudit.tolerance import Tolerance
 
 DEFAULT_DATA = Path("data/budgets.yaml")
+LANG_HELP = "Language of the text a person reads: zh (default) | en; else $FUNDAUDIT_LANG."
+
+
+def use_language(lang: str | None) -> None:
+    """Set the language of person-facing text (``--lang``); an unknown one is a usage error."""
+    if lang is None:
+        return
+    from fundaudit.i18n import LanguageError, set_language
+
+    try:
+        set_language(lang)
+    except LanguageError as exc:
+        _usage(str(exc))
 
 
 def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]

@@ -3,6 +3,11 @@
 # No ``from __future__ import annotations``: typer reads the commands' annotations, and
 # string annotations would each be compiled on every start (about 10 ms).
 import sys
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import LANG_HELP, use_language
 
 
 def schema() -> None:
@@ -14,12 +19,14 @@ def schema() -> None:
     sys.stdout.write(json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n")
 
 
-def rules() -> None:
+def rules(lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None) -> None:
     """List the rules with their documentation."""
+    from fundaudit.i18n import _
     from fundaudit.rules import REGISTRY
 
+    use_language(lang)
     for rule in REGISTRY:
-        print(f"{rule.id}: {rule.title}")
+        print(f"{rule.id}: {_(rule.title)}")
         body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
         for line in body.splitlines():
             print(f"    {line}" if line else "")

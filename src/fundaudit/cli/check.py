@@ -8,16 +8,32 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _audit, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _audit, _usage, use_language
 from fundaudit.tolerance import Policy
 
 
 def check(
     path: Annotated[
-        Path, typer.Argument(help="Entry data file, or a directory of tables from `fundaudit export`.")
+        Path,
+        typer.Argument(
+            help="Entry data file, a file it includes, a data folder, or a folder of tables from `fundaudit export`."
+        ),
     ] = DEFAULT_DATA,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit")] = "text",
     show_all: Annotated[bool, typer.Option("--all", help="Include relations that hold.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Text: the full arithmetic under each finding.")
+    ] = False,
+    verdict: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these verdicts (repeat or comma-separate: mismatch,incomplete or 不符)."),
+    ] = None,
+    rule: Annotated[list[str] | None, typer.Option(help="Only these rules (ids, as `fundaudit rules` lists).")] = None,
+    document: Annotated[list[str] | None, typer.Option(help="Only these documents (ids).")] = None,
+    program: Annotated[list[str] | None, typer.Option(help="Only these programs (names or ids).")] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option(help="Only these severities: error | warning | info | ok.")
+    ] = None,
     tolerance: Annotated[Policy, typer.Option(help="Rounding tolerance policy.")] = Policy.DIGITS,
     baseline: Annotated[
         Path | None,
@@ -29,6 +45,7 @@ def check(
     spark_master: Annotated[
         str | None, typer.Option(help="Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*]).")
     ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
     confirmed_only: Annotated[
         bool, typer.Option("--confirmed-only", help="Leave out relations a draft read and no person confirmed.")
     ] = False,
@@ -36,12 +53,20 @@ def check(
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
     from dataclasses import replace
 
-    from fundaudit.report import FORMATS, renderer
+    from fundaudit.cli import _select
+    from fundaudit.i18n import _
+    from fundaudit.report import FORMATS
     from fundaudit.report.escape import text
     from fundaudit.tolerance import Tolerance
 
+    use_language(lang)
     if fmt not in FORMATS:
-        _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        _usage(_("unknown format {format!r} (choose from {choices})").format(format=fmt, choices=", ".join(FORMATS)))
+    try:
+        chosen = _select.filters(verdict, rule, document, program, severity)
+        where = _select.target(path)
+    except _select.PathError as exc:
+        _usage(str(exc), fmt, str(path))
     entries = None
     if baseline is not None:  # read it first: a bad baseline is a usage error, before any work
         from fundaudit import baseline as bl
@@ -50,13 +75,30 @@ def check(
             entries = bl.read(baseline)
         except bl.BaselineError as exc:
             _usage(str(exc), fmt, str(baseline))
-    audit = _audit(path, Tolerance(tolerance), engine, spark_master, fmt)
-    failed = audit.failed
+    if where.included is not None:
+        docs = ", ".join(sorted(where.documents or ())) or "*"
+        said = _("{file}: auditing {data} (documents: {documents})")
+        print(
+            said.format(file=text(str(where.included)), data=text(str(where.path)), documents=text(docs)),
+            file=sys.stderr,
+        )
+    if where.documents:
+        chosen = replace(chosen, documents=chosen.documents or where.documents)
+    audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
+    hidden: frozenset[str] = frozenset()
+    if chosen.active:
+        hidden = frozenset(f.id for f in audit.shown(show_all) if not chosen.keep(f))
     if confirmed_only:  # drafted relations are hidden and do not fail the check
-        audit = replace(audit, hidden=audit.hidden | frozenset(f.id for f in audit.findings if f.drafted))
-        failed = any(f.verdict in ("mismatch", "error") for f in audit.findings)
+        hidden |= frozenset(f.id for f in audit.findings if f.drafted)
+    if hidden:
+        audit = replace(audit, hidden=audit.hidden | hidden)
     if entries is None:
-        sys.stdout.write(renderer(fmt)(audit, show_all))
+        _write(audit, fmt, show_all, verbose)
+        failed = (
+            any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False))
+            if chosen.active or confirmed_only
+            else audit.failed
+        )
         raise typer.Exit(1 if failed else 0)
     cmp = bl.compare(audit, entries)
     if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState
@@ -65,8 +107,8 @@ def check(
         sys.stdout.write(sarif.render(audit, show_all, cmp))
     else:
         accepted = {f.id for f in cmp.accepted}
-        audit_shown = audit if show_all else replace(audit, hidden=frozenset(accepted))
-        sys.stdout.write(renderer(fmt)(audit_shown, show_all))
+        audit_shown = audit if show_all else replace(audit, hidden=hidden | accepted)
+        _write(audit_shown, fmt, show_all, verbose)
     if bl.legacy(entries):
         print(
             f"{text(baseline)}: a version 1 baseline records no figures, so it accepts nothing: "
@@ -85,3 +127,16 @@ def check(
         file=sys.stderr,
     )
     raise typer.Exit(1 if cmp.new else 0)
+
+
+def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
+    from fundaudit.report import renderer
+    from fundaudit.runner import Audit
+
+    assert isinstance(audit, Audit)
+    if fmt == "text":
+        from fundaudit.report import text
+
+        sys.stdout.write(text.render(audit, show_all, verbose))
+    else:
+        sys.stdout.write(renderer(fmt)(audit, show_all))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, use_language
 
 
 def report(
@@ -17,11 +17,16 @@ def report(
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if the reports in OUT are stale.")
     ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
-    """Write audit.md, audit.html, findings.csv, findings.json and audit.xlsx into OUT."""
+    """Write audit.md, audit.html, findings.txt, findings.csv, findings.json and audit.xlsx into OUT.
+
+    The HTML embeds the cited source lines when $FUNDAUDIT_SOURCES names the source documents.
+    """
     from fundaudit.report import bundle
     from fundaudit.runner import run
 
+    use_language(lang)
     audit = run(_load(path))
     if check_only:
         stale = bundle.stale(audit, out)

@@ -132,6 +132,7 @@ class RelationColumns:
     parts: Array  # int64 figure indices
     missing: Lists
     empty: Lists
+    names: Lists  # each part's name in messages (a table row's label), empty when the labels tell them apart
     has_missing: Array  # bool
     has_empty: Array  # bool
     yaml_file: Texts
@@ -186,6 +187,7 @@ class Columns:
                 location=Loc(yfile, yline) if yline else None,
                 note=note,
                 empty=tuple(empty),
+                names=tuple(names),
             )
             for (
                 rid,
@@ -202,6 +204,7 @@ class Columns:
                 yline,
                 note,
                 empty,
+                names,
             ) in zip(
                 take(r.id, rows),
                 take(r.rule, rows),
@@ -217,6 +220,7 @@ class Columns:
                 r.yaml_line[at].tolist(),
                 take(r.note, rows),
                 take(r.empty, rows),
+                take(r.names, rows),
                 strict=True,
             )
         ]
@@ -282,6 +286,7 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         parts=np.array(parts, dtype=np.int64),
         missing=[r.missing for r in relations],
         empty=[r.empty for r in relations],
+        names=[r.names for r in relations],
         has_missing=np.array([bool(r.missing) for r in relations], dtype=bool),
         has_empty=np.array([bool(r.empty) for r in relations], dtype=bool),
         yaml_file=[r.yaml.file for r in relations],

@@ -21,7 +21,7 @@ each with its file, row and column; no per-row Python work is done on the way in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,13 +75,19 @@ RELATIONS = pa.schema(
         ("part_refs", pa.list_(pa.string())),
         ("missing", pa.list_(pa.string())),
         ("empty", pa.list_(pa.string())),
+        ("names", pa.list_(pa.string())),
         ("yaml_file", pa.string()),
         ("yaml_line", pa.int32()),
         ("note", pa.string()),
     ]
 )
 _NULLABLE = {"bound", "note"}
-_LISTS = ("part_refs", "missing", "empty")
+_LISTS = ("part_refs", "missing", "empty", "names")
+_OPTIONAL = {"names"}  # tables written before the column existed are read with empty lists
+# columns only messages need: read when a finding is worded (Parquet, when the file's
+# metadata shows they have the schema's type and no empty cell)
+_LATER_FIGURES = ("document", "program", "label", "bound", "note", "source_file", "yaml_file")
+_LATER_RELATIONS = ("rule", "document", "program", "subject", "what", "yaml_file", "note", "names")
 _FEW_VALUES = ("document", "program", "unit", "dimension", "source_file", "yaml_file", "bound", "note", "rule", "kind")
 
 
@@ -138,6 +144,7 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
             "part_refs": part_refs,
             "missing": pa.array([list(m) for m in _each(r.missing)], pa.list_(pa.string())),
             "empty": pa.array([list(m) for m in _each(r.empty)], pa.list_(pa.string())),
+            "names": pa.array([list(m) for m in _each(r.names)], pa.list_(pa.string())),
             "yaml_file": pa.array(_col(r.yaml_file), pa.string()),
             "yaml_line": pa.array(r.yaml_line, pa.int32()),
             "note": pa.array(_col(r.note), pa.string()),
@@ -249,6 +256,8 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
 
 def _joined_lists(rel: pa.Table) -> pa.Table:
     for name in _LISTS:
+        if name not in rel.column_names:
+            continue
         col = rel[name]
         if pc.any(pc.match_substring(pc.list_flatten(col), LIST_SEP)).as_py():
             raise ValueError(f"column {name!r}: a name holds the list separator U+001F; export as Parquet")
@@ -359,8 +368,14 @@ def read(path: Path) -> Columns:
     refs = ref_table["ref"].combine_chunks()
     total, offsets, parts = _links(refs, link_table, fname, rname, problems, csv)
     del ref_table, link_table
-    fig = figs.read([n for n in FIGURES.names if n != "ref"])
-    rel = rels.read([n for n in RELATIONS.names if n not in ("total_ref", "part_refs")])
+    # the texts of messages are read when a finding is worded, unless a check needs them now
+    later_f, later_r = figs.deferrable(_LATER_FIGURES), rels.deferrable(_LATER_RELATIONS) - rels.absent
+    fig = figs.read([n for n in FIGURES.names if n != "ref" and n not in later_f])
+    rel = rels.read(
+        [n for n in RELATIONS.names if n not in ("total_ref", "part_refs") and n not in rels.absent | later_r]
+    )
+    if rel is not None and "names" in rels.absent:
+        rel = rel.append_column("names", pa.array([[]] * rel.num_rows, pa.list_(pa.string())))
     if fig is None or rel is None:
         raise InvalidData(problems.errors)
     fig, coefficient = _coefficients(fig, fname, problems, csv)
@@ -390,7 +405,7 @@ def read(path: Path) -> Columns:
     no_parts = (np.diff(offsets) == 0) & ~_non_empty(rel["missing"]) & ~product
     problems.rows(rname, no_parts, "column 'part_refs': no parts, and none listed as missing", csv)
     problems.rows(rname, _ints(rel["yaml_line"]) < 0, "column 'yaml_line': negative", csv)
-    documents = _documents(path, fig, problems)
+    documents = _documents(path, lambda: figs.column("document", fig), problems)
     if problems.errors:
         raise InvalidData(problems.errors)
     return Columns(
@@ -398,37 +413,38 @@ def read(path: Path) -> Columns:
         documents=documents,
         figures=FigureColumns(
             ref=_Texts(refs),
-            label=_Texts(fig["label"]),
+            label=figs.texts("label", fig),
             coefficient=coefficient,
             exponent=exponent,
             unit_code=units[0],
             units=units[1],
-            bound=_Texts(fig["bound"]),
-            note=_Texts(fig["note"]),
-            source_file=_Texts(fig["source_file"]),
+            bound=figs.texts("bound", fig),
+            note=figs.texts("note", fig),
+            source_file=figs.texts("source_file", fig),
             source_line=_ints(fig["source_line"]),
-            yaml_file=_Texts(fig["yaml_file"]),
+            yaml_file=figs.texts("yaml_file", fig),
             yaml_line=_ints(fig["yaml_line"]),
             stated=bools(fig["stated"]),
         ),
         relations=RelationColumns(
             id=_Texts(ids),
-            rule=_Texts(rel["rule"]),
+            rule=rels.texts("rule", rel),
             kind=kind.astype(np.int8),
-            document=_Texts(rel["document"]),
-            program=_Texts(rel["program"]),
-            subject=_Texts(rel["subject"]),
-            what=_Texts(rel["what"]),
+            document=rels.texts("document", rel),
+            program=rels.texts("program", rel),
+            subject=rels.texts("subject", rel),
+            what=rels.texts("what", rel),
             total=total,
             offsets=offsets,
             parts=parts,
             missing=_Lists(rel["missing"]),
             empty=_Lists(rel["empty"]),
+            names=rels.texts("names", rel, _Lists),
             has_missing=_non_empty(rel["missing"]),
             has_empty=_non_empty(rel["empty"]),
-            yaml_file=_Texts(rel["yaml_file"]),
+            yaml_file=rels.texts("yaml_file", rel),
             yaml_line=_ints(rel["yaml_line"]),
-            note=_Texts(rel["note"]),
+            note=rels.texts("note", rel),
         ),
     )
 
@@ -490,6 +506,7 @@ class _TableFile:
     def __init__(self, path: Path, schema: pa.Schema, problems: _Problems) -> None:
         self.path, self.schema, self.problems = path, schema, problems
         self.ok = False
+        self.absent: set[str] = set()
         self._parquet: Any = None
         self._csv: pa.Table | None = None
         if not path.exists():
@@ -518,7 +535,8 @@ class _TableFile:
         except (pa.ArrowException, OSError) as exc:
             problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
             return
-        missing = [f.name for f in schema if f.name not in names]
+        self.absent = {n for n in _OPTIONAL if n in schema.names and n not in names}
+        missing = [f.name for f in schema if f.name not in names and f.name not in _OPTIONAL]
         if missing:
             problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
             return
@@ -526,6 +544,49 @@ class _TableFile:
         if extra:
             problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
         self.ok = True
+
+    def deferrable(self, names: Sequence[str]) -> set[str]:
+        """Which of ``names`` can be read later: a Parquet column of exactly the schema's type
+        whose metadata proves every cell filled (or that may be empty)."""
+        if self._parquet is None or not self.ok:
+            return set()
+        arrow = self._parquet.schema_arrow
+        meta = self._parquet.metadata
+        leaf = {meta.schema.column(j).path: j for j in range(meta.num_columns)}
+        out = set()
+        for name in names:
+            if name not in arrow.names or name not in self.schema.names:
+                continue
+            have, want = arrow.field(name).type, self.schema.field(name).type
+            if pa.types.is_dictionary(have):
+                have = have.value_type
+            if have != want:
+                continue  # read now, so that the type is checked (and reported) now
+            if name not in _NULLABLE and not pa.types.is_list(want):
+                j = leaf.get(name)
+                if j is None:
+                    continue
+                stats = [meta.row_group(g).column(j).statistics for g in range(meta.num_row_groups)]
+                if not all(st is not None and st.has_null_count and st.null_count == 0 for st in stats):
+                    continue
+            out.add(name)
+        return out
+
+    def column(self, name: str, table: pa.Table) -> Any:
+        """Column ``name``: from ``table`` when it was read, else read now."""
+        if name in table.column_names:
+            return table[name]
+        later = self.read([name])
+        if later is None:
+            raise InvalidData(self.problems.errors)
+        return later[name]
+
+    def texts(self, name: str, table: pa.Table, kind: type[_Texts] | None = None) -> _Texts:
+        """Column ``name`` for messages: at hand, or read when it is first needed."""
+        make = kind or _Texts
+        if name in table.column_names:
+            return make(table[name])
+        return make(None, lambda: self.column(name, table), table.num_rows)
 
     def _duplicates(self, names: list[str]) -> bool:
         twice = sorted({n for n in names if names.count(n) > 1})
@@ -574,8 +635,8 @@ class _TableFile:
         if bad:
             self._bad_rows(len(header))
             return None
-        if "part_refs" in self.schema.names and all(n in table.column_names for n in _LISTS):
-            table = _split_lists(table)
+        if "part_refs" in self.schema.names:
+            table = _split_lists(table)  # the list columns present (an optional one may be absent)
         return table
 
     def _bad_rows(self, width: int) -> None:
@@ -773,6 +834,8 @@ def _categories(col: Any) -> tuple[list[Any], np.ndarray[Any, Any]]:
 
 def _split_lists(rel: pa.Table) -> pa.Table:
     for name in _LISTS:
+        if name not in rel.column_names:
+            continue
         col = pc.fill_null(rel[name], "")
         split = pc.split_pattern(col, LIST_SEP)
         # an empty cell is an empty list, not a list of one empty string
@@ -781,14 +844,14 @@ def _split_lists(rel: pa.Table) -> pa.Table:
     return rel
 
 
-def _documents(path: Path, fig: pa.Table, problems: _Problems) -> int:
+def _documents(path: Path, document: Callable[[], Any], problems: _Problems) -> int:
     """How many documents: the manifest's count, or the distinct ``document`` values."""
     manifest = path / "manifest.json"
     if manifest.exists() or manifest.is_symlink():
         count = _manifest_documents(manifest, problems)
         if count is not None:
             return count
-    _, codes = _categories(fig["document"])
+    _, codes = _categories(document())
     return len(np.unique(codes[codes >= 0]))
 
 
@@ -882,16 +945,26 @@ def _int64s(col: Any, null: int) -> np.ndarray[Any, Any]:
 
 
 class _Texts:
-    """An Arrow string column read one element at a time (only for the findings shown)."""
+    """An Arrow string column read one element at a time (only for the findings shown);
+    given ``load`` instead of a column, it is read when first needed."""
 
-    def __init__(self, col: Any) -> None:
-        self._a = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    def __init__(self, col: Any, load: Callable[[], Any] | None = None, size: int = 0) -> None:
+        self._col = None if col is None else _combined(col)
+        self._load, self._size = load, size
+
+    @property
+    def _a(self) -> Any:
+        if self._col is None:
+            assert self._load is not None
+            self._col = _combined(self._load())
+            self._load = None
+        return self._col
 
     def __getitem__(self, i: int) -> Any:
         return self._a[i].as_py()
 
     def __len__(self) -> int:
-        return len(self._a)
+        return len(self._col) if self._col is not None else self._size
 
     def take(self, rows: Sequence[int]) -> list[Any]:
         at = np.asarray(rows, dtype=np.int64)
@@ -901,6 +974,10 @@ class _Texts:
             values = taken.dictionary.to_pylist()
             return [values[c] if c >= 0 else None for c in _int64s(taken.indices, -1).tolist()]
         return taken.to_pylist()  # type: ignore[no-any-return]
+
+
+def _combined(col: Any) -> Any:
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
 
 class _Lists(_Texts):

@@ -1,14 +1,20 @@
 """Verdicts for a whole table of relations in one vectorized pass over exact integers.
 
-When every figure fits it (the usual case), all figures of a dimension share one integer
-grid, one below the finest written digit (in the base unit): a figure's shift onto it and
-its rounding allowance depend only on its unit and written exponent, so they are looked up
-per (unit, exponent) pair, and every relation's difference and allowance are gathers and
-``numpy.add.reduceat`` segment sums over the parts array, in int64. Otherwise each relation
-gets its own grid: totals and parts are laid out as one flat array of terms, a relation a
-segment (total first, then its parts). A relation whose terms could leave int64's range,
-and the few unit-cost products, are evaluated by the reference
-:func:`fundaudit.judge.explain` in Python integers instead. No amount passes through float.
+Sums and running totals: the figures of a dimension share one integer grid, chosen so that
+as many figures as possible fit it (each one whole on it, with its rounding allowance, and
+small enough that every relation's sum stays in int64). A figure's shift onto the grid and
+its allowance depend only on its unit and written exponent, so they are worked out once per
+(unit, exponent) pair and looked up; every relation's difference and allowance are then
+gathers and ``numpy.add.reduceat`` segment sums over the parts array. A figure that does not
+fit (more decimals than the rest, or too many digits) moves only its own relations off the
+shared grid: those get a grid of their own — the total and parts laid out as one flat array
+of terms, a relation a segment.
+
+Products (unit cost × quantity, amount × share %) are judged on each relation's own grid
+with the same formula as the reference (the product and its rounding bound), in int64.
+
+Only a relation whose terms could leave int64's range is evaluated by the reference
+:func:`fundaudit.judge.explain` in Python integers. No amount passes through float.
 
 The verdicts equal :func:`~fundaudit.judge.explain`'s, relation by relation (property-tested).
 """
@@ -21,14 +27,15 @@ import numpy as np
 
 from fundaudit.columnar.arrays import KIND_CODE, Columns
 from fundaudit.findings import VERDICT_CODE, Verdict
-from fundaudit.judge import explain
+from fundaudit.judge import _product_dimension, explain
 from fundaudit.tolerance import Policy, Tolerance
+from fundaudit.units import Unit
 
 Array = np.ndarray[Any, Any]
 
 VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 CODE = {v: np.int8(i) for v, i in VERDICT_CODE.items()}
-MATCH, ROUNDING, WITHIN, MISMATCH, INCOMPLETE, ERROR = (CODE[v] for v in VERDICTS)
+MATCH, ROUNDING, WITHIN, MISMATCH, INCOMPLETE, ERROR, *_ = (CODE[v] for v in VERDICTS)  # REVISED: cf. runner
 _SUM, _SUM_LE, _CUMULATIVE, _PRODUCT = (KIND_CODE[k] for k in ("sum", "sum-le", "cumulative", "product"))
 _POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
 _SAFE_DIGITS = 18  # |term| < 10**18 and a segment of < 10 terms stays below 2**63
@@ -43,45 +50,59 @@ def verdicts(cols: Columns, tolerance: Tolerance) -> Array:
         return out
     lens = np.diff(rel.offsets)
     grid = _shared_grid(cols, tolerance.policy, int(lens.max(initial=0)))
+    base_exp = halves = None
     if grid is not None:
         sums = _segment_sums(cols, lens, grid)
         mixed = sums.mixed
-        base_exp = halves = None
+        off = ~grid.on[rel.total] | (_segment_count(~grid.on[rel.parts], rel.offsets) > 0)
     else:
         sums = None
         dim, base_exp = _dimensions(cols)
-        halves = _halves(cols.figures.exponent, tolerance.policy)
         mixed = _segment_count(dim[rel.parts] != np.repeat(dim[rel.total], lens), rel.offsets) > 0
+        off = np.ones(n, dtype=bool)
     out[rel.has_missing] = INCOMPLETE
     out[(out < 0) & mixed & (rel.kind != _PRODUCT)] = ERROR
     todo = out < 0
     is_sum = todo & ((rel.kind == _SUM) | (rel.kind == _SUM_LE))
-    cumulative = np.flatnonzero(todo & (rel.kind == _CUMULATIVE) & (lens > 0))
-    slow: list[int] = np.flatnonzero(
-        todo & ((rel.kind == _PRODUCT) | ((rel.kind == _CUMULATIVE) & (lens == 0)))
-    ).tolist()
-    if sums is not None:
+    is_cumulative = todo & (rel.kind == _CUMULATIVE) & (lens > 0)
+    slow: list[int] = np.flatnonzero(todo & (rel.kind == _CUMULATIVE) & (lens == 0)).tolist()
+    if sums is not None and grid is not None:
+        on_grid = is_sum & ~off
         v = _sum_verdicts(sums.diff, sums.tol, rel.kind == _SUM_LE, rel.has_empty)
-        out[is_sum] = v[is_sum]
-    elif is_sum.any():
-        assert base_exp is not None and halves is not None
-        slow += _sums(cols, np.flatnonzero(is_sum), base_exp, halves, out)
-    if len(cumulative):
-        if grid is not None:
+        out[on_grid] = v[on_grid]
+        cumulative = np.flatnonzero(is_cumulative & ~off)
+        if len(cumulative):
             terms, starts, is_total = _terms(cols, cumulative)
             _cumulative_verdicts(cumulative, grid.value[terms], grid.allow[terms], starts, is_total, out)
-        else:
-            assert base_exp is not None and halves is not None
-            slow += _cumulative(cols, cumulative, base_exp, halves, out)
+    own_sums, own_cumulative = np.flatnonzero(is_sum & off), np.flatnonzero(is_cumulative & off)
+    if len(own_sums) or len(own_cumulative):
+        if base_exp is None:
+            _, base_exp = _dimensions(cols)
+        halves = _halves(cols.figures.exponent, tolerance.policy)
+        if len(own_sums):
+            slow += _sums(cols, own_sums, base_exp, halves, out)
+        if len(own_cumulative):
+            slow += _cumulative(cols, own_cumulative, base_exp, halves, out)
+    products = np.flatnonzero(todo & (rel.kind == _PRODUCT))
+    if len(products):
+        slow += _products(cols, products, tolerance.policy, out)
     for i, relation in zip(slow, cols.relations_at(slow), strict=True):
         out[i] = CODE[explain(relation, tolerance).verdict]
     return out
 
 
 def uses_shared_grid(cols: Columns, tolerance: Tolerance) -> bool:
-    """Whether :func:`verdicts` judges the sums of ``cols`` on the shared grid (the fast path)."""
+    """Whether :func:`verdicts` judges every sum of ``cols`` on the shared grid (the fast path)."""
     widest = int(np.diff(cols.relations.offsets).max(initial=0))
-    return _shared_grid(cols, tolerance.policy, widest) is not None
+    grid = _shared_grid(cols, tolerance.policy, widest)
+    return grid is not None and bool(grid.on.all())
+
+
+def off_grid_figures(cols: Columns, tolerance: Tolerance) -> int:
+    """How many figures do not fit the shared grid (their relations get a grid of their own)."""
+    widest = int(np.diff(cols.relations.offsets).max(initial=0))
+    grid = _shared_grid(cols, tolerance.policy, widest)
+    return len(cols.figures) if grid is None else int(np.count_nonzero(~grid.on))
 
 
 def _dimensions(cols: Columns) -> tuple[Array, Array]:
@@ -102,12 +123,13 @@ def _halves(exponent: Array, policy: Policy) -> Array:
 
 
 class _Grid(NamedTuple):
-    """Every figure on the shared grid of its dimension: scaled value and rounding allowance;
-    its dimension code is ``key_dim[key]`` (``key_dim`` is ``None`` when all figures share
-    one dimension)."""
+    """Every figure on the shared grid of its dimension: scaled value and rounding allowance
+    (both 0 where ``on`` is false: the figure does not fit the grid); its dimension code is
+    ``key_dim[key]`` (``key_dim`` is ``None`` when all figures share one dimension)."""
 
     value: Array
     allow: Array
+    on: Array
     key: Array
     key_dim: Array | None
 
@@ -121,52 +143,77 @@ class _Sums(NamedTuple):
     mixed: Array
 
 
+_DIGIT_BINS = 21  # a coefficient's decimal digits: 0 (zero) … 19, and 20 for "past int64"
+
+
 def _shared_grid(cols: Columns, policy: Policy, widest: int) -> _Grid | None:
-    """Every figure on one grid per dimension (one below its finest written digit), or ``None``.
+    """Every figure on one grid per dimension, or ``None`` (no figures, or exponents spread
+    too widely for a lookup table).
 
-    When each scaled figure stays below ``10**18 / (widest + 1)``, every relation's sum is
-    exact in int64 on that grid and the relations need no grid of their own: the figures
-    are scaled once, and a relation's difference is a gather and a segment sum.
-
-    A figure's shift onto the grid and its allowance depend only on its unit and written
-    exponent, so they are worked out once per (unit, exponent) pair present and looked up
-    for every figure: the per-figure work is one key, two lookups and one product.
+    A figure fits the grid ``G`` of its dimension when its last written digit lies above
+    ``G`` (so the figure and half a unit of that digit are whole numbers on it) and, scaled,
+    it stays below ``10**room`` with ``room`` chosen so that a relation of ``widest`` parts
+    sums exactly in int64. Per dimension ``G`` is the candidate (one below some written
+    digit) that leaves the fewest figures out, counted from a histogram of digits per
+    (unit, exponent) pair — so one figure with more decimals than the others, or one huge
+    amount, is left out alone instead of taking every relation off the grid.
     """
     fig = cols.figures
     coef = fig.coefficient
-    if coef.dtype == object or len(coef) == 0:
+    if len(coef) == 0:
         return None
+    fits_int64 = None
+    if coef.dtype == object:
+        fits_int64 = np.array([abs(c) < 10**18 for c in coef.tolist()], dtype=bool)
+        coef = np.where(fits_int64, coef, 0).astype(np.int64)
     unit_dim, unit_pow = _unit_arrays(cols)
     lo, hi = int(fig.exponent.min()), int(fig.exponent.max())
     span = hi - lo + 1
-    if len(unit_pow) * span > 1 << 20:
+    n_keys = len(unit_pow) * span
+    if n_keys > 1 << 16:
         return None  # exponents spread too widely for a lookup table
     key = fig.unit_code * span + (fig.exponent - lo)
-    present = np.bincount(key, minlength=len(unit_pow) * span) > 0
-    k_unit, k_exp = np.divmod(np.arange(len(present)), span)
+    digits = np.searchsorted(_POW10, np.abs(coef), side="right")
+    if fits_int64 is not None:
+        digits[~fits_int64] = _DIGIT_BINS - 1
+    hist = np.bincount(key * _DIGIT_BINS + digits, minlength=n_keys * _DIGIT_BINS).reshape(n_keys, _DIGIT_BINS)
+    # at_least[k, d]: figures of pair k with d digits or more (column _DIGIT_BINS: none)
+    at_least = np.zeros((n_keys, _DIGIT_BINS + 1), dtype=np.int64)
+    at_least[:, :-1] = hist[:, ::-1].cumsum(axis=1)[:, ::-1]
+    present = at_least[:, 0] > 0
+    k_unit, k_exp = np.divmod(np.arange(n_keys), span)
     k_exp += lo
     k_base = k_exp + unit_pow[k_unit]
     k_dim = unit_dim[k_unit]
-    finest = np.full(int(unit_dim.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(finest, k_dim[present], k_base[present])
-    k_shift = np.where(present, k_base - (finest[k_dim] - 1), 1)
     room = 18 - len(str(widest + 1))  # digits a scaled figure may use
-    if int(k_shift.max()) > room:
-        return None
-    biggest = max(int(coef.max()), -int(coef.min()))
-    if biggest >= 10 ** (room - int(k_shift.max())):
-        limit = _POW10[room - k_shift]  # the bound figure by figure, only when the global one fails
-        if bool((np.abs(coef) >= limit[key]).any()):
-            return None
-    k_allow = np.where(_halves(k_exp, policy), 5 * _POW10[k_shift - 1], 0)
+    k_shift = np.zeros(n_keys, dtype=np.int64)
+    for d in np.unique(k_dim[present]).tolist():
+        ks = np.flatnonzero(present & (k_dim == d))
+        best: tuple[int, int] | None = None
+        for g in np.unique(k_base[ks] - 1).tolist():
+            shift = k_base[ks] - g
+            allowed = np.where((shift >= 1) & (shift <= room), room - shift + 1, 0)  # digits that fit, + 1
+            left_out = int(at_least[ks, np.clip(allowed, 0, _DIGIT_BINS)].sum())
+            if best is None or left_out < best[0]:
+                best = (left_out, g)
+        assert best is not None
+        k_shift[ks] = k_base[ks] - best[1]
+    k_ok = (k_shift >= 1) & (k_shift <= room)
+    k_limit = np.where(k_ok, room - k_shift, -1)  # most digits a figure of the pair may have
+    safe = np.where(k_ok, k_shift, 1)
+    on = digits <= k_limit[key]
+    k_scale = _POW10[safe]
+    k_allow = np.where(_halves(k_exp, policy) & k_ok, 5 * _POW10[safe - 1], 0)
+    value = np.where(on, coef * k_scale[key], 0)
+    allow = np.where(on, k_allow[key], 0)
     one_dim = len(np.unique(k_dim[present])) == 1
-    return _Grid(coef * _POW10[k_shift][key], k_allow[key], key, None if one_dim else k_dim)
+    return _Grid(value, allow, on, key, None if one_dim else k_dim)
 
 
 def _segment_sums(cols: Columns, lens: Array, grid: _Grid) -> _Sums:
     """Σ parts and Σ allowances of every relation at once (segment sums over the parts array)."""
     rel = cols.relations
-    value, allow, key, key_dim = grid
+    value, allow, _, key, key_dim = grid
     n = len(rel)
     filled = lens > 0
     everywhere = bool(filled.all())
@@ -328,3 +375,65 @@ def _cumulative_verdicts(
     v = np.where(diff == 0, MATCH, np.where(np.abs(diff) <= tol, ROUNDING, MISMATCH)).astype(np.int8)
     v[bad] = MISMATCH
     out[sel] = v if fits is None else v[fits]
+
+
+def _products(cols: Columns, sel: Array, policy: Policy, out: Array) -> list[int]:
+    """amount = a × b (unit cost × quantity, total × share %), within the rounding of all three.
+
+    The reference's formula (:func:`fundaudit.judge._product`) on each relation's own grid
+    ``10**e``, ``e = min(ea + eb − 2, et − 1)``, in int64 where every term fits; returns
+    the relations left to the exact Python path.
+    """
+    fig, rel = cols.figures, cols.relations
+    units = fig.units
+    first = rel.offsets[sel]
+    a, b, t = rel.parts[first], rel.parts[first + 1], rel.total[sel]
+    code = fig.unit_code
+    ua, ub, ut = code[a], code[b], code[t]
+    # whether a × b is in the total's dimension: worked out once per unit triple present
+    n_units = len(units)
+    triple = (ua * n_units + ub) * n_units + ut
+    distinct, which = np.unique(triple, return_inverse=True)
+    dim_ok = np.array(
+        [
+            _product_in(units[x // n_units // n_units], units[x // n_units % n_units], units[x % n_units])
+            for x in distinct.tolist()
+        ],
+        dtype=bool,
+    )[which.reshape(-1)]
+    out[sel[~dim_ok]] = ERROR
+    factor_pow = np.array([u.pow10 - (2 if u.dimension == "percent" else 0) for u in units], dtype=np.int64)
+    unit_pow = np.array([u.pow10 for u in units], dtype=np.int64)
+    exp = fig.exponent
+    ea, eb, et = exp[a] + factor_pow[ua], exp[b] + factor_pow[ub], exp[t] + unit_pow[ut]
+    e = np.minimum(ea + eb - 2, et - 1)
+    sp, st = ea + eb - e, et - e  # ≥ 2 and ≥ 1
+    coef = fig.coefficient
+    ca, cb, ct = coef[a], coef[b], coef[t]
+    small = np.ones(len(sel), dtype=bool)
+    if coef.dtype == object:
+        for c in (ca, cb, ct):
+            small &= np.array([abs(x) < 10**17 for x in c.tolist()], dtype=bool)
+        ca, cb, ct = (np.where(small, c, 0).astype(np.int64) for c in (ca, cb, ct))
+    da, db, dt = (np.searchsorted(_POW10, np.abs(c), side="right") for c in (ca, cb, ct))
+    fits = small & dim_ok & (da + db + sp <= 17) & (dt + st <= 17)
+    sp, st = np.where(fits, sp, 2), np.where(fits, st, 1)
+    ca, cb, ct = (np.where(fits, c, 0) for c in (ca, cb, ct))
+    prod = ca * cb * _POW10[sp]
+    diff = ct * _POW10[st] - prod
+    has_a, has_b, has_t = (_halves(exp[x], policy) for x in (a, b, t))
+    tol = (
+        np.where(has_b, 5 * np.abs(ca) * _POW10[sp - 1], 0)
+        + np.where(has_a, 5 * np.abs(cb) * _POW10[sp - 1], 0)
+        + np.where(has_a & has_b, 25 * _POW10[sp - 2], 0)
+        + np.where(has_t, 5 * _POW10[st - 1], 0)
+    )
+    v = np.where(diff == 0, MATCH, np.where(np.abs(diff) <= tol, ROUNDING, MISMATCH)).astype(np.int8)
+    out[sel[fits]] = v[fits]
+    return sel[dim_ok & ~fits].tolist()  # type: ignore[no-any-return]
+
+
+def _product_in(a: Unit, b: Unit, total: Unit) -> bool:
+    """Whether ``a × b`` is in the dimension of ``total`` (as the reference decides)."""
+    factor = [(u.dimension, 0) if u.dimension != "percent" else ("", 0) for u in (a, b)]
+    return _product_dimension(factor[0], factor[1]) == total.dimension

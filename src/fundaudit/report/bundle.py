@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fundaudit.outputs import write_all
-from fundaudit.report import csvout, html, markdown, xlsx
+from fundaudit.report import csvout, html, markdown, text, xlsx
 from fundaudit.report.jsonout import render as render_json
 from fundaudit.runner import Audit
 
-FILES = ("audit.md", "audit.html", "findings.csv", "findings.json", "audit.xlsx")
+FILES = ("audit.md", "audit.html", "findings.txt", "findings.csv", "findings.json", "audit.xlsx")
 
 
 def render_all(audit: Audit) -> dict[str, bytes]:
@@ -17,6 +17,7 @@ def render_all(audit: Audit) -> dict[str, bytes]:
     return {
         "audit.md": markdown.render(audit).encode("utf-8"),
         "audit.html": html.render(audit).encode("utf-8"),
+        "findings.txt": text.render(audit, False, verbose=True).encode("utf-8"),  # `check -v`
         "findings.csv": csvout.render(audit).encode("utf-8"),
         "findings.json": render_json(audit, True).encode("utf-8"),
         "audit.xlsx": xlsx.render(audit),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from fundaudit.i18n.terms import verdict_name
 from fundaudit.report.summary import DocStats
 
 COLORS = {"中央": "#3b6fb6", "省级": "#e08a2c", "市县": "#4a9a5b", "社会": "#9466b8", "其他": "#888888"}
@@ -30,6 +31,7 @@ class Row:
     name: str
     total: str
     bars: tuple[Bar, ...]
+    label_x: str = "0"  # where the amount is written: right after the bar
 
 
 def _px(value: Decimal) -> str:
@@ -41,11 +43,17 @@ def _amount(value: Decimal) -> str:
     return text
 
 
-def source_rows(d: DocStats) -> tuple[list[Row], str]:
-    """One stacked bar per program with a funding-source split, scaled to the largest program."""
+def source_rows(d: DocStats) -> tuple[list[Row], str, list[str]]:
+    """One stacked bar per program with a funding-source split, in the document's unit.
+
+    Every such program is drawn, with its amount written in that unit after its bar (a bar
+    of a program dwarfed by another is still at least a pixel, and its amount still read).
+    Also returns the names of the programs left out because they state no source split.
+    """
     programs = [p for p in d.programs if p.sources]
+    left_out = [p.name for p in d.programs if not p.sources]
     if not programs:
-        return [], ""
+        return [], "", left_out
     largest = max(sum((v for _, v in p.sources), Decimal(0)) for p in programs)
     scale = WIDTH / largest if largest > 0 else Decimal(0)
     rows = []
@@ -53,7 +61,7 @@ def source_rows(d: DocStats) -> tuple[list[Row], str]:
         x = Decimal(0)
         bars = []
         for key, value in p.sources:
-            w = value * scale
+            w = max(value * scale, Decimal(1)) if value > 0 else Decimal(0)
             bars.append(
                 Bar(
                     key,
@@ -65,8 +73,8 @@ def source_rows(d: DocStats) -> tuple[list[Row], str]:
             )
             x += w
         total = sum((v for _, v in p.sources), Decimal(0))
-        rows.append(Row(i * 26, p.name, p.total or f"{_amount(total)} {p.unit}", tuple(bars)))
-    return rows, programs[0].unit
+        rows.append(Row(i * 26, p.name, f"{_amount(total)} {p.unit}", tuple(bars), _px(LEFT + x + 6)))
+    return rows, programs[0].unit, left_out
 
 
 def discrepancy_rows(d: DocStats) -> list[Row]:
@@ -84,8 +92,10 @@ def discrepancy_rows(d: DocStats) -> list[Row]:
             n = p.counts[key]
             if n:
                 w = Decimal(n) * scale
-                bars.append(Bar(key, _px(LEFT + x), _px(w), color, f"{p.name} · {key}: {n}"))
+                bars.append(Bar(key, _px(LEFT + x), _px(w), color, f"{p.name} · {verdict_name(key)}: {n}"))
                 x += w
-        label = ", ".join(f"{p.counts[k]} {k}" for k in ("mismatch", "error", "incomplete") if p.counts[k])
-        rows.append(Row(i * 26, p.name, label, tuple(bars)))
+        label = " · ".join(
+            f"{verdict_name(k)} {p.counts[k]}" for k in ("mismatch", "error", "incomplete") if p.counts[k]
+        )
+        rows.append(Row(i * 26, p.name, label, tuple(bars), _px(LEFT + x + 6)))
     return rows

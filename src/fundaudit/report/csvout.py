@@ -1,4 +1,9 @@
-"""findings.csv: every relation, one row, with both locations; text cells neutralised against formulas."""
+"""findings.csv: every relation, one row, with both locations; text cells neutralised against formulas.
+
+Written as UTF-8 with a byte-order mark, so that Excel on a Chinese Windows opens it as UTF-8
+(without the mark it guesses GBK and garbles every Chinese name); Python's ``utf-8-sig``,
+pandas and LibreOffice read the mark transparently. Column names stay the machine names.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from fundaudit.runner import Audit
 
 def render(audit: Audit) -> str:
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
     for f in audit.findings:

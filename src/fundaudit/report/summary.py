@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from fundaudit.findings import Finding, Verdict
-from fundaudit.model import Document
+from fundaudit.model import Document, Figure
 from fundaudit.runner import Audit
 
 VERDICTS = tuple(v.value for v in Verdict)
@@ -125,6 +127,71 @@ def finding_row(f: Finding) -> list[str | int]:
     ]  # fmt: skip
 
 
+def materiality(f: Finding) -> Decimal:
+    """How large a finding's difference is, in its base unit (元, 人 …): the order of the views.
+
+    A stand-in until a finding carries its diagnosed materiality; 0 when there is no difference.
+    """
+    if not f.diff or f.total_figure is None:
+        return Decimal(0)
+    return abs(Decimal(f.diff)).scaleb(f.total_figure.unit.pow10)
+
+
 def location(f: Finding) -> tuple[str, str]:
     src = f"{f.source.file}:{f.source.line}" if f.source.file else ""
     return f"{f.location.file}:{f.location.line}", src
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """Failing findings one slip explains: its cause, the culprit figures and their likely values."""
+
+    id: str
+    cause: str
+    severity: str
+    text: str
+    culprits: tuple[tuple[Figure, str | None], ...]  # (figure as stated, likely correction)
+    findings: tuple[Finding, ...]
+
+    @property
+    def materiality(self) -> Decimal:
+        return max((materiality(f) for f in self.findings), default=Decimal(0))
+
+
+def roots(findings: Iterable[Finding]) -> list[Root]:
+    """The diagnosed failing findings grouped by root, most severe and most material first.
+
+    Empty until findings carry a diagnosis (``Finding.diagnosis``: cause, severity, root,
+    text, figures with their likely corrections).
+    """
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        d: Any = getattr(f, "diagnosis", None)
+        if d is not None and f.verdict in SHOWN:
+            groups.setdefault(str(d.root), []).append(f)
+    out = []
+    for root, members in groups.items():
+        d = getattr(members[0], "diagnosis", None)
+        culprits = tuple((c.figure, c.likely) for c in getattr(d, "figures", ()))
+        out.append(Root(root, str(d.cause), str(d.severity), str(d.text), culprits, tuple(members)))
+    order = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+    return sorted(out, key=lambda r: (order.get(r.severity, 9), -r.materiality, r.id))
+
+
+def cause_name(cause: str) -> str:
+    """A cause's title in the current language (its id when the catalogue of causes has none)."""
+    try:
+        from fundaudit import causes  # the diagnosis catalogue, when present
+    except ImportError:
+        return cause
+    from fundaudit.i18n import _
+
+    for c in getattr(causes, "REGISTRY", ()):
+        if getattr(c, "id", None) == cause:
+            return _(str(c.title))
+    return cause
+
+
+def culprit_text(fig: Figure, likely: str | None) -> tuple[str, str]:
+    """(``label 1000 元 (file:line)``, the likely value or "")."""
+    return f"{fig.label.removesuffix(' total')} {fig.text} ({fig.source})", likely or ""

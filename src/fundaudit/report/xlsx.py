@@ -1,8 +1,12 @@
-"""audit.xlsx: the auditor's workpaper — Summary, Findings (both locations), Figures (provenance).
+"""audit.xlsx: the auditor's workpaper — Summary, Discrepancies, Relations, Figures.
 
-Amounts are written as text cells with the digits as written (``12.10`` stays ``12.10``),
-so Excel never rounds or reformats them; text that could run as a formula is neutralised.
-The file is deterministic: fixed document properties and zip timestamps.
+Amounts are numbers an auditor can sum and filter, in the unit of their own column; the
+digits exactly as written stand beside them as text (``12.10`` stays ``12.10``), so no
+figure is changed by Excel's 15-digit floating point. Every sheet has a frozen header row,
+an autofilter and widths fitted to its content (CJK characters count double); the
+Discrepancies sheet (failing findings, most severe and largest first) has a review column
+to tick. Headings are in the current language; text that could run as a formula is
+neutralised. The file is deterministic: fixed document properties and zip timestamps.
 """
 
 from __future__ import annotations
@@ -12,73 +16,159 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fundaudit.findings import Finding, Verdict
+from fundaudit.i18n import _
+from fundaudit.i18n.terms import severity_name, verdict_name
 from fundaudit.report.escape import spreadsheet
-from fundaudit.report.summary import FINDING_COLUMNS, VERDICTS, finding_row, stats
+from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, materiality, roots, stats
 from fundaudit.runner import Audit
 
 EPOCH = dt.datetime(2020, 1, 1)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-FIGURE_COLUMNS = ("ref", "label", "value", "unit", "source_file", "source_line", "yaml_file", "yaml_line")
+_HEAD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="EEF2F8")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
-def _sheet(ws: Worksheet, header: tuple[str, ...], rows: Sequence[Sequence[object]]) -> None:
+def _number(text: str) -> float | None:
+    """An amount as a spreadsheet number (the exact digits are kept in the text column beside it)."""
+    return float(Decimal(text)) if text else None
+
+
+def _width(value: object) -> int:
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in str(value if value is not None else ""))
+
+
+def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[object]], wide: int = 60) -> None:
+    """Rows under a bold frozen header with an autofilter; widths fitted to the first rows."""
     ws.append(list(header))
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = _HEAD
+        cell.fill = _HEAD_FILL
     for row in rows:
         ws.append([spreadsheet(v) if isinstance(v, str) else v for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.number_format = "@"  # text: the digits stay as written
     ws.freeze_panes = "A2"
-    for index, col in enumerate(ws.columns, start=1):
-        letter = get_column_letter(index)
-        width = max(len(str(c.value or "")) for c in col[:200])
-        ws.column_dimensions[letter].width = min(max(8, width + 2), 60)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
+    for index, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 300)), start=1):
+        width = max(_width(c.value) for c in col)
+        ws.column_dimensions[get_column_letter(index)].width = min(max(6, width + 2), wide)
+
+
+def _finding_header() -> list[str]:
+    return [
+        _("verdict"), _("severity"), _("document"), _("program"), _("subject"), _("rule"),
+        _("total"), _("total as written"), _("sum of parts"), _("difference"), _("unit"),
+        _("YAML"), _("source"), _("message"), _("id"),
+    ]  # fmt: skip
+
+
+def _finding_row(f: Finding) -> list[object]:
+    src = f"{f.source.file}:{f.source.line}" if f.source.file else ""
+    return [
+        verdict_name(f.verdict.value), severity_name(f.severity), f.document, f.program, f.subject, f.rule,
+        _number(f.total), f.total, _number(f.parts_sum), _number(f.diff), f.unit,
+        f"{f.location.file}:{f.location.line}", src, f.message, f.id,
+    ]  # fmt: skip
+
+
+def discrepancies(audit: Audit) -> list[Finding]:
+    """Failing findings (mismatch, error, incomplete): by root when diagnosed, the most severe and material first."""
+    failing = [f for f in audit.findings if f.verdict in (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE)]
+    rank = {f.id: i for i, r in enumerate(roots(failing)) for f in r.findings}
+    return sorted(
+        failing, key=lambda f: (rank.get(f.id, len(rank)), _SEVERITY_ORDER.get(f.severity, 9), -materiality(f), f.id)
+    )
+
+
+def _cause_columns(f: Finding) -> list[object]:
+    """cause, root, culprit (with its source line), likely correction: empty until diagnosed."""
+    d = getattr(f, "diagnosis", None)
+    if d is None:
+        return ["", "", "", ""]
+    culprits = [culprit_text(c.figure, c.likely) for c in getattr(d, "figures", ())]
+    semi = _("; ")
+    return [
+        cause_name(str(d.cause)),
+        str(d.root),
+        semi.join(c for c, _l in culprits),
+        semi.join(likely for _c, likely in culprits if likely),
+    ]
 
 
 def render(audit: Audit) -> bytes:
     wb = Workbook()
     summary = wb.active
     assert summary is not None
-    summary.title = "Summary"
+    summary.title = _("Summary")
     s = audit.summary()
-    summary.append(["fundaudit audit workpaper"])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["data", spreadsheet(audit.path)])
-    summary.append(["tolerance policy", audit.tolerance.policy.value])
-    summary.append([])
-    rows: list[list[object]] = []
+    rows: list[list[object]] = [
+        [_("data"), audit.path, "", "", "", *([""] * len(VERDICTS))],
+        [_("tolerance policy"), audit.tolerance.policy.value, "", "", "", *([""] * len(VERDICTS))],
+    ]
     for d in stats(audit):
         rows.append([d.doc.id, d.doc.title, "", d.figures, d.relations, *(d.counts[v] for v in VERDICTS)])
         for p in d.programs:
             rows.append([d.doc.id, d.doc.title, p.name, p.figures, p.relations, *(p.counts[v] for v in VERDICTS)])
-    rows.append(["all", "", "", s["figures"], s["relations"], *(s[v] for v in VERDICTS)])
-    header = ("document", "title", "program", "figures", "relations", *VERDICTS)
-    summary.append(list(header))
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        summary.append([spreadsheet(v) if isinstance(v, str) else v for v in row])
-    findings = wb.create_sheet("Findings")
-    _sheet(findings, FINDING_COLUMNS, [finding_row(f) for f in audit.findings])
-    for cell in findings["Q"][1:]:
-        cell.alignment = Alignment(wrap_text=False)
-    figures = wb.create_sheet("Figures")
+    rows.append([_("all"), "", "", s["figures"], s["relations"], *(s[v] for v in VERDICTS)])
+    header = [_("document"), _("title"), _("program"), _("figures"), _("relations"), *map(verdict_name, VERDICTS)]
+    _sheet(summary, header, rows, wide=50)
+
+    failing = wb.create_sheet(_("Discrepancies"))
+    _sheet(
+        failing,
+        [_("reviewed"), *_finding_header(), _("cause"), _("root"), _("culprit"), _("likely correction")],
+        [["", *_finding_row(f), *_cause_columns(f)] for f in discrepancies(audit)],
+    )
+    failing.column_dimensions["A"].width = 8
+
+    relations = wb.create_sheet(_("Relations"))
+    _sheet(relations, _finding_header(), [_finding_row(f) for f in audit.findings])
+
+    figures = wb.create_sheet(_("Figures"))
     _sheet(
         figures,
-        FIGURE_COLUMNS,
         [
-            [f.ref, f.label, f.value.text(), f.unit.text, f.source.file, f.source.line, f.yaml.file, f.yaml.line]
+            _("reference"),
+            _("document"),
+            _("label"),
+            _("value"),
+            _("as written"),
+            _("unit"),
+            _("source"),
+            _("source line"),
+            _("YAML file"),
+            _("YAML line"),
+        ],
+        [
+            [
+                f.ref,
+                f.ref.split("::", 1)[0],
+                f.label,
+                _number(f.value.text()),
+                f.value.text(),
+                f.unit.text,
+                f.source.file,
+                f.source.line,
+                f.yaml.file,
+                f.yaml.line,
+            ]
             for f in audit.model.figures
         ],
     )
+    for ws in (failing, relations, figures):
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.column_letter != "A":
+                    cell.alignment = Alignment(wrap_text=False)
     wb.properties.creator = "fundaudit"
     wb.properties.created = EPOCH
     wb.properties.modified = EPOCH

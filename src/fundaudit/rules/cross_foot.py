@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, SplitEntry
 from fundaudit.rules._base import At, Rule, split_figures, walk
 
@@ -56,4 +57,4 @@ def _channels(at: At, entries: tuple[SplitEntry, ...], prefix: str = "") -> Iter
         yield from _channels(at, entry.split, f"{path}/")
 
 
-RULE = Rule("cross-foot", "Funding sources sum to the total", derive, __doc__ or "")
+RULE = Rule("cross-foot", N_("Funding sources sum to the total"), derive, __doc__ or "")

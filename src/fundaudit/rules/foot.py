@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure, Node
 from fundaudit.rules._base import Rule, split_figures, walk
 
@@ -59,4 +60,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
         )
 
 
-RULE = Rule("foot", "Items sum to their total", derive, __doc__ or "")
+RULE = Rule("foot", N_("Items sum to their total"), derive, __doc__ or "")

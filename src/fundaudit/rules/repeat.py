@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, declared, declared_relation
 
@@ -23,4 +24,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
             yield replace(base, id=f"{base.id}{suffix}", parts=(part,), what=f"{part.label} repeats {rel.total.label}")
 
 
-RULE = Rule("repeat", "A figure repeated in a document agrees with itself", derive, __doc__ or "")
+RULE = Rule("repeat", N_("A figure repeated in a document agrees with itself"), derive, __doc__ or "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, declared, declared_relation, node_figure, walk
 
@@ -57,4 +58,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
         yield declared_relation(budget, doc.id, rel, "schedule", "cumulative", "cumulative schedule")
 
 
-RULE = Rule("schedule", "Scheduled periods make up their figure", derive, __doc__ or "")
+RULE = Rule("schedule", N_("Scheduled periods make up their figure"), derive, __doc__ or "")

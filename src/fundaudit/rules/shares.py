@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure, Loc
 from fundaudit.numbers import Written
 from fundaudit.rules._base import Rule, find_split, node_figure, walk
@@ -63,4 +64,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
             )
 
 
-RULE = Rule("shares", "Percentage splits reach 100 % and match their amounts", derive, __doc__ or "")
+RULE = Rule("shares", N_("Percentage splits reach 100 % and match their amounts"), derive, __doc__ or "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, declared, declared_relation
 
@@ -28,4 +29,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
         )
 
 
-RULE = Rule("stated-sum", "Sums stated in the text", derive, __doc__ or "")
+RULE = Rule("stated-sum", N_("Sums stated in the text"), derive, __doc__ or "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure
 from fundaudit.rules._base import Rule
 from fundaudit.rules._tables import cell, tables
@@ -49,4 +50,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 )
 
 
-RULE = Rule("table-cross-foot", "Table rows cross-foot along the header hierarchy", derive, __doc__ or "")
+RULE = Rule("table-cross-foot", N_("Table rows cross-foot along the header hierarchy"), derive, __doc__ or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure
 from fundaudit.rules._base import Rule
 from fundaudit.rules._tables import members, tables
@@ -27,6 +28,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 if not col.foot or total is None:
                     continue
                 parts: list[Figure] = []
+                names: list[str] = []
                 empty: list[str] = []
                 for row in rows:
                     fig = row.cells[k]
@@ -34,6 +36,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                         empty.append(f"{row.label} (line {row.source.line})")
                     else:
                         parts.append(fig)
+                        names.append(row.label)
                 if not parts:
                     continue
                 yield Relation(
@@ -47,7 +50,8 @@ def derive(budget: Budget) -> Iterator[Relation]:
                     document=doc.id,
                     program=program,
                     empty=tuple(empty),
+                    names=tuple(names),
                 )
 
 
-RULE = Rule("table-foot", "Table columns foot to their 合计 / 小计 rows", derive, __doc__ or "")
+RULE = Rule("table-foot", N_("Table columns foot to their 合计 / 小计 rows"), derive, __doc__ or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget, Figure
 from fundaudit.rules._base import Rule
 from fundaudit.rules._tables import cell, tables
@@ -45,4 +46,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 )
 
 
-RULE = Rule("table-schedule", "Quarterly table columns make up the annual figure", derive, __doc__ or "")
+RULE = Rule("table-schedule", N_("Quarterly table columns make up the annual figure"), derive, __doc__ or "")

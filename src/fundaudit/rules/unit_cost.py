@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, declared, declared_relation
 from fundaudit.rules._tables import cell, tables
@@ -41,4 +42,4 @@ def derive(budget: Budget) -> Iterator[Relation]:
         yield declared_relation(budget, doc.id, rel, "unit-cost", "product", "amount = unit cost × quantity")
 
 
-RULE = Rule("unit-cost", "Unit cost × quantity = amount", derive, __doc__ or "")
+RULE = Rule("unit-cost", N_("Unit cost × quantity = amount"), derive, __doc__ or "")

@@ -1,0 +1,191 @@
+"""What `check PATH` audits and which findings it shows: the data behind a path, and filters.
+
+A path may be the entry data file, a file the entry includes (the documents that include
+it are audited), a data folder (its ``budgets.yaml``) or a folder of tables from
+``fundaudit export``. Filters narrow the findings shown (and the exit code) without
+changing what is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from fundaudit.i18n import _
+
+if TYPE_CHECKING:
+    from fundaudit.findings import Finding
+
+TABLE_FILES = ("figures.parquet", "figures.csv", "manifest.json")
+ENTRY = "budgets.yaml"
+
+
+class PathError(ValueError):
+    """A path that is neither data nor tables."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The data to audit and, for an included file, the documents it belongs to."""
+
+    path: Path
+    documents: frozenset[str] | None = None  # None: every document
+    included: Path | None = None
+
+
+def _text(path: Path) -> str | None:
+    """The text of a data file, read within the loader's limits (None for anything unreadable)."""
+    from fundaudit.yamlnodes import Limits, Unreadable, read_limited
+
+    try:
+        return read_limited(path, Limits().max_bytes).decode("utf-8")
+    except (Unreadable, UnicodeDecodeError):
+        return None
+
+
+def _is_entry(path: Path) -> bool:
+    text = _text(path)
+    return text is not None and any(line.startswith("fundaudit:") for line in text.splitlines())
+
+
+def _includes(entry: Path) -> dict[Path, set[str]]:
+    """Each file an entry includes → the ids of the documents including it ("" for top-level).
+
+    The entry is composed by the loader's own reader (no anchors, aliases or tags, bounded
+    size and depth), never constructed: a hostile file beside the data cannot act here either.
+    """
+    from fundaudit.yamlnodes import Limits, compose
+
+    text = _text(entry)
+    root = compose(text.encode("utf-8"), str(entry), Limits())[0] if text is not None else None
+    out: dict[Path, set[str]] = {}
+    for key, value in _mapping(root):
+        if key == "documents" and isinstance(value, yaml.SequenceNode):
+            for d in value.value:
+                fields = dict(_mapping(d))
+                doc_id = fields.get("id")
+                name = doc_id.value if isinstance(doc_id, yaml.ScalarNode) else ""
+                for inc in _scalars(fields.get("include")):
+                    out.setdefault((entry.parent / inc).resolve(), set()).add(str(name))
+        elif key == "include":
+            for inc in _scalars(value):
+                out.setdefault((entry.parent / inc).resolve(), set()).add("")
+    return out
+
+
+def _mapping(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _scalars(node: yaml.Node | None) -> list[str]:
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [n.value for n in node.value if isinstance(n, yaml.ScalarNode)]
+
+
+def target(path: Path) -> Target:
+    """What to audit for ``path`` (see the module documentation)."""
+    if path.is_dir():
+        if any((path / name).exists() for name in TABLE_FILES):
+            return Target(path)
+        if (path / ENTRY).is_file():
+            return Target(path / ENTRY)
+        raise PathError(
+            _("{path}: neither a data folder (with {entry}) nor a folder of tables (with {tables})").format(
+                path=path, entry=ENTRY, tables=_(" or ").join(TABLE_FILES[:2])
+            )
+        )
+    if not path.exists() or path.suffix not in (".yaml", ".yml") or _text(path) is None or _is_entry(path):
+        return Target(path)  # the loader names what is wrong with it (too large, a FIFO, not UTF-8 …)
+    wanted = path.resolve()
+    for folder in (wanted.parent, *wanted.parents):
+        for entry in sorted(folder.glob("*.y*ml")):
+            docs = _includes(entry).get(wanted) if _is_entry(entry) else None
+            if docs is not None:
+                shown = entry
+                if not path.is_absolute() and entry.is_relative_to(Path.cwd()):
+                    shown = entry.relative_to(Path.cwd())
+                return Target(shown, frozenset(d for d in docs if d) or None, path)
+        if (folder / ".git").exists():
+            break
+    raise PathError(
+        _("{path}: not an entry data file (no 'fundaudit:' line) and no entry file above it includes it").format(
+            path=path
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which findings to show; every given filter must hold (values within one filter: any)."""
+
+    verdicts: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    programs: frozenset[str] = frozenset()
+    severities: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return any((self.verdicts, self.rules, self.documents, self.programs, self.severities))
+
+    def keep(self, f: Finding) -> bool:
+        program_id = f.id.split("::", 1)[-1].split("#", 1)[0].split("/", 1)[0]
+        return (
+            (not self.verdicts or f.verdict.value in self.verdicts)
+            and (not self.rules or f.rule in self.rules)
+            and (not self.documents or f.document in self.documents)
+            and (not self.programs or bool({f.program, program_id} & self.programs))
+            and (not self.severities or f.severity in self.severities)
+        )
+
+
+def _values(given: Iterable[str] | None) -> list[str]:
+    """Values of a repeatable option; each may also list several, comma-separated."""
+    return [v.strip() for item in given or () for v in item.split(",") if v.strip()]
+
+
+def filters(
+    verdicts: Iterable[str] | None,
+    rules: Iterable[str] | None,
+    documents: Iterable[str] | None,
+    programs: Iterable[str] | None,
+    severities: Iterable[str] | None,
+) -> Filters:
+    """Filters from the command line; verdicts and severities by value or by their name in any language."""
+    from fundaudit.findings import SEVERITY, Verdict
+    from fundaudit.i18n import LANGUAGES, using
+    from fundaudit.i18n.terms import severity_name, verdict_name
+    from fundaudit.rules import REGISTRY
+
+    def known(given: list[str], values: Iterable[str], name: object, what: str) -> frozenset[str]:
+        values = list(values)
+        by_name = {}
+        for lang in LANGUAGES:
+            with using(lang):
+                by_name.update({name(v): v for v in values})  # type: ignore[operator]
+        out = set()
+        for g in given:
+            if g not in values and g not in by_name:
+                raise PathError(
+                    _("unknown {what} {value!r} (choose from {choices})").format(
+                        what=what, value=g, choices=", ".join(values)
+                    )
+                )
+            out.add(by_name.get(g, g))
+        return frozenset(out)
+
+    rule_ids = [r.id for r in REGISTRY]
+    return Filters(
+        verdicts=known(_values(verdicts), [v.value for v in Verdict], verdict_name, "verdict"),
+        rules=known(_values(rules), rule_ids, lambda v: v, "rule"),
+        documents=frozenset(_values(documents)),
+        programs=frozenset(_values(programs)),
+        severities=known(_values(severities), sorted(set(SEVERITY.values())), severity_name, "severity"),
+    )

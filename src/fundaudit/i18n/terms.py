@@ -1,0 +1,50 @@
+"""The words every output shares: verdict and severity names, in the current language.
+
+The values (``mismatch``, ``error``) stay the machine names in JSON, SARIF and ids; these
+are what a person reads. Chinese terms follow audit practice: 相符 (agrees), 尾差 (a
+rounding difference), 部分列举 (a list the document calls partial, within its total),
+不符 (does not agree), 无法核对 (cannot be checked), 错误 (the check could not run).
+"""
+
+from __future__ import annotations
+
+from fundaudit.i18n import pgettext
+
+
+def verdict_name(value: str) -> str:
+    """The verdict ``value`` (``match`` …) as a person reads it."""
+    names = {
+        "match": pgettext("verdict", "match"),
+        "rounding": pgettext("verdict", "rounding"),
+        "within": pgettext("verdict", "within"),
+        "mismatch": pgettext("verdict", "mismatch"),
+        "incomplete": pgettext("verdict", "incomplete"),
+        "error": pgettext("verdict", "error"),
+    }
+    return names.get(value, value)
+
+
+def verdict_meaning(value: str) -> str:
+    """One sentence saying what the verdict means."""
+    meanings = {
+        "match": pgettext("verdict meaning", "exact"),
+        "rounding": pgettext("verdict meaning", "off by no more than the rounding the stated digits allow"),
+        "within": pgettext("verdict meaning", "a list the document calls partial does not exceed its total"),
+        "mismatch": pgettext("verdict meaning", "beyond the rounding allowance: a real discrepancy"),
+        "incomplete": pgettext(
+            "verdict meaning", "a part is not stated, or empty table cells may hold the rest: cannot be decided"
+        ),
+        "error": pgettext("verdict meaning", "the check could not run"),
+    }
+    return meanings.get(value, "")
+
+
+def severity_name(value: str) -> str:
+    """The severity ``value`` (``ok`` | ``info`` | ``warning`` | ``error``) as a person reads it."""
+    names = {
+        "ok": pgettext("severity", "ok"),
+        "info": pgettext("severity", "info"),
+        "warning": pgettext("severity", "warning"),
+        "error": pgettext("severity", "error"),
+    }
+    return names.get(value, value)

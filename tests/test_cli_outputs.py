@@ -1,0 +1,119 @@
+"""The command line an auditor works in: short Chinese lines, narrowing, -v, explain, paths."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+ZH = {**os.environ, "FUNDAUDIT_LANG": "zh"}
+
+
+def fundaudit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fundaudit", *args], cwd=ROOT, env=env or ZH, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    proc = fundaudit("check")
+    assert proc.returncode == 1
+    return proc.stdout.splitlines()[:-1]
+
+
+def test_text_findings_of_the_real_data_are_short_chinese_lines(lines: list[str]) -> None:
+    assert statistics.median(len(line) for line in lines) < 160
+    assert all(len(line) < 260 for line in lines)
+    expected = (ROOT / "tests" / "expected" / "findings.txt").read_text(encoding="utf-8").splitlines()
+    assert sum("不符" in line for line in lines) == sum(line.endswith(" mismatch") for line in expected) > 80
+    for line in lines:
+        assert line.startswith("data/") and ".yaml:" in line.split(" ")[0]  # where, with the path
+        words = [w for w in line.split(" ") if len(w) > 3 and not any(c.isdigit() for c in w)]
+        repeated = [w for w in set(words) if words.count(w) > 2]
+        assert not repeated, line  # never the same label over and over
+
+
+def test_a_column_total_names_its_parts_by_row(lines: list[str]) -> None:
+    proc = fundaudit("check", "-v", "--rule", "table-foot", "--document", "bz2018", "--verdict", "不符")
+    out = proc.stdout
+    i = out.index("新增困难群众就业人数 700 名")
+    block = out[i : i + 800]
+    for county in ("巴州区 195", "恩阳区 195", "南江县 220", "通江县 195", "平昌县 195"):
+        assert county in block
+    assert "data/bz2018/agri.yaml:230" in block and "001_99b381a438ae79d6.txt:244" in block
+
+
+def test_narrowing_combines_and_sets_the_exit_code() -> None:
+    proc = fundaudit("check", "--verdict", "mismatch,incomplete", "--document", "sc2020", "--rule", "cross-document")
+    shown = proc.stdout.splitlines()[:-1]
+    assert shown and all("[cross-document]" in ln and ("不符" in ln or "无法核对" in ln) for ln in shown)
+    assert proc.returncode == 1
+    quiet = fundaudit("check", "--verdict", "rounding", "--program", "bz2018-not-a-program")
+    assert quiet.returncode == 0 and len(quiet.stdout.splitlines()) == 1
+    power = fundaudit("check", "--program", "power", "--severity", "error")
+    assert power.stdout.splitlines()[:-1] and all("电力建设扶贫专项" in ln for ln in power.stdout.splitlines()[:-1])
+    bad = fundaudit("check", "--verdict", "wrong")
+    assert bad.returncode == 2 and "wrong" in bad.stderr
+
+
+def test_english_on_request() -> None:
+    proc = fundaudit("check", "--lang", "en", "--verdict", "mismatch")
+    assert " mismatch [" in proc.stdout and "不符" not in proc.stdout
+
+
+def test_check_an_included_file_audits_its_documents() -> None:
+    proc = fundaudit("check", "data/bz2018/power.yaml", "--all")
+    assert proc.returncode == 1, proc.stderr
+    assert "data/budgets.yaml" in proc.stderr and "bz2018" in proc.stderr
+    docs = {ln.split(":")[0] for ln in proc.stdout.splitlines()[:-1]}
+    assert docs and all(d.startswith("data/bz2018/") or d == "data/links.yaml" for d in docs)
+
+
+def test_check_a_folder(tmp_path: Path) -> None:
+    assert fundaudit("check", "data").returncode == 1
+    empty = fundaudit("check", str(tmp_path))
+    assert empty.returncode == 2 and "neither a data folder" not in empty.stderr  # Chinese by default
+    assert "budgets.yaml" in empty.stderr and "figures.parquet" in empty.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("FUNDAUDIT_SOURCES"), reason="needs the source documents")
+@pytest.mark.parametrize(
+    ("finding", "expect"),
+    [
+        # a table cell: the 全市 row's column against its county rows
+        (
+            "bz2018::industry/targets/r243#table-foot:新增困难群众就业人数",
+            ["巴州区 195 名", "data/bz2018/agri.yaml:230", "001_99b381a438ae79d6.txt:244: 巴州区  【195】"],
+        ),
+        # a split stated in prose: the program's funding sources
+        (
+            "sc2020::edu#cross-foot",
+            ["中央 125.82 亿元", "data/sc2020/funds.yaml:336", "中央资金 【125.82】 亿元"],
+        ),
+        # a cross-document link: each part named by its document
+        (
+            "links::sc-2020-villages#cross-document",
+            ["不符", "sc3yr 2020 173 个", "data/sc3yr.yaml:46", "【300】 个贫困村退出", "【173】个贫困村退出"],
+        ),
+    ],
+)
+def test_explain(finding: str, expect: list[str]) -> None:
+    proc = fundaudit("explain", finding)
+    assert proc.returncode == 0, proc.stderr
+    for text in expect:
+        assert text in proc.stdout, (text, proc.stdout)
+    assert proc.stdout.startswith(finding)
+
+
+def test_explain_needs_one_finding() -> None:
+    many = fundaudit("explain", "table-foot")
+    assert many.returncode == 2 and "table-foot" in many.stderr
+    none = fundaudit("explain", "no-such-thing")
+    assert none.returncode == 2
