@@ -55,3 +55,9 @@ def test_a_label_never_starts_mid_word() -> None:
 
 def test_a_number_the_data_format_cannot_hold_is_left_out() -> None:
     assert figs("省级资金 " + "9" * 41 + " 亿元，中央资金 3 亿元。") == [("3", "亿元", 1)]
+
+
+def test_an_earlier_figure_of_the_clause_is_not_part_of_a_label() -> None:
+    f = found("使 8.43 万户 28.09 万贫困人口得到了扶持。")
+    assert [(x.value, x.unit) for x in f.figures] == [("8.43", "万户"), ("28.09", "万人")]
+    assert f.figures[1].label == "使贫困人口得到了扶持"

@@ -53,7 +53,7 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
     if not unit or unit == "万" or (unit == "年" and re.fullmatch(r"(19|20)[0-9]{2}", token.value)):
         return None  # no unit, or a year whose 年 starts the next line
     before = clause_before(text, offset)
-    after_unit = rest[len(unit) :] if rest.startswith(unit) else rest
+    after_unit = rest[len(unit) :] if rest.startswith(unit) else rest[1:] if rest.startswith("万") else rest
     name = label(before, clause_after(after_unit, 0))
     return Fig(
         token.value,
