@@ -72,8 +72,8 @@ def test_all_errors_at_once(write: Callable[[str], Path]) -> None:
           - {id: r, kind: sum, total: p:total, parts: [p/zz:total]}
         """)
     assert errors_of(path) == [
-        "budgets.yaml:10: unknown key 'colour' in a program (allowed: figures, id, items, items_partial, line, "
-        "name, note, only, schedule, shares, split, split_partial, tables, total)",
+        "budgets.yaml:10: unknown key 'colour' in a program (allowed: drafted, figures, id, items, items_partial, "
+        "line, name, note, only, schedule, shares, split, split_partial, tables, total)",
         "budgets.yaml:13: duplicate figure 't::p/a:total' (first at line 12)",
         "budgets.yaml:13: duplicate item id 'a' under p (first at line 12)",
         "budgets.yaml:14: duplicate program id 'p' (first at line 7)",

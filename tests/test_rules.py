@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from fundaudit.errors import InvalidData
 from fundaudit.findings import Verdict
+from fundaudit.model import Budget
 from fundaudit.runner import Audit
 
 
@@ -98,6 +102,69 @@ def test_nested_channels(audit_of: Callable[[str], Audit]) -> None:
     assert col["t::water#column-foot:中央"] is Verdict.MATCH
     assert by_rule(audit, "cross-foot")["t::water#cross-foot:中央"] is Verdict.MATCH
     assert not audit.failed
+
+
+ADVANCE = """\
+    programs:
+      - id: t
+        name: 交通建设扶贫专项
+        total: 187.5 亿元 @1
+        split:
+          中央:
+            amount: 114 亿元 @1
+            split: {{提前下达: 4.3568 亿元 @1}}
+            partial: true
+          省级:
+            amount: 36.5 亿元 @1
+            split: {{提前下达: 18.7503 亿元 @1}}
+            partial: true
+          市县: 37 亿元 @1
+        items:
+          - name: 高速公路
+            total: 31 亿元 @2
+            split: {{中央: 31 亿元 @2}}
+          - name: 国省干线公路
+            total: 150 亿元 @3
+            split:
+              中央: {{amount: 80 亿元 @3, split: {{提前下达: 1.7858 亿元 @3}}, partial: true}}
+              省级: {{amount: 36 亿元 @3, split: {{提前下达: 18.7503 亿元 @3}}, partial: true}}
+              市县: 34 亿元 @3
+          - name: 农村公路
+            total: 6 亿元 @4
+            split: {{中央: {rural}, 市县: 3 亿元 @4}}
+          - name: 运输场站
+            total: 0.5 亿元 @5
+            split: {{省级: 0.5 亿元 @5}}
+"""
+
+
+def test_column_foot_keys_on_the_full_path(audit_of: Callable[[str], Audit]) -> None:
+    """省级/提前下达 never takes an item's 中央/提前下达 (交通, 000:1056–1068)."""
+    audit = audit_of(ADVANCE.format(rural="{amount: 3 亿元 @4, all: 提前下达}"))
+    col = {f.id: f for f in audit.findings if f.rule == "column-foot"}
+    provincial = col["t::t#column-foot:省级/提前下达"]
+    assert provincial.verdict is Verdict.MATCH
+    assert "1.7858" not in provincial.message
+    assert set(provincial.message.split("=")[1].split("+")) == {" 省级/提前下达 18.7503 亿元 "}
+
+
+def test_an_all_advance_entry_gives_its_whole_amount(audit_of: Callable[[str], Audit]) -> None:
+    """农村公路's 中央 2.571 亿元 均为含提前安排资金 (000:1064): 1.7858 + 2.571 = 4.3568."""
+    holds = audit_of(ADVANCE.format(rural="{amount: 2.571 亿元 @4, all: 提前下达}"))
+    assert by_rule(holds, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MATCH
+    short = audit_of(ADVANCE.format(rural="{amount: 2.471 亿元 @4, all: 提前下达}"))
+    assert by_rule(short, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MISMATCH
+    # without the marker the plain 中央 amount has no advance money: the channel is short
+    plain = audit_of(ADVANCE.format(rural="2.571 亿元 @4"))
+    assert by_rule(plain, "column-foot")["t::t#column-foot:中央/提前下达"] is Verdict.MISMATCH
+
+
+def test_all_needs_a_plain_amount(budget_of: Callable[[str], Budget]) -> None:
+    with pytest.raises(InvalidData) as exc:
+        budget_of(ADVANCE.format(rural="{amount: 2.571 亿元 @4, all: 提前下达, split: {甲: 1 亿元 @4}}"))
+    assert [(e.line, e.message) for e in exc.value.errors] == [
+        (32, "split entry 中央: 'all' needs an 'amount' and no 'split'")
+    ]
 
 
 def test_partial_items(audit_of: Callable[[str], Audit]) -> None:
@@ -273,3 +340,68 @@ def test_unit_cost_with_row_units(audit_of: Callable[[str], Audit]) -> None:
         "t::eco/costs/2#unit-cost": Verdict.MISMATCH,
         "t::eco/costs/3#unit-cost": Verdict.ROUNDING,  # 0.0019 万元/亩 is rounded: ±0.00005 × 1147000 亩
     }
+
+
+RELATION = """\
+    programs:
+      - id: p
+        name: 交通建设扶贫专项
+        total: 15000 万元 @1
+        figures:
+          各区县均计划投资: 3000 万元 @2
+          经开区: 2 家 @3
+          每区县: 12 家 @3
+          全市民企帮村: {firms} 家 @3
+          基站: 600 座 @4
+          附件基站: 600 个 @5
+          标准: 2000 元 @6
+          学生: 1.33 万名 @6
+          助学金: {aid} 万元 @7
+    relations:
+      - {{id: counties, kind: sum, total: p:total, parts: [{{ref: p:各区县均计划投资, times: 5}}]}}
+      - {{id: firms, kind: sum, total: p:全市民企帮村, parts: [{{ref: p:每区县, times: 5}}, p:经开区]}}
+      - {{id: stations, kind: equal, total: p:基站, parts: [p:附件基站], same: [个, 座]}}
+      - {{id: aid, kind: product, total: p:助学金, parts: [p:标准, p:学生], per: 人}}
+"""
+
+
+def test_times_same_and_per(audit_of: Callable[[str], Audit]) -> None:
+    """各区县 3000 万元 × 5; 12 家 × 5 + 2 = 62 家; 600 座 = 600 个 基站; 2000 元 × 1.33 万名 = 2660 万元."""
+    good = {f.id: f for f in audit_of(RELATION.format(firms="62", aid="2660")).findings}
+    assert good["t::counties#stated-sum"].verdict is Verdict.MATCH
+    assert good["t::firms#stated-sum"].verdict is Verdict.MATCH
+    assert good["t::stations#repeat"].verdict is Verdict.MATCH
+    assert "座 counted as 个" in good["t::stations#repeat"].message
+    assert good["t::aid#unit-cost"].verdict is Verdict.MATCH
+    bad = {f.id: f.verdict for f in audit_of(RELATION.format(firms="60", aid="266")).findings}
+    assert bad["t::firms#stated-sum"] is Verdict.MISMATCH
+    assert bad["t::aid#unit-cost"] is Verdict.MISMATCH
+
+
+def test_counting_words_differ_without_same(audit_of: Callable[[str], Audit]) -> None:
+    body = RELATION.format(firms="62", aid="2660").replace(", same: [个, 座]", "")
+    assert {f.id: f.verdict for f in audit_of(body).findings}["t::stations#repeat"] is Verdict.ERROR
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("times: 5}]}", "times: 1}]}"), "'times' must be a whole number from 2 to 1000, not '1'"),
+        (("same: [个, 座]", "same: [个, 元]"), "'same' lists counting words such as 个, 座 or 户, not '元'"),
+        (("same: [个, 座]", "same: [个]"), "'same' lists at least two different counting words"),
+        (("per: 人}", "per: 平方米/元}"), "'per' names the counting word the rate 2000 元 is per, not '平方米/元'"),
+        (("parts: [p:标准, p:学生], per: 人", "parts: [p:学生, p:标准], per: 人"), None),
+    ],
+)
+def test_relation_extensions_refuse_nonsense(
+    budget_of: Callable[[str], Budget], edit: tuple[str, str], message: str | None
+) -> None:
+    body = RELATION.format(firms="62", aid="2660")
+    assert edit[0] in body
+    body = body.replace(edit[0], edit[1], 1)
+    if message is None:
+        budget_of(body)  # a rate per 人 of 1.33 万名 学生 is still a product; the judge checks its units
+        return
+    with pytest.raises(InvalidData) as exc:
+        budget_of(body)
+    assert [e.message for e in exc.value.errors] == [message]

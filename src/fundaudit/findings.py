@@ -33,6 +33,7 @@ SEVERITY = {
     Verdict.MISMATCH: "error",
     Verdict.ERROR: "error",
 }
+DRAFTED = "drafted, unconfirmed"  # shown with a finding whose relation a draft read and no person confirmed
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
 
@@ -91,6 +92,14 @@ class Finding:
     total_figure: Figure | None = None
     hint: str | None = None
     names: tuple[str, ...] = ()  # each part's name in messages: what tells it from the others
+
+    @property
+    def drafted(self) -> str | None:
+        """The draft pattern of a figure of this relation not yet confirmed by a person (None when all are)."""
+        for fig in (self.total_figure, *self.parts):
+            if fig is not None and fig.drafted:
+                return fig.drafted
+        return None
 
     @property
     def severity(self) -> str:

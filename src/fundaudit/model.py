@@ -41,6 +41,7 @@ class Figure:
     yaml: Loc
     bound: str | None = None
     note: str | None = None
+    drafted: str | None = None  # the draft pattern that read it, until a person confirms it
 
     @property
     def text(self) -> str:
@@ -50,13 +51,18 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class SplitEntry:
-    """One funding source of a split; a source may itself split into named channels."""
+    """One funding source of a split; a source may itself split into named channels.
+
+    ``whole`` names a channel the entire amount belongs to (``all: 提前下达`` for
+    均为含提前安排资金): the amount is also that channel's amount.
+    """
 
     key: str
     amount: Figure | None
     split: tuple[SplitEntry, ...]
     partial: bool
     yaml: Loc
+    whole: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +170,7 @@ class Declared:
     parts: tuple[Figure, ...]
     yaml: Loc
     note: str | None = None
+    drafted: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

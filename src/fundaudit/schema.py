@@ -100,6 +100,7 @@ SCHEMA: dict[str, Any] = {
                 "shares": {"$ref": "#/$defs/shares"},
                 "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}},
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "program": {
@@ -126,6 +127,7 @@ SCHEMA: dict[str, Any] = {
                             "amount": {"$ref": "#/$defs/figure"},
                             "split": {"$ref": "#/$defs/split"},
                             "partial": FLAG,
+                            "all": TEXT,
                         },
                     },
                 ]
@@ -212,6 +214,7 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "relation": {
@@ -222,8 +225,33 @@ SCHEMA: dict[str, Any] = {
                 "id": ID,
                 "kind": {"enum": ["sum", "sum-partial", "equal", "cumulative", "product"]},
                 "total": TEXT,
-                "parts": {"type": "array", "minItems": 1, "items": TEXT},
+                "parts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "anyOf": [
+                            TEXT,
+                            {
+                                "type": "object",
+                                "required": ["ref", "times"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "ref": TEXT,
+                                    "times": {
+                                        "anyOf": [
+                                            {"type": "integer", "minimum": 2, "maximum": 1000},
+                                            {"type": "string", "pattern": "^[1-9][0-9]*$"},
+                                        ]
+                                    },
+                                },
+                            },
+                        ]
+                    },
+                },
+                "same": {"type": "array", "minItems": 2, "items": TEXT},
+                "per": TEXT,
                 "note": TEXT,
+                "drafted": TEXT,
             },
         },
         "links": {

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, explain, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, check, diff, draft, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -31,6 +31,7 @@ COMMANDS = (
     ("schema", catalogue.schema),
     ("rules", catalogue.rules),
     ("export", export.export_cmd),
+    ("draft", draft.draft_cmd),
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)

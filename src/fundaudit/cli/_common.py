@@ -66,7 +66,25 @@ def _audit(
         return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit
+        return run(_draft(path, fmt), tolerance, engine=verdicts)
     return run(_load(path, fmt), tolerance, engine=verdicts)
+
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
+
+
+def _draft(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+    from fundaudit.draft.build import draft_budget
+    from fundaudit.draft.readers import ReadError
+    from fundaudit.errors import InvalidData
+
+    try:
+        return draft_budget(path)[0]
+    except ReadError as exc:
+        _usage(str(exc), fmt, str(path))
+    except InvalidData as exc:
+        _invalid(exc, fmt, str(path))
 
 
 def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
 from fundaudit.i18n import _
 
 if TYPE_CHECKING:
@@ -35,32 +37,56 @@ class Target:
     included: Path | None = None
 
 
-def _is_entry(path: Path) -> bool:
+def _text(path: Path) -> str | None:
+    """The text of a data file, read within the loader's limits (None for anything unreadable)."""
+    from fundaudit.yamlnodes import Limits, Unreadable, read_limited
+
     try:
-        with path.open(encoding="utf-8") as fh:
-            return any(line.startswith("fundaudit:") for line in fh)
-    except (OSError, UnicodeDecodeError):
-        return False
+        return read_limited(path, Limits().max_bytes).decode("utf-8")
+    except (Unreadable, UnicodeDecodeError):
+        return None
+
+
+def _is_entry(path: Path) -> bool:
+    text = _text(path)
+    return text is not None and any(line.startswith("fundaudit:") for line in text.splitlines())
 
 
 def _includes(entry: Path) -> dict[Path, set[str]]:
-    """Each file an entry includes → the ids of the documents including it ("" for top-level)."""
-    import yaml
+    """Each file an entry includes → the ids of the documents including it ("" for top-level).
 
-    try:
-        doc = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
+    The entry is composed by the loader's own reader (no anchors, aliases or tags, bounded
+    size and depth), never constructed: a hostile file beside the data cannot act here either.
+    """
+    from fundaudit.yamlnodes import Limits, compose
+
+    text = _text(entry)
+    root = compose(text.encode("utf-8"), str(entry), Limits())[0] if text is not None else None
     out: dict[Path, set[str]] = {}
-    if not isinstance(doc, dict):
-        return out
-    for d in doc.get("documents") or []:
-        if isinstance(d, dict):
-            for inc in d.get("include") or []:
-                out.setdefault((entry.parent / str(inc)).resolve(), set()).add(str(d.get("id", "")))
-    for inc in doc.get("include") or []:
-        out.setdefault((entry.parent / str(inc)).resolve(), set()).add("")
+    for key, value in _mapping(root):
+        if key == "documents" and isinstance(value, yaml.SequenceNode):
+            for d in value.value:
+                fields = dict(_mapping(d))
+                doc_id = fields.get("id")
+                name = doc_id.value if isinstance(doc_id, yaml.ScalarNode) else ""
+                for inc in _scalars(fields.get("include")):
+                    out.setdefault((entry.parent / inc).resolve(), set()).add(str(name))
+        elif key == "include":
+            for inc in _scalars(value):
+                out.setdefault((entry.parent / inc).resolve(), set()).add("")
     return out
+
+
+def _mapping(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _scalars(node: yaml.Node | None) -> list[str]:
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [n.value for n in node.value if isinstance(n, yaml.ScalarNode)]
 
 
 def target(path: Path) -> Target:
@@ -75,8 +101,8 @@ def target(path: Path) -> Target:
                 path=path, entry=ENTRY, tables=_(" or ").join(TABLE_FILES[:2])
             )
         )
-    if not path.exists() or path.suffix not in (".yaml", ".yml") or _is_entry(path):
-        return Target(path)  # the loader names what is wrong with it
+    if not path.exists() or path.suffix not in (".yaml", ".yml") or _text(path) is None or _is_entry(path):
+        return Target(path)  # the loader names what is wrong with it (too large, a FIFO, not UTF-8 …)
     wanted = path.resolve()
     for folder in (wanted.parent, *wanted.parents):
         for entry in sorted(folder.glob("*.y*ml")):

@@ -46,6 +46,9 @@ def check(
         str | None, typer.Option(help="Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*]).")
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
+    confirmed_only: Annotated[
+        bool, typer.Option("--confirmed-only", help="Leave out relations a draft read and no person confirmed.")
+    ] = False,
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
     from dataclasses import replace
@@ -85,11 +88,16 @@ def check(
     hidden: frozenset[str] = frozenset()
     if chosen.active:
         hidden = frozenset(f.id for f in audit.shown(show_all) if not chosen.keep(f))
-        audit = replace(audit, hidden=hidden)
+    if confirmed_only:  # drafted relations are hidden and do not fail the check
+        hidden |= frozenset(f.id for f in audit.findings if f.drafted)
+    if hidden:
+        audit = replace(audit, hidden=audit.hidden | hidden)
     if entries is None:
         _write(audit, fmt, show_all, verbose)
         failed = (
-            any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False)) if chosen.active else audit.failed
+            any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False))
+            if chosen.active or confirmed_only
+            else audit.failed
         )
         raise typer.Exit(1 if failed else 0)
     cmp = bl.compare(audit, entries)

@@ -101,6 +101,7 @@ class _Scope:
     file: str
     doc: str
     source: str
+    drafted: str | None = None  # ``drafted:`` of the enclosing node or table (fundaudit draft)
 
 
 def _display(path: Path) -> str:

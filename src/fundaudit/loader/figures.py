@@ -106,7 +106,9 @@ def _make_figure(
     line = line_text if isinstance(line_text, int) else _line_number(ctx, file, node, line_text, label)
     if value is None or unit is None or line is None:
         return None
-    fig = Figure(ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note)
+    fig = Figure(
+        ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note, scope.drafted
+    )
     return ctx.add_figure(fig, node)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
@@ -33,6 +35,7 @@ _NODE_KEYS = {
     "shares",
     "tables",
     "note",
+    "drafted",
 }
 
 
@@ -50,6 +53,8 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
     name = _text(ctx, file, f["name"], "name") if "name" in f else None
     if node_id is None or name is None:
         return None
+    if "drafted" in f:
+        scope = replace(scope, drafted=_text(ctx, file, f["drafted"], "drafted"))
     path = f"{parent}/{node_id}" if parent else node_id
     prefix = f"{scope.doc}::{path}:"
     source_line = None
@@ -130,11 +135,15 @@ def _split(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str, path: str) ->
     for key, knode, value in pairs(m, file, ctx.errors):
         name = f"{path}/{key}" if path else key
         if isinstance(value, yaml.MappingNode) and any(k.value in ("amount", "split") for k, _ in value.value):
-            f = _fields(ctx, file, value, f"split entry {name}", {"amount", "split", "partial"})
+            f = _fields(ctx, file, value, f"split entry {name}", {"amount", "split", "partial", "all"})
             amount = _figure(ctx, scope, f["amount"], prefix + name, name) if "amount" in f else None
             sub = _split(ctx, scope, f["split"], prefix, name) if "split" in f else ()
             partial = _bool(ctx, file, f["partial"], "partial") if "partial" in f else False
-            out.append(SplitEntry(key, amount, sub, partial, Loc(file, line_of(knode))))
+            whole = _text(ctx, file, f["all"], "all") if "all" in f else None
+            if whole is not None and (amount is None or sub):
+                ctx.error(file, f["all"], f"split entry {name}: 'all' needs an 'amount' and no 'split'")
+                whole = None
+            out.append(SplitEntry(key, amount, sub, partial, Loc(file, line_of(knode)), whole))
         else:
             amount = _figure(ctx, scope, value, prefix + name, name)
             out.append(SplitEntry(key, amount, (), False, Loc(file, line_of(knode))))

@@ -7,7 +7,8 @@ the keys of its programs' splits (at any depth) and its programs' ``only:``, acr
 files. Refused, with a "did you mean":
 
 - an item's split key or ``only:`` that is not a known source (an item's channels, the keys
-  nested under a known source, are its own);
+  nested under a known source, are its own), in a program that states its own split or
+  ``only:`` (a program without one has no column foot an item could drop out of);
 - a program's split key or ``only:`` used once in the document that is one character off a
   source the document uses more often (``省级级`` beside 40 × ``省级``): a typo, not a new source.
 
@@ -46,6 +47,8 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
                     f"(used {top[near[0]]} times in this document): did you mean {near[0]!r}?",
                 )
     for program in programs:
+        if not program.split and program.only is None:
+            continue  # no column foots here: the items' sources are the only statement of them
         for node in program.walk():
             if node is not program:
                 if node.only is not None and node.only not in known:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
@@ -30,9 +32,11 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
         file,
         m,
         "table",
-        {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note"},
+        {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note", "drafted"},
         {"id", "title", "line", "columns", "rows"},
     )
+    if "drafted" in f:
+        scope = replace(scope, drafted=_text(ctx, file, f["drafted"], "drafted"))
     tid = _id(ctx, file, f["id"], "table id") if "id" in f else None
     title = _text(ctx, file, f["title"], "title") if "title" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None

@@ -18,9 +18,10 @@ def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
     lines = []
     for f in audit.shown(show_all):
         src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
+        mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
         lines.append(
             f"{text(f.location.file)}:{f.location.line}: {src}: "
-            f"{verdict_name(f.verdict.value)} [{f.rule}] {text(f.message)}"
+            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}"
         )
         if verbose:
             lines.extend(text(line) for line in arithmetic(f))

@@ -1,0 +1,120 @@
+"""`fundaudit draft`: read a budget document and write a reviewable encoding of it."""
+
+# No ``from __future__ import annotations``: typer reads the annotations.
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fundaudit.cli._common import _invalid, _usage
+
+MESSAGES = {
+    "written": "{entry}: drafted {figures} figures, {relations} relations from {source} (all drafted, unconfirmed)",
+    "cites": "{entry}: cites {source}; verify with: fundaudit verify-sources {entry} --sources {folder}",
+    "lacks-figure": "{source}:{line}: the hand encoding lacks the figure {value} {unit} ({label})",
+    "lacks-relation": "{source}:{line}: the hand encoding lacks the relation {note}",
+    "differs": "{source}:{line}: the draft reads {draft} where the hand encoding has {hand}",
+    "against-summary": "{source}: hand encoding lacks {figures} figures and {relations} relations the draft states",
+    "no-document": "{against}: no document has the source {source}",
+}
+
+
+def draft_cmd(
+    document: Annotated[Path, typer.Argument(help="A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for budgets.yaml and the draft (default data/<id>/).")
+    ] = None,
+    against: Annotated[
+        Path | None, typer.Option(help="Hand-kept data: list what the draft found that it lacks, and what differs.")
+    ] = None,
+    score: Annotated[
+        Path | None,
+        typer.Option(help="Hand-kept data: print figure/relation/discrepancy recall and false alarms of the draft."),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the extractors with their documentation.")] = False,
+) -> None:
+    """Draft an encoding of DOCUMENT in the data format, every element marked drafted."""
+    from fundaudit.draft.readers import ReadError
+
+    if list_:
+        from fundaudit.draft.extract import PIPELINE
+
+        for ex in PIPELINE:
+            print(f"{ex.id}: {ex.title}\n  requires {sorted(ex.requires)}, assigns {sorted(ex.assigns)}\n")
+            print("  " + ex.doc.strip().replace("\n", "\n  ") + "\n")
+        raise typer.Exit(0)
+    try:
+        if score is not None:
+            _score(document, score)
+        elif against is not None:
+            raise typer.Exit(_against(document, against))
+        else:
+            _write(document, out)
+    except ReadError as exc:
+        _usage(str(exc))
+
+
+def _write(document: Path, out: Path | None) -> None:
+    from fundaudit.draft.build import doc_id, write_draft
+    from fundaudit.errors import InvalidData
+    from fundaudit.loader import load
+
+    folder = out if out is not None else Path("data") / doc_id(document)
+    written = write_draft(document, folder)
+    try:
+        load(written.entry)
+    except InvalidData as exc:  # a draft that does not load is a defect of the drafter: say so
+        _invalid(exc)
+    d = written.draft
+    print(
+        MESSAGES["written"].format(
+            entry=written.entry, figures=d.figure_count(), relations=len(d.relations), source=document
+        )
+    )
+    print(MESSAGES["cites"].format(entry=written.entry, source=written.source.name, folder=written.source.parent))
+
+
+def _score(document: Path, hand_path: Path) -> None:
+    from tabulate import tabulate
+
+    from fundaudit.cli._common import _load
+    from fundaudit.draft.score import HEADERS, score
+
+    hand = _load(hand_path)
+    print(tabulate([score(document, hand).row()], headers=HEADERS, disable_numparse=True))
+
+
+def _against(document: Path, hand_path: Path) -> int:
+    from fundaudit.cli._common import _load
+    from fundaudit.draft.build import draft_budget
+    from fundaudit.draft.score import lacking
+
+    hand = _load(hand_path)
+    if not any(d.source == document.name for d in hand.documents):
+        _usage(MESSAGES["no-document"].format(against=hand_path, source=document.name))
+    drafted, _ = draft_budget(document)
+    report = lacking(drafted, hand, document.name)
+    for fig in report.figures:
+        print(
+            MESSAGES["lacks-figure"].format(
+                source=document.name, line=fig.source.line, value=fig.value.text(), unit=fig.unit.text, label=fig.label
+            )
+        )
+    for line, draft_text, hand_text in report.differs:
+        print(MESSAGES["differs"].format(source=document.name, line=line, draft=draft_text, hand=hand_text))
+    for rel in report.relations:
+        print(MESSAGES["lacks-relation"].format(source=document.name, line=rel.total.source.line, note=_say(rel)))
+    print(
+        MESSAGES["against-summary"].format(
+            source=document.name, figures=len(report.figures), relations=len(report.relations)
+        ),
+        file=sys.stderr,
+    )
+    return 1 if report.figures or report.relations or report.differs else 0
+
+
+def _say(rel) -> str:  # type: ignore[no-untyped-def]
+    sign = " × " if rel.kind == "product" else " + "
+    parts = sign.join(f"{p.value.text()} {p.unit.text} @{p.source.line}" for p in rel.parts)
+    return f"{rel.total.value.text()} {rel.total.unit.text} = {parts} [{rel.rule}]"

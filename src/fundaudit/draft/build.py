@@ -1,0 +1,65 @@
+"""From a document file to a written draft, and to a loaded budget (for ``check DOC``)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fundaudit.draft import extract
+from fundaudit.draft.readers import lines, read_text
+from fundaudit.draft.relate import DraftDocument, relate
+from fundaudit.draft.write import document, entry
+from fundaudit.model import Budget
+
+
+@dataclass(frozen=True)
+class Written:
+    entry: Path
+    part: Path
+    source: Path  # the plain text the draft cites
+    draft: DraftDocument
+
+
+def doc_id(path: Path) -> str:
+    """A document id from a file name: lower-case ASCII letters, digits, ``-`` (else ``doc``)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return stem[:40] if stem and stem[0].isalnum() else "doc" + (f"-{stem}" if stem else "")
+
+
+def draft_document(path: Path, only: frozenset[str] | None = None) -> tuple[str, DraftDocument]:
+    """The plain text of ``path`` and its draft (nothing written)."""
+    plain = read_text(path)
+    found = extract(lines(plain), only=only)
+    source = path.name if path.suffix.lower() in (".txt", ".text") else path.stem + ".txt"
+    title = next((line.strip(" #*") for line in plain.split("\n") if line.strip(" #*")), "")[:80]
+    return plain, relate(found, doc_id(path), source, title)
+
+
+def write_draft(path: Path, out: Path, only: frozenset[str] | None = None) -> Written:
+    """Write ``budgets.yaml`` and ``<id>.yaml`` (and the ``.txt`` of a non-text document) under ``out``."""
+    plain, doc = draft_document(path, only)
+    out.mkdir(parents=True, exist_ok=True)
+    part = out / f"{doc.id}.yaml"
+    entry_file = out / "budgets.yaml"
+    part.write_text(document(doc), encoding="utf-8")
+    entry_file.write_text(entry(doc, part.name), encoding="utf-8")
+    source = path
+    if path.suffix.lower() not in (".txt", ".text") or plain != path.read_text(encoding="utf-8", errors="replace"):
+        source = out / doc.source
+        source.write_text(plain, encoding="utf-8")
+    return Written(entry_file, part, source, doc)
+
+
+def draft_budget(path: Path) -> tuple[Budget, Path]:
+    """Draft ``path`` in a temporary folder and load it; returns the budget and the sources folder.
+
+    The temporary folder is removed; the budget keeps its figures' source lines.
+    """
+    from fundaudit.loader import load
+
+    with tempfile.TemporaryDirectory(prefix="fundaudit-draft-") as tmp:
+        written = write_draft(path, Path(tmp))
+        budget = load(written.entry)
+    return budget, written.source.parent

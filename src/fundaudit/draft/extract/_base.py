@@ -1,0 +1,51 @@
+"""What every extractor shares: the Extractor record and the read-only Context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, TableDraft
+from fundaudit.provenance.tokens import Token
+
+
+@dataclass
+class Context:
+    """What an extractor may read: the outline, tokens by line, earlier claims (read-only by convention)."""
+
+    outline: Outline
+    tokens: dict[int, list[Token]]
+    claims: list[Claim] = field(default_factory=list)
+    tables: list[TableDraft] = field(default_factory=list)
+    figs: dict[int, list[Fig]] = field(default_factory=dict)  # block index -> figures read in it
+
+    def headings(self, block: int) -> list[Heading]:
+        out = []
+        for k in self.outline.chain[block]:
+            h = self.outline.blocks[k]
+            if isinstance(h, Heading):
+                out.append(h)
+        return out
+
+    def used(self) -> set[tuple[int, int]]:
+        """Figures an earlier claim already made a part or total of (by line and column)."""
+        out: set[tuple[int, int]] = set()
+        for c in self.claims:
+            for f in (c.total, *c.parts):
+                if f is not None:
+                    out.add(f.key)
+        return out
+
+
+Result = Iterable[Claim | Fig | TableDraft]
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    id: str
+    title: str
+    blocks: frozenset[str]  # "paragraph" | "table"
+    requires: frozenset[str]
+    assigns: frozenset[str]
+    extract: Callable[[int, Block | Outline, Context], Result]  # "document" extractors get the Outline
+    doc: str

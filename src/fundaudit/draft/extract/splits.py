@@ -1,0 +1,101 @@
+"""splits — a total and its parts: 其中：中央 X 亿元、省级 Y 亿元、市县 Z 亿元, and lists.
+
+In one sentence, a figure followed by ``其中`` (or ``包括``, or an opening ``（``) and then
+figures of the same dimension is a total and its parts. When every part's words name a
+funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
+canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
+are an itemised list (区县, projects) and the claim is a stated sum. A single part is
+partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
+after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
+Parts that sum to less than half or more than twice the total are taken as a misreading
+and not claimed. ``计划投入省级资金 2.1 亿元`` —
+a total whose own words name one source — is a split with ``only:``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fundaudit.draft.extract._base import Context, Extractor, Result
+from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
+
+_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
+_TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
+_OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
+
+
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
+    if not isinstance(block, Paragraph):
+        return
+    figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]
+    used: set[tuple[int, int]] = set()
+    text = block.text
+    for i, total in enumerate(figs):
+        if total.key in used:
+            continue
+        end = fig_end(text, total)
+        gap = text[end : figs[i + 1].offset] if i + 1 < len(figs) else ""
+        rest = _after_unit(gap)
+        m = _OPEN.match(rest)
+        if not m:
+            if _PLANNED.search(total.label) and dimension(total.unit) == "money":
+                only = source_key(_PLANNED.split(total.label)[-1])
+                yield Claim("split", "splits", total, (), (only or "",) if only else (), total.label, "", index)
+                used.add(total.key)
+            continue
+        scan = end + len(gap) - len(rest) + m.end()
+        parts: list[Fig] = []
+        dim = dimension(total.unit)
+        depth = 0
+        last = scan
+        for f in figs[i + 1 :]:
+            between = text[last : f.offset]
+            last = f.offset
+            depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
+            if any(c in between for c in SENTENCE_END) or dimension(f.unit) != dim or f.key in used:
+                break
+            if depth < 0:
+                break  # the parenthesis that held the parts closed
+            if depth > 0 or (parts and f.label.startswith(("含", "其中"))):
+                continue  # a part's own breakdown (中央资金 X（含提前下达 Y）): not a part of the total
+            if any(w in f.label for w in _TOTAL_WORDS):
+                break  # a new total starts
+            parts.append(f)
+        if not parts or not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
+            continue
+        money = dimension(total.unit) == "money"
+        keys = [source_key(p.label) if money else None for p in parts]
+        kind = "split" if all(keys) and len(set(keys)) == len(keys) else "sum" if len(parts) > 1 else "sum-partial"
+        why = "partial" if len(parts) == 1 or "含" in m.group(0) else ""
+        if why and kind == "sum":
+            kind = "sum-partial"
+        if kind == "split":
+            yield Claim("split", "splits", total, tuple(parts), tuple(k or "" for k in keys), total.label, why, index)
+        else:
+            names = tuple(p.label for p in parts)
+            yield Claim(kind, "splits", total, tuple(parts), names, total.label, why, index)
+        used.add(total.key)
+        used.update(p.key for p in parts)
+
+
+def fig_end(text: str, fig: Fig) -> int:
+    """The offset just after a figure's unit (or its digits when the unit is not next to them)."""
+    end = fig.offset + len(fig.value)
+    k = text.find(fig.unit, end, end + 3 + len(fig.unit))
+    return k + len(fig.unit) if k >= 0 else end
+
+
+def _after_unit(gap: str) -> str:
+    return re.sub(r"^(以上|左右|余|多)", "", gap)
+
+
+EXTRACTOR = Extractor(
+    "splits",
+    "Funding-source splits and 其中 lists",
+    frozenset({"paragraph"}),
+    frozenset({"figure"}),
+    frozenset({"split", "sum", "sum-partial"}),
+    extract,
+    __doc__ or "",
+)

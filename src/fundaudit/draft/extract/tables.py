@@ -1,0 +1,309 @@
+"""tables — tab-separated tables: columns, units, 合计/小计 rows, header hierarchy, quarters.
+
+- Header rows (the leading rows with no number-only cell) name the columns; a header cell
+  spans the empty cells after it where a lower header row has sub-columns, so
+  ``投入资金（万元）`` over ``合计 中央 省级`` gives the columns 合计, 中央, 省级 under 投入资金.
+- Units: a header's ``（万元）`` (the column's own, else its parent's), a ``单位``/``计量单位``
+  column (each row's unit), else the table's ``单位：万元``. A column with no unit is left out.
+- A column is numeric when most of its filled cells are numbers; the other columns make
+  the row's label (a 序号 column too). Cells that are words are written empty.
+- Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
+  sums the rows below it when the table has no other total or subtotal.
+- ``column_sums``: a sub-column named 合计/小计/总计 is the sum of its sibling sub-columns, kept
+  when it holds exactly on at least half of the rows (else the header was misread).
+- A total or subtotal row whose rows add up to less than half or more than twice its figure
+  is kept as a detail row (a hierarchy the draft cannot read).
+- Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
+- A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from fundaudit.draft.extract._base import Context, Extractor, Result
+from fundaudit.draft.extract._words import unit_after, unit_ok
+from fundaudit.draft.extract.figures import _figure
+from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
+from fundaudit.provenance.tokens import normalise
+
+_NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]")
+_TOTAL = re.compile(r"^(合\s*计|总\s*计|共\s*计|全[市县区省州]|全市合计|全市投资合计)")
+_SUBTOTAL = re.compile(r"小\s*计")
+_NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
+_SUM_CHILD = ("合计", "小计", "总计", "计")
+_FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
+_QUARTERS = ("一季度", "二季度", "三季度", "四季度")
+_LABEL_HEADERS = ("序号", "编号", "单位", "计量单位", "项目", "名称", "区县", "县区", "地区", "备注", "内容", "部门")
+
+
+def _cells(line: str) -> list[str]:
+    return [" ".join(c.split()) for c in normalise(line).split("\t")]
+
+
+def _unit_of(header: str) -> str | None:
+    m = _PAREN_UNIT.search(header)
+    if m and unit_ok(m.group(1).replace(" ", "")):
+        return m.group(1).replace(" ", "")
+    return None
+
+
+def _name(header: str) -> str:
+    """A header without its unit: ``投入资金（万元）`` → 投入资金; ``（万人）`` → ""."""
+    return re.sub(r"\s+", "", _PAREN_UNIT.sub("", header)).strip()
+
+
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
+    if not isinstance(block, TableBlock) or not block.rows:
+        return
+    table = read_table(block, index)
+    cells: set[tuple[int, str]] = set()
+    if table is not None:
+        yield table
+        cells = set(table.figures())
+    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text
+    for line in (*block.header_rows, *block.rows):
+        texts = normalise(line.text).split("\t")
+        starts = [0]
+        for t in texts[:-1]:
+            starts.append(starts[-1] + len(t) + 1)
+        for token in ctx.tokens.get(line.number, ()):
+            if token.excluded or not token.unit or token.cell or (line.number, token.value) in cells:
+                continue
+            k = max(i for i, s0 in enumerate(starts) if s0 <= token.column)
+            cell = texts[k]
+            para = Paragraph((Line(line.number, cell),), cell, (0,))
+            fig = _figure(token, para, token.column - starts[k], index)
+            if fig is not None:
+                yield replace(fig, column=token.column)
+
+
+def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
+    header = [_cells(r.text) for r in block.header_rows]
+    body = [(r.number, _cells(r.text)) for r in block.rows]
+    width = max(len(c) for c in [*header, *(b for _, b in body)])
+    header = [h + [""] * (width - len(h)) for h in header]
+    body = [(n, b + [""] * (width - len(b))) for n, b in body]
+    # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
+    for r in range(len(header) - 1):
+        for j in range(1, width):
+            if not header[r][j] and header[r][j - 1] and any(header[k][j] for k in range(r + 1, len(header))):
+                header[r][j] = header[r][j - 1]
+    paths = []
+    for j in range(width):
+        path: list[str] = []
+        for r in range(len(header)):
+            if header[r][j] and (not path or path[-1] != header[r][j]):
+                path.append(header[r][j])
+        paths.append(path)
+    table_unit = block.unit if block.unit and unit_ok(block.unit) else None
+    unit_col = next(
+        (j for j, p in enumerate(paths) if p and _name(p[-1]) in ("单位", "计量单位")),
+        None,
+    )
+    label_units = any(_unit_of(b[0]) for _, b in body)  # rows named with their unit: 示范基地 (个)
+    numeric: list[int] = []
+    for j in range(width):
+        if j == unit_col or (paths[j] and any(w in _name(paths[j][-1]) for w in ("序号", "编号"))):
+            continue
+        filled = [b[j] for _, b in body if b[j] and b[j] not in ("-", "—", "/")]
+        nums = [c for c in filled if _NUM.fullmatch(c)]
+        if filled and len(nums) * 2 >= len(filled) and len(nums) >= 1:
+            numeric.append(j)
+    columns: list[Column] = []
+    keep: list[int] = []
+    names_seen: dict[str, int] = {}
+    for j in numeric:
+        path = [p for p in paths[j] if _name(p) and not _PAREN_UNIT.fullmatch(p.replace(" ", ""))] or [f"列{j + 1}"]
+        units_path = paths[j] or path
+        unit = next((u for u in (_unit_of(p) for p in reversed(units_path)) if u), None)
+        if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
+            money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
+            unit = money + "/{row}"
+        if unit is None and unit_col is None and table_unit is None and not label_units:
+            continue
+        name = (
+            "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
+        )
+        if name in names_seen:
+            name = "".join(_name(p) for p in path) or name
+        while name in names_seen:
+            name += "'"
+        names_seen[name] = j
+        foot = not any(w in name for w in _NO_FOOT) and not (unit and ("/" in unit or unit == "%"))
+        parent = _name(path[-2]) if len(path) > 1 else None
+        columns.append(Column(name, unit, foot, parent))
+        keep.append(j)
+    if not columns:
+        return None
+    rows: list[TableRow] = []
+    for number, cells in body:
+        label_cells = [cells[j] for j in range(width) if j not in keep and j != unit_col and cells[j]]
+        label = " ".join(label_cells)
+        row_unit = None
+        if unit_col is not None:
+            u = cells[unit_col].replace(" ", "")
+            row_unit = u if unit_ok(u) else None
+        elif label_cells:
+            row_unit = _unit_of(label_cells[-1]) or _unit_of(label_cells[0])
+        values = []
+        for j, col in zip(keep, columns, strict=True):
+            text = cells[j]
+            if (_NUM.fullmatch(text) and not text.startswith("-")) or text in ("-", "—"):
+                values.append(text)
+            else:
+                m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(\S+)", text)
+                if m and (unit_after(m.group(2)) == m.group(2)) and (col.unit or row_unit) == m.group(2):
+                    values.append(m.group(1))
+                else:
+                    values.append("")
+        if not any(v and v not in ("-", "—") for v in values):
+            continue
+        if any(c.unit is None or "{row}" in c.unit for c in columns) and row_unit is None and table_unit is None:
+            continue
+        if row_unit is None and any(c.unit and "{row}" in c.unit for c in columns):
+            continue
+        role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
+        rows.append(TableRow(label, number, tuple(values), row_unit, role))
+    if not rows:
+        return None
+    rows = _roles(rows, columns)
+    sums = _holding(_column_sums(columns), columns, rows)
+    return TableDraft(
+        block.title,
+        block.title_line,
+        table_unit,
+        tuple(columns),
+        tuple(rows),
+        sums,
+        index,
+        "tables",
+        _quarters(columns),
+    )
+
+
+def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
+    """A total written first sums the rows below it when nothing else in the table is a total.
+
+    A total (or subtotal) whose rows, in its first summed column, add up to less than half or
+    more than twice its own figure is not their sum as read (a hierarchy of projects and their
+    county rows, say): it is kept as a detail row, unrelated.
+    """
+    totals = [k for k, r in enumerate(rows) if r.role != "detail"]
+    if totals == [0] and len(rows) > 2:
+        rows = [replace(rows[0], role="detail", sums=tuple(range(1, len(rows)))), *rows[1:]]
+    elif totals and totals[0] == 0:
+        rows = [replace(rows[0], role="detail"), *rows[1:]]  # a first total among others: unsure
+    out = list(rows)
+    start = 0
+    for k, row in enumerate(rows):
+        if row.role == "detail" and not row.sums:
+            continue
+        members = list(row.sums) if row.sums else [i for i in range(start, k) if rows[i].role == "detail"]
+        if row.role == "total" or row.sums:
+            start = k + 1
+        if not _adds_up(row, [rows[i] for i in members], columns):
+            out[k] = replace(row, role="detail", sums=())
+    return out
+
+
+def _adds_up(total: TableRow, members: list[TableRow], columns: list[Column]) -> bool:
+    for j, col in enumerate(columns):
+        if not col.foot or not _NUM.fullmatch(total.cells[j]):
+            continue
+        cells = [m.cells[j] for m in members if _NUM.fullmatch(m.cells[j])]
+        if not cells:
+            return False
+        whole = Decimal(total.cells[j])
+        got = sum((Decimal(c) for c in cells), Decimal(0))
+        return whole == got or (whole > 0 and whole / 2 <= got <= whole * 2)
+    return False
+
+
+def _holding(
+    sums: tuple[tuple[str, tuple[str, ...]], ...], columns: list[Column], rows: list[TableRow]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Header sums that hold exactly on at least half of the rows that fill them (else a misread header)."""
+    index = {c.name: j for j, c in enumerate(columns)}
+    kept = []
+    for parent, children in sums:
+        checked = held = 0
+        for row in rows:
+            whole = row.cells[index[parent]]
+            parts = [row.cells[index[c]] for c in children]
+            if not _NUM.fullmatch(whole) or not any(_NUM.fullmatch(p) for p in parts):
+                continue
+            checked += 1
+            held += Decimal(whole) == sum((Decimal(p) for p in parts if _NUM.fullmatch(p)), Decimal(0))
+        if checked and held * 2 >= checked:
+            kept.append((parent, children))
+    return tuple(kept)
+
+
+def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    groups: dict[str, list[Column]] = {}
+    for c in columns:
+        if c.parent:
+            groups.setdefault(c.parent, []).append(c)
+    for _parent, cols in groups.items():
+        heads = [c for c in cols if any(c.name.endswith(w) for w in _SUM_CHILD) and c.foot]
+        if len(heads) == 1 and cols[0] is heads[0] and len(cols) > 2:
+            others = tuple(c.name for c in cols[1:] if c.foot and c.unit == heads[0].unit)
+            if len(others) >= 2:
+                out.append((heads[0].name, others))
+    # flat headers: a 合计/全市 column sums the run of columns after it (or before it, when last)
+    names = [c.name for c in columns]
+    is_sum = [c.foot and bool(_FLAT_SUM.search(c.name)) and not c.parent for c in columns]
+    for k, c in enumerate(columns):
+        if not is_sum[k]:
+            continue
+        for run in (range(k + 1, len(columns)), range(k - 1, -1, -1)):
+            kids: list[str] = []
+            for i in run:
+                if is_sum[i] or columns[i].unit != c.unit or not columns[i].foot or columns[i].parent:
+                    break
+                kids.append(names[i])
+            if len(kids) >= 2:
+                out.append((c.name, tuple(sorted(kids, key=names.index))))
+                break
+    # quarters: the column just before 一季度…四季度 is their sum (kept only where it holds)
+    quarters = [next((n for n in names if _quarter(n) == q), "") for q in range(1, 5)]
+    if all(quarters):
+        first = names.index(quarters[0])
+        if first > 0 and columns[first - 1].foot and not any(p == names[first - 1] for p, _ in out):
+            out.append((names[first - 1], tuple(quarters)))
+    return tuple(dict(out).items())
+
+
+def _quarter(name: str) -> int:
+    m = re.match(r"(?:第)?([一二三四1-4])\s*季度", name)
+    return "一二三四".index(m.group(1)) + 1 if m and m.group(1) in "一二三四" else int(m.group(1)) if m else 0
+
+
+def _quarters(columns: list[Column]) -> tuple[str, ...]:
+    names = [c.name for c in columns]
+    found = []
+    for q in _QUARTERS:
+        hit = [n for n in names if n.startswith(q) and ("累计" in n or "支出" in n or "进度" in n)]
+        if len(hit) != 1:
+            return ()
+        found.append(hit[0])
+    first = names.index(found[0])
+    if first == 0:
+        return ()
+    return (names[first - 1], *found)
+
+
+EXTRACTOR = Extractor(
+    "tables",
+    "Tables: columns, units, totals, header hierarchy",
+    frozenset({"table"}),
+    frozenset(),
+    frozenset({"table"}),
+    extract,
+    __doc__ or "",
+)

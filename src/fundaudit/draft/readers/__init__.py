@@ -1,0 +1,71 @@
+"""Readers: one document file into numbered lines of plain text.
+
+``READERS`` maps a file suffix to its reader. A reader returns the text the draft cites; a
+reader of a format other than plain text also lets the caller write that text as a ``.txt``
+next to the draft, so every ``@line`` stays checkable by ``verify-sources``. The libraries
+for Word, HTML and PDF are optional extras (``pip install 'fundaudit[draft]'``), imported
+inside their reader only: ``fundaudit check`` of YAML never loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fundaudit.draft.model import Line, Text
+from fundaudit.draft.readers import docx, html, pdf, txt
+
+
+class ReadError(ValueError):
+    """The document cannot be read (missing file, unknown format, missing extra, bad bytes)."""
+
+
+Reader = Callable[[Path], str]
+
+READERS: dict[str, Reader] = {
+    ".txt": txt.read,
+    ".text": txt.read,
+    ".docx": docx.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".pdf": pdf.read,
+}
+
+PACKAGES = {
+    "docx": "python-docx",
+    "bs4": "beautifulsoup4",
+    "pdfplumber": "pdfplumber",
+    "charset_normalizer": "charset-normalizer",
+}
+MISSING_EXTRA = "{path}: reading {suffix} needs the Python package {package}: pip install 'fundaudit[draft]'"
+
+
+def read_text(path: Path) -> str:
+    """The document's plain text (lines separated by ``\\n``); :class:`ReadError` when it cannot be read."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise ReadError(f"{path}: cannot draft a {path.suffix or 'suffix-less'} file (known: {known})")
+    if not path.is_file():
+        raise ReadError(f"{path}: no such file")
+    try:
+        text = reader(path)
+    except ModuleNotFoundError as exc:
+        package = PACKAGES.get((exc.name or "").split(".")[0], exc.name)
+        raise ReadError(MISSING_EXTRA.format(path=path, suffix=path.suffix, package=package)) from None
+    except ReadError:
+        raise
+    except Exception as exc:  # a broken file of any format is a clear error, never a traceback
+        raise ReadError(f"{path}: cannot read as {path.suffix}: {type(exc).__name__}: {exc}") from None
+    return clean(text)
+
+
+def clean(text: str) -> str:
+    """One line ending (``\\n``), no byte-order mark, no control characters but tab."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+
+
+def lines(text: str) -> Text:
+    """Numbered lines (1-based) of a plain text."""
+    return tuple(Line(i, t) for i, t in enumerate(text.split("\n"), start=1))

@@ -1,0 +1,242 @@
+"""relate: claims and figures into the data format's shapes.
+
+Headings become programs (the outermost) and items (nested by level); the figures of a
+heading's running text become its ``figures:``; a funding-source split becomes an item with
+``total`` and ``split`` (or ``only:`` for one source). Itemised lists (pattern ``lists``):
+the first planned total in a heading's own text takes the later totals below that heading
+as its ``items`` (全年计划投资 27 亿元 over 国省干线 22 亿元 and 农村公路 5 亿元), unless the
+totals stand side by side in one paragraph, differ in dimension, or add up to less than
+half or more than twice it; a table becomes a ``tables:`` entry of
+its heading; every other stated sum, product, schedule or repeat becomes a ``relations:``
+entry whose note quotes the figures. Each element carries the id of the extractor that read
+it (its ``drafted`` mark).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fundaudit.draft.extract._words import dimension, plausible
+from fundaudit.draft.model import Claim, Fig, Found, Heading, TableDraft
+
+_KEY_BAD = re.compile(r"[:@/\\\"\n\t]")
+
+
+@dataclass
+class DNode:
+    id: str
+    name: str
+    line: int | None
+    drafted: str
+    total: Fig | None = None
+    only: str | None = None
+    split: list[tuple[str, Fig]] = field(default_factory=list)
+    split_partial: bool = False
+    figures: dict[str, Fig] = field(default_factory=dict)
+    items: list[DNode] = field(default_factory=list)
+    tables: list[TableDraft] = field(default_factory=list)
+    shares: list[tuple[str, Fig]] = field(default_factory=list)
+    shares_partial: bool = False
+    path: str = ""
+    why: str = ""
+    block: int = -1
+
+
+@dataclass
+class DRelation:
+    id: str
+    kind: str
+    total: str
+    parts: list[str]
+    drafted: str
+    note: str
+
+
+@dataclass
+class DraftDocument:
+    id: str
+    source: str
+    title: str
+    programs: list[DNode]
+    relations: list[DRelation]
+    refs: dict[tuple[int, int], str]  # figure (line, column) -> its reference
+
+    def figure_count(self) -> int:
+        n = 0
+        stack = list(self.programs)
+        while stack:
+            node = stack.pop()
+            n += (node.total is not None) + len(node.split) + len(node.figures) + len(node.shares)
+            n += sum(len(t.figures()) for t in node.tables)
+            stack.extend(node.items)
+        return n
+
+
+def key_name(text: str) -> str:
+    """A figure key from a label: no ``:``, ``/`` or ``@`` (they separate reference parts)."""
+    return _KEY_BAD.sub("", text).strip() or "figure"
+
+
+def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocument:
+    outline = found.outline
+    nodes: dict[int, DNode] = {}
+    children: dict[int, list[int]] = {}
+    programs: list[DNode] = []
+    preamble = DNode("preamble", "正文", None, "outline")
+    for i, block in enumerate(outline.blocks):
+        if not isinstance(block, Heading):
+            continue
+        chain = outline.chain[i]
+        name = (block.numbering + block.title).strip() or f"line {block.line}"
+        nodes[i] = DNode(f"h{block.line}", name, block.line, "outline")
+        if chain:
+            nodes[chain[-1]].items.append(nodes[i])
+            children.setdefault(chain[-1], []).append(i)
+        else:
+            programs.append(nodes[i])
+
+    def home_index(block: int) -> int:
+        if block in nodes:
+            return block
+        chain = outline.chain[block]
+        return chain[-1] if chain else -1
+
+    def home(block: int) -> DNode:
+        k = home_index(block)
+        return nodes[k] if k >= 0 else preamble
+
+    totals: dict[int, list[DNode]] = {}  # heading index -> its total nodes in document order
+    for claim in found.claims:
+        if claim.kind != "split":
+            continue
+        total = claim.total
+        assert total is not None
+        name = claim.name or total.label
+        where = home_index(claim.block)
+        if _generic(name) and where >= 0 and where not in totals:
+            heading = outline.blocks[where]
+            assert isinstance(heading, Heading)
+            name = heading.title or name  # 1. 学生资助。计划投入资金 6.5 亿元: the item is 学生资助
+        node = DNode(f"x{total.line}-{total.column}", name, total.line, claim.pattern, total=total)
+        node.block = claim.block
+        if not claim.parts and claim.keys and claim.keys[0]:
+            node.only = claim.keys[0]
+        node.split = list(zip(claim.keys, claim.parts, strict=False)) if claim.parts else []
+        node.split_partial = claim.why == "partial"
+        home(claim.block).items.append(node)
+        totals.setdefault(home_index(claim.block), []).append(node)
+    for claim in found.claims:
+        if claim.kind == "shares":
+            first = claim.parts[0]
+            node = DNode(f"s{first.line}-{first.column}", claim.name or "shares", first.line, claim.pattern)
+            node.shares = list(zip(claim.keys, claim.parts, strict=True))
+            node.shares_partial = claim.why == "partial"
+            home(claim.block).items.append(node)
+    for root in [i for i in nodes if not outline.chain[i]]:
+        _nest(root, nodes, children, totals)
+    programs.insert(0, preamble)
+    refs: dict[tuple[int, int], str] = {}
+    for program in programs:
+        _paths(program, "", refs)
+    rates = {p.key: p for c in found.claims if c.kind == "product" for p in c.parts}
+    for fig in found.figures:
+        if fig.key in refs:
+            continue
+        fig = rates.get(fig.key, fig)  # a unit cost read as a rate (元/户)
+        node = home(fig.block)
+        key = key_name(fig.label)
+        if key in node.figures or key == "total":
+            key = f"{key}@{fig.line}"
+            n = 2
+            while key in node.figures:
+                key = f"{key_name(fig.label)}@{fig.line}-{n}"
+                n += 1
+        node.figures[key] = fig
+        refs[fig.key] = f"{node.path}:{key}"
+    for table in found.tables:
+        node = home(table.block)
+        node.tables.append(table)
+        path = f"{node.path}/{table_id(table)}"
+        for row in table.rows:
+            for j, col in enumerate(table.columns):
+                refs[(row.line, -(j + 1))] = f"{path}/r{row.line}:{col.name}"
+    if preamble in programs and not (preamble.items or preamble.figures or preamble.tables):
+        programs.remove(preamble)
+    relations: list[DRelation] = []
+    for claim in found.claims:
+        if claim.kind in ("split", "shares"):
+            continue
+        if claim.total is None or claim.total.key not in refs or any(p.key not in refs for p in claim.parts):
+            continue
+        parts = [refs[p.key] for p in claim.parts]
+        if len(set(parts)) != len(parts) or refs[claim.total.key] in parts:
+            continue
+        note = _note(claim)
+        relations.append(
+            DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note)
+        )
+    return DraftDocument(doc_id, source, title, programs, relations, refs)
+
+
+def _nest(
+    heading: int, nodes: dict[int, DNode], children: dict[int, list[int]], totals: dict[int, list[DNode]]
+) -> list[DNode]:
+    """Itemised totals: the first total of a heading's own text takes the later totals below it as items.
+
+    Returns the totals of this heading's part of the document that are not an item of another
+    (in document order), for the enclosing heading to adopt.
+    """
+    kids = children.get(heading, [])
+    below = [t for k in kids for t in _nest(k, nodes, children, totals)]
+    own = totals.get(heading, [])
+    first_kid_line = nodes[kids[0]].line or 0 if kids else 1 << 30
+    seq = sorted(own + below, key=lambda n: (n.line or 0, n.id))
+    if not own or own[0] is not seq[0] or (own[0].line or 0) > first_kid_line or len(seq) < 2:
+        return seq
+    if any(n.block == own[0].block for n in own[1:]):
+        return seq  # totals side by side in one paragraph are siblings, not a total and its items
+    head, items = seq[0], seq[1:]
+    assert head.total is not None
+    if any(i.total is None or dimension(i.total.unit) != dimension(head.total.unit) for i in items):
+        return seq
+    if not plausible((head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]):
+        return seq
+    for item in items:
+        for node in nodes.values():
+            if item in node.items:
+                node.items.remove(item)
+    head.items.extend(items)
+    head.drafted = "lists" if head.drafted == "splits" else head.drafted
+    return [head]
+
+
+def table_id(table: TableDraft) -> str:
+    return f"t{table.rows[0].line}"
+
+
+def _generic(name: str) -> bool:
+    """A label that names no thing of its own (计划投入资金, 安排资金)."""
+    rest = re.sub(r"(计划|安排|投入|投资|资金|总|共|需|全年|年度|完成|下达)", "", name)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
+
+
+def _paths(node: DNode, parent: str, refs: dict[tuple[int, int], str]) -> None:
+    node.path = f"{parent}/{node.id}" if parent else node.id
+    if node.total is not None:
+        refs[node.total.key] = f"{node.path}:total"
+    for key, fig in node.split:
+        refs[fig.key] = f"{node.path}:{key}"
+    for key, fig in node.shares:
+        refs[fig.key] = f"{node.path}:shares/{key}"
+    for item in node.items:
+        _paths(item, node.path, refs)
+
+
+def _note(claim: Claim) -> str:
+    total = claim.total
+    assert total is not None
+    sign = {"product": " × ", "equal": " = "}.get(claim.kind, " + ")
+    parts = sign.join(f"{p.label} {p.value} {p.unit} @{p.line}" for p in claim.parts)
+    text = f"{total.label} {total.value} {total.unit} @{total.line} ← {parts}"
+    return text + (f" ({claim.why})" if claim.why else "")

@@ -1,0 +1,44 @@
+"""splits: funding-source splits, 含 breakdowns, lists, only."""
+
+from __future__ import annotations
+
+from tests.draft.conftest import claims
+
+
+def test_split_into_canonical_sources() -> None:
+    text = "计划安排资金 194.08 亿元。其中，中央资金 125.82 亿元，省级资金 54.68 亿元，市、县资金 13.58 亿元。"
+    assert claims(text) == [
+        ("split", "194.08 亿元", ("125.82 亿元", "54.68 亿元", "13.58 亿元"), ("中央", "省级", "市县")),
+    ]
+
+
+def test_a_named_source_alone_is_only() -> None:
+    assert claims("（四）医学专科生引进项目计划投入省级资金 0.12 亿元。") == [("split", "0.12 亿元", (), ("省级",))]
+
+
+def test_a_parts_own_breakdown_is_not_a_part() -> None:
+    text = "计划投入 50 亿元，其中，中央资金 30 亿元（含提前下达 4 亿元），省级资金 20 亿元。"
+    assert claims(text) == [("split", "50 亿元", ("30 亿元", "20 亿元"), ("中央", "省级"))]
+
+
+def test_parts_in_parentheses_stop_where_they_close() -> None:
+    text = "计划投入资金 31.1 亿元（浙江省 18.4 亿元，广东省 7.2 亿元，佛山市 5.5 亿元）。另安排 3 亿元。"
+    got = claims(text)
+    assert got[0] == ("sum", "31.1 亿元", ("18.4 亿元", "7.2 亿元", "5.5 亿元"), ("浙江省", "广东省", "佛山市"))
+
+
+def test_a_list_of_counties_is_a_stated_sum() -> None:
+    text = "发放国家助学金 2.28 万名，其中：巴州区 0.44 万名，恩阳区 0.23 万名，南江县 1.61 万名。"
+    assert claims(text) == [
+        ("sum", "2.28 万名", ("0.44 万名", "0.23 万名", "1.61 万名"), ("巴州区", "恩阳区", "南江县")),
+    ]
+
+
+def test_including_makes_a_partial_list() -> None:
+    text = "建设文化服务中心 1255 个（含深度贫困县 967 个）。"
+    assert claims(text) == [("sum-partial", "1255 个", ("967 个",), ("含深度贫困县",))]
+
+
+def test_a_misreading_is_not_claimed() -> None:
+    # the parts sum to far more than the figure before 其中: not its breakdown
+    assert claims("新建 2 个基地，其中，中央资金 300 亿元，省级资金 200 亿元。") == []
