@@ -49,7 +49,8 @@ def test_broken_edit_names_yaml_and_source_line(data: Path) -> None:
 def test_github_annotations(data: Path) -> None:
     line = break_figure(data, "54.68 亿元 @1", "55.68 亿元 @1")
     out = cli("check", str(data), "--format", "github").stdout.splitlines()
-    assert f"::error file={data},line={line},title=column-foot mismatch::" in "\n".join(out)
+    # on the planted figure's line, titled with the check and the cause (one digit changed)
+    assert f"::error file={data},line={line},title=column-foot mismatch [digit-typo]::" in "\n".join(out)
     assert all(ln.startswith(("::error ", "::warning ", "::notice ")) for ln in out)
 
 

@@ -145,7 +145,7 @@ def test_column_foot_keys_on_the_full_path(audit_of: Callable[[str], Audit]) -> 
     provincial = col["t::t#column-foot:省级/提前下达"]
     assert provincial.verdict is Verdict.MATCH
     assert "1.7858" not in provincial.message
-    assert set(provincial.message.split("=")[1].split("+")) == {" 省级/提前下达 18.7503 亿元 "}
+    assert {part.strip() for part in provincial.message.split("=")[1].split("+")} == {"省级/提前下达 18.7503 亿元"}
 
 
 def test_an_all_advance_entry_gives_its_whole_amount(audit_of: Callable[[str], Audit]) -> None:

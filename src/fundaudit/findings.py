@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
+
+if TYPE_CHECKING:
+    from fundaudit.causes._base import Diagnosis
 
 
 class Verdict(StrEnum):
@@ -15,6 +19,7 @@ class Verdict(StrEnum):
     ``within``: a partial list whose parts do not exceed its total. ``mismatch``: beyond
     the rounding allowance. ``incomplete``: a part is not stated, so the relation cannot be
     checked. ``error``: the check could not run (e.g. two dimensions in one sum).
+    ``revised``: a later document states the figure differently (a ``supersedes`` link).
     """
 
     MATCH = "match"
@@ -23,6 +28,7 @@ class Verdict(StrEnum):
     MISMATCH = "mismatch"
     INCOMPLETE = "incomplete"
     ERROR = "error"
+    REVISED = "revised"  # last: the verdict codes of the others are unchanged
 
 
 SEVERITY = {
@@ -32,7 +38,11 @@ SEVERITY = {
     Verdict.INCOMPLETE: "warning",
     Verdict.MISMATCH: "error",
     Verdict.ERROR: "error",
+    Verdict.REVISED: "warning",
 }
+SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "error": 3}
+FAILING = frozenset({Verdict.MISMATCH, Verdict.INCOMPLETE, Verdict.REVISED})  # diagnosed verdicts
+REVISED_BY = "revised by "  # the note of a relation a supersedes link makes: "revised by <doc line>: …"
 DRAFTED = "drafted, unconfirmed"  # shown with a finding whose relation a draft read and no person confirmed
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
@@ -44,6 +54,9 @@ class Relation:
 
     ``missing`` names parts that are not stated at all (the relation is ``incomplete``);
     ``empty`` names empty table cells among the parts (read as nothing, and said so).
+    :attr:`revision` names the later document when a ``supersedes`` link says it revises the
+    figure (verdict ``revised`` instead of ``mismatch``); it is kept in ``note`` (after
+    :data:`REVISED_BY`) so that tables exported from the data carry it too.
 
     ``kind``: ``sum`` (total = Σ parts), ``sum-le`` (Σ parts ≤ total, for lists the document
     calls partial), ``cumulative`` (running totals ending at the total), ``product``
@@ -64,6 +77,13 @@ class Relation:
     note: str | None = None
     empty: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # what tells the parts apart (a table row's label), when labels repeat
+
+    @property
+    def revision(self) -> str | None:
+        """The later statement revising this one (a ``supersedes`` link), else ``None``."""
+        if self.rule == "cross-document" and self.note and self.note.startswith(REVISED_BY):
+            return self.note[len(REVISED_BY) :].split(": ", 1)[0]
+        return None
 
     @property
     def yaml(self) -> Loc:
@@ -91,6 +111,7 @@ class Finding:
     parts: tuple[Figure, ...] = ()
     total_figure: Figure | None = None
     hint: str | None = None
+    diagnosis: Diagnosis | None = None  # why a failing relation fails (fundaudit.causes)
     names: tuple[str, ...] = ()  # each part's name in messages: what tells it from the others
 
     @property
@@ -103,6 +124,12 @@ class Finding:
 
     @property
     def severity(self) -> str:
+        """``error`` for a likely slip, ``warning`` for rounding, blank cells and revisions.
+
+        A diagnosed finding takes its cause's severity; the others their verdict's.
+        """
+        if self.diagnosis is not None and self.verdict in FAILING:
+            return self.diagnosis.severity
         return SEVERITY[self.verdict]
 
     @property

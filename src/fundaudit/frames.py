@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pandera.pandas as pa
 
+from fundaudit.findings import Verdict
+
 if TYPE_CHECKING:
     from fundaudit.findings import Finding
     from fundaudit.model import Budget
@@ -55,7 +57,7 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
     {
         "id": pa.Column(str, unique=True),
         "rule": pa.Column(str),
-        "verdict": pa.Column(str, pa.Check.isin(["match", "rounding", "within", "mismatch", "incomplete", "error"])),
+        "verdict": pa.Column(str, pa.Check.isin([v.value for v in Verdict])),
         "severity": pa.Column(str),
         "document": pa.Column(str),
         "program": pa.Column(str),

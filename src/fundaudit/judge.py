@@ -106,6 +106,8 @@ def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
         return Verdict.ROUNDING
     if rel.empty and rel.kind == "sum" and diff > 0:
         return Verdict.INCOMPLETE  # empty cells may hold what the stated ones lack
+    if rel.revision:
+        return Verdict.REVISED  # a later document states it differently (a supersedes link)
     return Verdict.MISMATCH
 
 
@@ -219,7 +221,6 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
                 ),
             ),
         )
-    hint = _slip_hint(rel, diff, tol, exp) if verdict is Verdict.MISMATCH else None
     if rel.kind == "sum-le":
         op = {Verdict.MATCH: "=", Verdict.WITHIN: "≥", Verdict.ROUNDING: "≈"}.get(verdict, "<")
     else:
@@ -229,11 +230,14 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
         Verdict.WITHIN: _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit),
         Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
+        Verdict.REVISED: _("revised by {later}: off by {diff} {unit}").format(
+            later=rel.revision, diff=s_diff, unit=unit
+        ),
     }[verdict]
     if rel.empty:
         off += (_("; ") if off else "") + _("empty cells read as nothing: {cells}").format(cells=_cells(rel.empty))
-    message = _equation(rel, op, s_sum, off, hint)
-    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, hint)
+    message = _equation(rel, op, s_sum, off, None)  # the diagnosis (fundaudit.causes) comes later
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,80 +383,6 @@ def arithmetic(f: Finding) -> list[str]:
     if f.hint:
         out.append(f"      {f.hint}")
     return out
-
-
-def _slip_hint(rel: Relation, diff: int, tol: int, exp: int) -> str | None:
-    """Say whether one figure written in the wrong unit (元/万元/亿元) explains the mismatch."""
-    if not rel.total.unit.is_money:
-        return None
-    # a grid 10**8 finer than the relation's, so that a figure read in a unit up to 亿 times
-    # smaller stays a whole number whatever grid the relation was judged on
-    exp, diff, tol = exp - 8, diff * 10**8, tol * 10**8
-    grid = _Grid(exp)
-    for sign, fig in ((1, rel.total), *((-1, f) for f in rel.parts)):
-        v = grid.scaled(fig)
-        for shift in (4, -4, 8, -8):
-            factor = 10 ** abs(shift)
-            moved = v * factor if shift > 0 else (v // factor if v % factor == 0 else None)
-            if moved is None:
-                continue
-            new_diff = diff - sign * v + sign * moved
-            if abs(new_diff) <= tol:
-                intended = _unit_shifted(fig.unit.text, shift)
-                if intended is None:
-                    continue
-                p = rel.total.unit.pow10
-                new_sum = grid.scaled(rel.total) - new_diff
-                shown = _render(new_sum, exp - p, rel.total.value.decimals)
-                return _("likely unit slip: {figure} ({where}) read as {value} {unit} gives {sum} {total_unit}").format(
-                    figure=_figure(fig, _name(fig)),
-                    where=fig.source,
-                    value=fig.value.text(),
-                    unit=intended,
-                    sum=shown,
-                    total_unit=rel.total.unit.text,
-                )
-    return _odd_unit_hint(rel, diff, grid)
-
-
-def _odd_unit_hint(rel: Relation, diff: int, grid: _Grid) -> str | None:
-    """Name a part written in another money unit than every other figure of the relation.
-
-    A figure in 元 among 万元 figures is evidently in the wrong unit even when reading it in
-    万元 does not make the relation hold (its digits may be wrong too): say so, and show the
-    sum it would give.
-    """
-    units = [f.unit for f in (rel.total, *rel.parts)]
-    odd = [f for f in rel.parts if units.count(f.unit) == 1]
-    common = {u.text for u in units if units.count(u) > 1}
-    if len(odd) != 1 or len(common) != 1 or len(units) < 3:
-        return None
-    fig, unit = odd[0], next(u for u in units if u.text in common)
-    if _unit_shifted(fig.unit.text, unit.pow10 - fig.unit.pow10) is None:
-        return None
-    as_common = fig.value.coefficient * 10 ** (fig.value.exponent + unit.pow10 - grid.exp)
-    new_diff = diff + grid.scaled(fig) - as_common
-    p = rel.total.unit.pow10
-    shown = _render(grid.scaled(rel.total) - new_diff, grid.exp - p, rel.total.value.decimals)
-    return _(
-        "unit slip: {figure} ({where}) is in {unit} among {common}; read in {common} it gives {sum} {total_unit}"
-    ).format(
-        figure=_figure(fig, _name(fig)),
-        where=fig.source,
-        unit=fig.unit.text,
-        common=unit.text,
-        sum=shown,
-        total_unit=rel.total.unit.text,
-    )
-
-
-def _unit_shifted(unit: str, shift: int) -> str | None:
-    """The money unit whose value is the figure's × 10**shift (元 → 万元 is +4)."""
-    ladder = {"元": 0, "万元": 4, "亿元": 8}
-    if unit not in ladder:
-        return None
-    target = ladder[unit] + shift
-    return next((u for u, p in ladder.items() if p == target), None)
 
 
 def _evaluate_one(rel: Relation, tolerance: Tolerance) -> Finding:

@@ -7,26 +7,31 @@ worded only for the relations that are shown. A budget of fewer than :data:`SMAL
 relations is judged relation by relation in exact Python (:func:`fundaudit.judge.verdict`)
 instead: for the few thousand relations of hand-kept data that is faster than importing
 numpy. A rule that raises is turned into an ``error`` finding that names it, never a traceback.
+
+Failing relations (``mismatch``, ``incomplete``, ``revised``) are diagnosed lazily, when their
+findings are worded (:mod:`fundaudit.causes.localise`): the diagnosis is advice and never
+changes a verdict.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from fundaudit.findings import VERDICT_CODE, Finding, Relation, Verdict
+from fundaudit.findings import FAILING, REVISED_BY, SEVERITY_RANK, VERDICT_CODE, Finding, Relation, Verdict
 from fundaudit.gcpause import paused
 from fundaudit.judge import explain, verdict
-from fundaudit.model import Budget, Loc
+from fundaudit.model import Budget, Figure, Loc
 from fundaudit.rules import REGISTRY, Rule
 from fundaudit.tolerance import DEFAULT, Tolerance
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from fundaudit.causes.localise import Result
     from fundaudit.columnar.arrays import Columns
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
@@ -94,11 +99,75 @@ class Audit:
     def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
         with paused():  # many small acyclic objects: collections would only walk them
             worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
+            if any(f.verdict in FAILING for f in worded):
+                found = self.diagnoses.diagnoses
+                worded = [
+                    replace(f, diagnosis=found[f.id], hint=found[f.id].text) if f.id in found else f for f in worded
+                ]
         worded.extend(self.crashes)
         if self.hidden:
             worded = [f for f in worded if f.id not in self.hidden]
         worded.sort(key=lambda f: (f.location.file, f.location.line, f.id))
         return tuple(worded)
+
+    def _failing_rows(self) -> list[int]:
+        codes = {VERDICT_CODE[v] for v in FAILING}
+        if isinstance(self.codes, list):
+            return [i for i, c in enumerate(self.codes) if c in codes]
+        import numpy as np
+
+        return np.flatnonzero(np.isin(self.codes, sorted(codes))).tolist()
+
+    @cached_property
+    def diagnoses(self) -> Result:
+        """Why each failing relation fails, localised across all of them (computed once, on demand).
+
+        Every relation a failing relation's figure sits in is re-judged; for data read from
+        tables, only the failing relations are (a semi-join over millions of rows is not done).
+        """
+        from fundaudit.causes.localise import Result, diagnose
+
+        failing = self.columns.relations_at(self._failing_rows())
+        if not failing:
+            return Result({})
+        refs = {f.ref for rel in failing for f in (rel.total, *rel.parts)}
+        if isinstance(self.columns, RelationList):
+            pool: Sequence[Relation] = self.columns.relations
+        elif len(self.codes) < SMALL:  # hand-kept data as tables: judged as its YAML is
+            pool = self.columns.relations_at(range(len(self.codes)))
+        else:
+            pool = failing
+        uses: dict[str, list[Relation]] = {}
+        for rel in pool:
+            for f in (rel.total, *rel.parts):
+                if f.ref in refs:
+                    uses.setdefault(f.ref, []).append(rel)
+        near: dict[str, dict[str, Figure]] = {}
+        files = {rel.total.yaml.file for rel in failing}
+        for rel in pool:  # the figures stated in relations, as tables know them
+            for fig in (rel.total, *rel.parts):
+                if fig.yaml.file in files:
+                    near.setdefault(fig.yaml.file, {}).setdefault(fig.ref, fig)
+        nearby = {file: list(figs.values()) for file, figs in near.items()}
+        try:
+            return diagnose(failing, uses, self.tolerance, nearby=nearby)
+        except Exception as exc:  # diagnosis is advice: a crash is noted, verdicts stand
+            return Result({}, (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
+
+    def fails(self, level: str = "error") -> bool:
+        """True when a finding (not hidden) has severity ``level`` or worse (``error`` | ``warning``)."""
+        if not any(self.counts[v.value] for v in (*FAILING, Verdict.ERROR)):
+            return False
+        rank = SEVERITY_RANK[level]
+        codes = {VERDICT_CODE[v] for v in (*FAILING, Verdict.ERROR)}
+        if isinstance(self.codes, list):
+            rows = [i for i, c in enumerate(self.codes) if c in codes]
+        else:
+            import numpy as np
+
+            rows = np.flatnonzero(np.isin(self.codes, sorted(codes))).tolist()
+        shown = self._worded(rows)
+        return any(SEVERITY_RANK[f.severity] >= rank for f in shown)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -116,8 +185,8 @@ class Audit:
 
     @property
     def failed(self) -> bool:
-        """True when any relation does not hold or could not be checked for an error."""
-        return self.counts[Verdict.MISMATCH.value] + self.counts[Verdict.ERROR.value] > 0
+        """True when a finding has severity ``error``: a likely slip, or a check that could not run."""
+        return self.fails("error")
 
     def summary(self) -> dict[str, int]:
         return {
@@ -177,12 +246,31 @@ def judge(
     from fundaudit.columnar.numpy_engine import verdicts
 
     try:
-        codes = (engine or verdicts)(columns, tolerance)
+        codes = revised_codes((engine or verdicts)(columns, tolerance), columns)
     except Exception as exc:
         codes = np.zeros(0, dtype=np.int8)
         columns = Columns(columns.path, columns.documents, columns.figures, _no_relations(columns))
         crashes = (*crashes, crashed(columns.path, "engine", exc))
     return Audit(columns, codes, tolerance, crashes, budget)
+
+
+def revised_codes(codes: np.ndarray[Any, Any], columns: Columns) -> np.ndarray[Any, Any]:
+    """Mismatches of a ``supersedes`` link are ``revised`` (the engines judge them as sums)."""
+    import numpy as np
+
+    from fundaudit.columnar.arrays import take
+
+    rows = np.flatnonzero(codes == VERDICT_CODE[Verdict.MISMATCH]).tolist()
+    rules, notes = take(columns.relations.rule, rows), take(columns.relations.note, rows)
+    revised = [
+        i
+        for i, rule, note in zip(rows, rules, notes, strict=True)
+        if rule == "cross-document" and note and note.startswith(REVISED_BY)
+    ]
+    if revised:
+        codes = np.array(codes, copy=True)
+        codes[revised] = VERDICT_CODE[Verdict.REVISED]
+    return codes
 
 
 def _no_relations(columns: Columns) -> Any:

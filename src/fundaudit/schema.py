@@ -263,6 +263,11 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "id": ID,
                     "figures": {"type": "array", "minItems": 2, "items": {"type": "string", "pattern": "::"}},
+                    "kind": {
+                        "enum": ["equal", "supersedes"],
+                        "description": "equal (default): the figures agree; supersedes: the first figure's "
+                        "document revises the others (verdict revised, not mismatch)",
+                    },
                     "note": TEXT,
                     "sources": {"type": "array", "items": TEXT},
                 },

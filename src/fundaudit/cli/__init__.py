@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from fundaudit.cli import baseline, catalogue, check, diff, draft, explain, export, fmt, report, sources
+from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +30,7 @@ COMMANDS = (
     ("coverage", sources.coverage_cmd),
     ("schema", catalogue.schema),
     ("rules", catalogue.rules),
+    ("causes", causes.causes),
     ("export", export.export_cmd),
     ("draft", draft.draft_cmd),
 )

@@ -35,7 +35,7 @@ Array = np.ndarray[Any, Any]
 
 VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 CODE = {v: np.int8(i) for v, i in VERDICT_CODE.items()}
-MATCH, ROUNDING, WITHIN, MISMATCH, INCOMPLETE, ERROR = (CODE[v] for v in VERDICTS)
+MATCH, ROUNDING, WITHIN, MISMATCH, INCOMPLETE, ERROR, *_ = (CODE[v] for v in VERDICTS)  # REVISED: cf. runner
 _SUM, _SUM_LE, _CUMULATIVE, _PRODUCT = (KIND_CODE[k] for k in ("sum", "sum-le", "cumulative", "product"))
 _POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
 _SAFE_DIGITS = 18  # |term| < 10**18 and a segment of < 10 terms stays below 2**63

@@ -16,6 +16,9 @@ from fundaudit.model import (
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import line_of
 
+# equal: the linked figures state the same quantity; supersedes: the first figure's document
+# revises the others (a later plan), so a difference is a revision, not a mismatch
+LINK_KINDS = ("equal", "supersedes")
 _RELATION_KEYS = {"id", "kind", "total", "parts", "note", "same", "per", "drafted"}
 _MAX_TIMES = 1000
 
@@ -181,8 +184,12 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
         m = _mapping(ctx, file, item, "a link")
         if m is None:
             continue
-        f = _fields(ctx, file, m, "link", {"id", "figures", "note", "sources"}, {"id", "figures"})
+        f = _fields(ctx, file, m, "link", {"id", "figures", "note", "sources", "kind"}, {"id", "figures"})
         lid = _id(ctx, file, f["id"], "link id") if "id" in f else None
+        kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else "equal"
+        if kind not in LINK_KINDS:
+            ctx.error(file, f["kind"], f"link kind {kind!r} must be one of {', '.join(LINK_KINDS)}")
+            continue
         scope = _Scope(file, "", "")
         figs = [_resolve_global(ctx, scope, n) for n in _seq(ctx, file, f.get("figures", _null()), "figures")]
         note = _text(ctx, file, f["note"], "note") if "note" in f else None
@@ -196,7 +203,7 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
             ctx.error(file, m, f"link {lid!r} lists the figure {twice.ref!r} twice")
             continue
         first, *rest = [x for x in figs if x is not None]
-        out.append(Declared(f"links::{lid}", "equal", first, tuple(rest), Loc(file, line_of(m)), note))
+        out.append(Declared(f"links::{lid}", kind, first, tuple(rest), Loc(file, line_of(m)), note))
     seen: dict[str, int] = {}
     for link in out:
         if link.id in seen:

@@ -1,27 +1,30 @@
-"""GitHub Actions workflow commands: one annotation per finding on the YAML line."""
+"""GitHub Actions workflow commands: one annotation per finding.
+
+The annotation stands on the YAML line of the likely culprit when the diagnosis names one
+(else on the relation's line); its level is the finding's severity (from the cause).
+"""
 
 from __future__ import annotations
 
-from fundaudit.findings import Verdict
 from fundaudit.report.escape import github_data, github_property
 from fundaudit.runner import Audit
 
-_LEVEL = {
-    Verdict.MISMATCH: "error",
-    Verdict.ERROR: "error",
-    Verdict.INCOMPLETE: "warning",
-    Verdict.ROUNDING: "notice",
-    Verdict.MATCH: "notice",
-    Verdict.WITHIN: "notice",
-}
+_LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
 
 
 def render(audit: Audit, show_all: bool) -> str:
     lines = []
     for f in audit.shown(show_all):
         where = f" ({f.source.file}:{f.source.line})" if f.source.file else ""
+        at, title, message = f.location, f"{f.rule} {f.verdict.value}", f.message + where
+        d = f.diagnosis
+        if d is not None:
+            title += f" [{d.cause}]"
+            message += f"; {d.text}"
+            if d.figures and d.figures[0].likely is not None:
+                at = d.figures[0].figure.yaml
         lines.append(
-            f"::{_LEVEL[f.verdict]} file={github_property(f.location.file)},line={f.location.line},"
-            f"title={github_property(f'{f.rule} {f.verdict.value}')}::{github_data(f.message + where)}"
+            f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
+            f"title={github_property(title)}::{github_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")

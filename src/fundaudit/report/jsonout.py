@@ -4,7 +4,12 @@ Each result: ``id``, ``rule``, ``verdict``, ``severity``, ``total`` (digits as w
 ``unit``, ``parts_sum``, ``diff``, ``tolerance`` (decimal strings in the total's unit),
 ``source`` {file, line}, ``location`` {file, line}, ``message``, ``document``, ``program``,
 ``subject``, ``parts`` (each figure with its value, unit, source line and YAML line) and
-``hint`` (e.g. a likely unit slip).
+``hint`` (the diagnosis text, kept for one release).
+
+A result whose verdict is ``mismatch``, ``incomplete`` or ``revised`` also has ``diagnosis``:
+``{cause, severity, root, text, applicability, corrections, figures: [{ref, label, location,
+source, stated, likely}], explains: [ids]}`` — ``figures`` ranked, the likely culprit first;
+``likely`` is the corrected figure (``null`` when the cause proposes none).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fundaudit.causes._base import Diagnosis
 from fundaudit.findings import Finding
 from fundaudit.model import Figure
 from fundaudit.runner import Audit
@@ -30,8 +36,31 @@ def figure_json(fig: Figure) -> dict[str, Any]:
     }
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
+def diagnosis_json(d: Diagnosis) -> dict[str, Any]:
     return {
+        "cause": d.cause,
+        "severity": d.severity,
+        "root": d.root,
+        "text": d.text,
+        "applicability": d.applicability.word,
+        "corrections": d.corrections,
+        "figures": [
+            {
+                "ref": c.figure.ref,
+                "label": c.figure.label,
+                "location": {"file": c.figure.yaml.file, "line": c.figure.yaml.line},
+                "source": {"file": c.figure.source.file, "line": c.figure.source.line},
+                "stated": c.figure.text,
+                "likely": c.likely,
+            }
+            for c in d.figures
+        ],
+        "explains": list(d.explains),
+    }
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    out = {
         "id": f.id,
         "rule": f.rule,
         "verdict": f.verdict.value,
@@ -50,6 +79,9 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "parts": [figure_json(p) for p in f.parts],
         "hint": f.hint,
     }
+    if f.diagnosis is not None:
+        out["diagnosis"] = diagnosis_json(f.diagnosis)
+    return out
 
 
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""SARIF 2.1.0: results located in the YAML, with the source document line as a related location."""
+"""SARIF 2.1.0: results located in the YAML, with the source document line as a related location.
+
+A diagnosed finding's ``ruleId`` is its cause (``unit-slip`` …; the check is in
+``properties.check``), its level the cause's severity, and the likely culprit figure is a
+second related location whose message gives the likely correction.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from fundaudit import __version__
+from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Verdict
 from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
@@ -15,27 +21,20 @@ if TYPE_CHECKING:
     from fundaudit.baseline import Comparison
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {
-    Verdict.MISMATCH: "error",
-    Verdict.ERROR: "error",
-    Verdict.INCOMPLETE: "warning",
-    Verdict.ROUNDING: "note",
-    Verdict.MATCH: "none",
-    Verdict.WITHIN: "none",
-}
+_LEVEL = {"error": "error", "warning": "warning", "info": "note", "ok": "none"}
 
 
 def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> dict[str, Any]:
     """The SARIF log; with a baseline comparison, failing results carry ``baselineState``
     (``new``, ``updated`` for an accepted id whose figures changed, ``unchanged``) and
     accepted ones a ``suppressions`` entry with the reviewer's reason."""
-    rule_index = {r.id: i for i, r in enumerate(REGISTRY)}
+    rule_index = {rule_id: i for i, rule_id in enumerate([*(r.id for r in REGISTRY), *(c.id for c in CAUSES)])}
     new_ids = {f.id for f in baseline.new} if baseline is not None else set()
     results: list[dict[str, Any]] = []
     for f in audit.shown(show_all):
         result: dict[str, Any] = {
-            "ruleId": f.rule,
-            "level": _LEVEL[f.verdict],
+            "ruleId": f.diagnosis.cause if f.diagnosis else f.rule,
+            "level": _LEVEL[f.severity],
             "kind": "pass" if f.holds and f.verdict is not Verdict.ROUNDING else "fail",
             "message": {"text": f.message},
             "locations": [
@@ -56,8 +55,10 @@ def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -
                 "tolerance": f.tolerance,
             },
         }
-        if f.rule in rule_index:
-            result["ruleIndex"] = rule_index[f.rule]
+        if f.diagnosis is not None:
+            result["properties"].update(check=f.rule, cause=f.diagnosis.cause, root=f.diagnosis.root)
+        if result["ruleId"] in rule_index:
+            result["ruleIndex"] = rule_index[result["ruleId"]]
         if baseline is not None:
             _mark(result, f.id, baseline, new_ids)
         if f.source.file:
@@ -71,6 +72,19 @@ def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -
                     },
                 }
             ]
+        d = f.diagnosis
+        if d is not None and d.figures and d.figures[0].likely is not None:
+            culprit = d.figures[0]
+            result.setdefault("relatedLocations", []).append(
+                {
+                    "id": 2,
+                    "message": {"text": f"likely culprit: {culprit.figure.text} → {culprit.likely} ({d.cause})"},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": culprit.figure.yaml.line},
+                    },
+                }
+            )
         results.append(result)
     return {
         "$schema": SCHEMA,
@@ -89,6 +103,16 @@ def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -
                                 "fullDescription": {"text": r.doc.strip()},
                             }
                             for r in REGISTRY
+                        ]
+                        + [
+                            {
+                                "id": c.id,
+                                "name": c.id.title().replace("-", ""),
+                                "shortDescription": {"text": c.title},
+                                "fullDescription": {"text": c.doc.strip()},
+                                "defaultConfiguration": {"level": _LEVEL[c.severity]},
+                            }
+                            for c in CAUSES
                         ],
                     }
                 },

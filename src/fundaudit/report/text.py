@@ -2,11 +2,18 @@
 
 The verdict is named in the current language (:mod:`fundaudit.i18n`); ``verbose`` adds the
 full arithmetic under each finding: every figure with its YAML and source line.
+
+A diagnosed finding ends with its cause and, when the diagnosis proposes one, the likely
+correction (``… [unit-slip] likely 10000 万元: …``); the summary counts the findings and
+the roots they come from (one slip, one root).
 """
 
 from __future__ import annotations
 
-from fundaudit.findings import Verdict
+from collections import Counter
+from collections.abc import Sequence
+
+from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.i18n.terms import verdict_name
 from fundaudit.judge import arithmetic
@@ -14,17 +21,51 @@ from fundaudit.report.escape import text
 from fundaudit.runner import Audit
 
 
+def diagnosis_suffix(f: Finding) -> str:
+    """`` [cause] likely X: text`` for a diagnosed finding, else nothing."""
+    d = f.diagnosis
+    if d is None:
+        return ""
+    likely = " " + _("likely {value}").format(value=d.likely) if d.likely else ""
+    return f" [{d.cause}]{likely}: {d.text}"
+
+
+def roots_line(findings: Sequence[Finding]) -> str | None:
+    """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
+    diagnosed = [f for f in findings if f.diagnosis is not None]
+    roots: dict[str, Finding] = {}
+    for f in diagnosed:
+        assert f.diagnosis is not None
+        roots.setdefault(f.diagnosis.root, f)
+    if not roots:
+        return None
+    severities = Counter(f.severity for f in roots.values())
+    causes = Counter(f.diagnosis.cause for f in roots.values() if f.diagnosis is not None)
+    return _("{findings} findings from {roots} roots: {severities}; causes: {causes}").format(
+        findings=len(diagnosed),
+        roots=len(roots),
+        severities=_(", ").join(f"{n} {s}" for s, n in sorted(severities.items())),
+        causes=_(", ").join(f"{c} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
 def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
     lines = []
-    for f in audit.shown(show_all):
+    shown = audit.shown(show_all)
+    for f in shown:
         src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
         mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
         lines.append(
             f"{text(f.location.file)}:{f.location.line}: {src}: "
-            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}"
+            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
         )
         if verbose:
             lines.extend(text(line) for line in arithmetic(f))
+    if any(f.diagnosis for f in shown):
+        lines.extend(text(f"note: {n}") for n in audit.diagnoses.notes)
+    roots = roots_line(shown)
+    if roots:
+        lines.append(roots)
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     lines.append(

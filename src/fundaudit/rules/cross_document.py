@@ -3,13 +3,17 @@
 Declared in ``links:`` (data/links.yaml): each linked figure must equal the first, within
 the rounding their digits allow. A province's 2020 target in the 2020 program plan and in
 the three-year schedule; a plan's total and the same total restated elsewhere.
+
+A link of ``kind: supersedes`` says the first figure's document revises the others (a later
+plan restating a target): a difference is then the verdict ``revised``, a fact to report
+(severity warning), not a ``mismatch``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fundaudit.findings import Relation
+from fundaudit.findings import REVISED_BY, Relation
 from fundaudit.i18n import N_
 from fundaudit.model import Budget
 from fundaudit.rules._base import Rule, program_name
@@ -33,7 +37,9 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 document=doc_a,
                 program=program,
                 location=link.yaml,
-                note=link.note,
+                note=f"{REVISED_BY}{doc_a} {first.source}: {link.note or ''}"
+                if link.kind == "supersedes"
+                else link.note,
             )
 
 

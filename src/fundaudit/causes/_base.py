@@ -1,0 +1,355 @@
+"""What every cause shares: the records of a diagnosis and the exact arithmetic of a correction.
+
+A *candidate* proposes edits to stated figures (``1000 元`` → ``10000 万元``); the localiser
+re-judges every relation the edited figures sit in with :func:`fundaudit.judge.verdict` (exact
+integers, no floats) and keeps a candidate only when it makes a failing relation hold without
+breaking one that holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from fractions import Fraction
+
+from fundaudit.findings import HOLDS, Relation, Verdict
+from fundaudit.judge import verdict
+from fundaudit.model import Figure
+from fundaudit.numbers import Written
+from fundaudit.tolerance import Tolerance
+from fundaudit.units import Unit, parse_unit
+
+ERROR = "error"
+WARNING = "warning"
+
+
+class Applicability(IntEnum):
+    """How far a correction may be trusted (ordered as ruff's): shown as possible or likely."""
+
+    POSSIBLE = 0  # one of several hypotheses, or a pattern seen in one relation only
+    LIKELY = 1  # the only hypothesis, or one correction that makes two or more relations hold
+
+    @property
+    def word(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace one stated figure's value (and unit) by the value it likely should have."""
+
+    figure: Figure
+    value: Written | None  # None: the figure stays, the relation is what is wrong
+    unit: Unit
+
+    @property
+    def new_text(self) -> str:
+        return "" if self.value is None else f"{self.value.text()} {self.unit.text}"
+
+    def applied(self) -> Figure:
+        if self.value is None:
+            return self.figure
+        return replace(self.figure, value=self.value, unit=self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One hypothesis of one cause: edits that would make ``relation`` hold.
+
+    ``extra`` lists figures added to the relation's parts (an omitted or twice-counted part),
+    ``subject`` the figures the hypothesis is about when it edits none (a blank cell's total).
+    """
+
+    cause: str
+    relation: str
+    edits: tuple[Edit, ...]
+    detail: str = ""
+    extra: tuple[Figure, ...] = ()
+    relation_only: bool = False  # explains its own relation only (no figure is wrong)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.cause if self.relation_only or not self.edits else "",
+            tuple((e.figure.ref, None if e.value is None else base_value(e.value, e.unit)) for e in self.edits),
+            tuple(f.ref for f in self.extra),
+            self.relation if self.relation_only else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Culprit:
+    """A figure of a diagnosis, as the outputs show it: stated, and likely."""
+
+    figure: Figure
+    likely: str | None  # the corrected text (``10000 万元``), None when no value is proposed
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """Why one failing relation fails: a cause, a root shared by the findings one slip explains."""
+
+    cause: str
+    severity: str
+    root: str
+    text: str
+    figures: tuple[Culprit, ...]
+    explains: tuple[str, ...]
+    applicability: Applicability
+    corrections: int = 1  # how many figure corrections the relation needs
+
+    @property
+    def likely(self) -> str | None:
+        return self.figures[0].likely if self.figures else None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a cause may read: the tolerance, every relation a figure sits in, all failing ones."""
+
+    tolerance: Tolerance
+    uses: Mapping[str, Sequence[Relation]]
+    failing: Sequence[Relation]
+    nearby: Mapping[str, Sequence[Figure]] = field(default_factory=dict)  # yaml file -> figures
+    differences: dict[str, Fraction | None] = field(default_factory=dict)  # relation id -> total − Σ parts
+
+    _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    def near_target(self, rel: Relation, fig: Figure, value: Written, unit: Unit) -> bool:
+        """A cheap filter before re-judging: ``value`` is within 5 % of the value ``rel`` asks of ``fig``."""
+        if rel.kind == "product":
+            return True
+        if rel.id not in self._targets:
+            self._targets[rel.id] = {
+                f.ref: ((t * 10**f.unit.pow10).numerator, (t * 10**f.unit.pow10).denominator) for f, t in targets(rel)
+            }
+        got = self._targets[rel.id].get(fig.ref)
+        if got is None:
+            return False
+        num, den = got
+        e = value.exponent + unit.pow10
+        v_num: int = value.coefficient * 10 ** max(e, 0)
+        v_den: int = 10 ** max(-e, 0)
+        return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+
+    def difference(self, rel: Relation) -> Fraction | None:
+        if rel.id not in self.differences:
+            self.differences[rel.id] = difference(rel)
+        return self.differences[rel.id]
+
+
+Propose = Callable[[Relation, Context], Iterable[Candidate]]
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A cause of the catalogue: its id, title, severity, template and proposer; ``doc`` its docs.
+
+    ``classify`` (for figure-correction causes) says whether an edit shows the cause's pattern.
+    """
+
+    id: str
+    title: str
+    severity: str
+    template: str
+    doc: str
+    propose: Propose | None = None
+    classify: Callable[[Edit, Sequence[Relation]], bool] | None = None
+
+
+# ---------------------------------------------------------------- exact arithmetic
+
+
+def base_value(w: Written, unit: Unit) -> Fraction:
+    """The figure's value in its dimension's base unit (元, 人 …), exactly."""
+    e = w.exponent + unit.pow10
+    return Fraction(w.coefficient * 10**e) if e >= 0 else Fraction(w.coefficient, 10**-e)
+
+
+def holds(rel: Relation, tolerance: Tolerance) -> bool:
+    try:
+        return verdict(rel, tolerance) in HOLDS
+    except Exception:  # a relation a correction makes unjudgeable does not hold
+        return False
+
+
+def judged(rel: Relation, tolerance: Tolerance) -> Verdict:
+    return verdict(rel, tolerance)
+
+
+def substituted(rel: Relation, figures: Mapping[str, Figure], extra: Sequence[Figure] = ()) -> Relation:
+    """``rel`` with the figures of ``figures`` (by ref) put in place of the stated ones."""
+    if not extra and rel.total.ref not in figures and not any(p.ref in figures for p in rel.parts):
+        return rel
+    total = figures.get(rel.total.ref, rel.total)
+    parts = tuple(figures.get(p.ref, p) for p in rel.parts) + tuple(extra)
+    r = rel
+    return Relation(
+        r.id,
+        r.rule,
+        r.kind,
+        total,
+        parts,
+        r.subject,
+        r.what,
+        r.document,
+        r.program,
+        r.missing,
+        r.location,
+        r.note,
+        r.empty,
+    )
+
+
+def _factor_pow(f: Figure) -> int:
+    return f.unit.pow10 - 2 if f.unit.dimension == "percent" else f.unit.pow10
+
+
+def _factor(f: Figure) -> Fraction:
+    e = f.value.exponent + _factor_pow(f)
+    return Fraction(f.value.coefficient * 10**e) if e >= 0 else Fraction(f.value.coefficient, 10**-e)
+
+
+def _grid(figs: Sequence[Figure]) -> int:
+    return min(f.value.exponent + f.unit.pow10 for f in figs)
+
+
+def _on(f: Figure, e: int) -> int:
+    """The figure's value in base units on the grid 10**e (e at most its finest digit)."""
+    shift: int = f.value.exponent + f.unit.pow10 - e
+    return f.value.coefficient * int(10**shift)
+
+
+def _in_unit(n: int, e: int, unit: Unit) -> Fraction:
+    """``n × 10**e`` base units, in ``unit``."""
+    k = e - unit.pow10
+    return Fraction(n * 10**k) if k >= 0 else Fraction(n, 10**-k)
+
+
+def targets(rel: Relation) -> list[tuple[Figure, Fraction]]:
+    """For each figure of ``rel``, the value (in its own unit) that makes ``rel`` hold exactly."""
+    out: list[tuple[Figure, Fraction]] = []
+    if rel.kind == "product":
+        a, b = rel.parts
+        t = base_value(rel.total.value, rel.total.unit)
+        fa, fb = _factor(a), _factor(b)
+        out.append((rel.total, fa * fb / Fraction(10) ** rel.total.unit.pow10))
+        if fb:
+            out.append((a, t / fb / Fraction(10) ** _factor_pow(a)))
+        if fa:
+            out.append((b, t / fa / Fraction(10) ** _factor_pow(b)))
+        return out
+    parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
+    figs = (rel.total, *parts)
+    if len({f.unit.dimension for f in figs}) != 1:
+        return out
+    e = _grid(figs)
+    values = [_on(p, e) for p in parts]
+    s = sum(values)
+    diff = _on(rel.total, e) - s
+    out.append((rel.total, _in_unit(s, e, rel.total.unit)))
+    for p, v in zip(parts, values, strict=True):
+        out.append((p, _in_unit(v + diff, e, p.unit)))
+    return out
+
+
+def difference(rel: Relation) -> Fraction | None:
+    """total − Σ parts in the base unit (``None`` for products or mixed dimensions)."""
+    if rel.kind == "product" or len({f.unit.dimension for f in (rel.total, *rel.parts)}) != 1:
+        return None
+    parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
+    e = _grid((rel.total, *parts))
+    n = _on(rel.total, e) - sum(_on(p, e) for p in parts)
+    return Fraction(n * 10**e) if e >= 0 else Fraction(n, 10**-e)
+
+
+def written(x: Fraction, max_decimals: int = 6) -> Written | None:
+    """``x`` as exact decimal digits, or ``None`` when it needs more than ``max_decimals``."""
+    for d in range(max_decimals + 1):
+        scaled = x * 10**d
+        if scaled.denominator == 1:
+            return _trim(Written(int(scaled), -d))
+    return None
+
+
+def rounded(x: Fraction, exponent: int) -> Written:
+    """``x`` rounded half away from zero to the digit 10**exponent."""
+    q = x / Fraction(10) ** exponent
+    n = abs(q)
+    r = int(n) + (1 if n - int(n) >= Fraction(1, 2) else 0)
+    return Written(r if q >= 0 else -r, exponent)
+
+
+def truncated(x: Fraction, exponent: int) -> Written:
+    q = x / Fraction(10) ** exponent
+    n = int(abs(q))
+    return Written(n if q >= 0 else -n, exponent)
+
+
+def _trim(w: Written) -> Written:
+    c, e = w.coefficient, w.exponent
+    while e < 0 and c % 10 == 0:
+        c //= 10
+        e += 1
+    return Written(c, e)
+
+
+def digits_at(w: Written, exponent: int) -> str:
+    """The written digits of ``w`` aligned to the digit 10**exponent (``exponent`` ≤ w's)."""
+    return str(abs(w.coefficient) * 10 ** (w.exponent - exponent))
+
+
+# the units one slip of the pen turns into each other, per dimension
+LADDERS = {
+    "money": ("元", "万元", "亿元"),
+    "people": ("人", "万人"),
+    "area-mu": ("亩", "万亩"),
+    "person-times": ("人次", "万人次"),
+}
+# a rounding or truncation is no further than this from the value it stands for
+NEAR = Fraction(2, 100)
+
+
+def sibling_units(unit: Unit) -> list[Unit]:
+    """The other units of ``unit``'s ladder (元 → 万元, 亿元)."""
+    return [parse_unit(u) for u in LADDERS.get(unit.dimension, ()) if u != unit.text]
+
+
+def precision(w: Written) -> int:
+    """The exponent of the last written digit that may be a rounding (73000 → 3, 7.38 → -2, 190 → 0).
+
+    An integer's trailing zeros count as rounding only from two of them on (73000 may stand
+    for 73851; 190 is as likely exact).
+    """
+    if w.exponent < 0 or w.coefficient == 0:
+        return w.exponent
+    c, e = abs(w.coefficient), w.exponent
+    while c % 10 == 0:
+        c //= 10
+        e += 1
+    return e if e - w.exponent >= 2 else w.exponent
+
+
+def near_reading(edit: Edit, how: Callable[[Fraction, int], Written]) -> bool:
+    """The figure is ``how`` (rounded or truncated) of the more precise value the edit gives."""
+    old, new = edit.figure.value, edit.value
+    if new is None or old.coefficient == 0:
+        return False
+    x = base_value(new, edit.unit) / Fraction(10) ** edit.figure.unit.pow10
+    p = precision(old)
+    if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10 or x == 0:
+        return False
+    if abs(base_value(old, edit.figure.unit) / Fraction(10) ** edit.figure.unit.pow10 - x) > NEAR * abs(x):
+        return False
+    got = how(x, p)
+    return got.coefficient * 10 ** (got.exponent - old.exponent) == old.coefficient if p >= old.exponent else False
+
+
+def significant(w: Written) -> str:
+    """The significant digits (331015 and 33101.5 both ``331015``)."""
+    return str(abs(w.coefficient)).rstrip("0") or "0"
+
+
+def label(fig: Figure) -> str:
+    return f"{fig.label} {fig.text} (line {fig.source.line})"

@@ -1,0 +1,48 @@
+"""decimal-shift — the right digits with the decimal point lost or moved (× 10^k).
+
+What it explains: the figure's significant digits, with the point moved by one to four places,
+make the relations it sits in hold.
+
+Example: the 教育 附件 合计 row (001:1283) writes 331015 where its column sums to 33101.5 and
+92665 for 9266.5: the point was lost.
+
+Correction safety: *likely* when the shifted figure makes two or more relations hold or is the
+only hypothesis; *possible* otherwise. Never written into the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, significant, substituted
+from fundaudit.findings import Relation
+from fundaudit.numbers import Written
+
+ID = "decimal-shift"
+TEMPLATE = "decimal point slip: {culprit} likely reads {likely}"
+SHIFTS = (-4, -3, -2, -1, 1, 2, 3, 4)
+
+
+def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
+    for fig in (rel.total, *rel.parts):
+        if fig.value.coefficient == 0:
+            continue
+        for k in SHIFTS:
+            w = Written(fig.value.coefficient, fig.value.exponent + k)
+            if w.exponent > 0:
+                w = Written(w.coefficient * 10**w.exponent, 0)
+            edit = Edit(fig, w, fig.unit)
+            if ctx.near_target(rel, fig, w, fig.unit) and holds(
+                substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance
+            ):
+                yield Candidate(ID, rel.id, (edit,))
+
+
+def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
+    old, new = edit.figure.value, edit.value
+    if new is None or edit.unit != edit.figure.unit or old.coefficient == 0:
+        return False
+    return significant(old) == significant(new) and old.to_decimal() != new.to_decimal()
+
+
+CAUSE = Cause(ID, "Right digits, decimal point lost or moved", ERROR, TEMPLATE, __doc__ or "", propose, classify)

@@ -1,0 +1,42 @@
+"""omitted-part — the difference equals a figure stated next to the relation but not among its parts.
+
+What it explains: a total exceeds its parts by exactly an amount stated within a few source
+lines of it (same YAML file, same dimension): that amount was left out of the list of parts
+(in the document or in the data).
+
+Example: 资金 12000 over 8000 + 2000, with 另安排 2000 stated on the next line.
+
+Correction safety: *possible*: the data may need that figure among the parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds, substituted
+from fundaudit.findings import Relation
+
+ID = "omitted-part"
+TEMPLATE = "omitted part: the parts lack exactly {culprit}"
+LINES = 5  # how far from the total (in source lines) an omitted figure may stand
+
+
+def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
+    diff = difference(rel)
+    if rel.kind != "sum" or diff is None or diff <= 0:
+        return
+    inside = {f.ref for f in (rel.total, *rel.parts)}
+    for fig in ctx.nearby.get(rel.total.yaml.file, ()):
+        if (
+            abs(fig.source.line - rel.total.source.line) <= LINES
+            and fig.ref not in inside
+            and fig.source.file == rel.total.source.file
+            and fig.unit.dimension == rel.total.unit.dimension
+            and base_value(fig.value, fig.unit) == diff
+            and holds(substituted(rel, {}, (fig,)), ctx.tolerance)
+        ):
+            yield Candidate(ID, rel.id, (), extra=(fig,), relation_only=True)
+            return
+
+
+CAUSE = Cause(ID, "A part left out", ERROR, TEMPLATE, __doc__ or "", propose)

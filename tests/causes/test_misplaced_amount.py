@@ -1,0 +1,17 @@
+"""misplaced-amount: an amount booked in a neighbouring cell."""
+
+from __future__ import annotations
+
+from tests.causes.helpers import diagnoses, fig, rel
+
+
+def test_190_booked_to_nanjiang_instead_of_pingchang() -> None:
+    # two county columns of one row (same YAML line); each column foots by itself
+    nj, pc = fig("t::r1288:南江", "380 万元", 1288), fig("t::r1288:平昌", "10 万元", 1288)
+    found = diagnoses(
+        rel("nj", fig("t::r1283:南江", "1190 万元", 1283), fig("t::r1287:南江", "1000 万元", 1287), nj, rule="table-foot"),
+        rel("pc", fig("t::r1283:平昌", "1200 万元", 1283), fig("t::r1287:平昌", "1000 万元", 1287), pc, rule="table-foot"),
+    )
+    d = found["nj"]
+    assert d.cause == "misplaced-amount" and found["pc"].root == d.root
+    assert {c.figure.ref: c.likely for c in d.figures[:2]} == {nj.ref: "190 万元", pc.ref: "200 万元"}
