@@ -50,13 +50,16 @@ def test_a_column_total_names_its_parts_by_row(lines: list[str]) -> None:
 
 
 def test_narrowing_combines_and_sets_the_exit_code() -> None:
-    proc = fundaudit("check", "--verdict", "mismatch,incomplete", "--document", "sc2020", "--rule", "cross-document")
+    proc = fundaudit("check", "--verdict", "mismatch,incomplete", "--document", "bz2018", "--rule", "repeat")
     shown = proc.stdout.splitlines()[:-1]
-    assert shown and all("[cross-document]" in ln and ("不符" in ln or "无法核对" in ln) for ln in shown)
+    assert shown and all("[repeat]" in ln and ("不符" in ln or "无法核对" in ln) for ln in shown)
     assert proc.returncode == 1
+    # the 2020 links are revisions (a supersedes link): shown when asked, warnings only, exit 0
+    revised = fundaudit("check", "--verdict", "revised", "--document", "sc2020", "--rule", "cross-document")
+    assert revised.returncode == 0 and all("已修订" in ln for ln in revised.stdout.splitlines()[:-1])
     quiet = fundaudit("check", "--verdict", "rounding", "--program", "bz2018-not-a-program")
     assert quiet.returncode == 0 and len(quiet.stdout.splitlines()) == 1
-    power = fundaudit("check", "--program", "power", "--severity", "error")
+    power = fundaudit("check", "--program", "power", "--severity", "warning")  # quarters rounded separately
     assert power.stdout.splitlines()[:-1] and all("电力建设扶贫专项" in ln for ln in power.stdout.splitlines()[:-1])
     bad = fundaudit("check", "--verdict", "wrong")
     assert bad.returncode == 2 and "wrong" in bad.stderr
@@ -99,7 +102,7 @@ def test_check_a_folder(tmp_path: Path) -> None:
         # a cross-document link: each part named by its document
         (
             "links::sc-2020-villages#cross-document",
-            ["不符", "sc3yr 2020 173 个", "data/sc3yr.yaml:46", "【300】 个贫困村退出", "【173】个贫困村退出"],
+            ["已修订", "sc3yr 2020 173 个", "data/sc3yr.yaml:46", "【300】 个贫困村退出", "【173】个贫困村退出"],
         ),
     ],
 )

@@ -17,9 +17,22 @@ def test_every_cause_has_its_documentation() -> None:
 def test_ids_are_unique_and_unexplained_is_last() -> None:
     assert len(CAUSES) == len(REGISTRY)
     assert REGISTRY[-1].id == "unstated-part" or REGISTRY[-1].id == "unexplained"
-    assert {"unit-slip", "decimal-shift", "digit-typo", "transposition", "truncation", "coarser-rounding",
-            "misplaced-amount", "omitted-part", "double-counted-part", "stale-total", "blank-cell",
-            "quarter-rounding", "revised", "unexplained"} <= set(CAUSES)
+    assert {
+        "unit-slip",
+        "decimal-shift",
+        "digit-typo",
+        "transposition",
+        "truncation",
+        "coarser-rounding",
+        "misplaced-amount",
+        "omitted-part",
+        "double-counted-part",
+        "stale-total",
+        "blank-cell",
+        "quarter-rounding",
+        "revised",
+        "unexplained",
+    } <= set(CAUSES)
 
 
 def test_the_severities_the_issue_asks_for() -> None:

@@ -9,7 +9,9 @@ from tests.causes.helpers import diagnoses, fig, rel, top
 def test_a_table_total_and_its_repeat_in_the_text() -> None:
     # 工业 附件 全市 row (001:243): 700 名 where the counties add to 1000, as the text says (204)
     citywide = fig("t::industry/r243:全市", "700 名", 243)
-    counties = [fig(f"t::industry/r243:{c}", v, 243) for c, v in (("巴州", "300 名"), ("恩阳", "450 名"), ("南江", "250 名"))]
+    counties = [
+        fig(f"t::industry/r243:{c}", v, 243) for c, v in (("巴州", "300 名"), ("恩阳", "450 名"), ("南江", "250 名"))
+    ]
     found = diagnoses(
         rel("foot", citywide, *counties, rule="table-foot"),
         rel("repeat", fig("t::industry:text", "1000 名", 204), citywide, rule="repeat"),

@@ -137,6 +137,7 @@ def diagnose(
         ctx = Context(tolerance, uses, remaining, nearby or {})
         pool: dict[tuple[object, ...], _Hyp] = {}
         held: dict[str, bool] = {}  # relation id -> holds with the corrections accepted so far
+        rel_of = {r.id: r for r in remaining}
         for rel in remaining:
             for cand in _proposals(rel, ctx, causes, notes):
                 known = pool.get(cand.key)
@@ -144,7 +145,7 @@ def diagnose(
                     pool[cand.key] = _Hyp(cand)
         hyps = []
         for h in pool.values():
-            h.cause = _classify(h, causes, ())
+            h.cause = _classify(h, causes, [rel_of[h.cand.relation]])
             if _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 hyps.append(h)
         for h in hyps:

@@ -20,6 +20,7 @@ def verdict_name(value: str) -> str:
         "mismatch": pgettext("verdict", "mismatch"),
         "incomplete": pgettext("verdict", "incomplete"),
         "error": pgettext("verdict", "error"),
+        "revised": pgettext("verdict", "revised"),
     }
     return names.get(value, value)
 
@@ -35,6 +36,9 @@ def verdict_meaning(value: str) -> str:
             "verdict meaning", "a part is not stated, or empty table cells may hold the rest: cannot be decided"
         ),
         "error": pgettext("verdict meaning", "the check could not run"),
+        "revised": pgettext(
+            "verdict meaning", "a later document states the figure differently: a revision, not a slip"
+        ),
     }
     return meanings.get(value, "")
 

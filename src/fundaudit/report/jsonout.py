@@ -85,14 +85,18 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:
-    results = [finding_json(f) for f in audit.shown(show_all)]
-    return {
+    shown = audit.shown(show_all)
+    results = [finding_json(f) for f in shown]
+    out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "data": audit.path,
         "tolerance": audit.tolerance.policy.value,
         "summary": audit.summary(),
-        "results": results,
     }
+    if any(f.diagnosis is not None for f in shown) and audit.diagnoses.notes:
+        out["diagnosis_notes"] = list(audit.diagnoses.notes)  # causes that could not run
+    out["results"] = results
+    return out
 
 
 def render(audit: Audit, show_all: bool) -> str:
