@@ -9,7 +9,9 @@ Each result: ``id``, ``rule``, ``verdict``, ``severity``, ``total`` (digits as w
 A result whose verdict is ``mismatch``, ``incomplete`` or ``revised`` also has ``diagnosis``:
 ``{cause, severity, root, text, applicability, corrections, figures: [{ref, label, location,
 source, stated, likely}], explains: [ids]}`` — ``figures`` ranked, the likely culprit first;
-``likely`` is the corrected figure (``null`` when the cause proposes none).
+``likely`` is the corrected figure (``null`` when the cause proposes none). Such a result
+also has ``materiality``: ``{amount, unit, percent}``, the difference in its dimension's base
+unit (元, 人 …) and as a percentage of the total (decimal strings).
 """
 
 from __future__ import annotations
@@ -81,6 +83,13 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
     if f.diagnosis is not None:
         out["diagnosis"] = diagnosis_json(f.diagnosis)
+        m = f.materiality
+        if m is not None:
+            out["materiality"] = {
+                "amount": str(m.amount),
+                "unit": m.unit,
+                "percent": None if m.percent is None else str(m.percent),
+            }
     return out
 
 
