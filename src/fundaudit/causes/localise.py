@@ -169,6 +169,9 @@ def diagnose(
                 assigned[rid] = (h, [g for g in rivals if rid in g.explains][:RIVALS])
             h.group = len(accepted)
             accepted.append(h)
+            progress = True
+            if h.cause in LENIENT:  # a rounding is right as stated: nothing to correct downstream
+                continue
             for e in h.cand.edits:
                 subs[e.figure.ref] = e.applied()
                 fixed_by[e.figure.ref] = h
