@@ -75,7 +75,7 @@ class World:
             ranked = [c.figure.ref for c in d.figures]
             mine = [ref for ref in planted if ref in {f.ref for f in (rel.total, *rel.parts)}]
             depth = 1 if any(len(self.uses[ref]) >= 2 for ref in mine) else 3
-            if not any(ref in ranked[:depth] for ref in mine):
+            if not any(ref in ranked[:depth] for ref in planted):  # a moved amount: either cell
                 return False
         return True
 
@@ -149,7 +149,7 @@ KINDS: dict[str, tuple[str, Plant]] = {
 
 def _plants(world: World, kind: str, n: int, seed: int) -> Iterator[dict[str, Figure]]:
     rng = random.Random(f"{kind}:{seed}")
-    cause, plant = KINDS.get(kind, ("misplaced-amount", unit_slip))
+    _cause, plant = KINDS.get(kind, ("misplaced-amount", unit_slip))
     pool = [f for f in world.figures if world.clean(f)]
     if kind == "stale 合计":
         totals = {r.total.ref for r in world.relations if r.rule in ("table-foot", "foot") and len(r.parts) > 1}
@@ -170,15 +170,16 @@ def _plants(world: World, kind: str, n: int, seed: int) -> Iterator[dict[str, Fi
 
 def _moves(world: World, pool: Sequence[Figure], n: int, rng: random.Random) -> Iterator[dict[str, Figure]]:
     """Part of a table cell moved into the next column of its row."""
-    by_line: dict[tuple[str, int], list[Figure]] = {}
-    for f in pool:
-        if "/r" in f.ref:  # a table cell
-            by_line.setdefault((f.yaml.file, f.yaml.line), []).append(f)
-    rows = [cells for cells in by_line.values() if len(cells) >= 2]
+    clean = {f.ref: f for f in pool}
+    rows = [  # neighbouring parts of a row that foots across: the move keeps the row's total
+        [clean[p.ref] for p in r.parts if p.ref in clean] for r in world.relations if r.rule == "table-cross-foot"
+    ]
+    rows = [cells for cells in rows if len(cells) >= 2]
     rng.shuffle(rows)
     made = 0
     for cells in rows:
-        a, b = cells[0], cells[1]
+        i = rng.randrange(len(cells) - 1)
+        a, b = cells[i], cells[i + 1]
         if a.unit != b.unit or a.value.exponent != b.value.exponent:
             continue
         d = a.value.coefficient // 3 or 1

@@ -105,6 +105,10 @@ def _plainer(a: Candidate, b: Candidate) -> bool:
     return size(a) < size(b)
 
 
+def _significant_length(edit: Edit) -> int:
+    return 0 if edit.value is None else len(str(abs(edit.value.coefficient)).rstrip("0"))
+
+
 def _changed_digits(edit: Edit) -> int:
     if edit.value is None:
         return 0
@@ -154,6 +158,7 @@ def diagnose(
                 -len(h.explains),
                 order.get(h.cause, len(order)),
                 0 if any(by_id[x].total.ref == e.figure.ref for x in h.explains for e in h.cand.edits) else 1,
+                sum(_significant_length(e) for e in h.cand.edits),  # budgets are round: 2000, not 1334
                 sum(_changed_digits(e) for e in h.cand.edits),
                 h.cand.key.__repr__(),
             )
