@@ -92,7 +92,7 @@ KNOWN: dict[str, str] = {
     "bz2018::edu/annex/r1288#table-cross-foot:全市中央省资金": "the 全市 row differs by 2 in two cells at once",
     "bz2018::edu/annex/r1288#table-cross-foot:全市合计": "as above",
     "bz2018::edu-annex-local#stated-sum": "the prose total rounds a sum the rows do not give",
-    "bz2018::edu/annex/r1288#table-cross-foot:全市县区资金": "472 for 470 read as a one-digit slip; the review: rounded",
+    "bz2018::edu/annex/r1288#table-cross-foot:全市县区资金": "472 for 470 read as a digit slip; review: rounded",
 }
 # the 教育 附件 合计 row (001:1283) holds several slips at once (points lost in four cells,
 # 190 booked to 南江, 恩阳 2 above): the relations needing more corrections than three rounds
