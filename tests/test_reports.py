@@ -17,6 +17,7 @@ import pytest
 
 from fundaudit import i18n
 from fundaudit.loader import load
+from fundaudit.model import Budget
 from fundaudit.report import bundle, markdown
 from fundaudit.report.safe import neutralise
 from fundaudit.runner import run
@@ -214,3 +215,17 @@ def test_english_reports_of_the_real_data_are_deterministic(monkeypatch: pytest.
     for name, data in first.items():
         out.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
+
+
+def test_discrepancies_group_by_root(real_budget: Budget) -> None:
+    """The views group the diagnosed failing findings by root: one slip, one row."""
+    from fundaudit.report.summary import SEVERITY_ORDER, roots
+
+    audit = run(real_budget)
+    diagnosed = [f for f in audit.findings if f.diagnosis is not None and f.verdict.value in ("mismatch", "incomplete")]
+    grouped = roots(audit.findings)
+    assert grouped and sum(len(r.findings) for r in grouped) == len(diagnosed)
+    for r in grouped:
+        assert {f.diagnosis.root for f in r.findings if f.diagnosis} == {r.id}
+    assert [SEVERITY_ORDER[r.severity] for r in grouped] == sorted(SEVERITY_ORDER[r.severity] for r in grouped)
+    assert any(len(r.findings) > 1 for r in grouped)  # a root that explains several findings

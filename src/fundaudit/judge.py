@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fundaudit.findings import Finding, Relation, Verdict
 from fundaudit.i18n import _
+from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
@@ -228,7 +229,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     off = {
         Verdict.MATCH: "",
         Verdict.WITHIN: _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit),
-        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
+        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=_trimmed(s_tol)),
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
         Verdict.REVISED: _("revised by {later}: off by {diff} {unit}").format(
             later=rel.revision, diff=s_diff, unit=unit
@@ -280,10 +281,15 @@ def _list(names: tuple[str, ...] | list[str]) -> str:
     return _(", ").join(names)
 
 
+def _trimmed(number: str) -> str:
+    """A decimal without trailing zeros after its point (``0.05000`` → ``0.05``), for messages."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
 def _cells(empty: tuple[str, ...]) -> str:
     """Empty cells named, or counted when the names would not fit one line."""
     named = _list(empty)
-    return named if len(named) <= 40 else _("{n} cells").format(n=len(empty))
+    return named if len(named) <= 20 else _("{n} cells").format(n=len(empty))
 
 
 def _figure(fig: Figure, name: str, unit: str | None = None) -> str:
@@ -355,13 +361,6 @@ def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) ->
     raise AssertionError("unreachable")
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal (CJK characters take two)."""
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def arithmetic(f: Finding) -> list[str]:
     """The full arithmetic of a finding, one figure a line with its YAML and source lines (``-v``)."""
     if f.total_figure is None:
@@ -370,8 +369,11 @@ def arithmetic(f: Finding) -> list[str]:
     ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
     rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
     rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
-    width = max(_width(text) for _k, text, _f in rows)
-    out = [f"    {mark:>1} {text}{' ' * (width - _width(text))}  {fig.yaml}  {fig.source}" for mark, text, fig in rows]
+    width = max(display_width(text) for _k, text, _f in rows)
+    out = [
+        f"    {mark:>1} {text}{' ' * (width - display_width(text))}  {fig.yaml}  {fig.source}"
+        for mark, text, fig in rows
+    ]
     if f.parts_sum:
         out.append(
             "      "
@@ -478,7 +480,7 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
     off = {
         Verdict.MATCH: "",
-        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=s_tol),
+        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=_trimmed(s_tol)),
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
     }[verdict]
     factors = f"{_figure(a, _name(a))} × {_figure(b, _name(b))}"

@@ -47,9 +47,21 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _is_entry(path: Path) -> bool:
-    text = _text(path)
-    return text is not None and any(line.startswith("fundaudit:") for line in text.splitlines())
+_HEAD = 65536  # bytes read to tell an entry file from an included one (the key is near the top)
+
+
+def _is_entry(path: Path, naming: str | None = None) -> bool:
+    """Whether a regular file has a top-level ``fundaudit:`` key in its first 64 KiB (never blocks),
+    and, with ``naming``, mentions that file name (so that only a likely includer is composed)."""
+    if not path.is_file():  # a FIFO or device is never opened here
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD)
+    except OSError:
+        return False
+    entry = head.startswith(b"fundaudit:") or b"\nfundaudit:" in head
+    return entry and (naming is None or naming.encode("utf-8", "replace") in head)
 
 
 def _includes(entry: Path) -> dict[Path, set[str]]:
@@ -106,7 +118,7 @@ def target(path: Path) -> Target:
     wanted = path.resolve()
     for folder in (wanted.parent, *wanted.parents):
         for entry in sorted(folder.glob("*.y*ml")):
-            docs = _includes(entry).get(wanted) if _is_entry(entry) else None
+            docs = _includes(entry).get(wanted) if _is_entry(entry, wanted.name) else None
             if docs is not None:
                 shown = entry
                 if not path.is_absolute() and entry.is_relative_to(Path.cwd()):
@@ -114,11 +126,7 @@ def target(path: Path) -> Target:
                 return Target(shown, frozenset(d for d in docs if d) or None, path)
         if (folder / ".git").exists():
             break
-    raise PathError(
-        _("{path}: not an entry data file (no 'fundaudit:' line) and no entry file above it includes it").format(
-            path=path
-        )
-    )
+    return Target(path)  # no entry includes it: the loader says what is wrong with it as an entry
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def check(
         except bl.BaselineError as exc:
             _usage(str(exc), fmt, str(baseline))
     if where.included is not None:
-        docs = ", ".join(sorted(where.documents or ())) or "*"
+        docs = ", ".join(sorted(where.documents or ())) or _("all")
         said = _("{file}: auditing {data} (documents: {documents})")
         print(
             said.format(file=text(str(where.included)), data=text(str(where.path)), documents=text(docs)),
@@ -138,13 +138,16 @@ def check(
 
 
 def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
+    from fundaudit.progress import stage
     from fundaudit.report import renderer
     from fundaudit.runner import Audit
 
     assert isinstance(audit, Audit)
-    if fmt == "text":
-        from fundaudit.report import text
+    with stage(f"wording the findings of {len(audit.codes):,} relations", len(audit.codes) >= 100_000):
+        if fmt == "text":
+            from fundaudit.report import text
 
-        sys.stdout.write(text.render(audit, show_all, verbose))
-    else:
-        sys.stdout.write(renderer(fmt)(audit, show_all))
+            out = text.render(audit, show_all, verbose)
+        else:
+            out = renderer(fmt)(audit, show_all)
+    sys.stdout.write(out)

@@ -36,11 +36,14 @@ def explain(
             _("no finding with an id containing {id!r} (ids: `fundaudit check --all -f json`)").format(id=finding_id)
         )
     if len(found) > 1:
-        ids = "\n  ".join(f.id for f in found[:20])
-        more = _("\n  … {n} more").format(n=len(found) - 20) if len(found) > 20 else ""
+        from fundaudit.report.escape import text as escaped
+
+        for candidate in found[:20]:  # the ids to choose from, one a line, before the error
+            print(f"  {escaped(candidate.id)}", file=sys.stderr)
+        more = _(" (… {n} more)").format(n=len(found) - 20) if len(found) > 20 else ""
         _usage(
-            _("{n} findings match {id!r}; give one of:\n  {ids}{more}").format(
-                n=len(found), id=finding_id, ids=ids, more=more
+            _("{n} findings match {id!r}; give one of the ids above{more}").format(
+                n=len(found), id=finding_id, more=more
             )
         )
     f = found[0]
@@ -76,4 +79,6 @@ def explain(
     else:
         for ex in excerpts(f, folder):
             out.append(f"    {ex.file}:{ex.line}: {ex.text()}")
-    sys.stdout.write("\n".join(out) + "\n")
+    from fundaudit.report.escape import text
+
+    sys.stdout.write("\n".join(text(line) for line in out) + "\n")  # no control character reaches the terminal

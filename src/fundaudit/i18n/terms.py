@@ -3,7 +3,8 @@
 The values (``mismatch``, ``error``) stay the machine names in JSON, SARIF and ids; these
 are what a person reads. Chinese terms follow audit practice: 相符 (agrees), 尾差 (a
 rounding difference), 部分列举 (a list the document calls partial, within its total),
-不符 (does not agree), 无法核对 (cannot be checked), 错误 (the check could not run).
+不符 (does not agree), 无法核对 (cannot be checked), 错误 (the check could not run),
+已修订 (a later document revised the figure).
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ def verdict_meaning(value: str) -> str:
             "verdict meaning", "a part is not stated, or empty table cells may hold the rest: cannot be decided"
         ),
         "error": pgettext("verdict meaning", "the check could not run"),
-        "revised": pgettext(
-            "verdict meaning", "a later document states the figure differently: a revision, not a slip"
-        ),
+        "revised": pgettext("verdict meaning", "a later document states it differently: superseded, not a slip"),
     }
     return meanings.get(value, "")
 
@@ -52,3 +51,10 @@ def severity_name(value: str) -> str:
         "error": pgettext("severity", "error"),
     }
     return names.get(value, value)
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal or a spreadsheet (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)

@@ -26,7 +26,7 @@ from fundaudit.i18n.terms import severity_name, verdict_meaning, verdict_name
 from fundaudit.judge import part_names_of, relation_words
 from fundaudit.report import charts
 from fundaudit.report.excerpts import Excerpt, excerpts
-from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, materiality, roots, stats
+from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, review_order, roots, stats
 from fundaudit.runner import Audit
 
 SCRIPT = """
@@ -72,7 +72,6 @@ SCRIPT = """
 """
 
 _SHOWN = (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE, Verdict.ROUNDING)
-_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
 def _sources() -> Path | None:
@@ -104,7 +103,7 @@ def render(audit: Audit) -> str:
     folder = _sources()
     shown = sorted(
         (f for f in audit.findings if f.verdict in _SHOWN),
-        key=lambda f: (_ORDER.get(f.severity, 9), -materiality(f), f.document, f.id),
+        key=review_order,
     )
     program_ids = {(d.doc.id, p.name): p.id for d in docs for p in d.programs}
     excerpt_of: dict[str, list[Excerpt]] = {f.id: excerpts(f, folder) for f in shown} if folder else {}

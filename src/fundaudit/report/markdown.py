@@ -19,13 +19,11 @@ from fundaudit.report.summary import (
     cause_name,
     culprit_text,
     location,
-    materiality,
+    review_order,
     roots,
     stats,
 )
 from fundaudit.runner import Audit
-
-_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
 def _explain(policy: str) -> str:
@@ -145,7 +143,7 @@ def render(audit: Audit) -> str:
     lines += _roots_section(audit)
     failing = sorted(
         (f for f in audit.findings if f.verdict in SHOWN),
-        key=lambda f: (_ORDER.get(f.severity, 9), -materiality(f), f.document, f.id),
+        key=review_order,
     )
     lines += [f"## {_('Findings to review')} ({len(failing)})", ""]
     by_severity: dict[str, list[Finding]] = {}

@@ -127,6 +127,14 @@ def finding_row(f: Finding) -> list[str | int]:
     ]  # fmt: skip
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+
+
+def review_order(f: Finding) -> tuple[int, Decimal, str, str]:
+    """The order findings are reviewed in: most severe first, then the largest difference."""
+    return (SEVERITY_ORDER.get(f.severity, 9), -materiality(f), f.document, f.id)
+
+
 def materiality(f: Finding) -> Decimal:
     """How large a finding's difference is, in its base unit (元, 人 …): the order of the views.
 
@@ -174,8 +182,7 @@ def roots(findings: Iterable[Finding]) -> list[Root]:
         d = getattr(members[0], "diagnosis", None)
         culprits = tuple((c.figure, c.likely) for c in getattr(d, "figures", ()))
         out.append(Root(root, str(d.cause), str(d.severity), str(d.text), culprits, tuple(members)))
-    order = {"error": 0, "warning": 1, "info": 2, "ok": 3}
-    return sorted(out, key=lambda r: (order.get(r.severity, 9), -r.materiality, r.id))
+    return sorted(out, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), -r.materiality, r.id))
 
 
 def cause_name(cause: str) -> str:

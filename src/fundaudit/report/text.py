@@ -4,8 +4,9 @@ The verdict is named in the current language (:mod:`fundaudit.i18n`); ``verbose`
 full arithmetic under each finding: every figure with its YAML and source line.
 
 A diagnosed finding ends with its cause and, when the diagnosis proposes one, the likely
-correction (``… [unit-slip] likely 10000 万元: …``); the summary counts the findings and
-the roots they come from (one slip, one root).
+correction (``… [unit-slip] likely 10000 万元``), so that the line stays short; ``verbose``
+adds the diagnosis in words under the arithmetic. The summary counts the findings and the
+roots they come from (one slip, one root).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from fundaudit.report.escape import text
 from fundaudit.runner import Audit
 
 
-def diagnosis_suffix(f: Finding) -> str:
-    """`` [cause] likely X: text`` for a diagnosed finding, else nothing."""
+def diagnosis_suffix(f: Finding, verbose: bool = False) -> str:
+    """`` [cause] likely X`` for a diagnosed finding (``: text`` too when ``verbose``), else nothing."""
     d = f.diagnosis
-    if d is None:
+    if d is None or (d.cause == "unexplained" and not verbose):  # no cause found: nothing to add to the line
         return ""
     likely = " " + _("likely {value}").format(value=d.likely) if d.likely else ""
-    return f" [{d.cause}]{likely}: {d.text}"
+    return f" [{d.cause}]{likely}: {d.text}" if verbose else f" [{d.cause}]{likely}"
 
 
 def roots_line(findings: Sequence[Finding]) -> str | None:
@@ -61,6 +62,8 @@ def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
         )
         if verbose:
             lines.extend(text(line) for line in arithmetic(f))
+            if f.diagnosis is not None:
+                lines.append(text(f"      {f.diagnosis.text}"))
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     lines.append(

@@ -25,16 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
-from fundaudit.i18n.terms import severity_name, verdict_name
+from fundaudit.i18n.terms import display_width, severity_name, verdict_name
 from fundaudit.report.escape import spreadsheet
-from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, materiality, roots, stats
+from fundaudit.report.summary import VERDICTS, cause_name, culprit_text, review_order, roots, stats
 from fundaudit.runner import Audit
 
 EPOCH = dt.datetime(2020, 1, 1)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _HEAD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="EEF2F8")
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
 def _number(text: str) -> float | None:
@@ -43,9 +42,7 @@ def _number(text: str) -> float | None:
 
 
 def _width(value: object) -> int:
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in str(value if value is not None else ""))
+    return display_width(str(value if value is not None else ""))
 
 
 def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[object]], wide: int = 60) -> None:
@@ -84,9 +81,7 @@ def discrepancies(audit: Audit) -> list[Finding]:
     """Failing findings (mismatch, error, incomplete): by root when diagnosed, the most severe and material first."""
     failing = [f for f in audit.findings if f.verdict in (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE)]
     rank = {f.id: i for i, r in enumerate(roots(failing)) for f in r.findings}
-    return sorted(
-        failing, key=lambda f: (rank.get(f.id, len(rank)), _SEVERITY_ORDER.get(f.severity, 9), -materiality(f), f.id)
-    )
+    return sorted(failing, key=lambda f: (rank.get(f.id, len(rank)), *review_order(f)))
 
 
 def _cause_columns(f: Finding) -> list[object]:
