@@ -401,3 +401,98 @@ def test_diff_git_still_works(
     code, out, err = cli(capsys, "diff", "--git", "HEAD", "data/budgets.yaml")
     assert code == 0, err
     assert "1 changed" in out
+
+
+# ----------------------------------------------------------------------------- fmt
+
+
+def _fmt_data(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "budgets.yaml"
+    text = (ROOT / "tests" / "fixtures" / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("        total: 194.08 亿元 @1\n", "        total: 194.08亿元 @ 1\n" + extra, 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["note: 12 亿元 @ 7", "note: +12", "note: 0x1F", "note: ~", "note: yes", "note: 1_000", "note: '+12'"],
+)
+def test_fmt_rewrites_only_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path, kept: str) -> None:
+    path = _fmt_data(tmp_path, f"        {kept}\n")
+    code, _, err = cli(capsys, "fmt", str(path))
+    if code == 2:  # the loader refuses the key: then nothing may have been written
+        assert "Traceback" not in err
+        assert "194.08亿元 @ 1" in path.read_text(encoding="utf-8")
+        return
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert f"        {kept}\n" in text  # as written
+    assert "total: 194.08 亿元 @1\n" in text  # the figure is respaced
+
+
+def test_fmt_refuses_an_include_outside_the_data_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("programs: []\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    entry = data / "budgets.yaml"
+    entry.write_text(
+        "fundaudit: 1\ndocuments:\n  - id: d\n    source: d.txt\n    title: t\n    include: [../outside.yaml]\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, "fmt", str(entry))
+    assert code == 2 and "Traceback" not in err, err
+    assert outside.read_text(encoding="utf-8") == "programs: []\n"
+
+
+def test_fmt_on_a_tab_after_a_key_is_an_error_or_kept(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _fmt_data(tmp_path, "")
+    original = path.read_text(encoding="utf-8").replace("    title: 演示文件", "    title:\t演示文件")
+    path.write_text(original, encoding="utf-8")
+    code, _, err = cli(capsys, "fmt", str(path))
+    assert code in (0, 2) and "Traceback" not in err, err
+    if code == 2:
+        assert path.read_text(encoding="utf-8") == original
+    else:
+        assert "演示文件" in path.read_text(encoding="utf-8")
+
+
+def test_fmt_keeps_the_mode_of_the_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _fmt_data(tmp_path, "")
+    path.chmod(0o664)
+    assert cli(capsys, "fmt", str(path))[0] == 0
+    assert path.stat().st_mode & 0o777 == 0o664
+    assert "194.08 亿元 @1" in path.read_text(encoding="utf-8")
+
+
+def test_same_data_sees_any_change_but_a_respaced_figure() -> None:
+    from fundaudit.fmt import plain_data, same_data
+
+    before = plain_data("a: 12亿元 @ 7\nb: +12\nc: [x, ~]\n")
+    assert same_data(before, plain_data("a: 12 亿元 @7\nb: +12\nc: [x, ~]\n"))
+    assert not same_data(before, plain_data("a: 12 亿元 @7\nb: 12\nc: [x, ~]\n"))
+    assert not same_data(before, plain_data("a: 12 亿元 @7\nb: +12\nc: [x, null]\n"))
+    assert not same_data(before, plain_data("b: +12\na: 12 亿元 @7\nc: [x, ~]\n"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "fmt"),
+    [
+        (["check", "--format", "sarif", "--tolerance", "bogus"], "sarif"),
+        (["check", "--format=junit", "--nope"], "junit"),
+        (["check", "-f", "github", "a", "b"], "github"),
+        (["diff", "--format", "json", "--git", "x", "a", "b", "c"], "json"),
+    ],
+)
+def test_a_usage_error_still_writes_the_machine_document(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fmt: str
+) -> None:
+    code, out, err = cli(capsys, *argv)
+    assert code == 2 and err
+    if fmt in ("sarif", "json"):
+        assert json.loads(out)
+    elif fmt == "junit":
+        assert ET.fromstring(out.split("\n", 1)[1]).find(".//error") is not None
+    else:
+        assert out.startswith("::error file=fundaudit,title=")

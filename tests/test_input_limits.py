@@ -11,9 +11,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fundaudit.errors import InvalidData
 from fundaudit.loader import load
@@ -250,3 +253,25 @@ def test_line_breaks_are_allowed_in_block_scalars_only(write: Callable[[str], Pa
         "budgets.yaml:10: text at column 15: the character U+000A (LINE FEED) is not allowed in text "
         "(write it out or remove it)"
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.booleans(),
+    st.text("0123456789", min_size=1, max_size=45),
+    st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=40)),
+)
+def test_parse_number_limits_agree_with_decimal(negative: bool, whole: str, frac: str | None) -> None:
+    """An independent oracle: Decimal's own digits and exponent decide acceptance and value."""
+    whole = whole.lstrip("0") or "0"
+    text = ("-" if negative else "") + whole + ("" if frac is None else "." + frac)
+    oracle = Decimal(text)
+    significant = len((whole + (frac or "")).lstrip("0"))
+    try:
+        got = parse_number(text)
+    except NumberError:
+        assert significant > MAX_DIGITS or len(frac or "") > MAX_DECIMALS or (negative and oracle == 0)
+        return
+    assert significant <= MAX_DIGITS and len(frac or "") <= MAX_DECIMALS
+    assert not (negative and oracle == 0)
+    assert got.to_decimal() == oracle and got.exponent == -len(frac or "")

@@ -178,3 +178,29 @@ def test_skipping_the_tree_check_loses_nothing(value: object, flow: bool | None,
     _check_tree(yaml.compose(text, Loader=_Loader), "f.yaml", limits, full)
     assert errors == full
     assert (root is None) == bool(full)
+
+
+def test_a_broken_included_file_prints_first_and_its_follow_ons_in_one_line(tmp_path: Path) -> None:
+    """Issue 17: one indentation error in funds.yaml gave 22 'names no figure' errors before it."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "data", tmp_path / "data")
+    funds = tmp_path / "data" / "sc2020" / "funds.yaml"
+    lines = funds.read_text(encoding="utf-8").split("\n")
+    lines[21] = " " + lines[21]  # line 22, one space too deep
+    funds.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InvalidData) as exc:
+        load(tmp_path / "data" / "budgets.yaml")
+    got = [str(e).replace(str(tmp_path / "data") + "/", "") for e in exc.value.errors]
+    assert got == [
+        "sc2020/funds.yaml:22: invalid YAML at column 8: did not find expected '-' indicator",
+        "links.yaml:9: 22 references name no figure (first here); not checked further because "
+        "sc2020/funds.yaml could not be loaded",
+    ]
+
+
+def test_a_long_scalar_is_never_echoed_in_full(write: Callable[..., Path]) -> None:
+    long = "长" * 5000
+    got = errors_of(write(f"fundaudit: 1\ndocuments: []\ninclude: {long}\n", raw=True))
+    assert got == [f"budgets.yaml:3: include must be a list, not the scalar '{'长' * 60}' (… 5000 characters)"]

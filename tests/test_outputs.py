@@ -21,6 +21,7 @@ import pytest
 
 from fundaudit import outputs
 from fundaudit.cli import run
+from fundaudit.report import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "report.yaml"
@@ -161,6 +162,50 @@ def test_a_failing_rename_keeps_the_rest_unchanged_and_cleans_up(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(d).name for d in done)
 
 
+def test_a_signal_during_the_renames_waits_for_the_last_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {tmp_path / name: b"new" for name in REPORTS}
+    for path in files:
+        path.write_bytes(b"old")
+    real = os.replace
+    previous = signal.getsignal(signal.SIGTERM)
+    outputs.terminate_as_exception()
+
+    def replace(src: str, dst: object) -> None:
+        if Path(str(dst)).name == REPORTS[0]:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives between the first and the second rename
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    try:
+        with pytest.raises(outputs.Terminated):
+            outputs.write_all(files)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == dict.fromkeys(REPORTS, b"new")
+
+
+def test_a_signal_right_after_the_temporary_is_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window the fuzzer found: SIGTERM between creating a temporary and knowing it."""
+    real = outputs.tempfile.mkstemp
+    previous = signal.getsignal(signal.SIGTERM)
+    outputs.terminate_as_exception()
+
+    def mkstemp(**kwargs: object) -> tuple[int, str]:
+        made = real(**kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGTERM)
+        return made  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", mkstemp)
+    try:
+        with pytest.raises(outputs.Terminated):
+            outputs.write_all({tmp_path / "new" / "a.json": b"{}"})
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []  # no temporary, and the folder it made is gone
+
+
 # ------------------------------------------------------------------------------- commands
 
 
@@ -221,14 +266,17 @@ def test_a_real_full_disk_keeps_the_previous_report_set(
 ) -> None:
     out = small_disk / "reports"
     out.mkdir()
-    for name in REPORTS:
+    for name in bundle.FILES:
         (out / name).write_bytes(b"previous")
     filler = small_disk / "filler"
     with filler.open("wb") as fh:  # leave about 8 KiB: not enough for audit.xlsx
         fh.write(b"\0" * (64 * 1024 - 4 * 4096 - 8 * 1024))
     code, _, err = cli(capsys, "report", str(data), "--out", str(out))
     assert code == 2 and "No space left on device" in err, err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(REPORTS, b"previous")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(bundle.FILES, b"previous")
+    code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "new" / "reports"))
+    assert code == 2 and "No space left on device" in err, err
+    assert not (small_disk / "new").exists()  # the folders it made are removed again
 
 
 def test_a_real_read_only_mount(capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from fundaudit.errors import InvalidData
 from fundaudit.findings import Verdict
 from fundaudit.model import Budget
+from fundaudit.rules import RULES
 from fundaudit.runner import Audit
 
 
@@ -138,14 +139,15 @@ ADVANCE = """\
 """
 
 
-def test_column_foot_keys_on_the_full_path(audit_of: Callable[[str], Audit]) -> None:
+def test_column_foot_keys_on_the_full_path(
+    audit_of: Callable[[str], Audit], budget_of: Callable[[str], Budget]
+) -> None:
     """省级/提前下达 never takes an item's 中央/提前下达 (交通, 000:1056–1068)."""
-    audit = audit_of(ADVANCE.format(rural="{amount: 3 亿元 @4, all: 提前下达}"))
-    col = {f.id: f for f in audit.findings if f.rule == "column-foot"}
-    provincial = col["t::t#column-foot:省级/提前下达"]
-    assert provincial.verdict is Verdict.MATCH
-    assert "1.7858" not in provincial.message
-    assert {part.strip() for part in provincial.message.split("=")[1].split("+")} == {"省级/提前下达 18.7503 亿元"}
+    body = ADVANCE.format(rural="{amount: 3 亿元 @4, all: 提前下达}")
+    assert by_rule(audit_of(body), "column-foot")["t::t#column-foot:省级/提前下达"] is Verdict.MATCH
+    rels = {r.id: r for r in RULES["column-foot"].derive(budget_of(body))}
+    assert [p.ref for p in rels["t::t#column-foot:省级/提前下达"].parts] == ["t::t/2:省级/提前下达"]
+    assert [p.ref for p in rels["t::t#column-foot:中央/提前下达"].parts] == ["t::t/2:中央/提前下达", "t::t/3:中央"]
 
 
 def test_an_all_advance_entry_gives_its_whole_amount(audit_of: Callable[[str], Audit]) -> None:

@@ -43,7 +43,6 @@ SEVERITY = {
 SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "error": 3}
 FAILING = frozenset({Verdict.MISMATCH, Verdict.INCOMPLETE, Verdict.REVISED})  # diagnosed verdicts
 REVISED_BY = "revised by "  # the note of a relation a supersedes link makes: "revised by <doc line>: …"
-DRAFTED = "drafted, unconfirmed"  # shown with a finding whose relation a draft read and no person confirmed
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
 

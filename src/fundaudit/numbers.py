@@ -15,6 +15,7 @@ _LOOSE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 MAX_DIGITS = 38
 MAX_DECIMALS = 30
 _SHOWN = 24  # characters of a refused number quoted back in a message
+_SHORT = min(MAX_DIGITS, MAX_DECIMALS + 1)  # "0." and 29 decimals: no text this long breaks a limit
 
 
 class NumberError(ValueError):
@@ -38,7 +39,8 @@ class Written:
         return -self.exponent if self.exponent < 0 else 0
 
     def to_decimal(self) -> Decimal:
-        return Decimal(self.coefficient).scaleb(self.exponent)
+        """The exact value (``scaleb`` would round to the context's 28 digits)."""
+        return Decimal(f"{self.coefficient}E{self.exponent}")
 
     def text(self) -> str:
         """The number exactly as it was written."""
@@ -55,17 +57,22 @@ def parse_number(text: str) -> Written:
         raise NumberError(_why_not_a_number(text))
     whole, frac = m.groups()
     frac = frac or ""
-    digits = len((whole.lstrip("-") + frac).lstrip("0"))
-    if digits > MAX_DIGITS:
-        raise NumberError(f"number {shown(text)} has {digits} significant digits; the limit is {MAX_DIGITS}")
-    if len(frac) > MAX_DECIMALS:
-        raise NumberError(f"number {shown(text)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}")
-    if whole.startswith("-") and digits == 0:
-        raise NumberError(f"number {shown(text)} is a negative zero; write it without the '-'")
+    if len(text) > _SHORT:  # a shorter text is within both limits
+        digits = len((whole.lstrip("-") + frac).lstrip("0"))
+        if digits > MAX_DIGITS:
+            raise NumberError(
+                f"number {shown(text, _SHOWN)} has {digits} significant digits; the limit is {MAX_DIGITS}"
+            )
+        if len(frac) > MAX_DECIMALS:
+            raise NumberError(
+                f"number {shown(text, _SHOWN)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}"
+            )
+    if whole == "-0" and not frac.strip("0"):
+        raise NumberError(f"number {shown(text, _SHOWN)} is a negative zero; write it without the '-'")
     return Written(int(whole + frac), -len(frac))
 
 
-def shown(text: str, limit: int = _SHOWN) -> str:
+def shown(text: str, limit: int = 80) -> str:
     """``text`` quoted for a message, cut to its first ``limit`` characters when it is longer."""
     if len(text) <= limit:
         return repr(text)
@@ -75,7 +82,7 @@ def shown(text: str, limit: int = _SHOWN) -> str:
 def _why_not_a_number(text: str) -> str:
     if text == "":
         return "empty number"
-    q = shown(text)
+    q = shown(text, _SHOWN)
     if "," in text or "，" in text:
         return f"number {q} has a thousands separator; write the digits only"
     if any("０" <= c <= "９" or c == "．" for c in text):

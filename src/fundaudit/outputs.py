@@ -20,8 +20,9 @@ For a set of files (``write_all``, used for the report bundle and the exported t
 every file is first written to its temporary (all fsynced); only when all of them succeeded
 are they renamed into place, one after the other, with ``SIGINT``/``SIGTERM``/``SIGHUP``
 held back until the last rename. So a failure while writing (full disk, read-only folder,
-a signal) changes none of the existing files; only ``SIGKILL`` or a power cut during the
-renames (microseconds) can leave a mix of old and new files.
+a signal) changes none of the existing files and removes again the folders it created;
+only ``SIGKILL`` or a power cut during the renames (microseconds) can leave a mix of old
+and new files.
 """
 
 from __future__ import annotations
@@ -97,66 +98,81 @@ def _target(path: Path) -> Path:
     return path
 
 
-def _folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents) or say why it cannot be."""
+def _folder(folder: Path, created: list[Path]) -> None:
+    """Create ``folder`` (and its parents, appended to ``created``) or say why it cannot be."""
     try:
         if folder.is_symlink() and not folder.exists():
             raise OutputError(f"{folder}: is a symbolic link that names no folder")
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{folder}: is not a folder")
+        missing = [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]
         folder.mkdir(parents=True, exist_ok=True)
+        created += reversed(missing)
     except OutputError:
         raise
     except OSError as exc:
         raise OutputError(describe(folder, exc)) from None
 
 
-def _temporary(target: Path, data: bytes, shown: Path) -> str:
-    """Write ``data`` to a new temporary beside ``target`` with the mode ``target`` should have."""
+Temporaries = list[tuple[str, Path, Path]]  # (temporary, file it replaces, path as the user gave it)
+
+
+def _temporary(target: Path, data: bytes, shown: Path, temporaries: Temporaries) -> None:
+    """Write ``data`` to a new temporary beside ``target`` with the mode ``target`` should have.
+
+    The temporary is registered in ``temporaries`` (whose owner removes it on any exit) in
+    the same step as it is created, with signals held: no moment exists where it is on disk
+    but unknown.
+    """
     try:
         if target.is_dir():
             raise OutputError(f"{shown}: is a folder")
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(describe(shown, exc)) from None
-    try:
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
+            temporaries.append((tmp, target, shown))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(describe(shown, exc)) from None
+    except OutputError:
         raise
-    return tmp
+    except OSError as exc:
+        raise OutputError(describe(shown, exc)) from None
 
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold back SIGINT/SIGTERM/SIGHUP for the duration (they are delivered afterwards)."""
+    """Hold back SIGINT/SIGTERM/SIGHUP for the duration; one that arrived is raised afterwards.
+
+    Python runs signal handlers in the main thread whichever thread the kernel delivered the
+    signal to (pyarrow and numpy start threads), so the handlers are swapped for a recorder
+    rather than masked.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    arrived: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: arrived.append(signum)) for sig in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(arrived):
+            signal.raise_signal(signum)
 
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files: all temporaries first, then the renames (see the module docstring)."""
-    temporaries: list[tuple[str, Path, Path]] = []
+    temporaries: Temporaries = []
+    created: list[Path] = []  # folders this call made: removed again if nothing could be written
     try:
         for path, data in files.items():
-            _folder(path.parent)
-            target = _target(path)
-            temporaries.append((_temporary(target, data, path), target, path))
+            with _signals_held():
+                _folder(path.parent, created)
+            _temporary(_target(path), data, path, temporaries)
         with _signals_held():
             for i, (tmp, target, shown) in enumerate(temporaries):
                 try:
@@ -165,9 +181,13 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
                     del temporaries[:i]  # renamed already; the failed one and the rest are removed below
                     raise OutputError(describe(shown, exc)) from None
             temporaries.clear()
+            created.clear()
     finally:
         for tmp, _, _ in temporaries:
             Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
     return list(files)
 
 

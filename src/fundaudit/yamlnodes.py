@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from fundaudit.errors import LoadError
+from fundaudit.numbers import shown
 
 Node = yaml.Node
 _CORE = "tag:yaml.org,2002:"
@@ -312,7 +313,7 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
             continue
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
             elif len(node.value) > limits.max_scalar:
                 errors.append(LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters"))
             else:
@@ -321,11 +322,11 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
                     errors.append(LoadError(file, line_of(node), f"text at column {column_of(node)}: {why}"))
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != _CORE + "seq":
-                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
             if node.tag != _CORE + "map":
-                errors.append(LoadError(file, line_of(node), f"YAML tag {node.tag!r} is not allowed"))
+                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
             for key, value in node.value:
                 stack.append((key, depth + 1))
                 stack.append((value, depth + 1))
@@ -336,7 +337,7 @@ def kind_name(node: Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"the scalar {node.value!r}"
+    return f"the scalar {shown(node.value, 60)}"
 
 
 def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterator[tuple[str, Node, Node]]:
@@ -350,18 +351,18 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
         if "\n" in text:
             errors.append(LoadError(file, line_of(key), "a key must be one line"))
             continue
-        if not unicodedata.is_normalized("NFC", text):
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
             errors.append(
                 LoadError(
                     file,
                     line_of(key),
-                    f"key {text!r} is not in Unicode normal form NFC (it would differ from the same key typed "
+                    f"key {shown(text)} is not in Unicode normal form NFC (it would differ from the same key typed "
                     f"directly); retype it",
                 )
             )
             continue
         if text in seen:
-            errors.append(LoadError(file, line_of(key), f"duplicate key {text!r} (first at line {seen[text]})"))
+            errors.append(LoadError(file, line_of(key), f"duplicate key {shown(text)} (first at line {seen[text]})"))
             continue
         seen[text] = line_of(key)
         yield text, key, value

@@ -44,6 +44,20 @@ def test_exclusions_years_quarters_document_numbers_dates() -> None:
     assert figs(text) == []
 
 
+def test_a_year_whose_nian_starts_the_next_line() -> None:
+    assert figs("力争 2018\n\n年底前完成投资 3 亿元。") == [("3", "亿元", 3)]
+
+
 def test_a_label_never_starts_mid_word() -> None:
     f = found("（三）全省建设高标准农田 190 万亩，新建提灌站 100 座。")
     assert [x.label for x in f.figures] == ["全省建设高标准农田", "新建提灌站"]
+
+
+def test_a_number_the_data_format_cannot_hold_is_left_out() -> None:
+    assert figs("省级资金 " + "9" * 41 + " 亿元，中央资金 3 亿元。") == [("3", "亿元", 1)]
+
+
+def test_an_earlier_figure_of_the_clause_is_not_part_of_a_label() -> None:
+    f = found("使 8.43 万户 28.09 万贫困人口得到了扶持。")
+    assert [(x.value, x.unit) for x in f.figures] == [("8.43", "万户"), ("28.09", "万人")]
+    assert f.figures[1].label == "使贫困人口得到了扶持"

@@ -6,6 +6,7 @@ could not run); 2 invalid input or usage.
 """
 
 import sys
+from typing import Any, TextIO
 
 import typer
 
@@ -38,14 +39,59 @@ for _name, _function in COMMANDS:
     app.command(_name)(_function)
 
 
+class _Watched:
+    """stdout, noting whether anything was written (for the machine formats' error document)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.written = False
+
+    def write(self, text: str) -> int:
+        self.written = self.written or bool(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _machine_format(argv: list[str]) -> str | None:
+    """The machine format a command line asks for (json, sarif, junit, github), if any."""
+    if not argv or argv[0] not in ("check", "diff", "verify-sources", "coverage"):
+        return None
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--format=") else None
+        if arg in ("--format", "-f") and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in ("json", "sarif", "junit", "github"):
+            return value
+    return None
+
+
 def run(argv: list[str]) -> int:
     """Run one command line; return its exit code (what ``main`` exits with).
 
     Every way a command can end maps to the documented codes: 0/1 as the command decides,
     2 for usage and invalid data, and for an output that cannot be written (``path: what
     went wrong`` on stderr); 130 on Ctrl-C and 128+N on SIGTERM/SIGHUP, after the
-    temporaries of any file being written were removed.
+    temporaries of any file being written were removed. When a machine format was asked
+    for and a usage error left stdout empty, the format's error document is written.
     """
+    watched = _Watched(sys.stdout)
+    sys.stdout = watched
+    try:
+        code = _run(argv)
+    finally:
+        sys.stdout = watched.stream
+    fmt = _machine_format(argv)
+    if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
+        from fundaudit.report import failure
+
+        problem = failure.Problem("fundaudit", 0, "the command line is not valid (the reason is on stderr)")
+        sys.stdout.write(failure.render(fmt, [problem], ""))
+    return code
+
+
+def _run(argv: list[str]) -> int:
     from fundaudit.i18n import LanguageError, language
     from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
 
@@ -56,6 +102,9 @@ def run(argv: list[str]) -> int:
         return 2
 
     terminate_as_exception()
+    if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
+        print("error: an argument holds a NUL character", file=sys.stderr)
+        return 2
     try:
         app(args=argv, prog_name="fundaudit")
     except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)

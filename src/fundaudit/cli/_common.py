@@ -56,14 +56,18 @@ def _audit(
     if path.is_dir():
         from fundaudit.columnar import files as columnar
         from fundaudit.errors import InvalidData
+        from fundaudit.progress import large, stage
         from fundaudit.runner import judge
 
         columnar.lean_memory_pool()
+        big = large(path)
         try:
-            columns = columnar.read(path)
+            with stage(f"reading {path}", big):
+                columns = columnar.read(path)
         except InvalidData as exc:
             _invalid(exc, fmt, str(path))
-        return judge(columns, tolerance, engine=verdicts)
+        with stage(f"judging {len(columns.relations):,} relations", big):
+            return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
     if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit

@@ -130,13 +130,16 @@ def check(
 
 
 def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
+    from fundaudit.progress import stage
     from fundaudit.report import renderer
     from fundaudit.runner import Audit
 
     assert isinstance(audit, Audit)
-    if fmt == "text":
-        from fundaudit.report import text
+    with stage(f"wording the findings of {len(audit.codes):,} relations", len(audit.codes) >= 100_000):
+        if fmt == "text":
+            from fundaudit.report import text
 
-        sys.stdout.write(text.render(audit, show_all, verbose))
-    else:
-        sys.stdout.write(renderer(fmt)(audit, show_all))
+            out = text.render(audit, show_all, verbose)
+        else:
+            out = renderer(fmt)(audit, show_all)
+    sys.stdout.write(out)

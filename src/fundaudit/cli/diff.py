@@ -33,9 +33,9 @@ def diff(
             try:
                 old = d.checkout_at(git, new, Path(tmp))
             except d.GitError as exc:
-                _usage(str(exc))
+                _usage(str(exc), fmt)
         assert old is not None
-        result = d.compare(_load(old), _load(new))
+        result = d.compare(_load(old, fmt), _load(new, fmt))
     if fmt == "json":
         sys.stdout.write(json.dumps(d.to_json(result), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -3,12 +3,14 @@
 # No ``from __future__ import annotations``: typer reads the commands' annotations, and
 # string annotations would each be compiled on every start (about 10 ms).
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.report.escape import text
 
 
 def fmt_cmd(
@@ -19,26 +21,35 @@ def fmt_cmd(
     import tempfile
 
     from fundaudit import fmt
-    from fundaudit.outputs import write_text
+    from fundaudit.outputs import write_all
 
     before = _load(path)
-    files = fmt.data_files(path)
-    new_text = {f: fmt.format_text(f.read_text(encoding="utf-8")) for f in files}
-    changed = [f for f in files if new_text[f] != f.read_text(encoding="utf-8")]
+    try:
+        files = fmt.data_files(path)
+        spots = fmt.figure_spots(before)
+        old_text = {f: f.read_text(encoding="utf-8") for f in files}
+        new_text = {f: fmt.format_text(old_text[f], spots.get(str(f.resolve()), Counter()), str(f)) for f in files}
+        changed = [f for f in files if new_text[f] != old_text[f]]
+        for f in changed:  # the whole data of each file, read back: only figures respaced
+            if not fmt.same_data(fmt.plain_data(old_text[f], str(f)), fmt.plain_data(new_text[f], str(f))):
+                _usage(
+                    f"{f}: formatting would change data that is not a figure; nothing was written (please report this)"
+                )
+    except (fmt.FormatError, OSError, UnicodeDecodeError) as exc:
+        _usage(str(exc))
     with tempfile.TemporaryDirectory(prefix="fundaudit-fmt-") as tmp:
         root = path.parent.resolve()
-        for f in files:
-            target = Path(tmp) / f.resolve().relative_to(root)
+        for f in files:  # the entry by its own name (it may be a link), includes as they resolve
+            target = Path(tmp) / (path.name if f == path else f.resolve().relative_to(root))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(new_text[f], encoding="utf-8")
         after = _load(Path(tmp) / path.name)
     if fmt.signature(after) != fmt.signature(before):
         _usage("formatting would change a figure; nothing was written (please report this)")
+    if check_only:
+        for f in changed:
+            print(f"{text(f)}: would reformat", file=sys.stderr)
+        raise typer.Exit(1 if changed else 0)
+    write_all({f: new_text[f].encode("utf-8") for f in changed})
     for f in changed:
-        if check_only:
-            print(f"{f}: would reformat", file=sys.stderr)
-        else:
-            write_text(f, new_text[f])
-            print(f"{f}: reformatted", file=sys.stderr)
-    if check_only and changed:
-        raise typer.Exit(1)
+        print(f"{text(f)}: reformatted", file=sys.stderr)

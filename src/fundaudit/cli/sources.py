@@ -28,8 +28,8 @@ def verify_sources(
     try:
         folder = sources_dir(sources)
     except SourcesError as exc:
-        _usage(str(exc))
-    result = verify(_load(path), folder)
+        _usage(str(exc), fmt)
+    result = verify(_load(path, fmt), folder)
     if fmt == "json":
         doc = {
             "checked": result.checked,
@@ -74,9 +74,9 @@ def coverage_cmd(
     try:
         folder = sources_dir(sources)
         ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")
-        report = coverage(_load(path), folder, ignored)
+        report = coverage(_load(path, fmt), folder, ignored)
     except SourcesError as exc:
-        _usage(str(exc))
+        _usage(str(exc), fmt)
     if fmt == "json":
         sys.stdout.write(json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
     else:

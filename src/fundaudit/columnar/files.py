@@ -322,7 +322,7 @@ def record_lines(path: Path) -> list[int]:
     starts: list[int] = []
     limit = csv.field_size_limit(1 << 30)  # a long field is data, not a reason to lose count
     try:
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
             reader = csv.reader(handle)
             before = 0
             for record in reader:
@@ -533,7 +533,11 @@ class _TableFile:
                 if self._csv is None:
                     return
         except (pa.ArrowException, OSError) as exc:
-            problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+            line = _not_utf8(path) if "UTF8" in str(exc) else None
+            if line is not None:
+                problems.add(str(path), line, f"line {line}: not UTF-8 text")
+            else:
+                problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
             return
         self.absent = {n for n in _OPTIONAL if n in schema.names and n not in names}
         missing = [f.name for f in schema if f.name not in names and f.name not in _OPTIONAL]
@@ -597,18 +601,22 @@ class _TableFile:
         return bool(twice)
 
     def _csv_header(self) -> list[str] | None:
-        """The column names: the first record of the file."""
+        """The column names: the first line of the file (a UTF-8 byte-order mark skipped, as
+        Arrow's reader does)."""
         import csv
 
-        limit = csv.field_size_limit(1 << 20)
+        with self.path.open("rb") as handle:
+            first = handle.readline(1 << 20)
         try:
-            with self.path.open(encoding="utf-8", newline="") as handle:
-                return next(csv.reader(handle), [])
-        except (csv.Error, UnicodeDecodeError) as exc:
+            text = first.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.problems.add(str(self.path), 1, "line 1: not UTF-8 text")
+            return None
+        try:
+            return next(csv.reader([text]), [])
+        except csv.Error as exc:
             self.problems.add(str(self.path), 1, f"line 1: not a CSV header: {exc}")
             return None
-        finally:
-            csv.field_size_limit(limit)
 
     def _read_csv(self) -> pa.Table | None:
         """Every column as text (converted and checked row by row in :meth:`read`); a row
@@ -647,7 +655,7 @@ class _TableFile:
         found = 0
         limit = csv.field_size_limit(1 << 30)
         try:
-            with self.path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            with self.path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
                 reader = csv.reader(handle)
                 before = 0
                 for record in reader:
@@ -737,6 +745,16 @@ class _TableFile:
                 return None
             return col.cast(want)
         return col.cast(want)
+
+
+def _not_utf8(path: Path) -> int | None:
+    """The line of the first byte that is not UTF-8 text (read only when Arrow refused it)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return None
 
 
 def _fits(text: str, low: int, high: int) -> bool:

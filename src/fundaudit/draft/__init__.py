@@ -43,7 +43,7 @@ def extract(text: Text, pipeline: tuple[Extractor, ...] = PIPELINE, only: frozen
                 elif isinstance(out, TableDraft):
                     ctx.tables.append(out)
                 elif isinstance(out, Claim):
-                    ctx.claims.append(out)
+                    ctx.add(out)
     figs = tuple(f for index in sorted(ctx.figs) for f in ctx.figs[index])
     return Found(outline, figs, tuple(ctx.claims), tuple(ctx.tables), frozenset(ctx.used()))
 

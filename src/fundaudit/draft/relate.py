@@ -23,7 +23,7 @@ from fundaudit.draft.model import Claim, Fig, Found, Heading, TableDraft
 _KEY_BAD = re.compile(r"[:@/\\\"\n\t]")
 
 
-@dataclass
+@dataclass(eq=False)  # nodes are compared by identity: a tree, not values
 class DNode:
     id: str
     name: str
@@ -41,6 +41,16 @@ class DNode:
     path: str = ""
     why: str = ""
     block: int = -1
+    parent: DNode | None = field(default=None, repr=False)
+
+    def adopt(self, items: list[DNode]) -> None:
+        """Move ``items`` here from wherever they are (each former parent's list rebuilt once)."""
+        moved = {id(i) for i in items}
+        for former in {id(i.parent): i.parent for i in items if i.parent is not None}.values():
+            former.items = [x for x in former.items if id(x) not in moved]
+        for item in items:
+            item.parent = self
+        self.items.extend(items)
 
 
 @dataclass
@@ -92,6 +102,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         nodes[i] = DNode(f"h{block.line}", name, block.line, "outline")
         if chain:
             nodes[chain[-1]].items.append(nodes[i])
+            nodes[i].parent = nodes[chain[-1]]
             children.setdefault(chain[-1], []).append(i)
         else:
             programs.append(nodes[i])
@@ -124,7 +135,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             node.only = claim.keys[0]
         node.split = list(zip(claim.keys, claim.parts, strict=False)) if claim.parts else []
         node.split_partial = claim.why == "partial"
-        home(claim.block).items.append(node)
+        home(claim.block).adopt([node])
         totals.setdefault(home_index(claim.block), []).append(node)
     for claim in found.claims:
         if claim.kind == "shares":
@@ -132,10 +143,13 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             node = DNode(f"s{first.line}-{first.column}", claim.name or "shares", first.line, claim.pattern)
             node.shares = list(zip(claim.keys, claim.parts, strict=True))
             node.shares_partial = claim.why == "partial"
-            home(claim.block).items.append(node)
+            home(claim.block).adopt([node])
+    tops: dict[int, list[DNode]] = {-1: list(totals.get(-1, []))}
     for root in [i for i in nodes if not outline.chain[i]]:
-        _nest(root, nodes, children, totals)
+        tops[root] = _nest(root, nodes, children, totals)
     programs.insert(0, preamble)
+    programs = _funding_programs(programs, preamble, nodes, tops)
+    stated = _unknown_sources(programs)
     refs: dict[tuple[int, int], str] = {}
     for program in programs:
         _paths(program, "", refs)
@@ -161,9 +175,17 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         for row in table.rows:
             for j, col in enumerate(table.columns):
                 refs[(row.line, -(j + 1))] = f"{path}/r{row.line}:{col.name}"
+    for program in programs:
+        _prune(program)
     if preamble in programs and not (preamble.items or preamble.figures or preamble.tables):
         programs.remove(preamble)
     relations: list[DRelation] = []
+    for node, partial in stated:
+        assert node.total is not None
+        kind = "sum-partial" if partial else "sum"
+        parts = [refs[f.key] for f in node.figures.values()]
+        note = f"{node.name}: " + " + ".join(f"{k} {f.value} {f.unit}" for k, f in node.figures.items())
+        relations.append(DRelation(f"d{len(relations) + 1}", kind, refs[node.total.key], parts, node.drafted, note))
     for claim in found.claims:
         if claim.kind in ("split", "shares"):
             continue
@@ -202,11 +224,7 @@ def _nest(
         return seq
     if not plausible((head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]):
         return seq
-    for item in items:
-        for node in nodes.values():
-            if item in node.items:
-                node.items.remove(item)
-    head.items.extend(items)
+    head.adopt(items)
     head.drafted = "lists" if head.drafted == "splits" else head.drafted
     return [head]
 
@@ -221,6 +239,59 @@ def _generic(name: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
 
 
+def _prune(node: DNode) -> bool:
+    """Drop headings left with nothing in them (their totals moved to a list); True if ``node`` is empty."""
+    node.items = [item for item in node.items if not _prune(item)]
+    return node.drafted == "outline" and not (node.items or node.figures or node.tables or node.total)
+
+
+def _walk(node: DNode) -> list[DNode]:
+    out = [node]
+    for item in node.items:
+        out.extend(_walk(item))
+    return out
+
+
+def _funding_programs(
+    programs: list[DNode], preamble: DNode, nodes: dict[int, DNode], tops: dict[int, list[DNode]]
+) -> list[DNode]:
+    """Each outermost funded total (a split or ``only:``) is a program of its own, after its heading's.
+
+    The funding sources a document uses are those its programs name; an item's split names
+    them again (and the loader checks it does).
+    """
+    out: list[DNode] = []
+    heads = {id(nodes[k]): k for k in tops if k >= 0}
+    for program in programs:
+        out.append(program)
+        key = -1 if program is preamble else heads.get(id(program))
+        if key is None:
+            continue
+        for node in tops.get(key, []):
+            if not (node.split or node.only):
+                continue
+            if node.parent is not None:
+                node.parent.items = [x for x in node.parent.items if x is not node]
+                node.parent = None
+            out.append(node)
+    return out
+
+
+def _unknown_sources(programs: list[DNode]) -> list[tuple[DNode, bool]]:
+    """Splits of items naming a source no program names become stated sums (``only:`` is dropped)."""
+    known = {k for p in programs for k, _ in p.split} | {p.only for p in programs if p.only}
+    stated = []
+    for program in programs:
+        for node in _walk(program)[1:]:
+            if node.only and node.only not in known:
+                node.only = None
+            if node.split and node.total is not None and any(k not in known for k, _ in node.split):
+                node.figures = {key_name(k): f for k, f in node.split}
+                stated.append((node, node.split_partial))
+                node.split = []
+    return stated
+
+
 def _paths(node: DNode, parent: str, refs: dict[tuple[int, int], str]) -> None:
     node.path = f"{parent}/{node.id}" if parent else node.id
     if node.total is not None:
@@ -229,6 +300,8 @@ def _paths(node: DNode, parent: str, refs: dict[tuple[int, int], str]) -> None:
         refs[fig.key] = f"{node.path}:{key}"
     for key, fig in node.shares:
         refs[fig.key] = f"{node.path}:shares/{key}"
+    for key, fig in node.figures.items():
+        refs[fig.key] = f"{node.path}:{key}"
     for item in node.items:
         _paths(item, node.path, refs)
 

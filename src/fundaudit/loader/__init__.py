@@ -60,7 +60,7 @@ def _load(entry: Path, limits: Limits) -> Budget:
                     for inc in _seq(ctx, display, value, "include"):
                         _links_file(ctx, entry, display, inc, link_nodes)
                 else:
-                    ctx.error(display, knode, f"unknown key {key!r} (expected one of {sorted(allowed)})")
+                    ctx.error(display, knode, f"unknown key {shown(key)} (expected one of {sorted(allowed)})")
             if "documents" not in {k for k, _, _ in pairs(top, display, [])}:
                 ctx.error(display, top, "the entry file has no 'documents:'")
     declared = _relations(ctx, pending)

@@ -54,7 +54,7 @@ class _Ctx:
         A reference into a file that could not be loaded fails only because of that file; those are
         summarised in one line by :meth:`finish` instead of one error each before the real one.
         """
-        error = LoadError(file, line_of(node), f"reference {text!r} names no figure")
+        error = LoadError(file, line_of(node), f"reference {shown(text)} names no figure")
         (self.unresolved if self.unloaded else self.errors).append(error)
 
     def finish(self) -> None:
@@ -87,7 +87,7 @@ class _Ctx:
     def add_figure(self, fig: Figure, node: yaml.Node) -> Figure:
         if fig.ref in self.by_ref:
             other = self.by_ref[fig.ref]
-            self.error(fig.yaml.file, node, f"duplicate figure {fig.ref!r} (first at line {other.yaml.line})")
+            self.error(fig.yaml.file, node, f"duplicate figure {shown(fig.ref)} (first at line {other.yaml.line})")
         else:
             self.by_ref[fig.ref] = fig
             self.figures.append(fig)
@@ -172,16 +172,16 @@ def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) ->
     if text.isdigit() and text.isascii() and len(text) <= len(str(MAX_LINE)) and 1 <= int(text) <= MAX_LINE:
         return int(text)
     if text.isdigit() and text.isascii() and text.strip("0"):
-        ctx.error(file, node, f"{what}: source line {shown(text)} is beyond the last possible line ({MAX_LINE})")
+        ctx.error(file, node, f"{what}: source line {shown(text, 24)} is beyond the last possible line ({MAX_LINE})")
     else:
-        ctx.error(file, node, f"{what}: source line {shown(text)} must be a positive whole number")
+        ctx.error(file, node, f"{what}: source line {shown(text, 24)} must be a positive whole number")
     return None
 
 
 def _id(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> str | None:
     text = _text(ctx, file, node, what)
     if text is not None and not _ID.match(text):
-        ctx.error(file, node, f"{what} {text!r} must match [a-z0-9][a-z0-9_-]*")
+        ctx.error(file, node, f"{what} {shown(text)} must match [a-z0-9][a-z0-9_-]*")
         return None
     return text
 
@@ -197,11 +197,11 @@ def _fields(
     out: dict[str, yaml.Node] = {}
     for key, knode, value in pairs(node, file, ctx.errors):
         if key not in allowed:
-            ctx.error(file, knode, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+            ctx.error(file, knode, f"unknown key {shown(key)} in {what} (allowed: {', '.join(sorted(allowed))})")
             continue
         out[key] = value
     for key in sorted(required - out.keys()):
-        ctx.error(file, node, f"{what} has no {key!r}")
+        ctx.error(file, node, f"{what} has no {shown(key)}")
     return out
 
 

@@ -60,7 +60,7 @@ def _document(
     if doc_id is None or source is None or title is None:
         return None
     if doc_id in seen:
-        ctx.error(file, f["id"], f"duplicate document id {doc_id!r} (first at line {seen[doc_id]})")
+        ctx.error(file, f["id"], f"duplicate document id {shown(doc_id)} (first at line {seen[doc_id]})")
         return None
     seen[doc_id] = line_of(f["id"])
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
@@ -88,7 +88,7 @@ def _document(
             if prog.id in program_ids:
                 first = program_ids[prog.id]
                 where = f"line {first.line}" if first.file == pfile else str(first)
-                ctx.error(pfile, pnode, f"duplicate program id {prog.id!r} (first at {where})")
+                ctx.error(pfile, pnode, f"duplicate program id {shown(prog.id)} (first at {where})")
                 continue
             program_ids[prog.id] = prog.yaml
             scope_programs.append(prog)

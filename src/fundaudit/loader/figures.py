@@ -8,6 +8,7 @@ from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
     _FIGURE,
+    MAX_LINE,
     _Ctx,
     _fields,
     _line_number,
@@ -22,6 +23,8 @@ from fundaudit.numbers import NumberError, Written, parse_number, shown
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
+_LINE_DIGITS = len(str(MAX_LINE))
+
 
 def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> Figure | None:
     """A figure in compact form ``12.10 亿元 @93`` or long form ``{value, unit, line, …}``."""
@@ -32,17 +35,18 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         canonical = _CANONICAL.match(text)
         if canonical is not None:
             num, unit_text, line_text = canonical.groups()
-            return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text)
+            line: str | int = int(line_text) if len(line_text) < _LINE_DIGITS else line_text  # no sign, no 0
+            return _make_figure(ctx, scope, node, ref, label, num, unit_text, line)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
-            ctx.error(file, node, f"{label}: {shown(text)} is not a figure (expected '<number> <unit> @<line>')")
+            ctx.error(file, node, f"{label}: {shown(text, 24)} is not a figure (expected '<number> <unit> @<line>')")
             return None
         num, unit_text, line_text = m.group("num"), m.group("unit"), m.group("line")
         if unit_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text)} has no unit")
+            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no unit")
             return None
         if line_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text)} has no source line (@LINE)")
+            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no source line (@LINE)")
             return None
     elif isinstance(node, yaml.MappingNode):
         f = _fields(
@@ -61,7 +65,7 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         if "bound" in f:
             bound = _text(ctx, file, f["bound"], f"{label} bound")
             if bound is not None and bound not in _BOUNDS:
-                ctx.error(file, f["bound"], f"{label}: bound {bound!r} must be one of {', '.join(_BOUNDS)}")
+                ctx.error(file, f["bound"], f"{label}: bound {shown(bound)} must be one of {', '.join(_BOUNDS)}")
         if "note" in f:
             note = _text(ctx, file, f["note"], f"{label} note")
         if num is None or unit_text is None or line_text is None:
@@ -97,7 +101,7 @@ def _make_figure(
     if (
         unit is not None and unit.is_money and num.startswith("-") and num[1:2].isdigit()
     ):  # -0 and -0.00 too: no sign is lost
-        ctx.error(file, node, f"{label}: negative amount {shown(num)}: budgets state amounts, not signed balances")
+        ctx.error(file, node, f"{label}: negative amount {shown(num, 24)}: budgets state amounts, not signed balances")
     else:
         try:
             value = parse_number(num)

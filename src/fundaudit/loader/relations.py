@@ -65,7 +65,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
             ctx.error(file, pnode, f"the total {part.ref!r} is also listed as a part")
             return None
         if part.ref in seen_parts:
-            ctx.error(file, pnode, f"part {part.ref!r} is listed twice (write it once with 'times')")
+            ctx.error(file, pnode, f"part {part.ref!r} is listed twice")
             return None
         seen_parts.add(part.ref)
     if kind == "product" and (len(parts) != 2 or any(n != 1 for _, n in counted)):

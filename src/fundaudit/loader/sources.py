@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from fundaudit.loader.context import _Ctx
 from fundaudit.model import Loc, Node, SplitEntry
+from fundaudit.numbers import shown
 
 _TYPO = 0.8  # difflib ratio: one character added to or dropped from a two- to four-character name
 
@@ -43,8 +44,8 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
                 ctx.error(
                     where.file,
                     where.line,
-                    f"{what} {name!r} is used only here and is one character off {near[0]!r} "
-                    f"(used {top[near[0]]} times in this document): did you mean {near[0]!r}?",
+                    f"{what} {shown(name)} is used only here and is one character off {shown(near[0])} "
+                    f"(used {top[near[0]]} times in this document): did you mean {shown(near[0])}?",
                 )
     for program in programs:
         if not program.split and program.only is None:
@@ -52,10 +53,10 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
         for node in program.walk():
             if node is not program:
                 if node.only is not None and node.only not in known:
-                    _unknown(ctx, node.yaml, f"{node.name}: only: {node.only!r}", node.only, known)
+                    _unknown(ctx, node.yaml, f"{node.name}: only: {shown(node.only)}", node.only, known)
                 for entry in node.split:
                     if entry.key not in known:
-                        _unknown(ctx, entry.yaml, f"{node.name}: split key {entry.key!r}", entry.key, known)
+                        _unknown(ctx, entry.yaml, f"{node.name}: split key {shown(entry.key)}", entry.key, known)
 
 
 def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
@@ -67,8 +68,8 @@ def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
 def _unknown(ctx: _Ctx, where: Loc, what: str, name: str, known: set[str]) -> None:
     same = [k for k in known if unicodedata.normalize("NFKC", k) == unicodedata.normalize("NFKC", name)]
     if same:
-        ctx.error(where.file, where.line, f"{what} only looks like {same[0]!r}: the characters differ; retype it")
+        ctx.error(where.file, where.line, f"{what} only looks like {shown(same[0])}: the characters differ; retype it")
         return
     near = difflib.get_close_matches(name, sorted(known), 1, 0.5)
-    hint = f"did you mean {near[0]!r}?" if near else f"its sources are {', '.join(sorted(known)) or 'none'}"
+    hint = f"did you mean {shown(near[0])}?" if near else f"its sources are {', '.join(sorted(known)) or 'none'}"
     ctx.error(where.file, where.line, f"{what} is not a funding source of this document ({hint})")

@@ -16,6 +16,7 @@ from fundaudit.model import (
     Table,
     TableSpec,
 )
+from fundaudit.numbers import shown
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
@@ -43,12 +44,15 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     line = _line_number(ctx, file, f["line"], lt, "table line") if lt is not None else None
     unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     columns: list[Column] = []
+    columns_ok = "columns" in f  # else the rows' cells cannot be told apart: no follow-on errors for them
     for cnode in _seq(ctx, file, f.get("columns", _null()), "columns"):
         col = _column(ctx, file, cnode)
         if col is None:
+            columns_ok = False
             continue
         if any(c.name == col.name for c in columns):
-            ctx.error(file, cnode, f"duplicate column {col.name!r}")
+            ctx.error(file, cnode, f"duplicate column {shown(col.name)}")
+            columns_ok = False
             continue
         columns.append(col)
     names = [c.name for c in columns]
@@ -60,8 +64,10 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
             kids = [_text(ctx, file, v, "a column") for v in knodes]
             for name in [key, *kids]:
                 if name is not None and name not in names:
-                    ctx.error(file, knode, f"column_sums names unknown column {name!r}")
-            if _self_or_twice(ctx, file, key, list(zip(knodes, kids, strict=True)), f"column_sums {key!r}", "column"):
+                    ctx.error(file, knode, f"column_sums names unknown column {shown(name)}")
+            if _self_or_twice(
+                ctx, file, key, list(zip(knodes, kids, strict=True)), f"column_sums {shown(key)}", "column"
+            ):
                 continue
             sums.append((key, tuple(k for k in kids if k is not None)))
     if tid is None or title is None or line is None:
@@ -69,19 +75,23 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     path = f"{parent}/{tid}"
     rows: list[Row] = []
     row_ids: set[str] = set()
-    for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows"), start=1):
+    for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows") if columns_ok else (), start=1):
+        given = _given_id(rnode)
+        if given in row_ids:  # before its cells become figures, which would be duplicates too
+            ctx.error(file, rnode, f"duplicate row id {shown(given)}")
+            continue
         row = _row(ctx, scope, rnode, path, i, columns, unit, unit_refused="unit" in f and unit is None)
         if row is None:
             continue
         if row.id in row_ids:
-            ctx.error(file, rnode, f"duplicate row id {row.id!r}")
+            ctx.error(file, rnode, f"duplicate row id {shown(row.id)}")
             continue
         row_ids.add(row.id)
         rows.append(row)
     for row in rows:
         for rid in row.sums or ():
             if rid not in row_ids:
-                ctx.error(file, row.yaml.line, f"row {row.id!r} sums unknown row {rid!r}")
+                ctx.error(file, row.yaml.line, f"row {shown(row.id)} sums unknown row {shown(rid)}")
     specs = {
         k: tuple(_spec(ctx, file, s, k, names) for s in _seq(ctx, file, f.get(k, _null()), k))
         for k in ("schedules", "products")
@@ -100,6 +110,15 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     )
 
 
+def _given_id(node: yaml.Node) -> str:
+    """The ``id:`` a row mapping states, or "" (a row without one is numbered)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return ""
+
+
 def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     if isinstance(node, yaml.ScalarNode):
         name = _text(ctx, file, node, "column")
@@ -115,10 +134,12 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
         try:
             parse_unit(template.replace("{row}", "个"))
         except UnitError as exc:
-            ctx.error(file, f["unit"], f"column unit template {template!r}: {exc}")
-            template = None
+            ctx.error(file, f["unit"], f"column unit template {shown(template)}: {exc}")
+            return None
     else:
         unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
+        if "unit" in f and unit is None:
+            return None  # its unit is the error; its cells would each add one
     foot = _bool(ctx, file, f["foot"], "foot") if "foot" in f else True
     return Column(name, unit, foot, template) if name is not None else None
 
@@ -150,15 +171,15 @@ def _row(
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
     line = _line_number(ctx, file, f["line"], lt, "row line") if lt is not None else None
     role = _text(ctx, file, f["role"], "role") if "role" in f else "detail"
-    if role not in _ROLES:
-        ctx.error(file, f["role"], f"row role {role!r} must be one of {', '.join(_ROLES)}")
+    if role is not None and role not in _ROLES:
+        ctx.error(file, f["role"], f"row role {shown(role)} must be one of {', '.join(_ROLES)}")
         role = "detail"
     sums = None
     if "sums" in f:
         snodes = _seq(ctx, file, f["sums"], "sums")
         texts = [_text(ctx, file, n, "row id") for n in snodes]
         if rid is not None:  # an error, but the row stays, so rows that sum it raise no follow-on error
-            _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {rid!r}", "row")
+            _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {shown(rid)}", "row")
         sums = tuple(t for t in texts if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     unit_refused = unit_refused or ("unit" in f and row_unit is None)
@@ -170,14 +191,14 @@ def _row(
         ctx.error(
             file,
             f["cells"],
-            f"row {label!r} has {len(cell_nodes)} cells but the table has {len(columns)} columns",
+            f"row {shown(label)} has {len(cell_nodes)} cells but the table has {len(columns)} columns",
         )
         return None
     cells: list[Figure | None] = []
     for col, cnode in zip(columns, cell_nodes, strict=True):
         text = cnode.value if isinstance(cnode, yaml.ScalarNode) else None
         if text is None:
-            ctx.error(file, cnode, f"cell {col.name!r} must be text, not {kind_name(cnode)}")
+            ctx.error(file, cnode, f"cell {shown(col.name)} must be text, not {kind_name(cnode)}")
             cells.append(None)
             continue
         text = str(text).strip()
@@ -190,7 +211,8 @@ def _row(
                 ctx.error(
                     file,
                     cnode,
-                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} needs a row unit",
+                    f"cell {shown(col.name)} of row {shown(label)}: "
+                    f"the column unit {shown(col.unit_template)} needs a row unit",
                 )
                 cells.append(None)
                 continue
@@ -201,8 +223,9 @@ def _row(
                 ctx.error(
                     file,
                     cnode,
-                    f"cell {col.name!r} of row {label!r}: the column unit {col.unit_template!r} with the row unit "
-                    f"{row_unit.text!r} makes {built!r}, which is not a unit",
+                    f"cell {shown(col.name)} of row {shown(label)}: "
+                    f"the column unit {shown(col.unit_template)} with the row unit "
+                    f"{shown(row_unit.text)} makes {shown(built)}, which is not a unit",
                 )
                 cells.append(None)
                 continue
@@ -213,7 +236,7 @@ def _row(
             ctx.error(
                 file,
                 cnode,
-                f"cell {col.name!r} of row {label!r} has no unit (set the table, column or row unit)",
+                f"cell {shown(col.name)} of row {shown(label)} has no unit (set the table, column or row unit)",
             )
             cells.append(None)
             continue
@@ -248,7 +271,7 @@ def _self_or_twice(
             ctx.error(file, node, f"{what} lists itself among its parts: a total cannot be its own part")
             return True
         if part in seen:
-            ctx.error(file, node, f"{what} lists the {kind} {part!r} twice")
+            ctx.error(file, node, f"{what} lists the {kind} {shown(part)} twice")
             return True
         seen.add(part)
     return False
@@ -275,11 +298,11 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
     if len(set(clean)) != len(clean):
         twice = next(c for c in clean if clean.count(c) > 1)
         spec = "schedule" if what == "schedules" else "product"
-        ctx.error(file, m, f"table {spec} names column {twice!r} twice: a total cannot be its own part")
+        ctx.error(file, m, f"table {spec} names column {shown(twice)} twice: a total cannot be its own part")
         return None
     for c in clean:
         if c not in names:
-            ctx.error(file, m, f"{what} names unknown column {c!r}")
+            ctx.error(file, m, f"{what} names unknown column {shown(c)}")
     if len(clean) != len(cols) or any(c not in names for c in clean):
         return None
     return TableSpec(kind, tuple(clean), Loc(file, line_of(m)))

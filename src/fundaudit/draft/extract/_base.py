@@ -18,6 +18,12 @@ class Context:
     claims: list[Claim] = field(default_factory=list)
     tables: list[TableDraft] = field(default_factory=list)
     figs: dict[int, list[Fig]] = field(default_factory=dict)  # block index -> figures read in it
+    _used: set[tuple[int, int]] = field(default_factory=set)
+
+    def add(self, claim: Claim) -> None:
+        """Record a claim (the runner does this; extractors only read)."""
+        self.claims.append(claim)
+        self._used.update(f.key for f in (claim.total, *claim.parts) if f is not None)
 
     def headings(self, block: int) -> list[Heading]:
         out = []
@@ -28,13 +34,8 @@ class Context:
         return out
 
     def used(self) -> set[tuple[int, int]]:
-        """Figures an earlier claim already made a part or total of (by line and column)."""
-        out: set[tuple[int, int]] = set()
-        for c in self.claims:
-            for f in (c.total, *c.parts):
-                if f is not None:
-                    out.add(f.key)
-        return out
+        """Figures an earlier claim already made a part or total of (by line and column); do not modify."""
+        return self._used
 
 
 Result = Iterable[Claim | Fig | TableDraft]

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS
+from fundaudit.provenance.tokens import UNITS
 from fundaudit.units import UnitError, parse_unit
 
 CLAUSE_END = '，。；：、,;:（）()“”"《》！？\n'
@@ -32,6 +34,12 @@ def unit_ok(text: str) -> bool:
     except UnitError:
         return False
     return True
+
+
+def writable(value: str) -> bool:
+    """Digits the data format can hold (the limits of :mod:`fundaudit.numbers`)."""
+    whole, _, decimals = value.partition(".")
+    return len((whole + decimals).lstrip("0")) <= MAX_DIGITS and len(decimals) <= MAX_DECIMALS
 
 
 def unit_after(text: str) -> str | None:
@@ -63,9 +71,14 @@ def clause_after(text: str, offset: int) -> str:
     return text[offset:k].strip()
 
 
+_FIGURE_IN_TEXT = re.compile(
+    r"[0-9.]+\s*(?:%|[年月日]|(?:万|亿)?(?:" + "|".join(re.escape(u) for u in UNITS if u != "%") + "))?"
+)
+
+
 def label(before: str, after: str) -> str:
     """A name for a figure: the words before it in its clause (whole, from the clause start)."""
-    words = re.sub(r"[0-9.]+\s*(?:%|[年月日]|亿元|万元|元|万人|万|个|名|户)?", " ", before)  # earlier figures
+    words = _FIGURE_IN_TEXT.sub(" ", before)  # earlier figures of the clause, with their units
     words = re.sub(r"\s+", "", words).strip("*#·- ")
     words = _LEAD.sub("", words) or words
     if len(re.findall(r"[\u4e00-\u9fff]", words)) < 2:

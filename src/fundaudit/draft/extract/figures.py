@@ -7,7 +7,8 @@ counting word of the noun (``20 万贫困人口`` → 20 万人, ``1.5 万条`` 
 before ``余``/``多`` and a unit reads that unit (``1500 余名`` → 1500 名, bound min). The label
 is the clause before the number (from the previous punctuation, without a leading 其中/另外/并…); when
 that has fewer than two characters, the words after the unit are added.
-Bounds: 不低于/不少于/至少 and 以上/余 (min), 不超过/以内 (max), 约/左右 (approx).
+A number with more digits than the data format holds (38, or 30 decimals) is left to the
+coverage report. Bounds: 不低于/不少于/至少 and 以上/余 (min), 不超过/以内 (max), 约/左右 (approx).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import bound, clause_after, clause_before, label, unit_after
+from fundaudit.draft.extract._words import bound, clause_after, clause_before, label, unit_after, writable
 from fundaudit.draft.model import Block, Fig, Outline, Paragraph
 from fundaudit.provenance.tokens import Token
 
@@ -35,7 +36,7 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
     end = offset + len(token.value)
     after = text[end:]
     unit: str | None = token.unit
-    if token.excluded not in (None, "no-unit") or text[:offset].rstrip().endswith("第"):
+    if token.excluded not in (None, "no-unit") or text[:offset].rstrip().endswith("第") or not writable(token.value):
         return None  # excluded by a tokenizer rule, or an ordinal with a counting word (第 1 名)
     gap = re.match(r"\s*", after)
     rest = after[gap.end() if gap else 0 :]
@@ -49,10 +50,10 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
             found_bound = "min" if unit else None
         else:
             unit = unit_after(rest)
-    if not unit or unit == "万":
-        return None
+    if not unit or unit == "万" or (unit == "年" and re.fullmatch(r"(19|20)[0-9]{2}", token.value)):
+        return None  # no unit, or a year whose 年 starts the next line
     before = clause_before(text, offset)
-    after_unit = rest[len(unit) :] if rest.startswith(unit) else rest
+    after_unit = rest[len(unit) :] if rest.startswith(unit) else rest[1:] if rest.startswith("万") else rest
     name = label(before, clause_after(after_unit, 0))
     return Fig(
         token.value,

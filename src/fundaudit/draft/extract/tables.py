@@ -24,7 +24,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import unit_after, unit_ok
+from fundaudit.draft.extract._words import unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
 from fundaudit.provenance.tokens import normalise
@@ -104,7 +104,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         (j for j, p in enumerate(paths) if p and _name(p[-1]) in ("单位", "计量单位")),
         None,
     )
-    label_units = any(_unit_of(b[0]) for _, b in body)  # rows named with their unit: 示范基地 (个)
+    label_units = any(_unit_of(c) for _, b in body for c in b[:2])  # rows named with their unit: 示范基地 (个)
     numeric: list[int] = []
     for j in range(width):
         if j == unit_col or (paths[j] and any(w in _name(paths[j][-1]) for w in ("序号", "编号"))):
@@ -148,11 +148,11 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             u = cells[unit_col].replace(" ", "")
             row_unit = u if unit_ok(u) else None
         elif label_cells:
-            row_unit = _unit_of(label_cells[-1]) or _unit_of(label_cells[0])
+            row_unit = next((u for u in map(_unit_of, reversed(label_cells)) if u), None)
         values = []
         for j, col in zip(keep, columns, strict=True):
             text = cells[j]
-            if (_NUM.fullmatch(text) and not text.startswith("-")) or text in ("-", "—"):
+            if (_NUM.fullmatch(text) and not text.startswith("-") and writable(text)) or text in ("-", "—"):
                 values.append(text)
             else:
                 m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(\S+)", text)

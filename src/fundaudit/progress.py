@@ -1,0 +1,54 @@
+"""Progress on long work: a transient status line on stderr, only when stderr is a terminal.
+
+``with stage("reading tables", big=True): …`` shows a spinner and the stage's words on the
+terminal while the block runs, and erases them when it ends. Nothing at all happens — not
+even an import — when stderr is not a terminal (a pipe, a file, CI), when ``$CI`` or
+``$FUNDAUDIT_NO_PROGRESS`` is set, or when the work is small (``big`` false; tables or YAML
+under ``$FUNDAUDIT_PROGRESS_BYTES``, default 8 MiB): stdout is
+never touched, so what a command writes is byte-identical with and without a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BIG_BYTES = 8 * 1024 * 1024  # inputs below this finish too fast for a progress line to help
+
+
+def _threshold() -> int:
+    """Bytes of input from which progress is shown (``$FUNDAUDIT_PROGRESS_BYTES``, else 8 MiB)."""
+    text = os.environ.get("FUNDAUDIT_PROGRESS_BYTES", "")
+    return int(text) if text.isdigit() and len(text) < 19 else BIG_BYTES
+
+
+def wanted(big: bool) -> bool:
+    """Whether a progress line is shown for work of this size, here and now."""
+    if not big or os.environ.get("CI") or os.environ.get("FUNDAUDIT_NO_PROGRESS"):
+        return False
+    stream = sys.stderr
+    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+
+
+def large(path: os.PathLike[str] | str) -> bool:
+    """Whether the file, or the files directly in the directory, at ``path`` are large."""
+    try:
+        if os.path.isdir(path):
+            return sum(e.stat().st_size for e in os.scandir(path) if e.is_file()) >= _threshold()
+        return os.path.getsize(path) >= _threshold()
+    except OSError:
+        return False
+
+
+@contextmanager
+def stage(words: str, big: bool) -> Iterator[None]:
+    """Show ``words`` with a spinner on stderr while the block runs (see the module doc)."""
+    if not wanted(big):
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(words):
+        yield

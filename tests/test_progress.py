@@ -1,0 +1,71 @@
+"""Progress lines appear on a terminal's stderr only, and never change what is written."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundaudit import progress
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+@pytest.fixture(scope="module")
+def big_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import heavy
+
+    out = tmp_path_factory.mktemp("big") / "tables"
+    heavy.write(heavy.generate(4_000), out)
+    return out
+
+
+def _run(args: list[str], tty: bool, env: dict[str, str]) -> tuple[int, bytes, bytes]:
+    """Run fundaudit with stdout to a pipe and stderr to a pipe or a pseudo-terminal."""
+    cmd = [sys.executable, "-m", "fundaudit", *args]
+    if not tty:
+        proc = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
+        return proc.returncode, proc.stdout, proc.stderr
+    leader, follower = pty.openpty()
+    proc2 = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = proc2.stdout.read() if proc2.stdout else b""
+    code = proc2.wait(timeout=300)
+    os.close(leader)
+    return code, out, seen
+
+
+def test_a_terminal_sees_the_stages_and_the_output_is_byte_identical(big_tables: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "FUNDAUDIT_NO_PROGRESS")}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env["FUNDAUDIT_PROGRESS_BYTES"] = "0"
+    code_pipe, out_pipe, err_pipe = _run(["check", str(big_tables), "--format", "json"], False, env)
+    code_tty, out_tty, err_tty = _run(["check", str(big_tables), "--format", "json"], True, env)
+    assert code_pipe == code_tty == 1
+    assert out_pipe == out_tty  # stdout byte-identical
+    assert b"reading" in err_tty and b"judging" in err_tty  # the stages, on the terminal
+    assert b"reading" not in err_pipe and b"\x1b[" not in err_pipe  # nothing when piped
+    env["CI"] = "1"
+    _, out_ci, err_ci = _run(["check", str(big_tables), "--format", "json"], True, env)
+    assert out_ci == out_pipe and b"reading" not in err_ci
+
+
+def test_small_work_and_pipes_show_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    assert not progress.wanted(False)
+    assert not progress.wanted(True)  # pytest's stderr is no terminal
