@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,20 +34,24 @@ def _run(args: list[str], tty: bool, env: dict[str, str]) -> tuple[int, bytes, b
         proc = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
         return proc.returncode, proc.stdout, proc.stderr
     leader, follower = pty.openpty()
-    proc2 = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    out = proc2.stdout.read() if proc2.stdout else b""
-    code = proc2.wait(timeout=300)
-    os.close(leader)
+    # stdout to a file, not a pipe: a pipe nobody reads while the terminal is drained fills
+    # up (64 KiB) and the child blocks for ever
+    with tempfile.TemporaryFile() as stdout:
+        proc2 = subprocess.Popen(cmd, stdout=stdout, stderr=follower, env=env)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        code = proc2.wait(timeout=300)
+        os.close(leader)
+        stdout.seek(0)
+        out = stdout.read()
     return code, out, seen
 
 
