@@ -289,7 +289,7 @@ def _trimmed(number: str) -> str:
 def _cells(empty: tuple[str, ...]) -> str:
     """Empty cells named, or counted when the names would not fit one line."""
     named = _list(empty)
-    return named if len(named) <= 20 else _("{n} cells").format(n=len(empty))
+    return named if len(empty) == 1 or len(named) <= 20 else _("{n} cells").format(n=len(empty))
 
 
 def _figure(fig: Figure, name: str, unit: str | None = None) -> str:
