@@ -286,10 +286,11 @@ def test_check_dir_accepts_its_own_export_of_extreme_numbers(fmt: str, tmp_path:
     result = runner.invoke(app, ["export", str(data), "--to", str(tmp_path / "t"), "--format", fmt])
     assert result.exit_code == 0, result.stderr
     code, out, err = _check(tmp_path / "t", "--format", "json", "--all")
-    assert code == code_yaml, err
-    got, want = json.loads(out), json.loads(out_yaml)
-    assert got["summary"]["mismatch"] == want["summary"]["mismatch"] == 1  # 10**-30 万元 over: found on both paths
-    assert got["results"] == want["results"]
+    # 10**-30 万元 over of the total: a mismatch on both paths, diagnosed as the total's rounding
+    # (a warning, so exit 0 under --fail-on error)
+    assert code == code_yaml == 0, err
+    assert {r["verdict"] for r in json.loads(out)["results"]} >= {"mismatch"}
+    assert json.loads(out)["results"] == json.loads(out_yaml)["results"]
 
 
 def test_a_line_number_the_tables_cannot_hold_is_refused_at_load(tmp_path: Path) -> None:

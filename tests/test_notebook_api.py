@@ -65,3 +65,12 @@ def test_filters_take_any_iterable_and_audit_takes_a_tolerance() -> None:
     assert findings.summary["rounding"] == 2 and isinstance(findings.failed, fundaudit.api.Findings)
     exact = fundaudit.audit(FIXTURE, tolerance="exact")
     assert exact.summary["rounding"] == 0 and exact.summary["mismatch"] > findings.summary["mismatch"]
+
+
+def test_to_frame_carries_the_diagnosis_and_materiality() -> None:
+    frame = fundaudit.audit(ROOT / "data" / "budgets.yaml").failed.to_frame()
+    assert {"cause", "root", "likely", "diagnosis", "materiality"} <= set(frame.columns)
+    assert (frame["cause"] != "").all()  # every failing finding is diagnosed (unexplained at worst)
+    assert all(isinstance(v, Decimal) for v in frame["materiality"])
+    jobs = frame.set_index("id").loc["bz2018::industry/targets/r243#table-foot:新增困难群众就业人数"]
+    assert (jobs["cause"], jobs["likely"], jobs["materiality"]) == ("stale-total", "1000 名", Decimal(300))

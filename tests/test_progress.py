@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,47 +27,46 @@ def big_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _run(args: list[str], tty: bool, env: dict[str, str], tmp: Path) -> tuple[int, bytes, bytes]:
-    """Run fundaudit with stdout to a file and stderr to a pipe or a pseudo-terminal.
-
-    stdout goes to a file, not a pipe: the terminal is read to its end first, and a full
-    pipe would block the child meanwhile.
-    """
+def _run(args: list[str], tty: bool, env: dict[str, str]) -> tuple[int, bytes, bytes]:
+    """Run fundaudit with stdout to a pipe and stderr to a pipe or a pseudo-terminal."""
     cmd = [sys.executable, "-m", "fundaudit", *args]
-    out_file = tmp / f"stdout-{tty}-{len(list(tmp.iterdir()))}"
-    with out_file.open("wb") as sink:
-        if not tty:
-            proc = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, env=env, timeout=300)
-            return proc.returncode, out_file.read_bytes(), proc.stderr
-        leader, follower = pty.openpty()
-        child = subprocess.Popen(cmd, stdout=sink, stderr=follower, env=env)
+    if not tty:
+        proc = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
+        return proc.returncode, proc.stdout, proc.stderr
+    leader, follower = pty.openpty()
+    # stdout to a file, not a pipe: a pipe nobody reads while the terminal is drained fills
+    # up (64 KiB) and the child blocks for ever
+    with tempfile.TemporaryFile() as stdout:
+        proc2 = subprocess.Popen(cmd, stdout=stdout, stderr=follower, env=env)
         os.close(follower)
         seen = b""
         while True:
             try:
                 chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the child closed the terminal
+            except OSError:
                 break
             if not chunk:
                 break
             seen += chunk
-        code = child.wait(timeout=300)
+        code = proc2.wait(timeout=300)
         os.close(leader)
-    return code, out_file.read_bytes(), seen
+        stdout.seek(0)
+        out = stdout.read()
+    return code, out, seen
 
 
-def test_a_terminal_sees_the_stages_and_the_output_is_byte_identical(big_tables: Path, tmp_path: Path) -> None:
+def test_a_terminal_sees_the_stages_and_the_output_is_byte_identical(big_tables: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "FUNDAUDIT_NO_PROGRESS")}
     env["PYTHONPATH"] = str(ROOT / "src")
     env["FUNDAUDIT_PROGRESS_BYTES"] = "0"
-    code_pipe, out_pipe, err_pipe = _run(["check", str(big_tables), "--format", "json"], False, env, tmp_path)
-    code_tty, out_tty, err_tty = _run(["check", str(big_tables), "--format", "json"], True, env, tmp_path)
+    code_pipe, out_pipe, err_pipe = _run(["check", str(big_tables), "--format", "json"], False, env)
+    code_tty, out_tty, err_tty = _run(["check", str(big_tables), "--format", "json"], True, env)
     assert code_pipe == code_tty == 1
     assert out_pipe == out_tty  # stdout byte-identical
     assert b"reading" in err_tty and b"judging" in err_tty  # the stages, on the terminal
     assert b"reading" not in err_pipe and b"\x1b[" not in err_pipe  # nothing when piped
     env["CI"] = "1"
-    _, out_ci, err_ci = _run(["check", str(big_tables), "--format", "json"], True, env, tmp_path)
+    _, out_ci, err_ci = _run(["check", str(big_tables), "--format", "json"], True, env)
     assert out_ci == out_pipe and b"reading" not in err_ci
 
 

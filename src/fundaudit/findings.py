@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -134,3 +135,42 @@ class Finding:
     @property
     def holds(self) -> bool:
         return self.verdict in HOLDS
+
+    @property
+    def materiality(self) -> Materiality | None:
+        """The difference in its dimension's base unit (元, 人 …) and as a percentage of the total."""
+        if not self.diff or self.total_figure is None:
+            return None
+        unit = self.total_figure.unit
+        amount = abs(Decimal(self.diff)).scaleb(unit.pow10)
+        total = abs(self.total_figure.value.to_decimal())
+        percent = (abs(Decimal(self.diff)) / total * 100).quantize(Decimal("0.01")) if total else None
+        return Materiality(
+            amount.normalize() if amount else Decimal(0), base_unit(unit.dimension, unit.text, unit.pow10), percent
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Materiality:
+    """How large a difference is: ``amount`` in the base unit, ``percent`` of the total (2 decimals)."""
+
+    amount: Decimal
+    unit: str
+    percent: Decimal | None
+
+    def sort_key(self) -> tuple[int, Decimal, Decimal]:
+        """Money first by 元, then the other dimensions by their share of the total."""
+        share = self.percent or Decimal(0)
+        return (0, -self.amount, -share) if self.unit == "元" else (1, -share, -self.amount)
+
+
+_BASE_UNITS = {"money": "元", "people": "人", "person-times": "人次", "households": "户", "area-mu": "亩"}
+
+
+def base_unit(dimension: str, text: str, pow10: int) -> str:
+    """The base counting word of a dimension (元 for 万元, 人 for 万人, 个 for 万个)."""
+    if dimension in _BASE_UNITS:
+        return _BASE_UNITS[dimension]
+    if dimension.startswith("count:"):
+        return dimension.split(":", 1)[1]
+    return text if pow10 == 0 else dimension

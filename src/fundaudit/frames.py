@@ -73,6 +73,11 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
         "yaml_file": pa.Column(str),
         "yaml_line": pa.Column(int),
         "message": pa.Column(str),
+        "cause": pa.Column(str),
+        "root": pa.Column(str),
+        "likely": pa.Column(str),
+        "diagnosis": pa.Column(str),
+        "materiality": pa.Column(object, DECIMAL),
     },
     strict=True,
     name="findings",
@@ -123,7 +128,14 @@ def _dec(text: str) -> Decimal | None:
 
 
 def findings_frame(findings: tuple[Finding, ...]) -> pd.DataFrame:
-    """Findings as a frame validated by :data:`FINDINGS_SCHEMA` (decimal columns are Decimal)."""
+    """Findings as a frame validated by :data:`FINDINGS_SCHEMA` (decimal columns are Decimal).
+
+    A diagnosed finding carries its ``cause``, ``root`` (shared by the findings one slip
+    explains), ``likely`` correction and ``diagnosis`` in words; ``materiality`` is the size
+    of its difference in the base unit (元, 人 …), the order of the review views.
+    """
+    from fundaudit.report.summary import materiality
+
     rows = [
         {
             "id": f.id,
@@ -144,6 +156,11 @@ def findings_frame(findings: tuple[Finding, ...]) -> pd.DataFrame:
             "yaml_file": f.location.file,
             "yaml_line": f.location.line,
             "message": f.message,
+            "cause": f.diagnosis.cause if f.diagnosis else "",
+            "root": f.diagnosis.root if f.diagnosis else "",
+            "likely": (f.diagnosis.likely or "") if f.diagnosis else "",
+            "diagnosis": f.diagnosis.text if f.diagnosis else "",
+            "materiality": materiality(f),
         }
         for f in findings
     ]

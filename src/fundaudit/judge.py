@@ -287,9 +287,9 @@ def _trimmed(number: str) -> str:
 
 
 def _cells(empty: tuple[str, ...]) -> str:
-    """Empty cells named, or counted when the names would not fit one line."""
+    """Empty cells named (always, for one or two), or counted when the names would not fit one line."""
     named = _list(empty)
-    return named if len(named) <= 20 else _("{n} cells").format(n=len(empty))
+    return named if len(empty) <= 2 or len(named) <= 20 else _("{n} cells").format(n=len(empty))
 
 
 def _figure(fig: Figure, name: str, unit: str | None = None) -> str:

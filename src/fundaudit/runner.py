@@ -67,6 +67,7 @@ class Audit:
     crashes: tuple[Finding, ...] = ()
     budget: Budget | None = None
     hidden: frozenset[str] = frozenset()  # finding ids not to show (accepted in a baseline)
+    order: str = "location"  # or "materiality": the largest differences first (money by 元)
 
     @property
     def path(self) -> str:
@@ -108,6 +109,8 @@ class Audit:
         if self.hidden:
             worded = [f for f in worded if f.id not in self.hidden]
         worded.sort(key=lambda f: (f.location.file, f.location.line, f.id))
+        if self.order == "materiality":
+            worded.sort(key=_by_materiality)
         return tuple(worded)
 
     def _failing_rows(self) -> list[int]:
@@ -195,6 +198,11 @@ class Audit:
             "relations": len(self.codes) + len(self.crashes),
             **self.counts,
         }
+
+
+def _by_materiality(f: Finding) -> tuple[int, Any, Any]:
+    m = f.materiality
+    return (2, 0, 0) if m is None else m.sort_key()
 
 
 def run(

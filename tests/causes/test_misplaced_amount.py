@@ -8,21 +8,14 @@ from tests.causes.helpers import diagnoses, fig, rel
 def test_190_booked_to_nanjiang_instead_of_pingchang() -> None:
     # two county columns of one row (same YAML line); each column foots by itself
     nj, pc = fig("t::r1288:南江", "380 万元", 1288), fig("t::r1288:平昌", "10 万元", 1288)
+    nj_total, pc_total = fig("t::r1283:南江", "1190 万元", 1283), fig("t::r1283:平昌", "1200 万元", 1283)
     found = diagnoses(
-        rel(
-            "nj",
-            fig("t::r1283:南江", "1190 万元", 1283),
-            fig("t::r1287:南江", "1000 万元", 1287),
-            nj,
-            rule="table-foot",
-        ),
-        rel(
-            "pc",
-            fig("t::r1283:平昌", "1200 万元", 1283),
-            fig("t::r1287:平昌", "1000 万元", 1287),
-            pc,
-            rule="table-foot",
-        ),
+        rel("nj", nj_total, fig("t::r1287:南江", "1000 万元", 1287), nj, rule="table-foot"),
+        rel("pc", pc_total, fig("t::r1287:平昌", "1000 万元", 1287), pc, rule="table-foot"),
+        # the 合计 row foots across: its cells are right, the amount sits in the wrong 1288 cell
+        rel("row", fig("t::r1283:全市", "2390 万元", 1283), nj_total, pc_total, rule="table-cross-foot"),
+        rel("row1288", fig("t::r1288:全市", "390 万元", 1288), nj, pc, rule="table-cross-foot"),
+        rel("text", fig("t::text:南江", "1190 万元", 20), nj_total, rule="repeat"),  # the text agrees
     )
     d = found["nj"]
     assert d.cause == "misplaced-amount" and found["pc"].root == d.root

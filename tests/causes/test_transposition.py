@@ -6,8 +6,12 @@ from tests.causes.helpers import diagnoses, fig, rel, top
 
 
 def test_two_swapped_digits_of_a_part() -> None:
-    d = diagnoses(rel("r", fig("t::x:total", "9851 万元"), fig("t::x:a", "5000 万元"), fig("t::x:b", "4581 万元")))["r"]
-    assert top(d) == ("transposition", "t::x:b", "4851 万元")
+    total = fig("t::x:total", "9851 万元")
+    found = diagnoses(
+        rel("r", total, fig("t::x:a", "5000 万元"), fig("t::x:b", "4581 万元")),
+        rel("held", fig("t::annex:total", "9851 万元"), total, rule="repeat"),  # the total is right
+    )
+    assert top(found["r"]) == ("transposition", "t::x:b", "4851 万元")
 
 
 def test_swapped_digits_of_a_total_footed_twice() -> None:

@@ -81,7 +81,8 @@ def test_a_document_that_cannot_be_read_exits_2(tmp_path: Path) -> None:
 
 
 def test_list_prints_the_extractors() -> None:
-    result = runner.invoke(app, ["draft", "--list", "x.txt"])
+    assert runner.invoke(app, ["draft"]).exit_code == 2
+    result = runner.invoke(app, ["draft", "--list"])
     assert result.exit_code == 0
     assert "figures: Figures of running text" in result.output
     assert "requires ['figure']" in result.output

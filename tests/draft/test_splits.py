@@ -42,3 +42,15 @@ def test_including_makes_a_partial_list() -> None:
 def test_a_misreading_is_not_claimed() -> None:
     # the parts sum to far more than the figure before 其中: not its breakdown
     assert claims("新建 2 个基地，其中，中央资金 300 亿元，省级资金 200 亿元。") == []
+
+
+def test_a_list_separated_by_semicolons_with_nested_breakdowns() -> None:
+    text = (
+        "争取投入资金 3.4 亿元，其中：防洪治理工程 2.8 亿元（雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；"
+        "乐至县投入资金 1.9 亿元）；水保项目 1 亿元（雁江区投入资金 0.46 亿元；乐至县投入资金 0.12 亿元）。"
+    )
+    assert claims(text) == [
+        ("sum", "3.4 亿元", ("2.8 亿元", "1 亿元"), ("防洪治理工程", "水保项目")),
+        ("sum", "2.8 亿元", ("0.9 亿元", "1.9 亿元"), ("雁江区投入资金", "乐至县投入资金")),
+        ("sum", "1 亿元", ("0.46 亿元", "0.12 亿元"), ("雁江区投入资金", "乐至县投入资金")),  # 0.58 亿元 short
+    ]

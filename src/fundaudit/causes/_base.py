@@ -316,13 +316,13 @@ def sibling_units(unit: Unit) -> list[Unit]:
     return [parse_unit(u) for u in LADDERS.get(unit.dimension, ()) if u != unit.text]
 
 
-def precision(w: Written) -> int:
+def precision(w: Written, zeros: bool = True) -> int:
     """The exponent of the last written digit that may be a rounding (73000 → 3, 7.38 → -2, 190 → 0).
 
     An integer's trailing zeros count as rounding only from two of them on (73000 may stand
-    for 73851; 190 is as likely exact).
+    for 73851; 190 is as likely exact), and only when ``zeros``.
     """
-    if w.exponent < 0 or w.coefficient == 0:
+    if w.exponent < 0 or w.coefficient == 0 or not zeros:
         return w.exponent
     c, e = abs(w.coefficient), w.exponent
     while c % 10 == 0:
@@ -331,13 +331,20 @@ def precision(w: Written) -> int:
     return e if e - w.exponent >= 2 else w.exponent
 
 
-def near_reading(edit: Edit, how: Callable[[Fraction, int], Written]) -> bool:
-    """The figure is ``how`` (rounded or truncated) of the more precise value the edit gives."""
+# rules relating two statements of one quantity: there a whole 73000 may stand for 73851
+RESTATED = frozenset({"repeat", "cross-document", "unit-cost"})
+
+
+def near_reading(edit: Edit, how: Callable[[Fraction, int], Written], rels: Sequence[Relation] = ()) -> bool:
+    """The figure is ``how`` (rounded or truncated) of the more precise value the edit gives.
+
+    An integer's trailing zeros are read as rounding only in ``rels`` restating one quantity.
+    """
     old, new = edit.figure.value, edit.value
     if new is None or old.coefficient == 0:
         return False
     x = base_value(new, edit.unit) / Fraction(10) ** edit.figure.unit.pow10
-    p = precision(old)
+    p = precision(old, any(r.rule in RESTATED for r in rels))
     if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10 or x == 0:
         return False
     if abs(base_value(old, edit.figure.unit) / Fraction(10) ** edit.figure.unit.pow10 - x) > NEAR * abs(x):

@@ -22,7 +22,7 @@ TEMPLATE = "rounded: {culprit} is {likely} rounded to its written digits"
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
-    return near_reading(edit, rounded)
+    return near_reading(edit, rounded, rels)
 
 
 CAUSE = Cause(ID, "A figure rounded to fewer digits", WARNING, TEMPLATE, __doc__ or "", None, classify)

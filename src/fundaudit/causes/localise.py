@@ -105,6 +105,10 @@ def _plainer(a: Candidate, b: Candidate) -> bool:
     return size(a) < size(b)
 
 
+def _significant_length(edit: Edit) -> int:
+    return 0 if edit.value is None else len(str(abs(edit.value.coefficient)).rstrip("0"))
+
+
 def _changed_digits(edit: Edit) -> int:
     if edit.value is None:
         return 0
@@ -137,6 +141,7 @@ def diagnose(
         ctx = Context(tolerance, uses, remaining, nearby or {})
         pool: dict[tuple[object, ...], _Hyp] = {}
         held: dict[str, bool] = {}  # relation id -> holds with the corrections accepted so far
+        rel_of = {r.id: r for r in remaining}
         for rel in remaining:
             for cand in _proposals(rel, ctx, causes, notes):
                 known = pool.get(cand.key)
@@ -144,7 +149,7 @@ def diagnose(
                     pool[cand.key] = _Hyp(cand)
         hyps = []
         for h in pool.values():
-            h.cause = _classify(h, causes, ())
+            h.cause = _classify(h, causes, [rel_of[h.cand.relation]])
             if _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 hyps.append(h)
         for h in hyps:
@@ -153,6 +158,7 @@ def diagnose(
                 -len(h.explains),
                 order.get(h.cause, len(order)),
                 0 if any(by_id[x].total.ref == e.figure.ref for x in h.explains for e in h.cand.edits) else 1,
+                sum(_significant_length(e) for e in h.cand.edits),  # budgets are round: 2000, not 1334
                 sum(_changed_digits(e) for e in h.cand.edits),
                 h.cand.key.__repr__(),
             )
@@ -168,6 +174,9 @@ def diagnose(
                 assigned[rid] = (h, [g for g in rivals if rid in g.explains][:RIVALS])
             h.group = len(accepted)
             accepted.append(h)
+            progress = True
+            if h.cause in LENIENT:  # a rounding is right as stated: nothing to correct downstream
+                continue
             for e in h.cand.edits:
                 subs[e.figure.ref] = e.applied()
                 fixed_by[e.figure.ref] = h

@@ -18,12 +18,12 @@ from fundaudit.causes._base import WARNING, Candidate, Cause, Context
 from fundaudit.findings import Relation
 
 ID = "revised"
-TEMPLATE = "revised: {detail} supersedes the earlier statement {culprit}"
+TEMPLATE = "revised: {detail} supersedes the earlier {culprit}"
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if rel.revision:
-        yield Candidate(ID, rel.id, (), detail=rel.revision, relation_only=True)
+        yield Candidate(ID, rel.id, (), detail=rel.revision, extra=rel.parts, relation_only=True)
 
 
 CAUSE = Cause(ID, "A later document revises the figure", WARNING, TEMPLATE, __doc__ or "", propose)

@@ -22,7 +22,7 @@ TEMPLATE = "truncated: {culprit} is {likely} cut to its written digits"
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
-    return near_reading(edit, truncated) and not near_reading(edit, rounded)
+    return near_reading(edit, truncated, rels) and not near_reading(edit, rounded, rels)
 
 
 CAUSE = Cause(ID, "A figure cut to its written digits", WARNING, TEMPLATE, __doc__ or "", None, classify)

@@ -49,6 +49,12 @@ def check(
     confirmed_only: Annotated[
         bool, typer.Option("--confirmed-only", help="Leave out relations a draft read and no person confirmed.")
     ] = False,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse: error | warning.")
+    ] = "error",
+    sort: Annotated[
+        str, typer.Option("--sort", help="location (default) | materiality: the largest differences first.")
+    ] = "location",
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
     from dataclasses import replace
@@ -60,6 +66,10 @@ def check(
     from fundaudit.tolerance import Tolerance
 
     use_language(lang)
+    if fail_on not in ("error", "warning"):
+        _usage(_("unknown --fail-on {value!r} (choose from error, warning)").format(value=fail_on), fmt)
+    if sort not in ("location", "materiality"):
+        _usage(_("unknown --sort {value!r} (choose from location, materiality)").format(value=sort), fmt)
     if fmt not in FORMATS:
         _usage(_("unknown format {format!r} (choose from {choices})").format(format=fmt, choices=", ".join(FORMATS)))
     try:
@@ -92,13 +102,11 @@ def check(
         hidden |= frozenset(f.id for f in audit.findings if f.drafted)
     if hidden:
         audit = replace(audit, hidden=audit.hidden | hidden)
+    if sort != "location":
+        audit = replace(audit, order=sort)
     if entries is None:
         _write(audit, fmt, show_all, verbose)
-        failed = (
-            any(f.verdict.value in ("mismatch", "error") for f in audit.shown(False))
-            if chosen.active or confirmed_only
-            else audit.failed
-        )
+        failed = audit.fails(fail_on)  # severity from the cause: a rounding or revision is a warning
         raise typer.Exit(1 if failed else 0)
     cmp = bl.compare(audit, entries)
     if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState

@@ -16,12 +16,15 @@ MESSAGES = {
     "lacks-relation": "{source}:{line}: the hand encoding lacks the relation {note}",
     "differs": "{source}:{line}: the draft reads {draft} where the hand encoding has {hand}",
     "against-summary": "{source}: hand encoding lacks {figures} figures and {relations} relations the draft states",
+    "no-input": "give a document to draft (or --list for the patterns)",
     "no-document": "{against}: no document has the source {source}",
 }
 
 
 def draft_cmd(
-    document: Annotated[Path, typer.Argument(help="A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf.")],
+    document: Annotated[
+        Path | None, typer.Argument(help="A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf.")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Folder for budgets.yaml and the draft (default data/<id>/).")
     ] = None,
@@ -44,6 +47,8 @@ def draft_cmd(
             print(f"{ex.id}: {ex.title}\n  requires {sorted(ex.requires)}, assigns {sorted(ex.assigns)}\n")
             print("  " + ex.doc.strip().replace("\n", "\n  ") + "\n")
         raise typer.Exit(0)
+    if document is None:
+        _usage(MESSAGES["no-input"])
     try:
         if score is not None:
             _score(document, score)

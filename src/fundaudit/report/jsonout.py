@@ -9,7 +9,9 @@ Each result: ``id``, ``rule``, ``verdict``, ``severity``, ``total`` (digits as w
 A result whose verdict is ``mismatch``, ``incomplete`` or ``revised`` also has ``diagnosis``:
 ``{cause, severity, root, text, applicability, corrections, figures: [{ref, label, location,
 source, stated, likely}], explains: [ids]}`` — ``figures`` ranked, the likely culprit first;
-``likely`` is the corrected figure (``null`` when the cause proposes none).
+``likely`` is the corrected figure (``null`` when the cause proposes none). Such a result
+also has ``materiality``: ``{amount, unit, percent}``, the difference in its dimension's base
+unit (元, 人 …) and as a percentage of the total (decimal strings).
 """
 
 from __future__ import annotations
@@ -81,18 +83,29 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
     if f.diagnosis is not None:
         out["diagnosis"] = diagnosis_json(f.diagnosis)
+        m = f.materiality
+        if m is not None:
+            out["materiality"] = {
+                "amount": str(m.amount),
+                "unit": m.unit,
+                "percent": None if m.percent is None else str(m.percent),
+            }
     return out
 
 
 def document(audit: Audit, show_all: bool) -> dict[str, Any]:
-    results = [finding_json(f) for f in audit.shown(show_all)]
-    return {
+    shown = audit.shown(show_all)
+    results = [finding_json(f) for f in shown]
+    out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "data": audit.path,
         "tolerance": audit.tolerance.policy.value,
         "summary": audit.summary(),
-        "results": results,
     }
+    if any(f.diagnosis is not None for f in shown) and audit.diagnoses.notes:
+        out["diagnosis_notes"] = list(audit.diagnoses.notes)  # causes that could not run
+    out["results"] = results
+    return out
 
 
 def render(audit: Audit, show_all: bool) -> str:

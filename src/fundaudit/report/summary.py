@@ -142,7 +142,7 @@ def materiality(f: Finding) -> Decimal:
     """
     if not f.diff or f.total_figure is None:
         return Decimal(0)
-    return abs(Decimal(f.diff)).scaleb(f.total_figure.unit.pow10)
+    return Decimal(format(abs(Decimal(f.diff)).scaleb(f.total_figure.unit.pow10), "f"))  # plain digits, exact
 
 
 def location(f: Finding) -> tuple[str, str]:

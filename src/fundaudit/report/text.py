@@ -64,16 +64,12 @@ def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
             lines.extend(text(line) for line in arithmetic(f))
             if f.diagnosis is not None:
                 lines.append(text(f"      {f.diagnosis.text}"))
-    if any(f.diagnosis for f in shown):
-        lines.extend(text(f"note: {n}") for n in audit.diagnoses.notes)
-    roots = roots_line(shown)
-    if roots:
-        lines.append(roots)
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     lines.append(
         _("{documents} documents, {figures} figures, {relations} relations: {counts}").format(
             documents=s["documents"], figures=s["figures"], relations=s["relations"], counts=counts
         )
+        + (_("; ") + roots if (roots := roots_line(shown)) else "")
     )
     return "\n".join(lines) + "\n"

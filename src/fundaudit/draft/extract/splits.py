@@ -1,7 +1,10 @@
 """splits — a total and its parts: 其中：中央 X 亿元、省级 Y 亿元、市县 Z 亿元, and lists.
 
-In one sentence, a figure followed by ``其中`` (or ``包括``, or an opening ``（``) and then
-figures of the same dimension is a total and its parts. When every part's words name a
+In one sentence (to 。, not ；, which separates the items of a 其中 list), a figure followed
+by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
+total and its parts; figures of another dimension between them are passed over
+(``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金 1.9 亿元``). A part followed by
+its own ``（…）`` list is the total of that list too (a stated sum, nested). When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
 canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
 are an itemised list (区县, projects) and the claim is a stated sum. A single part is
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import SENTENCE_END, dimension, plausible, source_key
+from fundaudit.draft.extract._words import dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
@@ -29,17 +32,19 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]
-    used: set[tuple[int, int]] = set()
+    used: set[tuple[int, int]] = set()  # parts and totals claimed so far
+    totals: set[tuple[int, int]] = set()
     text = block.text
     for i, total in enumerate(figs):
-        if total.key in used:
+        if total.key in totals:
             continue
+        nested = total.key in used  # a part of an earlier list, with its own breakdown after it
         end = fig_end(text, total)
         gap = text[end : figs[i + 1].offset] if i + 1 < len(figs) else ""
         rest = _after_unit(gap)
         m = _OPEN.match(rest)
         if not m:
-            if _PLANNED.search(total.label) and dimension(total.unit) == "money":
+            if not nested and _PLANNED.search(total.label) and dimension(total.unit) == "money":
                 only = source_key(_PLANNED.split(total.label)[-1])
                 yield Claim("split", "splits", total, (), (only or "",) if only else (), total.label, "", index)
                 used.add(total.key)
@@ -53,8 +58,10 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             between = text[last : f.offset]
             last = f.offset
             depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
-            if any(c in between for c in SENTENCE_END) or dimension(f.unit) != dim or f.key in used:
+            if any(c in between for c in "。！？") or f.key in used:
                 break
+            if dimension(f.unit) != dim:
+                continue  # 解决贫困人口 0.58 万人 between two amounts
             if depth < 0:
                 break  # the parenthesis that held the parts closed
             if depth > 0 or (parts and f.label.startswith(("含", "其中"))):
@@ -66,7 +73,13 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             continue
         money = dimension(total.unit) == "money"
         keys = [source_key(p.label) if money else None for p in parts]
-        kind = "split" if all(keys) and len(set(keys)) == len(keys) else "sum" if len(parts) > 1 else "sum-partial"
+        kind = (
+            "split"
+            if all(keys) and len(set(keys)) == len(keys) and not nested
+            else "sum"
+            if len(parts) > 1
+            else "sum-partial"
+        )
         why = "partial" if len(parts) == 1 or "含" in m.group(0) else ""
         if why and kind == "sum":
             kind = "sum-partial"
@@ -76,6 +89,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             names = tuple(p.label for p in parts)
             yield Claim(kind, "splits", total, tuple(parts), names, total.label, why, index)
         used.add(total.key)
+        totals.add(total.key)
         used.update(p.key for p in parts)
 
 
