@@ -33,6 +33,7 @@ DOMAIN = "fundaudit"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _loaded: dict[str, gettext.NullTranslations] = {}
+_from_env: dict[str, str] = {}  # $FUNDAUDIT_LANG as set -> the language it names
 _current: list[str] = []  # the language set explicitly; empty: $FUNDAUDIT_LANG or the default
 
 
@@ -53,8 +54,12 @@ def language() -> str:
     """The language person-facing text is in now."""
     if _current:
         return _current[-1]
-    env = os.environ.get("FUNDAUDIT_LANG", "").strip()
-    return _normalise(env) if env else DEFAULT
+    raw = os.environ.get("FUNDAUDIT_LANG", "")
+    known = _from_env.get(raw)
+    if known is None:  # normalised once per value: this runs for every message of every finding
+        env = raw.strip()
+        known = _from_env[raw] = _normalise(env) if env else DEFAULT
+    return known
 
 
 def set_language(lang: str | None) -> str:
