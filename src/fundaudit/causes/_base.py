@@ -115,6 +115,25 @@ class Context:
     differences: dict[str, Fraction | None] = field(default_factory=dict)  # relation id -> total − Σ parts
 
     _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    _by_difference: dict[Fraction | None, list[Relation]] = field(default_factory=dict)
+    _by_line: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict)
+
+    def failing_with_difference(self, diff: Fraction) -> Sequence[Relation]:
+        """The failing relations whose difference is ``diff`` (indexed once: no scan per relation)."""
+        if not self._by_difference:
+            self._by_difference[None] = []  # built, even when nothing fails
+            for rel in self.failing:
+                self._by_difference.setdefault(self.difference(rel), []).append(rel)
+        return self._by_difference.get(diff, ())
+
+    def nearby_on(self, yaml_file: str, source_file: str, line: int) -> Sequence[Figure]:
+        """The figures of ``yaml_file`` cited on ``source_file:line`` (indexed once per context)."""
+        if not self._by_line:
+            self._by_line["", "", 0] = []
+            for file, figures in self.nearby.items():
+                for fig in figures:
+                    self._by_line.setdefault((file, fig.source.file, fig.source.line), []).append(fig)
+        return self._by_line.get((yaml_file, source_file, line), ())
 
     def near_target(self, rel: Relation, fig: Figure, value: Written, unit: Unit) -> bool:
         """A cheap filter before re-judging: ``value`` is within 5 % of the value ``rel`` asks of ``fig``."""

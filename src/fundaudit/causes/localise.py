@@ -163,15 +163,18 @@ def diagnose(
                 h.cand.key.__repr__(),
             )
         hyps.sort(key=lambda h: h.order)
+        explaining: dict[str, list[_Hyp]] = {}  # relation id -> the hypotheses that explain it, best first
+        for h in hyps:
+            for rid in h.explains:
+                explaining.setdefault(rid, []).append(h)
         progress = False
         for h in hyps:
             if any(e.figure.ref in subs for e in h.cand.edits):
                 continue
             if not _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 continue
-            rivals = [g for g in hyps if g is not h]
             for rid in h.explains:
-                assigned[rid] = (h, [g for g in rivals if rid in g.explains][:RIVALS])
+                assigned[rid] = (h, [g for g in explaining.get(rid, ()) if g is not h and rid in g.explains][:RIVALS])
             h.group = len(accepted)
             accepted.append(h)
             progress = True

@@ -34,8 +34,8 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if diff is None or diff == 0:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
-    for other in ctx.failing:
-        if other.id <= rel.id or ctx.difference(other) != -diff:
+    for other in ctx.failing_with_difference(-diff):
+        if other.id <= rel.id:
             continue
         if mine & {f.ref for f in (other.total, *other.parts)}:
             continue

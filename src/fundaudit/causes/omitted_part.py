@@ -26,11 +26,14 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if rel.kind != "sum" or diff is None or diff <= 0:
         return
     inside = {f.ref for f in (rel.total, *rel.parts)}
-    for fig in ctx.nearby.get(rel.total.yaml.file, ()):
+    at = rel.total.source
+    for fig in (
+        f
+        for line in range(at.line - LINES, at.line + LINES + 1)
+        for f in ctx.nearby_on(rel.total.yaml.file, at.file, line)
+    ):
         if (
-            abs(fig.source.line - rel.total.source.line) <= LINES
-            and fig.ref not in inside
-            and fig.source.file == rel.total.source.file
+            fig.ref not in inside
             and fig.unit.dimension == rel.total.unit.dimension
             and base_value(fig.value, fig.unit) == diff
             and holds(substituted(rel, {}, (fig,)), ctx.tolerance)
