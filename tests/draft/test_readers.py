@@ -83,7 +83,7 @@ def test_unreadable_documents_are_clear_errors(tmp_path: Path, name: str, conten
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match="no such file"):
+    with pytest.raises(ReadError, match="file does not exist"):
         read_text(tmp_path / "none.txt")
 
 
@@ -99,3 +99,17 @@ def test_a_missing_extra_names_the_package(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(builtins, "__import__", no_docx)
     with pytest.raises(ReadError, match=r"needs the Python package python-docx: pip install 'fundaudit\[draft\]'"):
         read_text(tmp_path / "a.docx")
+
+
+def test_what_is_not_a_regular_file_within_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A FIFO (never waited on), a device and a 3 GB sparse file are refused before any read."""
+    import os
+
+    fifo, big, device = tmp_path / "pipe.txt", tmp_path / "big.txt", tmp_path / "zero.txt"
+    os.mkfifo(fifo)
+    with big.open("wb") as fh:
+        fh.truncate(3 * 1024**3)
+    device.symlink_to("/dev/zero")
+    for path, said in ((fifo, "named pipe (FIFO)"), (big, "larger than"), (device, "character device")):
+        with pytest.raises(ReadError, match=said.replace("(", r"\(").replace(")", r"\)")):
+            read_text(path)

@@ -37,6 +37,7 @@ PACKAGES = {
     "pdfplumber": "pdfplumber",
     "charset_normalizer": "charset-normalizer",
 }
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # as for data files
 MISSING_EXTRA = "{path}: reading {suffix} needs the Python package {package}: pip install 'fundaudit[draft]'"
 
 
@@ -46,8 +47,12 @@ def read_text(path: Path) -> str:
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise ReadError(f"{path}: cannot draft a {path.suffix or 'suffix-less'} file (known: {known})")
-    if not path.is_file():
-        raise ReadError(f"{path}: no such file")
+    from fundaudit.yamlnodes import Unreadable, read_limited
+
+    try:  # a regular file within the limit (a FIFO, /dev/zero or a 3 GB file is refused, not read)
+        read_limited(path, MAX_DOCUMENT_BYTES)
+    except Unreadable as exc:
+        raise ReadError(f"{path}: {exc}") from None
     try:
         text = reader(path)
     except ModuleNotFoundError as exc:
