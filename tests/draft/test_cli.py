@@ -125,3 +125,19 @@ def test_against_a_document_the_data_does_not_have() -> None:
     result = runner.invoke(app, ["draft", str(DOCS / "slip.txt"), "--against", str(DATA)])
     assert result.exit_code == 2
     assert "no document has the source slip.txt" in result.output
+
+
+def test_a_second_draft_never_replaces_the_first_without_force(tmp_path: Path) -> None:
+    """A person's confirmations live in the draft: drafting again refuses, and writes nothing."""
+    from fundaudit.cli import run
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text("一、总体目标\n全年计划投资 27 亿元，其中：中央 20 亿元、省级 7 亿元。\n", encoding="utf-8")
+    out = tmp_path / "d"
+    assert run(["draft", str(doc), "--out", str(out)]) == 0
+    entry = out / "budgets.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "# confirmed by a person\n", encoding="utf-8")
+    assert run(["draft", str(doc), "--out", str(out)]) == 2
+    assert entry.read_text(encoding="utf-8").endswith("# confirmed by a person\n")
+    assert run(["draft", str(doc), "--out", str(out), "--force"]) == 0
+    assert "# confirmed by a person" not in entry.read_text(encoding="utf-8")

@@ -18,6 +18,8 @@ MESSAGES = {
     "against-summary": "{source}: hand encoding lacks {figures} figures and {relations} relations the draft states",
     "no-input": "give a document to draft (or --list for the patterns)",
     "no-document": "{against}: no document has the source {source}",
+    "exists": "{files}: a draft is there already (a person may have confirmed part of it); nothing was written "
+    "(--force replaces it, --out writes elsewhere)",
 }
 
 
@@ -36,6 +38,9 @@ def draft_cmd(
         typer.Option(help="Hand-kept data: print figure/relation/discrepancy recall and false alarms of the draft."),
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the extractors with their documentation.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a draft already in OUT (its confirmations are lost).")
+    ] = False,
 ) -> None:
     """Draft an encoding of DOCUMENT in the data format, every element marked drafted."""
     from fundaudit.draft.readers import ReadError
@@ -55,18 +60,24 @@ def draft_cmd(
         elif against is not None:
             raise typer.Exit(_against(document, against))
         else:
-            _write(document, out)
+            _write(document, out, force)
     except ReadError as exc:
         _usage(str(exc))
 
 
-def _write(document: Path, out: Path | None) -> None:
-    from fundaudit.draft.build import doc_id, write_draft
+def _write(document: Path, out: Path | None, force: bool) -> None:
+    from fundaudit.draft.build import DraftExists, doc_id, write_draft
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
+    from fundaudit.outputs import OutputError
 
     folder = out if out is not None else Path("data") / doc_id(document)
-    written = write_draft(document, folder)
+    try:
+        written = write_draft(document, folder, force=force)
+    except DraftExists as exc:
+        _usage(MESSAGES["exists"].format(files=exc))
+    except OutputError as exc:
+        _usage(str(exc))
     try:
         load(written.entry)
     except InvalidData as exc:  # a draft that does not load is a defect of the drafter: say so

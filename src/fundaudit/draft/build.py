@@ -37,18 +37,30 @@ def draft_document(path: Path, only: frozenset[str] | None = None) -> tuple[str,
     return plain, relate(found, doc_id(path), source, title)
 
 
-def write_draft(path: Path, out: Path, only: frozenset[str] | None = None) -> Written:
-    """Write ``budgets.yaml`` and ``<id>.yaml`` (and the ``.txt`` of a non-text document) under ``out``."""
+class DraftExists(Exception):
+    """The files a draft would write exist already (a person may have confirmed some of it)."""
+
+
+def write_draft(path: Path, out: Path, only: frozenset[str] | None = None, force: bool = False) -> Written:
+    """Write ``budgets.yaml`` and ``<id>.yaml`` (and the ``.txt`` of a non-text document) under ``out``.
+
+    The files are written together and atomically (:func:`fundaudit.outputs.write_all`). An
+    existing draft is never replaced unless ``force``: a person's confirmations live in it.
+    """
+    from fundaudit.outputs import write_all
+
     plain, doc = draft_document(path, only)
-    out.mkdir(parents=True, exist_ok=True)
     part = out / f"{doc.id}.yaml"
     entry_file = out / "budgets.yaml"
-    part.write_text(document(doc), encoding="utf-8")
-    entry_file.write_text(entry(doc, part.name), encoding="utf-8")
+    files = {part: document(doc).encode("utf-8"), entry_file: entry(doc, part.name).encode("utf-8")}
     source = path
     if path.suffix.lower() not in (".txt", ".text") or plain != path.read_text(encoding="utf-8", errors="replace"):
         source = out / doc.source
-        source.write_text(plain, encoding="utf-8")
+        files[source] = plain.encode("utf-8")
+    existing = [f for f in files if f.exists() or f.is_symlink()]
+    if existing and not force:
+        raise DraftExists(", ".join(str(f) for f in existing))
+    write_all(files)
     return Written(entry_file, part, source, doc)
 
 
