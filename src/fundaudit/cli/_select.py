@@ -113,7 +113,7 @@ def target(path: Path) -> Target:
                 path=path, entry=ENTRY, tables=_(" or ").join(TABLE_FILES[:2])
             )
         )
-    if not path.exists() or path.suffix not in (".yaml", ".yml") or _text(path) is None or _is_entry(path):
+    if not path.exists() or path.suffix not in (".yaml", ".yml") or _is_entry(path) or _text(path) is None:
         return Target(path)  # the loader names what is wrong with it (too large, a FIFO, not UTF-8 …)
     wanted = path.resolve()
     for folder in (wanted.parent, *wanted.parents):
