@@ -16,7 +16,7 @@ changes a verdict.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -40,8 +40,10 @@ from fundaudit.tolerance import DEFAULT, Tolerance
 if TYPE_CHECKING:
     import numpy as np
 
+    from fundaudit.causes._base import Diagnosis
     from fundaudit.causes.localise import Result
     from fundaudit.columnar.arrays import Columns
+    from fundaudit.columnar.diagnoses import Diagnoses
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
 
@@ -146,17 +148,41 @@ class Audit:
 
         assert not isinstance(self.columns, RelationList)
         rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING])).tolist()
-        if not rows:
+        if not rows or self.bulk.spool is None:  # nothing failing, or the diagnosis could not run
             return False
-        found = self.diagnoses.diagnoses
-        return any(rid in found and rid not in self.hidden for rid in take(self.columns.relations.id, rows))
+        return any(rid not in self.hidden for rid in take(self.columns.relations.id, rows))
+
+    @property
+    def diagnosis_notes(self) -> tuple[str, ...]:
+        """Causes that could not run (and why), for the reports."""
+        return self.bulk.notes if self._in_groups else self.diagnoses.notes
+
+    @property
+    def _in_groups(self) -> bool:
+        """Whether the failing relations are diagnosed group by group (:attr:`bulk`): large table data."""
+        return not isinstance(self.codes, list) and len(self.codes) >= SMALL
+
+    @cached_property
+    def bulk(self) -> Diagnoses:
+        """The diagnoses of a large audit, by independent group (:mod:`fundaudit.columnar.diagnoses`)."""
+        import numpy as np
+
+        from fundaudit.columnar.diagnoses import diagnose_groups
+
+        assert not isinstance(self.columns, RelationList)
+        rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
+        return diagnose_groups(self.columns, rows, self.tolerance)
+
+    def _found(self, rows: Sequence[int]) -> Mapping[str, Diagnosis]:
+        """The diagnoses of the failing relations among ``rows`` (by id; others may be there too)."""
+        return self.bulk.found(rows) if self._in_groups else self.diagnoses.diagnoses
 
     def _word(self, indices: Sequence[int] | range) -> list[Finding]:
         """The findings of the relations at ``indices``, in that order, with their diagnoses."""
         with paused():  # many small acyclic objects: collections would only walk them
             worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
             if any(f.verdict in FAILING for f in worded):
-                found = self.diagnoses.diagnoses
+                found = self._found(indices)
                 worded = [
                     replace(f, diagnosis=found[f.id], hint=found[f.id].text) if f.id in found else f for f in worded
                 ]
@@ -238,17 +264,20 @@ class Audit:
             from fundaudit.columnar.arrays import take
 
             assert not isinstance(self.columns, RelationList)
-            picked = np.flatnonzero(np.isin(self.codes, sorted(codes)))
-            ids = take(self.columns.relations.id, picked.tolist())
-            at = self.codes[picked].tolist()
-        found = self.diagnoses.diagnoses if any(_VERDICTS[c] in FAILING for c in at) else {}
-        for rid, code in zip(ids, at, strict=True):
-            if rid in self.hidden:
-                continue
-            v = _VERDICTS[code]
-            d = found.get(rid) if v in FAILING else None
-            if SEVERITY_RANK[d.severity if d is not None else SEVERITY[v]] >= rank:
-                return True
+            rows = np.flatnonzero(np.isin(self.codes, sorted(codes))).tolist()
+            ids = take(self.columns.relations.id, rows)
+            at = self.codes[rows].tolist()
+        for start in range(0, len(ids), CHUNK):  # the diagnoses are read a chunk at a time
+            chunk = slice(start, start + CHUNK)
+            failing = any(_VERDICTS[c] in FAILING for c in at[chunk])
+            found: Mapping[str, Diagnosis] = self._found(rows[chunk]) if failing else {}
+            for rid, code in zip(ids[chunk], at[chunk], strict=True):
+                if rid in self.hidden:
+                    continue
+                v = _VERDICTS[code]
+                d = found.get(rid) if v in FAILING else None
+                if SEVERITY_RANK[d.severity if d is not None else SEVERITY[v]] >= rank:
+                    return True
         return False
 
     @cached_property

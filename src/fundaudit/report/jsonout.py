@@ -102,8 +102,8 @@ def _head(audit: Audit, show_all: bool) -> dict[str, Any]:
         "tolerance": audit.tolerance.policy.value,
         "summary": audit.summary(),
     }
-    if audit.any_diagnosed(show_all) and audit.diagnoses.notes:
-        out["diagnosis_notes"] = list(audit.diagnoses.notes)  # causes that could not run
+    if audit.any_diagnosed(show_all) and audit.diagnosis_notes:
+        out["diagnosis_notes"] = list(audit.diagnosis_notes)  # causes that could not run
     return out
 
 
