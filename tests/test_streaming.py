@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,22 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
     jsonout.write(audit, True, sink)
     assert 0 < sink.first <= 50
     assert len(worded) == len(audit.codes)
+
+
+def test_workers_give_the_diagnoses_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fundaudit.columnar import diagnoses
+
+    heavy.write(heavy.generate(9_000, seed=11), tmp_path)  # two YAML files: two groups at least
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(diagnoses, "PARALLEL", 1)
+    columns = files.read(tmp_path)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    alone = runner.judge(columns)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
+    shared = runner.judge(columns)
+    assert diagnoses.jobs(10) == 2 or len(os.sched_getaffinity(0)) < 2
+    rows = range(len(alone.codes))
+    assert len(shared.bulk.where) > 1  # several groups: several were in flight
+    assert {k: repr(d) for k, d in shared.bulk.found(rows).items()} == {
+        k: repr(d) for k, d in alone.bulk.found(rows).items()
+    }

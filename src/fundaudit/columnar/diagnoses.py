@@ -10,16 +10,24 @@ or by equal and opposite differences. Each group is diagnosed on its own, with t
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
-The diagnoses wait pickled in a temporary file (spilled to disk past a few MiB) and are
-read back a group at a time as the findings are worded (:meth:`Diagnoses.found`), so that
-a run with a hundred thousand failing relations holds a few groups' worth.
+The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` caps them,
+``1`` diagnoses in this process), from :data:`PARALLEL` failing relations on; each worker
+gets one group's relations and sends back its diagnoses, in the order of the groups. They
+wait pickled in a temporary file (spilled to disk past a few MiB) and are read back a group
+at a time as the findings are worded (:meth:`Diagnoses.found`), so that a run with a
+hundred thousand failing relations holds a few groups' worth.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO, Any
@@ -34,6 +42,7 @@ from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time while grouping
 _SPOOL = 16 * 1024 * 1024  # bytes of pickled diagnoses kept in memory before they go to disk
+PARALLEL = 20_000  # failing relations from which the groups are diagnosed in worker processes
 
 
 def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
@@ -123,28 +132,74 @@ class Diagnoses:
         return out
 
 
-def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
-    """Diagnose the failing relations at ``rows`` group by group (see the module doc)."""
+def _diagnose(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[bytes, tuple[str, ...]] | str:
+    """One group's pickled diagnoses and notes, or the words of the crash (in a worker, or here)."""
     from fundaudit.causes.localise import diagnose
 
+    uses, nearby = inputs(failing)
+    try:
+        result = diagnose(failing, uses, tolerance, nearby=nearby)
+    except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+        return f"diagnosis could not run: {type(exc).__name__}: {exc}"
+    return pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL), result.notes
+
+
+def jobs(failing: int) -> int:
+    """Worker processes for ``failing`` relations: the cores this process may use
+    (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`."""
+    text = os.environ.get("FUNDAUDIT_JOBS", "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = int(text) if text.isdigit() and 0 < len(text) < 4 else cores
+    return min(wanted, cores) if failing >= PARALLEL else 1
+
+
+def _results(
+    columns: Columns, members: list[list[int]], tolerance: Tolerance, workers: int
+) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
+    """Each group's :func:`_diagnose`, in group order; in ``workers`` processes when more than one.
+
+    A few groups are in flight at a time (their relations pickled to the workers), so that the
+    relations of all groups are never held at once. Should the workers fail (killed, no
+    ``fork``/``spawn``), the groups left are diagnosed here.
+    """
+    done = 0
+    if workers > 1 and len(members) > 1:
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
+                for group in members:
+                    flight.append(pool.submit(_diagnose, columns.relations_at(group), tolerance))
+                    if len(flight) > 2 * workers:
+                        yield flight.popleft().result()
+                        done += 1
+                while flight:
+                    yield flight.popleft().result()
+                    done += 1
+            return
+        except (OSError, BrokenProcessPool):
+            pass
+    for group in members[done:]:
+        yield _diagnose(columns.relations_at(group), tolerance)
+
+
+def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
+    """Diagnose the failing relations at ``rows`` group by group (see the module doc)."""
     group_of = np.full(len(columns.relations), -1, dtype=np.int32)
+    members = groups(columns, rows)
+    for g, group in enumerate(members):
+        group_of[group] = g
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (lives with the audit)
     where: list[tuple[int, int]] = []
     notes: list[str] = []
     size = 0
-    for g, members in enumerate(groups(columns, rows)):
-        group_of[members] = g
-        failing = columns.relations_at(members)
-        uses, nearby = inputs(failing)
-        try:
-            result = diagnose(failing, uses, tolerance, nearby=nearby)
-        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+    for result in _results(columns, members, tolerance, jobs(len(rows))):
+        if isinstance(result, str):
             spool.close()
             group_of[:] = -1
-            return Diagnoses(group_of, None, [], (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
-        data = pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL)
+            return Diagnoses(group_of, None, [], (result,))
+        data, said = result
         spool.write(data)
         where.append((size, len(data)))
         size += len(data)
-        notes.extend(result.notes)
+        notes.extend(said)
     return Diagnoses(group_of, spool, where, tuple(notes))
