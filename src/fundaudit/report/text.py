@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
-from fundaudit.i18n.terms import severity_name, verdict_name
+from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
 from fundaudit.runner import Audit
@@ -46,7 +46,7 @@ def roots_line(findings: Sequence[Finding]) -> str | None:
         findings=len(diagnosed),
         roots=len(roots),
         severities=_(", ").join(f"{n} {severity_name(s)}" for s, n in sorted(severities.items())),
-        causes=_(", ").join(f"{c} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        causes=_(", ").join(f"{cause_term(c)} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 
 
