@@ -379,4 +379,4 @@ def significant(w: Written) -> str:
 
 
 def label(fig: Figure) -> str:
-    return f"{fig.label} {fig.text} ({i18n._('line {line}').format(line=fig.source.line)})"
+    return i18n._("{label} (line {line})").format(label=f"{fig.label} {fig.text}", line=fig.source.line)

@@ -30,7 +30,7 @@ def extract() -> Catalog:
     """Every marked message of the package's code and templates."""
     catalog = Catalog(project="fundaudit", domain=DOMAIN, charset="utf-8", creation_date=STAMP, revision_date=STAMP)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), METHODS, keywords=KEYWORDS, strip_comment_tags=True
+        str(PACKAGE), METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
         catalog.add(message, None, [(f"fundaudit/{filename}", lineno)], auto_comments=comments, context=context)
     for context, message, where in terms():
