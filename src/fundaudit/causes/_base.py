@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from fractions import Fraction
 
+from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.judge import verdict
 from fundaudit.model import Figure
@@ -378,4 +379,4 @@ def significant(w: Written) -> str:
 
 
 def label(fig: Figure) -> str:
-    return f"{fig.label} {fig.text} (line {fig.source.line})"
+    return i18n._("{label} (line {line})").format(label=f"{fig.label} {fig.text}", line=fig.source.line)

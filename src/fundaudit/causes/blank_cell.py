@@ -15,9 +15,10 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import WARNING, Candidate, Cause, Context, difference
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "blank-cell"
-TEMPLATE = "blank cell: {detail} likely holds the {difference} {unit} the stated cells lack"
+TEMPLATE = N_("blank cell: {detail} likely holds the {difference} {unit} the stated cells lack")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -27,4 +28,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(ID, rel.id, (), detail=cells, relation_only=True)
 
 
-CAUSE = Cause(ID, "An empty cell holds the difference", WARNING, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("An empty cell holds the difference"), WARNING, TEMPLATE, __doc__ or "", propose)

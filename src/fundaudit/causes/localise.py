@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from fundaudit import i18n
 from fundaudit.causes import REGISTRY
 from fundaudit.causes._base import (
     RESTATED,
@@ -537,14 +538,16 @@ def _diagnosis(
     corrections = len(cand.edits) + len({fig.ref for fig, _ in earlier})
     also = cand.edits[2:] if h.cause == "misplaced-amount" else cand.edits[1:]
     if also:  # two slips of one kind, or the totals computed from the corrected figure
-        text += "; together with " + ", ".join(f"{label(e.figure)} to {e.new_text}" for e in also)
+        text += i18n._("; together with ") + i18n._(", ").join(
+            i18n._("{figure} to {value}").format(figure=label(e.figure), value=e.new_text) for e in also
+        )
     if earlier:
-        text += "; after correcting " + ", ".join(
-            f"{label(f)} to {c.likely}"
+        text += i18n._("; after correcting ") + i18n._(", ").join(
+            i18n._("{figure} to {value}").format(figure=label(f), value=c.likely)
             for f, c in zip([f for f, _ in earlier], figures[len(cand.edits) + len(cand.extra) :], strict=False)
         )
     if len(h.explains) > 1:
-        text += f"; one correction resolves {len(h.explains)} findings"
+        text += i18n._("; one correction resolves {n} findings").format(n=len(h.explains))
     severity = cause.severity if cause is not None else "error"
     if h.cause == "unexplained" and rel.empty:
         severity = WARNING
@@ -568,15 +571,16 @@ def _text(rel: Relation, h: _Hyp, cause: Cause | None, first: Culprit) -> str:
     shown = "" if diff is None else _plain(diff / Fraction(10) ** unit.pow10)
     detail = h.cand.detail
     if h.cause == "unexplained":
-        detail = NO_PATTERN.format(culprit=label(first.figure), likely=first.likely)
+        detail = i18n._(NO_PATTERN).format(culprit=label(first.figure), likely=first.likely)
     if h.cause == "misplaced-amount" and len(h.cand.edits) >= 2:
         a, b = h.cand.edits[:2]
         moved = _plain(abs(a.figure.value.to_decimal() - (a.value.to_decimal() if a.value else 0)))
-        detail = f"{moved} {a.unit.text} of {label(a.figure)}"
-        return (cause.template if cause else "{detail}").format(
-            detail=detail, likely=f"{label(b.figure)} (then {a.new_text} and {b.new_text})"
+        detail = i18n._("{amount} {unit} of {figure}").format(amount=moved, unit=a.unit.text, figure=label(a.figure))
+        return (i18n._(cause.template) if cause else "{detail}").format(
+            detail=detail,
+            likely=i18n._("{figure} (then {a} and {b})").format(figure=label(b.figure), a=a.new_text, b=b.new_text),
         )
-    template = cause.template if cause is not None else "{detail}"
+    template = i18n._(cause.template) if cause is not None else "{detail}"
     return template.format(
         culprit=label(first.figure),
         likely=first.likely,
@@ -599,7 +603,7 @@ def _unexplained(rel: Relation) -> Diagnosis:
         cause="unexplained",
         severity=WARNING if rel.empty or rel.missing else "error",
         root=rel.id,
-        text=NO_SINGLE,
+        text=i18n._(NO_SINGLE),
         figures=(),
         explains=(rel.id,),
         applicability=Applicability.POSSIBLE,

@@ -22,7 +22,7 @@ from fundaudit.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # fixed dates: the same messages give the same files
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.j2", "jinja2.ext:babel_extract")]
 
 
@@ -30,10 +30,31 @@ def extract() -> Catalog:
     """Every marked message of the package's code and templates."""
     catalog = Catalog(project="fundaudit", domain=DOMAIN, charset="utf-8", creation_date=STAMP, revision_date=STAMP)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), METHODS, keywords=KEYWORDS, strip_comment_tags=True
+        str(PACKAGE), METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
         catalog.add(message, None, [(f"fundaudit/{filename}", lineno)], auto_comments=comments, context=context)
+    for context, message, where in terms():
+        catalog.add(message, None, [(where, 0)], context=context)
     return catalog
+
+
+def terms() -> list[tuple[str, str, str]]:
+    """The names and documents the code holds as values: ``(context, message, where)``.
+
+    Verdict, severity and cause names (their message is the machine name, see
+    :mod:`fundaudit.i18n.terms`), and the documentation of every rule and cause (its module
+    docstring, read with ``pgettext("doc", …)``), each taken from its one registry.
+    """
+    from fundaudit.causes import REGISTRY as CAUSES
+    from fundaudit.findings import SEVERITY_RANK, Verdict
+    from fundaudit.rules import REGISTRY as RULES
+
+    found = [("verdict", v.value, "fundaudit/findings.py") for v in Verdict]
+    found += [("severity", s, "fundaudit/findings.py") for s in SEVERITY_RANK]
+    found += [("cause", c.id, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES]
+    found += [("doc", c.doc, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES if c.doc]
+    found += [("doc", r.doc, f"fundaudit/rules/{r.id.replace('-', '_')}.py") for r in RULES if r.doc]
+    return found
 
 
 def po_path(lang: str = "zh") -> Path:
