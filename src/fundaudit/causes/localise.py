@@ -57,6 +57,7 @@ from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
+from fundaudit.units import parse_unit
 
 ROUNDS = 5
 PAIR_PARTS = 40  # sums searched for two slips at once
@@ -65,6 +66,10 @@ CARRY_BUDGET = 2000  # carried hypotheses tried per round: bounds the work on da
 LENIENT = frozenset({"truncation", "coarser-rounding"})
 FIXED = frozenset({Verdict.MATCH, Verdict.ROUNDING})  # a partial list made "within" is not fixed
 RIVALS = 3  # figures listed after the culprit
+# causes whose correction is only *possible* when it explains one finding (their docstrings say so)
+ALONE_POSSIBLE = ("stale-total",)
+# a rounding is right as stated and a residual without a pattern explains nothing: not carried
+NO_CARRY = LENIENT | {"unexplained"}
 
 
 @dataclass(eq=False)
@@ -167,13 +172,14 @@ def diagnose(
                     pool[cand.key] = _Hyp(cand)
         hyps = []
         budget = [CARRY_BUDGET]
+        exact: dict[str, bool] = {}  # relation id -> holds exactly with the corrections so far
         for h in pool.values():
             h.cause = _classify(h, causes, [rel_of[h.cand.relation]])
             if _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 hyps.append(h)
-            elif budget[0] > 0 and h.cand.edits and not h.cand.relation_only:
+            elif budget[0] > 0 and h.cand.edits and not h.cand.relation_only and h.cause not in NO_CARRY:
                 budget[0] -= 1
-                c = carried(h.cand, subs, uses, tolerance)
+                c = carried(h.cand, subs, uses, tolerance, exact)
                 if c is not None:
                     k = _Hyp(c, h.cause)
                     ok = _evaluate(k, subs, uses, failing_ids, assigned, tolerance, held)
@@ -235,7 +241,11 @@ def diagnose(
 
 
 def carried(
-    cand: Candidate, subs: Mapping[str, Figure], uses: Mapping[str, Sequence[Relation]], tolerance: Tolerance
+    cand: Candidate,
+    subs: Mapping[str, Figure],
+    uses: Mapping[str, Sequence[Relation]],
+    tolerance: Tolerance,
+    exact: dict[str, bool] | None = None,
 ) -> Candidate | None:
     """``cand`` with its correction carried into the figures computed from the corrected one.
 
@@ -257,9 +267,12 @@ def carried(
     while work:
         ref = work.pop()
         for rel in uses.get(ref, ()):
-            if judged(substituted(rel, subs), tolerance) is not Verdict.MATCH or holds(
-                substituted(rel, world), tolerance
-            ):
+            matched = exact.get(rel.id) if exact is not None else None
+            if matched is None:
+                matched = judged(substituted(rel, subs), tolerance) is Verdict.MATCH
+                if exact is not None:
+                    exact[rel.id] = matched  # with the corrections accepted so far: fixed for the round
+            if not matched or holds(substituted(rel, world), tolerance):
                 continue
             mends = _mend(rel, ref, edits)
             if mends is None:
@@ -373,15 +386,20 @@ def _corrects(h: _Hyp) -> bool:
 
 
 def _proposals(rel: Relation, ctx: Context, causes: Sequence[Cause], notes: list[str]) -> Iterator[Candidate]:
+    single = False
     for cause in causes:
         if cause.propose is None:
             continue
         try:
-            yield from list(cause.propose(rel, ctx))
+            found = list(cause.propose(rel, ctx))
         except Exception as exc:  # a crashing cause is noted; diagnosis is advice
             notes.append(f"cause {cause.id!r} could not run on {rel.id}: {type(exc).__name__}: {exc}")
+            continue
+        single = single or any(not c.relation_only for c in found)
+        yield from found
     try:
-        yield from pairs(rel, ctx)
+        if not single:  # two slips at once only where no single one of a known kind will do
+            yield from pairs(rel, ctx)
     except Exception as exc:
         notes.append(f"pairs could not run on {rel.id}: {type(exc).__name__}: {exc}")
     try:
@@ -401,31 +419,41 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     diff = ctx.difference(rel)
     if rel.kind != "sum" or diff is None or diff == 0 or len(rel.parts) > PAIR_PARTS:
         return
-    seen: dict[tuple[str, Fraction], list[tuple[str, Edit]]] = {}
+    seen: dict[tuple[str, Fraction], list[tuple[Figure, str, int | str]]] = {}
     for fig in (rel.total, *rel.parts):
-        sign = 1 if fig is rel.total else -1
-        for kind, edit in _slips(fig):
-            effect = sign * _change(edit)
-            for _k, other in seen.get((kind, -diff - effect), ()):
-                if other.figure.ref != fig.ref:
-                    world = {other.figure.ref: other.applied(), fig.ref: edit.applied()}
-                    if holds(substituted(rel, world), ctx.tolerance):
-                        yield Candidate("", rel.id, (other, edit))
-            seen.setdefault((kind, effect), []).append((kind, edit))
+        if fig.value.coefficient == 0:
+            continue
+        base = base_value(fig.value, fig.unit) * (1 if fig is rel.total else -1)
+        for kind, how, factor in _factors(fig):
+            effect = base * (factor - 1)
+            for other, other_how in ((f, h) for f, _k, h in seen.get((kind, -diff - effect), ()) if f.ref != fig.ref):
+                a, b = _slip(other, other_how), _slip(fig, how)
+                if holds(substituted(rel, {other.ref: a.applied(), fig.ref: b.applied()}), ctx.tolerance):
+                    yield Candidate("", rel.id, (a, b))
+            seen.setdefault((kind, effect), []).append((fig, kind, how))
 
 
-def _slips(fig: Figure) -> Iterator[tuple[str, Edit]]:
-    if fig.value.coefficient == 0:
-        return
-    for k in (-1, 1, -2, 2, -3, 3, -4, 4):
-        w = Written(fig.value.coefficient, fig.value.exponent + k)
-        if w.exponent > 0:
-            w = Written(w.coefficient * 10**w.exponent, 0)
-        while w.exponent < min(fig.value.exponent, 0) and w.coefficient % 10 == 0:
-            w = Written(w.coefficient // 10, w.exponent + 1)  # 1100 → 110, not 110.0
-        yield "shift", Edit(fig, w, fig.unit)
+SHIFTS = (-1, 1, -2, 2, -3, 3, -4, 4)
+
+
+def _factors(fig: Figure) -> Iterator[tuple[str, int | str, Fraction]]:
+    """The slips that keep a figure's digits: (kind, how, the factor they multiply it by)."""
+    for k in SHIFTS:
+        yield "shift", k, Fraction(10) ** k
     for unit in sibling_units(fig.unit):
-        yield "unit", Edit(fig, fig.value, unit)
+        yield "unit", unit.text, Fraction(10) ** (unit.pow10 - fig.unit.pow10)
+
+
+def _slip(fig: Figure, how: int | str) -> Edit:
+    """The correction of ``fig`` that moves its point by ``how`` places, or reads it in unit ``how``."""
+    if isinstance(how, str):
+        return Edit(fig, fig.value, parse_unit(how))
+    w = Written(fig.value.coefficient, fig.value.exponent + how)
+    if w.exponent > 0:
+        w = Written(w.coefficient * 10**w.exponent, 0)
+    while w.exponent < min(fig.value.exponent, 0) and w.coefficient % 10 == 0:
+        w = Written(w.coefficient // 10, w.exponent + 1)  # 1100 → 110, not 110.0
+    return Edit(fig, w, fig.unit)
 
 
 def _evaluate(
@@ -519,16 +547,17 @@ def _diagnosis(
     cand = h.cand
     figures: list[Culprit] = [Culprit(e.figure, e.new_text or None) for e in cand.edits]
     figures += [Culprit(f, None) for f in cand.extra]
+    if not figures:  # a blank cell, an unstated part: the relation's total is what it is about
+        figures.append(Culprit(rel.total, None))
     earlier = [
         (fig, fixed_by[fig.ref])
         for fig in (rel.total, *rel.parts)
         if fig.ref in fixed_by and fixed_by[fig.ref] is not h
     ]
+    start = len(figures)  # the culprits corrected earlier follow
     for fig, g in earlier:
         e = next(e for e in g.cand.edits if e.figure.ref == fig.ref)
         figures.append(Culprit(fig, e.new_text))
-    if not figures:  # a blank cell, an unstated part: the relation's total is what it is about
-        figures.append(Culprit(rel.total, None))
     for g in rivals:
         for e in g.cand.edits[:1]:  # a rival's own correction, not the totals carried with it
             if all(c.figure.ref != e.figure.ref for c in figures):
@@ -544,7 +573,7 @@ def _diagnosis(
     if earlier:
         text += i18n._("; after correcting ") + i18n._(", ").join(
             i18n._("{figure} to {value}").format(figure=label(f), value=c.likely)
-            for f, c in zip([f for f, _ in earlier], figures[len(cand.edits) + len(cand.extra) :], strict=False)
+            for f, c in zip([f for f, _ in earlier], figures[start:], strict=False)
         )
     if len(h.explains) > 1:
         text += i18n._("; one correction resolves {n} findings").format(n=len(h.explains))
@@ -552,7 +581,21 @@ def _diagnosis(
     if h.cause == "unexplained" and rel.empty:
         severity = WARNING
     contenders = [g for g in rivals if g.cause != "unexplained" and len(g.explains) >= len(h.explains)]
-    likely = len(h.explains) >= 2 or (not contenders and h.cause != "unexplained")
+    likely = len(h.explains) >= 2 or (not contenders and h.cause not in ("unexplained", *ALONE_POSSIBLE))
+    mine = {e.figure.ref for e in cand.edits}
+    same = [
+        g
+        for g in contenders
+        if g.cause == h.cause
+        and g.cand.edits
+        and g.cand.edits[0].value is not None
+        and not mine & {e.figure.ref for e in g.cand.edits}
+    ]
+    if same:  # as good a correction of another figure: the culprit is one of them, not known which
+        text += i18n._("; as likely: ") + i18n._(", ").join(
+            i18n._("{figure} to {value}").format(figure=label(g.cand.edits[0].figure), value=g.cand.edits[0].new_text)
+            for g in same
+        )
     return Diagnosis(
         cause=h.cause,
         severity=severity,
