@@ -63,16 +63,16 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     by_dim: dict[tuple[int, str], list[tuple[Decimal, Fig, int]]] = defaultdict(list)
     for (part, dim, value), points in groups.items():
         by_dim[(part, dim)].extend((value, f, t) for f, t in points)
-    for points in by_dim.values():
-        points.sort(key=lambda p: p[0])
-        values = [p[0] for p in points]
-        for value, f, table in points:
+    for near in by_dim.values():
+        near.sort(key=lambda p: p[0])
+        values = [p[0] for p in near]
+        for value, f, table in near:
             if _significant(f.value) < 2 or "." not in f.value or table >= 0:
                 continue  # an integer is exact (tolerance policy): 22 亿元 is not 221765 万元
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
             lo = bisect_left(values, value - half)
             hi = bisect_left(values, value + half)
-            for g_value, g, _ in points[lo:hi]:
+            for g_value, g, _ in near[lo:hi]:
                 if g_value == value or g.line == f.line or (g.key, f.key) in linked or (f.key, g.key) in linked:
                     continue
                 if _significant(g.value) <= _significant(f.value) or not _share_word(context(f), context(g)):
