@@ -13,6 +13,12 @@
   when it holds exactly on at least half of the rows (else the header was misread).
 - A total or subtotal row whose rows add up to less than half or more than twice its figure
   is kept as a detail row (a hierarchy the draft cannot read).
+- Outline: a row numbered 一 / (一) / 1 / (1) sums the rows below it down to the next row
+  of its level (those of the first deeper level, or unnumbered ones); a 合计 written first
+  sums the rows of the first level; a last first-level row named 总投资/合计 sums its level.
+  In a table with a 单位 column, a row with no unit (a place: 东区) sums the rows after it
+  down to the next such row. Each reading is kept only where it adds up to between half and
+  twice the figure. A row with no unit keeps only the figures of columns with their own unit.
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
 - A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down.
 """
@@ -140,6 +146,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     if not columns:
         return None
     rows: list[TableRow] = []
+    levels: list[int] = []  # each row's outline level from its numbering (一 1, (一) 2, 1 3, (1) 4; none 9)
     for number, cells in body:
         label_cells = [cells[j] for j in range(width) if j not in keep and j != unit_col and cells[j]]
         label = " ".join(label_cells)
@@ -162,15 +169,19 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
                     values.append("")
         if not any(v and v not in ("-", "—") for v in values):
             continue
-        if any(c.unit is None or "{row}" in c.unit for c in columns) and row_unit is None and table_unit is None:
-            continue
-        if row_unit is None and any(c.unit and "{row}" in c.unit for c in columns):
-            continue
+        if row_unit is None and table_unit is None:
+            # no unit for the row: keep it only when its figures stand in columns with their own unit
+            unitless = [j for j, c in enumerate(columns) if c.unit is None or "{row}" in c.unit]
+            if any(values[j] not in ("", "-", "—") for j in unitless):
+                continue
+            values = ["" if j in unitless else v for j, v in enumerate(values)]
         role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
+        levels.append(_row_level(label_cells))
     if not rows:
         return None
     rows = _roles(rows, columns)
+    rows = _outline(rows, columns, levels, unit_col is not None)
     sums = _holding(_column_sums(columns), columns, rows)
     return TableDraft(
         block.title,
@@ -207,6 +218,69 @@ def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
             start = k + 1
         if not _adds_up(row, [rows[i] for i in members], columns):
             out[k] = replace(row, role="detail", sums=())
+    return out
+
+
+_ROW_NUMBER = (
+    (1, re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|\s|$)")),
+    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
+    (3, re.compile(r"^[0-9]{1,3}(?:[、.．](?![0-9])|\s|$)")),
+    (4, re.compile(r"^[(（][0-9]{1,3}[)）]")),
+)
+_TOTAL_WORD = re.compile(r"合\s*计|总\s*计|共\s*计|总投资|^全[市县区省州]$")
+
+
+def _row_level(label_cells: list[str]) -> int:
+    """A row's outline level from the numbering its label starts with (9: none)."""
+    first = label_cells[0] if label_cells else ""
+    return next((level for level, pattern in _ROW_NUMBER if pattern.match(first)), 9)
+
+
+def _outline(rows: list[TableRow], columns: list[Column], levels: list[int], unit_col: bool) -> list[TableRow]:
+    """Rows that sum the rows below them, read from the outline of the table's numbering or places.
+
+    - Numbered rows (一、 (一) 1 (1)) over rows numbered one level deeper, or unnumbered: a row
+      sums the rows after it down to the next row of its own level or above, those of the
+      first level below it that is present. A total row written first sums the rows of the
+      table's first level; a last row of the first level named 总投资/合计/全市 sums the rows
+      of its level before it.
+    - In a table with a 单位 column, rows with no unit of their own (a place: 巴州区) among
+      rows that have one are group rows, each summing the rows after it down to the next.
+
+    Every reading is kept only where its first summed column adds up to between half and
+    twice its figure (:func:`_adds_up`).
+    """
+    out = list(rows)
+    n = len(rows)
+
+    def claim(k: int, members: list[int]) -> None:
+        if members and not out[k].sums and _adds_up(out[k], [rows[i] for i in members], columns):
+            out[k] = replace(out[k], sums=tuple(members))
+
+    if len(set(levels)) > 1 and min(levels) < 9:
+        for i in range(n):
+            if rows[i].role != "detail" or levels[i] == 9:
+                continue
+            end = next((k for k in range(i + 1, n) if levels[k] <= levels[i] or rows[k].role != "detail"), n)
+            below = range(i + 1, end)
+            if below:
+                first = min(levels[k] for k in below)
+                claim(i, [k for k in below if levels[k] == first])
+            elif levels[i] == min(levels) and _TOTAL_WORD.search(rows[i].label.replace(" ", "")):
+                claim(i, [k for k in range(i) if levels[k] == levels[i] and rows[k].role == "detail"])
+        top = min(levels)
+        if _TOTAL.match(rows[0].label.replace(" ", "")):
+            heads = [k for k in range(1, n) if levels[k] == top]
+            if heads and len(heads) < n - 1:
+                first_total = replace(out[0], sums=())
+                if _adds_up(first_total, [rows[k] for k in heads], columns):
+                    out[0] = replace(out[0], role="detail", sums=tuple(heads))
+    if unit_col:
+        groups = [k for k, r in enumerate(rows) if r.unit is None and r.role == "detail" and not out[k].sums]
+        if groups and len(groups) * 2 <= n:
+            for g, k in enumerate(groups):
+                end = groups[g + 1] if g + 1 < len(groups) else n
+                claim(k, [i for i in range(k + 1, end) if rows[i].role == "detail"])
     return out
 
 
