@@ -74,3 +74,54 @@ def test_an_outline_that_does_not_add_up_is_not_claimed() -> None:
         """
     )
     assert sums(t) == {}
+
+
+def test_a_header_tree_sums_each_group_by_its_subtotals() -> None:
+    t = table(
+        """\
+        项目\t投入（万元）
+        \t合计\t政府投入\t\t\t\t\t\t其他资金
+        \t\t行业资金\t\t\t财政资金\t\t\t小计\t贷款
+        \t\t小计\t省级\t县级\t小计\t省级\t县级
+        东区\t60\t30\t20\t10\t20\t20\t0\t10\t10
+        西区\t45\t25\t25\t0\t20\t10\t10\t0\t0
+        """
+    )
+    got = dict(t.column_sums)
+    assert got["投入合计"] == ("行业资金小计", "财政资金小计", "其他资金小计")  # 政府投入 has no 小计 of its own
+    assert got["行业资金小计"] == ("省级", "县级")
+
+
+def test_a_group_shifted_by_the_conversion_is_read_from_its_total() -> None:
+    # the second group's header stands one cell right of its 合计, and the rows' figures of
+    # that group start at varying cells (the conversion dropped the empty cells before them)
+    t = table(
+        """\
+        项目\t资金（万元）\t\t\t\t片区资金（万元）
+        \t合计\t政府投入\t\t合计\t政府投入
+        \t\t小计\t省级\t\t小计\t省级\t县级\t市级
+        东区\t50\t50\t50\t50\t50\t50
+        西区\t30\t30\t30\t\t30\t30\t30
+        南区\t20\t20\t20\t\t\t20\t20\t20
+        """
+    )
+    names = [c.name for c in t.columns]
+    assert [dict(zip(names, r.cells, strict=True)) for r in t.rows][1:] == [
+        {
+            "资金合计": "30",
+            "政府投入小计": "30",
+            "省级": "30",
+            "片区资金合计": "30",
+            "片区资金政府投入小计": "30",
+            "片区资金政府投入省级": "30",
+        },
+        {
+            "资金合计": "20",
+            "政府投入小计": "20",
+            "省级": "20",
+            "片区资金合计": "20",
+            "片区资金政府投入小计": "20",
+            "片区资金政府投入省级": "20",
+        },
+    ]
+    assert dict(t.column_sums)["片区资金合计"] == ("片区资金政府投入小计",)

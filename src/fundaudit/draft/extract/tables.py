@@ -9,8 +9,13 @@
   the row's label (a 序号 column too). Cells that are words are written empty.
 - Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
   sums the rows below it when the table has no other total or subtotal.
-- ``column_sums``: a sub-column named 合计/小计/总计 is the sum of its sibling sub-columns, kept
-  when it holds exactly on at least half of the rows (else the header was misread).
+- ``column_sums`` from the header tree: a group's first sub-column named 合计/小计/总计 is the
+  sum of its later sub-columns, each a column or a sub-group counted by its own 合计/小计 (or,
+  when it has none, by those of its sub-groups); kept when it holds exactly on at least half
+  of the rows (else the header was misread).
+- Flattened headers: a group header standing one cell right of its own 合计 (the conversion
+  shifted it) is moved onto it; a row whose figures in a group start after an empty 合计 cell
+  (the empty cells before them were dropped) is read from the 合计 on.
 - A total or subtotal row whose rows add up to less than half or more than twice its figure
   is kept as a detail row (a hierarchy the draft cannot read).
 - Outline: a row numbered 一 / (一) / 1 / (1) sums the rows below it down to the next row
@@ -28,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import unit_after, unit_ok, writable
@@ -93,18 +99,26 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     width = max(len(c) for c in [*header, *(b for _, b in body)])
     header = [h + [""] * (width - len(h)) for h in header]
     body = [(n, b + [""] * (width - len(b))) for n, b in body]
+    _shifted_groups(header)
     # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
+    origin = [[j if header[r][j] else -1 for j in range(width)] for r in range(len(header))]
     for r in range(len(header) - 1):
         for j in range(1, width):
             if not header[r][j] and header[r][j - 1] and any(header[k][j] for k in range(r + 1, len(header))):
                 header[r][j] = header[r][j - 1]
+                origin[r][j] = origin[r][j - 1]
     paths = []
+    nodes: list[list[tuple[int, int]]] = []  # the header cells over each column, as (row, first column)
     for j in range(width):
         path: list[str] = []
+        node: list[tuple[int, int]] = []
         for r in range(len(header)):
             if header[r][j] and (not path or path[-1] != header[r][j]):
                 path.append(header[r][j])
+                node.append((r, origin[r][j]))
         paths.append(path)
+        nodes.append(node)
+    body = _left_aligned(body, header, nodes)
     table_unit = block.unit if block.unit and unit_ok(block.unit) else None
     unit_col = next(
         (j for j, p in enumerate(paths) if p and _name(p[-1]) in ("单位", "计量单位")),
@@ -131,6 +145,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             unit = money + "/{row}"
         if unit is None and unit_col is None and table_unit is None and not label_units:
             continue
+        if unit is None and unit_col is not None and table_unit is None:
+            unit = "{row}"  # 建设规模 beside a 计量单位 column: each row's own unit
         name = (
             "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
         )
@@ -182,7 +198,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         return None
     rows = _roles(rows, columns)
     rows = _outline(rows, columns, levels, unit_col is not None)
-    sums = _holding(_column_sums(columns), columns, rows)
+    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns)), columns, rows)
     return TableDraft(
         block.title,
         block.title_line,
@@ -317,18 +333,111 @@ def _holding(
     return tuple(kept)
 
 
-def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _is_sum_name(text: str) -> bool:
+    return _name(text) in ("合计", "小计", "总计", "全市合计")
+
+
+def _shifted_groups(header: list[list[str]]) -> None:
+    """A group header one cell right of its own 合计 (the conversion shifted it) moves onto it.
+
+    ``资金投入 … | 秦巴片区`` over ``合计 … 合计 | 政府性投入``: the second 合计 stands left of
+    秦巴片区, whose first sub-column it is (资金投入 has its own 合计 already).
+    """
+    for r in range(len(header) - 1):
+        row, below = header[r], header[r + 1]
+        starts = [j for j, c in enumerate(row) if c]
+        for prev, p in pairwise(starts):
+            if p - 1 <= prev or row[p - 1] or not below[p - 1] or not below[p] or _is_sum_name(below[p]):
+                continue
+            if _is_sum_name(below[p - 1]) and any(_is_sum_name(below[j]) for j in range(prev, p - 1)):
+                row[p - 1], row[p] = row[p], ""
+
+
+def _left_aligned(
+    body: list[tuple[int, list[str]]], header: list[list[str]], nodes: list[list[tuple[int, int]]]
+) -> list[tuple[int, list[str]]]:
+    """Figures of a column group read from its 合计 on, where a row leaves the 合计 empty.
+
+    A group of the top header row whose first sub-column is a 合计: a row whose first figure
+    in the group stands after an empty 合计 cell (the conversion dropped the empty cells
+    before it) is read from the 合计 on, when other rows fill that 合计.
+    """
+    if len(header) < 2:
+        return body
+    groups: dict[tuple[int, int], list[int]] = {}
+    for j, node in enumerate(nodes):
+        if node and node[0][0] == 0:
+            groups.setdefault(node[0], []).append(j)
     out = []
-    groups: dict[str, list[Column]] = {}
-    for c in columns:
-        if c.parent:
-            groups.setdefault(c.parent, []).append(c)
-    for _parent, cols in groups.items():
-        heads = [c for c in cols if any(c.name.endswith(w) for w in _SUM_CHILD) and c.foot]
-        if len(heads) == 1 and cols[0] is heads[0] and len(cols) > 2:
-            others = tuple(c.name for c in cols[1:] if c.foot and c.unit == heads[0].unit)
-            if len(others) >= 2:
-                out.append((heads[0].name, others))
+    for number, cells in body:
+        cells = list(cells)
+        for cols in groups.values():
+            first = cols[0]
+            if len(cols) < 3 or not _is_sum_name(header[-1][first] or header[1][first]) or cells[first]:
+                continue
+            filled = [j for j in cols if _NUM.fullmatch(cells[j])]
+            if not filled or not any(_NUM.fullmatch(b[first]) for _, b in body):
+                continue
+            shift = cols.index(filled[0])
+            values = [cells[j] for j in cols]
+            moved = values[shift:] + [""] * shift
+            for j, v in zip(cols, moved, strict=True):
+                cells[j] = v
+        out.append((number, cells))
+    return out
+
+
+def _tree_sums(
+    nodes: list[list[tuple[int, int]]], header: list[list[str]], keep: list[int], columns: list[Column]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Header sums from the header tree: a group's first sub-column named 合计/小计 sums the rest.
+
+    Each later sub-column counts as itself, a sub-group by its own 合计/小计 (``行业资金 小计``)
+    or, when it has none, by those of its sub-groups (政府性投入 → 行业资金小计 + 财政资金小计).
+    """
+    kids: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    column_of: dict[tuple[int, int], int] = {}
+    for k, j in enumerate(keep):
+        if nodes[j]:
+            column_of[nodes[j][-1]] = k
+    for path in nodes:
+        for a, b in pairwise(path):
+            kids.setdefault(a, [])
+            if b not in kids[a]:
+                kids[a].append(b)
+
+    def total_of(node: tuple[int, int]) -> int | None:
+        k = column_of.get(node)
+        return (
+            k
+            if k is not None and node not in kids and columns[k].foot and _is_sum_name(header[node[0]][node[1]])
+            else None
+        )
+
+    def rep(node: tuple[int, int]) -> list[int]:
+        if node not in kids:
+            k = column_of.get(node)
+            return [k] if k is not None and columns[k].foot else []
+        first = kids[node][0]
+        if total_of(first) is not None:
+            return rep(first)
+        return [k for child in kids[node] for k in rep(child)]
+
+    out = []
+    for children in kids.values():
+        head = total_of(children[0])
+        if head is None or len(children) < 2:
+            continue
+        parts = [k for child in children[1:] for k in rep(child) if columns[k].unit == columns[head].unit]
+        if parts:
+            out.append((columns[head].name, tuple(columns[k].name for k in parts)))
+    return out
+
+
+def _column_sums(
+    columns: list[Column], tree: list[tuple[str, tuple[str, ...]]]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = list(tree)
     # flat headers: a 合计/全市 column sums the run of columns after it (or before it, when last)
     names = [c.name for c in columns]
     is_sum = [c.foot and bool(_FLAT_SUM.search(c.name)) and not c.parent for c in columns]
