@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from fundaudit.draft.build import write_draft
 from fundaudit.draft.model import TableDraft
+from fundaudit.loader import load
+from fundaudit.runner import run
 from tests.draft.conftest import found
 
 
@@ -125,3 +130,27 @@ def test_a_group_shifted_by_the_conversion_is_read_from_its_total() -> None:
         },
     ]
     assert dict(t.column_sums)["片区资金合计"] == ("片区资金政府投入小计",)
+
+
+def test_a_whole_area_header_over_places_and_a_total_of_one_unit() -> None:
+    t = table(
+        """\
+        项目\t明细\t单位\t全县
+        \t\t\t全县\t东乡\t西乡
+        脱贫人口\t\t人\t300\t100\t200
+        种植业\t茶叶\t万亩\t2\t1.5\t0.5
+        \t果蔬\t万亩\t1\t0.5\t0.5
+        \t合计\t万亩\t3\t2\t1
+        到位率\t\t%\t100\t100\t100
+        """
+    )
+    assert dict(t.column_sums) == {"全县": ("东乡", "西乡")}  # the first place under 全县 is the whole
+    assert sums(t) == {6: [4, 5]}  # the 合计 in 万亩 sums the rows in 万亩, not the 人 row
+
+
+def test_a_percentage_row_is_not_summed_across(tmp_path: Path) -> None:
+    doc = tmp_path / "rates.txt"
+    doc.write_text("项目\t全县\t东乡\t西乡\n到位率（%）\t100\t100\t100\n新建基地（个）\t3\t1\t2\n", encoding="utf-8")
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    got = [(f.rule, f.source.line) for f in run(budget).findings if f.rule == "table-cross-foot"]
+    assert got == [("table-cross-foot", 3)]

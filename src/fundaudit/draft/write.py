@@ -130,5 +130,7 @@ def _table(t: TableDraft, out: list[str], ind: str) -> None:
             fields.append(f"role: {row.role}")
         if row.sums:
             fields.append("sums: [" + ", ".join(f"r{t.rows[k].line}" for k in row.sums) + "]")
+        if row.unit and (row.unit == "%" or "/" in row.unit):
+            fields.append("cross: false")  # rates and shares are not summed across
         fields.append("cells: [" + ", ".join(q(c) for c in row.cells) + "]")
         out.append(f"{ind}  - {{{', '.join(fields)}}}")

@@ -48,6 +48,7 @@ _SUBTOTAL = re.compile(r"小\s*计")
 _NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
 _SUM_CHILD = ("合计", "小计", "总计", "计")
 _FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
+_WHOLE = re.compile(r"全[市县区省州]|合计|总计")
 _QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 _LABEL_HEADERS = ("序号", "编号", "单位", "计量单位", "项目", "名称", "区县", "县区", "地区", "备注", "内容", "部门")
 
@@ -113,9 +114,10 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         path: list[str] = []
         node: list[tuple[int, int]] = []
         for r in range(len(header)):
+            if header[r][j]:
+                node.append((r, origin[r][j]))  # every cell: 全县 over 全县 is a group and its first column
             if header[r][j] and (not path or path[-1] != header[r][j]):
                 path.append(header[r][j])
-                node.append((r, origin[r][j]))
         paths.append(path)
         nodes.append(node)
     body = _left_aligned(body, header, nodes)
@@ -232,6 +234,9 @@ def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
         members = list(row.sums) if row.sums else [i for i in range(start, k) if rows[i].role == "detail"]
         if row.role == "total" or row.sums:
             start = k + 1
+        if row.unit and not row.sums and any(rows[i].unit != row.unit for i in members):
+            members = [i for i in members if rows[i].unit == row.unit]  # a 合计 in 万亩 sums the rows in 万亩
+            out[k] = replace(row, sums=tuple(members))
         if not _adds_up(row, [rows[i] for i in members], columns):
             out[k] = replace(row, role="detail", sums=())
     return out
@@ -406,13 +411,14 @@ def _tree_sums(
             if b not in kids[a]:
                 kids[a].append(b)
 
-    def total_of(node: tuple[int, int]) -> int | None:
+    def total_of(node: tuple[int, int], parent: tuple[int, int] | None = None) -> int | None:
+        """The column of a leaf named 合计/小计 (or any first leaf under a 全市/全县 header)."""
         k = column_of.get(node)
-        return (
-            k
-            if k is not None and node not in kids and columns[k].foot and _is_sum_name(header[node[0]][node[1]])
-            else None
-        )
+        if k is None or node in kids or not columns[k].foot:
+            return None
+        named = _is_sum_name(header[node[0]][node[1]])
+        under_whole = parent is not None and bool(_WHOLE.fullmatch(_name(header[parent[0]][parent[1]])))
+        return k if named or under_whole else None
 
     def rep(node: tuple[int, int]) -> list[int]:
         if node not in kids:
@@ -424,8 +430,8 @@ def _tree_sums(
         return [k for child in kids[node] for k in rep(child)]
 
     out = []
-    for children in kids.values():
-        head = total_of(children[0])
+    for parent, children in kids.items():
+        head = total_of(children[0], parent)
         if head is None or len(children) < 2:
             continue
         parts = [k for child in children[1:] for k in rep(child) if columns[k].unit == columns[head].unit]
