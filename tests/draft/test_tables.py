@@ -154,3 +154,27 @@ def test_a_percentage_row_is_not_summed_across(tmp_path: Path) -> None:
     budget = load(write_draft(doc, tmp_path / "out").entry)
     got = [(f.rule, f.source.line) for f in run(budget).findings if f.rule == "table-cross-foot"]
     assert got == [("table-cross-foot", 3)]
+
+
+def test_rows_that_lost_their_empty_cells_under_repeated_groups_are_read_by_their_sums() -> None:
+    # 全县 and two 乡 repeat 合计 中央 省级 县级; the conversion dropped the empty cells
+    t = table(
+        """\
+        项目\t单位\t目标\t\t资金（万元）
+        \t\t东乡\t西乡\t全县\t东乡\t西乡
+        \t\t\t\t合计\t中央\t省级\t县级\t合计\t中央\t省级\t县级\t合计\t中央\t省级\t县级
+        危房改造\t户\t30\t20\t500\t300\t0\t200\t300\t180\t120\t200\t120\t80
+        道路\t公里\t4\t6\t100\t0\t40\t60\t40\t16\t24\t60\t24\t36
+        培训\t人次\t50\t50\t20\t20\t0\t0\t10\t10\t10\t10
+        """
+    )
+    cells = {r.line: dict(zip([c.name for c in t.columns], r.cells, strict=True)) for r in t.rows}
+    # 东乡 300 = 180 + 120 go to 中央 and 县级, where 全县 has its non-zero parts
+    assert [cells[4][k] for k in ("东乡合计", "资金东乡中央", "资金东乡省级", "资金东乡县级")] == [
+        "300",
+        "180",
+        "",
+        "120",
+    ]
+    assert [cells[5][k] for k in ("西乡合计", "资金西乡中央", "资金西乡省级", "资金西乡县级")] == ["60", "", "24", "36"]
+    assert [cells[6][k] for k in ("东乡合计", "资金东乡中央", "西乡合计", "资金西乡中央")] == ["10", "10", "10", "10"]

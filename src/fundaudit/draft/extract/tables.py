@@ -36,6 +36,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
+from fundaudit.draft.extract._groups import regroup
 from fundaudit.draft.extract._words import unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
@@ -100,6 +101,9 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     width = max(len(c) for c in [*header, *(b for _, b in body)])
     header = [h + [""] * (width - len(h)) for h in header]
     body = [(n, b + [""] * (width - len(b))) for n, b in body]
+    unit_at = next((j for j, c in enumerate(header[0] if header else []) if _name(c) in ("单位", "计量单位")), None)
+    body = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
+    width = max(len(c) for c in [*header, *(b for _, b in body)])
     _shifted_groups(header)
     # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
     origin = [[j if header[r][j] else -1 for j in range(width)] for r in range(len(header))]
@@ -128,10 +132,11 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     )
     label_units = any(_unit_of(c) for _, b in body for c in b[:2])  # rows named with their unit: 示范基地 (个)
     numeric: list[int] = []
+    figured = [b for _, b in body if any(_NUM.fullmatch(c) for c in b)]  # not a header repeated in the body
     for j in range(width):
         if j == unit_col or (paths[j] and any(w in _name(paths[j][-1]) for w in ("序号", "编号"))):
             continue
-        filled = [b[j] for _, b in body if b[j] and b[j] not in ("-", "—", "/")]
+        filled = [b[j] for b in figured if b[j] and b[j] not in ("-", "—", "/")]
         nums = [c for c in filled if _NUM.fullmatch(c)]
         if filled and len(nums) * 2 >= len(filled) and len(nums) >= 1:
             numeric.append(j)
