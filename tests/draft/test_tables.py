@@ -178,3 +178,15 @@ def test_rows_that_lost_their_empty_cells_under_repeated_groups_are_read_by_thei
     ]
     assert [cells[5][k] for k in ("西乡合计", "资金西乡中央", "资金西乡省级", "资金西乡县级")] == ["60", "", "24", "36"]
     assert [cells[6][k] for k in ("东乡合计", "资金东乡中央", "西乡合计", "资金西乡中央")] == ["10", "10", "10", "10"]
+
+
+def test_price_times_quantity_is_the_amount() -> None:
+    t = table(
+        """\
+        项目\t建设规模\t计量单位\t单位造价\t资金（万元）
+        护林\t1000\t亩\t0.2\t200
+        搬迁\t10\t户\t3.5\t35
+        """
+    )
+    assert t.products == (("资金", "单位造价", "建设规模"),)
+    assert [c.unit for c in t.columns] == ["{row}", "万元/{row}", "万元"]

@@ -121,6 +121,10 @@ def _table(t: TableDraft, out: list[str], ind: str) -> None:
         of, *periods = t.cumulative
         out.append(f"{ind}schedules:")
         out.append(f"{ind}  - {{kind: cumulative, of: {q(of)}, periods: [" + ", ".join(q(p) for p in periods) + "]}")
+    if t.products:
+        out.append(f"{ind}products:")
+        for amount, price, quantity in t.products:
+            out.append(f"{ind}  - {{amount: {q(amount)}, price: {q(price)}, quantity: {q(quantity)}}}")
     out.append(f"{ind}rows:")
     for row in t.rows:
         fields = [f"id: r{row.line}", f"label: {q(key_name(row.label) if row.label else '-')}", f"line: {row.line}"]

@@ -25,7 +25,9 @@
   down to the next such row. Each reading is kept only where it adds up to between half and
   twice the figure. A row with no unit keeps only the figures of columns with their own unit.
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
-- A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down.
+- A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down. A price column
+  (单价/造价/标准) × a quantity column (规模/数量) = the first money column after the price
+  (``products``), kept where it is within half and twice the amount on half the rows.
 """
 
 from __future__ import annotations
@@ -216,6 +218,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         index,
         "tables",
         _quarters(columns),
+        _products(columns, rows),
     )
 
 
@@ -471,6 +474,39 @@ def _column_sums(
         if first > 0 and columns[first - 1].foot and not any(p == names[first - 1] for p, _ in out):
             out.append((names[first - 1], tuple(quarters)))
     return tuple(dict(out).items())
+
+
+_PRICE = ("单价", "造价", "标准")
+_QUANTITY = ("规模", "数量", "工程量", "面积", "任务")
+_MONEY = ("元", "万元", "亿元")
+
+
+def _products(columns: list[Column], rows: list[TableRow]) -> tuple[tuple[str, str, str], ...]:
+    """A price column (单价/造价/标准, a unit per something) × a quantity column (规模/数量) = the
+    first money column after the price: kept where the product is within half and twice the
+    amount on at least half of the rows that fill all three."""
+    price = next(
+        (j for j, c in enumerate(columns) if any(w in c.name for w in _PRICE) and c.unit and "/" in c.unit), None
+    )
+    quantity = next(
+        (j for j, c in enumerate(columns) if any(w in c.name for w in _QUANTITY) and c.unit and "/" not in c.unit), None
+    )
+    if price is None or quantity is None:
+        return ()
+    amount = next((j for j in range(price + 1, len(columns)) if columns[j].unit in _MONEY), None)
+    if amount is None:
+        return ()
+    checked = held = 0
+    for row in rows:
+        a, p, n = row.cells[amount], row.cells[price], row.cells[quantity]
+        if not (_NUM.fullmatch(a) and _NUM.fullmatch(p) and _NUM.fullmatch(n)):
+            continue
+        checked += 1
+        got, want = Decimal(p) * Decimal(n), Decimal(a)
+        held += want > 0 and want / 2 <= got <= want * 2
+    if not checked or held * 2 < checked:
+        return ()
+    return ((columns[amount].name, columns[price].name, columns[quantity].name),)
 
 
 def _quarter(name: str) -> int:
