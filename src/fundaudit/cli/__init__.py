@@ -60,6 +60,8 @@ def _localise_help(argv: list[str]) -> None:
         set_language(None)
     holders: list[Any] = [app.info]
     for command in app.registered_commands:
+        if command.callback is None:
+            continue
         holders.append(command)
         _ENGLISH.setdefault(id(command), inspect.getdoc(command.callback) or "")
         for param in inspect.signature(command.callback).parameters.values():
