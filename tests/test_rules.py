@@ -263,7 +263,7 @@ def test_table_correct(audit_of: Callable[[str], Audit]) -> None:
     audit = audit_of(TABLE.format(row2="7100", total="12100", prov="7100"))
     assert set(by_rule(audit, "table-foot").values()) == {Verdict.MATCH}
     assert set(by_rule(audit, "table-cross-foot").values()) == {Verdict.MATCH}
-    assert "empty cells read as nothing" in next(f.message for f in audit.findings if f.rule == "table-foot")
+    assert "empty cells as 0: 省级现代农业" in next(f.message for f in audit.findings if f.rule == "table-foot")
 
 
 def test_table_wrong_total_row(audit_of: Callable[[str], Audit]) -> None:

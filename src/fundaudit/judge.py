@@ -240,7 +240,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
         ),
     }[verdict]
     if rel.empty:
-        off += (_("; ") if off else "") + _("empty = 0: {cells}").format(cells=_cells(rel.empty))
+        off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(rel.empty))
     message = _equation(rel, op, s_sum, off, None)  # the diagnosis (fundaudit.causes) comes later
     return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
 

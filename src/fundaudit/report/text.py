@@ -15,6 +15,7 @@ roots they come from (one slip, one root).
 from __future__ import annotations
 
 import io
+import os
 from collections import Counter
 from collections.abc import Iterable
 from typing import TextIO
@@ -86,11 +87,15 @@ def roots_line(findings: Iterable[Finding]) -> str | None:
 
 
 def own_sources(audit: Audit) -> dict[str, str]:
-    """Each YAML file whose figures all cite one source file, with that file (none for tables)."""
+    """Each YAML file whose figures all cite one source file, with that file (none for tables).
+
+    Only a YAML file a person can open counts: a document checked directly is drafted into a
+    temporary one, and then its own name is the reference.
+    """
     cited: dict[str, set[str]] = {}
     for fig in audit.budget.figures if audit.budget is not None else ():
         cited.setdefault(fig.yaml.file, set()).add(fig.source.file)
-    return {yaml: next(iter(files)) for yaml, files in cited.items() if len(files) == 1}
+    return {yaml: next(iter(files)) for yaml, files in cited.items() if len(files) == 1 and os.path.isfile(yaml)}
 
 
 def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> None:
