@@ -132,15 +132,20 @@ class Diagnoses:
         return out
 
 
-def _diagnose(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[bytes, tuple[str, ...]] | str:
-    """One group's pickled diagnoses and notes, or the words of the crash (in a worker, or here)."""
+def _diagnose(failing: Sequence[Relation], tolerance: Tolerance, lang: str) -> tuple[bytes, tuple[str, ...]] | str:
+    """One group's pickled diagnoses and notes, or the words of the crash (in a worker, or here).
+
+    ``lang``: the language of the diagnoses' words (a worker does not know ``--lang``).
+    """
     from fundaudit.causes.localise import diagnose
+    from fundaudit.i18n import using
 
     uses, nearby = inputs(failing)
-    try:
-        result = diagnose(failing, uses, tolerance, nearby=nearby)
-    except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
-        return f"diagnosis could not run: {type(exc).__name__}: {exc}"
+    with using(lang):
+        try:
+            result = diagnose(failing, uses, tolerance, nearby=nearby)
+        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+            return f"diagnosis could not run: {type(exc).__name__}: {exc}"
     return pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL), result.notes
 
 
@@ -162,13 +167,16 @@ def _results(
     relations of all groups are never held at once. Should the workers fail (killed, no
     ``fork``/``spawn``), the groups left are diagnosed here.
     """
+    from fundaudit.i18n import language
+
+    lang = language()
     done = 0
     if workers > 1 and len(members) > 1:
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
                 for group in members:
-                    flight.append(pool.submit(_diagnose, columns.relations_at(group), tolerance))
+                    flight.append(pool.submit(_diagnose, columns.relations_at(group), tolerance, lang))
                     if len(flight) > 2 * workers:
                         yield flight.popleft().result()
                         done += 1
@@ -179,7 +187,7 @@ def _results(
         except (OSError, BrokenProcessPool):
             pass
     for group in members[done:]:
-        yield _diagnose(columns.relations_at(group), tolerance)
+        yield _diagnose(columns.relations_at(group), tolerance, lang)
 
 
 def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
