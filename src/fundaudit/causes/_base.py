@@ -328,7 +328,7 @@ LADDERS = {
     "person-times": ("人次", "万人次"),
 }
 # a rounding or truncation is no further than this from the value it stands for
-NEAR = Fraction(2, 100)
+NEAR = Fraction(5, 100)  # 0.26 for 0.266 is 2.3 % off: two significant digits cut
 
 
 def sibling_units(unit: Unit) -> list[Unit]:
