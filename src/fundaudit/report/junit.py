@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from fundaudit.findings import Verdict
+from fundaudit.i18n import _
 from fundaudit.report.escape import xml
 from fundaudit.runner import Audit
 
@@ -59,5 +60,7 @@ def _detail(f: object) -> str:
     assert isinstance(f, Finding)
     return xml(
         f"{f.location.file}:{f.location.line}: {f.source.file}:{f.source.line}\n"
-        f"total {f.total} {f.unit}, parts sum {f.parts_sum}, diff {f.diff}, tolerance {f.tolerance}"
+        + _("total {total} {unit}, parts sum {sum}, diff {diff}, tolerance {tol}").format(
+            total=f.total, unit=f.unit, sum=f.parts_sum, diff=f.diff, tol=f.tolerance
+        )
     )

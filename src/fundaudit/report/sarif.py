@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fundaudit import __version__
 from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Verdict
+from fundaudit.i18n import _
 from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
@@ -78,7 +79,11 @@ def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -
             result.setdefault("relatedLocations", []).append(
                 {
                     "id": 2,
-                    "message": {"text": f"likely culprit: {culprit.figure.text} → {culprit.likely} ({d.cause})"},
+                    "message": {
+                        "text": _("likely culprit: {figure} → {value} ({cause})").format(
+                            figure=culprit.figure.text, value=culprit.likely, cause=d.cause
+                        )
+                    },
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": culprit.figure.yaml.line},
