@@ -136,7 +136,7 @@ def test_check_a_folder(tmp_path: Path) -> None:
         # a split stated in prose: the program's funding sources
         (
             "sc2020::edu#cross-foot",
-            ["中央 125.82 亿元", "data/sc2020/funds.yaml:336", "中央资金 【125.82】 亿元"],
+            ["中央 125.82 亿元", "data/sc2020/funds.yaml:338", "中央资金 【125.82】 亿元"],
         ),
         # a cross-document link: each part named by its document
         (

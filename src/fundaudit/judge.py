@@ -79,11 +79,17 @@ def verdict(rel: Relation, tolerance: Tolerance = DEFAULT) -> Verdict:
 
     Sums (nearly every relation) are judged here directly; the rarer kinds are explained.
     """
-    if rel.kind not in ("sum", "sum-le"):
+    if rel.kind not in ("sum", "sum-le", "product"):
         return explain(rel, tolerance).verdict
     problem = _problem(rel)
     if problem is not None:
         return problem.verdict
+    if rel.kind == "product":  # the causes re-judge many products: the arithmetic alone, unworded
+        terms = _product_terms(rel, tolerance)
+        if terms is None:
+            return Verdict.ERROR
+        diff, tol_int = terms[1] - terms[0], terms[2]
+        return Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
     _, _, diff, tol = _sum_terms(rel, tolerance)
     return _sum_verdict(rel, diff, tol)
 
@@ -466,20 +472,13 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
     return _sum_finding(single, vals[0], diff, tol[0] + tol[-1], grid.exp, tolerance)
 
 
-def _product(rel: Relation, tolerance: Tolerance) -> Finding:
-    """amount = price × quantity (or total × share %), with the rounding of all three."""
+def _product_terms(rel: Relation, tolerance: Tolerance) -> tuple[int, int, int, int, int] | None:
+    """Product, total and allowance as exact integers on the grid ``10**e``, ``e`` and the
+    total's exponent ``et``; ``None`` when the factors' dimension is not the total's."""
     total, (a, b) = rel.total, rel.parts
     unit_a, unit_b = _factor_unit(a), _factor_unit(b)
-    dim = _product_dimension(unit_a, unit_b)
-    if dim != total.unit.dimension:
-        return _finding(
-            rel,
-            Verdict.ERROR,
-            "",
-            "",
-            "",
-            _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
-        )
+    if _product_dimension(unit_a, unit_b) != total.unit.dimension:
+        return None
     # exact integers on the grid 10**e, fine enough for the product and every allowance
     ea = a.value.exponent + unit_a[1]
     eb = b.value.exponent + unit_b[1]
@@ -498,6 +497,23 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
         + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
         + (5 * 10 ** (et - 1 - e) if has_t else 0)
     )
+    return prod, tv, tol_int, e, et
+
+
+def _product(rel: Relation, tolerance: Tolerance) -> Finding:
+    """amount = price × quantity (or total × share %), with the rounding of all three."""
+    total, (a, b) = rel.total, rel.parts
+    terms = _product_terms(rel, tolerance)
+    if terms is None:
+        return _finding(
+            rel,
+            Verdict.ERROR,
+            "",
+            "",
+            "",
+            _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
+        )
+    prod, tv, tol_int, e, et = terms
     diff = tv - prod
     verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
     p = total.unit.pow10

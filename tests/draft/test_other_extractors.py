@@ -45,3 +45,34 @@ def test_shares_named_by_parties() -> None:
 
 def test_percentages_that_are_targets_are_not_shares() -> None:
     assert not [c for c in claims("县级贫困发生率降至 3%，村级覆盖率达到 100%。") if c[0] == "shares"]
+
+
+def _equal(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(c[1], c[2]) for c in claims(text) if c[0] == "equal"]
+
+
+def test_a_small_repeat_is_linked_by_the_words_around_it() -> None:
+    text = """\
+        全年完成 2 万亩茶叶基地，新建标准化养殖场 2 个。
+
+        项目\t单位\t全县
+        新建茶叶基地\t万亩\t2
+        修建村道\t万亩\t2
+        """
+    # the words after the first 2 万亩 name 茶叶 and 基地, as the first row does; the
+    # second row shares no word with it, and 2 个 is another dimension
+    assert _equal(text) == [("2 万亩", ("2 万亩",))]
+
+
+def test_a_rounded_figure_is_the_precise_one_in_another_unit() -> None:
+    text = """\
+        全年计划完成交通投资 97.6 亿元，其中农村公路 22 亿元。
+
+        单位：万元
+        项目\t计划投资
+        农村公路\t220400
+        交通投资合计\t976034
+        """
+    got = _equal(text)
+    assert ("97.6 亿元", ("976034 万元",)) in got
+    assert not [g for g in got if g[0] == "22 亿元"]  # an integer is exact: 22 亿元 is not 220400 万元

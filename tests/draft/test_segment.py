@@ -43,3 +43,12 @@ def test_a_year_over_a_column_group_is_a_header() -> None:
     text = "地区\t2016 年\t\n\t减贫数（万人）\t退出村（个）\n雁江\t1.33\t17\n"
     (table,) = [b for b in blocks(text) if isinstance(b, TableBlock)]
     assert len(table.header_rows) == 2
+
+
+def test_a_table_title_naming_a_program_is_not_a_part_of_the_document() -> None:
+    text = (
+        "某县产业扶贫专项 2021 年实施方案\n一、资金\n附件\n某县产业扶贫专项 2021 年项目计划表\n"
+        "某县产业扶贫专项资金来源：\n某县产业扶贫专项分乡镇实施计划（附件 2）\n"
+    )
+    got = [(b.level, b.title) for b in blocks(text) if isinstance(b, Heading)]
+    assert got == [(0, "某县产业扶贫专项 2021 年实施方案"), (1, "资金"), (1, "")]

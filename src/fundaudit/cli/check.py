@@ -22,7 +22,7 @@ def check(
             )
         ),
     ] = DEFAULT_DATA,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | jsonl | github | sarif | junit")] = "text",
     show_all: Annotated[bool, typer.Option("--all", help=N_("Include relations that hold."))] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help=N_("Text: the full arithmetic under each finding."))
@@ -102,9 +102,9 @@ def check(
     audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
     hidden: frozenset[str] = frozenset()
     if chosen.active:
-        hidden = frozenset(f.id for f in audit.shown(show_all) if not chosen.keep(f))
+        hidden = frozenset(f.id for f in audit.iter_shown(show_all) if not chosen.keep(f))
     if confirmed_only:  # drafted relations are hidden and do not fail the check
-        hidden |= frozenset(f.id for f in audit.findings if f.drafted)
+        hidden |= frozenset(f.id for f in audit.iter_findings() if f.drafted)
     if hidden:
         audit = replace(audit, hidden=audit.hidden | hidden)
     if sort != "location":
@@ -117,7 +117,7 @@ def check(
     if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState
         from fundaudit.report import sarif
 
-        sys.stdout.write(sarif.render(audit, show_all, cmp))
+        sarif.write(audit, show_all, sys.stdout, cmp)
     else:
         accepted = {f.id for f in cmp.accepted}
         audit_shown = audit if show_all else replace(audit, hidden=hidden | accepted)
@@ -144,15 +144,14 @@ def check(
 
 def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
     from fundaudit.progress import stage
-    from fundaudit.report import renderer
+    from fundaudit.report import writer
     from fundaudit.runner import Audit
 
     assert isinstance(audit, Audit)
     with stage(f"wording the findings of {len(audit.codes):,} relations", len(audit.codes) >= 100_000):
-        if fmt == "text":
+        if fmt == "text":  # written as the findings are worded: memory does not grow with their number
             from fundaudit.report import text
 
-            out = text.render(audit, show_all, verbose)
+            text.write(audit, show_all, sys.stdout, verbose)
         else:
-            out = renderer(fmt)(audit, show_all)
-    sys.stdout.write(out)
+            writer(fmt)(audit, show_all, sys.stdout)

@@ -33,7 +33,8 @@ def draft_document(path: Path, only: frozenset[str] | None = None) -> tuple[str,
     plain = read_text(path)
     found = extract(lines(plain), only=only)
     source = path.name if path.suffix.lower() in (".txt", ".text") else path.stem + ".txt"
-    title = next((line.strip(" #*") for line in plain.split("\n") if line.strip(" #*")), "")[:80]
+    first = next((line.strip(" #*") for line in plain.split("\n") if line.strip(" #*")), "")
+    title = " ".join(first.split())[:80]  # a first line that is a table row: its tabs are not text
     return plain, relate(found, doc_id(path), source, title)
 
 

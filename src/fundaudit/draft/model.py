@@ -144,6 +144,7 @@ class TableDraft:
     block: int = -1
     pattern: str = "tables"
     cumulative: tuple[str, ...] = ()  # quarter columns that are running totals
+    products: tuple[tuple[str, str, str], ...] = ()  # (amount, price, quantity) columns: price × quantity = amount
 
     def figures(self) -> list[tuple[int, str]]:
         """``(line, digits)`` of every numeric cell."""

@@ -1,7 +1,8 @@
 """Segmenter: numbered lines into headings, paragraphs and tables.
 
 - Headings by their numbering: ``一、`` (level 1), ``（一）`` (2), ``1.`` / ``1、`` (3), ``（1）`` (4);
-  a short unpunctuated title line naming a 专项, 方案, 规划, 意见 or 通知 is level 0, ``附件N`` level 1.
+  a short unpunctuated title line naming a 专项, 方案, 规划, 意见 or 通知 is level 0 (not one
+  ending in 表, 清单, 计划 or a colon: a table's title or a lead-in), ``附件N`` level 1.
   Markdown marks (``#``, ``**``) around them are ignored. A heading line whose title ends in
   ``。`` and goes on (``1. 实施义务教育经费保障机制。城乡义务教育…``) is also a paragraph.
 - A table is a run of tab-separated lines (blank lines allowed between them). Its leading
@@ -31,6 +32,7 @@ _LEVELS = (
 )
 _ANNEX = re.compile(r"^(附件\s*[0-9]*)[:：]?\s*")
 _TITLE_WORDS = ("专项", "方案", "规划", "意见", "通知")
+_NOT_TITLE_END = ("表", "清单", "计划", ":", "：")  # a table's title or a lead-in, not a part of the document
 _FINAL = "。；！？：:;"
 _UNIT_LINE = re.compile(r"单\s*位\s*[:：]\s*(\S+)")
 
@@ -62,6 +64,7 @@ def heading(line: Line, settings: SegmentSettings = DEFAULT) -> Heading | None:
         len(text) < settings.max_title
         and not any(p in text for p in "。，；,")
         and any(w in text for w in _TITLE_WORDS)
+        and not re.sub(r"[（(][^）)]*[）)]$", "", text).endswith(_NOT_TITLE_END)
         and not re.search(r"[0-9]+(\.[0-9]+)?\s*(亿元|万元|元)", text)
     ):
         return Heading(0, "", text, line.number)

@@ -121,6 +121,10 @@ def _table(t: TableDraft, out: list[str], ind: str) -> None:
         of, *periods = t.cumulative
         out.append(f"{ind}schedules:")
         out.append(f"{ind}  - {{kind: cumulative, of: {q(of)}, periods: [" + ", ".join(q(p) for p in periods) + "]}")
+    if t.products:
+        out.append(f"{ind}products:")
+        for amount, price, quantity in t.products:
+            out.append(f"{ind}  - {{amount: {q(amount)}, price: {q(price)}, quantity: {q(quantity)}}}")
     out.append(f"{ind}rows:")
     for row in t.rows:
         fields = [f"id: r{row.line}", f"label: {q(key_name(row.label) if row.label else '-')}", f"line: {row.line}"]
@@ -130,5 +134,7 @@ def _table(t: TableDraft, out: list[str], ind: str) -> None:
             fields.append(f"role: {row.role}")
         if row.sums:
             fields.append("sums: [" + ", ".join(f"r{t.rows[k].line}" for k in row.sums) + "]")
+        if row.unit and (row.unit == "%" or "/" in row.unit):
+            fields.append("cross: false")  # rates and shares are not summed across
         fields.append("cells: [" + ", ".join(q(c) for c in row.cells) + "]")
         out.append(f"{ind}  - {{{', '.join(fields)}}}")

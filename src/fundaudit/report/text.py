@@ -14,9 +14,11 @@ roots they come from (one slip, one root).
 
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import TextIO
 
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
@@ -47,23 +49,41 @@ def diagnosis_suffix(f: Finding, verbose: bool = False) -> str:
     return f" [{cause_term(d.cause)}]{likely}: {d.text}" if verbose else f" [{cause_term(d.cause)}]{likely}"
 
 
-def roots_line(findings: Sequence[Finding]) -> str | None:
+class Roots:
+    """What :func:`roots_line` needs of each finding, gathered as findings stream past."""
+
+    def __init__(self) -> None:
+        self.diagnosed = 0
+        self.roots: dict[str, tuple[str, str]] = {}  # root -> severity and cause of its first finding
+
+    def add(self, f: Finding) -> None:
+        if f.diagnosis is not None:
+            self.diagnosed += 1
+            self.roots.setdefault(f.diagnosis.root, (f.severity, f.diagnosis.cause))
+
+    def line(self) -> str | None:
+        """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
+        roots = self.roots
+        if not roots:
+            return None
+        severities = Counter(severity for severity, _cause in roots.values())
+        causes = Counter(cause for _severity, cause in roots.values())
+        return _("{findings} findings from {roots} roots: {severities}; causes: {causes}").format(
+            findings=self.diagnosed,
+            roots=len(roots),
+            severities=_(", ").join(f"{n} {severity_name(s)}" for s, n in sorted(severities.items())),
+            causes=_(", ").join(
+                f"{cause_term(c)} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        )
+
+
+def roots_line(findings: Iterable[Finding]) -> str | None:
     """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
-    diagnosed = [f for f in findings if f.diagnosis is not None]
-    roots: dict[str, Finding] = {}
-    for f in diagnosed:
-        assert f.diagnosis is not None
-        roots.setdefault(f.diagnosis.root, f)
-    if not roots:
-        return None
-    severities = Counter(f.severity for f in roots.values())
-    causes = Counter(f.diagnosis.cause for f in roots.values() if f.diagnosis is not None)
-    return _("{findings} findings from {roots} roots: {severities}; causes: {causes}").format(
-        findings=len(diagnosed),
-        roots=len(roots),
-        severities=_(", ").join(f"{n} {severity_name(s)}" for s, n in sorted(severities.items())),
-        causes=_(", ").join(f"{cause_term(c)} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )
+    roots = Roots()
+    for f in findings:
+        roots.add(f)
+    return roots.line()
 
 
 def own_sources(audit: Audit) -> dict[str, str]:
@@ -78,29 +98,37 @@ def own_sources(audit: Audit) -> dict[str, str]:
     return {yaml: next(iter(files)) for yaml, files in cited.items() if len(files) == 1 and os.path.isfile(yaml)}
 
 
-def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
-    lines = []
-    shown = audit.shown(show_all)
+def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> None:
+    """Write the findings as they are worded, then the summary (memory stays flat)."""
+    roots = Roots()
     own = {} if verbose else own_sources(audit)
-    for f in shown:
+    for f in audit.iter_shown(show_all):
+        roots.add(f)
         src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
         if f.source.file and own.get(f.location.file) == f.source.file:
             src = _("source line {line}").format(line=f.source.line)
         mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
-        lines.append(
+        lines = [
             f"{text(f.location.file)}:{f.location.line}: {src}: "
             f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
-        )
+        ]
         if verbose:
             lines.extend(text(line) for line in arithmetic(f))
             if f.diagnosis is not None and f.diagnosis.text != f.hint:  # the arithmetic shows the hint
                 lines.append(text(f"      {f.diagnosis.text}"))
+        out.write("\n".join(lines) + "\n")
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
-    lines.append(
+    out.write(
         _("{documents} documents, {figures} figures, {relations} relations: {counts}").format(
             documents=s["documents"], figures=s["figures"], relations=s["relations"], counts=counts
         )
-        + (_("; ") + roots if (roots := roots_line(shown)) else "")
+        + (_("; ") + roots_text if (roots_text := roots.line()) else "")
+        + "\n"
     )
-    return "\n".join(lines) + "\n"
+
+
+def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
+    buf = io.StringIO()
+    write(audit, show_all, buf, verbose)
+    return buf.getvalue()

@@ -5,19 +5,24 @@ table cells of one dimension and the same exact amount (``19.63 亿元`` and ``1
 are one amount) on different lines are one figure stated twice: an ``equal`` relation from
 the first statement to each later one. Zero, cells of one table, and figures on one line
 are not linked; an amount with fewer than three significant digits (``2 万亩``) is linked
-only when the two labels share a two-character word. A figure written with fewer decimals
-(``5.08 万人``, at least one decimal and two significant digits) is the same as one that
-rounds to it (``5.0833 万人``) when the labels share a two-character word.
+only when the words around the two share a two-character word that is not a common one of
+budget texts (完成, 建设, 资金 …): a figure of running text is known by its label, the
+sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
+column. A figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
+significant digits or more) is the same as one that rounds to it in any unit of its
+dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word; an integer is
+exact (``22 亿元`` is not ``221765 万元``).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import amount, dimension, unit_ok
-from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, TableDraft, is_number
+from fundaudit.draft.extract._words import CLAUSE_END, SENTENCE_END, amount, dimension, unit_ok
+from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, Paragraph, TableDraft, is_number
 
 Point = tuple[Fig, int]  # a figure and the table it is a cell of (-1 for running text)
 
@@ -26,15 +31,21 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Outline):
         return
     groups: dict[tuple[int, str, Decimal], list[Point]] = defaultdict(list)
-    rounded: dict[tuple[int, str, Decimal, int], list[Point]] = defaultdict(list)
     for figs in ctx.figs.values():
         for f in figs:
-            _add(groups, rounded, block, f, -1)
+            _add(groups, block, f, -1)
     for t_index, t in enumerate(ctx.tables):
         for f in cells(t):
-            _add(groups, rounded, block, f, t_index)
+            _add(groups, block, f, t_index)
+    words: dict[tuple[int, int], str] = {}
+
+    def context(f: Fig) -> str:
+        if f.key not in words:
+            words[f.key] = _context(block, f)
+        return words[f.key]
+
     linked: set[tuple[tuple[int, int], tuple[int, int]]] = set()
-    for key, points in groups.items():
+    for points in groups.values():
         points.sort(key=lambda p: (p[0].line, p[0].column))
         head, head_table = points[0]
         parts = tuple(
@@ -42,22 +53,32 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             for f, table in points[1:]
             if f.line != head.line
             and not (table >= 0 and table == head_table)
-            and (_significant(head.value) >= 3 or _share_word(head.label, f.label))
+            and (_significant(head.value) >= 3 or _share_word(context(head), context(f)))
         )
         if parts:
             linked.update((head.key, f.key) for f in parts)
             yield Claim("equal", "repeats", head, parts, (), head.label, "", head.block)
-        # the same amount written with fewer digits elsewhere (5.0833 万人 and 5.08 万人)
-        for f, table in points:
-            decimals = len(f.value.partition(".")[2])
-            if decimals == 0 or _significant(f.value) < 2:
-                continue
-            for g, g_table in rounded.get((*key, decimals), ()):
-                if g.line == f.line or (table >= 0 and table == g_table) or (g.key, f.key) in linked:
+    # a figure written with fewer digits (5.08 万人, 97.6 亿元) and one that rounds to it
+    # (5.0833 万人, 976034 万元), in one part of the document and with a word in common
+    by_dim: dict[tuple[int, str], list[tuple[Decimal, Fig, int]]] = defaultdict(list)
+    for (part, dim, value), points in groups.items():
+        by_dim[(part, dim)].extend((value, f, t) for f, t in points)
+    for near in by_dim.values():
+        near.sort(key=lambda p: p[0])
+        values = [p[0] for p in near]
+        for value, f, table in near:
+            if _significant(f.value) < 2 or "." not in f.value or table >= 0:
+                continue  # an integer is exact (tolerance policy): 22 亿元 is not 221765 万元
+            half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
+            lo = bisect_left(values, value - half)
+            hi = bisect_left(values, value + half)
+            for g_value, g, _ in near[lo:hi]:
+                if g_value == value or g.line == f.line or (g.key, f.key) in linked or (f.key, g.key) in linked:
                     continue
-                if _share_word(g.label, f.label):
-                    linked.add((g.key, f.key))
-                    yield Claim("equal", "repeats", g, (f,), (), g.label, "rounded", g.block)
+                if _significant(g.value) <= _significant(f.value) or not _share_word(context(f), context(g)):
+                    continue
+                linked.add((f.key, g.key))
+                yield Claim("equal", "repeats", f, (g,), (), f.label, "rounded", f.block)
 
 
 def cells(table: TableDraft) -> list[Fig]:
@@ -73,25 +94,10 @@ def cells(table: TableDraft) -> list[Fig]:
     return out
 
 
-def _add(
-    groups: dict[tuple[int, str, Decimal], list[Point]],
-    rounded: dict[tuple[int, str, Decimal, int], list[Point]],
-    outline: Outline,
-    f: Fig,
-    table: int,
-) -> None:
+def _add(groups: dict[tuple[int, str, Decimal], list[Point]], outline: Outline, f: Fig, table: int) -> None:
     value = amount(f.value, f.unit)
-    if value == 0:
-        return
-    part = _part(outline, f.block)
-    dim = dimension(f.unit)
-    groups[(part, dim, value.normalize())].append((f, table))
-    decimals = len(f.value.partition(".")[2])
-    scale = amount("1", f.unit)
-    for k in range(decimals):  # the amount as it reads with k decimals
-        shorter = (Decimal(f.value).quantize(Decimal(1).scaleb(-k), rounding=ROUND_HALF_UP) * scale).normalize()
-        if shorter != 0 and shorter != value.normalize():
-            rounded[(part, dim, shorter, k)].append((f, table))
+    if value != 0:
+        groups[(_part(outline, f.block), dimension(f.unit), value.normalize())].append((f, table))
 
 
 def _part(outline: Outline, block: int) -> int:
@@ -107,9 +113,37 @@ def _significant(digits: str) -> int:
     return len(digits.replace(".", "").strip("0"))
 
 
+# words too common in budget texts to tell two figures apart
+_GENERIC = frozenset(
+    "完成 实施 建设 新建 全年 年度 计划 目标 任务 项目 资金 投资 投入 安排 其中 合计 小计 总计 以上 不少 少于 "
+    "达到 贫困 扶贫 脱贫 全市 全县 全省 区县 县区 工作 推进 开展 加快 支持 落实 力争 确保 累计 共计 主要 内容 "
+    "规模 单位 万元 亿元 元的 个贫 户贫 名贫 人口 群众".split()
+)
+
+
+def _context(outline: Outline, f: Fig) -> str:
+    """The words around a figure of running text: its label, the sentence before it, the clause after it."""
+    block = outline.blocks[f.block] if 0 <= f.block < len(outline.blocks) else None
+    if not isinstance(block, Paragraph) or f.offset < 0:
+        return f.label
+    before = block.text[max(0, f.offset - _BEFORE) : f.offset]
+    before = before[max(before.rfind(c) for c in SENTENCE_END) + 1 :]
+    after = block.text[f.offset : f.offset + _AFTER]
+    cut = [k for k in (after.find(c) for c in CLAUSE_END) if k >= 0]
+    return f.label + before + after[: min(cut, default=len(after))]
+
+
+_BEFORE, _AFTER = 30, 20
+
+
 def _share_word(a: str, b: str) -> bool:
+    """Two texts share a two-character word of Chinese that is not one of :data:`_GENERIC`."""
     words = {a[i : i + 2] for i in range(len(a) - 1)}
-    return any(b[i : i + 2] in words for i in range(len(b) - 1) if "\u4e00" <= b[i] <= "\u9fff")
+    return any(
+        b[i : i + 2] in words and b[i : i + 2] not in _GENERIC
+        for i in range(len(b) - 1)
+        if "\u4e00" <= b[i] <= "\u9fff" and "\u4e00" <= b[i + 1] <= "\u9fff"
+    )
 
 
 EXTRACTOR = Extractor(

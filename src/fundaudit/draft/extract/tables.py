@@ -9,12 +9,25 @@
   the row's label (a 序号 column too). Cells that are words are written empty.
 - Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
   sums the rows below it when the table has no other total or subtotal.
-- ``column_sums``: a sub-column named 合计/小计/总计 is the sum of its sibling sub-columns, kept
-  when it holds exactly on at least half of the rows (else the header was misread).
+- ``column_sums`` from the header tree: a group's first sub-column named 合计/小计/总计 is the
+  sum of its later sub-columns, each a column or a sub-group counted by its own 合计/小计 (or,
+  when it has none, by those of its sub-groups); kept when it holds exactly on at least half
+  of the rows (else the header was misread).
+- Flattened headers: a group header standing one cell right of its own 合计 (the conversion
+  shifted it) is moved onto it; a row whose figures in a group start after an empty 合计 cell
+  (the empty cells before them were dropped) is read from the 合计 on.
 - A total or subtotal row whose rows add up to less than half or more than twice its figure
   is kept as a detail row (a hierarchy the draft cannot read).
+- Outline: a row numbered 一 / (一) / 1 / (1) sums the rows below it down to the next row
+  of its level (those of the first deeper level, or unnumbered ones); a 合计 written first
+  sums the rows of the first level; a last first-level row named 总投资/合计 sums its level.
+  In a table with a 单位 column, a row with no unit (a place: 东区) sums the rows after it
+  down to the next such row. Each reading is kept only where it adds up to between half and
+  twice the figure. A row with no unit keeps only the figures of columns with their own unit.
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
-- A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down.
+- A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down. A price column
+  (单价/造价/标准) × a quantity column (规模/数量) = the first money column after the price
+  (``products``), kept where it is within half and twice the amount on half the rows.
 """
 
 from __future__ import annotations
@@ -22,8 +35,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
+from fundaudit.draft.extract._groups import regroup
 from fundaudit.draft.extract._words import unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
@@ -36,6 +51,7 @@ _SUBTOTAL = re.compile(r"小\s*计")
 _NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
 _SUM_CHILD = ("合计", "小计", "总计", "计")
 _FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
+_WHOLE = re.compile(r"全[市县区省州]|合计|总计")
 _QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 _LABEL_HEADERS = ("序号", "编号", "单位", "计量单位", "项目", "名称", "区县", "县区", "地区", "备注", "内容", "部门")
 
@@ -87,18 +103,30 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     width = max(len(c) for c in [*header, *(b for _, b in body)])
     header = [h + [""] * (width - len(h)) for h in header]
     body = [(n, b + [""] * (width - len(b))) for n, b in body]
+    unit_at = next((j for j, c in enumerate(header[0] if header else []) if _name(c) in ("单位", "计量单位")), None)
+    body = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
+    width = max(len(c) for c in [*header, *(b for _, b in body)])
+    _shifted_groups(header)
     # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
+    origin = [[j if header[r][j] else -1 for j in range(width)] for r in range(len(header))]
     for r in range(len(header) - 1):
         for j in range(1, width):
             if not header[r][j] and header[r][j - 1] and any(header[k][j] for k in range(r + 1, len(header))):
                 header[r][j] = header[r][j - 1]
+                origin[r][j] = origin[r][j - 1]
     paths = []
+    nodes: list[list[tuple[int, int]]] = []  # the header cells over each column, as (row, first column)
     for j in range(width):
         path: list[str] = []
+        node: list[tuple[int, int]] = []
         for r in range(len(header)):
+            if header[r][j]:
+                node.append((r, origin[r][j]))  # every cell: 全县 over 全县 is a group and its first column
             if header[r][j] and (not path or path[-1] != header[r][j]):
                 path.append(header[r][j])
         paths.append(path)
+        nodes.append(node)
+    body = _left_aligned(body, header, nodes)
     table_unit = block.unit if block.unit and unit_ok(block.unit) else None
     unit_col = next(
         (j for j, p in enumerate(paths) if p and _name(p[-1]) in ("单位", "计量单位")),
@@ -106,10 +134,11 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     )
     label_units = any(_unit_of(c) for _, b in body for c in b[:2])  # rows named with their unit: 示范基地 (个)
     numeric: list[int] = []
+    figured = [b for _, b in body if any(_NUM.fullmatch(c) for c in b)]  # not a header repeated in the body
     for j in range(width):
         if j == unit_col or (paths[j] and any(w in _name(paths[j][-1]) for w in ("序号", "编号"))):
             continue
-        filled = [b[j] for _, b in body if b[j] and b[j] not in ("-", "—", "/")]
+        filled = [b[j] for b in figured if b[j] and b[j] not in ("-", "—", "/")]
         nums = [c for c in filled if _NUM.fullmatch(c)]
         if filled and len(nums) * 2 >= len(filled) and len(nums) >= 1:
             numeric.append(j)
@@ -125,6 +154,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             unit = money + "/{row}"
         if unit is None and unit_col is None and table_unit is None and not label_units:
             continue
+        if unit is None and unit_col is not None and table_unit is None:
+            unit = "{row}"  # 建设规模 beside a 计量单位 column: each row's own unit
         name = (
             "".join(_name(p) for p in path[-2:]) if len(path) > 1 and _name(path[-1]) in _SUM_CHILD else _name(path[-1])
         )
@@ -140,6 +171,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     if not columns:
         return None
     rows: list[TableRow] = []
+    levels: list[int] = []  # each row's outline level from its numbering (一 1, (一) 2, 1 3, (1) 4; none 9)
     for number, cells in body:
         label_cells = [cells[j] for j in range(width) if j not in keep and j != unit_col and cells[j]]
         label = " ".join(label_cells)
@@ -162,16 +194,20 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
                     values.append("")
         if not any(v and v not in ("-", "—") for v in values):
             continue
-        if any(c.unit is None or "{row}" in c.unit for c in columns) and row_unit is None and table_unit is None:
-            continue
-        if row_unit is None and any(c.unit and "{row}" in c.unit for c in columns):
-            continue
+        if row_unit is None and table_unit is None:
+            # no unit for the row: keep it only when its figures stand in columns with their own unit
+            unitless = [j for j, c in enumerate(columns) if c.unit is None or "{row}" in c.unit]
+            if any(values[j] not in ("", "-", "—") for j in unitless):
+                continue
+            values = ["" if j in unitless else v for j, v in enumerate(values)]
         role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
+        levels.append(_row_level(label_cells))
     if not rows:
         return None
     rows = _roles(rows, columns)
-    sums = _holding(_column_sums(columns), columns, rows)
+    rows = _outline(rows, columns, levels, unit_col is not None)
+    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns)), columns, rows)
     return TableDraft(
         block.title,
         block.title_line,
@@ -182,6 +218,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         index,
         "tables",
         _quarters(columns),
+        _products(columns, rows),
     )
 
 
@@ -205,8 +242,74 @@ def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
         members = list(row.sums) if row.sums else [i for i in range(start, k) if rows[i].role == "detail"]
         if row.role == "total" or row.sums:
             start = k + 1
+        if row.unit and not row.sums and any(rows[i].unit != row.unit for i in members):
+            members = [i for i in members if rows[i].unit == row.unit]  # a 合计 in 万亩 sums the rows in 万亩
+            out[k] = replace(row, sums=tuple(members))
         if not _adds_up(row, [rows[i] for i in members], columns):
             out[k] = replace(row, role="detail", sums=())
+    return out
+
+
+_ROW_NUMBER = (
+    (1, re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|\s|$)")),
+    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
+    (3, re.compile(r"^[0-9]{1,3}(?:[、.．](?![0-9])|\s|$)")),
+    (4, re.compile(r"^[(（][0-9]{1,3}[)）]")),
+)
+_TOTAL_WORD = re.compile(r"合\s*计|总\s*计|共\s*计|总投资|^全[市县区省州]$")
+
+
+def _row_level(label_cells: list[str]) -> int:
+    """A row's outline level from the numbering its label starts with (9: none)."""
+    first = label_cells[0] if label_cells else ""
+    return next((level for level, pattern in _ROW_NUMBER if pattern.match(first)), 9)
+
+
+def _outline(rows: list[TableRow], columns: list[Column], levels: list[int], unit_col: bool) -> list[TableRow]:
+    """Rows that sum the rows below them, read from the outline of the table's numbering or places.
+
+    - Numbered rows (一、 (一) 1 (1)) over rows numbered one level deeper, or unnumbered: a row
+      sums the rows after it down to the next row of its own level or above, those of the
+      first level below it that is present. A total row written first sums the rows of the
+      table's first level; a last row of the first level named 总投资/合计/全市 sums the rows
+      of its level before it.
+    - In a table with a 单位 column, rows with no unit of their own (a place: 巴州区) among
+      rows that have one are group rows, each summing the rows after it down to the next.
+
+    Every reading is kept only where its first summed column adds up to between half and
+    twice its figure (:func:`_adds_up`).
+    """
+    out = list(rows)
+    n = len(rows)
+
+    def claim(k: int, members: list[int]) -> None:
+        if members and not out[k].sums and _adds_up(out[k], [rows[i] for i in members], columns):
+            out[k] = replace(out[k], sums=tuple(members))
+
+    if len(set(levels)) > 1 and min(levels) < 9:
+        for i in range(n):
+            if rows[i].role != "detail" or levels[i] == 9:
+                continue
+            end = next((k for k in range(i + 1, n) if levels[k] <= levels[i] or rows[k].role != "detail"), n)
+            below = range(i + 1, end)
+            if below:
+                first = min(levels[k] for k in below)
+                claim(i, [k for k in below if levels[k] == first])
+            elif levels[i] == min(levels) and _TOTAL_WORD.search(rows[i].label.replace(" ", "")):
+                claim(i, [k for k in range(i) if levels[k] == levels[i] and rows[k].role == "detail"])
+        top = min(levels)
+        if _TOTAL.match(rows[0].label.replace(" ", "")):
+            heads = [k for k in range(1, n) if levels[k] == top]
+            if heads and len(heads) < n - 1:
+                first_total = replace(out[0], sums=())
+                if _adds_up(first_total, [rows[k] for k in heads], columns):
+                    out[0] = replace(out[0], role="detail", sums=tuple(heads))
+    if unit_col:
+        groups = [k for k, r in enumerate(rows) if r.unit is None and r.role == "detail" and not out[k].sums]
+        if groups and len(groups) * 2 <= n:
+            for g, k in enumerate(groups):
+                end = groups[g + 1] if g + 1 < len(groups) else n
+                claim(k, [i for i in range(k + 1, end) if rows[i].role == "detail"])
     return out
 
 
@@ -243,18 +346,112 @@ def _holding(
     return tuple(kept)
 
 
-def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _is_sum_name(text: str) -> bool:
+    return _name(text) in ("合计", "小计", "总计", "全市合计")
+
+
+def _shifted_groups(header: list[list[str]]) -> None:
+    """A group header one cell right of its own 合计 (the conversion shifted it) moves onto it.
+
+    ``资金投入 … | 秦巴片区`` over ``合计 … 合计 | 政府性投入``: the second 合计 stands left of
+    秦巴片区, whose first sub-column it is (资金投入 has its own 合计 already).
+    """
+    for r in range(len(header) - 1):
+        row, below = header[r], header[r + 1]
+        starts = [j for j, c in enumerate(row) if c]
+        for prev, p in pairwise(starts):
+            if p - 1 <= prev or row[p - 1] or not below[p - 1] or not below[p] or _is_sum_name(below[p]):
+                continue
+            if _is_sum_name(below[p - 1]) and any(_is_sum_name(below[j]) for j in range(prev, p - 1)):
+                row[p - 1], row[p] = row[p], ""
+
+
+def _left_aligned(
+    body: list[tuple[int, list[str]]], header: list[list[str]], nodes: list[list[tuple[int, int]]]
+) -> list[tuple[int, list[str]]]:
+    """Figures of a column group read from its 合计 on, where a row leaves the 合计 empty.
+
+    A group of the top header row whose first sub-column is a 合计: a row whose first figure
+    in the group stands after an empty 合计 cell (the conversion dropped the empty cells
+    before it) is read from the 合计 on, when other rows fill that 合计.
+    """
+    if len(header) < 2:
+        return body
+    groups: dict[tuple[int, int], list[int]] = {}
+    for j, node in enumerate(nodes):
+        if node and node[0][0] == 0:
+            groups.setdefault(node[0], []).append(j)
     out = []
-    groups: dict[str, list[Column]] = {}
-    for c in columns:
-        if c.parent:
-            groups.setdefault(c.parent, []).append(c)
-    for _parent, cols in groups.items():
-        heads = [c for c in cols if any(c.name.endswith(w) for w in _SUM_CHILD) and c.foot]
-        if len(heads) == 1 and cols[0] is heads[0] and len(cols) > 2:
-            others = tuple(c.name for c in cols[1:] if c.foot and c.unit == heads[0].unit)
-            if len(others) >= 2:
-                out.append((heads[0].name, others))
+    for number, cells in body:
+        cells = list(cells)
+        for cols in groups.values():
+            first = cols[0]
+            if len(cols) < 3 or not _is_sum_name(header[-1][first] or header[1][first]) or cells[first]:
+                continue
+            filled = [j for j in cols if _NUM.fullmatch(cells[j])]
+            if not filled or not any(_NUM.fullmatch(b[first]) for _, b in body):
+                continue
+            shift = cols.index(filled[0])
+            values = [cells[j] for j in cols]
+            moved = values[shift:] + [""] * shift
+            for j, v in zip(cols, moved, strict=True):
+                cells[j] = v
+        out.append((number, cells))
+    return out
+
+
+def _tree_sums(
+    nodes: list[list[tuple[int, int]]], header: list[list[str]], keep: list[int], columns: list[Column]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Header sums from the header tree: a group's first sub-column named 合计/小计 sums the rest.
+
+    Each later sub-column counts as itself, a sub-group by its own 合计/小计 (``行业资金 小计``)
+    or, when it has none, by those of its sub-groups (政府性投入 → 行业资金小计 + 财政资金小计).
+    """
+    kids: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    column_of: dict[tuple[int, int], int] = {}
+    for k, j in enumerate(keep):
+        if nodes[j]:
+            column_of[nodes[j][-1]] = k
+    for path in nodes:
+        for a, b in pairwise(path):
+            kids.setdefault(a, [])
+            if b not in kids[a]:
+                kids[a].append(b)
+
+    def total_of(node: tuple[int, int], parent: tuple[int, int] | None = None) -> int | None:
+        """The column of a leaf named 合计/小计 (or any first leaf under a 全市/全县 header)."""
+        k = column_of.get(node)
+        if k is None or node in kids or not columns[k].foot:
+            return None
+        named = _is_sum_name(header[node[0]][node[1]])
+        under_whole = parent is not None and bool(_WHOLE.fullmatch(_name(header[parent[0]][parent[1]])))
+        return k if named or under_whole else None
+
+    def rep(node: tuple[int, int]) -> list[int]:
+        if node not in kids:
+            k = column_of.get(node)
+            return [k] if k is not None and columns[k].foot else []
+        first = kids[node][0]
+        if total_of(first) is not None:
+            return rep(first)
+        return [k for child in kids[node] for k in rep(child)]
+
+    out = []
+    for parent, children in kids.items():
+        head = total_of(children[0], parent)
+        if head is None or len(children) < 2:
+            continue
+        parts = [k for child in children[1:] for k in rep(child) if columns[k].unit == columns[head].unit]
+        if parts:
+            out.append((columns[head].name, tuple(columns[k].name for k in parts)))
+    return out
+
+
+def _column_sums(
+    columns: list[Column], tree: list[tuple[str, tuple[str, ...]]]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = list(tree)
     # flat headers: a 合计/全市 column sums the run of columns after it (or before it, when last)
     names = [c.name for c in columns]
     is_sum = [c.foot and bool(_FLAT_SUM.search(c.name)) and not c.parent for c in columns]
@@ -277,6 +474,39 @@ def _column_sums(columns: list[Column]) -> tuple[tuple[str, tuple[str, ...]], ..
         if first > 0 and columns[first - 1].foot and not any(p == names[first - 1] for p, _ in out):
             out.append((names[first - 1], tuple(quarters)))
     return tuple(dict(out).items())
+
+
+_PRICE = ("单价", "造价", "标准")
+_QUANTITY = ("规模", "数量", "工程量", "面积", "任务")
+_MONEY = ("元", "万元", "亿元")
+
+
+def _products(columns: list[Column], rows: list[TableRow]) -> tuple[tuple[str, str, str], ...]:
+    """A price column (单价/造价/标准, a unit per something) × a quantity column (规模/数量) = the
+    first money column after the price: kept where the product is within half and twice the
+    amount on at least half of the rows that fill all three."""
+    price = next(
+        (j for j, c in enumerate(columns) if any(w in c.name for w in _PRICE) and c.unit and "/" in c.unit), None
+    )
+    quantity = next(
+        (j for j, c in enumerate(columns) if any(w in c.name for w in _QUANTITY) and c.unit and "/" not in c.unit), None
+    )
+    if price is None or quantity is None:
+        return ()
+    amount = next((j for j in range(price + 1, len(columns)) if columns[j].unit in _MONEY), None)
+    if amount is None:
+        return ()
+    checked = held = 0
+    for row in rows:
+        a, p, n = row.cells[amount], row.cells[price], row.cells[quantity]
+        if not (_NUM.fullmatch(a) and _NUM.fullmatch(p) and _NUM.fullmatch(n)):
+            continue
+        checked += 1
+        got, want = Decimal(p) * Decimal(n), Decimal(a)
+        held += want > 0 and want / 2 <= got <= want * 2
+    if not checked or held * 2 < checked:
+        return ()
+    return ((columns[amount].name, columns[price].name, columns[quantity].name),)
 
 
 def _quarter(name: str) -> int:
