@@ -121,3 +121,39 @@ def test_workers_give_the_diagnoses_of_one_process(tmp_path: Path, monkeypatch: 
     assert diagnoses.jobs(10) == 2 or len(os.sched_getaffinity(0)) < 2
     assert found["2"] == found["1"]
     assert any("不符" in d or "更正" in d or "，" in d for d in found["1"].values())  # in Chinese
+
+
+def test_hidden_findings_and_crashed_rules_stream_in_place(heavy_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A baseline's or a filter's hidden ids and a crashed rule's finding, streamed as worded at once."""
+    from dataclasses import replace
+
+    columns = files.read(heavy_tables)
+    crash = runner.crashed(columns.path, "sum", ValueError("boom"))
+    ids = [columns.relations.id[i] for i in range(0, len(columns.relations), 3)]
+    outputs = {}
+    for small in (1, 10**9):
+        monkeypatch.setattr(runner, "SMALL", small)
+        audit = replace(runner.judge(columns, crashes=(crash,)), hidden=frozenset(ids))
+        outputs[small] = _outputs(audit)
+        assert audit.fails("error")
+    assert outputs[1] == outputs[10**9]
+    assert '"id": "sum#crash"' in outputs[1]["json-False"]
+    assert ids[1] not in outputs[1]["jsonl-True"]
+
+
+def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
+    import subprocess
+
+    bad = tmp_path / "budgets.yaml"
+    bad.write_text("documents: [\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "fundaudit", "check", str(bad), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1
+    doc = json.loads(lines[0])
+    assert doc["errors"] and doc["errors"][0]["file"].endswith("budgets.yaml")
