@@ -4,9 +4,9 @@
 corrections against each other. Two failing relations can only interact when a candidate
 of one touches a figure of the other, and a candidate touches the figures of its own
 relation and those the causes read near it — figures of the same YAML file (omitted part)
-or of a failing relation with the opposite difference (misplaced amount). So the failing
-relations fall into *groups*: relations joined by a YAML file one of their figures is in,
-or by equal and opposite differences. Each group is diagnosed on its own, with the same
+or of a failing relation with the opposite difference and a YAML line in common (misplaced
+amount). So the failing relations fall into *groups*: relations joined by a YAML file one of
+their figures is in, or by equal and opposite differences on one line. Each group is diagnosed on its own, with the same
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
@@ -74,7 +74,7 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
     first: dict[Any, int] = {}
     for i, file in zip(owner.tolist(), take(fig.yaml_file, members.tolist()), strict=True):
         join(i, first.setdefault(file, i))
-    by_size: dict[Fraction, int] = {}
+    by_size: dict[tuple[Fraction, int], int] = {}
     rows_list = rows.tolist()
     for start in range(0, n, CHUNK):
         for k, rel in enumerate(columns.relations_at(rows_list[start : start + CHUNK]), start):
@@ -82,8 +82,9 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
                 d = difference(rel)
             except Exception:  # the diagnosis notes what cannot be judged; grouping goes on
                 continue
-            if d:
-                join(k, by_size.setdefault(abs(d), k))
+            if d:  # a misplaced amount pairs opposite differences on one YAML line
+                for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                    join(k, by_size.setdefault((abs(d), line), k))
     out: dict[int, list[int]] = {}
     for k in range(n):
         out.setdefault(find(k), []).append(rows_list[k])
