@@ -27,6 +27,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,39 @@ def _peak_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Workers:
+    """The largest peak resident memory (VmHWM) of this process's children, polled while a stage runs.
+
+    ``ru_maxrss`` of the children is no use: a worker started by fork + exec reports the size
+    of its parent at the fork. VmHWM is reset by exec, and read from /proc every 0.2 s.
+    """
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        me = str(os.getpid())
+        while not self._done.wait(0.2):
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+                    self.peak = max(self.peak, int(fields["VmHWM"].split()[0]) / 1024)
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.peak
 
 
 # ------------------------------------------------------------------------------ child stages
@@ -450,10 +484,10 @@ def main() -> None:
     if args.child:
         stage, data = args.child
         load = os.getloadavg()[0]
+        watch = _Workers()
         result = _stage(stage, Path(data))
         result["peak_mb"] = _peak_mb()
-        # worker processes (the diagnosis of large data uses one per core): the largest one's peak
-        result["workers_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["workers_mb"] = watch.stop()  # the diagnosis of large data runs one worker per core
         result["load"] = (load, os.getloadavg()[0])
         print(json.dumps(result))
         return
