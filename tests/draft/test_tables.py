@@ -190,3 +190,38 @@ def test_price_times_quantity_is_the_amount() -> None:
     )
     assert t.products == (("资金", "单位造价", "建设规模"),)
     assert [c.unit for c in t.columns] == ["{row}", "万元/{row}", "万元"]
+
+
+def test_a_whole_area_group_sums_its_places_groups() -> None:
+    t = table(
+        """\
+        项目\t单位\t资金（万元）
+        \t\t全县\t\t\t东乡\t\t\t西乡
+        \t\t合计\t中央\t县级\t合计\t中央\t县级\t合计\t中央\t县级
+        危房改造\t户\t500\t300\t200\t300\t180\t120\t200\t120\t80
+        道路\t公里\t100\t40\t60\t40\t16\t24\t60\t24\t36
+        """
+    )
+    names = {c.name: k for k, c in enumerate(t.columns)}
+    assert dict(t.column_sums)["中央"] == ("资金东乡中央", "资金西乡中央")  # 全县 中央 = 东乡 中央 + 西乡 中央
+    # 全县 合计 is already the sum of its sources; the sum of the places' 合计 is stated per row
+    assert ((4, names["全县合计"]), ((4, names["东乡合计"]), (4, names["西乡合计"]))) in t.cell_sums
+
+
+def test_places_under_a_first_total_sum_their_rows_under_the_projects() -> None:
+    t = table(
+        """\
+        序号\t项目名称\t投资（万元）
+        \t全县合计\t900
+        \t东乡\t500
+        \t西乡\t400
+        一\t供水工程\t600
+        \t东乡供水站\t300
+        \t西乡\t300
+        二\t道路\t300
+        \t东乡\t200
+        \t西乡\t100
+        """
+    )
+    assert sums(t) == {2: [5, 8], 5: [6, 7], 8: [9, 10]}
+    assert t.cell_sums == (((3, 0), ((6, 0), (9, 0))), ((4, 0), ((7, 0), (10, 0))))

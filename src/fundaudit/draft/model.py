@@ -145,6 +145,8 @@ class TableDraft:
     pattern: str = "tables"
     cumulative: tuple[str, ...] = ()  # quarter columns that are running totals
     products: tuple[tuple[str, str, str], ...] = ()  # (amount, price, quantity) columns: price × quantity = amount
+    # sums between cells the table's structure cannot state: ((row line, column), ((row line, column), ...))
+    cell_sums: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...]], ...] = ()
 
     def figures(self) -> list[tuple[int, str]]:
         """``(line, digits)`` of every numeric cell."""

@@ -186,6 +186,15 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         parts = [refs[f.key] for f in node.figures.values()]
         note = f"{node.name}: " + " + ".join(f"{k} {f.value} {f.unit}" for k, f in node.figures.items())
         relations.append(DRelation(f"d{len(relations) + 1}", kind, refs[node.total.key], parts, node.drafted, note))
+    for table in found.tables:
+        for (line, j), cells in table.cell_sums:
+            whole = refs.get((line, -(j + 1)))
+            each = [refs[(n, -(k + 1))] for n, k in cells if (n, -(k + 1)) in refs]
+            if whole is None or len(each) != len(cells):
+                continue
+            names = " + ".join(f"{table.columns[k].name} @{n}" for n, k in cells)
+            note = f"{table.title}: {table.columns[j].name} @{line} ← {names}"
+            relations.append(DRelation(f"d{len(relations) + 1}", "sum", whole, each, table.pattern, note))
     for claim in found.claims:
         if claim.kind in ("split", "shares"):
             continue

@@ -55,13 +55,14 @@ def _groups(leaves: list[str]) -> list[list[int]]:
 
 def regroup(
     header: list[list[str]], body: list[tuple[int, list[str]]], unit_col: int | None
-) -> list[tuple[int, list[str]]]:
-    """The body read again where rows lost their empty cells (the header is re-aligned in place)."""
+) -> tuple[list[tuple[int, list[str]]], list[list[int]]]:
+    """The body read again where rows lost their empty cells (the header is re-aligned in place),
+    and the column groups (their columns by position; empty when the table has none)."""
     if len(header) < 2 or unit_col is None:
-        return body
+        return body, []
     groups = _groups(header[-1])
     if not groups:
-        return body
+        return body, []
     first = groups[0][0]
     _align_header(header, groups)
     named = [j for j in range(first) if any(h[j] for h in header)]
@@ -72,7 +73,7 @@ def regroup(
         cells = cells + [""] * (len(header[0]) - len(cells))
         new = _row(cells, groups, lead, labels, unit_col)
         out.append((number, new if new is not None else cells))
-    return out
+    return out, groups
 
 
 def _top(header: list[list[str]], j: int) -> str:

@@ -13,6 +13,13 @@
   sum of its later sub-columns, each a column or a sub-group counted by its own 合计/小计 (or,
   when it has none, by those of its sub-groups); kept when it holds exactly on at least half
   of the rows (else the header was misread).
+- Repeated column groups under a whole area and its places (全市 合计 中央 省级 … then each
+  区县's): each of the whole's sub-columns sums the places' same sub-column; the whole's
+  合计 sums the places' 合计 in every row (``cell_sums``, written as relations). Rows that
+  lost their empty cells under such groups are read again by their sums (``_groups``).
+- A breakdown by place right under a first 合计 row (巴州区, 恩阳区 … before the numbered
+  projects): each place row sums, column by column, the rows of that place under the
+  projects (``cell_sums``).
 - Flattened headers: a group header standing one cell right of its own 合计 (the conversion
   shifted it) is moved onto it; a row whose figures in a group start after an empty 合计 cell
   (the empty cells before them were dropped) is read from the 合计 on.
@@ -104,7 +111,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     header = [h + [""] * (width - len(h)) for h in header]
     body = [(n, b + [""] * (width - len(b))) for n, b in body]
     unit_at = next((j for j, c in enumerate(header[0] if header else []) if _name(c) in ("单位", "计量单位")), None)
-    body = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
+    body, groups = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
     width = max(len(c) for c in [*header, *(b for _, b in body)])
     _shifted_groups(header)
     # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
@@ -207,7 +214,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         return None
     rows = _roles(rows, columns)
     rows = _outline(rows, columns, levels, unit_col is not None)
-    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns)), columns, rows)
+    across, whole_sums = _across_groups(groups, header, keep, columns, rows)
+    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns) + across), columns, rows)
     return TableDraft(
         block.title,
         block.title_line,
@@ -219,6 +227,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         "tables",
         _quarters(columns),
         _products(columns, rows),
+        whole_sums + _places(rows, levels),
     )
 
 
@@ -474,6 +483,56 @@ def _column_sums(
         if first > 0 and columns[first - 1].foot and not any(p == names[first - 1] for p, _ in out):
             out.append((names[first - 1], tuple(quarters)))
     return tuple(dict(out).items())
+
+
+CellSum = tuple[tuple[int, int], tuple[tuple[int, int], ...]]
+
+
+def _across_groups(
+    groups: list[list[int]], header: list[list[str]], keep: list[int], columns: list[Column], rows: list[TableRow]
+) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[CellSum, ...]]:
+    """Repeated column groups headed by a whole area (全市 …) and its parts (each 区县): each of
+    the whole's sub-columns is the sum of the parts' same sub-column; its 合计 (already the sum
+    of its own sub-columns) is the sum of the parts' 合计 in every row, as cell sums."""
+    if len(groups) < 3 or not _WHOLE.search(_name(header[-2][groups[0][0]] if len(header) > 1 else "")):
+        return [], ()
+    at = {j: k for k, j in enumerate(keep)}
+    out: list[tuple[str, tuple[str, ...]]] = []
+    cells: list[CellSum] = []
+    for i, whole in enumerate(groups[0]):
+        parts = [at[g[i]] for g in groups[1:] if g[i] in at]
+        if whole not in at or not parts:
+            continue
+        w = at[whole]
+        if i > 0:
+            out.append((columns[w].name, tuple(columns[k].name for k in parts)))
+            continue
+        for row in rows:
+            filled = [k for k in parts if _NUM.fullmatch(row.cells[k])]
+            if _NUM.fullmatch(row.cells[w]) and filled:
+                cells.append(((row.line, w), tuple((row.line, k) for k in filled)))
+    return out, tuple(cells)
+
+
+def _places(rows: list[TableRow], levels: list[int]) -> tuple[CellSum, ...]:
+    """A breakdown by place under a first total (巴州区, 恩阳区 … before the numbered projects):
+    each place row sums, column by column, the rows of that place under the projects."""
+    numbered = [k for k, level in enumerate(levels) if level < 9]
+    if not numbered or not rows or not _TOTAL.match(rows[0].label.replace(" ", "")):
+        return ()
+    out: list[CellSum] = []
+    for k in range(1, numbered[0]):
+        place = rows[k].label.split(" ")[0]
+        if not place or rows[k].sums:
+            continue
+        mine = [i for i in range(numbered[0], len(rows)) if rows[i].label.startswith(place) and not rows[i].sums]
+        if not mine:
+            continue
+        for j, total in enumerate(rows[k].cells):
+            filled = [i for i in mine if _NUM.fullmatch(rows[i].cells[j])]
+            if _NUM.fullmatch(total) and filled:
+                out.append(((rows[k].line, j), tuple((rows[i].line, j) for i in filled)))
+    return tuple(out)
 
 
 _PRICE = ("单价", "造价", "标准")
