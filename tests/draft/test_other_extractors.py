@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fundaudit.draft.extract import PIPELINE, check_pipeline
-from tests.draft.conftest import claims
+from tests.draft.conftest import claims, found
 
 
 def test_pipeline_order_is_sound_and_documented() -> None:
@@ -76,3 +76,15 @@ def test_a_rounded_figure_is_the_precise_one_in_another_unit() -> None:
     got = _equal(text)
     assert ("97.6 亿元", ("976034 万元",)) in got
     assert not [g for g in got if g[0] == "22 亿元"]  # an integer is exact: 22 亿元 is not 220400 万元
+
+
+def test_a_repeat_links_to_the_earlier_statement_with_most_words_in_common() -> None:
+    text = """\
+        新建茶叶基地 2 万亩，新建果蔬基地 2 万亩。
+
+        项目\t单位\t全县
+        新建果蔬基地\t万亩\t2
+        """
+    # the cell names 果蔬, as the second statement does: it repeats that one, not the first
+    got = [(c.total.offset, [p.line for p in c.parts]) for c in found(text).claims if c.kind == "equal" and c.total]
+    assert got == [(found(text).figures[1].offset, [4])]

@@ -3,8 +3,9 @@
 Within one top-level part (a 专项 title, or the whole document when it has none), figures and
 table cells of one dimension and the same exact amount (``19.63 亿元`` and ``196300 万元``
 are one amount) on different lines are one figure stated twice: an ``equal`` relation from
-the first statement to each later one. Zero, cells of one table, and figures on one line
-are not linked; an amount with fewer than three significant digits (``2 万亩``) is linked
+the earlier statement whose words have most in common with a later one's to that later one
+(the first statement when none shares a word). Zero, cells of one table, and figures on one
+line are not linked; an amount with fewer than three significant digits (``2 万亩``) is linked
 only when the words around the two share a two-character word that is not a common one of
 budget texts (完成, 建设, 资金 …): a figure of running text is known by its label, the
 sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
@@ -46,18 +47,24 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
 
     linked: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for points in groups.values():
-        points.sort(key=lambda p: (p[0].line, p[0].column))
-        head, head_table = points[0]
-        parts = tuple(
-            f
-            for f, table in points[1:]
-            if f.line != head.line
-            and not (table >= 0 and table == head_table)
-            and (_significant(head.value) >= 3 or _share_word(context(head), context(f)))
-        )
-        if parts:
+        points.sort(key=lambda p: (p[0].line, abs(p[0].column)))
+        links: dict[tuple[int, int], list[Fig]] = {}
+        heads: dict[tuple[int, int], Fig] = {}
+        for k, (f, table) in enumerate(points[1:], start=1):
+            earlier = [(g, t) for g, t in points[:k] if g.line != f.line and not (t >= 0 and t == table)]
+            if not earlier:
+                continue
+            best = max(earlier, key=lambda p: _overlap(context(p[0]), context(f)))[0]
+            if _overlap(context(best), context(f)) == 0:
+                if _significant(f.value) < 3:
+                    continue
+                best = earlier[0][0]  # an amount of three digits or more: the same figure again
+            heads[best.key] = best
+            links.setdefault(best.key, []).append(f)
+        for key, parts in links.items():
+            head = heads[key]
             linked.update((head.key, f.key) for f in parts)
-            yield Claim("equal", "repeats", head, parts, (), head.label, "", head.block)
+            yield Claim("equal", "repeats", head, tuple(parts), (), head.label, "", head.block)
     # a figure written with fewer digits (5.08 万人, 97.6 亿元) and one that rounds to it
     # (5.0833 万人, 976034 万元), in one part of the document and with a word in common
     by_dim: dict[tuple[int, str], list[tuple[Decimal, Fig, int]]] = defaultdict(list)
@@ -134,6 +141,21 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+
+
+def _overlap(a: str, b: str) -> int:
+    """How many two-character words of Chinese, not of :data:`_GENERIC`, two texts share."""
+    words = {a[i : i + 2] for i in range(len(a) - 1)}
+    return len(
+        {
+            b[i : i + 2]
+            for i in range(len(b) - 1)
+            if b[i : i + 2] in words
+            and b[i : i + 2] not in _GENERIC
+            and "\u4e00" <= b[i] <= "\u9fff"
+            and "\u4e00" <= b[i + 1] <= "\u9fff"
+        }
+    )
 
 
 def _share_word(a: str, b: str) -> bool:

@@ -577,7 +577,12 @@ def _quarters(columns: list[Column]) -> tuple[str, ...]:
     names = [c.name for c in columns]
     found = []
     for q in _QUARTERS:
-        hit = [n for n in names if n.startswith(q) and ("累计" in n or "支出" in n or "进度" in n)]
+        hit = [
+            c.name
+            for c in columns
+            if (c.name.startswith(q) or (c.parent or "").startswith(q) or f"{q}" in c.name)
+            and ("累计" in c.name or "支出" in c.name or "进度" in c.name)
+        ]
         if len(hit) != 1:
             return ()
         found.append(hit[0])
