@@ -11,8 +11,10 @@ budget texts (完成, 建设, 资金 …): a figure of running text is known by 
 sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
 column. A figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
 significant digits or more) is the same as one that rounds to it in any unit of its
-dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word; an integer is
-exact (``22 亿元`` is not ``221765 万元``).
+dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word, or without
+one when it has three significant digits; an integer of four digits or more is read the
+same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
+a shorter one is exact (``22 亿元`` is not ``221765 万元``).
 """
 
 from __future__ import annotations
@@ -74,16 +76,25 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         near.sort(key=lambda p: p[0])
         values = [p[0] for p in near]
         for value, f, table in near:
-            if _significant(f.value) < 2 or "." not in f.value or table >= 0:
-                continue  # an integer is exact (tolerance policy): 22 亿元 is not 221765 万元
+            sig = _significant(f.value)
+            if sig < 2 or table >= 0 or ("." not in f.value and sig < _INTEGER_DIGITS):
+                continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
             lo = bisect_left(values, value - half)
             hi = bisect_left(values, value + half)
-            for g_value, g, _ in near[lo:hi]:
-                if g_value == value or g.line == f.line or (g.key, f.key) in linked or (f.key, g.key) in linked:
-                    continue
-                if _significant(g.value) <= _significant(f.value) or not _share_word(context(f), context(g)):
-                    continue
+            found = [
+                (_overlap(context(f), context(g)), -abs(g_value - value), g)
+                for g_value, g, _ in near[lo:hi]
+                if g_value != value
+                and g.line != f.line
+                and _significant(g.value) > sig
+                and (g.key, f.key) not in linked
+                and (f.key, g.key) not in linked
+            ]
+            bare = sig >= _BARE_DIGITS + ("." not in f.value)  # no word needed when this precise
+            found = [c for c in found if c[0] > 0 or bare]
+            if found:
+                g = max(found, key=lambda c: (c[0], c[1]))[2]
                 linked.add((f.key, g.key))
                 yield Claim("equal", "repeats", f, (g,), (), f.label, "rounded", f.block)
 
@@ -141,6 +152,8 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_BARE_DIGITS = 3  # a rounded figure this precise (one more for an integer) needs no word in common
+_INTEGER_DIGITS = 3  # an integer this precise, with a word in common, is read as a rounding (the check says how far)
 
 
 def _overlap(a: str, b: str) -> int:
