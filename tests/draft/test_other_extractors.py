@@ -88,3 +88,16 @@ def test_a_repeat_links_to_the_earlier_statement_with_most_words_in_common() -> 
     # the cell names 果蔬, as the second statement does: it repeats that one, not the first
     got = [(c.total.offset, [p.line for p in c.parts]) for c in found(text).claims if c.kind == "equal" and c.total]
     assert got == [(found(text).figures[1].offset, [4])]
+
+
+def test_a_target_restated_in_another_program_is_a_repeat_a_budget_is_not() -> None:
+    text = """\
+        某县产业扶贫专项 2021 年实施方案
+
+        全年实现 30 个贫困村退出，安排资金 500 万元。
+
+        某县教育扶贫专项 2021 年实施方案
+
+        助推 30 个贫困村退出，安排资金 500 万元。
+        """
+    assert _equal(text) == [("30 个", ("30 个",))]

@@ -1,5 +1,9 @@
 """repeats — a figure stated again in the same part of the document (text and its 附件 table).
 
+A count (not money) restated in another top-level part is linked from the earlier statement
+whose words have at least two such words in common with it (每个专项 restates 300 个贫困村退出;
+the same sum of money in two 专项 is two budgets).
+
 Within one top-level part (a 专项 title, or the whole document when it has none), figures and
 table cells of one dimension and the same exact amount (``19.63 亿元`` and ``196300 万元``
 are one amount) on different lines are one figure stated twice: an ``equal`` relation from
@@ -67,6 +71,20 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             head = heads[key]
             linked.update((head.key, f.key) for f in parts)
             yield Claim("equal", "repeats", head, tuple(parts), (), head.label, "", head.block)
+    # across parts (a target every 专项 restates): each part's first statement repeats the
+    # earlier statement elsewhere whose words have at least two in common with its own
+    across: dict[tuple[str, Decimal], list[Point]] = defaultdict(list)
+    for (_, dim, value), points in groups.items():
+        if dim != "money":  # a sum of money in two 专项 is two budgets, not one stated twice
+            across[(dim, value)].append(points[0])
+    for firsts in across.values():
+        firsts.sort(key=lambda p: (p[0].line, abs(p[0].column)))
+        for k, (f, _) in enumerate(firsts[1:], start=1):
+            scored = [(_overlap(context(g), context(f)), g) for g, _ in firsts[:k]]
+            score, best = max(scored, key=lambda c: c[0])
+            if score >= _ACROSS_WORDS:
+                linked.add((best.key, f.key))
+                yield Claim("equal", "repeats", best, (f,), (), best.label, "", best.block)
     # a figure written with fewer digits (5.08 万人, 97.6 亿元) and one that rounds to it
     # (5.0833 万人, 976034 万元), in one part of the document and with a word in common
     by_dim: dict[tuple[int, str], list[tuple[Decimal, Fig, int]]] = defaultdict(list)
@@ -152,6 +170,7 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_ACROSS_WORDS = 2  # words in common for a figure restated in another part of the document
 _BARE_DIGITS = 3  # a rounded figure this precise (one more for an integer) needs no word in common
 _INTEGER_DIGITS = 3  # an integer this precise, with a word in common, is read as a rounding (the check says how far)
 
