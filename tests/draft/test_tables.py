@@ -225,3 +225,20 @@ def test_places_under_a_first_total_sum_their_rows_under_the_projects() -> None:
     )
     assert sums(t) == {2: [5, 8], 5: [6, 7], 8: [9, 10]}
     assert t.cell_sums == (((3, 0), ((6, 0), (9, 0))), ((4, 0), ((7, 0), (10, 0))))
+
+
+def test_a_last_row_named_by_the_titles_area_is_its_total_and_a_row_that_lost_a_cell_moves_back() -> None:
+    t = table(
+        """\
+        某市 2021—2022 年减贫计划表
+        地区\t2021 年\t\t\t2022 年
+        \t减贫数（万人）\t退出村（个）\t摘帽县（个）\t发生率（%）\t减贫数（万人）\t退出村（个）
+        东县\t1.25\t10\t0\t2.5\t0.5\t4
+        西县\t0.75\t6\t1.8\t0.25\t2
+        某市\t2\t16\t0\t2.1\t0.75\t6
+        """
+    )
+    assert sums(t) == {}  # the total row is a total (role), summing the rows above it
+    assert [r.role for r in t.rows] == ["detail", "detail", "total"]
+    # 西县 wrote no 摘帽县 cell at all: 1.8 is its 发生率, not a fraction of a county
+    assert dict(zip([c.name for c in t.columns], t.rows[1].cells, strict=True))["发生率"] == "1.8"

@@ -7,6 +7,9 @@
   column (each row's unit), else the table's ``单位：万元``. A column with no unit is left out.
 - A column is numeric when most of its filled cells are numbers; the other columns make
   the row's label (a 序号 column too). Cells that are words are written empty.
+- A row that lost an empty cell (a fraction under a 个 column: 3.58 under 摘帽县 before
+  发生率) is moved right by one from there when that leaves no such fraction.
+- A last row named by the area the title names (某市 under 某市…计划表) is the total.
 - Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
   sums the rows below it when the table has no other total or subtotal.
 - ``column_sums`` from the header tree: a group's first sub-column named 合计/小计/总计 is the
@@ -50,6 +53,7 @@ from fundaudit.draft.extract._words import unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
 from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
 from fundaudit.provenance.tokens import normalise
+from fundaudit.units import parse_unit
 
 _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]")
@@ -180,6 +184,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     rows: list[TableRow] = []
     levels: list[int] = []  # each row's outline level from its numbering (一 1, (一) 2, 1 3, (1) 4; none 9)
     for number, cells in body:
+        cells = _unshifted(cells, keep, columns)
         label_cells = [cells[j] for j in range(width) if j not in keep and j != unit_col and cells[j]]
         label = " ".join(label_cells)
         row_unit = None
@@ -212,6 +217,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         levels.append(_row_level(label_cells))
     if not rows:
         return None
+    rows = _whole_last(rows, block.title)
     rows = _roles(rows, columns)
     rows = _outline(rows, columns, levels, unit_col is not None)
     across, whole_sums = _across_groups(groups, header, keep, columns, rows)
@@ -229,6 +235,39 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         _products(columns, rows),
         whole_sums + _places(rows, levels),
     )
+
+
+def _counts_broken(cells: list[str], keep: list[int], columns: list[Column]) -> int | None:
+    """The first cell that holds a fraction under a column of whole things (个, 户), if any."""
+    for j, col in zip(keep, columns, strict=True):
+        if col.unit and "/" not in col.unit and "{" not in col.unit and "." in cells[j] and _NUM.fullmatch(cells[j]):
+            unit = parse_unit(col.unit)
+            if unit.dimension.startswith("count:") and unit.pow10 == 0:
+                return j
+    return None
+
+
+def _unshifted(cells: list[str], keep: list[int], columns: list[Column]) -> list[str]:
+    """A row that lost an empty cell: a fraction under 个 (3.58 under 贫困县摘帽 before 发生率)
+    means the cells from there on stand one column left of their own; they move right by one
+    when that leaves no such fraction."""
+    j = _counts_broken(cells, keep, columns)
+    if j is None or cells[-1]:
+        return cells
+    moved = [*cells[:j], "", *cells[j:-1]]
+    return moved if _counts_broken(moved, keep, columns) is None else cells
+
+
+def _whole_last(rows: list[TableRow], title: str) -> list[TableRow]:
+    """A last row named by the area the title names (资阳市 under 资阳市 …计划表) is the total of
+    the rows above it, when no row is a total already."""
+    if len(rows) < 3 or any(r.role != "detail" for r in rows):
+        return rows
+    place = rows[-1].label.split(" ")[0]
+    plain = re.sub(r"\s+", "", title)
+    if len(place) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+[市县区州省]", place) and plain.startswith(place):
+        return [*rows[:-1], replace(rows[-1], role="total")]
+    return rows
 
 
 def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
