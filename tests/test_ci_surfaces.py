@@ -42,8 +42,10 @@ def test_broken_edit_names_yaml_and_source_line(data: Path) -> None:
     proc = cli("check", str(data))
     assert proc.returncode == 1
     mismatches = [ln for ln in proc.stdout.splitlines() if " mismatch " in ln]
-    assert any(ln.startswith(f"{data}:{line}: demo.txt:1: mismatch [column-foot]") for ln in mismatches), mismatches
+    assert any(ln.startswith(f"{data}:{line}: source line 1: mismatch [column-foot]") for ln in mismatches), mismatches
     assert any("[cross-foot]" in ln for ln in mismatches)
+    verbose = cli("check", "-v", str(data)).stdout  # -v names the source file too
+    assert f"{data}:{line}: demo.txt:1: mismatch [column-foot]" in verbose
 
 
 def test_github_annotations(data: Path) -> None:

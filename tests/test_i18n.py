@@ -60,3 +60,35 @@ def test_unknown_language_in_the_environment_is_a_usage_error() -> None:
         text=True,
     )
     assert proc.returncode == 2 and "unknown language 'klingon'" in proc.stderr
+
+
+def test_every_cause_and_rule_reads_in_chinese() -> None:
+    """Cause names, titles and every rule's and cause's documentation come from the catalogue."""
+    from fundaudit.causes import REGISTRY as CAUSES
+    from fundaudit.i18n import _, pgettext
+    from fundaudit.i18n.terms import cause_term
+    from fundaudit.rules import REGISTRY as RULES
+
+    with i18n.using("zh"):
+        terms = {cause_term(c.id) for c in CAUSES}
+        assert len(terms) == len(CAUSES) and not terms & {c.id for c in CAUSES}
+        for item in (*CAUSES, *RULES):
+            title, doc = _(item.title), pgettext("doc", item.doc)
+            assert title != item.title and doc != item.doc, item.id
+            assert doc.startswith(f"{item.id} — ") and any("\u4e00" <= ch <= "\u9fff" for ch in doc), item.id
+    assert cause_term("digit-typo") == "digit-typo"  # English: the id
+
+
+def test_causes_and_rules_commands_in_both_languages() -> None:
+    def run(*args: str) -> str:
+        env = {**os.environ, "FUNDAUDIT_LANG": "zh"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "fundaudit", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "digit-typo (严重): 一位数字写错、漏写或多写" in run("causes")
+    assert "digit-typo (error): One digit wrong, dropped or doubled" in run("causes", "--lang", "en")
+    assert "foot: 各子项之和等于合计\n    专项（或子项）所列合计" in run("rules")
+    assert "foot: Items sum to their total\n    A program's" in run("rules", "--lang", "en")

@@ -77,6 +77,28 @@ def test_only_and_unknown_items(audit_of: Callable[[str], Audit]) -> None:
     assert "丙" in col["t::p#column-foot:中央"].message
 
 
+def test_an_unknown_item_is_named_inside_its_group(audit_of: Callable[[str], Audit]) -> None:
+    # 水务 资金筹措 (001:1591–1608): the group 水生态治理 has 中小河流 with its 市县 and 山洪,
+    # whose sentence breaks off after its 中央省级: the relation names 山洪, not the whole group
+    audit = audit_of("""\
+        programs:
+          - id: p
+            name: 水务建设扶贫专项
+            total: 30 万元 @1
+            split: {中央: 20 万元 @1, 市县: 10 万元 @1}
+            items:
+              - {name: 饮水, total: 10 万元 @2, split: {中央: 5 万元 @2, 市县: 5 万元 @2}}
+              - name: 水生态治理
+                items:
+                  - {name: 中小河流, total: 10 万元 @3, split: {中央: 5 万元 @3, 市县: 5 万元 @3}}
+                  - {name: 山洪, total: 10 万元 @4, split: {中央: 10 万元 @4}, split_partial: true}
+        """)
+    col = {f.id: f for f in audit.findings if f.rule == "column-foot"}
+    assert col["t::p#column-foot:市县"].verdict is Verdict.INCOMPLETE
+    assert "水生态治理 › 山洪" in col["t::p#column-foot:市县"].message
+    assert "中小河流" not in col["t::p#column-foot:市县"].message
+
+
 def test_nested_channels(audit_of: Callable[[str], Audit]) -> None:
     audit = audit_of("""\
         programs:
@@ -241,7 +263,7 @@ def test_table_correct(audit_of: Callable[[str], Audit]) -> None:
     audit = audit_of(TABLE.format(row2="7100", total="12100", prov="7100"))
     assert set(by_rule(audit, "table-foot").values()) == {Verdict.MATCH}
     assert set(by_rule(audit, "table-cross-foot").values()) == {Verdict.MATCH}
-    assert "empty cells read as nothing" in next(f.message for f in audit.findings if f.rule == "table-foot")
+    assert "empty cells as 0: 省级现代农业" in next(f.message for f in audit.findings if f.rule == "table-foot")
 
 
 def test_table_wrong_total_row(audit_of: Callable[[str], Audit]) -> None:

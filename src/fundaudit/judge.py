@@ -79,11 +79,17 @@ def verdict(rel: Relation, tolerance: Tolerance = DEFAULT) -> Verdict:
 
     Sums (nearly every relation) are judged here directly; the rarer kinds are explained.
     """
-    if rel.kind not in ("sum", "sum-le"):
+    if rel.kind not in ("sum", "sum-le", "product"):
         return explain(rel, tolerance).verdict
     problem = _problem(rel)
     if problem is not None:
         return problem.verdict
+    if rel.kind == "product":  # the causes re-judge many products: the arithmetic alone, unworded
+        terms = _product_terms(rel, tolerance)
+        if terms is None:
+            return Verdict.ERROR
+        diff, tol_int = terms[1] - terms[0], terms[2]
+        return Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
     _, _, diff, tol = _sum_terms(rel, tolerance)
     return _sum_verdict(rel, diff, tol)
 
@@ -201,9 +207,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
     unit = rel.total.unit.text
     if verdict is Verdict.INCOMPLETE:
-        said = _(
-            "{total}; the {n} stated parts sum to {sum} {unit}, {short} {unit} short; empty cells may hold it: {cells}"
-        )
+        said = _("{total}; {n} stated: {sum} {unit}, {short} {unit} short; empty: {cells}")
         return _finding(
             rel,
             Verdict.INCOMPLETE,
@@ -213,7 +217,7 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
             _w(
                 rel,
                 said.format(
-                    total=_figure(rel.total, _name(rel.total)),
+                    total=_figure(rel.total, _total_name(rel)),
                     n=len(rel.parts),
                     sum=s_sum,
                     unit=unit,
@@ -229,14 +233,14 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     off = {
         Verdict.MATCH: "",
         Verdict.WITHIN: _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit),
-        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=_trimmed(s_tol)),
+        Verdict.ROUNDING: "",  # ≈ says it is within the tolerance; -v gives the difference and tolerance
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
         Verdict.REVISED: _("revised by {later}: off by {diff} {unit}").format(
             later=rel.revision, diff=s_diff, unit=unit
         ),
     }[verdict]
     if rel.empty:
-        off += (_("; ") if off else "") + _("empty cells read as nothing: {cells}").format(cells=_cells(rel.empty))
+        off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(rel.empty))
     message = _equation(rel, op, s_sum, off, None)  # the diagnosis (fundaudit.causes) comes later
     return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
 
@@ -252,6 +256,12 @@ _SEP = " › "
 def _name(fig: Figure) -> str:
     """A figure's label as a name (an item's total is named by the item)."""
     return fig.label.removesuffix(" total")
+
+
+def _total_name(rel: Relation) -> str:
+    """The total's name, left out when it only repeats the subject's last name (the program's)."""
+    name = _name(rel.total)
+    return "" if name == rel.subject.split(_SEP)[-1] else name
 
 
 def part_names(rel: Relation) -> tuple[str, ...]:
@@ -292,10 +302,27 @@ def _cells(empty: tuple[str, ...]) -> str:
     return named if len(empty) == 1 or len(named) <= 20 else _("{n} cells").format(n=len(empty))
 
 
-def _figure(fig: Figure, name: str, unit: str | None = None) -> str:
-    """``name value unit``, the unit left out when it is ``unit`` (the relation's)."""
+def _figure(fig: Figure, name: str, unit: str | None = None, full: bool = False) -> str:
+    """``name value unit``, the unit left out when it is ``unit`` (the relation's).
+
+    Unless ``full`` (``-v``), a name that only repeats the unit (``%``, ``搬迁任务 · 人``) is
+    not said twice.
+    """
     value = fig.value.text() if fig.unit.text == unit else fig.text
+    if not full:
+        name = "" if name == fig.unit.text else name.removesuffix(f"{_AND}{fig.unit.text}")
     return f"{name} {value}".strip()
+
+
+_AND = " · "  # between the parts of a label (a sentence and its figure, a row and its column)
+
+
+def distinct(names: Sequence[str]) -> tuple[str, ...]:
+    """Names without the leading ``X · `` they all share (``任务 · 目标``, ``任务 · %`` → ``目标``, ``%``)."""
+    heads = {n.split(_AND, 1)[0] for n in names}
+    if len(names) < 2 or len(heads) != 1 or not all(_AND in n for n in names):
+        return tuple(names)
+    return tuple(n.split(_AND, 1)[1] for n in names)
 
 
 def _short_subject(subject: str, width: int) -> str:
@@ -324,7 +351,7 @@ def relation_words(rule: str) -> str:
         "schedule": _("schedule"),
         "table-schedule": _("schedule"),
         "shares": _("shares"),
-        "unit-cost": _("unit cost × quantity"),
+        "unit-cost": _("unit cost"),
         "cross-document": _("across documents"),
     }
     return words.get(rule, rule)
@@ -334,14 +361,16 @@ def _w(rel: Relation, body: str) -> str:
     """``subject: relation: body``, the subject shortened to keep the line within :data:`WIDTH`."""
     head = relation_words(rel.rule)
     room = max(16, WIDTH - len(head) - len(body) - 4)
-    return f"{_short_subject(rel.subject, room)}: {head}: {body}"
+    # TRANSLATORS: {relation} is the rule in a few words (列合计); English leaves it out, as the
+    # rule's id beside the message says it already ([table-foot]).
+    return _("{subject}: {body}").format(subject=_short_subject(rel.subject, room), relation=head, body=body)
 
 
 def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) -> str:
     """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit."""
     unit = rel.total.unit.text
-    total = _figure(rel.total, _name(rel.total))
-    names = part_names(rel)
+    total = _figure(rel.total, _total_name(rel))
+    names = distinct(part_names(rel))
     terms = " + ".join(_figure(p, n, unit) for p, n in zip(rel.parts, names, strict=True))
     if len(rel.parts) == 1:
         one = rel.parts[0]
@@ -349,7 +378,7 @@ def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) ->
         listed = terms if one.unit.text == unit else f"{terms} = {s_sum} {unit}"
     else:
         listed = f"{terms} = {s_sum} {unit}"
-    counted = _("the sum of {n} parts, {sum} {unit}").format(n=len(rel.parts), sum=s_sum, unit=unit)
+    counted = _("sum of {n}: {sum} {unit}").format(n=len(rel.parts), sum=s_sum, unit=unit)
     semi = _("; ")
     tail = semi + off if off else ""
     for parts in (listed, counted) if len(rel.parts) > 1 else (listed,):
@@ -367,8 +396,11 @@ def arithmetic(f: Finding) -> list[str]:
         return []
     names = part_names_of(f)
     ops = ("=", "×") if f.rule == "unit-cost" else ("=", "+")
-    rows = [("", _figure(f.total_figure, _name(f.total_figure)), f.total_figure)]
-    rows += [(ops[1] if i else ops[0], _figure(p, n), p) for i, (p, n) in enumerate(zip(f.parts, names, strict=True))]
+    rows = [("", _figure(f.total_figure, _name(f.total_figure), full=True), f.total_figure)]
+    rows += [
+        (ops[1] if i else ops[0], _figure(p, n, full=True), p)
+        for i, (p, n) in enumerate(zip(f.parts, names, strict=True))
+    ]
     width = max(display_width(text) for _k, text, _f in rows)
     out = [
         f"    {mark:>1} {text}{' ' * (width - display_width(text))}  {fig.yaml}  {fig.source}"
@@ -377,9 +409,11 @@ def arithmetic(f: Finding) -> list[str]:
     if f.parts_sum:
         out.append(
             "      "
-            + _("parts sum to {sum} {unit}; difference {diff}; tolerance ±{tol}").format(
-                sum=f.parts_sum, unit=f.unit, diff=f.diff or "0", tol=f.tolerance or "0"
-            )
+            + (
+                _("product {sum} {unit}; difference {diff}; tolerance ±{tol}")
+                if f.rule == "unit-cost"
+                else _("parts sum to {sum} {unit}; difference {diff}; tolerance ±{tol}")
+            ).format(sum=f.parts_sum, unit=f.unit, diff=f.diff or "0", tol=f.tolerance or "0")
         )
     out.append(f"      {f.subject}")
     if f.hint:
@@ -438,20 +472,13 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
     return _sum_finding(single, vals[0], diff, tol[0] + tol[-1], grid.exp, tolerance)
 
 
-def _product(rel: Relation, tolerance: Tolerance) -> Finding:
-    """amount = price × quantity (or total × share %), with the rounding of all three."""
+def _product_terms(rel: Relation, tolerance: Tolerance) -> tuple[int, int, int, int, int] | None:
+    """Product, total and allowance as exact integers on the grid ``10**e``, ``e`` and the
+    total's exponent ``et``; ``None`` when the factors' dimension is not the total's."""
     total, (a, b) = rel.total, rel.parts
     unit_a, unit_b = _factor_unit(a), _factor_unit(b)
-    dim = _product_dimension(unit_a, unit_b)
-    if dim != total.unit.dimension:
-        return _finding(
-            rel,
-            Verdict.ERROR,
-            "",
-            "",
-            "",
-            _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
-        )
+    if _product_dimension(unit_a, unit_b) != total.unit.dimension:
+        return None
     # exact integers on the grid 10**e, fine enough for the product and every allowance
     ea = a.value.exponent + unit_a[1]
     eb = b.value.exponent + unit_b[1]
@@ -470,6 +497,23 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
         + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
         + (5 * 10 ** (et - 1 - e) if has_t else 0)
     )
+    return prod, tv, tol_int, e, et
+
+
+def _product(rel: Relation, tolerance: Tolerance) -> Finding:
+    """amount = price × quantity (or total × share %), with the rounding of all three."""
+    total, (a, b) = rel.total, rel.parts
+    terms = _product_terms(rel, tolerance)
+    if terms is None:
+        return _finding(
+            rel,
+            Verdict.ERROR,
+            "",
+            "",
+            "",
+            _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
+        )
+    prod, tv, tol_int, e, et = terms
     diff = tv - prod
     verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
     p = total.unit.pow10
@@ -480,11 +524,12 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
     off = {
         Verdict.MATCH: "",
-        Verdict.ROUNDING: _("off by {diff}, within ±{tol}").format(diff=s_diff, tol=_trimmed(s_tol)),
+        Verdict.ROUNDING: "",
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
     }[verdict]
-    factors = f"{_figure(a, _name(a))} × {_figure(b, _name(b))}"
-    body = f"{_figure(total, _name(total))} {op} {factors} = {s_prod} {total.unit.text}"
+    name_a, name_b = distinct((_name(a), _name(b)))
+    factors = f"{_figure(a, name_a)} × {_figure(b, name_b)}"
+    body = f"{_figure(total, _total_name(rel))} {op} {factors} = {s_prod} {total.unit.text}"
     return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
 
 

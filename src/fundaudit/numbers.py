@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fundaudit.i18n import _
+
 _NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(?:\.([0-9]+))?\Z")
 _LOOSE = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 
@@ -61,14 +63,20 @@ def parse_number(text: str) -> Written:
         digits = len((whole.lstrip("-") + frac).lstrip("0"))
         if digits > MAX_DIGITS:
             raise NumberError(
-                f"number {shown(text, _SHOWN)} has {digits} significant digits; the limit is {MAX_DIGITS}"
+                _("number {text} has {digits} significant digits; the limit is {limit}").format(
+                    text=shown(text, _SHOWN), digits=digits, limit=MAX_DIGITS
+                )
             )
         if len(frac) > MAX_DECIMALS:
             raise NumberError(
-                f"number {shown(text, _SHOWN)} has {len(frac)} decimal places; the limit is {MAX_DECIMALS}"
+                _("number {text} has {places} decimal places; the limit is {limit}").format(
+                    text=shown(text, _SHOWN), places=len(frac), limit=MAX_DECIMALS
+                )
             )
     if whole == "-0" and not frac.strip("0"):
-        raise NumberError(f"number {shown(text, _SHOWN)} is a negative zero; write it without the '-'")
+        raise NumberError(
+            _("number {text} is a negative zero; write it without the '-'").format(text=shown(text, _SHOWN))
+        )
     return Written(int(whole + frac), -len(frac))
 
 
@@ -76,26 +84,26 @@ def shown(text: str, limit: int = 80) -> str:
     """``text`` quoted for a message, cut to its first ``limit`` characters when it is longer."""
     if len(text) <= limit:
         return repr(text)
-    return repr(text[:limit]) + f" (… {len(text)} characters)"
+    return repr(text[:limit]) + _(" (… {n} characters)").format(n=len(text))
 
 
 def _why_not_a_number(text: str) -> str:
     if text == "":
-        return "empty number"
+        return _("empty number")
     q = shown(text, _SHOWN)
     if "," in text or "，" in text:
-        return f"number {q} has a thousands separator; write the digits only"
+        return _("number {q} has a thousands separator; write the digits only").format(q=q)
     if any("０" <= c <= "９" or c == "．" for c in text):
-        return f"number {q} has full-width digits; write ASCII digits"
+        return _("number {q} has full-width digits; write ASCII digits").format(q=q)
     if "e" in text.lower() and any(c.isdigit() for c in text):
-        return f"number {q} has an exponent; write the digits as stated"
+        return _("number {q} has an exponent; write the digits as stated").format(q=q)
     if text.startswith("+"):
-        return f"number {q} has a leading '+'; write the digits as stated"
+        return _("number {q} has a leading '+'; write the digits as stated").format(q=q)
     if text.lower().lstrip("-.") in {"nan", "inf", "infinity"}:
-        return f"{q} is not a stated amount"
+        return _("{q} is not a stated amount").format(q=q)
     if _LOOSE.match(text):
-        return f"number {q} has a leading zero"
-    return f"{q} is not a number (digits with an optional decimal point)"
+        return _("number {q} has a leading zero").format(q=q)
+    return _("{q} is not a number (digits with an optional decimal point)").format(q=q)
 
 
 def format_scaled(coefficient: int, exponent: int) -> str:

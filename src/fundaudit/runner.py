@@ -16,12 +16,21 @@ changes a verdict.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from fundaudit.findings import FAILING, REVISED_BY, SEVERITY_RANK, VERDICT_CODE, Finding, Relation, Verdict
+from fundaudit.findings import (
+    FAILING,
+    REVISED_BY,
+    SEVERITY,
+    SEVERITY_RANK,
+    VERDICT_CODE,
+    Finding,
+    Relation,
+    Verdict,
+)
 from fundaudit.gcpause import paused
 from fundaudit.judge import explain, verdict
 from fundaudit.model import Budget, Figure, Loc
@@ -31,13 +40,17 @@ from fundaudit.tolerance import DEFAULT, Tolerance
 if TYPE_CHECKING:
     import numpy as np
 
+    from fundaudit.causes._base import Diagnosis
     from fundaudit.causes.localise import Result
     from fundaudit.columnar.arrays import Columns
+    from fundaudit.columnar.diagnoses import Diagnoses
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
 
 QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
+_VERDICTS = tuple(VERDICT_CODE)  # verdict by code
 SMALL = 5_000  # relations; fewer are judged one by one in exact Python, without numpy
+CHUNK = 4_096  # findings worded at a time when they are streamed (:meth:`Audit.iter_shown`)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,14 +110,86 @@ class Audit:
         quiet = np.isin(self.codes, [VERDICT_CODE[v] for v in QUIET])
         return self._worded(np.flatnonzero(~quiet).tolist())
 
-    def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
+    def iter_shown(self, show_all: bool) -> Iterator[Finding]:
+        """The findings of :meth:`shown`, in the same order, worded :data:`CHUNK` at a time.
+
+        The order is computed from the columns (file, line, id) before any finding is
+        worded, so that a writer holds one chunk at a time: memory does not grow with the
+        number of findings. Small audits and the materiality order are worded at once.
+        """
+        if isinstance(self.codes, list) or self.order != "location" or len(self.codes) < SMALL:
+            yield from self.shown(show_all)
+            return
+        import numpy as np
+
+        from fundaudit.columnar.order import located
+
+        rows = np.arange(len(self.codes))
+        if not show_all:
+            rows = rows[~np.isin(self.codes, [VERDICT_CODE[v] for v in QUIET])]
+        assert not isinstance(self.columns, RelationList)
+        crashes = [f for f in self.crashes if f.id not in self.hidden]
+        for chunk in located(self.columns, rows, self.hidden, crashes, CHUNK):
+            rels = [c for c in chunk if isinstance(c, int)]
+            worded = iter(self._word(rels))
+            yield from (next(worded) if isinstance(c, int) else c for c in chunk)
+
+    def iter_findings(self) -> Iterator[Finding]:
+        """Every relation's finding, as :attr:`findings`, worded a chunk at a time."""
+        return self.iter_shown(True)
+
+    def any_diagnosed(self, show_all: bool) -> bool:
+        """Whether a finding :meth:`shown` has a diagnosis, known without wording them."""
+        if isinstance(self.codes, list) or len(self.codes) < SMALL:
+            return any(f.diagnosis is not None for f in self.shown(show_all))
+        import numpy as np
+
+        from fundaudit.columnar.arrays import take
+
+        assert not isinstance(self.columns, RelationList)
+        rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING])).tolist()
+        if not rows or self.bulk.spool is None:  # nothing failing, or the diagnosis could not run
+            return False
+        return any(rid not in self.hidden for rid in take(self.columns.relations.id, rows))
+
+    @property
+    def diagnosis_notes(self) -> tuple[str, ...]:
+        """Causes that could not run (and why), for the reports."""
+        return self.bulk.notes if self._in_groups else self.diagnoses.notes
+
+    @property
+    def _in_groups(self) -> bool:
+        """Whether the failing relations are diagnosed group by group (:attr:`bulk`): large table data."""
+        return not isinstance(self.codes, list) and len(self.codes) >= SMALL
+
+    @cached_property
+    def bulk(self) -> Diagnoses:
+        """The diagnoses of a large audit, by independent group (:mod:`fundaudit.columnar.diagnoses`)."""
+        import numpy as np
+
+        from fundaudit.columnar.diagnoses import diagnose_groups
+
+        assert not isinstance(self.columns, RelationList)
+        rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
+        return diagnose_groups(self.columns, rows, self.tolerance)
+
+    def _found(self, rows: Sequence[int]) -> Mapping[str, Diagnosis]:
+        """The diagnoses of the failing relations among ``rows`` (by id; others may be there too)."""
+        return self.bulk.found(rows) if self._in_groups else self.diagnoses.diagnoses
+
+    def _word(self, indices: Sequence[int] | range) -> list[Finding]:
+        """The findings of the relations at ``indices``, in that order, with their diagnoses."""
         with paused():  # many small acyclic objects: collections would only walk them
             worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
             if any(f.verdict in FAILING for f in worded):
-                found = self.diagnoses.diagnoses
+                found = self._found(indices)
                 worded = [
                     replace(f, diagnosis=found[f.id], hint=found[f.id].text) if f.id in found else f for f in worded
                 ]
+        return worded
+
+    def _worded(self, indices: Sequence[int] | range) -> tuple[Finding, ...]:
+        worded = self._word(indices)
         worded.extend(self.crashes)
         if self.hidden:
             worded = [f for f in worded if f.id not in self.hidden]
@@ -158,19 +243,42 @@ class Audit:
             return Result({}, (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
 
     def fails(self, level: str = "error") -> bool:
-        """True when a finding (not hidden) has severity ``level`` or worse (``error`` | ``warning``)."""
+        """True when a finding (not hidden) has severity ``level`` or worse (``error`` | ``warning``).
+
+        Read from the verdict codes and the diagnoses (a diagnosed failing finding takes its
+        cause's severity, :attr:`Finding.severity`): no finding is worded again.
+        """
         if not any(self.counts[v.value] for v in (*FAILING, Verdict.ERROR)):
             return False
         rank = SEVERITY_RANK[level]
+        if any(f.id not in self.hidden and SEVERITY_RANK[f.severity] >= rank for f in self.crashes):
+            return True
         codes = {VERDICT_CODE[v] for v in (*FAILING, Verdict.ERROR)}
         if isinstance(self.codes, list):
             rows = [i for i, c in enumerate(self.codes) if c in codes]
+            ids = [rel.id for rel in self.columns.relations_at(rows)]
+            at = [self.codes[i] for i in rows]
         else:
             import numpy as np
 
+            from fundaudit.columnar.arrays import take
+
+            assert not isinstance(self.columns, RelationList)
             rows = np.flatnonzero(np.isin(self.codes, sorted(codes))).tolist()
-        shown = self._worded(rows)
-        return any(SEVERITY_RANK[f.severity] >= rank for f in shown)
+            ids = take(self.columns.relations.id, rows)
+            at = self.codes[rows].tolist()
+        for start in range(0, len(ids), CHUNK):  # the diagnoses are read a chunk at a time
+            chunk = slice(start, start + CHUNK)
+            failing = any(_VERDICTS[c] in FAILING for c in at[chunk])
+            found: Mapping[str, Diagnosis] = self._found(rows[chunk]) if failing else {}
+            for rid, code in zip(ids[chunk], at[chunk], strict=True):
+                if rid in self.hidden:
+                    continue
+                v = _VERDICTS[code]
+                d = found.get(rid) if v in FAILING else None
+                if SEVERITY_RANK[d.severity if d is not None else SEVERITY[v]] >= rank:
+                    return True
+        return False
 
     @cached_property
     def counts(self) -> dict[str, int]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from fundaudit.i18n import _
+
 # base word -> dimension name. Different counting words are different dimensions:
 # 个 villages and 户 households do not add up.
 _BASES: dict[str, tuple[str, int]] = {
@@ -126,11 +128,11 @@ class UnitError(ValueError):
 def parse_unit(text: str) -> Unit:
     """Return the :class:`Unit` for ``text`` (e.g. ``亿元`` → money, 10^8), or raise UnitError."""
     if "/" in text:
-        num, _, den = text.partition("/")
+        num, _sep, den = text.partition("/")
         try:
             a, b = parse_unit(num), parse_unit(den)
         except UnitError as exc:
-            raise UnitError(f"unknown unit {text!r} ({exc})") from None
+            raise UnitError(_("unknown unit {text!r} ({exc})").format(text=text, exc=exc)) from None
         return Unit(text, f"{a.dimension}/{b.dimension}", a.pow10 - b.pow10)
     if text in _BASES:
         dim, p = _BASES[text]
@@ -145,7 +147,7 @@ def parse_unit(text: str) -> Unit:
                 return Unit(text, dim, p + q)
             if base in _COUNTERS:
                 return Unit(text, f"count:{base}", p)
-    raise UnitError(f"unknown unit {text!r}")
+    raise UnitError(_("unknown unit {text!r}").format(text=text))
 
 
 def known_units() -> list[str]:

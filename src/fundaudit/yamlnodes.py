@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from fundaudit.errors import LoadError
+from fundaudit.i18n import N_, _
 from fundaudit.numbers import shown
 
 Node = yaml.Node
@@ -70,11 +71,11 @@ class Unreadable(Exception):
 
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a folder")),
+    (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -90,18 +91,22 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise Unreadable("file does not exist") from None
+        raise Unreadable(_("file does not exist")) from None
     except IsADirectoryError:
-        raise Unreadable("is a folder, not a file") from None
+        raise Unreadable(_("is a folder, not a file")) from None
     except OSError as exc:
-        raise Unreadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-            raise Unreadable(f"is {kind}, not a file")
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), N_("not a regular file"))
+            raise Unreadable(_("is {kind}, not a file").format(kind=_(kind)))
         if info.st_size > max_bytes:
-            raise Unreadable(f"file is larger than {max_bytes} bytes ({info.st_size} bytes)")
+            raise Unreadable(
+                _("file is larger than {max_bytes} bytes ({st_size} bytes)").format(
+                    max_bytes=max_bytes, st_size=info.st_size
+                )
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= max_bytes:
@@ -111,10 +116,10 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:
-            raise Unreadable(f"file is larger than {max_bytes} bytes")
+            raise Unreadable(_("file is larger than {max_bytes} bytes").format(max_bytes=max_bytes))
         return b"".join(chunks)
     except OSError as exc:
-        raise Unreadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
     finally:
         os.close(fd)
 
@@ -130,16 +135,16 @@ def column_of(node: Node) -> int:
 def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[LoadError]]:
     """Compose ``text`` into a YAML node tree, or return the errors that prevent it."""
     if len(text) > limits.max_bytes:
-        return None, [LoadError(file, 1, f"file is larger than {limits.max_bytes} bytes")]
+        return None, [LoadError(file, 1, _("file is larger than {max_bytes} bytes").format(max_bytes=limits.max_bytes))]
     if text[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in text[:4]:
-        return None, [LoadError(file, 1, "file is UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8")]
+        return None, [LoadError(file, 1, _("file is UTF-16 or UTF-32 text, not UTF-8; save it as UTF-8"))]
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = text[: exc.start].count(b"\n") + 1
-        return None, [LoadError(file, line, "not UTF-8 text")]
+        return None, [LoadError(file, line, _("not UTF-8 text"))]
     if not decoded.strip():
-        return None, [LoadError(file, 1, "file is empty")]
+        return None, [LoadError(file, 1, _("file is empty"))]
     refused, shallow = _prescan(decoded, file, limits)
     if refused is not None:
         return None, [refused]
@@ -151,20 +156,34 @@ def compose(text: bytes, file: str, limits: Limits) -> tuple[Node | None, list[L
         line = int(mark.line) + 1 if mark is not None else 1
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         if "maximum nesting depth" in problem:  # libyaml (PyYAML >= 6.0.4) stops at 1000 levels
-            return None, [LoadError(file, line, f"nesting deeper than {min(limits.max_depth, _LIBYAML_DEPTH)}")]
-        where = f" at column {int(mark.column) + 1}" if mark is not None else ""
-        return None, [LoadError(file, line, f"invalid YAML{where}: {problem}")]
+            return None, [
+                LoadError(
+                    file, line, _("nesting deeper than {value}").format(value=min(limits.max_depth, _LIBYAML_DEPTH))
+                )
+            ]
+        said = (
+            _("invalid YAML at column {column}: {problem}").format(column=int(mark.column) + 1, problem=problem)
+            if mark is not None
+            else _("invalid YAML: {problem}").format(problem=problem)
+        )
+        return None, [LoadError(file, line, said)]
     except yaml.reader.ReaderError as exc:
         line = decoded.count("\n", 0, exc.position) + 1
         column = exc.position - decoded.rfind("\n", 0, exc.position)
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-        return None, [LoadError(file, line, f"{_char_name(char)} at column {column} is not allowed in YAML")]
+        return None, [
+            LoadError(
+                file,
+                line,
+                _("{char} at column {column} is not allowed in YAML").format(char=_char_name(char), column=column),
+            )
+        ]
     except yaml.YAMLError as exc:
-        return None, [LoadError(file, 1, "invalid YAML: " + " ".join(str(exc).split()))]
+        return None, [LoadError(file, 1, _("invalid YAML: {problem}").format(problem=" ".join(str(exc).split())))]
     finally:
         loader.dispose()
     if root is None:
-        return None, [LoadError(file, 1, "file is empty")]
+        return None, [LoadError(file, 1, _("file is empty"))]
     errors: list[LoadError] = []
     # No anchor, shallow nesting, no tag (a tag needs "!"), no long scalar and no scalar with a
     # character outside printable text: nothing to find.
@@ -180,20 +199,24 @@ def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bo
     the cheap bound of :func:`_shallow` holds (then the second value is True).
     """
     if text.startswith("\ufeff"):
-        return LoadError(file, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"), False
+        return LoadError(file, 1, _("file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")), False
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
         line = text.replace("\r\n", "\x00").split("\n")[0].count("\x00") + 1
-        return LoadError(file, line, "mixed line endings (CRLF and LF); use one kind"), False
+        return LoadError(file, line, _("mixed line endings (CRLF and LF); use one kind")), False
     odd = _RAW.search(text)
     if odd is not None:
         line = text.count("\n", 0, odd.start()) + 1
         column = odd.start() - text.rfind("\n", 0, odd.start())
         why = (
-            "use spaces (YAML parsers disagree about tabs)"
+            _("use spaces (YAML parsers disagree about tabs)")
             if odd.group() == "\t"
-            else "end lines with a plain line break"
+            else _("end lines with a plain line break")
         )
-        return LoadError(file, line, f"{_char_name(odd.group())} at column {column}: {why}"), False
+        return LoadError(
+            file,
+            line,
+            _("{char} at column {column}: {why}").format(char=_char_name(odd.group()), column=column, why=why),
+        ), False
     if _shallow(text, limits.max_depth):
         return None, True
     depth = 0
@@ -201,13 +224,15 @@ def _prescan(text: str, file: str, limits: Limits) -> tuple[LoadError | None, bo
         for event in yaml.parse(text, Loader=_Loader):
             line = int(event.start_mark.line) + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.AliasEvent):
-                return LoadError(file, line, "YAML aliases (*name) are not allowed"), False
+                return LoadError(file, line, _("YAML aliases (*name) are not allowed")), False
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                return LoadError(file, line, "YAML anchors (&name) are not allowed"), False
+                return LoadError(file, line, _("YAML anchors (&name) are not allowed")), False
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.max_depth:
-                    return LoadError(file, line, f"nesting deeper than {limits.max_depth}"), False
+                    return LoadError(
+                        file, line, _("nesting deeper than {max_depth}").format(max_depth=limits.max_depth)
+                    ), False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -224,15 +249,20 @@ _RAW = re.compile("[\t\x85\u2028\u2029]|\r(?!\n)")
 def _char_name(char: str) -> str:
     """A character in words: ``a tab``, ``the character U+200B (ZERO WIDTH SPACE)``."""
     if char == "\t":
-        return "a tab"
+        return _("a tab")
     name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char)
     if name:
-        return f"the character U+{ord(char):04X} ({name})"
-    kind = _NAMELESS.get(unicodedata.category(char), "character")
-    return f"the {kind} U+{ord(char):04X}"
+        return _("the character U+{code:04X} ({name})").format(code=ord(char), name=name)
+    kind = _NAMELESS.get(unicodedata.category(char), N_("character"))
+    return _("the {kind} U+{code:04X}").format(kind=_(kind), code=ord(char))
 
 
-_NAMELESS = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned code point", "Cs": "surrogate"}
+_NAMELESS = {
+    "Cc": N_("control character"),
+    "Co": N_("private-use character"),
+    "Cn": N_("unassigned code point"),
+    "Cs": N_("surrogate"),
+}
 
 
 _CONTROL_NAMES = {
@@ -259,7 +289,7 @@ def _unprintable(node: yaml.ScalarNode) -> str | None:
     if text.isprintable():
         return None
     bad = next(c for c in text if not c.isprintable() and c != " ")
-    return f"{_char_name(bad)} is not allowed in text (write it out or remove it)"
+    return _("{char} is not allowed in text (write it out or remove it)").format(char=_char_name(bad))
 
 
 _QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*(?:\'\'[^\'\n]*)*\'')
@@ -303,30 +333,50 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
                 LoadError(
                     file,
                     line_of(node),
-                    "YAML anchors and aliases are not allowed (this anchored node is reused by an alias)",
+                    _("YAML anchors and aliases are not allowed (this anchored node is reused by an alias)"),
                 )
             )
             continue
         seen.add(id(node))
         if depth > limits.max_depth:
-            errors.append(LoadError(file, line_of(node), f"nesting deeper than {limits.max_depth}"))
+            errors.append(
+                LoadError(file, line_of(node), _("nesting deeper than {max_depth}").format(max_depth=limits.max_depth))
+            )
             continue
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
+                errors.append(
+                    LoadError(file, line_of(node), _("YAML tag {tag} is not allowed").format(tag=shown(node.tag)))
+                )
             elif len(node.value) > limits.max_scalar:
-                errors.append(LoadError(file, line_of(node), f"scalar longer than {limits.max_scalar} characters"))
+                errors.append(
+                    LoadError(
+                        file,
+                        line_of(node),
+                        _("scalar longer than {max_scalar} characters").format(max_scalar=limits.max_scalar),
+                    )
+                )
             else:
                 why = _unprintable(node)
                 if why is not None:
-                    errors.append(LoadError(file, line_of(node), f"text at column {column_of(node)}: {why}"))
+                    errors.append(
+                        LoadError(
+                            file,
+                            line_of(node),
+                            _("text at column {value}: {why}").format(value=column_of(node), why=why),
+                        )
+                    )
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != _CORE + "seq":
-                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
+                errors.append(
+                    LoadError(file, line_of(node), _("YAML tag {tag} is not allowed").format(tag=shown(node.tag)))
+                )
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
             if node.tag != _CORE + "map":
-                errors.append(LoadError(file, line_of(node), f"YAML tag {shown(node.tag)} is not allowed"))
+                errors.append(
+                    LoadError(file, line_of(node), _("YAML tag {tag} is not allowed").format(tag=shown(node.tag)))
+                )
             for key, value in node.value:
                 stack.append((key, depth + 1))
                 stack.append((value, depth + 1))
@@ -334,10 +384,10 @@ def _check_tree(root: Node, file: str, limits: Limits, errors: list[LoadError]) 
 
 def kind_name(node: Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"the scalar {shown(node.value, 60)}"
+        return _("a list")
+    return _("the scalar {value}").format(value=shown(node.value, 60))
 
 
 def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterator[tuple[str, Node, Node]]:
@@ -345,24 +395,32 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
     seen: dict[str, int] = {}
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
-            errors.append(LoadError(file, line_of(key), "mapping keys must be plain text"))
+            errors.append(LoadError(file, line_of(key), _("mapping keys must be plain text")))
             continue
         text = str(key.value)
         if "\n" in text:
-            errors.append(LoadError(file, line_of(key), "a key must be one line"))
+            errors.append(LoadError(file, line_of(key), _("a key must be one line")))
             continue
         if not text.isascii() and not unicodedata.is_normalized("NFC", text):
             errors.append(
                 LoadError(
                     file,
                     line_of(key),
-                    f"key {shown(text)} is not in Unicode normal form NFC (it would differ from the same key typed "
-                    f"directly); retype it",
+                    _(
+                        "key {text} is not in Unicode normal form NFC "
+                        "(it would differ from the same key typed directly); retype it"
+                    ).format(text=shown(text)),
                 )
             )
             continue
         if text in seen:
-            errors.append(LoadError(file, line_of(key), f"duplicate key {shown(text)} (first at line {seen[text]})"))
+            errors.append(
+                LoadError(
+                    file,
+                    line_of(key),
+                    _("duplicate key {text} (first at line {value})").format(text=shown(text), value=seen[text]),
+                )
+            )
             continue
         seen[text] = line_of(key)
         yield text, key, value

@@ -23,3 +23,16 @@ def test_one_wrong_digit() -> None:
         rel("s", fig("t::y:b", "1676 人"), fig("t::x:b", "1676 人"), rule="repeat"),
     )["r"]
     assert top(d) == ("digit-typo", "t::x:total", "11676 人")
+
+
+def test_equally_good_corrections_of_several_parts_are_all_said() -> None:
+    # 易地搬迁 安置方式 (001:1108): 11673 against parts adding to 11676; the total is held by
+    # a repeat, and 3 off any of the parts would do: no part can be named alone
+    total = fig("t::x:total", "11673 人")
+    found = diagnoses(
+        rel("r", total, fig("t::x:a", "465 人"), fig("t::x:b", "1056 人"), fig("t::x:c", "10155 人")),
+        rel("held", fig("t::y:total", "11673 人"), total, rule="repeat"),
+    )
+    d = found["r"]
+    assert d.cause == "digit-typo" and d.applicability.name == "POSSIBLE"
+    assert "as likely" in d.text and sum(ref in d.text for ref in ("465 人", "1056 人", "10155 人")) == 3

@@ -76,28 +76,35 @@ REVIEWED: list[tuple[str, set[str], str]] = [
 ]
 
 # where the diagnosis and the review disagree, and why (the closing note lists them)
+ROW_1288 = (
+    "全市 中央、省 1002 and 县(区) 472 (001:1288) are each 2 above their counties while the 全市 合计 1470 "
+    "and the 合计 row's column sums (33101.5, 9266.5) carry them: correcting both breaks the counties' "
+    "sums, and the review's 'rounded separately' is no pattern of the written digits"
+)
 KNOWN: dict[str, str] = {
-    "sc2020::culture/facilities#foot": "the group total and its 中央 need two corrections; no single one holds",
+    "sc2020::culture/facilities#foot": (
+        "the review: the group total 5.59 and its 中央 2.43 both stale (two totals); the diagnosis names "
+        "the one figure in both failing sums, 0.6828 (000:273), as the residual without a slip pattern"
+    ),
     "sc2020::culture/facilities#column-foot:中央": "as above",
-    "bz2018::transport/annex/r1499#table-foot:市县筹集": "needs the 9850 typo and a rounding together",
-    "bz2018::transport/annex/r1532#table-cross-foot:合计": "as above",
-    "bz2018::transport/annex/r1534#table-cross-foot:合计": "as above",
-    "bz2018::edu-aid-loans#repeat": "four cells tenfold too small: more corrections than the search makes",
-    "bz2018::edu-aid-money#stated-sum": "as above",
-    "bz2018::edu-annex-r1295-counties#stated-sum": "as above",
-    "bz2018::edu/annex/r1295#table-cross-foot:全市其他资金": "as above",
-    "bz2018::edu/annex/r1294#table-cross-foot:全市中央省资金": "the dropped digit and the 合计 row slip together",
-    "bz2018::edu-annex-r1294-counties#stated-sum": "as above",
-    "bz2018::edu-teacher-training-annex#repeat": "a header unit (人次) applies to the whole column: no single cell",
-    "bz2018::edu/annex/r1288#table-cross-foot:全市中央省资金": "the 全市 row differs by 2 in two cells at once",
-    "bz2018::edu/annex/r1288#table-cross-foot:全市合计": "as above",
-    "bz2018::edu-annex-local#stated-sum": "the prose total rounds a sum the rows do not give",
-    "bz2018::edu/annex/r1288#table-cross-foot:全市县区资金": "472 for 470 read as a digit slip; review: rounded",
+    "bz2018::edu-annex-local#stated-sum": (
+        "0.96 亿元 (001:1254) against 270 + 9266.5 = 9536.5 万元: read as a digit slip (0.95); "
+        "the review: the prose rounds a sum the rows do not give"
+    ),
+    "bz2018::edu/annex/r1288#table-cross-foot:全市县区资金": "472 for 470 read as a digit slip; review: " + ROW_1288,
+    "bz2018::edu/annex/r1288#table-cross-foot:全市中央省资金": ROW_1288,
+    "bz2018::edu/annex/r1288#table-cross-foot:全市合计": ROW_1288,
+    "bz2018::edu-annex-r1283-counties#stated-sum": (
+        "53034 (001:1283) foots its column but not the counties (53038): " + ROW_1288
+    ),
+    "bz2018::edu/annex/r1283#table-cross-foot:全市合计": "as above: 33101.5 + 270 + 9266.5 + 10400 = 53038",
+    "bz2018::edu/annex/r1283#table-foot:全市县区资金": "the column carries 472 and 107 (rounded): " + ROW_1288,
+    "bz2018::edu/annex/r1283#table-foot:恩阳区合计": (
+        "恩阳 合计 7102 against its rows: after the points and the 1200 are restored 4 remain, "
+        "恩阳's 中央、省 and 县(区) each 2 above its rows (the review's words)"
+    ),
 }
-# the 教育 附件 合计 row (001:1283) holds several slips at once (points lost in four cells,
-# 190 booked to 南江, 恩阳 2 above): the relations needing more corrections than three rounds
-EDU_ROW_LEFT = "bz2018::edu/annex/r1283#*"
-ROW_WHY = "the 合计 row holds several slips at once: more corrections than three rounds find"
+AGREE_AT_LEAST = 85  # measured: 85 agree, 10 disagree, 3 not reviewed
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +137,9 @@ def test_the_diagnosis_agrees_with_the_review(diagnosed: dict[str, str]) -> None
             disagree[fid] = (cause, sorted(row[1]))
     print(f"oracle: {len(agree)} agree, {len(disagree)} disagree, {len(unreviewed)} not in the review")
     for fid, (cause, want) in disagree.items():
-        why = KNOWN.get(fid, ROW_WHY if fnmatchcase(fid, EDU_ROW_LEFT) else "?")
-        print(f"  {fid}: diagnosed {cause}, reviewed {want}: {why}")
-    left = {fid for fid in disagree if fid not in KNOWN and not fnmatchcase(fid, EDU_ROW_LEFT)}
+        print(f"  {fid}: diagnosed {cause}, reviewed {want}: {KNOWN.get(fid, '?')}")
+    left = {fid for fid in disagree if fid not in KNOWN}
     assert not left, sorted(left)
-    assert len(agree) >= 2 * len(disagree)
+    assert len(agree) >= AGREE_AT_LEAST
+    stale = {fid for fid in KNOWN if fid not in disagree}
+    assert not stale, f"listed as disagreeing but now agreeing: {sorted(stale)}"

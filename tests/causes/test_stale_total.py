@@ -27,3 +27,11 @@ def test_a_part_held_elsewhere_is_not_the_culprit() -> None:
         rel("s", fig("t::annex:a", "7890 万元"), part, rule="repeat"),
     )
     assert top(found["r"]) == ("stale-total", "t::x:total", "8433 万元")
+
+
+def test_a_stale_total_seen_in_one_relation_only_is_possible_not_likely() -> None:
+    # 旅游 附件 资金投入 合计 38310 (001:396) against rows adding to 67510: the document says no more
+    found = diagnoses(
+        rel("r", fig("t::x:total", "38310 万元"), fig("t::x:a", "40000 万元"), fig("t::x:b", "27510 万元"))
+    )
+    assert found["r"].cause == "stale-total" and found["r"].applicability is Applicability.POSSIBLE

@@ -69,7 +69,7 @@ def test_confirming_removes_the_mark(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", "--confirmed-only", str(out / "budgets.yaml")])
     assert result.exit_code == 1
     assert "(drafted, unconfirmed)" not in result.output
-    assert "slip.txt:5: mismatch [cross-foot]" in result.output
+    assert "slip.yaml:9: source line 5: mismatch [cross-foot]" in result.output
 
 
 def test_a_document_that_cannot_be_read_exits_2(tmp_path: Path) -> None:

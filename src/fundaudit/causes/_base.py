@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from fractions import Fraction
 
+from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.judge import verdict
 from fundaudit.model import Figure
@@ -327,7 +328,7 @@ LADDERS = {
     "person-times": ("人次", "万人次"),
 }
 # a rounding or truncation is no further than this from the value it stands for
-NEAR = Fraction(2, 100)
+NEAR = Fraction(5, 100)  # 0.26 for 0.266 is 2.3 % off: two significant digits cut
 
 
 def sibling_units(unit: Unit) -> list[Unit]:
@@ -378,4 +379,4 @@ def significant(w: Written) -> str:
 
 
 def label(fig: Figure) -> str:
-    return f"{fig.label} {fig.text} (line {fig.source.line})"
+    return i18n._("{label} (line {line})").format(label=f"{fig.label} {fig.text}", line=fig.source.line)

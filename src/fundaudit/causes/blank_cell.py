@@ -15,16 +15,17 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import WARNING, Candidate, Cause, Context, difference
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_, _
 
 ID = "blank-cell"
-TEMPLATE = "blank cell: {detail} likely holds the {difference} {unit} the stated cells lack"
+TEMPLATE = N_("blank cell: {detail} likely holds the {difference} {unit} the stated cells lack")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     diff = difference(rel)
     if rel.empty and rel.kind == "sum" and diff is not None and diff > 0:
-        cells = rel.empty[0] if len(rel.empty) == 1 else "one of " + ", ".join(rel.empty)
+        cells = rel.empty[0] if len(rel.empty) == 1 else _("one of {cells}").format(cells=_(", ").join(rel.empty))
         yield Candidate(ID, rel.id, (), detail=cells, relation_only=True)
 
 
-CAUSE = Cause(ID, "An empty cell holds the difference", WARNING, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("An empty cell holds the difference"), WARNING, TEMPLATE, __doc__ or "", propose)

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import WARNING, Cause, Edit, near_reading, rounded
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "coarser-rounding"
-TEMPLATE = "rounded: {culprit} is {likely} rounded to its written digits"
+TEMPLATE = N_("rounded: {culprit} is {likely} rounded to its written digits")
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return near_reading(edit, rounded, rels)
 
 
-CAUSE = Cause(ID, "A figure rounded to fewer digits", WARNING, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("A figure rounded to fewer digits"), WARNING, TEMPLATE, __doc__ or "", None, classify)

@@ -16,10 +16,11 @@ from collections.abc import Iterator, Sequence
 
 from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, significant, substituted
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 from fundaudit.numbers import Written
 
 ID = "decimal-shift"
-TEMPLATE = "decimal point slip: {culprit} likely reads {likely}"
+TEMPLATE = N_("decimal point slip: {culprit} likely reads {likely}")
 SHIFTS = (-4, -3, -2, -1, 1, 2, 3, 4)
 
 
@@ -45,4 +46,4 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return significant(old) == significant(new) and old.to_decimal() != new.to_decimal()
 
 
-CAUSE = Cause(ID, "Right digits, decimal point lost or moved", ERROR, TEMPLATE, __doc__ or "", propose, classify)
+CAUSE = Cause(ID, N_("Right digits, decimal point lost or moved"), ERROR, TEMPLATE, __doc__ or "", propose, classify)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import ERROR, Cause, Edit, digits_at
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "digit-typo"
-TEMPLATE = "digit slip: {culprit} likely reads {likely}"
+TEMPLATE = N_("digit slip: {culprit} likely reads {likely}")
 
 
 def one_digit_apart(a: str, b: str) -> bool:
@@ -40,4 +41,4 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return one_digit_apart(digits_at(old, e), digits_at(new, e))
 
 
-CAUSE = Cause(ID, "One digit wrong, dropped or doubled", ERROR, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("One digit wrong, dropped or doubled"), ERROR, TEMPLATE, __doc__ or "", None, classify)

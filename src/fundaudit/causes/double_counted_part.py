@@ -13,9 +13,10 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds, substituted
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "double-counted-part"
-TEMPLATE = "part counted twice: the total exceeds its parts by exactly {culprit}"
+TEMPLATE = N_("part counted twice: the total exceeds its parts by exactly {culprit}")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -28,4 +29,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             return
 
 
-CAUSE = Cause(ID, "A part counted twice", ERROR, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("A part counted twice"), ERROR, TEMPLATE, __doc__ or "", propose)

@@ -24,9 +24,10 @@ from fundaudit.causes._base import (
     written,
 )
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "misplaced-amount"
-TEMPLATE = "amount booked in the wrong place: {detail} belongs to {likely}"
+TEMPLATE = N_("amount booked in the wrong place: {detail} belongs to {likely}")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -52,4 +53,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
                     yield Candidate(ID, rel.id, (e1, e2))
 
 
-CAUSE = Cause(ID, "An amount booked in the wrong row or column", ERROR, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("An amount booked in the wrong row or column"), ERROR, TEMPLATE, __doc__ or "", propose)

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds, substituted
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "omitted-part"
-TEMPLATE = "omitted part: the parts lack exactly {culprit}"
+TEMPLATE = N_("omitted part: the parts lack exactly {culprit}")
 LINES = 5  # how far from the total (in source lines) an omitted figure may stand
 
 
@@ -42,4 +43,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             return
 
 
-CAUSE = Cause(ID, "A part left out", ERROR, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("A part left out"), ERROR, TEMPLATE, __doc__ or "", propose)

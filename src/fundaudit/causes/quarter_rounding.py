@@ -16,9 +16,10 @@ from fractions import Fraction
 
 from fundaudit.causes._base import WARNING, Candidate, Cause, Context, difference
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "quarter-rounding"
-TEMPLATE = "periods rounded separately: the {count} periods are {difference} {unit} off {culprit}"
+TEMPLATE = N_("periods rounded separately: the {count} periods are {difference} {unit} off {culprit}")
 RULES = frozenset({"schedule", "table-schedule"})
 
 
@@ -31,4 +32,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(ID, rel.id, (), detail=str(len(rel.parts)), relation_only=True)
 
 
-CAUSE = Cause(ID, "Periods rounded separately", WARNING, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("Periods rounded separately"), WARNING, TEMPLATE, __doc__ or "", propose)

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import WARNING, Candidate, Cause, Context
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "revised"
-TEMPLATE = "revised: {detail} supersedes the earlier {culprit}"
+TEMPLATE = N_("revised: {detail} supersedes the earlier {culprit}")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -26,4 +27,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(ID, rel.id, (), detail=rel.revision, extra=rel.parts, relation_only=True)
 
 
-CAUSE = Cause(ID, "A later document revises the figure", WARNING, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("A later document revises the figure"), WARNING, TEMPLATE, __doc__ or "", propose)

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import ERROR, Cause, Edit
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "stale-total"
-TEMPLATE = "stale total: {culprit} should be the parts' {likely}"
+TEMPLATE = N_("stale total: {culprit} should be the parts' {likely}")
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
@@ -27,4 +28,4 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     )
 
 
-CAUSE = Cause(ID, "A total not updated after its parts changed", ERROR, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("A total not updated after its parts changed"), ERROR, TEMPLATE, __doc__ or "", None, classify)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import ERROR, Cause, Edit, digits_at
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "transposition"
-TEMPLATE = "transposed digits: {culprit} likely reads {likely}"
+TEMPLATE = N_("transposed digits: {culprit} likely reads {likely}")
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
@@ -32,4 +33,4 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
-CAUSE = Cause(ID, "Two adjacent digits swapped", ERROR, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("Two adjacent digits swapped"), ERROR, TEMPLATE, __doc__ or "", None, classify)

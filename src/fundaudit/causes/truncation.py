@@ -16,13 +16,14 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import WARNING, Cause, Edit, near_reading, rounded, truncated
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "truncation"
-TEMPLATE = "truncated: {culprit} is {likely} cut to its written digits"
+TEMPLATE = N_("truncated: {culprit} is {likely} cut to its written digits")
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return near_reading(edit, truncated, rels) and not near_reading(edit, rounded, rels)
 
 
-CAUSE = Cause(ID, "A figure cut to its written digits", WARNING, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("A figure cut to its written digits"), WARNING, TEMPLATE, __doc__ or "", None, classify)

@@ -16,15 +16,16 @@ from collections.abc import Sequence
 
 from fundaudit.causes._base import ERROR, Cause, Edit
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "unexplained"
 TEMPLATE = "{detail}"
-NO_PATTERN = "{culprit} off by the difference ({likely} would hold), no known slip pattern"
-NO_SINGLE = "no single figure's correction makes it hold without breaking a relation that holds"
+NO_PATTERN = N_("{culprit} off by the difference ({likely} would hold), no known slip pattern")
+NO_SINGLE = N_("no single figure's correction makes it hold without breaking a relation that holds")
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     return True
 
 
-CAUSE = Cause(ID, "No known cause", ERROR, TEMPLATE, __doc__ or "", None, classify)
+CAUSE = Cause(ID, N_("No known cause"), ERROR, TEMPLATE, __doc__ or "", None, classify)

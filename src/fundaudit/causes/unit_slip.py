@@ -30,9 +30,10 @@ from fundaudit.causes._base import (
     written,
 )
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "unit-slip"
-TEMPLATE = "likely unit slip: {culprit} reads as {likely}"
+TEMPLATE = N_("likely unit slip: {culprit} reads as {likely}")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -65,4 +66,4 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     )
 
 
-CAUSE = Cause(ID, "A figure written in the wrong unit", ERROR, TEMPLATE, __doc__ or "", propose, classify)
+CAUSE = Cause(ID, N_("A figure written in the wrong unit"), ERROR, TEMPLATE, __doc__ or "", propose, classify)

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 
 from fundaudit.causes._base import WARNING, Candidate, Cause, Context
 from fundaudit.findings import Relation
+from fundaudit.i18n import N_
 
 ID = "unstated-part"
-TEMPLATE = "not stated in the document: {detail}"
+TEMPLATE = N_("not stated in the document: {detail}")
 
 
 def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
@@ -26,4 +27,4 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(ID, rel.id, (), detail=", ".join(rel.missing), relation_only=True)
 
 
-CAUSE = Cause(ID, "A part the document does not state", WARNING, TEMPLATE, __doc__ or "", propose)
+CAUSE = Cause(ID, N_("A part the document does not state"), WARNING, TEMPLATE, __doc__ or "", propose)

@@ -11,11 +11,12 @@ from typing import Any, TextIO
 import typer
 
 from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
+from fundaudit.i18n import N_, _
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Audit government budget documents: footing, cross-footing and rounding-aware verdicts.",
+    help=N_("Audit government budget documents: footing, cross-footing and rounding-aware verdicts."),
     pretty_exceptions_enable=False,
 )
 
@@ -37,6 +38,37 @@ COMMANDS = (
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)
+
+_ENGLISH: dict[int, str] = {}  # each help text as written (the message id), by its holder
+
+
+def _localise_help(argv: list[str]) -> None:
+    """Command and option help in the language of the command line: typer reads them when it runs.
+
+    The help texts are written in English (marked ``N_``); ``--lang`` is read from ``argv`` here,
+    before the command runs (a bad value is left for the command to refuse).
+    """
+    import inspect
+
+    from fundaudit.i18n import LanguageError, set_language
+
+    given = [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
+    given += [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"]
+    try:
+        set_language(given[-1] if given else None)
+    except LanguageError:
+        set_language(None)
+    holders: list[Any] = [app.info]
+    for command in app.registered_commands:
+        if command.callback is None:
+            continue
+        holders.append(command)
+        _ENGLISH.setdefault(id(command), inspect.getdoc(command.callback) or "")
+        for param in inspect.signature(command.callback).parameters.values():
+            holders += [m for m in getattr(param.annotation, "__metadata__", ()) if hasattr(m, "help")]
+    for holder in holders:
+        english = _ENGLISH.setdefault(id(holder), holder.help or "")
+        holder.help = _(english) if english else None
 
 
 class _Watched:
@@ -86,7 +118,7 @@ def run(argv: list[str]) -> int:
     if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
         from fundaudit.report import failure
 
-        problem = failure.Problem("fundaudit", 0, "the command line is not valid (the reason is on stderr)")
+        problem = failure.Problem("fundaudit", 0, _("the command line is not valid (the reason is on stderr)"))
         sys.stdout.write(failure.render(fmt, [problem], ""))
     return code
 
@@ -98,19 +130,20 @@ def _run(argv: list[str]) -> int:
     try:
         language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
     except LanguageError as exc:
-        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)
+        print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)  # no language to say it in
         return 2
 
     terminate_as_exception()
     if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
-        print("error: an argument holds a NUL character", file=sys.stderr)
+        print(_("error: an argument holds a NUL character"), file=sys.stderr)
         return 2
+    _localise_help(argv)
     try:
         app(args=argv, prog_name="fundaudit")
     except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except Terminated as exc:
-        print("terminated", file=sys.stderr)
+        print(_("terminated"), file=sys.stderr)
         return 128 + exc.signum
     except OutputError as exc:
         from fundaudit.report.escape import text

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from fundaudit.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     from fundaudit.errors import InvalidData
     from fundaudit.runner import Audit
     from fundaudit.tolerance import Tolerance
 
 DEFAULT_DATA = Path("data/budgets.yaml")
-LANG_HELP = "Language of the text a person reads: zh (default) | en; else $FUNDAUDIT_LANG."
+LANG_HELP = N_("Language of the text a person reads: zh (default) | en; else $FUNDAUDIT_LANG.")
 
 
 def use_language(lang: str | None) -> None:
@@ -51,7 +53,12 @@ def _audit(
         from fundaudit.columnar import sql_engine as sqlengine
 
         if engine not in sqlengine.ENGINES:
-            _usage(f"unknown engine {engine!r} (choose from {', '.join(sqlengine.ENGINES)})", fmt)
+            _usage(
+                _("unknown engine {engine!r} (choose from {choices})").format(
+                    engine=engine, choices=", ".join(sqlengine.ENGINES)
+                ),
+                fmt,
+            )
         verdicts = sqlengine.engine(engine, path if path.is_dir() else None, spark_master)
     if path.is_dir():
         from fundaudit.columnar import files as columnar
@@ -97,7 +104,12 @@ def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:
 
     for err in exc.errors:
         print(text(err), file=sys.stderr)
-    print(f"{len(exc.errors)} error(s): the data was not audited", file=sys.stderr)
+    print(
+        ngettext("{n} error: the data was not audited", "{n} errors: the data was not audited", len(exc.errors)).format(
+            n=len(exc.errors)
+        ),
+        file=sys.stderr,
+    )
     problems = [failure.Problem(e.file, e.line, e.message) for e in exc.errors]
     sys.stdout.write(failure.render(fmt, problems, data))
     raise typer.Exit(2)
@@ -108,6 +120,6 @@ def _usage(message: str, fmt: str = "text", where: str = "") -> NoReturn:
     from fundaudit.report import failure
     from fundaudit.report.escape import text
 
-    print(f"error: {text(message)}", file=sys.stderr)
+    print(_("error: {message}").format(message=text(message)), file=sys.stderr)
     sys.stdout.write(failure.render(fmt, [failure.Problem(where or "fundaudit", 0, message)], where))
     raise typer.Exit(2)

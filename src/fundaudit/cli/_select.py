@@ -191,9 +191,9 @@ def filters(
 
     rule_ids = [r.id for r in REGISTRY]
     return Filters(
-        verdicts=known(_values(verdicts), [v.value for v in Verdict], verdict_name, "verdict"),
-        rules=known(_values(rules), rule_ids, lambda v: v, "rule"),
+        verdicts=known(_values(verdicts), [v.value for v in Verdict], verdict_name, _("verdict")),
+        rules=known(_values(rules), rule_ids, lambda v: v, _("rule")),
         documents=frozenset(_values(documents)),
         programs=frozenset(_values(programs)),
-        severities=known(_values(severities), sorted(set(SEVERITY.values())), severity_name, "severity"),
+        severities=known(_values(severities), sorted(set(SEVERITY.values())), severity_name, _("severity")),
     )

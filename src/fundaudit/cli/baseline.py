@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.i18n import N_, _
 
 
 def baseline_cmd(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    out: Annotated[Path, typer.Option(help="Baseline file to write.")] = Path("fundaudit-baseline.json"),
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help=N_("Baseline file to write."))] = Path("fundaudit-baseline.json"),
 ) -> None:
     """Record the current failing findings as accepted; keeps reasons already written in OUT."""
     from fundaudit import baseline as bl
@@ -30,4 +31,6 @@ def baseline_cmd(
     from fundaudit.outputs import write_text
 
     write_text(out, bl.dumps(doc))
-    print(f"{out}: {len(doc['entries'])} accepted findings; fill in each 'reason'", file=sys.stderr)
+    print(
+        _("{out}: {n} accepted findings; fill in each 'reason'").format(out=out, n=len(doc["entries"])), file=sys.stderr
+    )

@@ -27,7 +27,15 @@ def rules(lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = 
     use_language(lang)
     for rule in REGISTRY:
         print(f"{rule.id}: {_(rule.title)}")
-        body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
-        for line in body.splitlines():
-            print(f"    {line}" if line else "")
-        print()
+        print_doc(rule.doc)
+
+
+def print_doc(doc: str) -> None:
+    """A rule's or cause's module docstring in the current language, without its first line, indented."""
+    from fundaudit.i18n import pgettext
+
+    text = pgettext("doc", doc) if doc else ""
+    body = text.split("\n", 1)[1].strip() if "\n" in text else ""
+    for line in body.splitlines():
+        print(f"    {line}" if line else "")
+    print()

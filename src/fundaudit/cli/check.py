@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _audit, _usage, use_language
+from fundaudit.i18n import N_
 from fundaudit.tolerance import Policy
 
 
@@ -16,44 +17,48 @@ def check(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Entry data file, a file it includes, a data folder, or a folder of tables from `fundaudit export`."
+            help=N_(
+                "Entry data file, a file it includes, a data folder, or a folder of tables from `fundaudit export`."
+            )
         ),
     ] = DEFAULT_DATA,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit")] = "text",
-    show_all: Annotated[bool, typer.Option("--all", help="Include relations that hold.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | jsonl | github | sarif | junit")] = "text",
+    show_all: Annotated[bool, typer.Option("--all", help=N_("Include relations that hold."))] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Text: the full arithmetic under each finding.")
+        bool, typer.Option("--verbose", "-v", help=N_("Text: the full arithmetic under each finding."))
     ] = False,
     verdict: Annotated[
         list[str] | None,
-        typer.Option(help="Only these verdicts (repeat or comma-separate: mismatch,incomplete or 不符)."),
+        typer.Option(help=N_("Only these verdicts (repeat or comma-separate: mismatch,incomplete or 不符).")),
     ] = None,
-    rule: Annotated[list[str] | None, typer.Option(help="Only these rules (ids, as `fundaudit rules` lists).")] = None,
-    document: Annotated[list[str] | None, typer.Option(help="Only these documents (ids).")] = None,
-    program: Annotated[list[str] | None, typer.Option(help="Only these programs (names or ids).")] = None,
+    rule: Annotated[
+        list[str] | None, typer.Option(help=N_("Only these rules (ids, as `fundaudit rules` lists)."))
+    ] = None,
+    document: Annotated[list[str] | None, typer.Option(help=N_("Only these documents (ids)."))] = None,
+    program: Annotated[list[str] | None, typer.Option(help=N_("Only these programs (names or ids)."))] = None,
     severity: Annotated[
-        list[str] | None, typer.Option(help="Only these severities: error | warning | info | ok.")
+        list[str] | None, typer.Option(help=N_("Only these severities: error | warning | info | ok."))
     ] = None,
-    tolerance: Annotated[Policy, typer.Option(help="Rounding tolerance policy.")] = Policy.DIGITS,
+    tolerance: Annotated[Policy, typer.Option(help=N_("Rounding tolerance policy."))] = Policy.DIGITS,
     baseline: Annotated[
         Path | None,
-        typer.Option(help="Accepted findings (from `fundaudit baseline`): fail only on new ones."),
+        typer.Option(help=N_("Accepted findings (from `fundaudit baseline`): fail only on new ones.")),
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="Who evaluates the relations: native (numpy) | duckdb | spark.")
+        str, typer.Option(help=N_("Who evaluates the relations: native (numpy) | duckdb | spark."))
     ] = "native",
     spark_master: Annotated[
-        str | None, typer.Option(help="Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*]).")
+        str | None, typer.Option(help=N_("Spark master URL (default $FUNDAUDIT_SPARK_MASTER or local[*])."))
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
     confirmed_only: Annotated[
-        bool, typer.Option("--confirmed-only", help="Leave out relations a draft read and no person confirmed.")
+        bool, typer.Option("--confirmed-only", help=N_("Leave out relations a draft read and no person confirmed."))
     ] = False,
     fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse: error | warning.")
+        str, typer.Option("--fail-on", help=N_("Exit 1 on findings of this severity or worse: error | warning."))
     ] = "error",
     sort: Annotated[
-        str, typer.Option("--sort", help="location (default) | materiality: the largest differences first.")
+        str, typer.Option("--sort", help=N_("location (default) | materiality: the largest differences first."))
     ] = "location",
 ) -> None:
     """Check every stated relation of the data; print findings; exit 1 on any mismatch."""
@@ -97,9 +102,9 @@ def check(
     audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
     hidden: frozenset[str] = frozenset()
     if chosen.active:
-        hidden = frozenset(f.id for f in audit.shown(show_all) if not chosen.keep(f))
+        hidden = frozenset(f.id for f in audit.iter_shown(show_all) if not chosen.keep(f))
     if confirmed_only:  # drafted relations are hidden and do not fail the check
-        hidden |= frozenset(f.id for f in audit.findings if f.drafted)
+        hidden |= frozenset(f.id for f in audit.iter_findings() if f.drafted)
     if hidden:
         audit = replace(audit, hidden=audit.hidden | hidden)
     if sort != "location":
@@ -112,7 +117,7 @@ def check(
     if fmt == "sarif":  # SARIF shows accepted results, marked with suppressions and baselineState
         from fundaudit.report import sarif
 
-        sys.stdout.write(sarif.render(audit, show_all, cmp))
+        sarif.write(audit, show_all, sys.stdout, cmp)
     else:
         accepted = {f.id for f in cmp.accepted}
         audit_shown = audit if show_all else replace(audit, hidden=hidden | accepted)
@@ -139,15 +144,14 @@ def check(
 
 def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
     from fundaudit.progress import stage
-    from fundaudit.report import renderer
+    from fundaudit.report import writer
     from fundaudit.runner import Audit
 
     assert isinstance(audit, Audit)
     with stage(f"wording the findings of {len(audit.codes):,} relations", len(audit.codes) >= 100_000):
-        if fmt == "text":
+        if fmt == "text":  # written as the findings are worded: memory does not grow with their number
             from fundaudit.report import text
 
-            out = text.render(audit, show_all, verbose)
+            text.write(audit, show_all, sys.stdout, verbose)
         else:
-            out = renderer(fmt)(audit, show_all)
-    sys.stdout.write(out)
+            writer(fmt)(audit, show_all, sys.stdout)

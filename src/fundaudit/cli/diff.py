@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.i18n import N_, _
 
 
 def diff(
-    old: Annotated[Path | None, typer.Argument(help="Old entry data file.")] = None,
-    new: Annotated[Path, typer.Argument(help="New entry data file.")] = DEFAULT_DATA,
-    git: Annotated[str | None, typer.Option("--git", help="Compare NEW against this git revision.")] = None,
+    old: Annotated[Path | None, typer.Argument(help=N_("Old entry data file."))] = None,
+    new: Annotated[Path, typer.Argument(help=N_("New entry data file."))] = DEFAULT_DATA,
+    git: Annotated[str | None, typer.Option("--git", help=N_("Compare NEW against this git revision."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
 ) -> None:
     """Figures added, removed and changed, and relations whose verdict changed."""
@@ -23,11 +24,11 @@ def diff(
     from fundaudit import diff as d
 
     if fmt not in ("text", "json"):
-        _usage(f"unknown format {fmt!r} (choose from text, json)")
+        _usage(_("unknown format {fmt!r} (choose from text, json)").format(fmt=fmt))
     if git is not None and old is not None:
         new, old = old, None  # `diff --git REV PATH`: the one path is the new data
     if (old is None) == (git is None):
-        _usage("give either OLD and NEW, or --git REV [NEW]")
+        _usage(_("give either OLD and NEW, or --git REV [NEW]"))
     with d.temporary_dir() as tmp:
         if git is not None:
             try:

@@ -8,38 +8,28 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import _invalid, _usage
-
-MESSAGES = {
-    "written": "{entry}: drafted {figures} figures, {relations} relations from {source} (all drafted, unconfirmed)",
-    "cites": "{entry}: cites {source}; verify with: fundaudit verify-sources {entry} --sources {folder}",
-    "lacks-figure": "{source}:{line}: the hand encoding lacks the figure {value} {unit} ({label})",
-    "lacks-relation": "{source}:{line}: the hand encoding lacks the relation {note}",
-    "differs": "{source}:{line}: the draft reads {draft} where the hand encoding has {hand}",
-    "against-summary": "{source}: hand encoding lacks {figures} figures and {relations} relations the draft states",
-    "no-input": "give a document to draft (or --list for the patterns)",
-    "no-document": "{against}: no document has the source {source}",
-    "exists": "{files}: a draft is there already (a person may have confirmed part of it); nothing was written "
-    "(--force replaces it, --out writes elsewhere)",
-}
+from fundaudit.i18n import N_, _
 
 
 def draft_cmd(
     document: Annotated[
-        Path | None, typer.Argument(help="A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf.")
+        Path | None, typer.Argument(help=N_("A budget document: .txt (UTF-8 or GB18030), .docx, .html, .pdf."))
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Folder for budgets.yaml and the draft (default data/<id>/).")
+        Path | None, typer.Option(help=N_("Folder for budgets.yaml and the draft (default data/<id>/)."))
     ] = None,
     against: Annotated[
-        Path | None, typer.Option(help="Hand-kept data: list what the draft found that it lacks, and what differs.")
+        Path | None, typer.Option(help=N_("Hand-kept data: list what the draft found that it lacks, and what differs."))
     ] = None,
     score: Annotated[
         Path | None,
-        typer.Option(help="Hand-kept data: print figure/relation/discrepancy recall and false alarms of the draft."),
+        typer.Option(
+            help=N_("Hand-kept data: print figure/relation/discrepancy recall and false alarms of the draft.")
+        ),
     ] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the extractors with their documentation.")] = False,
+    list_: Annotated[bool, typer.Option("--list", help=N_("List the extractors with their documentation."))] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a draft already in OUT (its confirmations are lost).")
+        bool, typer.Option("--force", help=N_("Replace a draft already in OUT (its confirmations are lost)."))
     ] = False,
 ) -> None:
     """Draft an encoding of DOCUMENT in the data format, every element marked drafted."""
@@ -53,7 +43,7 @@ def draft_cmd(
             print("  " + ex.doc.strip().replace("\n", "\n  ") + "\n")
         raise typer.Exit(0)
     if document is None:
-        _usage(MESSAGES["no-input"])
+        _usage(_("give a document to draft (or --list for the patterns)"))
     try:
         if score is not None:
             _score(document, score)
@@ -75,7 +65,12 @@ def _write(document: Path, out: Path | None, force: bool) -> None:
     try:
         written = write_draft(document, folder, force=force)
     except DraftExists as exc:
-        _usage(MESSAGES["exists"].format(files=exc))
+        _usage(
+            _(
+                "{files}: a draft is there already (a person may have confirmed part of it); nothing was written "
+                "(--force replaces it, --out writes elsewhere)"
+            ).format(files=exc)
+        )
     except OutputError as exc:
         _usage(str(exc))
     try:
@@ -84,11 +79,15 @@ def _write(document: Path, out: Path | None, force: bool) -> None:
         _invalid(exc)
     d = written.draft
     print(
-        MESSAGES["written"].format(
+        _("{entry}: drafted {figures} figures, {relations} relations from {source} (all drafted, unconfirmed)").format(
             entry=written.entry, figures=d.figure_count(), relations=len(d.relations), source=document
         )
     )
-    print(MESSAGES["cites"].format(entry=written.entry, source=written.source.name, folder=written.source.parent))
+    print(
+        _("{entry}: cites {source}; verify with: fundaudit verify-sources {entry} --sources {folder}").format(
+            entry=written.entry, source=written.source.name, folder=written.source.parent
+        )
+    )
 
 
 def _score(document: Path, hand_path: Path) -> None:
@@ -108,21 +107,23 @@ def _against(document: Path, hand_path: Path) -> int:
 
     hand = _load(hand_path)
     if not any(d.source == document.name for d in hand.documents):
-        _usage(MESSAGES["no-document"].format(against=hand_path, source=document.name))
-    drafted, _ = draft_budget(document)
+        _usage(_("{against}: no document has the source {source}").format(against=hand_path, source=document.name))
+    drafted, _warnings = draft_budget(document)
     report = lacking(drafted, hand, document.name)
     for fig in report.figures:
         print(
-            MESSAGES["lacks-figure"].format(
+            _("{source}:{line}: the hand encoding lacks the figure {value} {unit} ({label})").format(
                 source=document.name, line=fig.source.line, value=fig.value.text(), unit=fig.unit.text, label=fig.label
             )
         )
     for line, draft_text, hand_text in report.differs:
-        print(MESSAGES["differs"].format(source=document.name, line=line, draft=draft_text, hand=hand_text))
+        said = _("{source}:{line}: the draft reads {draft} where the hand encoding has {hand}")
+        print(said.format(source=document.name, line=line, draft=draft_text, hand=hand_text))
     for rel in report.relations:
-        print(MESSAGES["lacks-relation"].format(source=document.name, line=rel.total.source.line, note=_say(rel)))
+        said = _("{source}:{line}: the hand encoding lacks the relation {note}")
+        print(said.format(source=document.name, line=rel.total.source.line, note=_say(rel)))
     print(
-        MESSAGES["against-summary"].format(
+        _("{source}: hand encoding lacks {figures} figures and {relations} relations the draft states").format(
             source=document.name, figures=len(report.figures), relations=len(report.relations)
         ),
         file=sys.stderr,

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _audit, _usage, use_language
+from fundaudit.i18n import N_
 
 
 def explain(
-    finding_id: Annotated[str, typer.Argument(metavar="ID", help="A finding id, or a unique part of one.")],
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    sources: Annotated[Path | None, typer.Option(help="Source documents folder (else $FUNDAUDIT_SOURCES).")] = None,
+    finding_id: Annotated[str, typer.Argument(metavar="ID", help=N_("A finding id, or a unique part of one."))],
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    sources: Annotated[Path | None, typer.Option(help=N_("Source documents folder (else $FUNDAUDIT_SOURCES)."))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Explain one relation: each figure with its YAML and source line, the cited source text, the verdict."""

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _invalid, _load, _usage
+from fundaudit.i18n import N_, _
 
 
 def export_cmd(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    to: Annotated[Path, typer.Option("--to", help="Directory to write the tables into.")] = Path("build/tables"),
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    to: Annotated[Path, typer.Option("--to", help=N_("Directory to write the tables into."))] = Path("build/tables"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
 ) -> None:
     """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
@@ -21,7 +22,11 @@ def export_cmd(
     from fundaudit.rules import REGISTRY
 
     if fmt not in columnar.FORMATS:
-        _usage(f"unknown table format {fmt!r} (choose from {', '.join(columnar.FORMATS)})")
+        _usage(
+            _("unknown table format {fmt!r} (choose from {choices})").format(
+                fmt=fmt, choices=", ".join(columnar.FORMATS)
+            )
+        )
     budget = _load(path)
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)

@@ -10,12 +10,15 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.i18n import N_, _
 from fundaudit.report.escape import text
 
 
 def fmt_cmd(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    check_only: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")] = False,
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    check_only: Annotated[
+        bool, typer.Option("--check", help=N_("Write nothing; exit 1 if a file would change."))
+    ] = False,
 ) -> None:
     """Rewrite the data files in canonical form, keeping comments, order and every figure's digits."""
     import tempfile
@@ -33,7 +36,10 @@ def fmt_cmd(
         for f in changed:  # the whole data of each file, read back: only figures respaced
             if not fmt.same_data(fmt.plain_data(old_text[f], str(f)), fmt.plain_data(new_text[f], str(f))):
                 _usage(
-                    f"{f}: formatting would change data that is not a figure; nothing was written (please report this)"
+                    _(
+                        "{file}: formatting would change data that is not a figure; nothing was written "
+                        "(please report this)"
+                    ).format(file=f)
                 )
     except (fmt.FormatError, OSError, UnicodeDecodeError) as exc:
         _usage(str(exc))
@@ -45,11 +51,11 @@ def fmt_cmd(
             target.write_text(new_text[f], encoding="utf-8")
         after = _load(Path(tmp) / path.name)
     if fmt.signature(after) != fmt.signature(before):
-        _usage("formatting would change a figure; nothing was written (please report this)")
+        _usage(_("formatting would change a figure; nothing was written (please report this)"))
     if check_only:
         for f in changed:
-            print(f"{text(f)}: would reformat", file=sys.stderr)
+            print(_("{file}: would reformat").format(file=text(f)), file=sys.stderr)
         raise typer.Exit(1 if changed else 0)
     write_all({f: new_text[f].encode("utf-8") for f in changed})
     for f in changed:
-        print(f"{text(f)}: reformatted", file=sys.stderr)
+        print(_("{file}: reformatted").format(file=text(f)), file=sys.stderr)

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, use_language
+from fundaudit.i18n import N_, _
 
 
 def report(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help=N_("Folder for the reports."))] = Path("reports"),
     check_only: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the reports in OUT are stale.")
+        bool, typer.Option("--check", help=N_("Write nothing; exit 1 if the reports in OUT are stale."))
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
@@ -31,7 +32,7 @@ def report(
     if check_only:
         stale = bundle.stale(audit, out)
         for name in stale:
-            print(f"{out / name}: stale (run `fundaudit report`)", file=sys.stderr)
+            print(_("{file}: stale (run `fundaudit report`)").format(file=out / name), file=sys.stderr)
         raise typer.Exit(1 if stale else 0)
     for written in bundle.write(audit, out):
         print(written)

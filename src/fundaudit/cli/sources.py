@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.i18n import N_, _
 
 
 def verify_sources(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    sources: Annotated[Path | None, typer.Option(help="Source documents folder (else $FUNDAUDIT_SOURCES).")] = None,
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    sources: Annotated[Path | None, typer.Option(help=N_("Source documents folder (else $FUNDAUDIT_SOURCES)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
 ) -> None:
     """Check that every figure's digits and unit are written on the source line it cites."""
@@ -24,7 +25,7 @@ def verify_sources(
     from fundaudit.report.escape import text
 
     if fmt not in ("text", "json"):
-        _usage(f"unknown format {fmt!r} (choose from text, json)")
+        _usage(_("unknown format {fmt!r} (choose from text, json)").format(fmt=fmt))
     try:
         folder = sources_dir(sources)
     except SourcesError as exc:
@@ -56,11 +57,11 @@ def verify_sources(
 
 
 def coverage_cmd(
-    path: Annotated[Path, typer.Argument(help="Entry data file.")] = DEFAULT_DATA,
-    sources: Annotated[Path | None, typer.Option(help="Source documents folder (else $FUNDAUDIT_SOURCES).")] = None,
+    path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
+    sources: Annotated[Path | None, typer.Option(help=N_("Source documents folder (else $FUNDAUDIT_SOURCES)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown")] = "text",
     ignore: Annotated[
-        Path | None, typer.Option(help="Ignore list (default: coverage-ignore.yaml beside PATH).")
+        Path | None, typer.Option(help=N_("Ignore list (default: coverage-ignore.yaml beside PATH)."))
     ] = None,
 ) -> None:
     """How many of each source document's figure tokens the data encodes, per document and program."""
@@ -70,7 +71,7 @@ def coverage_cmd(
     from fundaudit.provenance.coverage import coverage, read_ignore, render, to_json
 
     if fmt not in ("text", "json", "markdown"):
-        _usage(f"unknown format {fmt!r} (choose from text, json, markdown)")
+        _usage(_("unknown format {fmt!r} (choose from text, json, markdown)").format(fmt=fmt))
     try:
         folder = sources_dir(sources)
         ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")

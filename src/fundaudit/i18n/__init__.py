@@ -109,3 +109,8 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (translate it with ``_`` later)."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for the catalogue (translate it with ``pgettext`` later)."""
+    return message

@@ -9,11 +9,12 @@ standard library only.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -22,7 +23,7 @@ from fundaudit.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # fixed dates: the same messages give the same files
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.j2", "jinja2.ext:babel_extract")]
 
 
@@ -30,10 +31,36 @@ def extract() -> Catalog:
     """Every marked message of the package's code and templates."""
     catalog = Catalog(project="fundaudit", domain=DOMAIN, charset="utf-8", creation_date=STAMP, revision_date=STAMP)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), METHODS, keywords=KEYWORDS, strip_comment_tags=True
+        str(PACKAGE), METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
-        catalog.add(message, None, [(f"fundaudit/{filename}", lineno)], auto_comments=comments, context=context)
+        catalog.add(message, None, [(f"fundaudit/{filename}", lineno)], auto_comments=comments, context=context or None)
+    for context, message, where in terms():
+        catalog.add(message, None, [(where, 0)], context=context or None)
     return catalog
+
+
+def terms() -> list[tuple[str, str, str]]:
+    """The names and documents the code holds as values: ``(context, message, where)``.
+
+    Verdict, severity and cause names (their message is the machine name, see
+    :mod:`fundaudit.i18n.terms`), the documentation of every rule and cause (its module
+    docstring, read with ``pgettext("doc", …)``) and every command's help (its docstring),
+    each taken from its one registry.
+    """
+    from fundaudit.causes import REGISTRY as CAUSES
+    from fundaudit.cli import COMMANDS
+    from fundaudit.findings import SEVERITY_RANK, Verdict
+    from fundaudit.rules import REGISTRY as RULES
+
+    found = [("verdict", v.value, "fundaudit/findings.py") for v in Verdict]
+    found += [("severity", s, "fundaudit/findings.py") for s in SEVERITY_RANK]
+    found += [("cause", c.id, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES]
+    found += [("doc", c.doc, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES if c.doc]
+    found += [("doc", r.doc, f"fundaudit/rules/{r.id.replace('-', '_')}.py") for r in RULES if r.doc]
+    found += [
+        ("", inspect.getdoc(fn) or "", f"fundaudit/cli/{fn.__module__.rsplit('.', 1)[-1]}.py") for _n, fn in COMMANDS
+    ]
+    return found
 
 
 def po_path(lang: str = "zh") -> Path:
@@ -57,6 +84,12 @@ def po_text(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+def translated(message: Message) -> bool:
+    """Whether every form of the message (one string, or each plural form) is translated."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(forms) and all(forms)
+
+
 def problems(lang: str = "zh") -> list[str]:
     """What is wrong with the committed catalogue of ``lang`` (empty when it is current)."""
     catalog = read(lang)
@@ -67,7 +100,7 @@ def problems(lang: str = "zh") -> list[str]:
         have = catalog.get(message.id, message.context)
         if have is None:
             found.append(f"{po_path(lang)}: missing message {message.id!r} (run python -m fundaudit.i18n.build)")
-        elif not have.string or have.fuzzy:
+        elif not translated(have) or have.fuzzy:
             found.append(f"{po_path(lang)}: message {message.id!r} has no reviewed translation")
     mo = po_path(lang).with_suffix(".mo")
     if not mo.is_file() or mo.read_bytes() != compiled(catalog):
@@ -93,7 +126,7 @@ def main(argv: list[str]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(po_text(catalog))
     path.with_suffix(".mo").write_bytes(compiled(read()))
-    untranslated = [m.id for m in read() if m.id and not m.string]
+    untranslated = [m.id for m in read() if m.id and not translated(m)]
     for message in untranslated:
         print(f"{path}: untranslated: {message!r}", file=sys.stderr)
     print(f"{path}: {len(read()) - 1} messages, {len(untranslated)} untranslated", file=sys.stderr)

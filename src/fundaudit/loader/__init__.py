@@ -14,6 +14,7 @@ import yaml
 
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
+from fundaudit.i18n import _
 from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq, _text
 from fundaudit.loader.documents import _document, _links_file
 from fundaudit.loader.relations import _links, _relations
@@ -40,15 +41,19 @@ def _load(entry: Path, limits: Limits) -> Budget:
     link_nodes: list[tuple[str, yaml.Node]] = []
     pending: list[tuple[_Scope, yaml.Node]] = []
     if root is not None:
-        top = _mapping(ctx, display, root, "the entry file")
+        top = _mapping(ctx, display, root, _("the entry file"))
         if top is not None:
             allowed = {"fundaudit", "documents", "links", "include"}
             seen_docs: dict[str, int] = {}
             for key, knode, value in pairs(top, display, ctx.errors):
                 if key == "fundaudit":
-                    version = _text(ctx, display, value, "the format version")
+                    version = _text(ctx, display, value, _("the format version"))
                     if version is not None and version != "1":
-                        ctx.error(display, value, f"unsupported format version {shown(version)} (expected 1)")
+                        ctx.error(
+                            display,
+                            value,
+                            _("unsupported format version {version} (expected 1)").format(version=shown(version)),
+                        )
                 elif key == "documents":
                     for dnode in _seq(ctx, display, value, "documents"):
                         doc = _document(ctx, entry, display, dnode, seen_docs, link_nodes, pending)
@@ -60,9 +65,13 @@ def _load(entry: Path, limits: Limits) -> Budget:
                     for inc in _seq(ctx, display, value, "include"):
                         _links_file(ctx, entry, display, inc, link_nodes)
                 else:
-                    ctx.error(display, knode, f"unknown key {shown(key)} (expected one of {sorted(allowed)})")
+                    ctx.error(
+                        display,
+                        knode,
+                        _("unknown key {key} (expected one of {value})").format(key=shown(key), value=sorted(allowed)),
+                    )
             if "documents" not in {k for k, _, _ in pairs(top, display, [])}:
-                ctx.error(display, top, "the entry file has no 'documents:'")
+                ctx.error(display, top, _("the entry file has no 'documents:'"))
     declared = _relations(ctx, pending)
     documents = [replace(d, relations=declared.get(d.id, ())) for d in documents]
     for file, node in link_nodes:

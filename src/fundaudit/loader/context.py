@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from fundaudit.errors import LoadError
+from fundaudit.i18n import _, ngettext
 from fundaudit.model import (
     Figure,
     Loc,
@@ -54,7 +55,7 @@ class _Ctx:
         A reference into a file that could not be loaded fails only because of that file; those are
         summarised in one line by :meth:`finish` instead of one error each before the real one.
         """
-        error = LoadError(file, line_of(node), f"reference {shown(text)} names no figure")
+        error = LoadError(file, line_of(node), _("reference {text} names no figure").format(text=shown(text)))
         (self.unresolved if self.unloaded else self.errors).append(error)
 
     def finish(self) -> None:
@@ -63,12 +64,17 @@ class _Ctx:
             first = min(self.unresolved)
             failed = ", ".join(dict.fromkeys(self.unloaded))
             n = len(self.unresolved)
-            what = "reference names" if n == 1 else "references name"
             self.errors.append(
                 LoadError(
                     first.file,
                     first.line,
-                    f"{n} {what} no figure (first here); not checked further because {failed} could not be loaded",
+                    ngettext(
+                        "{n} reference names no figure (first here); "
+                        "not checked further because {failed} could not be loaded",
+                        "{n} references name no figure (first here); "
+                        "not checked further because {failed} could not be loaded",
+                        n,
+                    ).format(n=n, failed=failed),
                 )
             )
             self.unresolved.clear()
@@ -87,7 +93,11 @@ class _Ctx:
     def add_figure(self, fig: Figure, node: yaml.Node) -> Figure:
         if fig.ref in self.by_ref:
             other = self.by_ref[fig.ref]
-            self.error(fig.yaml.file, node, f"duplicate figure {shown(fig.ref)} (first at line {other.yaml.line})")
+            self.error(
+                fig.yaml.file,
+                node,
+                _("duplicate figure {ref} (first at line {line})").format(ref=shown(fig.ref), line=other.yaml.line),
+            )
         else:
             self.by_ref[fig.ref] = fig
             self.figures.append(fig)
@@ -122,7 +132,12 @@ def _read(
             ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
         else:
             ctx.errors.append(
-                LoadError(at[0], line_of(at[1]), f"included file {shown(name, _PATH_SHOWN)}: {exc}", stage=0)
+                LoadError(
+                    at[0],
+                    line_of(at[1]),
+                    _("included file {name}: {exc}").format(name=shown(name, _PATH_SHOWN), exc=exc),
+                    stage=0,
+                )
             )
         ctx.unloaded.append(display)
         return None
@@ -137,7 +152,7 @@ def _read(
 def _mapping(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> yaml.MappingNode | None:
     if isinstance(node, yaml.MappingNode):
         return node
-    ctx.error(file, node, f"{what} must be a mapping, not {kind_name(node)}")
+    ctx.error(file, node, _("{what} must be a mapping, not {kind}").format(what=what, kind=kind_name(node)))
     return None
 
 
@@ -146,7 +161,7 @@ def _seq(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> list[yaml.Node]:
         return list(node.value)
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
         return []
-    ctx.error(file, node, f"{what} must be a list, not {kind_name(node)}")
+    ctx.error(file, node, _("{what} must be a list, not {kind}").format(what=what, kind=kind_name(node)))
     return []
 
 
@@ -154,17 +169,17 @@ def _text(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> str | None:
     """The text of a scalar; only a note may hold line breaks (as a ``|`` or ``>`` block)."""
     if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
         if "\n" in node.value and what.rsplit(" ", 1)[-1] != "note":
-            ctx.error(file, node, f"{what} must be one line: only a note may hold line breaks")
+            ctx.error(file, node, _("{what} must be one line: only a note may hold line breaks").format(what=what))
             return None
         return str(node.value)
-    ctx.error(file, node, f"{what} must be text, not {kind_name(node)}")
+    ctx.error(file, node, _("{what} must be text, not {kind}").format(what=what, kind=kind_name(node)))
     return None
 
 
 def _bool(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> bool:
     if isinstance(node, yaml.ScalarNode) and node.value in ("true", "false"):
         return bool(node.value == "true")
-    ctx.error(file, node, f"{what} must be true or false, not {kind_name(node)}")
+    ctx.error(file, node, _("{what} must be true or false, not {kind}").format(what=what, kind=kind_name(node)))
     return False
 
 
@@ -172,16 +187,26 @@ def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) ->
     if text.isdigit() and text.isascii() and len(text) <= len(str(MAX_LINE)) and 1 <= int(text) <= MAX_LINE:
         return int(text)
     if text.isdigit() and text.isascii() and text.strip("0"):
-        ctx.error(file, node, f"{what}: source line {shown(text, 24)} is beyond the last possible line ({MAX_LINE})")
+        ctx.error(
+            file,
+            node,
+            _("{what}: source line {text} is beyond the last possible line ({MAX_LINE})").format(
+                what=what, text=shown(text, 24), MAX_LINE=MAX_LINE
+            ),
+        )
     else:
-        ctx.error(file, node, f"{what}: source line {shown(text, 24)} must be a positive whole number")
+        ctx.error(
+            file,
+            node,
+            _("{what}: source line {text} must be a positive whole number").format(what=what, text=shown(text, 24)),
+        )
     return None
 
 
 def _id(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> str | None:
     text = _text(ctx, file, node, what)
     if text is not None and not _ID.match(text):
-        ctx.error(file, node, f"{what} {shown(text)} must match [a-z0-9][a-z0-9_-]*")
+        ctx.error(file, node, _("{what} {text} must match [a-z0-9][a-z0-9_-]*").format(what=what, text=shown(text)))
         return None
     return text
 
@@ -197,11 +222,17 @@ def _fields(
     out: dict[str, yaml.Node] = {}
     for key, knode, value in pairs(node, file, ctx.errors):
         if key not in allowed:
-            ctx.error(file, knode, f"unknown key {shown(key)} in {what} (allowed: {', '.join(sorted(allowed))})")
+            ctx.error(
+                file,
+                knode,
+                _("unknown key {key} in {what} (allowed: {value})").format(
+                    key=shown(key), what=what, value=", ".join(sorted(allowed))
+                ),
+            )
             continue
         out[key] = value
     for key in sorted(required - out.keys()):
-        ctx.error(file, node, f"{what} has no {shown(key)}")
+        ctx.error(file, node, _("{what} has no {key}").format(what=what, key=shown(key)))
     return out
 
 

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from fundaudit.errors import LoadError
+from fundaudit.i18n import _
 from fundaudit.loader.context import (
     _PATH_SHOWN,
     _Ctx,
@@ -40,7 +41,7 @@ def _document(
     link_nodes: list[tuple[str, yaml.Node]],
     pending: list[tuple[_Scope, yaml.Node]],
 ) -> Document | None:
-    m = _mapping(ctx, file, node, "a document")
+    m = _mapping(ctx, file, node, _("a document"))
     if m is None:
         return None
     f = _fields(
@@ -51,16 +52,26 @@ def _document(
         {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
         {"id", "source", "title"},
     )
-    doc_id = _id(ctx, file, f["id"], "document id") if "id" in f else None
+    doc_id = _id(ctx, file, f["id"], _("document id")) if "id" in f else None
     source = _text(ctx, file, f["source"], "source") if "source" in f else None
     title = _text(ctx, file, f["title"], "title") if "title" in f else None
     if source is not None and not _inside(source):
-        ctx.error(file, f["source"], f"source {shown(source, _PATH_SHOWN)} must name a file inside the sources folder")
+        ctx.error(
+            file,
+            f["source"],
+            _("source {source} must name a file inside the sources folder").format(source=shown(source, _PATH_SHOWN)),
+        )
         source = None
     if doc_id is None or source is None or title is None:
         return None
     if doc_id in seen:
-        ctx.error(file, f["id"], f"duplicate document id {shown(doc_id)} (first at line {seen[doc_id]})")
+        ctx.error(
+            file,
+            f["id"],
+            _("duplicate document id {doc_id} (first at line {value})").format(
+                doc_id=shown(doc_id), value=seen[doc_id]
+            ),
+        )
         return None
     seen[doc_id] = line_of(f["id"])
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
@@ -68,7 +79,7 @@ def _document(
     parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
     unloaded = len(ctx.unloaded)
     for inc in _seq(ctx, file, f.get("include", _null()), "include"):
-        included = _include(ctx, entry, file, inc, "an included file")
+        included = _include(ctx, entry, file, inc, _("an included file"))
         if included is not None:
             parts.append(included)
     scope_programs: list[Node] = []
@@ -77,7 +88,7 @@ def _document(
     for pfile, pm in parts:
         allowed = {"programs", "relations", "links"}
         if pm is not m:
-            sub = _fields(ctx, pfile, pm, "an included file", allowed)
+            sub = _fields(ctx, pfile, pm, _("an included file"), allowed)
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
         scope = _Scope(pfile, doc_id, source)
@@ -87,8 +98,12 @@ def _document(
                 continue
             if prog.id in program_ids:
                 first = program_ids[prog.id]
-                where = f"line {first.line}" if first.file == pfile else str(first)
-                ctx.error(pfile, pnode, f"duplicate program id {shown(prog.id)} (first at {where})")
+                where = _("line {line}").format(line=first.line) if first.file == pfile else str(first)
+                ctx.error(
+                    pfile,
+                    pnode,
+                    _("duplicate program id {id} (first at {where})").format(id=shown(prog.id), where=where),
+                )
                 continue
             program_ids[prog.id] = prog.yaml
             scope_programs.append(prog)
@@ -115,7 +130,7 @@ def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> t
     must stay inside it, so an include of ``/etc/passwd`` or ``../../x`` or a symlink out of the
     folder is refused before it is opened, and nothing of it is ever read or quoted.
     """
-    rel = _text(ctx, file, node, "an include")
+    rel = _text(ctx, file, node, _("an include"))
     if rel is None:
         return None
     root = entry.parent.resolve()
@@ -123,7 +138,12 @@ def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> t
         path = (entry.parent / rel).resolve()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
         ctx.errors.append(
-            LoadError(file, line_of(node), f"included file {shown(rel, _PATH_SHOWN)} cannot be resolved", stage=0)
+            LoadError(
+                file,
+                line_of(node),
+                _("included file {rel} cannot be resolved").format(rel=shown(rel, _PATH_SHOWN)),
+                stage=0,
+            )
         )
         return None
     if not path.is_relative_to(root):
@@ -131,7 +151,9 @@ def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> t
             LoadError(
                 file,
                 line_of(node),
-                f"included file {shown(rel, _PATH_SHOWN)} is outside the data folder (the entry file's folder)",
+                _("included file {rel} is outside the data folder (the entry file's folder)").format(
+                    rel=shown(rel, _PATH_SHOWN)
+                ),
                 stage=0,
             )
         )
@@ -143,10 +165,10 @@ def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> t
 
 
 def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:
-    included = _include(ctx, entry, file, node, "an included links file")
+    included = _include(ctx, entry, file, node, _("an included links file"))
     if included is None:
         return
     display, m = included
-    f = _fields(ctx, display, m, "a links file", {"links"}, {"links"})
+    f = _fields(ctx, display, m, _("a links file"), {"links"}, {"links"})
     if "links" in f:
         out.append((display, f["links"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from fundaudit.i18n import _
 from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
@@ -39,14 +40,24 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
             return _make_figure(ctx, scope, node, ref, label, num, unit_text, line)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
-            ctx.error(file, node, f"{label}: {shown(text, 24)} is not a figure (expected '<number> <unit> @<line>')")
+            ctx.error(
+                file,
+                node,
+                _("{label}: {text} is not a figure (expected '<number> <unit> @<line>')").format(
+                    label=label, text=shown(text, 24)
+                ),
+            )
             return None
         num, unit_text, line_text = m.group("num"), m.group("unit"), m.group("line")
         if unit_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no unit")
+            ctx.error(file, node, _("{label}: figure {text} has no unit").format(label=label, text=shown(text, 24)))
             return None
         if line_text is None:
-            ctx.error(file, node, f"{label}: figure {shown(text, 24)} has no source line (@LINE)")
+            ctx.error(
+                file,
+                node,
+                _("{label}: figure {text} has no source line (@LINE)").format(label=label, text=shown(text, 24)),
+            )
             return None
     elif isinstance(node, yaml.MappingNode):
         f = _fields(
@@ -65,13 +76,25 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         if "bound" in f:
             bound = _text(ctx, file, f["bound"], f"{label} bound")
             if bound is not None and bound not in _BOUNDS:
-                ctx.error(file, f["bound"], f"{label}: bound {shown(bound)} must be one of {', '.join(_BOUNDS)}")
+                ctx.error(
+                    file,
+                    f["bound"],
+                    _("{label}: bound {bound} must be one of {value}").format(
+                        label=label, bound=shown(bound), value=", ".join(_BOUNDS)
+                    ),
+                )
         if "note" in f:
             note = _text(ctx, file, f["note"], f"{label} note")
         if num is None or unit_text is None or line_text is None:
             return None
     else:
-        ctx.error(file, node, f"{label} must be a figure ('<number> <unit> @<line>'), not {kind_name(node)}")
+        ctx.error(
+            file,
+            node,
+            _("{label} must be a figure ('<number> <unit> @<line>'), not {kind}").format(
+                label=label, kind=kind_name(node)
+            ),
+        )
         return None
     return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text, bound, note)
 
@@ -95,18 +118,24 @@ def _make_figure(
         try:
             unit = parse_unit(unit_text)
         except UnitError as exc:
-            ctx.error(file, node, f"{label}: {exc}")
+            ctx.error(file, node, _("{label}: {exc}").format(label=label, exc=exc))
             unit = None
     value: Written | None = None
     if (
         unit is not None and unit.is_money and num.startswith("-") and num[1:2].isdigit()
     ):  # -0 and -0.00 too: no sign is lost
-        ctx.error(file, node, f"{label}: negative amount {shown(num, 24)}: budgets state amounts, not signed balances")
+        ctx.error(
+            file,
+            node,
+            _("{label}: negative amount {num}: budgets state amounts, not signed balances").format(
+                label=label, num=shown(num, 24)
+            ),
+        )
     else:
         try:
             value = parse_number(num)
         except NumberError as exc:
-            ctx.error(file, node, f"{label}: {exc}")
+            ctx.error(file, node, _("{label}: {exc}").format(label=label, exc=exc))
     line = line_text if isinstance(line_text, int) else _line_number(ctx, file, node, line_text, label)
     if value is None or unit is None or line is None:
         return None

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import yaml
 
+from fundaudit.i18n import _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _figure, _named_figures
 from fundaudit.loader.tables import _table
@@ -41,13 +42,13 @@ _NODE_KEYS = {
 
 def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0) -> Node | None:
     file = scope.file
-    what = "a program" if is_program else "an item"
+    what = _("a program") if is_program else _("an item")
     m = _mapping(ctx, file, node, what)
     if m is None:
         return None
     f = _fields(ctx, file, m, what, _NODE_KEYS, {"id", "name"} if is_program else {"name"})
     if "id" in f:
-        node_id = _id(ctx, file, f["id"], "program id" if is_program else "item id")
+        node_id = _id(ctx, file, f["id"], _("program id") if is_program else _("item id"))
     else:
         node_id = None if is_program else str(position)
     name = _text(ctx, file, f["name"], "name") if "name" in f else None
@@ -67,9 +68,9 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
     if "split" in f:
         split = _split(ctx, scope, f["split"], prefix, "")
     if only is not None and split:
-        ctx.error(file, f["only"], f"{name}: 'only' and 'split' cannot both be given")
+        ctx.error(file, f["only"], _("{name}: 'only' and 'split' cannot both be given").format(name=name))
     if only is not None and total is None:
-        ctx.error(file, f["only"], f"{name}: 'only' needs a 'total'")
+        ctx.error(file, f["only"], _("{name}: 'only' needs a 'total'").format(name=name))
     items: list[Node] = []
     child_ids: dict[str, int] = {}
     for i, item in enumerate(_seq(ctx, file, f.get("items", _null()), "items"), start=1):
@@ -80,7 +81,9 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
             ctx.error(
                 file,
                 item,
-                f"duplicate item id {child.id!r} under {path} (first at line {child_ids[child.id]})",
+                _("duplicate item id {id!r} under {path} (first at line {value})").format(
+                    id=child.id, path=path, value=child_ids[child.id]
+                ),
             )
             continue
         child_ids[child.id] = child.yaml.line
@@ -101,7 +104,7 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
         if table is None:
             continue
         if table.id in child_ids:
-            ctx.error(file, tnode, f"table id {table.id!r} is already used under {path}")
+            ctx.error(file, tnode, _("table id {id!r} is already used under {path}").format(id=table.id, path=path))
             continue
         child_ids[table.id] = table.yaml.line
         tables.append(table)
@@ -135,13 +138,17 @@ def _split(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str, path: str) ->
     for key, knode, value in pairs(m, file, ctx.errors):
         name = f"{path}/{key}" if path else key
         if isinstance(value, yaml.MappingNode) and any(k.value in ("amount", "split") for k, _ in value.value):
-            f = _fields(ctx, file, value, f"split entry {name}", {"amount", "split", "partial", "all"})
+            f = _fields(
+                ctx, file, value, _("split entry {name}").format(name=name), {"amount", "split", "partial", "all"}
+            )
             amount = _figure(ctx, scope, f["amount"], prefix + name, name) if "amount" in f else None
             sub = _split(ctx, scope, f["split"], prefix, name) if "split" in f else ()
             partial = _bool(ctx, file, f["partial"], "partial") if "partial" in f else False
             whole = _text(ctx, file, f["all"], "all") if "all" in f else None
             if whole is not None and (amount is None or sub):
-                ctx.error(file, f["all"], f"split entry {name}: 'all' needs an 'amount' and no 'split'")
+                ctx.error(
+                    file, f["all"], _("split entry {name}: 'all' needs an 'amount' and no 'split'").format(name=name)
+                )
                 whole = None
             out.append(SplitEntry(key, amount, sub, partial, Loc(file, line_of(knode)), whole))
         else:
@@ -158,7 +165,7 @@ def _schedule(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Schedul
     f = _fields(ctx, file, m, "schedule", {"kind", "of", "periods", "partial", "note"}, {"kind", "periods"})
     kind = _text(ctx, file, f["kind"], "schedule kind") if "kind" in f else None
     if kind is not None and kind not in ("incremental", "cumulative"):
-        ctx.error(file, f["kind"], f"schedule kind {kind!r} must be incremental or cumulative")
+        ctx.error(file, f["kind"], _("schedule kind {kind!r} must be incremental or cumulative").format(kind=kind))
         kind = None
     of = (_text(ctx, file, f["of"], "schedule of") if "of" in f else "total") or "total"
     periods = _named_figures(ctx, scope, f.get("periods"), prefix + "schedule/", "schedule periods")
@@ -179,6 +186,10 @@ def _shares(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Shares | 
     parts = _named_figures(ctx, scope, f.get("parts"), prefix + "shares/", "shares parts")
     for p in parts:
         if p.unit.dimension != "percent":
-            ctx.error(file, p.yaml.line, f"share {p.label!r} must be a percentage, not {p.unit.text}")
+            ctx.error(
+                file,
+                p.yaml.line,
+                _("share {label!r} must be a percentage, not {text}").format(label=p.label, text=p.unit.text),
+            )
     partial = _bool(ctx, file, f["partial"], "partial") if "partial" in f else False
     return Shares(of, parts, partial, Loc(file, line_of(m)))

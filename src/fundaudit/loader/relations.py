@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import yaml
 
+from fundaudit.i18n import _
 from fundaudit.loader.context import _RELATION_KINDS, _Ctx, _fields, _id, _mapping, _null, _Scope, _seq, _text
 from fundaudit.model import (
     Declared,
@@ -33,7 +34,11 @@ def _relations(ctx: _Ctx, pending: list[tuple[_Scope, yaml.Node]]) -> dict[str, 
             if rel is None:
                 continue
             if rel.id in seen:
-                ctx.error(scope.file, item, f"duplicate relation id {rel.id!r} (first at {seen[rel.id]})")
+                ctx.error(
+                    scope.file,
+                    item,
+                    _("duplicate relation id {id!r} (first at {value})").format(id=rel.id, value=seen[rel.id]),
+                )
                 continue
             seen[rel.id] = rel.yaml
             out.setdefault(scope.doc, []).append(rel)
@@ -42,14 +47,18 @@ def _relations(ctx: _Ctx, pending: list[tuple[_Scope, yaml.Node]]) -> dict[str, 
 
 def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     file = scope.file
-    m = _mapping(ctx, file, node, "a relation")
+    m = _mapping(ctx, file, node, _("a relation"))
     if m is None:
         return None
     f = _fields(ctx, file, m, "relation", _RELATION_KEYS, {"id", "kind", "total", "parts"})
-    rid = _id(ctx, file, f["id"], "relation id") if "id" in f else None
+    rid = _id(ctx, file, f["id"], _("relation id")) if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
-        ctx.error(file, f["kind"], f"relation kind {kind!r} must be one of {', '.join(_RELATION_KINDS)}")
+        ctx.error(
+            file,
+            f["kind"],
+            _("relation kind {kind!r} must be one of {value}").format(kind=kind, value=", ".join(_RELATION_KINDS)),
+        )
         kind = None
     total = _resolve(ctx, scope, f["total"]) if "total" in f else None
     pnodes = _seq(ctx, file, f.get("parts", _null()), "parts")
@@ -62,18 +71,18 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
         if part is None:
             continue
         if total is not None and part is total:
-            ctx.error(file, pnode, f"the total {part.ref!r} is also listed as a part")
+            ctx.error(file, pnode, _("the total {ref!r} is also listed as a part").format(ref=part.ref))
             return None
         if part.ref in seen_parts:
-            ctx.error(file, pnode, f"part {part.ref!r} is listed twice")
+            ctx.error(file, pnode, _("part {ref!r} is listed twice").format(ref=part.ref))
             return None
         seen_parts.add(part.ref)
     if kind == "product" and (len(parts) != 2 or any(n != 1 for _, n in counted)):
-        ctx.error(file, m, "a product relation has exactly two parts")
+        ctx.error(file, m, _("a product relation has exactly two parts"))
         return None
     if rid is None or kind is None or total is None or not parts or any(p is None for p in parts):
         if "parts" in f and not parts:
-            ctx.error(file, f["parts"], "a relation needs at least one part")
+            ctx.error(file, f["parts"], _("a relation needs at least one part"))
         return None
     figs = [fig for fig, n in counted for _ in range(n) if fig is not None]
     if "same" in f:
@@ -83,7 +92,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
         total, figs = reread(total), [reread(x) for x in figs]
     if "per" in f:
         if kind != "product":
-            ctx.error(file, f["per"], "'per' belongs to a product relation (its first part is a rate)")
+            ctx.error(file, f["per"], _("'per' belongs to a product relation (its first part is a rate)"))
             return None
         rate = _per(ctx, file, f["per"], figs[0])
         if rate is None:
@@ -110,7 +119,13 @@ def _part(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> tuple[Figure | None, int
     if text is None:
         return None, 1
     if not text.isascii() or not text.isdigit() or not 2 <= int(text) <= _MAX_TIMES:
-        ctx.error(scope.file, f["times"], f"'times' must be a whole number from 2 to {_MAX_TIMES}, not {text!r}")
+        ctx.error(
+            scope.file,
+            f["times"],
+            _("'times' must be a whole number from 2 to {MAX_TIMES}, not {text!r}").format(
+                MAX_TIMES=_MAX_TIMES, text=text
+            ),
+        )
         return None, 1
     return fig, int(text)
 
@@ -126,7 +141,7 @@ def _same(ctx: _Ctx, file: str, node: yaml.Node) -> Callable[[Figure], Figure] |
     Every figure counted in a later word is read in the first (600 座 基站 as 600 个; 20 个
     示范户 as 20 户). Counting words are 个, 座, 家 … and 户.
     """
-    words = [_text(ctx, file, w, "a counting word") for w in _seq(ctx, file, node, "same")]
+    words = [_text(ctx, file, w, _("a counting word")) for w in _seq(ctx, file, node, "same")]
     units: list[Unit] = []
     for wnode, word in zip(_seq(ctx, file, node, "same"), words, strict=True):
         try:
@@ -134,11 +149,13 @@ def _same(ctx: _Ctx, file: str, node: yaml.Node) -> Callable[[Figure], Figure] |
         except UnitError:
             unit = None
         if unit is None or not (unit.dimension.startswith("count:") or unit.dimension == "households") or unit.pow10:
-            ctx.error(file, wnode, f"'same' lists counting words such as 个, 座 or 户, not {word!r}")
+            ctx.error(
+                file, wnode, _("'same' lists counting words such as 个, 座 or 户, not {word!r}").format(word=word)
+            )
             return None
         units.append(unit)
     if len(units) < 2 or len({u.dimension for u in units}) != len(units):
-        ctx.error(file, node, "'same' lists at least two different counting words")
+        ctx.error(file, node, _("'same' lists at least two different counting words"))
         return None
     target = units[0].text
 
@@ -162,13 +179,17 @@ def _per(ctx: _Ctx, file: str, node: yaml.Node, fig: Figure) -> Figure | None:
     except UnitError:
         unit = None
     if unit is None:
-        ctx.error(file, node, f"'per' names the counting word the rate {fig.text} is per, not {word!r}")
+        ctx.error(
+            file,
+            node,
+            _("'per' names the counting word the rate {text} is per, not {word!r}").format(text=fig.text, word=word),
+        )
         return None
     return _reread(fig, unit, f"per {word}")
 
 
 def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
-    text = _text(ctx, scope.file, node, "a figure reference")
+    text = _text(ctx, scope.file, node, _("a figure reference"))
     if text is None:
         return None
     ref = text if "::" in text else f"{scope.doc}::{text}"
@@ -181,14 +202,18 @@ def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
 def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
     out: list[Declared] = []
     for item in _seq(ctx, file, node, "links"):
-        m = _mapping(ctx, file, item, "a link")
+        m = _mapping(ctx, file, item, _("a link"))
         if m is None:
             continue
         f = _fields(ctx, file, m, "link", {"id", "figures", "note", "sources", "kind"}, {"id", "figures"})
-        lid = _id(ctx, file, f["id"], "link id") if "id" in f else None
+        lid = _id(ctx, file, f["id"], _("link id")) if "id" in f else None
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else "equal"
         if kind not in LINK_KINDS:
-            ctx.error(file, f["kind"], f"link kind {kind!r} must be one of {', '.join(LINK_KINDS)}")
+            ctx.error(
+                file,
+                f["kind"],
+                _("link kind {kind!r} must be one of {value}").format(kind=kind, value=", ".join(LINK_KINDS)),
+            )
             continue
         scope = _Scope(file, "", "")
         figs = [_resolve_global(ctx, scope, n) for n in _seq(ctx, file, f.get("figures", _null()), "figures")]
@@ -196,18 +221,22 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
         if lid is None or any(x is None for x in figs):
             continue
         if len(figs) < 2:
-            ctx.error(file, m, "a link needs at least two figures")
+            ctx.error(file, m, _("a link needs at least two figures"))
             continue
         twice = _first_twice(figs)
         if twice is not None:
-            ctx.error(file, m, f"link {lid!r} lists the figure {twice.ref!r} twice")
+            ctx.error(file, m, _("link {lid!r} lists the figure {ref!r} twice").format(lid=lid, ref=twice.ref))
             continue
         first, *rest = [x for x in figs if x is not None]
         out.append(Declared(f"links::{lid}", kind, first, tuple(rest), Loc(file, line_of(m)), note))
     seen: dict[str, int] = {}
     for link in out:
         if link.id in seen:
-            ctx.error(file, link.yaml.line, f"duplicate link id {link.id!r} (first at line {seen[link.id]})")
+            ctx.error(
+                file,
+                link.yaml.line,
+                _("duplicate link id {id!r} (first at line {value})").format(id=link.id, value=seen[link.id]),
+            )
         seen[link.id] = link.yaml.line
     return out
 
@@ -224,11 +253,15 @@ def _first_twice(figs: list[Figure | None]) -> Figure | None:
 
 
 def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
-    text = _text(ctx, scope.file, node, "a figure reference")
+    text = _text(ctx, scope.file, node, _("a figure reference"))
     if text is None:
         return None
     if "::" not in text:
-        ctx.error(scope.file, node, f"link reference {text!r} must name its document: '<doc>::<path>:<name>'")
+        ctx.error(
+            scope.file,
+            node,
+            _("link reference {text!r} must name its document: '<doc>::<path>:<name>'").format(text=text),
+        )
         return None
     fig = ctx.by_ref.get(text)
     if fig is None:

@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from fundaudit.i18n import _
 from fundaudit.loader.context import _Ctx
 from fundaudit.model import Loc, Node, SplitEntry
 from fundaudit.numbers import shown
@@ -33,7 +34,7 @@ _TYPO = 0.8  # difflib ratio: one character added to or dropped from a two- to f
 def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
     """Report every split key and ``only:`` of the programs that is not a source of their document."""
     programs = list(programs)
-    named = [(e.key, e.yaml, "split key") for p in programs for e in p.split]
+    named = [(e.key, e.yaml, _("split key")) for p in programs for e in p.split]
     named += [(p.only, p.yaml, "only:") for p in programs if p.only is not None]
     top = Counter(name for name, _, _ in named)
     known = set(_keys(e for p in programs for e in p.split)) | set(top)
@@ -44,8 +45,10 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
                 ctx.error(
                     where.file,
                     where.line,
-                    f"{what} {shown(name)} is used only here and is one character off {shown(near[0])} "
-                    f"(used {top[near[0]]} times in this document): did you mean {shown(near[0])}?",
+                    _(
+                        "{what} {name} is used only here and is one character off {near} "
+                        "(used {n} times in this document): did you mean {near}?"
+                    ).format(what=what, name=shown(name), near=shown(near[0]), n=top[near[0]]),
                 )
     for program in programs:
         if not program.split and program.only is None:
@@ -53,10 +56,22 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
         for node in program.walk():
             if node is not program:
                 if node.only is not None and node.only not in known:
-                    _unknown(ctx, node.yaml, f"{node.name}: only: {shown(node.only)}", node.only, known)
+                    _unknown(
+                        ctx,
+                        node.yaml,
+                        _("{name}: only: {only}").format(name=node.name, only=shown(node.only)),
+                        node.only,
+                        known,
+                    )
                 for entry in node.split:
                     if entry.key not in known:
-                        _unknown(ctx, entry.yaml, f"{node.name}: split key {shown(entry.key)}", entry.key, known)
+                        _unknown(
+                            ctx,
+                            entry.yaml,
+                            _("{name}: split key {key}").format(name=node.name, key=shown(entry.key)),
+                            entry.key,
+                            known,
+                        )
 
 
 def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
@@ -68,8 +83,20 @@ def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
 def _unknown(ctx: _Ctx, where: Loc, what: str, name: str, known: set[str]) -> None:
     same = [k for k in known if unicodedata.normalize("NFKC", k) == unicodedata.normalize("NFKC", name)]
     if same:
-        ctx.error(where.file, where.line, f"{what} only looks like {shown(same[0])}: the characters differ; retype it")
+        ctx.error(
+            where.file,
+            where.line,
+            _("{what} only looks like {same}: the characters differ; retype it").format(what=what, same=shown(same[0])),
+        )
         return
     near = difflib.get_close_matches(name, sorted(known), 1, 0.5)
-    hint = f"did you mean {shown(near[0])}?" if near else f"its sources are {', '.join(sorted(known)) or 'none'}"
-    ctx.error(where.file, where.line, f"{what} is not a funding source of this document ({hint})")
+    hint = (
+        _("did you mean {name}?").format(name=shown(near[0]))
+        if near
+        else _("its sources are {sources}").format(sources=_(", ").join(sorted(known)) or _("none"))
+    )
+    ctx.error(
+        where.file,
+        where.line,
+        _("{what} is not a funding source of this document ({hint})").format(what=what, hint=hint),
+    )

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import yaml
 
+from fundaudit.i18n import _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _make_figure, _unit
 from fundaudit.model import (
@@ -25,7 +26,7 @@ _ROLES = ("detail", "subtotal", "total")
 
 def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | None:
     file = scope.file
-    m = _mapping(ctx, file, node, "a table")
+    m = _mapping(ctx, file, node, _("a table"))
     if m is None:
         return None
     f = _fields(
@@ -38,10 +39,10 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     )
     if "drafted" in f:
         scope = replace(scope, drafted=_text(ctx, file, f["drafted"], "drafted"))
-    tid = _id(ctx, file, f["id"], "table id") if "id" in f else None
+    tid = _id(ctx, file, f["id"], _("table id")) if "id" in f else None
     title = _text(ctx, file, f["title"], "title") if "title" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
-    line = _line_number(ctx, file, f["line"], lt, "table line") if lt is not None else None
+    line = _line_number(ctx, file, f["line"], lt, _("table line")) if lt is not None else None
     unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     columns: list[Column] = []
     columns_ok = "columns" in f  # else the rows' cells cannot be told apart: no follow-on errors for them
@@ -51,7 +52,7 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
             columns_ok = False
             continue
         if any(c.name == col.name for c in columns):
-            ctx.error(file, cnode, f"duplicate column {shown(col.name)}")
+            ctx.error(file, cnode, _("duplicate column {name}").format(name=shown(col.name)))
             columns_ok = False
             continue
         columns.append(col)
@@ -61,10 +62,10 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
         cm = _mapping(ctx, file, f["column_sums"], "column_sums")
         for key, knode, value in pairs(cm, file, ctx.errors) if cm is not None else ():
             knodes = _seq(ctx, file, value, f"column_sums {key}")
-            kids = [_text(ctx, file, v, "a column") for v in knodes]
+            kids = [_text(ctx, file, v, _("a column")) for v in knodes]
             for name in [key, *kids]:
                 if name is not None and name not in names:
-                    ctx.error(file, knode, f"column_sums names unknown column {shown(name)}")
+                    ctx.error(file, knode, _("column_sums names unknown column {name}").format(name=shown(name)))
             if _self_or_twice(
                 ctx, file, key, list(zip(knodes, kids, strict=True)), f"column_sums {shown(key)}", "column"
             ):
@@ -78,20 +79,22 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
     for i, rnode in enumerate(_seq(ctx, file, f.get("rows", _null()), "rows") if columns_ok else (), start=1):
         given = _given_id(rnode)
         if given in row_ids:  # before its cells become figures, which would be duplicates too
-            ctx.error(file, rnode, f"duplicate row id {shown(given)}")
+            ctx.error(file, rnode, _("duplicate row id {given}").format(given=shown(given)))
             continue
         row = _row(ctx, scope, rnode, path, i, columns, unit, unit_refused="unit" in f and unit is None)
         if row is None:
             continue
         if row.id in row_ids:
-            ctx.error(file, rnode, f"duplicate row id {shown(row.id)}")
+            ctx.error(file, rnode, _("duplicate row id {id}").format(id=shown(row.id)))
             continue
         row_ids.add(row.id)
         rows.append(row)
     for row in rows:
         for rid in row.sums or ():
             if rid not in row_ids:
-                ctx.error(file, row.yaml.line, f"row {shown(row.id)} sums unknown row {shown(rid)}")
+                ctx.error(
+                    file, row.yaml.line, _("row {id} sums unknown row {rid}").format(id=shown(row.id), rid=shown(rid))
+                )
     specs = {
         k: tuple(_spec(ctx, file, s, k, names) for s in _seq(ctx, file, f.get(k, _null()), k))
         for k in ("schedules", "products")
@@ -123,18 +126,20 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     if isinstance(node, yaml.ScalarNode):
         name = _text(ctx, file, node, "column")
         return Column(name, None, True) if name is not None else None
-    m = _mapping(ctx, file, node, "a column")
+    m = _mapping(ctx, file, node, _("a column"))
     if m is None:
         return None
     f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
-    name = _text(ctx, file, f["name"], "column name") if "name" in f else None
+    name = _text(ctx, file, f["name"], _("column name")) if "name" in f else None
     template = None
     if "unit" in f and isinstance(f["unit"], yaml.ScalarNode) and "{row}" in f["unit"].value:
         template, unit = str(f["unit"].value), None
         try:
             parse_unit(template.replace("{row}", "个"))
         except UnitError as exc:
-            ctx.error(file, f["unit"], f"column unit template {shown(template)}: {exc}")
+            ctx.error(
+                file, f["unit"], _("column unit template {template}: {exc}").format(template=shown(template), exc=exc)
+            )
             return None
     else:
         unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
@@ -155,7 +160,7 @@ def _row(
     unit_refused: bool = False,
 ) -> Row | None:
     file = scope.file
-    m = _mapping(ctx, file, node, "a row")
+    m = _mapping(ctx, file, node, _("a row"))
     if m is None:
         return None
     f = _fields(
@@ -166,20 +171,26 @@ def _row(
         {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
         {"label", "line", "cells"},
     )
-    rid = _text(ctx, file, f["id"], "row id") if "id" in f else str(position)
+    rid = _text(ctx, file, f["id"], _("row id")) if "id" in f else str(position)
     label = _text(ctx, file, f["label"], "label") if "label" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
-    line = _line_number(ctx, file, f["line"], lt, "row line") if lt is not None else None
+    line = _line_number(ctx, file, f["line"], lt, _("row line")) if lt is not None else None
     role = _text(ctx, file, f["role"], "role") if "role" in f else "detail"
     if role is not None and role not in _ROLES:
-        ctx.error(file, f["role"], f"row role {shown(role)} must be one of {', '.join(_ROLES)}")
+        ctx.error(
+            file,
+            f["role"],
+            _("row role {role} must be one of {value}").format(role=shown(role), value=", ".join(_ROLES)),
+        )
         role = "detail"
     sums = None
     if "sums" in f:
         snodes = _seq(ctx, file, f["sums"], "sums")
-        texts = [_text(ctx, file, n, "row id") for n in snodes]
+        texts = [_text(ctx, file, n, _("row id")) for n in snodes]
         if rid is not None:  # an error, but the row stays, so rows that sum it raise no follow-on error
-            _self_or_twice(ctx, file, rid, list(zip(snodes, texts, strict=True)), f"row {shown(rid)}", "row")
+            _self_or_twice(
+                ctx, file, rid, list(zip(snodes, texts, strict=True)), _("row {rid}").format(rid=shown(rid)), "row"
+            )
         sums = tuple(t for t in texts if t)
     row_unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     unit_refused = unit_refused or ("unit" in f and row_unit is None)
@@ -191,14 +202,20 @@ def _row(
         ctx.error(
             file,
             f["cells"],
-            f"row {shown(label)} has {len(cell_nodes)} cells but the table has {len(columns)} columns",
+            _("row {label} has {n_cell_nodes} cells but the table has {n_columns} columns").format(
+                label=shown(label), n_cell_nodes=len(cell_nodes), n_columns=len(columns)
+            ),
         )
         return None
     cells: list[Figure | None] = []
     for col, cnode in zip(columns, cell_nodes, strict=True):
         text = cnode.value if isinstance(cnode, yaml.ScalarNode) else None
         if text is None:
-            ctx.error(file, cnode, f"cell {shown(col.name)} must be text, not {kind_name(cnode)}")
+            ctx.error(
+                file,
+                cnode,
+                _("cell {name} must be text, not {kind}").format(name=shown(col.name), kind=kind_name(cnode)),
+            )
             cells.append(None)
             continue
         text = str(text).strip()
@@ -211,8 +228,9 @@ def _row(
                 ctx.error(
                     file,
                     cnode,
-                    f"cell {shown(col.name)} of row {shown(label)}: "
-                    f"the column unit {shown(col.unit_template)} needs a row unit",
+                    _("cell {name} of row {label}: the column unit {unit_template} needs a row unit").format(
+                        name=shown(col.name), label=shown(label), unit_template=shown(col.unit_template)
+                    ),
                 )
                 cells.append(None)
                 continue
@@ -223,9 +241,16 @@ def _row(
                 ctx.error(
                     file,
                     cnode,
-                    f"cell {shown(col.name)} of row {shown(label)}: "
-                    f"the column unit {shown(col.unit_template)} with the row unit "
-                    f"{shown(row_unit.text)} makes {shown(built)}, which is not a unit",
+                    _(
+                        "cell {name} of row {label}: the column unit {unit_template} "
+                        "with the row unit {text} makes {built}, which is not a unit"
+                    ).format(
+                        name=shown(col.name),
+                        label=shown(label),
+                        unit_template=shown(col.unit_template),
+                        text=shown(row_unit.text),
+                        built=shown(built),
+                    ),
                 )
                 cells.append(None)
                 continue
@@ -236,7 +261,9 @@ def _row(
             ctx.error(
                 file,
                 cnode,
-                f"cell {shown(col.name)} of row {shown(label)} has no unit (set the table, column or row unit)",
+                _("cell {name} of row {label} has no unit (set the table, column or row unit)").format(
+                    name=shown(col.name), label=shown(label)
+                ),
             )
             cells.append(None)
             continue
@@ -268,10 +295,14 @@ def _self_or_twice(
         if part is None:
             continue
         if part == total:
-            ctx.error(file, node, f"{what} lists itself among its parts: a total cannot be its own part")
+            ctx.error(
+                file, node, _("{what} lists itself among its parts: a total cannot be its own part").format(what=what)
+            )
             return True
         if part in seen:
-            ctx.error(file, node, f"{what} lists the {kind} {shown(part)} twice")
+            ctx.error(
+                file, node, _("{what} lists the {kind} {part} twice").format(what=what, kind=kind, part=shown(part))
+            )
             return True
         seen.add(part)
     return False
@@ -285,7 +316,7 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
         f = _fields(ctx, file, m, "table schedule", {"kind", "of", "periods"}, {"kind", "of", "periods"})
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
         if kind not in ("incremental", "cumulative"):
-            ctx.error(file, m, "table schedule kind must be incremental or cumulative")
+            ctx.error(file, m, _("table schedule kind must be incremental or cumulative"))
             return None
         of = _text(ctx, file, f["of"], "of") if "of" in f else None
         periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
@@ -298,11 +329,17 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
     if len(set(clean)) != len(clean):
         twice = next(c for c in clean if clean.count(c) > 1)
         spec = "schedule" if what == "schedules" else "product"
-        ctx.error(file, m, f"table {spec} names column {shown(twice)} twice: a total cannot be its own part")
+        ctx.error(
+            file,
+            m,
+            _("table {spec} names column {twice} twice: a total cannot be its own part").format(
+                spec=spec, twice=shown(twice)
+            ),
+        )
         return None
     for c in clean:
         if c not in names:
-            ctx.error(file, m, f"{what} names unknown column {shown(c)}")
+            ctx.error(file, m, _("{what} names unknown column {c}").format(what=what, c=shown(c)))
     if len(clean) != len(cols) or any(c not in names for c in clean):
         return None
     return TableSpec(kind, tuple(clean), Loc(file, line_of(m)))

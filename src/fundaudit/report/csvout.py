@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TextIO
 
 from fundaudit.report.safe import neutralise
 from fundaudit.report.summary import FINDING_COLUMNS, finding_row
 from fundaudit.runner import Audit
 
 
-def render(audit: Audit) -> str:
-    out = io.StringIO()
+def write(audit: Audit, out: TextIO) -> None:
+    """Write the rows as the findings are worded (memory stays flat)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
-    for f in audit.findings:
+    for f in audit.iter_findings():
         writer.writerow([neutralise(str(v)) for v in finding_row(f)])
+
+
+def render(audit: Audit) -> str:
+    out = io.StringIO()
+    write(audit, out)
     return out.getvalue()

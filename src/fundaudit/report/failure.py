@@ -103,11 +103,19 @@ def _json(problems: Sequence[Problem], data: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def _jsonl(problems: Sequence[Problem], data: str) -> str:
+    """One line: the JSON document's errors, compact (a JSON Lines reader skips no result)."""
+    from fundaudit.report.jsonout import SCHEMA_VERSION
+
+    errors = [{"file": p.file, "line": p.line, "message": p.message} for p in problems]
+    return json.dumps({"version": SCHEMA_VERSION, "data": data, "errors": errors}, ensure_ascii=False) + "\n"
+
+
 def _text(problems: Sequence[Problem], data: str) -> str:
     return ""  # the lines are on stderr already
 
 
-_BY_FORMAT = {"github": _github, "sarif": _sarif, "junit": _junit, "json": _json, "text": _text}
+_BY_FORMAT = {"github": _github, "sarif": _sarif, "junit": _junit, "json": _json, "jsonl": _jsonl, "text": _text}
 
 
 def render(fmt: str, problems: Sequence[Problem], data: str) -> str:

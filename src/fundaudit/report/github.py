@@ -6,15 +6,17 @@ The annotation stands on the YAML line of the likely culprit when the diagnosis 
 
 from __future__ import annotations
 
+import io
+from typing import TextIO
+
 from fundaudit.report.escape import github_data, github_property
 from fundaudit.runner import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
 
 
-def render(audit: Audit, show_all: bool) -> str:
-    lines = []
-    for f in audit.shown(show_all):
+def write(audit: Audit, show_all: bool, out: TextIO) -> None:
+    for f in audit.iter_shown(show_all):
         where = f" ({f.source.file}:{f.source.line})" if f.source.file else ""
         at, title, message = f.location, f"{f.rule} {f.verdict.value}", f.message + where
         d = f.diagnosis
@@ -23,8 +25,13 @@ def render(audit: Audit, show_all: bool) -> str:
             message += f"; {d.text}"
             if d.figures and d.figures[0].likely is not None:
                 at = d.figures[0].figure.yaml
-        lines.append(
+        out.write(
             f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
-            f"title={github_property(title)}::{github_data(message)}"
+            f"title={github_property(title)}::{github_data(message)}\n"
         )
-    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render(audit: Audit, show_all: bool) -> str:
+    buf = io.StringIO()
+    write(audit, show_all, buf)
+    return buf.getvalue()

@@ -16,8 +16,9 @@ unit (元, 人 …) and as a percentage of the total (decimal strings).
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.findings import Finding
@@ -93,30 +94,51 @@ def finding_json(f: Finding) -> dict[str, Any]:
     return out
 
 
-def document(audit: Audit, show_all: bool) -> dict[str, Any]:
-    shown = audit.shown(show_all)
-    results = [finding_json(f) for f in shown]
+def _head(audit: Audit, show_all: bool) -> dict[str, Any]:
+    """The document without its results (the results are streamed after it)."""
     out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "data": audit.path,
         "tolerance": audit.tolerance.policy.value,
         "summary": audit.summary(),
     }
-    if any(f.diagnosis is not None for f in shown) and audit.diagnoses.notes:
-        out["diagnosis_notes"] = list(audit.diagnoses.notes)  # causes that could not run
-    out["results"] = results
+    if audit.any_diagnosed(show_all) and audit.diagnosis_notes:
+        out["diagnosis_notes"] = list(audit.diagnosis_notes)  # causes that could not run
     return out
 
 
-def render(audit: Audit, show_all: bool) -> str:
-    """The document, indented, with each result on a line of its own (one finding, one diff line).
+def document(audit: Audit, show_all: bool) -> dict[str, Any]:
+    out = _head(audit, show_all)
+    out["results"] = [finding_json(f) for f in audit.shown(show_all)]
+    return out
 
-    The results are encoded one by one with the C encoder (``indent`` would select the
-    pure-Python one, which dominates the time of a large audit).
+
+def write(audit: Audit, show_all: bool, out: TextIO) -> None:
+    """Write the document, indented, with each result on a line of its own (one finding, one diff line).
+
+    The results are worded and written as they come (:meth:`Audit.iter_shown`), each encoded
+    with the C encoder (``indent`` would select the pure-Python one, which dominates the time
+    of a large audit): memory does not grow with the number of findings.
     """
-    doc = document(audit, show_all)
-    results = doc.pop("results")
-    head = json.dumps(doc, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
-    lines = ",\n    ".join(json.dumps(r, ensure_ascii=False) for r in results)
-    body = f"[\n    {lines}\n  ]" if results else "[]"
-    return f'{head},\n  "results": {body}\n}}\n'
+    head = json.dumps(_head(audit, show_all), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    out.write(f'{head},\n  "results": ')
+    sep = "[\n    "
+    for f in audit.iter_shown(show_all):
+        out.write(sep)
+        out.write(json.dumps(finding_json(f), ensure_ascii=False))
+        sep = ",\n    "
+    out.write("[]\n}\n" if sep.startswith("[") else "\n  ]\n}\n")
+
+
+def write_lines(audit: Audit, show_all: bool, out: TextIO) -> None:
+    """JSON Lines (``--format jsonl``): one result a line, the objects of the document's ``results``."""
+    for f in audit.iter_shown(show_all):
+        out.write(json.dumps(finding_json(f), ensure_ascii=False))
+        out.write("\n")
+
+
+def render(audit: Audit, show_all: bool) -> str:
+    """The document as text (:func:`write`)."""
+    buf = io.StringIO()
+    write(audit, show_all, buf)
+    return buf.getvalue()

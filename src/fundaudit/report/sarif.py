@@ -7,12 +7,14 @@ second related location whose message gives the likely correction.
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from fundaudit import __version__
 from fundaudit.causes import REGISTRY as CAUSES
-from fundaudit.findings import Verdict
+from fundaudit.findings import Finding, Verdict
 from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
@@ -24,68 +26,66 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note", "ok": "none"}
 
 
-def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> dict[str, Any]:
-    """The SARIF log; with a baseline comparison, failing results carry ``baselineState``
-    (``new``, ``updated`` for an accepted id whose figures changed, ``unchanged``) and
-    accepted ones a ``suppressions`` entry with the reviewer's reason."""
-    rule_index = {rule_id: i for i, rule_id in enumerate([*(r.id for r in REGISTRY), *(c.id for c in CAUSES)])}
-    new_ids = {f.id for f in baseline.new} if baseline is not None else set()
-    results: list[dict[str, Any]] = []
-    for f in audit.shown(show_all):
-        result: dict[str, Any] = {
-            "ruleId": f.diagnosis.cause if f.diagnosis else f.rule,
-            "level": _LEVEL[f.severity],
-            "kind": "pass" if f.holds and f.verdict is not Verdict.ROUNDING else "fail",
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(f.location.file), "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": f.location.line},
-                    }
+def _result(f: Finding, rule_index: dict[str, int], baseline: Comparison | None, new_ids: set[str]) -> dict[str, Any]:
+    """One finding as a SARIF result."""
+    result: dict[str, Any] = {
+        "ruleId": f.diagnosis.cause if f.diagnosis else f.rule,
+        "level": _LEVEL[f.severity],
+        "kind": "pass" if f.holds and f.verdict is not Verdict.ROUNDING else "fail",
+        "message": {"text": f.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(f.location.file), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": f.location.line},
                 }
-            ],
-            "partialFingerprints": {"fundauditId/v1": f.id},
-            "properties": {
-                "verdict": f.verdict.value,
-                "total": f.total,
-                "unit": f.unit,
-                "partsSum": f.parts_sum,
-                "diff": f.diff,
-                "tolerance": f.tolerance,
-            },
-        }
-        if f.diagnosis is not None:
-            result["properties"].update(check=f.rule, cause=f.diagnosis.cause, root=f.diagnosis.root)
-        if result["ruleId"] in rule_index:
-            result["ruleIndex"] = rule_index[result["ruleId"]]
-        if baseline is not None:
-            _mark(result, f.id, baseline, new_ids)
-        if f.source.file:
-            result["relatedLocations"] = [
-                {
-                    "id": 1,
-                    "message": {"text": "where the document states the total"},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(f.source.file), "uriBaseId": "SOURCES"},
-                        "region": {"startLine": f.source.line},
-                    },
-                }
-            ]
-        d = f.diagnosis
-        if d is not None and d.figures and d.figures[0].likely is not None:
-            culprit = d.figures[0]
-            result.setdefault("relatedLocations", []).append(
-                {
-                    "id": 2,
-                    "message": {"text": f"likely culprit: {culprit.figure.text} → {culprit.likely} ({d.cause})"},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": culprit.figure.yaml.line},
-                    },
-                }
-            )
-        results.append(result)
+            }
+        ],
+        "partialFingerprints": {"fundauditId/v1": f.id},
+        "properties": {
+            "verdict": f.verdict.value,
+            "total": f.total,
+            "unit": f.unit,
+            "partsSum": f.parts_sum,
+            "diff": f.diff,
+            "tolerance": f.tolerance,
+        },
+    }
+    if f.diagnosis is not None:
+        result["properties"].update(check=f.rule, cause=f.diagnosis.cause, root=f.diagnosis.root)
+    if result["ruleId"] in rule_index:
+        result["ruleIndex"] = rule_index[result["ruleId"]]
+    if baseline is not None:
+        _mark(result, f.id, baseline, new_ids)
+    if f.source.file:
+        result["relatedLocations"] = [
+            {
+                "id": 1,
+                "message": {"text": "where the document states the total"},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(f.source.file), "uriBaseId": "SOURCES"},
+                    "region": {"startLine": f.source.line},
+                },
+            }
+        ]
+    d = f.diagnosis
+    if d is not None and d.figures and d.figures[0].likely is not None:
+        culprit = d.figures[0]
+        result.setdefault("relatedLocations", []).append(
+            {
+                "id": 2,
+                "message": {"text": f"likely culprit: {culprit.figure.text} → {culprit.likely} ({d.cause})"},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": culprit.figure.yaml.line},
+                },
+            }
+        )
+    return result
+
+
+def _frame(results: list[Any]) -> dict[str, Any]:
+    """The SARIF log around ``results``."""
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -125,6 +125,19 @@ def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -
     }
 
 
+def _setup(baseline: Comparison | None) -> tuple[dict[str, int], set[str]]:
+    rule_index = {rule_id: i for i, rule_id in enumerate([*(r.id for r in REGISTRY), *(c.id for c in CAUSES)])}
+    return rule_index, {f.id for f in baseline.new} if baseline is not None else set()
+
+
+def document(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> dict[str, Any]:
+    """The SARIF log; with a baseline comparison, failing results carry ``baselineState``
+    (``new``, ``updated`` for an accepted id whose figures changed, ``unchanged``) and
+    accepted ones a ``suppressions`` entry with the reviewer's reason."""
+    rule_index, new_ids = _setup(baseline)
+    return _frame([_result(f, rule_index, baseline, new_ids) for f in audit.shown(show_all)])
+
+
 def _mark(result: dict[str, Any], fid: str, baseline: Comparison, new_ids: set[str]) -> None:
     reasons = baseline.reasons or {}
     if fid in reasons:
@@ -139,5 +152,33 @@ def _mark(result: dict[str, Any], fid: str, baseline: Comparison, new_ids: set[s
         result["baselineState"] = "new"
 
 
+_MARK = "@@fundaudit-results@@"
+
+
+def write(audit: Audit, show_all: bool, out: TextIO, baseline: Comparison | None = None) -> None:
+    """Write the log as :func:`render` does, each result as it is worded (memory stays flat)."""
+    rule_index, new_ids = _setup(baseline)
+    shown = audit.iter_shown(show_all)
+    first = next(shown, None)
+    if first is None:
+        out.write(json.dumps(_frame([]), ensure_ascii=False, indent=2) + "\n")
+        return
+    frame = json.dumps(_frame([_MARK]), ensure_ascii=False, indent=2) + "\n"
+    at = frame.index(json.dumps(_MARK))
+    line_start = frame.rindex("\n", 0, at) + 1
+    pad = frame[line_start:at]
+    head, tail = frame[:line_start], frame[at + len(json.dumps(_MARK)) :]
+    out.write(head)
+    sep = pad
+    for f in itertools.chain((first,), shown):
+        text = json.dumps(_result(f, rule_index, baseline, new_ids), ensure_ascii=False, indent=2)
+        out.write(sep)
+        out.write(text.replace("\n", "\n" + pad))
+        sep = ",\n" + pad
+    out.write(tail)
+
+
 def render(audit: Audit, show_all: bool, baseline: Comparison | None = None) -> str:
-    return json.dumps(document(audit, show_all, baseline), ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    write(audit, show_all, buf, baseline)
+    return buf.getvalue()

@@ -1,7 +1,10 @@
 """Text output: one finding a line, ``yaml_file:line: source_file:line: verdict [rule] message``.
 
-The verdict is named in the current language (:mod:`fundaudit.i18n`); ``verbose`` adds the
-full arithmetic under each finding: every figure with its YAML and source line.
+Where a YAML file's figures all cite one source file (a document's own YAML), the line names
+the source by its line only (``原文第243行`` / ``source line 243``): the YAML path says which
+document it is; ``verbose`` names the file every time. The verdict is named in the current
+language (:mod:`fundaudit.i18n`); ``verbose`` adds the full arithmetic under each finding:
+every figure with its YAML and source line.
 
 A diagnosed finding ends with its cause and, when the diagnosis proposes one, the likely
 correction (``… [unit-slip] likely 10000 万元``), so that the line stays short; ``verbose``
@@ -11,65 +14,121 @@ roots they come from (one slip, one root).
 
 from __future__ import annotations
 
+import io
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import TextIO
 
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
-from fundaudit.i18n.terms import severity_name, verdict_name
+from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
 from fundaudit.runner import Audit
 
 
 def diagnosis_suffix(f: Finding, verbose: bool = False) -> str:
-    """`` [cause] likely X`` for a diagnosed finding (``: text`` too when ``verbose``), else nothing."""
+    """`` [cause] likely X`` for a diagnosed finding (``: text`` too when ``verbose``), else nothing.
+
+    The cause is named in the current language; nothing is added when no cause is found or the
+    cause only repeats the verdict (``revised``), no likely value when it is
+    the sum of several parts the line shows for the total."""
     d = f.diagnosis
-    if d is None or (d.cause == "unexplained" and not verbose):  # no cause found: nothing to add to the line
+    if d is None or (d.cause in ("unexplained", f.verdict.value) and not verbose):  # nothing to add
         return ""
-    likely = " " + _("likely {value}").format(value=d.likely) if d.likely else ""
-    return f" [{d.cause}]{likely}: {d.text}" if verbose else f" [{d.cause}]{likely}"
+    total = f.total_figure
+    is_sum = (
+        total is not None
+        and len(f.parts) > 1
+        and d.figures[0].figure.ref == total.ref
+        and d.likely == f"{f.parts_sum} {f.unit}"
+    )
+    said = d.likely is None or (is_sum and not verbose)  # "the total should be the sum the line shows"
+    likely = "" if said else " " + _("likely {value}").format(value=d.likely)
+    return f" [{cause_term(d.cause)}]{likely}: {d.text}" if verbose else f" [{cause_term(d.cause)}]{likely}"
 
 
-def roots_line(findings: Sequence[Finding]) -> str | None:
+class Roots:
+    """What :func:`roots_line` needs of each finding, gathered as findings stream past."""
+
+    def __init__(self) -> None:
+        self.diagnosed = 0
+        self.roots: dict[str, tuple[str, str]] = {}  # root -> severity and cause of its first finding
+
+    def add(self, f: Finding) -> None:
+        if f.diagnosis is not None:
+            self.diagnosed += 1
+            self.roots.setdefault(f.diagnosis.root, (f.severity, f.diagnosis.cause))
+
+    def line(self) -> str | None:
+        """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
+        roots = self.roots
+        if not roots:
+            return None
+        severities = Counter(severity for severity, _cause in roots.values())
+        causes = Counter(cause for _severity, cause in roots.values())
+        return _("{findings} findings from {roots} roots: {severities}; causes: {causes}").format(
+            findings=self.diagnosed,
+            roots=len(roots),
+            severities=_(", ").join(f"{n} {severity_name(s)}" for s, n in sorted(severities.items())),
+            causes=_(", ").join(
+                f"{cause_term(c)} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        )
+
+
+def roots_line(findings: Iterable[Finding]) -> str | None:
     """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
-    diagnosed = [f for f in findings if f.diagnosis is not None]
-    roots: dict[str, Finding] = {}
-    for f in diagnosed:
-        assert f.diagnosis is not None
-        roots.setdefault(f.diagnosis.root, f)
-    if not roots:
-        return None
-    severities = Counter(f.severity for f in roots.values())
-    causes = Counter(f.diagnosis.cause for f in roots.values() if f.diagnosis is not None)
-    return _("{findings} findings from {roots} roots: {severities}; causes: {causes}").format(
-        findings=len(diagnosed),
-        roots=len(roots),
-        severities=_(", ").join(f"{n} {severity_name(s)}" for s, n in sorted(severities.items())),
-        causes=_(", ").join(f"{c} {n}" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))),
+    roots = Roots()
+    for f in findings:
+        roots.add(f)
+    return roots.line()
+
+
+def own_sources(audit: Audit) -> dict[str, str]:
+    """Each YAML file whose figures all cite one source file, with that file (none for tables).
+
+    Only a YAML file a person can open counts: a document checked directly is drafted into a
+    temporary one, and then its own name is the reference.
+    """
+    cited: dict[str, set[str]] = {}
+    for fig in audit.budget.figures if audit.budget is not None else ():
+        cited.setdefault(fig.yaml.file, set()).add(fig.source.file)
+    return {yaml: next(iter(files)) for yaml, files in cited.items() if len(files) == 1 and os.path.isfile(yaml)}
+
+
+def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> None:
+    """Write the findings as they are worded, then the summary (memory stays flat)."""
+    roots = Roots()
+    own = {} if verbose else own_sources(audit)
+    for f in audit.iter_shown(show_all):
+        roots.add(f)
+        src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
+        if f.source.file and own.get(f.location.file) == f.source.file:
+            src = _("source line {line}").format(line=f.source.line)
+        mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
+        lines = [
+            f"{text(f.location.file)}:{f.location.line}: {src}: "
+            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
+        ]
+        if verbose:
+            lines.extend(text(line) for line in arithmetic(f))
+            if f.diagnosis is not None and f.diagnosis.text != f.hint:  # the arithmetic shows the hint
+                lines.append(text(f"      {f.diagnosis.text}"))
+        out.write("\n".join(lines) + "\n")
+    s = audit.summary()
+    counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
+    out.write(
+        _("{documents} documents, {figures} figures, {relations} relations: {counts}").format(
+            documents=s["documents"], figures=s["figures"], relations=s["relations"], counts=counts
+        )
+        + (_("; ") + roots_text if (roots_text := roots.line()) else "")
+        + "\n"
     )
 
 
 def render(audit: Audit, show_all: bool, verbose: bool = False) -> str:
-    lines = []
-    shown = audit.shown(show_all)
-    for f in shown:
-        src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
-        mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
-        lines.append(
-            f"{text(f.location.file)}:{f.location.line}: {src}: "
-            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
-        )
-        if verbose:
-            lines.extend(text(line) for line in arithmetic(f))
-            if f.diagnosis is not None:
-                lines.append(text(f"      {f.diagnosis.text}"))
-    s = audit.summary()
-    counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
-    lines.append(
-        _("{documents} documents, {figures} figures, {relations} relations: {counts}").format(
-            documents=s["documents"], figures=s["figures"], relations=s["relations"], counts=counts
-        )
-        + (_("; ") + roots if (roots := roots_line(shown)) else "")
-    )
-    return "\n".join(lines) + "\n"
+    buf = io.StringIO()
+    write(audit, show_all, buf, verbose)
+    return buf.getvalue()

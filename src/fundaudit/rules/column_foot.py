@@ -115,6 +115,20 @@ def _contribution(item: Node, key: str, entry: SplitEntry, of_which: bool = Fals
     return None
 
 
+def _unknown(item: Node, key: str, entry: SplitEntry, of_which: bool) -> list[str]:
+    """The items, as deep as a group goes, whose contribution to ``key`` is not stated."""
+    if item.items and (item.total is None or not item.split):
+        names = [
+            f"{item.name} › {name}"
+            for child in item.items
+            if _contribution(child, key, entry, of_which) is None
+            for name in _unknown(child, key, entry, of_which)
+        ]
+        if names:
+            return names
+    return [item.name]
+
+
 def derive(budget: Budget) -> Iterator[Relation]:
     for at in walk(budget):
         node = at.node
@@ -128,7 +142,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
             for item in node.items:
                 got = _contribution(item, key, entry, of_which)
                 if got is None:
-                    missing.append(item.name)
+                    missing.extend(_unknown(item, key, entry, of_which))
                 else:
                     parts.extend(got)
             if not parts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fundaudit.findings import Relation
-from fundaudit.i18n import N_
+from fundaudit.i18n import N_, _
 from fundaudit.model import Budget, Figure
 from fundaudit.rules._base import Rule
 from fundaudit.rules._tables import members, tables
@@ -33,7 +33,7 @@ def derive(budget: Budget) -> Iterator[Relation]:
                 for row in rows:
                     fig = row.cells[k]
                     if fig is None:
-                        empty.append(f"{row.label} (line {row.source.line})")
+                        empty.append(_("{label} (line {line})").format(label=row.label, line=row.source.line))
                     else:
                         parts.append(fig)
                         names.append(row.label)

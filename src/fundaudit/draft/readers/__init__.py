@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fundaudit.draft.model import Line, Text
 from fundaudit.draft.readers import docx, html, pdf, txt
+from fundaudit.i18n import N_, _
 
 
 class ReadError(ValueError):
@@ -38,7 +39,7 @@ PACKAGES = {
     "charset_normalizer": "charset-normalizer",
 }
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # as for data files
-MISSING_EXTRA = "{path}: reading {suffix} needs the Python package {package}: pip install 'fundaudit[draft]'"
+MISSING_EXTRA = N_("{path}: reading {suffix} needs the Python package {package}: pip install 'fundaudit[draft]'")
 
 
 def read_text(path: Path) -> str:
@@ -46,7 +47,11 @@ def read_text(path: Path) -> str:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise ReadError(f"{path}: cannot draft a {path.suffix or 'suffix-less'} file (known: {known})")
+        raise ReadError(
+            _("{path}: cannot draft a {suffix} file (known: {known})").format(
+                path=path, suffix=path.suffix or _("suffix-less"), known=known
+            )
+        )
     from fundaudit.yamlnodes import Unreadable, read_limited
 
     try:  # a regular file within the limit (a FIFO, /dev/zero or a 3 GB file is refused, not read)
@@ -57,11 +62,15 @@ def read_text(path: Path) -> str:
         text = reader(path)
     except ModuleNotFoundError as exc:
         package = PACKAGES.get((exc.name or "").split(".")[0], exc.name)
-        raise ReadError(MISSING_EXTRA.format(path=path, suffix=path.suffix, package=package)) from None
+        raise ReadError(_(MISSING_EXTRA).format(path=path, suffix=path.suffix, package=package)) from None
     except ReadError:
         raise
     except Exception as exc:  # a broken file of any format is a clear error, never a traceback
-        raise ReadError(f"{path}: cannot read as {path.suffix}: {type(exc).__name__}: {exc}") from None
+        raise ReadError(
+            _("{path}: cannot read as {suffix}: {error}: {exc}").format(
+                path=path, suffix=path.suffix, error=type(exc).__name__, exc=exc
+            )
+        ) from None
     return clean(text)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fundaudit.i18n import _
+
 
 def read(path: Path) -> str:
     import pdfplumber
@@ -30,5 +32,7 @@ def read(path: Path) -> str:
     if not any(line.strip() for line in out):
         from fundaudit.draft.readers import ReadError
 
-        raise ReadError(f"{path}: no text layer (a scanned PDF needs OCR first, which fundaudit does not do)")
+        raise ReadError(
+            _("{path}: no text layer (a scanned PDF needs OCR first, which fundaudit does not do)").format(path=path)
+        )
     return "\n".join(out) + "\n"

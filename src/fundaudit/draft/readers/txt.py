@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fundaudit.i18n import _
+
 
 def read(path: Path) -> str:
     return decode(path.read_bytes(), str(path))
@@ -25,5 +27,7 @@ def decode(data: bytes, name: str) -> str:
     if best is None:
         from fundaudit.draft.readers import ReadError
 
-        raise ReadError(f"{name}: not text in UTF-8, GB18030 or any encoding charset-normalizer knows")
+        raise ReadError(
+            _("{name}: not text in UTF-8, GB18030 or any encoding charset-normalizer knows").format(name=name)
+        )
     return str(best)

@@ -1,0 +1,150 @@
+"""The diagnosis of a large audit, one independent group of failing relations at a time.
+
+:func:`fundaudit.causes.localise.diagnose` weighs every failing relation's candidate
+corrections against each other. Two failing relations can only interact when a candidate
+of one touches a figure of the other, and a candidate touches the figures of its own
+relation and those the causes read near it — figures of the same YAML file (omitted part)
+or of a failing relation with the opposite difference (misplaced amount). So the failing
+relations fall into *groups*: relations joined by a YAML file one of their figures is in,
+or by equal and opposite differences. Each group is diagnosed on its own, with the same
+``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
+whole run gives; what differs is what is held at once: one group's relations, never all.
+
+The diagnoses wait pickled in a temporary file (spilled to disk past a few MiB) and are
+read back a group at a time as the findings are worded (:meth:`Diagnoses.found`), so that
+a run with a hundred thousand failing relations holds a few groups' worth.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import IO, Any
+
+import numpy as np
+
+from fundaudit.causes._base import Diagnosis, difference
+from fundaudit.columnar.arrays import Columns, take
+from fundaudit.findings import Relation
+from fundaudit.model import Figure
+from fundaudit.tolerance import Tolerance
+
+CHUNK = 4_096  # relations turned into model objects at a time while grouping
+_SPOOL = 16 * 1024 * 1024  # bytes of pickled diagnoses kept in memory before they go to disk
+
+
+def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
+    """The failing relations at ``rows`` in independent groups, each in row order, groups by first row."""
+    r, fig = columns.relations, columns.figures
+    n = len(rows)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    starts, ends = r.offsets[rows], r.offsets[rows + 1]
+    owner = np.repeat(np.arange(n), (ends - starts) + 1)  # each relation: its total, then its parts
+    members = np.empty(len(owner), dtype=np.int64)
+    at = np.concatenate(([0], np.cumsum((ends - starts) + 1)))[:-1]
+    members[at] = r.total[rows]
+    rest = np.ones(len(owner), dtype=bool)
+    rest[at] = False
+    if rest.any():
+        members[rest] = np.concatenate([r.parts[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+    first: dict[Any, int] = {}
+    for i, file in zip(owner.tolist(), take(fig.yaml_file, members.tolist()), strict=True):
+        join(i, first.setdefault(file, i))
+    by_size: dict[Fraction, int] = {}
+    rows_list = rows.tolist()
+    for start in range(0, n, CHUNK):
+        for k, rel in enumerate(columns.relations_at(rows_list[start : start + CHUNK]), start):
+            try:
+                d = difference(rel)
+            except Exception:  # the diagnosis notes what cannot be judged; grouping goes on
+                continue
+            if d:
+                join(k, by_size.setdefault(abs(d), k))
+    out: dict[int, list[int]] = {}
+    for k in range(n):
+        out.setdefault(find(k), []).append(rows_list[k])
+    return list(out.values())
+
+
+def inputs(failing: Sequence[Relation]) -> tuple[dict[str, list[Relation]], dict[str, list[Figure]]]:
+    """``uses`` (figure ref -> the relations it sits in) and ``nearby`` (YAML file -> its figures)
+    of failing relations that are their own pool (data read from tables)."""
+    uses: dict[str, list[Relation]] = {}
+    for rel in failing:
+        for f in (rel.total, *rel.parts):
+            uses.setdefault(f.ref, []).append(rel)
+    near: dict[str, dict[str, Figure]] = {}
+    files = {rel.total.yaml.file for rel in failing}
+    for rel in failing:
+        for fig in (rel.total, *rel.parts):
+            if fig.yaml.file in files:
+                near.setdefault(fig.yaml.file, {}).setdefault(fig.ref, fig)
+    return uses, {file: list(figs.values()) for file, figs in near.items()}
+
+
+@dataclass(eq=False)
+class Diagnoses:
+    """Every failing relation's diagnosis, stored by group; :meth:`found` reads them back."""
+
+    group_of: np.ndarray[Any, Any]  # int32 per relation: its group, -1 when it is not failing
+    spool: IO[bytes] | None
+    where: list[tuple[int, int]]  # per group: offset and length of its pickled diagnoses
+    notes: tuple[str, ...] = ()
+    _cache: dict[int, dict[str, Diagnosis]] = field(default_factory=dict)
+
+    def found(self, rows: Sequence[int]) -> dict[str, Diagnosis]:
+        """The diagnoses of the relations at ``rows`` (by id), their groups read from the spool."""
+        wanted = sorted({int(g) for g in self.group_of[np.asarray(rows, dtype=np.int64)].tolist() if g >= 0})
+        out: dict[str, Diagnosis] = {}
+        for g in wanted:
+            if g not in self._cache:
+                if len(self._cache) >= 4:  # a few groups at a time: the findings come in file order
+                    self._cache.pop(next(iter(self._cache)))
+                assert self.spool is not None
+                offset, size = self.where[g]
+                self.spool.seek(offset)
+                self._cache[g] = pickle.loads(self.spool.read(size))
+            out.update(self._cache[g])
+        return out
+
+
+def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
+    """Diagnose the failing relations at ``rows`` group by group (see the module doc)."""
+    from fundaudit.causes.localise import diagnose
+
+    group_of = np.full(len(columns.relations), -1, dtype=np.int32)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (lives with the audit)
+    where: list[tuple[int, int]] = []
+    notes: list[str] = []
+    size = 0
+    for g, members in enumerate(groups(columns, rows)):
+        group_of[members] = g
+        failing = columns.relations_at(members)
+        uses, nearby = inputs(failing)
+        try:
+            result = diagnose(failing, uses, tolerance, nearby=nearby)
+        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+            spool.close()
+            group_of[:] = -1
+            return Diagnoses(group_of, None, [], (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
+        data = pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.write(data)
+        where.append((size, len(data)))
+        size += len(data)
+        notes.extend(result.notes)
+    return Diagnoses(group_of, spool, where, tuple(notes))
