@@ -242,3 +242,15 @@ def test_a_last_row_named_by_the_titles_area_is_its_total_and_a_row_that_lost_a_
     assert [r.role for r in t.rows] == ["detail", "detail", "total"]
     # 西县 wrote no 摘帽县 cell at all: 1.8 is its 发生率, not a fraction of a county
     assert dict(zip([c.name for c in t.columns], t.rows[1].cells, strict=True))["发生率"] == "1.8"
+
+
+def test_a_list_written_in_a_cell_is_a_stated_sum_when_it_adds_up() -> None:
+    got = found(
+        """\
+        序号\t项目名称\t建设内容\t投资（万元）
+        1\t县道改建\t全长 70.5 公里，其中：东区 30.2 公里、西区 40.3 公里。\t500
+        2\t村道\t共 12 公里，其中：东区 5 公里、西区 6 公里。\t200
+        """
+    ).claims
+    sums_ = [(c.total.value, [p.value for p in c.parts]) for c in got if c.kind == "sum" and c.total]
+    assert sums_ == [("70.5", ["30.2", "40.3"])]  # 5 + 6 is not 12: a part may be unreadable, not claimed

@@ -18,6 +18,7 @@ a total whose own words name one source — is a split with ``only:``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import dimension, plausible, source_key
@@ -31,10 +32,13 @@ _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*
 def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
-    figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]
+    yield from claims_in(block.text, [f for f in ctx.figs.get(index, []) if f.offset >= 0], index)
+
+
+def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
+    """The splits and lists of one text whose figures (in order, offsets in ``text``) are ``figs``."""
     used: set[tuple[int, int]] = set()  # parts and totals claimed so far
     totals: set[tuple[int, int]] = set()
-    text = block.text
     for i, total in enumerate(figs):
         if total.key in totals:
             continue

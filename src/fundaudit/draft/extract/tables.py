@@ -35,6 +35,9 @@
   down to the next such row. Each reading is kept only where it adds up to between half and
   twice the figure. A row with no unit keeps only the figures of columns with their own unit.
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
+- Figures written in word cells (主要实施内容) are figures of the table's heading; a cell's own
+  其中 list (全长 70.5 公里，其中：东区 30.2 公里、西区 40.3 公里) is a stated sum where it adds
+  up exactly (as the ``splits`` extractor reads running text).
 - A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down. A price column
   (单价/造价/标准) × a quantity column (规模/数量) = the first money column after the price
   (``products``), kept where it is within half and twice the amount on half the rows.
@@ -49,9 +52,21 @@ from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._groups import regroup
-from fundaudit.draft.extract._words import unit_after, unit_ok, writable
+from fundaudit.draft.extract._words import amount, unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
-from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
+from fundaudit.draft.extract.splits import claims_in
+from fundaudit.draft.model import (
+    Block,
+    Claim,
+    Column,
+    Fig,
+    Line,
+    Outline,
+    Paragraph,
+    TableBlock,
+    TableDraft,
+    TableRow,
+)
 from fundaudit.provenance.tokens import normalise
 from fundaudit.units import parse_unit
 
@@ -91,12 +106,14 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if table is not None:
         yield table
         cells = set(table.figures())
-    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text
+    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text,
+    # and a cell's own 其中 list (全长 70 公里，其中：东区 30 公里、西区 40 公里) as a stated sum
     for line in (*block.header_rows, *block.rows):
         texts = normalise(line.text).split("\t")
         starts = [0]
         for t in texts[:-1]:
             starts.append(starts[-1] + len(t) + 1)
+        in_cell: dict[int, list[Fig]] = {}
         for token in ctx.tokens.get(line.number, ()):
             if token.excluded or not token.unit or token.cell or (line.number, token.value) in cells:
                 continue
@@ -105,7 +122,21 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             para = Paragraph((Line(line.number, cell),), cell, (0,))
             fig = _figure(token, para, token.column - starts[k], index)
             if fig is not None:
-                yield replace(fig, column=token.column)
+                fig = replace(fig, column=token.column)
+                in_cell.setdefault(k, []).append(fig)
+                yield fig
+        for k, figs in in_cell.items():
+            if len(figs) > 2:
+                yield from (c for c in claims_in(texts[k], figs, index) if c.kind != "split" and _exact(c))
+
+
+def _exact(claim: Claim) -> bool:
+    """A list written in a cell is claimed only where it adds up exactly (a part may be unreadable)."""
+    if claim.total is None or not claim.parts:
+        return False
+    return amount(claim.total.value, claim.total.unit) == sum(
+        (amount(p.value, p.unit) for p in claim.parts), Decimal(0)
+    )
 
 
 def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
