@@ -54,3 +54,12 @@ def test_a_list_separated_by_semicolons_with_nested_breakdowns() -> None:
         ("sum", "2.8 亿元", ("0.9 亿元", "1.9 亿元"), ("雁江区投入资金", "乐至县投入资金")),
         ("sum", "1 亿元", ("0.46 亿元", "0.12 亿元"), ("雁江区投入资金", "乐至县投入资金")),  # 0.58 亿元 short
     ]
+
+
+def test_items_then_a_sentence_of_sources_split_the_total() -> None:
+    got = claims(
+        "全年计划完成投资 10 亿元，其中：道路 6 亿元、桥梁 4 亿元。"
+        "资金来源为：中央资金 3 亿元、省级资金 2 亿元、市县资金 5 亿元。"
+    )
+    assert ("sum", "10 亿元", ("6 亿元", "4 亿元"), ("道路", "桥梁")) in got
+    assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "市县")) in got

@@ -7,7 +7,9 @@ total and its parts; figures of another dimension between them are passed over
 its own ``（…）`` list is the total of that list too (a stated sum, nested). When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
 canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
-are an itemised list (区县, projects) and the claim is a stated sum. A single part is
+are an itemised list (区县, projects) and the claim is a stated sum. A list of items followed by a sentence
+``资金来源为：中央 X 亿元、省级 Y 亿元 …`` whose every figure names a distinct source: that
+sentence is the total's split (the list its items). A single part is
 partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
 Parts that sum to less than half or more than twice the total are taken as a misreading
@@ -95,6 +97,34 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         used.add(total.key)
         totals.add(total.key)
         used.update(p.key for p in parts)
+        if kind != "split":
+            sources = _sources_after(text, total, parts[-1], figs, used)
+            if sources:
+                yield Claim(
+                    "split", "splits", total, sources, tuple(source_key(p.label) or "" for p in sources), "", "", index
+                )
+                used.update(p.key for p in sources)
+
+
+_SOURCES_SAID = re.compile(r"^[。；;\s]*(?:其)?资金(?:来源|构成)(?:为|是)?[：:]\s*")
+
+
+def _sources_after(text: str, total: Fig, last: Fig, figs: list[Fig], used: set[tuple[int, int]]) -> tuple[Fig, ...]:
+    """``… 其中：高速公路 27 亿元、… 资金来源为：中央 2.6 亿元、省级 4.3 亿元 …``: the next sentence,
+    when it says where the money comes from and every figure of it names a distinct source, is
+    the total's split (the list before it is its items)."""
+    end = text.find("。", last.offset)
+    if end < 0 or not _SOURCES_SAID.match(text[end:]):
+        return ()
+    stop = text.find("。", end + 1)
+    stop = len(text) if stop < 0 else stop
+    parts = tuple(f for f in figs if end < f.offset < stop and dimension(f.unit) == "money" and f.key not in used)
+    keys = [source_key(p.label) for p in parts]
+    if len(parts) < 2 or not all(keys) or len(set(keys)) != len(keys):
+        return ()
+    if not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
+        return ()
+    return parts
 
 
 def fig_end(text: str, fig: Fig) -> int:
