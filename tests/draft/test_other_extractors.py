@@ -101,3 +101,11 @@ def test_a_target_restated_in_another_program_is_a_repeat_a_budget_is_not() -> N
         助推 30 个贫困村退出，安排资金 500 万元。
         """
     assert _equal(text) == [("30 个", ("30 个",))]
+
+
+def test_figures_that_add_up_exactly_in_one_sentence_are_a_stated_sum() -> None:
+    got = claims("支持 14 个县建设播出机构，完成 10 个，争取新开工 4 个。新建 12 个站点，改造 5 个。")
+    assert ("sum", "14 个", ("10 个", "4 个"), ("完成", "争取新开工")) in got
+    assert not [c for c in got if c[1] == "12 个"]  # 12 is not 5: no sum
+    got = claims("主要负责同志调研 2 次、班子成员 10 次，累计 12 次。")
+    assert [c[:3] for c in got if c[0] == "sum"] == [("sum", "12 次", ("2 次", "10 次"))]

@@ -14,6 +14,7 @@ from fundaudit.draft.extract import (
     schedules,
     shares,
     splits,
+    sums,
     tables,
     unit_cost,
 )
@@ -28,6 +29,7 @@ PIPELINE: tuple[Extractor, ...] = (
     unit_cost.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
+    sums.EXTRACTOR,
     repeats.EXTRACTOR,
 )
 
