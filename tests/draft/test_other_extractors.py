@@ -109,3 +109,16 @@ def test_figures_that_add_up_exactly_in_one_sentence_are_a_stated_sum() -> None:
     assert not [c for c in got if c[1] == "12 个"]  # 12 is not 5: no sum
     got = claims("主要负责同志调研 2 次、班子成员 10 次，累计 12 次。")
     assert [c[:3] for c in got if c[0] == "sum"] == [("sum", "12 次", ("2 次", "10 次"))]
+
+
+def test_a_figure_rounded_wrongly_is_linked_only_with_many_words_in_common() -> None:
+    text = """\
+        全年建成农村公路生命防护工程 652 公里，水土流失治理 72 平方公里。
+
+        序号\t项目\t建设内容\t投资（万元）
+        1\t生命防护\t农村公路生命防护工程 651.992 公里。\t500
+        2\t水土保持\t完成 71.86 平方公里水土流失治理。\t20
+        """
+    got = _equal(text)
+    assert ("652 公里", ("651.992 公里",)) in got  # 生命 防护 工程 … in common: a slip the check reports
+    assert not [g for g in got if g[0] == "72 平方公里"]  # two significant digits: too coarse to say

@@ -18,7 +18,11 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word, or without
 one when it has three significant digits; an integer of four digits or more is read the
 same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
-a shorter one is exact (``22 亿元`` is not ``221765 万元``).
+a shorter one is exact (``22 亿元`` is not ``221765 万元``). A figure of three significant
+digits within two units of its last digit of a more precise one (``652 公里`` and
+``651.992 公里``) and with three such words in common is linked
+too: a rounding gone wrong, which the check then reports. A figure written in a table's word
+cell is known by its label and its row.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import CLAUSE_END, SENTENCE_END, amount, dimension, unit_ok
-from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, Paragraph, TableDraft, is_number
+from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, Paragraph, TableBlock, TableDraft, is_number
 
 Point = tuple[Fig, int]  # a figure and the table it is a cell of (-1 for running text)
 
@@ -98,10 +102,10 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             if sig < 2 or table >= 0 or ("." not in f.value and sig < _INTEGER_DIGITS):
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
-            lo = bisect_left(values, value - half)
-            hi = bisect_left(values, value + half)
+            lo = bisect_left(values, value - half * _NEAR)
+            hi = bisect_left(values, value + half * _NEAR)
             found = [
-                (_overlap(context(f), context(g)), -abs(g_value - value), g)
+                (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
                 for g_value, g, _ in near[lo:hi]
                 if g_value != value
                 and g.line != f.line
@@ -110,9 +114,11 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 and (f.key, g.key) not in linked
             ]
             bare = sig >= _BARE_DIGITS + ("." not in f.value)  # no word needed when this precise
-            found = [c for c in found if c[0] > 0 or bare]
+            # within half a unit of the last digit: rounded; within two units: a figure the text
+            # rounded wrongly, linked only on two words in common (the check reports the slip)
+            found = [c for c in found if (c[3] and (c[0] > 0 or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
             if found:
-                g = max(found, key=lambda c: (c[0], c[1]))[2]
+                g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
                 yield Claim("equal", "repeats", f, (g,), (), f.label, "rounded", f.block)
 
@@ -160,6 +166,9 @@ _GENERIC = frozenset(
 def _context(outline: Outline, f: Fig) -> str:
     """The words around a figure of running text: its label, the sentence before it, the clause after it."""
     block = outline.blocks[f.block] if 0 <= f.block < len(outline.blocks) else None
+    if isinstance(block, TableBlock) and f.column >= 0:  # a figure written in a word cell: its row
+        row = next((r.text for r in (*block.header_rows, *block.rows) if r.number == f.line), "")
+        return f.label + " ".join(row.split())
     if not isinstance(block, Paragraph) or f.offset < 0:
         return f.label
     before = block.text[max(0, f.offset - _BEFORE) : f.offset]
@@ -170,7 +179,9 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
-_ACROSS_WORDS = 2  # words in common for a figure restated in another part of the document
+_ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly
+_NEAR_WORDS = 3  # words in common for a wrong rounding
+_NEAR = 4  # half-units of the last digit within which a figure may be a wrong rounding of another
 _BARE_DIGITS = 3  # a rounded figure this precise (one more for an integer) needs no word in common
 _INTEGER_DIGITS = 3  # an integer this precise, with a word in common, is read as a rounding (the check says how far)
 
