@@ -63,3 +63,10 @@ def test_items_then_a_sentence_of_sources_split_the_total() -> None:
     )
     assert ("sum", "10 亿元", ("6 亿元", "4 亿元"), ("道路", "桥梁")) in got
     assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "市县")) in got
+
+
+def test_a_sentence_opening_with_qizhong_lists_the_last_figure_before_it_up_to_the_next_item() -> None:
+    got = claims(
+        "（1）为 2.28 万名学生发放助学金。其中：东区 1.28 万名，西区 1 万名；（2）为 2660 名中职学生提供补助。"
+    )
+    assert [c[:3] for c in got if c[0] == "sum"] == [("sum", "2.28 万名", ("1.28 万名", "1 万名"))]

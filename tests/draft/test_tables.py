@@ -224,7 +224,8 @@ def test_places_under_a_first_total_sum_their_rows_under_the_projects() -> None:
         """
     )
     assert sums(t) == {2: [5, 8], 5: [6, 7], 8: [9, 10]}
-    assert t.cell_sums == (((3, 0), ((6, 0), (9, 0))), ((4, 0), ((7, 0), (10, 0))))
+    # 全县合计 is the sum of its places too; each place sums its rows under the projects
+    assert t.cell_sums == (((2, 0), ((3, 0), (4, 0))), ((3, 0), ((6, 0), (9, 0))), ((4, 0), ((7, 0), (10, 0))))
 
 
 def test_a_last_row_named_by_the_titles_area_is_its_total_and_a_row_that_lost_a_cell_moves_back() -> None:

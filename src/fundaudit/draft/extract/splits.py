@@ -2,7 +2,8 @@
 
 In one sentence (to 。, not ；, which separates the items of a 其中 list), a figure followed
 by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
-total and its parts; figures of another dimension between them are passed over
+total and its parts (also the last figure of a sentence when the next sentence opens with
+``其中：``); figures of another dimension between them are passed over
 (``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金 1.9 亿元``). A part followed by
 its own ``（…）`` list is the total of that list too (a stated sum, nested). When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
@@ -28,6 +29,9 @@ from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
 _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
+_NEW_ITEM = re.compile(r"[；;]\s*[（(][0-9一二三四五六七八九十]+[）)]")  # ；（2） starts the next item
+# the last figure of a sentence and a next sentence that opens with 其中：(为 2.28 万名学生…。其中：…)
+_NEXT_OPEN = re.compile(r"^[^。！？；0-9]{0,40}。\s*其中[，,：:]\s*")
 _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
 
@@ -48,7 +52,7 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         end = fig_end(text, total)
         gap = text[end : figs[i + 1].offset] if i + 1 < len(figs) else ""
         rest = _after_unit(gap)
-        m = _OPEN.match(rest)
+        m = _OPEN.match(rest) or _NEXT_OPEN.match(rest)
         if not m:
             if not nested and _PLANNED.search(total.label) and dimension(total.unit) == "money":
                 only = source_key(_PLANNED.split(total.label)[-1])
@@ -64,7 +68,7 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
             between = text[last : f.offset]
             last = f.offset
             depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
-            if any(c in between for c in "。！？") or f.key in used:
+            if any(c in between for c in "。！？") or f.key in used or _NEW_ITEM.search(between):
                 break
             if dimension(f.unit) != dim:
                 continue  # 解决贫困人口 0.58 万人 between two amounts

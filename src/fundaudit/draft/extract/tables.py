@@ -591,6 +591,11 @@ def _places(rows: list[TableRow], levels: list[int]) -> tuple[CellSum, ...]:
     if not numbered or not rows or not _TOTAL.match(rows[0].label.replace(" ", "")):
         return ()
     out: list[CellSum] = []
+    places = [k for k in range(1, numbered[0]) if not rows[k].sums]
+    for j, total in enumerate(rows[0].cells):  # the total is the sum of its places, too
+        filled = [k for k in places if _NUM.fullmatch(rows[k].cells[j])]
+        if _NUM.fullmatch(total) and len(filled) >= 2:
+            out.append(((rows[0].line, j), tuple((rows[k].line, j) for k in filled)))
     for k in range(1, numbered[0]):
         place = rows[k].label.split(" ")[0]
         if not place or rows[k].sums:
