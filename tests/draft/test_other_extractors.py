@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from fundaudit.draft.build import write_draft
 from fundaudit.draft.extract import PIPELINE, check_pipeline
+from fundaudit.loader import load
+from fundaudit.runner import run
 from tests.draft.conftest import claims, found
 
 
@@ -122,3 +127,19 @@ def test_a_figure_rounded_wrongly_is_linked_only_with_many_words_in_common() -> 
     got = _equal(text)
     assert ("652 公里", ("651.992 公里",)) in got  # 生命 防护 工程 … in common: a slip the check reports
     assert not [g for g in got if g[0] == "72 平方公里"]  # two significant digits: too coarse to say
+
+
+def test_a_rate_times_the_head_counts_of_the_text_is_a_row_of_a_table(tmp_path: Path) -> None:
+    doc = tmp_path / "aid.txt"
+    doc.write_text(
+        "某县助学专项 2021 年实施方案\n"
+        "按照每生每年 2000 元的标准，为 1.5 万名学生发放助学金。其中：东乡 0.5 万名，西乡 1 万名。\n"
+        "\n"
+        "项目\t单位\t全县\t东乡\t西乡\n"
+        "助学金\t万元\t3000\t1000\t2000\n",
+        encoding="utf-8",
+    )
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    got = sorted(f.verdict.value for f in run(budget).findings if f.rule == "unit-cost")
+    assert got == ["match", "match", "match"]  # 2000 元 per 人 × 1.5 / 0.5 / 1 万名 = the row's cells
+    assert any(f.text == "2000 元" for f in budget.figures)  # the figure keeps its written unit

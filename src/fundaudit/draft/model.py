@@ -111,6 +111,7 @@ class Claim:
     name: str = ""
     why: str = ""
     block: int = -1
+    per: str = ""  # a product whose first part is a rate per one of these (按照每生 2000 元: 人)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ class DRelation:
     parts: list[str]
     drafted: str
     note: str
+    per: str = ""
 
 
 @dataclass
@@ -153,7 +154,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
     refs: dict[tuple[int, int], str] = {}
     for program in programs:
         _paths(program, "", refs)
-    rates = {p.key: p for c in found.claims if c.kind == "product" for p in c.parts}
+    rates = {p.key: p for c in found.claims if c.kind == "product" and not c.per for p in c.parts}
     for fig in found.figures:
         if fig.key in refs:
             continue
@@ -205,7 +206,9 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             continue
         note = _note(claim)
         relations.append(
-            DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note)
+            DRelation(
+                f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note, claim.per
+            )
         )
     return DraftDocument(doc_id, source, title, programs, relations, refs)
 

@@ -54,6 +54,8 @@ def document(doc: DraftDocument) -> str:
             out.append(f"    kind: {rel.kind}")
             out.append(f"    total: {q(rel.total)}")
             out.append("    parts: [" + ", ".join(q(p) for p in rel.parts) + "]")
+            if rel.per:
+                out.append(f"    per: {q(rel.per)}")
             out.append(f"    drafted: {rel.drafted}")
             out.append(f"    note: {q(rel.note)}")
     return "\n".join(out) + "\n"

@@ -15,6 +15,7 @@ from fundaudit.draft.extract import (
     shares,
     splits,
     sums,
+    table_cost,
     tables,
     unit_cost,
 )
@@ -27,6 +28,7 @@ PIPELINE: tuple[Extractor, ...] = (
     tables.EXTRACTOR,
     splits.EXTRACTOR,
     unit_cost.EXTRACTOR,
+    table_cost.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
     sums.EXTRACTOR,
