@@ -30,6 +30,7 @@ from fundaudit.draft.extract._words import unit_ok
 
 _NUM = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SUM = ("合计", "小计", "总计")
+_MAX_GROUPS = 60  # more groups than any budget table has: not read again (and no deep recursion)
 _LABELS = ("序号", "编号", "项目", "名称", "内容", "区县", "县区", "地区", "备注", "部门", "明细")
 
 
@@ -159,7 +160,7 @@ def _row(
 def _cut(values: list[str], count: int, size: int) -> list[list[str]] | None:
     """``values`` cut into ``count`` runs of 1..``size``: most runs adding up, then most of the usual length."""
     n = len(values)
-    if not count <= n <= count * size:
+    if not count <= n <= count * size or count > _MAX_GROUPS:
         return None
     nums = [Decimal(v) for v in values]
     whole = nums[:size]

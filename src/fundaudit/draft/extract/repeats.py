@@ -30,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import CLAUSE_END, SENTENCE_END, amount, dimension, unit_ok
@@ -60,15 +61,20 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         points.sort(key=lambda p: (p[0].line, abs(p[0].column)))
         links: dict[tuple[int, int], list[Fig]] = {}
         heads: dict[tuple[int, int], Fig] = {}
-        for k, (f, table) in enumerate(points[1:], start=1):
-            earlier = [(g, t) for g, t in points[:k] if g.line != f.line and not (t >= 0 and t == table)]
+        seen: dict[int, list[Fig]] = defaultdict(list)  # earlier statements by table (-1: running text)
+        for f, table in points:
+            earlier = [
+                g for t, gs in seen.items() if not (t >= 0 and t == table) for g in gs[:_CANDIDATES] if g.line != f.line
+            ]
+            seen[table].append(f)
             if not earlier:
                 continue
-            best = max(earlier, key=lambda p: _overlap(context(p[0]), context(f)))[0]
+            earlier.sort(key=lambda g: (g.line, abs(g.column)))
+            best = max(earlier, key=lambda g: _overlap(context(g), context(f)))
             if _overlap(context(best), context(f)) == 0:
                 if _significant(f.value) < 3:
                     continue
-                best = earlier[0][0]  # an amount of three digits or more: the same figure again
+                best = earlier[0]  # an amount of three digits or more: the same figure again
             heads[best.key] = best
             links.setdefault(best.key, []).append(f)
         for key, parts in links.items():
@@ -179,6 +185,7 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_CANDIDATES = 400  # earlier statements of one amount weighed per table (a big table of small counts)
 _ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly
 _NEAR_WORDS = 3  # words in common for a wrong rounding
 _NEAR = 4  # half-units of the last digit within which a figure may be a wrong rounding of another
@@ -188,16 +195,15 @@ _INTEGER_DIGITS = 3  # an integer this precise, with a word in common, is read a
 
 def _overlap(a: str, b: str) -> int:
     """How many two-character words of Chinese, not of :data:`_GENERIC`, two texts share."""
-    words = {a[i : i + 2] for i in range(len(a) - 1)}
-    return len(
-        {
-            b[i : i + 2]
-            for i in range(len(b) - 1)
-            if b[i : i + 2] in words
-            and b[i : i + 2] not in _GENERIC
-            and "\u4e00" <= b[i] <= "\u9fff"
-            and "\u4e00" <= b[i + 1] <= "\u9fff"
-        }
+    return len(_words(a) & _words(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if "\u4e00" <= text[i] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff" and text[i : i + 2] not in _GENERIC
     )
 
 
