@@ -255,3 +255,16 @@ def test_a_list_written_in_a_cell_is_a_stated_sum_when_it_adds_up() -> None:
     ).claims
     sums_ = [(c.total.value, [p.value for p in c.parts]) for c in got if c.kind == "sum" and c.total]
     assert sums_ == [("70.5", ["30.2", "40.3"])]  # 5 + 6 is not 12: a part may be unreadable, not claimed
+
+
+def test_a_header_that_names_what_it_counts_gives_the_unit() -> None:
+    t = table(
+        """\
+        区县\t新增就业人数\t新增企业户数
+        全县\t300\t20
+        东乡\t100\t5
+        西乡\t150\t10
+        """
+    )
+    assert [(c.name, c.unit) for c in t.columns] == [("新增就业人数", "人"), ("新增企业户数", "户")]
+    assert sums(t) == {2: [3, 4]}  # 全县 written first sums the places (300 ≠ 250: a slip the check reports)

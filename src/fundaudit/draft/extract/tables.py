@@ -3,7 +3,8 @@
 - Header rows (the leading rows with no number-only cell) name the columns; a header cell
   spans the empty cells after it where a lower header row has sub-columns, so
   ``投入资金（万元）`` over ``合计 中央 省级`` gives the columns 合计, 中央, 省级 under 投入资金.
-- Units: a header's ``（万元）`` (the column's own, else its parent's), a ``单位``/``计量单位``
+- Units: a header's ``（万元）`` (the column's own, else its parent's), what a header counts (人数 人,
+  户数 户, 个数 个), a ``单位``/``计量单位``
   column (each row's unit), else the table's ``单位：万元``. A column with no unit is left out.
 - A column is numeric when most of its filled cells are numbers; the other columns make
   the row's label (a 序号 column too). Cells that are words are written empty.
@@ -130,6 +131,14 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 yield from (c for c in claims_in(texts[k], figs, index) if c.kind != "split" and _exact(c))
 
 
+_COUNTED = (("人次", "人次"), ("人数", "人"), ("户数", "户"), ("个数", "个"), ("次数", "次"), ("村数", "个"))
+
+
+def _counted(name: str) -> str | None:
+    """The unit a header names by what it counts: ``新增就业人数`` → 人, ``企业户数`` → 户."""
+    return next((unit for end, unit in _COUNTED if name.endswith(end)), None)
+
+
 def _exact(claim: Claim) -> bool:
     """A list written in a cell is claimed only where it adds up exactly (a part may be unreadable)."""
     if claim.total is None or not claim.parts:
@@ -191,6 +200,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         path = [p for p in paths[j] if _name(p) and not _PAREN_UNIT.fullmatch(p.replace(" ", ""))] or [f"列{j + 1}"]
         units_path = paths[j] or path
         unit = next((u for u in (_unit_of(p) for p in reversed(units_path)) if u), None)
+        if unit is None and unit_col is None and table_unit is None:
+            unit = _counted(_name(path[-1]))  # 就业人数: a number of 人
         if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
             money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
             unit = money + "/{row}"
