@@ -143,3 +143,21 @@ def test_a_rate_times_the_head_counts_of_the_text_is_a_row_of_a_table(tmp_path: 
     got = sorted(f.verdict.value for f in run(budget).findings if f.rule == "unit-cost")
     assert got == ["match", "match", "match"]  # 2000 元 per 人 × 1.5 / 0.5 / 1 万名 = the row's cells
     assert any(f.text == "2000 元" for f in budget.figures)  # the figure keeps its written unit
+
+
+def test_a_target_the_table_restates_with_another_figure_is_linked_to_be_checked() -> None:
+    text = """\
+        某县产业扶贫专项 2021 年实施方案
+
+        全年新增解决 1000 名贫困群众就业，新增小微工业企业 83 户。
+
+        附件
+        某县 2021 年产业扶贫目标任务
+        区县\t新增困难群众就业人数\t新增小微工业企业户数
+        全 县\t700\t55
+        东乡\t500\t40
+        西乡\t500\t43
+        """
+    got = _equal(text)
+    assert ("1000 名", ("700 人",)) in got and ("83 户", ("55 户",)) in got  # 全县 row against the text
+    assert len(got) == 2  # the places' rows are not the text's targets

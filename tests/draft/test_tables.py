@@ -268,3 +268,16 @@ def test_a_header_that_names_what_it_counts_gives_the_unit() -> None:
     )
     assert [(c.name, c.unit) for c in t.columns] == [("新增就业人数", "人"), ("新增企业户数", "户")]
     assert sums(t) == {2: [3, 4]}  # 全县 written first sums the places (300 ≠ 250: a slip the check reports)
+
+
+def test_a_parent_headers_list_of_units_goes_to_its_sub_columns_in_order() -> None:
+    t = table(
+        """\
+        序号\t区县\t建设规模（公里、台）\t\t总投资（万元）
+        \t\t新建线路\t新增配变台数
+        1\t东区\t20.5\t30\t2000
+        2\t西区\t10.25\t12\t900
+        \t合 计\t30.75\t42\t2900
+        """
+    )
+    assert [(c.name, c.unit) for c in t.columns] == [("新建线路", "公里"), ("新增配变台数", "台"), ("总投资", "万元")]

@@ -23,10 +23,17 @@ digits within two units of its last digit of a more precise one (``652 公里`` 
 ``651.992 公里``) and with three such words in common is linked
 too: a rounding gone wrong, which the check then reports. A figure written in a table's word
 cell is known by its label and its row.
+
+Restated differently: a figure of running text and a cell of a total row (全市, 合计, 总投资)
+of a table in the same part and dimension whose words have at least three in common are
+linked even when they differ (``新增解决 1000 名贫困群众就业`` and the 附件's ``全 市 新增困难群众
+就业人数 700``): the check then reports the difference. The closest pairs are taken first,
+each figure and cell once.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
@@ -128,6 +135,29 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 linked.add((f.key, g.key))
                 yield Claim("equal", "repeats", f, (g,), (), f.label, "rounded", f.block)
 
+    # restated differently: a figure of the text no equal statement repeats, and a table cell
+    # of its part and dimension whose words have most in common with its own (at least
+    # _DIFFERENT_WORDS): the table restates the text's target with another figure
+    said = {k for pair in linked for k in pair}
+    by_part: dict[tuple[int, str], list[Fig]] = defaultdict(list)
+    for (part, dim, _), points in groups.items():
+        by_part[(part, dim)].extend(f for f, t in points if t >= 0 and f.column < 0 and _WHOLE.match(f.label))
+    pairs: list[tuple[int, int, Fig, Fig]] = []  # (words in common, order, text figure, cell)
+    for (part, dim, _), points in groups.items():
+        for f, table in points:
+            prose = 0 <= f.block < len(block.blocks) and isinstance(block.blocks[f.block], Paragraph)
+            if table >= 0 or not prose:
+                continue
+            for g in by_part[(part, dim)]:
+                if g.key not in said and (n := _overlap(context(f), context(g))) >= _DIFFERENT_WORDS:
+                    pairs.append((n, len(pairs), f, g))
+    restated: set[tuple[int, int]] = set()
+    for _, _, f, g in sorted(pairs, key=lambda p: (-p[0], p[1])):  # the closest pairs first, each once
+        if f.key in restated or g.key in restated:
+            continue
+        restated.update((f.key, g.key))
+        yield Claim("equal", "repeats", f, (g,), (), f.label, "restated", f.block)
+
 
 def cells(table: TableDraft) -> list[Fig]:
     """A table's numeric cells as figures (column ``-(j + 1)``: the j-th column), with their units."""
@@ -185,6 +215,8 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_WHOLE = re.compile(r"(?:[一二三四五六七八九十]+、)?(?:全\s*[市县区省州]|合\s*计|总\s*计|总投资)")  # a total row
+_DIFFERENT_WORDS = 3  # words in common for a table cell restating a figure of the text differently
 _CANDIDATES = 400  # earlier statements of one amount weighed per table (a big table of small counts)
 _ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly
 _NEAR_WORDS = 3  # words in common for a wrong rounding

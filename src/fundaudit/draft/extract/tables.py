@@ -3,7 +3,8 @@
 - Header rows (the leading rows with no number-only cell) name the columns; a header cell
   spans the empty cells after it where a lower header row has sub-columns, so
   ``投入资金（万元）`` over ``合计 中央 省级`` gives the columns 合计, 中央, 省级 under 投入资金.
-- Units: a header's ``（万元）`` (the column's own, else its parent's), what a header counts (人数 人,
+- Units: a header's ``（万元）`` (the column's own, else its parent's; a parent's list
+  ``（公里、台、万千伏安）`` goes to its sub-columns in order), what a header counts (人数 人,
   户数 户, 个数 个), a ``单位``/``计量单位``
   column (each row's unit), else the table's ``单位：万元``. A column with no unit is left out.
 - A column is numeric when most of its filled cells are numbers; the other columns make
@@ -131,6 +132,22 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 yield from (c for c in claims_in(texts[k], figs, index) if c.kind != "split" and _exact(c))
 
 
+def _listed_unit(j: int, nodes: list[list[tuple[int, int]]], header: list[list[str]]) -> str | None:
+    """The k-th unit of a parent header's list (``建设规模（公里、台、万千伏安）``) for its k-th sub-column."""
+    if len(nodes[j]) < 2:
+        return None
+    parent = nodes[j][-2]
+    m = re.search(r"[（(]([^（）()]+)[）)]", header[parent[0]][parent[1]])
+    units = [u.strip() for u in re.split(r"[、，,/]", m.group(1))] if m else []
+    if len(units) < 2 or not all(unit_ok(u) for u in units):
+        return None
+    siblings = [k for k, n in enumerate(nodes) if len(n) >= 2 and n[-2] == parent and n[-1] != n[-2]]
+    leaves = list(dict.fromkeys(nodes[k][-1] for k in siblings))
+    if len(leaves) != len(units) or nodes[j][-1] not in leaves:
+        return None
+    return units[leaves.index(nodes[j][-1])]
+
+
 _COUNTED = (("人次", "人次"), ("人数", "人"), ("户数", "户"), ("个数", "个"), ("次数", "次"), ("村数", "个"))
 
 
@@ -200,6 +217,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         path = [p for p in paths[j] if _name(p) and not _PAREN_UNIT.fullmatch(p.replace(" ", ""))] or [f"列{j + 1}"]
         units_path = paths[j] or path
         unit = next((u for u in (_unit_of(p) for p in reversed(units_path)) if u), None)
+        if unit is None:
+            unit = _listed_unit(j, nodes, header)  # 建设规模（公里、台、万千伏安） over three sub-columns
         if unit is None and unit_col is None and table_unit is None:
             unit = _counted(_name(path[-1]))  # 就业人数: a number of 人
         if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
