@@ -161,3 +161,27 @@ def test_a_target_the_table_restates_with_another_figure_is_linked_to_be_checked
     got = _equal(text)
     assert ("1000 名", ("700 人",)) in got and ("83 户", ("55 户",)) in got  # 全县 row against the text
     assert len(got) == 2  # the places' rows are not the text's targets
+
+
+def test_a_yearly_schedule_of_each_thing_counted() -> None:
+    got = claims(
+        "今后 3 年，全县实现 12 万贫困人口脱贫、95 个贫困村退出、6 个贫困乡摘帽。"
+        "进度为：2018 年实现 6 万贫困人口脱贫、50 个贫困村退出、3 个贫困乡摘帽；"
+        "2019 年实现 4 万贫困人口脱贫、30 个贫困村退出、2 个贫困乡摘帽；"
+        "2020 年实现 2 万贫困人口脱贫、15 个贫困村退出、1 个贫困乡摘帽。"
+    )
+    schedules = {c[1]: c[2] for c in got if c[3] and c[3][0].endswith("年")}
+    assert schedules == {
+        "12 万人": ("6 万人", "4 万人", "2 万人"),
+        "95 个": ("50 个", "30 个", "15 个"),
+        "6 个": ("3 个", "2 个", "1 个"),
+    }
+
+
+def test_years_that_make_up_part_of_a_target_are_a_partial_schedule() -> None:
+    text = (
+        "围绕 13.9 万贫困人口全部脱贫的目标。\n\n"
+        "——退出计划：2016 年 5 万人，2017 年 4.7 万人，2018 年 4.1 万人，2019 年—2020 年巩固提升。\n"
+    )
+    got = [c for c in claims(text) if c[3] and c[3][0].endswith("年")]
+    assert got == [("sum-partial", "13.9 万人", ("5 万人", "4.7 万人", "4.1 万人"), ("2016年", "2017年", "2018年"))]
