@@ -7,6 +7,7 @@ must answer every one with exit code 2 and no traceback.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -56,3 +57,36 @@ def test_cli_answers_every_bad_input_with_exit_2() -> None:
     assert "Traceback" not in proc.stderr
     codes = proc.stdout.strip().splitlines()[-1]
     assert codes == str([2] * len(CASES)), codes
+
+
+def test_bad_input_errors_in_chinese() -> None:
+    """Every error of the corpus reads in Chinese by default, at the same file and line as in English."""
+    from fundaudit import i18n
+
+    for path in CASES:
+        said: dict[str, list[LoadError]] = {}
+        for lang in ("en", "zh"):
+            with i18n.using(lang), pytest.raises(InvalidData) as exc:
+                load(path)
+            said[lang] = exc.value.errors
+        english, chinese = said["en"], said["zh"]
+        assert sorted((e.file, e.line) for e in chinese) == sorted((e.file, e.line) for e in english), path
+        for error in chinese:
+            assert any("\u4e00" <= c <= "\u9fff" for c in error.message), (path, error)
+            assert error.message not in {e.message for e in english}, (path, error)
+
+
+def test_cli_says_bad_data_in_the_chosen_language() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FUNDAUDIT_LANG"}
+    case = "tests/bad/figure-line-zero.yaml"
+    root = BAD.parent.parent
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "fundaudit", "check", *args, case]
+        return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
+
+    zh, en = check(), check("--lang", "en")
+    assert zh.returncode == en.returncode == 2
+    assert f"{case}:9: 专项 total：原文行号 '0' 必须是正整数" in zh.stderr and "1 处错误：数据未经核对" in zh.stderr
+    assert f"{case}:9: 专项 total: source line '0' must be a positive whole number" in en.stderr
+    assert "1 error: the data was not audited" in en.stderr

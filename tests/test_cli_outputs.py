@@ -46,7 +46,7 @@ def _unit(word: str) -> bool:
 
 def test_text_findings_of_the_real_data_are_short_lines(lang: str, lines: list[str]) -> None:
     assert statistics.median(len(line) for line in lines) < 150
-    assert sum(len(line) > 160 for line in lines) < len(lines) // 3
+    assert sum(len(line) > 160 for line in lines) < len(lines) * 2 // 5
     assert all(len(line) < 240 for line in lines)
     expected = (ROOT / "tests" / "expected" / "findings.txt").read_text(encoding="utf-8").splitlines()
     mismatch = " 不符 [" if lang == "zh" else " mismatch ["

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from fundaudit.findings import Finding, Verdict
+from fundaudit.i18n import _
 from fundaudit.runner import Audit
 
 FAILING = (Verdict.MISMATCH, Verdict.ERROR)
@@ -130,25 +131,27 @@ def _read_bounded(path: Path) -> str:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise BaselineError(f"{path}: not a regular file")
+            raise BaselineError(_("{path}: not a regular file").format(path=path))
         if info.st_size > MAX_BYTES:
-            raise BaselineError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
+            raise BaselineError(_("{path}: larger than {mib} MiB").format(path=path, mib=MAX_BYTES // (1024 * 1024)))
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+        raise BaselineError(
+            _("{path}: cannot read baseline: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise BaselineError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise BaselineError(_("{path}: larger than {mib} MiB").format(path=path, mib=MAX_BYTES // (1024 * 1024)))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BaselineError(f"{path}: not UTF-8 (byte {exc.start + 1})") from None
+        raise BaselineError(_("{path}: not UTF-8 (byte {byte})").format(path=path, byte=exc.start + 1)) from None
 
 
 def _string(path: Path, i: int, e: dict[str, Any], name: str) -> str:
     value = e.get(name, "")
     if not isinstance(value, str):
-        raise BaselineError(f"{path}: entry {i + 1}: '{name}' is not a string")
+        raise BaselineError(_("{path}: entry {n}: '{name}' is not a string").format(path=path, n=i + 1, name=name))
     return value
 
 
@@ -158,22 +161,30 @@ def read(path: Path) -> dict[tuple[str, Any], Entry]:
     try:
         doc = json.loads(text, parse_int=_number, parse_float=_no_float, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: not a baseline JSON file: {exc.msg} (column {exc.colno})") from None
+        raise BaselineError(
+            _("{path}:{lineno}: not a baseline JSON file: {msg} (column {colno})").format(
+                path=path, lineno=exc.lineno, msg=exc.msg, colno=exc.colno
+            )
+        ) from None
     except RecursionError:
-        raise BaselineError(f"{path}: not a baseline JSON file: nested too deeply") from None
+        raise BaselineError(_("{path}: not a baseline JSON file: nested too deeply").format(path=path)) from None
     except ValueError as exc:
-        raise BaselineError(f"{path}: not a baseline JSON file: {exc}") from None
+        raise BaselineError(_("{path}: not a baseline JSON file: {exc}").format(path=path, exc=exc)) from None
     if not isinstance(doc, dict) or doc.get("version") not in (1, VERSION) or not isinstance(doc.get("entries"), list):
-        raise BaselineError(f"{path}: not a fundaudit baseline (expected version {VERSION} with 'entries')")
+        raise BaselineError(
+            _("{path}: not a fundaudit baseline (expected version {version} with 'entries')").format(
+                path=path, version=VERSION
+            )
+        )
     out: dict[tuple[str, Any], Entry] = {}
     for i, e in enumerate(doc["entries"]):
         if not isinstance(e, dict) or not isinstance(e.get("id"), str):
-            raise BaselineError(f"{path}: entry {i + 1} has no 'id'")
+            raise BaselineError(_("{path}: entry {n} has no 'id'").format(path=path, n=i + 1))
         figs: tuple[str, ...] | None = None
         if doc["version"] >= 2:
             parts = e.get("parts")
             if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
-                raise BaselineError(f"{path}: entry {i + 1}: 'parts' is not a list of figures")
+                raise BaselineError(_("{path}: entry {n}: 'parts' is not a list of figures").format(path=path, n=i + 1))
             fields = {n: _string(path, i, e, n) for n in ("total", "parts_sum", "diff")}
             figs = _fingerprint({**fields, "parts": parts})
         entry = Entry(

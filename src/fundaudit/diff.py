@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fundaudit.i18n import _
+from fundaudit.i18n.terms import verdict_name
 from fundaudit.model import Budget, Figure
 from fundaudit.report.escape import text
 from fundaudit.runner import run
@@ -83,10 +85,16 @@ def to_text(d: Diff) -> str:
     lines = [f"+ {text(f.ref)} = {_fig(f)}" for f in d.added]
     lines += [f"- {text(f.ref)} = {_fig(f)}" for f in d.removed]
     lines += [f"~ {text(c.ref)}: {_fig(c.old)} -> {_fig(c.new)}" for c in d.changed]
-    lines += [f"! {text(v.id)}: {v.old or 'absent'} -> {v.new or 'absent'}: {text(v.message)}" for v in d.verdicts]
+    absent = _("absent")
+    lines += [
+        f"! {text(v.id)}: {verdict_name(v.old) if v.old else absent} -> {verdict_name(v.new) if v.new else absent}: "
+        f"{text(v.message)}"
+        for v in d.verdicts
+    ]
     lines.append(
-        f"{len(d.added)} figures added, {len(d.removed)} removed, {len(d.changed)} changed; "
-        f"{len(d.verdicts)} verdicts changed"
+        _("{added} figures added, {removed} removed, {changed} changed; {verdicts} verdicts changed").format(
+            added=len(d.added), removed=len(d.removed), changed=len(d.changed), verdicts=len(d.verdicts)
+        )
     )
     return "\n".join(lines) + "\n"
 
@@ -121,7 +129,9 @@ def resolve_revision(rev: str, top: Path) -> str:
     ``--end-of-options``, as ``REV^{commit}`` (so a tree, blob or path is refused too).
     """
     if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r"):
-        raise GitError(f"{text(rev)}: not a git revision (it may not start with '-' or hold a line break)")
+        raise GitError(
+            _("{rev}: not a git revision (it may not start with '-' or hold a line break)").format(rev=text(rev))
+        )
     proc = subprocess.run(
         ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
         cwd=top,
@@ -130,7 +140,7 @@ def resolve_revision(rev: str, top: Path) -> str:
     )
     commit = proc.stdout.strip()
     if proc.returncode or not commit or commit.startswith("-"):
-        raise GitError(f"{text(rev)}: no such commit in {top}")
+        raise GitError(_("{rev}: no such commit in {top}").format(rev=text(rev), top=top))
     return commit
 
 
@@ -157,14 +167,20 @@ def checkout_at(rev: str, path: Path, into: Path) -> Path:
         ).stdout
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
-        raise GitError(f"git could not provide {path.name} at {text(rev)}: {text(message.strip())}") from None
+        raise GitError(
+            _("git could not provide {name} at {rev}: {message}").format(
+                name=path.name, rev=text(rev), message=text(message.strip())
+            )
+        ) from None
     except (OSError, ValueError) as exc:
-        raise GitError(f"cannot use git here: {exc}") from None
+        raise GitError(_("cannot use git here: {exc}").format(exc=exc)) from None
     try:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(into, filter="data")
     except (tarfile.TarError, OSError) as exc:
-        raise GitError(f"{text(rev)}: the data folder cannot be extracted: {text(exc)}") from None
+        raise GitError(
+            _("{rev}: the data folder cannot be extracted: {error}").format(rev=text(rev), error=text(exc))
+        ) from None
     return into / rel_dir / path.name
 
 

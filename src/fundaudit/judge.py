@@ -309,9 +309,12 @@ def _figure(fig: Figure, name: str, unit: str | None = None, full: bool = False)
     not said twice.
     """
     value = fig.value.text() if fig.unit.text == unit else fig.text
-    if not full:
-        name = "" if name == fig.unit.text else name.removesuffix(f"{_AND}{fig.unit.text}")
-    return f"{name} {value}".strip()
+    return f"{name if full else _unit_free(fig, name)} {value}".strip()
+
+
+def _unit_free(fig: Figure, name: str) -> str:
+    """``name`` without a last part that only repeats the figure's unit (``任务 · 人`` → ``任务``)."""
+    return "" if name == fig.unit.text else name.removesuffix(f"{_AND}{fig.unit.text}")
 
 
 _AND = " · "  # between the parts of a label (a sentence and its figure, a row and its column)
@@ -528,6 +531,8 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
         Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
     }[verdict]
     name_a, name_b = distinct((_name(a), _name(b)))
+    said = _name(total).split(_AND)[0]  # a factor named as the total's own head says nothing more
+    name_a, name_b = ("" if _unit_free(f, n) == said else n for f, n in ((a, name_a), (b, name_b)))
     factors = f"{_figure(a, name_a)} × {_figure(b, name_b)}"
     body = f"{_figure(total, _total_name(rel))} {op} {factors} = {s_prod} {total.unit.text}"
     return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))

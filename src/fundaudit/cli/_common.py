@@ -26,12 +26,12 @@ def use_language(lang: str | None) -> None:
     """Set the language of person-facing text (``--lang``); an unknown one is a usage error."""
     if lang is None:
         return
-    from fundaudit.i18n import LanguageError, set_language
+    from fundaudit.i18n import LANGUAGES, LanguageError, set_language
 
     try:
         set_language(lang)
-    except LanguageError as exc:
-        _usage(str(exc))
+    except LanguageError:
+        _usage(_("unknown language {lang!r} (choose from {choices})").format(lang=lang, choices=", ".join(LANGUAGES)))
 
 
 def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]

@@ -51,8 +51,14 @@ def verify_sources(
     else:
         for u in result.unverified:
             print(text(u))
-        methods = ", ".join(f"{n} by {m}" for m, n in sorted(result.by_method.items()))
-        print(f"{result.checked} figures, {len(result.unverified)} unverified ({methods})")
+        methods = _(", ").join(
+            _("{n} by {method}").format(n=n, method=_(m)) for m, n in sorted(result.by_method.items())
+        )
+        print(
+            _("{checked} figures, {n} unverified ({methods})").format(
+                checked=result.checked, n=len(result.unverified), methods=methods
+            )
+        )
     raise typer.Exit(1 if result.unverified else 0)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fundaudit.i18n import _
+
 
 class SourcesError(ValueError):
     """The source documents folder is missing or a document cannot be read."""
@@ -18,9 +20,9 @@ def sources_dir(option: Path | None) -> Path:
         else (Path(os.environ["FUNDAUDIT_SOURCES"]) if os.environ.get("FUNDAUDIT_SOURCES") else None)
     )
     if value is None:
-        raise SourcesError("no source documents folder: give --sources DIR or set FUNDAUDIT_SOURCES")
+        raise SourcesError(_("no source documents folder: give --sources DIR or set FUNDAUDIT_SOURCES"))
     if not value.is_dir():
-        raise SourcesError(f"source documents folder {value} does not exist")
+        raise SourcesError(_("source documents folder {folder} does not exist").format(folder=value))
     return value
 
 
@@ -31,7 +33,9 @@ def read_lines(folder: Path, name: str, cache: dict[str, list[str]]) -> list[str
         try:
             cache[name] = path.read_text(encoding="utf-8").split("\n")
         except OSError as exc:
-            raise SourcesError(f"{path}: cannot read source document: {exc.strerror or exc}") from None
+            raise SourcesError(
+                _("{path}: cannot read source document: {reason}").format(path=path, reason=exc.strerror or exc)
+            ) from None
         except UnicodeDecodeError:
-            raise SourcesError(f"{path}: source document is not UTF-8 text") from None
+            raise SourcesError(_("{path}: source document is not UTF-8 text").format(path=path)) from None
     return cache[name]

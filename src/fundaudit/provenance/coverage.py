@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from fundaudit.i18n import _
 from fundaudit.model import Budget, Document
 from fundaudit.provenance import SourcesError
 from fundaudit.provenance.tokens import Token, tokenize
@@ -65,7 +66,7 @@ def read_ignore(path: Path) -> dict[tuple[str, int, str], str]:
     out: dict[tuple[str, int, str], str] = {}
     for i, entry in enumerate(doc.get("ignore") or [], start=1):
         if not isinstance(entry, dict) or not {"file", "line", "token", "reason"} <= entry.keys():
-            raise SourcesError(f"{path}: entry {i} needs file, line, token and reason")
+            raise SourcesError(_("{path}: entry {i} needs file, line, token and reason").format(path=path, i=i))
         out[(str(entry["file"]), int(entry["line"]), str(entry["token"]))] = str(entry["reason"])
     return out
 
@@ -93,7 +94,9 @@ def coverage(budget: Budget, folder: Path, ignore: dict[tuple[str, int, str], st
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise SourcesError(f"{path}: cannot read source document: {exc.strerror or exc}") from None
+            raise SourcesError(
+                _("{path}: cannot read source document: {reason}").format(path=path, reason=exc.strerror or exc)
+            ) from None
         encoded: Counter[tuple[int, Decimal]] = Counter()
         for f in budget.figures:
             if f.source.file == doc.source:
@@ -132,37 +135,54 @@ def render(report: list[DocCoverage], fmt: str) -> str:
     esc = markdown if fmt == "markdown" else text  # every field from the data goes through it
     table = "github" if fmt == "markdown" else "simple"
     rows = [[esc(c.doc.id), esc(c.doc.source), *c.total.cells()] for c in report]
-    parts = ["# fundaudit coverage" if fmt == "markdown" else "coverage of the source documents", ""]
+    parts = ["# fundaudit coverage" if fmt == "markdown" else _("coverage of the source documents"), ""]
     parts.append(
         tabulate(
             rows,
-            headers=["document", "source", "money tokens", "encoded", "money %", "all tokens", "encoded", "all %"],
+            headers=[
+                _("document"),
+                _("source"),
+                _("money tokens"),
+                _("encoded"),
+                _("money %"),
+                _("all tokens"),
+                _("encoded"),
+                _("all %"),
+            ],
             tablefmt=table,
             disable_numparse=True,
         )
     )
-    parts += ["", "Excluded by rule (not budget facts):", ""]
-    ex_rows = [[name, EXCLUSION_RULES[name], *(c.excluded.get(name, 0) for c in report)] for name in EXCLUSION_RULES]
+    parts += ["", _("Excluded by rule (not budget facts):"), ""]
+    ex_rows = [[name, _(EXCLUSION_RULES[name]), *(c.excluded.get(name, 0) for c in report)] for name in EXCLUSION_RULES]
     parts.append(
         tabulate(
-            ex_rows, headers=["rule", "what", *(esc(c.doc.id) for c in report)], tablefmt=table, disable_numparse=True
+            ex_rows,
+            headers=[_("rule"), _("what"), *(esc(c.doc.id) for c in report)],
+            tablefmt=table,
+            disable_numparse=True,
         )
     )
     parts.append("")
-    parts.append("Ignored by data/coverage-ignore.yaml: " + ", ".join(f"{esc(c.doc.id)} {c.ignored}" for c in report))
+    parts.append(
+        _("Ignored by data/coverage-ignore.yaml: {counts}").format(
+            counts=_(", ").join(f"{esc(c.doc.id)} {c.ignored}" for c in report)
+        )
+    )
     for c in report:
-        parts += ["", f"## {esc(c.doc.id)} per program" if fmt == "markdown" else f"{esc(c.doc.id)} per program:", ""]
+        per = _("{document} per program").format(document=esc(c.doc.id))
+        parts += ["", f"## {per}" if fmt == "markdown" else f"{per}:", ""]
         prow = [[esc(name), *t.cells()] for name, t in c.programs.items()]
         parts.append(
             tabulate(
                 prow,
-                headers=["program", "money", "encoded", "%", "all", "encoded", "%"],
+                headers=[_("program"), _("money"), _("encoded"), "%", _("all"), _("encoded"), "%"],
                 tablefmt=table,
                 disable_numparse=True,
             )
         )
         if c.missing:
-            parts += ["", "not encoded:"]
+            parts += ["", _("not encoded:")]
             parts += [esc(f"  {c.doc.source}:{t.line}: {t.value} {t.unit}".rstrip() + f"  ({p})") for t, p in c.missing]
     return "\n".join(parts) + "\n"
 

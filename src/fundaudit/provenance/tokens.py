@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fundaudit.i18n import N_
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，：（）　", "0123456789.%,:() ")
 
 # longest first, so 万元 wins over 元 and 平方公里 over 公里
@@ -47,14 +49,14 @@ class Token:
 
 
 EXCLUSION_RULES = {
-    "year": "a year (2020 年, 2016—2020, 十三五 years)",
-    "date": "a month or day (3 月, 10 日)",
-    "document-number": "a document number (〔2018〕11号)",
-    "list-number": "a list, section or page number (1. / （一） / 第 3 章 / table-of-contents page)",
-    "row-number": "a table's 序号: the whole integer first cell of a tab-separated row",
-    "phone": "a phone or fax number",
-    "ordinal": "an ordinal or rank (第 1 名, 第二季度)",
-    "no-unit": "a bare number with no unit in the text or in a table header",
+    "year": N_("a year (2020 年, 2016—2020, 十三五 years)"),
+    "date": N_("a month or day (3 月, 10 日)"),
+    "document-number": N_("a document number (〔2018〕11号)"),
+    "list-number": N_("a list, section or page number (1. / （一） / 第 3 章 / table-of-contents page)"),
+    "row-number": N_("a table's 序号: the whole integer first cell of a tab-separated row"),
+    "phone": N_("a phone or fax number"),
+    "ordinal": N_("an ordinal or rank (第 1 名, 第二季度)"),
+    "no-unit": N_("a bare number with no unit in the text or in a table header"),
 }
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fundaudit.i18n import N_, _
 from fundaudit.model import Budget, Figure
 from fundaudit.provenance import SourcesError, read_lines
 from fundaudit.provenance.tokens import normalise
@@ -62,36 +63,40 @@ def _whole_cell(line: str, digits: str) -> bool:
 def check_figure(fig: Figure, lines: list[str], is_cell: bool) -> tuple[str | None, str]:
     """``(method, "")`` when verified, ``(None, reason)`` when not."""
     if fig.source.line > len(lines):
-        return None, f"line {fig.source.line} is beyond the end of {fig.source.file} ({len(lines)} lines)"
+        return None, _("line {line} is beyond the end of {file} ({n} lines)").format(
+            line=fig.source.line, file=fig.source.file, n=len(lines)
+        )
     text = _window(lines, fig.source.line)
     digits = re.escape(fig.value.text())
     number = re.compile(r"(?<![0-9.])" + digits + r"(?![0-9]|\.[0-9])")
     hits = list(number.finditer(text))
     if not hits:
-        return None, f"{fig.value.text()!r} is not written on line {fig.source.line}"
+        return None, _("{value!r} is not written on line {line}").format(value=fig.value.text(), line=fig.source.line)
     if is_cell or _whole_cell(lines[fig.source.line - 1], fig.value.text()):
-        return "table cell (unit from the header)", ""
+        return N_("table cell (unit from the header)"), ""
     unit = fig.unit.text
     for m in hits:
         after = text[m.end() :]
         if re.match(r"[ \t]*\n?[ \t]*\n*[ \t]*" + re.escape(unit), after):
-            return "digits and unit", ""
+            return N_("digits and unit"), ""
         if re.sub(r"\s+", "", after).startswith(unit):  # the unit itself broken over a line (2800万 / 元)
-            return "digits and unit", ""
+            return N_("digits and unit"), ""
         if fig.bound in ("min", "approx") and re.match(r"\s*[余多]\s*" + re.escape(unit), after):
-            return "digits and unit", ""  # 1500 余名: a bound written between number and unit
+            return N_("digits and unit"), ""  # 1500 余名: a bound written between number and unit
     if "/" in unit:
-        per, _, of = unit.partition("/")
+        per, _sep, of = unit.partition("/")
         for m in hits:
             before, after = text[: m.start()].split("\n")[-1], text[m.end() :]
             if re.match(r"\s*" + re.escape(per) + "(?![/每])", after) and f"每{of}" in before:
-                return "digits, rate (每 before, unit after)", ""
+                return N_("digits, rate (每 before, unit after)"), ""
     prefix = unit[0] if unit[0] in "万亿千" and len(unit) > 1 else ""
     for m in hits:
         after = text[m.end() :].lstrip()
         if prefix and after.startswith(prefix) and unit[1:] in after.split("\n")[0]:
-            return "digits, unit around a noun", ""
-    return None, f"{fig.value.text()!r} stands on line {fig.source.line} but not followed by {unit!r}"
+            return N_("digits, unit around a noun"), ""
+    return None, _("{value!r} stands on line {line} but not followed by {unit!r}").format(
+        value=fig.value.text(), line=fig.source.line, unit=unit
+    )
 
 
 def verify(budget: Budget, folder: Path) -> Result:

@@ -9,6 +9,7 @@ from array import array
 from typing import TextIO
 
 from fundaudit.findings import Finding, Verdict
+from fundaudit.i18n import _
 from fundaudit.report.escape import xml
 from fundaudit.runner import Audit
 
@@ -96,5 +97,7 @@ def render(audit: Audit, show_all: bool) -> str:
 def _detail(f: Finding) -> str:
     return xml(
         f"{f.location.file}:{f.location.line}: {f.source.file}:{f.source.line}\n"
-        f"total {f.total} {f.unit}, parts sum {f.parts_sum}, diff {f.diff}, tolerance {f.tolerance}"
+        + _("total {total} {unit}, parts sum {sum}, diff {diff}, tolerance {tol}").format(
+            total=f.total, unit=f.unit, sum=f.parts_sum, diff=f.diff, tol=f.tolerance
+        )
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from fundaudit import __version__
 from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Finding, Verdict
+from fundaudit.i18n import _
 from fundaudit.report.escape import uri
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
@@ -61,7 +62,7 @@ def _result(f: Finding, rule_index: dict[str, int], baseline: Comparison | None,
         result["relatedLocations"] = [
             {
                 "id": 1,
-                "message": {"text": "where the document states the total"},
+                "message": {"text": _("where the document states the total")},
                 "physicalLocation": {
                     "artifactLocation": {"uri": uri(f.source.file), "uriBaseId": "SOURCES"},
                     "region": {"startLine": f.source.line},
@@ -74,7 +75,11 @@ def _result(f: Finding, rule_index: dict[str, int], baseline: Comparison | None,
         result.setdefault("relatedLocations", []).append(
             {
                 "id": 2,
-                "message": {"text": f"likely culprit: {culprit.figure.text} → {culprit.likely} ({d.cause})"},
+                "message": {
+                    "text": _("likely culprit: {figure} → {value} ({cause})").format(
+                        figure=culprit.figure.text, value=culprit.likely, cause=d.cause
+                    )
+                },
                 "physicalLocation": {
                     "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": culprit.figure.yaml.line},
