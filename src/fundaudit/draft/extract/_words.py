@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from fundaudit.draft.model import Fig
 from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS
 from fundaudit.provenance.tokens import UNITS
 from fundaudit.units import UnitError, parse_unit
@@ -131,3 +132,19 @@ def plausible(total: tuple[str, str], parts: list[tuple[str, str]]) -> bool:
     t = amount(*total)
     s = sum((amount(*p) for p in parts), Decimal(0))
     return t > 0 and t / 2 <= s <= t * 2
+
+
+def sentences(text: str, figs: list[Fig], ends: str = SENTENCE_END) -> list[list[Fig]]:
+    """The figures of a paragraph (in order) grouped by sentence: a new one after any of ``ends``."""
+    out: list[list[Fig]] = []
+    current: list[Fig] = []
+    last = 0
+    for f in figs:
+        if any(c in text[last : f.offset] for c in ends) and current:
+            out.append(current)
+            current = []
+        current.append(f)
+        last = f.offset
+    if current:
+        out.append(current)
+    return out

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import amount
+from fundaudit.draft.extract._words import amount, sentences
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _TOTAL_AFTER = re.compile(r"(共|合计|累计|总计|总共|总)")
@@ -27,7 +27,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0 and f.key not in ctx.used()]
     taken: set[tuple[int, int]] = set()
-    for sentence in _sentences(block.text, figs):
+    for sentence in sentences(block.text, figs, "。"):
         for total in sentence:
             if total.key in taken or len(total.value.replace(".", "").strip("0")) < 2:
                 continue
@@ -57,21 +57,6 @@ def _run_to(total: Fig, run: list[Fig]) -> list[Fig]:
         if got > whole:
             return []
     return []
-
-
-def _sentences(text: str, figs: list[Fig]) -> list[list[Fig]]:
-    out: list[list[Fig]] = []
-    current: list[Fig] = []
-    last = 0
-    for f in figs:
-        if "。" in text[last : f.offset] and current:
-            out.append(current)
-            current = []
-        current.append(f)
-        last = f.offset
-    if current:
-        out.append(current)
-    return out
 
 
 EXTRACTOR = Extractor(
