@@ -1,8 +1,8 @@
 """repeats — a figure stated again in the same part of the document (text and its 附件 table).
 
-A count (not money) restated in another top-level part is linked from the earlier statement
-whose words have at least two such words in common with it (每个专项 restates 300 个贫困村退出;
-the same sum of money in two 专项 is two budgets).
+A count (not money) restated in the running text of another top-level part is linked from
+the earlier statement whose words have at least two such words in common with it (every 专项
+restates 300 个贫困村退出; the same sum of money in two 专项 is two budgets).
 
 Within one top-level part (a 专项 title, or the whole document when it has none), figures and
 table cells of one dimension and the same exact amount (``19.63 亿元`` and ``196300 万元``
@@ -92,8 +92,9 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     # earlier statement elsewhere whose words have at least two in common with its own
     across: dict[tuple[str, Decimal], list[Point]] = defaultdict(list)
     for (_, dim, value), points in groups.items():
-        if dim != "money":  # a sum of money in two 专项 is two budgets, not one stated twice
-            across[(dim, value)].append(points[0])
+        said_in_text = [p for p in points if p[1] < 0 and isinstance(_block(block, p[0]), Paragraph)]
+        if dim != "money" and said_in_text:  # a sum of money in two 专项 is two budgets, not one stated twice
+            across[(dim, value)].append(said_in_text[0])  # the text restates a target; a table's cell is its own
     for firsts in across.values():
         firsts.sort(key=lambda p: (p[0].line, abs(p[0].column)))
         for k, (f, _) in enumerate(firsts[1:], start=1):
@@ -145,8 +146,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     pairs: list[tuple[int, int, Fig, Fig]] = []  # (words in common, order, text figure, cell)
     for (part, dim, _), points in groups.items():
         for f, table in points:
-            prose = 0 <= f.block < len(block.blocks) and isinstance(block.blocks[f.block], Paragraph)
-            if table >= 0 or not prose:
+            if table >= 0 or not isinstance(_block(block, f), Paragraph):
                 continue
             for g in by_part[(part, dim)]:
                 if g.key not in said and (n := _overlap(context(f), context(g))) >= _DIFFERENT_WORDS:
@@ -197,6 +197,10 @@ _GENERIC = frozenset(
     "达到 贫困 扶贫 脱贫 全市 全县 全省 区县 县区 工作 推进 开展 加快 支持 落实 力争 确保 累计 共计 主要 内容 "
     "规模 单位 万元 亿元 元的 个贫 户贫 名贫 人口 群众".split()
 )
+
+
+def _block(outline: Outline, f: Fig) -> object:
+    return outline.blocks[f.block] if 0 <= f.block < len(outline.blocks) else None
 
 
 def _context(outline: Outline, f: Fig) -> str:
