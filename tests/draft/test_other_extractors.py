@@ -185,3 +185,16 @@ def test_years_that_make_up_part_of_a_target_are_a_partial_schedule() -> None:
     )
     got = [c for c in claims(text) if c[3] and c[3][0].endswith("年")]
     assert got == [("sum-partial", "13.9 万人", ("5 万人", "4.7 万人", "4.1 万人"), ("2016年", "2017年", "2018年"))]
+
+
+def test_amounts_that_are_portions_of_a_whole(tmp_path: Path) -> None:
+    doc = tmp_path / "grid.txt"
+    doc.write_text(
+        "规划总投资 10 亿元，220 千伏工程投资 2 亿元，占总投资的 20%；110 千伏工程投资 3 亿元，占总投资的 30%；"
+        "10 千伏工程投资 5 亿元，占总投资的 50%。\n致贫原因：因病致贫占 46.3%、缺资金致贫占 10.2%。\n",
+        encoding="utf-8",
+    )
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    got = sorted((f.rule, f.verdict.value) for f in run(budget).findings)
+    # 2 = 10 × 20 % …, 10 = 2 + 3 + 5, 20 + 30 + 50 = 100 %, and the causes a partial share list
+    assert got == [("shares", "match"), ("shares", "within")] + [("stated-sum", "match")] + [("unit-cost", "match")] * 3
