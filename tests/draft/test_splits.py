@@ -70,3 +70,11 @@ def test_a_sentence_opening_with_qizhong_lists_the_last_figure_before_it_up_to_t
         "（1）为 2.28 万名学生发放助学金。其中：东区 1.28 万名，西区 1 万名；（2）为 2660 名中职学生提供补助。"
     )
     assert [c[:3] for c in got if c[0] == "sum"] == [("sum", "2.28 万名", ("1.28 万名", "1 万名"))]
+
+
+def test_items_in_parentheses_then_a_qizhong_sentence_of_sources() -> None:
+    got = claims(
+        "计划完成投资 10 亿元（道路 6 亿元，桥梁 4 亿元）。其中，中央资金 3 亿元（含提前下达 1 亿元），"
+        "省级资金 2 亿元，社会资金（项目业主）5 亿元。"
+    )
+    assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "社会")) in got

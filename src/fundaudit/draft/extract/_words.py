@@ -60,6 +60,28 @@ def clause_before(text: str, offset: int) -> str:
     return text[k:offset].strip()
 
 
+def clause_before_parens(text: str, offset: int) -> str:
+    """:func:`clause_before`, reaching back over parentheses that end right before it:
+    ``社会资金（项目业主）271.24`` → 社会资金（项目业主）, ``市（州）和县（市、区）政府筹集 68.59`` → all of it."""
+    k = offset
+    while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+        k -= 1
+    while k > 0 and text[k - 1] in "）)":
+        depth, j = 0, k - 1
+        while j >= 0:
+            depth += text[j] in "）)"
+            depth -= text[j] in "（("
+            if depth == 0:
+                break
+            j -= 1
+        if j < 0 or re.fullmatch(r"[一二三四五六七八九十0-9]+", text[j + 1 : k - 1]):
+            break  # （三） numbers a heading: not part of a name
+        k = j
+        while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+            k -= 1
+    return text[k:offset].strip()
+
+
 def _joined(text: str, k: int) -> bool:
     """``市、县`` / ``市、区县``: a 、 inside one name, not between two clauses."""
     return text[k] == "、" and k > 0 and text[k - 1] == "市" and text[k + 1 : k + 2] in ("县", "区")

@@ -9,8 +9,9 @@ its own ``（…）`` list is the total of that list too (a stated sum, nested).
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
 canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
 are an itemised list (区县, projects) and the claim is a stated sum. A list of items followed by a sentence
-``资金来源为：中央 X 亿元、省级 Y 亿元 …`` whose every figure names a distinct source: that
-sentence is the total's split (the list its items). A single part is
+``资金来源为：中央 X 亿元、省级 Y 亿元 …`` (or ``其中，中央资金 X 亿元（含…），省级 …``) whose every
+figure outside parentheses names a distinct source: that sentence is the total's split (the
+list its items). A single part is
 partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
 Parts that sum to less than half or more than twice the total are taken as a misreading
@@ -110,7 +111,7 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
                 used.update(p.key for p in sources)
 
 
-_SOURCES_SAID = re.compile(r"^[。；;\s]*(?:其)?资金(?:来源|构成)(?:为|是)?[：:]\s*")
+_SOURCES_SAID = re.compile(r"^[。；;\s]*(?:其中|(?:其)?资金(?:来源|构成)(?:为|是)?)[，,：:]\s*")
 
 
 def _sources_after(text: str, total: Fig, last: Fig, figs: list[Fig], used: set[tuple[int, int]]) -> tuple[Fig, ...]:
@@ -122,7 +123,14 @@ def _sources_after(text: str, total: Fig, last: Fig, figs: list[Fig], used: set[
         return ()
     stop = text.find("。", end + 1)
     stop = len(text) if stop < 0 else stop
-    parts = tuple(f for f in figs if end < f.offset < stop and dimension(f.unit) == "money" and f.key not in used)
+
+    def outside(f: Fig) -> bool:  # not a part's own （含提前下达 …）
+        between = text[end : f.offset]
+        return between.count("（") + between.count("(") <= between.count("）") + between.count(")")
+
+    parts = tuple(
+        f for f in figs if end < f.offset < stop and dimension(f.unit) == "money" and f.key not in used and outside(f)
+    )
     keys = [source_key(p.label) for p in parts]
     if len(parts) < 2 or not all(keys) or len(set(keys)) != len(keys):
         return ()
