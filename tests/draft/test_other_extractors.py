@@ -198,3 +198,17 @@ def test_amounts_that_are_portions_of_a_whole(tmp_path: Path) -> None:
     got = sorted((f.rule, f.verdict.value) for f in run(budget).findings)
     # 2 = 10 × 20 % …, 10 = 2 + 3 + 5, 20 + 30 + 50 = 100 %, and the causes a partial share list
     assert got == [("shares", "match"), ("shares", "within")] + [("stated-sum", "match")] + [("unit-cost", "match")] * 3
+
+
+def test_a_pattern_that_fails_is_named_in_the_draft_and_the_rest_is_read(tmp_path: Path) -> None:
+    from fundaudit.draft import extract as run_extract
+    from fundaudit.draft.extract import Extractor
+    from fundaudit.draft.readers import lines
+
+    def broken(index: int, block: object, ctx: object) -> list[object]:
+        raise ValueError("a bug")
+
+    bad = Extractor("broken", "fails", frozenset({"paragraph"}), frozenset(), frozenset(), broken, "broken — fails")
+    found_ = run_extract(lines("全年投资 3 亿元，其中中央资金 1 亿元、省级资金 2 亿元。\n"), (*PIPELINE, bad))
+    assert found_.problems == ("broken failed at line 1: ValueError: a bug",)
+    assert [c.kind for c in found_.claims] == ["split"]  # the other patterns' reading is kept

@@ -78,3 +78,9 @@ def test_items_in_parentheses_then_a_qizhong_sentence_of_sources() -> None:
         "省级资金 2 亿元，社会资金（项目业主）5 亿元。"
     )
     assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "社会")) in got
+
+
+def test_a_list_in_two_units_after_a_share_belongs_to_both_totals_before_it() -> None:
+    got = claims("集中安置 300 户 1000 人，占总人口的 60%（其中：园区安置 100 户 300 人、新村安置 200 户 703 人）。")
+    assert ("sum", "300 户", ("100 户", "200 户"), ("园区安置", "新村安置")) in got
+    assert [c[:3] for c in got if c[1] == "1000 人"] == [("sum", "1000 人", ("300 人", "703 人"))]  # a slip of 3

@@ -173,3 +173,4 @@ class Found:
     claims: tuple[Claim, ...]
     tables: tuple[TableDraft, ...]
     consumed: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    problems: tuple[str, ...] = ()  # extractors that failed on a block (the draft goes on without them)

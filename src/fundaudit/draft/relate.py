@@ -72,6 +72,7 @@ class DraftDocument:
     programs: list[DNode]
     relations: list[DRelation]
     refs: dict[tuple[int, int], str]  # figure (line, column) -> its reference
+    problems: tuple[str, ...] = ()
 
     def figure_count(self) -> int:
         n = 0
@@ -210,7 +211,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
                 f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note, claim.per
             )
         )
-    return DraftDocument(doc_id, source, title, programs, relations, refs)
+    return DraftDocument(doc_id, source, title, programs, relations, refs, found.problems)
 
 
 def _nest(

@@ -44,7 +44,9 @@ def entry(doc: DraftDocument, include: str) -> str:
 
 
 def document(doc: DraftDocument) -> str:
-    out = [HEADER.format(source=doc.source).rstrip("\n"), "programs:"]
+    out = [HEADER.format(source=doc.source).rstrip("\n")]
+    out += [f"# NOT READ: {' '.join(p.split())}" for p in doc.problems]  # a pattern failed there
+    out.append("programs:")
     for program in doc.programs:
         _node(program, out, "  ")
     if doc.relations:

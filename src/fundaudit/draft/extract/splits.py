@@ -3,7 +3,8 @@
 In one sentence (to 。, not ；, which separates the items of a 其中 list), a figure followed
 by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
 total and its parts (also the last figure of a sentence when the next sentence opens with
-``其中：``); figures of another dimension between them are passed over
+``其中：``, and each of totals in several units whose list opens after a share between them:
+``300 户 1000 人，占总人口的 60%（其中：园区 100 户 300 人、…``); figures of another dimension between them are passed over
 (``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金 1.9 亿元``). A part followed by
 its own ``（…）`` list is the total of that list too (a stated sum, nested). When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
@@ -54,25 +55,30 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         gap = text[end : figs[i + 1].offset] if i + 1 < len(figs) else ""
         rest = _after_unit(gap)
         m = _OPEN.match(rest) or _NEXT_OPEN.match(rest)
-        if not m:
+        later = None if m else _opening_later(text, figs, i)
+        if not m and later is None:
             if not nested and _PLANNED.search(total.label) and dimension(total.unit) == "money":
                 only = source_key(_PLANNED.split(total.label)[-1])
                 yield Claim("split", "splits", total, (), (only or "",) if only else (), total.label, "", index)
                 used.add(total.key)
             continue
-        scan = end + len(gap) - len(rest) + m.end()
+        scan = later if later is not None else end + len(gap) - len(rest) + (m.end() if m else 0)
         parts: list[Fig] = []
         dim = dimension(total.unit)
         depth = 0
         last = scan
         for f in figs[i + 1 :]:
+            if f.offset < scan:
+                continue  # figures of other units before a later 其中 (3248 户 11673 人，占…（其中：)
             between = text[last : f.offset]
             last = f.offset
             depth += between.count("（") + between.count("(") - between.count("）") - between.count(")")
-            if any(c in between for c in "。！？") or f.key in used or _NEW_ITEM.search(between):
+            if any(c in between for c in "。！？") or _NEW_ITEM.search(between):
                 break
             if dimension(f.unit) != dim:
-                continue  # 解决贫困人口 0.58 万人 between two amounts
+                continue  # 解决贫困人口 0.58 万人 between two amounts (or the 户 of a list in 户 and 人)
+            if f.key in used:
+                break
             if depth < 0:
                 break  # the parenthesis that held the parts closed
             if depth > 0 or (parts and f.label.startswith(("含", "其中"))):
@@ -91,7 +97,7 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
             if len(parts) > 1
             else "sum-partial"
         )
-        why = "partial" if len(parts) == 1 or "含" in m.group(0) else ""
+        why = "partial" if len(parts) == 1 or (m is not None and "含" in m.group(0)) else ""
         if why and kind == "sum":
             kind = "sum-partial"
         if kind == "split":
@@ -137,6 +143,26 @@ def _sources_after(text: str, total: Fig, last: Fig, figs: list[Fig], used: set[
     if not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
         return ()
     return parts
+
+
+_LATER_OPEN = re.compile(r"[（(]\s*其中[，,：:]?|其中[：:]")
+
+
+def _opening_later(text: str, figs: list[Fig], i: int) -> int | None:
+    """Where a 其中 list of ``figs[i]`` opens after figures of other units or shares between them:
+    ``3248 户 11673 人，占…总人口的 61.4%（其中：园区安置 91 户 361 人、…``; None when none does."""
+    total = figs[i]
+    dim = dimension(total.unit)
+    k = i + 1
+    while k < len(figs) and (dimension(figs[k].unit) != dim or figs[k].unit == "%"):
+        k += 1
+    if k == i + 1 or k >= len(figs):
+        return None
+    window = text[fig_end(text, total) : figs[k].offset]
+    opens = list(_LATER_OPEN.finditer(window))  # the last opening before the first figure of the total's unit
+    if not opens or "。" in window[: opens[-1].start()]:
+        return None
+    return fig_end(text, total) + opens[-1].end()
 
 
 def fig_end(text: str, fig: Fig) -> int:
