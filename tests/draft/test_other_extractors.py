@@ -212,3 +212,8 @@ def test_a_pattern_that_fails_is_named_in_the_draft_and_the_rest_is_read(tmp_pat
     found_ = run_extract(lines("全年投资 3 亿元，其中中央资金 1 亿元、省级资金 2 亿元。\n"), (*PIPELINE, bad))
     assert found_.problems == ("broken failed at line 1: ValueError: a bug",)
     assert [c.kind for c in found_.claims] == ["split"]  # the other patterns' reading is kept
+
+
+def test_a_share_whose_whole_is_written_in_its_own_clause() -> None:
+    got = claims("全县带动 3800 人脱贫，占全县 7300 人脱贫任务的 52%。")
+    assert ("product", "3800 人", ("7300 人", "52 %"), ("whole", "share")) in got

@@ -6,7 +6,8 @@ complete when they sum to 100 %, partial (``partial: true``) otherwise; so are p
 each named as a portion (因病致贫占 46.32%、缺资金致贫占 10.23% …). Percentages that sum to
 more than 100 % are targets, not shares, and are not claimed. An amount followed by
 ``占<whole>的 p%`` (220 千伏工程投资 2.962 亿元，占总投资的 8.63%) is the whole × p, the whole
-being the latest earlier figure of its unit whose words name it (规划总投资 34.31 亿元); two or
+being the latest earlier figure of its unit whose words name it (规划总投资 34.31 亿元), or the
+figure written in the 占 clause itself (带动 37927 人脱贫，占全市 73000 人脱贫任务的 51.9%); two or
 more such amounts are the whole's parts.
 """
 
@@ -21,6 +22,7 @@ from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PORTION = re.compile(r"占")
 _OF = re.compile(r"占([\u4e00-\u9fff]{1,6}?)的?\s*$")  # 占总投资的 8.63%: a share of 总投资
+_WHOLE_INSIDE = re.compile(r"[，,]\s*占[^，,；;。%]*的\s*$")  # ，占全市 73000 人…的 | 51.9%
 _PARTY = re.compile(r"(中央|省|市|县|区|乡|村|社会|个人|农户|企业|财政)")
 
 
@@ -65,6 +67,19 @@ def _portions(index: int, block: Paragraph, ctx: Context) -> Result:
     wholes: dict[tuple[int, int], Fig] = {}
     for k, share in enumerate(figs):
         m = _OF.search(block.text[max(0, share.offset - 12) : share.offset])
+        if share.unit == "%" and m is None and k >= 2:
+            inside = _WHOLE_INSIDE.search(block.text[figs[k - 2].offset : share.offset])
+            amount_fig, whole_fig = figs[k - 2], figs[k - 1]
+            if (
+                inside
+                and amount_fig.unit == whole_fig.unit != "%"
+                and whole_fig.offset > figs[k - 2].offset + inside.start()
+            ):
+                # 带动 37927 人脱贫，占全市 73000 人脱贫任务的 51.9%: the whole is written in the 占 clause
+                yield Claim(
+                    "product", "shares", amount_fig, (whole_fig, share), ("whole", "share"), amount_fig.label, "", index
+                )
+            continue
         if share.unit != "%" or m is None or k == 0:
             continue
         amount_fig = figs[k - 1]

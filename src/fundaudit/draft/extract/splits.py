@@ -4,9 +4,10 @@ In one sentence (to 。, not ；, which separates the items of a 其中 list), a
 by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
 total and its parts (also the last figure of a sentence when the next sentence opens with
 ``其中：``, and each of totals in several units whose list opens after a share between them:
-``300 户 1000 人，占总人口的 60%（其中：园区 100 户 300 人、…``); figures of another dimension between them are passed over
-(``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金 1.9 亿元``). A part followed by
-its own ``（…）`` list is the total of that list too (a stated sum, nested). When every part's words name a
+``300 户 1000 人，占总人口的 60%（其中：园区 100 户 300 人、…``); figures of another dimension
+between them are passed over (``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金
+1.9 亿元``). A part followed by its own ``（…）`` list is the total of that list too (a stated
+sum, nested). When every part's words name a
 funding source (中央, 省级/省, 市县/市、县/区县/地方, 社会/自筹/业主/贷款), it is a split into the
 canonical keys (money only; two parts naming one source make it a list instead); otherwise the parts
 are an itemised list (区县, projects) and the claim is a stated sum. A list of items followed by a sentence
