@@ -76,6 +76,7 @@ _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]")
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|共\s*计|全[市县区省州]|全市合计|全市投资合计)")
 _SUBTOTAL = re.compile(r"小\s*计")
+_NUMBERED = re.compile(r"^[0-9]{1,3}[、.．]?\s+")
 _NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
 _SUM_CHILD = ("合计", "小计", "总计", "计")
 _FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
@@ -273,7 +274,8 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             if any(values[j] not in ("", "-", "—") for j in unitless):
                 continue
             values = ["" if j in unitless else v for j, v in enumerate(values)]
-        role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
+        named = _NUMBERED.sub("", label).replace(" ", "")  # 6 合计: a total that kept its 序号
+        role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(named) else "detail"
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
         levels.append(_row_level(label_cells))
     if not rows:
