@@ -18,7 +18,10 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word, or without
 one when it has three significant digits; an integer of four digits or more is read the
 same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
-a shorter one is exact (``22 亿元`` is not ``221765 万元``). A figure of three significant
+a shorter one of two digits or more only when it is within 0.5 % of the precise one and its own
+words (label and the clause after it) share three with it (``普通干线公路 48 亿元`` and the
+附件's ``普通干线公路 480105 万元``: the tolerance takes an integer as exact, so the check reports
+the rounding; ``22 亿元`` is not any ``221765 万元`` of other words). A figure of three significant
 digits within two units of its last digit of a more precise one (``652 公里`` and
 ``651.992 公里``) and with three such words in common is linked
 too: a rounding gone wrong, which the check then reports. A figure written in a table's word
@@ -113,7 +116,8 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         values = [p[0] for p in near]
         for value, f, table in near:
             sig = _significant(f.value)
-            if sig < 2 or table >= 0 or ("." not in f.value and sig < _INTEGER_DIGITS):
+            short_integer = "." not in f.value and sig < _INTEGER_DIGITS  # 48 亿元 against 480105 万元
+            if table >= 0 or sig < 2:
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
             lo = bisect_left(values, value - half * _NEAR)
@@ -130,7 +134,16 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             bare = sig >= _BARE_DIGITS + ("." not in f.value)  # no word needed when this precise
             # within half a unit of the last digit: rounded; within two units: a figure the text
             # rounded wrongly, linked only on two words in common (the check reports the slip)
-            found = [c for c in found if (c[3] and (c[0] > 0 or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
+            if short_integer:  # exact by the tolerance: linked only on its own words and within 0.5 %
+                found = [
+                    c
+                    for c in found
+                    if c[3]
+                    and abs(c[1]) * 200 < value
+                    and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
+                ]
+            else:
+                found = [c for c in found if (c[3] and (c[0] > 0 or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
@@ -197,6 +210,16 @@ _GENERIC = frozenset(
     "达到 贫困 扶贫 脱贫 全市 全县 全省 区县 县区 工作 推进 开展 加快 支持 落实 力争 确保 累计 共计 主要 内容 "
     "规模 单位 万元 亿元 元的 个贫 户贫 名贫 人口 群众".split()
 )
+
+
+def _after(outline: Outline, f: Fig) -> str:
+    """The clause right after a figure of running text (普通干线公路 48 亿元**项目**…), else ""."""
+    block = _block(outline, f)
+    if not isinstance(block, Paragraph) or f.offset < 0:
+        return ""
+    after = block.text[f.offset : f.offset + _AFTER]
+    cut = [k for k in (after.find(c) for c in CLAUSE_END) if k >= 0]
+    return after[: min(cut, default=len(after))]
 
 
 def _block(outline: Outline, f: Fig) -> object:
