@@ -14,6 +14,9 @@ from fundaudit.runner import Audit, run
 # The suite's assertions on wording are in English; tests of the Chinese outputs (the default)
 # ask for Chinese themselves (`i18n.using("zh")`, FUNDAUDIT_LANG=zh in a subprocess's env).
 os.environ["FUNDAUDIT_LANG"] = "en"
+# Every test computes its diagnoses (a test that patches a cause must see it run); the cache's
+# own tests turn it on in a folder of their own (tests/causes/test_cache.py).
+os.environ["FUNDAUDIT_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "budgets.yaml"

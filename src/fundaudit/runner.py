@@ -102,6 +102,15 @@ class Audit:
         """The findings a report shows: all of them, or those that are not a plain match."""
         if show_all:
             return self.findings
+        if isinstance(self.codes, list) or len(self.codes) < SMALL:
+            return self._not_quiet  # worded once: a writer and its summary share them
+        return self._quiet_left_out()
+
+    @cached_property
+    def _not_quiet(self) -> tuple[Finding, ...]:
+        return self._quiet_left_out()
+
+    def _quiet_left_out(self) -> tuple[Finding, ...]:
         if isinstance(self.codes, list):
             quiet_codes = {VERDICT_CODE[v] for v in QUIET}
             return self._worded([i for i, c in enumerate(self.codes) if c not in quiet_codes])
@@ -237,10 +246,23 @@ class Audit:
                 if fig.yaml.file in files:
                     near.setdefault(fig.yaml.file, {}).setdefault(fig.ref, fig)
         nearby = {file: list(figs.values()) for file, figs in near.items()}
+        from fundaudit.causes import cache
+        from fundaudit.i18n import language
+
+        where = cache.folder(self.path) if isinstance(self.columns, RelationList) else None
+        digest = cache.key(failing, uses, nearby, self.tolerance, language()) if where is not None else ""
+        known = [f for rels in uses.values() for rel in rels for f in (rel.total, *rel.parts)]
+        known += [f for figs in near.values() for f in figs.values()]
+        stored = cache.read(where, digest, known)
+        if stored is not None:
+            return Result(stored)
         try:
-            return diagnose(failing, uses, self.tolerance, nearby=nearby)
+            result = diagnose(failing, uses, self.tolerance, nearby=nearby)
         except Exception as exc:  # diagnosis is advice: a crash is noted, verdicts stand
             return Result({}, (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
+        if not result.notes:  # a diagnosis with a crashed cause is not kept
+            cache.write(where, digest, result.diagnoses)
+        return result
 
     def fails(self, level: str = "error") -> bool:
         """True when a finding (not hidden) has severity ``level`` or worse (``error`` | ``warning``).

@@ -1,0 +1,158 @@
+"""A content-addressed cache of diagnoses, so that checking unchanged data again skips them.
+
+The key is a SHA-256 of everything the diagnosis reads — each failing relation, every
+relation its figures sit in, the figures near them (each with id, rule, kind, digits, unit,
+YAML and source line), the tolerance, the language of the words — and of the code that
+computes it (every module of fundaudit and the message catalogue, read once per run). The same key gives the
+same diagnoses by construction; any edit to the data or to fundaudit's code gives a new key.
+
+Entries are JSON (never pickle: a cache file is data, not code) in ``.fundaudit-cache/``
+beside the data's entry file, or in ``$FUNDAUDIT_CACHE_DIR``; ``FUNDAUDIT_CACHE=off``
+turns the cache off. The folder is safe to delete. A cache that cannot be read or written
+(a read-only folder, a damaged entry, a folder that is a symbolic link) is passed over
+silently: the diagnosis is computed as if there were none, and no error changes a verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from fundaudit.causes._base import Applicability, Culprit, Diagnosis
+from fundaudit.findings import Relation
+from fundaudit.model import Figure
+from fundaudit.tolerance import Tolerance
+
+FOLDER = ".fundaudit-cache"
+FORMAT = 1  # bumped when the entry layout changes
+_CODE: list[str] = []  # the hash of the code, computed once per process
+
+
+def folder(entry: str) -> Path | None:
+    """Where the cache of the data at ``entry`` lives (``None``: the cache is off)."""
+    if os.environ.get("FUNDAUDIT_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    chosen = os.environ.get("FUNDAUDIT_CACHE_DIR")
+    return Path(chosen) if chosen else Path(entry).resolve().parent / FOLDER
+
+
+def key(
+    failing: Sequence[Relation],
+    uses: Mapping[str, Sequence[Relation]],
+    nearby: Mapping[str, Sequence[Figure]],
+    tolerance: Tolerance,
+    language: str,
+) -> str:
+    h = hashlib.sha256()
+    h.update(f"{FORMAT}\0{_code()}\0{tolerance!r}\0{language}\0".encode())
+    for rel in failing:
+        h.update(b"F" + _relation(rel))
+    for ref in sorted(uses):
+        h.update(b"U" + ref.encode())
+        for rel in uses[ref]:
+            h.update(_relation(rel))
+    for file in sorted(nearby):
+        h.update(b"N" + file.encode())
+        for fig in nearby[file]:
+            h.update(_figure(fig))
+    return h.hexdigest()
+
+
+def read(where: Path | None, digest: str, figures: Iterable[Figure]) -> dict[str, Diagnosis] | None:
+    """The diagnoses stored under ``digest``, or ``None`` (none stored, or unreadable)."""
+    if where is None:
+        return None
+    try:
+        path = where / f"{digest}.json"
+        if where.is_symlink() or path.is_symlink() or not path.is_file():
+            return None
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        by_ref = {f.ref: f for f in figures}
+        return {rid: _diagnosis(d, by_ref) for rid, d in raw["diagnoses"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -> None:
+    """Store ``diagnoses`` under ``digest``, atomically; any failure is passed over."""
+    if where is None:
+        return
+    try:
+        if where.is_symlink():
+            return
+        where.mkdir(exist_ok=True)
+        ignore = where / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
+        text = json.dumps(
+            {"format": FORMAT, "diagnoses": {rid: _plain(d) for rid, d in diagnoses.items()}}, ensure_ascii=False
+        )
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, where / f"{digest}.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+def _code() -> str:
+    if not _CODE:
+        import fundaudit
+
+        root = Path(fundaudit.__file__).parent
+        h = hashlib.sha256(fundaudit.__version__.encode())
+        files = [*sorted(root.rglob("*.py")), *sorted((root / "i18n" / "locale").glob("*/LC_MESSAGES/*.mo"))]
+        for file in files:
+            h.update(file.name.encode() + b"\0" + file.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _figure(f: Figure) -> bytes:
+    return (
+        f"{f.ref}\0{f.label}\0{f.value.coefficient}e{f.value.exponent}\0{f.unit.text}\0{f.source.file}:{f.source.line}"
+        f"\0{f.yaml.file}:{f.yaml.line}\0{f.bound}\0{f.note}\0{f.drafted}\1"
+    ).encode()
+
+
+def _relation(r: Relation) -> bytes:
+    head = f"{r.id}\0{r.rule}\0{r.kind}\0{r.missing}\0{r.empty}\0{r.note}\0{r.names}\0{r.location}\0".encode()
+    return head + b"".join(_figure(f) for f in (r.total, *r.parts)) + b"\2"
+
+
+def _plain(d: Diagnosis) -> dict[str, object]:
+    return {
+        "cause": d.cause,
+        "severity": d.severity,
+        "root": d.root,
+        "text": d.text,
+        "figures": [[c.figure.ref, c.likely] for c in d.figures],
+        "explains": list(d.explains),
+        "applicability": d.applicability.name,
+        "corrections": d.corrections,
+    }
+
+
+def _diagnosis(d: Mapping[str, object], by_ref: Mapping[str, Figure]) -> Diagnosis:
+    figures = d["figures"]
+    explains = d["explains"]
+    if not isinstance(figures, list) or not isinstance(explains, list):
+        raise TypeError("a damaged cache entry")
+    return Diagnosis(
+        cause=str(d["cause"]),
+        severity=str(d["severity"]),
+        root=str(d["root"]),
+        text=str(d["text"]),
+        figures=tuple(Culprit(by_ref[str(ref)], None if likely is None else str(likely)) for ref, likely in figures),
+        explains=tuple(str(x) for x in explains),
+        applicability=Applicability[str(d["applicability"])],
+        corrections=int(str(d["corrections"])),
+    )

@@ -1,0 +1,107 @@
+"""The diagnosis cache: the same diagnoses warm as cold, and a cache that cannot serve is passed over."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundaudit.causes import cache
+from fundaudit.loader import load
+from fundaudit.runner import run
+from tests.conftest import DATA, ROOT
+
+
+def _json(tmp: Path, **env: str) -> str:
+    full = {**os.environ, "FUNDAUDIT_LANG": "en", **env}
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundaudit", "check", str(DATA), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    return proc.stdout
+
+
+def test_warm_and_cold_give_the_same_document_and_the_cache_is_json(tmp_path: Path) -> None:
+    where = tmp_path / "cache"
+    cold = _json(tmp_path, FUNDAUDIT_CACHE="on", FUNDAUDIT_CACHE_DIR=str(where))
+    entries = sorted(where.glob("*.json"))
+    assert len(entries) == 1 and (where / ".gitignore").is_file()
+    stored = json.loads(entries[0].read_text(encoding="utf-8"))
+    assert stored["format"] == cache.FORMAT and len(stored["diagnoses"]) > 90
+    warm = _json(tmp_path, FUNDAUDIT_CACHE="on", FUNDAUDIT_CACHE_DIR=str(where))
+    assert warm == cold == _json(tmp_path, FUNDAUDIT_CACHE="off")
+
+
+def test_a_cache_hit_skips_the_diagnosis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path))
+    budget = load(DATA)
+    first = run(budget).diagnoses.diagnoses
+
+    def fail(*_args: object, **_kw: object) -> None:
+        raise AssertionError("diagnosed again")
+
+    monkeypatch.setattr("fundaudit.causes.localise.diagnose", fail)
+    again = run(budget).diagnoses.diagnoses
+    assert again == first
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"format": 1, "diagnoses": {"x": {"cause": 1}}}', "[]", ""])
+def test_a_damaged_entry_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path))
+    budget = load(DATA)
+    first = run(budget).diagnoses.diagnoses
+    (entry,) = tmp_path.glob("*.json")
+    entry.write_text(damage, encoding="utf-8")
+    assert run(budget).diagnoses.diagnoses == first  # computed again, same
+
+
+def test_off_writes_nothing_and_a_linked_or_read_only_folder_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budget = load(DATA)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path / "off"))
+    run(budget).diagnoses  # noqa: B018
+    assert not (tmp_path / "off").exists()
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (tmp_path / "link").symlink_to(target)
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path / "link"))
+    run(budget).diagnoses  # noqa: B018
+    assert list(target.iterdir()) == []
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(locked))
+    try:
+        assert run(budget).diagnoses.diagnoses  # no error, diagnosed all the same
+    finally:
+        locked.chmod(0o700)
+
+
+def test_the_key_moves_with_a_figure_and_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from fundaudit.numbers import Written
+    from fundaudit.tolerance import DEFAULT
+
+    budget = load(DATA)
+    audit = run(budget)
+    failing = audit.columns.relations_at(audit._failing_rows())[:3]
+    base = cache.key(failing, {}, {}, DEFAULT, "zh")
+    assert base == cache.key(failing, {}, {}, DEFAULT, "zh")
+    assert base != cache.key(failing, {}, {}, DEFAULT, "en")
+    moved = replace(failing[0], total=replace(failing[0].total, value=Written(1, 0)))
+    assert base != cache.key([moved, *failing[1:]], {}, {}, DEFAULT, "zh")
