@@ -233,3 +233,18 @@ def test_a_short_integer_that_rounds_the_table_is_linked_on_its_own_words_only()
     got = _equal(text)
     assert ("48 亿元", ("480105 万元",)) in got  # an integer is exact: the check reports 48 ≠ 48.0105
     assert not [g for g in got if g[0] == "5 亿元"]  # one significant digit: too coarse
+
+
+def test_a_head_count_whose_amount_the_table_states_wrongly_is_linked_to_its_cell(tmp_path: Path) -> None:
+    doc = tmp_path / "aid.txt"
+    doc.write_text(
+        "某县助学专项 2021 年实施方案\n"
+        "按照每生每年 2000 元标准，为 1.2 万名学生发放助学金。其中：东乡 0.5 万名，中乡 0.4 万名，西乡 0.3 万名。\n"
+        "\n"
+        "项目\t单位\t全县合计\t东乡合计\t中乡合计\t西乡合计\n"
+        "助学金\t万元\t2400\t1000\t80\t600\n",
+        encoding="utf-8",
+    )
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    got = sorted(f.verdict.value for f in run(budget).findings if f.rule == "unit-cost")
+    assert got == ["match", "match", "match", "mismatch"]  # 中乡: 2000 元 × 0.4 万名 is 800, the table says 80

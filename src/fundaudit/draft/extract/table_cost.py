@@ -6,13 +6,17 @@ money figure, or a unit such as 元/人) and the counts in its word after it in 
 paragraph (up to the next rate) are products whose amounts stand in one table row of the
 same part of the document. The row chosen is the one where most of the counts' products
 are cells, exactly; at least two must be, so that a single coincidence is not a claim.
-Each product found is a ``product`` claim: cell = rate × count.
+Each product found is a ``product`` claim: cell = rate × count. A count between two whose
+products were found, whose own product is no cell, takes the one cell of that row between
+theirs with a column named like theirs (中乡合计 between 东乡合计 and 西乡合计): the amount the
+table states for it, which the check then finds does not match.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import amount, dimension, unit_ok
@@ -48,15 +52,37 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             money = rate.unit.split("/")[0]
             products = [amount(rate.value, money) * amount(c.value, c.unit) for c in counts]
             best: list[tuple[Fig, Fig]] = []
+            row: list[Fig] = []
             for line_cells in candidates.values():
                 found = _match(products, counts, line_cells)
                 if len(found) > len(best):
-                    best = found
+                    best, row = found, line_cells
             if len(best) < 2:
                 continue
+            best += _between(best, counts, row)
             per = "" if "/" in rate.unit else word  # the figure keeps its unit; the relation reads it per 人
             for cell, count in best:
                 yield Claim("product", "table_cost", cell, (rate, count), ("rate", "quantity"), cell.label, "", b, per)
+
+
+def _between(found: list[tuple[Fig, Fig]], counts: list[Fig], row: list[Fig]) -> list[tuple[Fig, Fig]]:
+    """A count whose product is no cell, between two counts whose products are: the one cell of
+    the row between their cells whose column is named like theirs (东乡合计 … 西乡合计): the
+    amount the table states for it, which the check then finds does not match."""
+    at = {count.key: -cell.column - 1 for cell, count in found}  # count -> its cell's column
+    order = [k for k, c in enumerate(counts) if c.key in at]
+    if [at[counts[k].key] for k in order] != sorted(at[counts[k].key] for k in order):
+        return []  # the cells do not stand in the counts' order
+    ends = {cell.label.split(" ")[-1][-2:] for cell, _ in found}
+    out = []
+    for left, right in pairwise(order):
+        if right - left != 2:
+            continue
+        lo, hi = at[counts[left].key], at[counts[right].key]
+        between = [c for c in row if lo < -c.column - 1 < hi and c.label.split(" ")[-1][-2:] in ends]
+        if len(ends) == 1 and len(between) == 1:
+            out.append((between[0], counts[left + 1]))
+    return out
 
 
 def _word(text: str, fig: Fig) -> str | None:
