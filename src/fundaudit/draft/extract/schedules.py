@@ -145,7 +145,7 @@ def _years(index: int, block: Paragraph, ctx: Context) -> Result:
 
 EXTRACTOR = Extractor(
     "schedules",
-    "Quarterly schedules in running text",
+    "Quarterly and yearly schedules in running text",
     frozenset({"paragraph"}),
     frozenset({"figure"}),
     frozenset({"sum", "cumulative"}),
