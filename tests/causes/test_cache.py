@@ -105,3 +105,22 @@ def test_the_key_moves_with_a_figure_and_the_language(monkeypatch: pytest.Monkey
     assert base != cache.key(failing, {}, {}, DEFAULT, "en")
     moved = replace(failing[0], total=replace(failing[0].total, value=Written(1, 0)))
     assert base != cache.key([moved, *failing[1:]], {}, {}, DEFAULT, "zh")
+
+
+def test_only_the_newest_entries_are_kept_and_a_huge_one_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(cache.KEEP + 5):
+        stale = tmp_path / f"{n:064x}.json"
+        stale.write_text("{}", encoding="utf-8")
+        os.utime(stale, (n, n))
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path))
+    budget = load(DATA)
+    first = run(budget).diagnoses.diagnoses
+    kept = sorted(tmp_path.glob("*.json"))
+    assert len(kept) == cache.KEEP and not (tmp_path / f"{0:064x}.json").exists()
+    (entry,) = [p for p in kept if not p.name.startswith("0000")]
+    with entry.open("a", encoding="utf-8") as grow:
+        grow.truncate(cache.LIMIT + 1)  # a sparse file past the limit: passed over, not read
+    assert run(budget).diagnoses.diagnoses == first

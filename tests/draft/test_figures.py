@@ -61,3 +61,8 @@ def test_an_earlier_figure_of_the_clause_is_not_part_of_a_label() -> None:
     f = found("使 8.43 万户 28.09 万贫困人口得到了扶持。")
     assert [(x.value, x.unit) for x in f.figures] == [("8.43", "万户"), ("28.09", "万人")]
     assert f.figures[1].label == "使贫困人口得到了扶持"
+
+
+def test_a_label_reaches_back_over_a_parenthesis_that_ends_right_before_the_figure() -> None:
+    f = found("其中，社会资金（项目业主）27 亿元，市（州）和县（市、区）政府筹集 6.8 亿元。")
+    assert [x.label for x in f.figures] == ["社会资金(项目业主)", "市(州)和县(市、区)政府筹集"]

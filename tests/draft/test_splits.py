@@ -54,3 +54,33 @@ def test_a_list_separated_by_semicolons_with_nested_breakdowns() -> None:
         ("sum", "2.8 亿元", ("0.9 亿元", "1.9 亿元"), ("雁江区投入资金", "乐至县投入资金")),
         ("sum", "1 亿元", ("0.46 亿元", "0.12 亿元"), ("雁江区投入资金", "乐至县投入资金")),  # 0.58 亿元 short
     ]
+
+
+def test_items_then_a_sentence_of_sources_split_the_total() -> None:
+    got = claims(
+        "全年计划完成投资 10 亿元，其中：道路 6 亿元、桥梁 4 亿元。"
+        "资金来源为：中央资金 3 亿元、省级资金 2 亿元、市县资金 5 亿元。"
+    )
+    assert ("sum", "10 亿元", ("6 亿元", "4 亿元"), ("道路", "桥梁")) in got
+    assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "市县")) in got
+
+
+def test_a_sentence_opening_with_qizhong_lists_the_last_figure_before_it_up_to_the_next_item() -> None:
+    got = claims(
+        "（1）为 2.28 万名学生发放助学金。其中：东区 1.28 万名，西区 1 万名；（2）为 2660 名中职学生提供补助。"
+    )
+    assert [c[:3] for c in got if c[0] == "sum"] == [("sum", "2.28 万名", ("1.28 万名", "1 万名"))]
+
+
+def test_items_in_parentheses_then_a_qizhong_sentence_of_sources() -> None:
+    got = claims(
+        "计划完成投资 10 亿元（道路 6 亿元，桥梁 4 亿元）。其中，中央资金 3 亿元（含提前下达 1 亿元），"
+        "省级资金 2 亿元，社会资金（项目业主）5 亿元。"
+    )
+    assert ("split", "10 亿元", ("3 亿元", "2 亿元", "5 亿元"), ("中央", "省级", "社会")) in got
+
+
+def test_a_list_in_two_units_after_a_share_belongs_to_both_totals_before_it() -> None:
+    got = claims("集中安置 300 户 1000 人，占总人口的 60%（其中：园区安置 100 户 300 人、新村安置 200 户 703 人）。")
+    assert ("sum", "300 户", ("100 户", "200 户"), ("园区安置", "新村安置")) in got
+    assert [c[:3] for c in got if c[1] == "1000 人"] == [("sum", "1000 人", ("300 人", "703 人"))]  # a slip of 3

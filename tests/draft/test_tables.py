@@ -190,3 +190,106 @@ def test_price_times_quantity_is_the_amount() -> None:
     )
     assert t.products == (("资金", "单位造价", "建设规模"),)
     assert [c.unit for c in t.columns] == ["{row}", "万元/{row}", "万元"]
+
+
+def test_a_whole_area_group_sums_its_places_groups() -> None:
+    t = table(
+        """\
+        项目\t单位\t资金（万元）
+        \t\t全县\t\t\t东乡\t\t\t西乡
+        \t\t合计\t中央\t县级\t合计\t中央\t县级\t合计\t中央\t县级
+        危房改造\t户\t500\t300\t200\t300\t180\t120\t200\t120\t80
+        道路\t公里\t100\t40\t60\t40\t16\t24\t60\t24\t36
+        """
+    )
+    names = {c.name: k for k, c in enumerate(t.columns)}
+    assert dict(t.column_sums)["中央"] == ("资金东乡中央", "资金西乡中央")  # 全县 中央 = 东乡 中央 + 西乡 中央
+    # 全县 合计 is already the sum of its sources; the sum of the places' 合计 is stated per row
+    assert ((4, names["全县合计"]), ((4, names["东乡合计"]), (4, names["西乡合计"]))) in t.cell_sums
+
+
+def test_places_under_a_first_total_sum_their_rows_under_the_projects() -> None:
+    t = table(
+        """\
+        序号\t项目名称\t投资（万元）
+        \t全县合计\t900
+        \t东乡\t500
+        \t西乡\t400
+        一\t供水工程\t600
+        \t东乡供水站\t300
+        \t西乡\t300
+        二\t道路\t300
+        \t东乡\t200
+        \t西乡\t100
+        """
+    )
+    assert sums(t) == {2: [5, 8], 5: [6, 7], 8: [9, 10]}
+    # 全县合计 is the sum of its places too; each place sums its rows under the projects
+    assert t.cell_sums == (((2, 0), ((3, 0), (4, 0))), ((3, 0), ((6, 0), (9, 0))), ((4, 0), ((7, 0), (10, 0))))
+
+
+def test_a_last_row_named_by_the_titles_area_is_its_total_and_a_row_that_lost_a_cell_moves_back() -> None:
+    t = table(
+        """\
+        某市 2021—2022 年减贫计划表
+        地区\t2021 年\t\t\t2022 年
+        \t减贫数（万人）\t退出村（个）\t摘帽县（个）\t发生率（%）\t减贫数（万人）\t退出村（个）
+        东县\t1.25\t10\t0\t2.5\t0.5\t4
+        西县\t0.75\t6\t1.8\t0.25\t2
+        某市\t2\t16\t0\t2.1\t0.75\t6
+        """
+    )
+    assert sums(t) == {}  # the total row is a total (role), summing the rows above it
+    assert [r.role for r in t.rows] == ["detail", "detail", "total"]
+    # 西县 wrote no 摘帽县 cell at all: 1.8 is its 发生率, not a fraction of a county
+    assert dict(zip([c.name for c in t.columns], t.rows[1].cells, strict=True))["发生率"] == "1.8"
+
+
+def test_a_list_written_in_a_cell_is_a_stated_sum_when_it_adds_up() -> None:
+    got = found(
+        """\
+        序号\t项目名称\t建设内容\t投资（万元）
+        1\t县道改建\t全长 70.5 公里，其中：东区 30.2 公里、西区 40.3 公里。\t500
+        2\t村道\t共 12 公里，其中：东区 5 公里、西区 6 公里。\t200
+        """
+    ).claims
+    sums_ = [(c.total.value, [p.value for p in c.parts]) for c in got if c.kind == "sum" and c.total]
+    assert sums_ == [("70.5", ["30.2", "40.3"])]  # 5 + 6 is not 12: a part may be unreadable, not claimed
+
+
+def test_a_header_that_names_what_it_counts_gives_the_unit() -> None:
+    t = table(
+        """\
+        区县\t新增就业人数\t新增企业户数
+        全县\t300\t20
+        东乡\t100\t5
+        西乡\t150\t10
+        """
+    )
+    assert [(c.name, c.unit) for c in t.columns] == [("新增就业人数", "人"), ("新增企业户数", "户")]
+    assert sums(t) == {2: [3, 4]}  # 全县 written first sums the places (300 ≠ 250: a slip the check reports)
+
+
+def test_a_parent_headers_list_of_units_goes_to_its_sub_columns_in_order() -> None:
+    t = table(
+        """\
+        序号\t区县\t建设规模（公里、台）\t\t总投资（万元）
+        \t\t新建线路\t新增配变台数
+        1\t东区\t20.5\t30\t2000
+        2\t西区\t10.25\t12\t900
+        \t合 计\t30.75\t42\t2900
+        """
+    )
+    assert [(c.name, c.unit) for c in t.columns] == [("新建线路", "公里"), ("新增配变台数", "台"), ("总投资", "万元")]
+
+
+def test_a_total_row_that_kept_its_number() -> None:
+    t = table(
+        """\
+        序号\t项目名称\t投资（万元）
+        1\t家政\t500
+        2\t电商\t450
+        3\t合计\t900
+        """
+    )
+    assert [r.role for r in t.rows] == ["detail", "detail", "total"]  # 900 ≠ 950: a slip the check reports

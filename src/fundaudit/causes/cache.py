@@ -8,9 +8,10 @@ same diagnoses by construction; any edit to the data or to fundaudit's code give
 
 Entries are JSON (never pickle: a cache file is data, not code) in ``.fundaudit-cache/``
 beside the data's entry file, or in ``$FUNDAUDIT_CACHE_DIR``; ``FUNDAUDIT_CACHE=off``
-turns the cache off. The folder is safe to delete. A cache that cannot be read or written
-(a read-only folder, a damaged entry, a folder that is a symbolic link) is passed over
-silently: the diagnosis is computed as if there were none, and no error changes a verdict.
+turns the cache off. The folder keeps the newest :data:`KEEP` entries and is safe to
+delete. A cache that cannot be read or written (a read-only folder, a damaged or oversized
+entry, a folder that is a symbolic link) is passed over silently: the diagnosis is computed
+as if there were none, and no error changes a verdict.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from fundaudit.tolerance import Tolerance
 
 FOLDER = ".fundaudit-cache"
 FORMAT = 1  # bumped when the entry layout changes
+KEEP = 32  # entries kept: one per state of the data and language checked, the newest
+LIMIT = 64 * 2**20  # an entry larger than this is not read (the real data's is about 100 KB)
 _CODE: list[str] = []  # the hash of the code, computed once per process
 
 
@@ -68,7 +71,7 @@ def read(where: Path | None, digest: str, figures: Iterable[Figure]) -> dict[str
         return None
     try:
         path = where / f"{digest}.json"
-        if where.is_symlink() or path.is_symlink() or not path.is_file():
+        if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > LIMIT:
             return None
         raw = json.loads(path.read_text(encoding="utf-8"))
         by_ref = {f.ref: f for f in figures}
@@ -99,6 +102,9 @@ def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:  # the oldest states of the data go first
+            old.unlink(missing_ok=True)
     except OSError:
         return
 

@@ -31,13 +31,20 @@ def extract(text: Text, pipeline: tuple[Extractor, ...] = PIPELINE, only: frozen
     for token in tokenize("\n".join(line.text for line in text)):
         tokens[token.line].append(token)
     ctx = Context(outline, tokens)
+    problems: list[str] = []
     for ex in pipeline:
         if only is not None and ex.id not in only and ex.id != "figures":
             continue
         targets: list[tuple[int, Block | Outline]] = [(-1, outline)] if "document" in ex.blocks else []
         targets += [(i, b) for i, b in enumerate(outline.blocks) if _KIND.get(type(b)) in ex.blocks]
         for index, block in targets:
-            for out in ex.extract(index, block, ctx):
+            try:
+                outputs = list(ex.extract(index, block, ctx))
+            except Exception as exc:  # one pattern's failure must not lose the draft
+                line = _first_line(block)
+                problems.append(f"{ex.id} failed at line {line}: {type(exc).__name__}: {exc}")
+                continue
+            for out in outputs:
                 if isinstance(out, Fig):
                     ctx.figs.setdefault(index, []).append(out)
                 elif isinstance(out, TableDraft):
@@ -45,7 +52,15 @@ def extract(text: Text, pipeline: tuple[Extractor, ...] = PIPELINE, only: frozen
                 elif isinstance(out, Claim):
                     ctx.add(out)
     figs = tuple(f for index in sorted(ctx.figs) for f in ctx.figs[index])
-    return Found(outline, figs, tuple(ctx.claims), tuple(ctx.tables), frozenset(ctx.used()))
+    return Found(outline, figs, tuple(ctx.claims), tuple(ctx.tables), frozenset(ctx.used()), tuple(problems))
+
+
+def _first_line(block: Block | Outline) -> int:
+    if isinstance(block, Paragraph):
+        return block.lines[0].number
+    if isinstance(block, TableBlock):
+        return block.title_line
+    return 1
 
 
 def draft_path(path: Path) -> tuple[str, Found]:

@@ -111,6 +111,7 @@ class Claim:
     name: str = ""
     why: str = ""
     block: int = -1
+    per: str = ""  # a product whose first part is a rate per one of these (按照每生 2000 元: 人)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ class TableDraft:
     pattern: str = "tables"
     cumulative: tuple[str, ...] = ()  # quarter columns that are running totals
     products: tuple[tuple[str, str, str], ...] = ()  # (amount, price, quantity) columns: price × quantity = amount
+    # sums between cells the table's structure cannot state: ((row line, column), ((row line, column), ...))
+    cell_sums: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...]], ...] = ()
 
     def figures(self) -> list[tuple[int, str]]:
         """``(line, digits)`` of every numeric cell."""
@@ -170,3 +173,4 @@ class Found:
     claims: tuple[Claim, ...]
     tables: tuple[TableDraft, ...]
     consumed: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    problems: tuple[str, ...] = ()  # extractors that failed on a block (the draft goes on without them)

@@ -61,6 +61,7 @@ class DRelation:
     parts: list[str]
     drafted: str
     note: str
+    per: str = ""
 
 
 @dataclass
@@ -71,6 +72,7 @@ class DraftDocument:
     programs: list[DNode]
     relations: list[DRelation]
     refs: dict[tuple[int, int], str]  # figure (line, column) -> its reference
+    problems: tuple[str, ...] = ()
 
     def figure_count(self) -> int:
         n = 0
@@ -153,7 +155,7 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
     refs: dict[tuple[int, int], str] = {}
     for program in programs:
         _paths(program, "", refs)
-    rates = {p.key: p for c in found.claims if c.kind == "product" for p in c.parts}
+    rates = {p.key: p for c in found.claims if c.kind == "product" and not c.per for p in c.parts}
     for fig in found.figures:
         if fig.key in refs:
             continue
@@ -186,6 +188,15 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
         parts = [refs[f.key] for f in node.figures.values()]
         note = f"{node.name}: " + " + ".join(f"{k} {f.value} {f.unit}" for k, f in node.figures.items())
         relations.append(DRelation(f"d{len(relations) + 1}", kind, refs[node.total.key], parts, node.drafted, note))
+    for table in found.tables:
+        for (line, j), cells in table.cell_sums:
+            whole = refs.get((line, -(j + 1)))
+            each = [refs[(n, -(k + 1))] for n, k in cells if (n, -(k + 1)) in refs]
+            if whole is None or len(each) != len(cells):
+                continue
+            names = " + ".join(f"{table.columns[k].name} @{n}" for n, k in cells)
+            note = f"{table.title}: {table.columns[j].name} @{line} ← {names}"
+            relations.append(DRelation(f"d{len(relations) + 1}", "sum", whole, each, table.pattern, note))
     for claim in found.claims:
         if claim.kind in ("split", "shares"):
             continue
@@ -196,9 +207,11 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             continue
         note = _note(claim)
         relations.append(
-            DRelation(f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note)
+            DRelation(
+                f"d{len(relations) + 1}", claim.kind, refs[claim.total.key], parts, claim.pattern, note, claim.per
+            )
         )
-    return DraftDocument(doc_id, source, title, programs, relations, refs)
+    return DraftDocument(doc_id, source, title, programs, relations, refs, found.problems)
 
 
 def _nest(

@@ -2,7 +2,8 @@
 
 - Headings by their numbering: ``一、`` (level 1), ``（一）`` (2), ``1.`` / ``1、`` (3), ``（1）`` (4);
   a short unpunctuated title line naming a 专项, 方案, 规划, 意见 or 通知 is level 0 (not one
-  ending in 表, 清单, 计划 or a colon: a table's title or a lead-in), ``附件N`` level 1.
+  ending in 表, 清单, 计划 or a colon, nor one right over a table: a table's title or a
+  lead-in), ``附件N`` level 1.
   Markdown marks (``#``, ``**``) around them are ignored. A heading line whose title ends in
   ``。`` and goes on (``1. 实施义务教育经费保障机制。城乡义务教育…``) is also a paragraph.
 - A table is a run of tab-separated lines (blank lines allowed between them). Its leading
@@ -95,6 +96,8 @@ def lines_to_blocks(text: Text, settings: SegmentSettings = DEFAULT) -> list[Blo
             i = j
             continue
         h = heading(line, settings)
+        if h is not None and h.level == 0 and _table_follows(text, i):
+            h = None  # a title line right over a table is the table's title, not a part of the document
         if h is not None:
             flush()
             blocks.append(h)
@@ -112,6 +115,14 @@ def lines_to_blocks(text: Text, settings: SegmentSettings = DEFAULT) -> list[Blo
         i += 1
     flush()
     return blocks
+
+
+def _table_follows(text: Text, i: int) -> bool:
+    """The next line that is not blank is a row of a table."""
+    for k in range(i + 1, min(len(text), i + 4)):
+        if text[k].text.strip():
+            return "\t" in text[k].text
+    return False
 
 
 def _paragraph(lines: list[Line]) -> Paragraph:

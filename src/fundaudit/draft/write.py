@@ -44,7 +44,9 @@ def entry(doc: DraftDocument, include: str) -> str:
 
 
 def document(doc: DraftDocument) -> str:
-    out = [HEADER.format(source=doc.source).rstrip("\n"), "programs:"]
+    out = [HEADER.format(source=doc.source).rstrip("\n")]
+    out += [f"# NOT READ: {' '.join(p.split())}" for p in doc.problems]  # a pattern failed there
+    out.append("programs:")
     for program in doc.programs:
         _node(program, out, "  ")
     if doc.relations:
@@ -54,6 +56,8 @@ def document(doc: DraftDocument) -> str:
             out.append(f"    kind: {rel.kind}")
             out.append(f"    total: {q(rel.total)}")
             out.append("    parts: [" + ", ".join(q(p) for p in rel.parts) + "]")
+            if rel.per:
+                out.append(f"    per: {q(rel.per)}")
             out.append(f"    drafted: {rel.drafted}")
             out.append(f"    note: {q(rel.note)}")
     return "\n".join(out) + "\n"

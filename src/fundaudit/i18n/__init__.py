@@ -7,12 +7,18 @@ Messages are written in the code in English and marked for extraction::
     _("{n} findings").format(n=3)          # a message with named placeholders
     pgettext("verdict", "mismatch")        # a short word whose sense needs a context
 
+Text defined before it is shown (a rule's title, a template) is marked ``N_("…")`` or
+``NP_(context, "…")`` and translated where it is shown (``_(title)``). Names and documents
+the code holds as values come from their registries: a verdict, severity or cause is named
+``pgettext(kind, id)`` (:mod:`fundaudit.i18n.terms`), a rule's or cause's module docstring
+is read with ``pgettext("doc", doc)``, a command's docstring is its help.
+
 The Chinese catalogue is ``locale/zh/LC_MESSAGES/fundaudit.po`` (the source, reviewed by a
 person) compiled to ``fundaudit.mo`` beside it (committed, so that a plain ``pip install``
 has it; a test fails when the ``.mo`` is older than the ``.po``). English is the message
 itself. ``python -m fundaudit.i18n.build`` (needs Babel, in ``.[dev]``) extracts the
-messages of the code and the HTML template into the ``.po`` (new ones untranslated,
-existing translations kept) and compiles it.
+messages of the code and the HTML template, and the values of the registries above, into
+the ``.po`` (new ones untranslated, existing translations kept) and compiles it.
 
 The language is ``--lang`` of the command line, else ``$FUNDAUDIT_LANG``, else Chinese.
 Only the standard library's :mod:`gettext` runs at run time (a few milliseconds).

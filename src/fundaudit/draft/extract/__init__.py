@@ -14,6 +14,8 @@ from fundaudit.draft.extract import (
     schedules,
     shares,
     splits,
+    sums,
+    table_cost,
     tables,
     unit_cost,
 )
@@ -26,8 +28,10 @@ PIPELINE: tuple[Extractor, ...] = (
     tables.EXTRACTOR,
     splits.EXTRACTOR,
     unit_cost.EXTRACTOR,
+    table_cost.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
+    sums.EXTRACTOR,
     repeats.EXTRACTOR,
 )
 

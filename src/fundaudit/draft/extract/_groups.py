@@ -30,6 +30,7 @@ from fundaudit.draft.extract._words import unit_ok
 
 _NUM = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SUM = ("合计", "小计", "总计")
+_MAX_GROUPS = 60  # more groups than any budget table has: not read again (and no deep recursion)
 _LABELS = ("序号", "编号", "项目", "名称", "内容", "区县", "县区", "地区", "备注", "部门", "明细")
 
 
@@ -55,13 +56,14 @@ def _groups(leaves: list[str]) -> list[list[int]]:
 
 def regroup(
     header: list[list[str]], body: list[tuple[int, list[str]]], unit_col: int | None
-) -> list[tuple[int, list[str]]]:
-    """The body read again where rows lost their empty cells (the header is re-aligned in place)."""
+) -> tuple[list[tuple[int, list[str]]], list[list[int]]]:
+    """The body read again where rows lost their empty cells (the header is re-aligned in place),
+    and the column groups (their columns by position; empty when the table has none)."""
     if len(header) < 2 or unit_col is None:
-        return body
+        return body, []
     groups = _groups(header[-1])
     if not groups:
-        return body
+        return body, []
     first = groups[0][0]
     _align_header(header, groups)
     named = [j for j in range(first) if any(h[j] for h in header)]
@@ -72,7 +74,7 @@ def regroup(
         cells = cells + [""] * (len(header[0]) - len(cells))
         new = _row(cells, groups, lead, labels, unit_col)
         out.append((number, new if new is not None else cells))
-    return out
+    return out, groups
 
 
 def _top(header: list[list[str]], j: int) -> str:
@@ -158,7 +160,7 @@ def _row(
 def _cut(values: list[str], count: int, size: int) -> list[list[str]] | None:
     """``values`` cut into ``count`` runs of 1..``size``: most runs adding up, then most of the usual length."""
     n = len(values)
-    if not count <= n <= count * size:
+    if not count <= n <= count * size or count > _MAX_GROUPS:
         return None
     nums = [Decimal(v) for v in values]
     whole = nums[:size]

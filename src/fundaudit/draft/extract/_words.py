@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from fundaudit.draft.model import Fig
 from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS
 from fundaudit.provenance.tokens import UNITS
 from fundaudit.units import UnitError, parse_unit
@@ -56,6 +57,28 @@ def clause_before(text: str, offset: int) -> str:
     k = offset
     while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
         k -= 1
+    return text[k:offset].strip()
+
+
+def clause_before_parens(text: str, offset: int) -> str:
+    """:func:`clause_before`, reaching back over parentheses that end right before it:
+    ``社会资金（项目业主）271.24`` → 社会资金（项目业主）, ``市（州）和县（市、区）政府筹集 68.59`` → all of it."""
+    k = offset
+    while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+        k -= 1
+    while k > 0 and text[k - 1] in "）)":
+        depth, j = 0, k - 1
+        while j >= 0:
+            depth += text[j] in "）)"
+            depth -= text[j] in "（("
+            if depth == 0:
+                break
+            j -= 1
+        if j < 0 or re.fullmatch(r"[一二三四五六七八九十0-9]+", text[j + 1 : k - 1]):
+            break  # （三） numbers a heading: not part of a name
+        k = j
+        while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+            k -= 1
     return text[k:offset].strip()
 
 
@@ -131,3 +154,19 @@ def plausible(total: tuple[str, str], parts: list[tuple[str, str]]) -> bool:
     t = amount(*total)
     s = sum((amount(*p) for p in parts), Decimal(0))
     return t > 0 and t / 2 <= s <= t * 2
+
+
+def sentences(text: str, figs: list[Fig], ends: str = SENTENCE_END) -> list[list[Fig]]:
+    """The figures of a paragraph (in order) grouped by sentence: a new one after any of ``ends``."""
+    out: list[list[Fig]] = []
+    current: list[Fig] = []
+    last = 0
+    for f in figs:
+        if any(c in text[last : f.offset] for c in ends) and current:
+            out.append(current)
+            current = []
+        current.append(f)
+        last = f.offset
+    if current:
+        out.append(current)
+    return out

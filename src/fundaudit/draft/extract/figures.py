@@ -5,7 +5,8 @@ exclusion rule removes (years, dates, document and list numbers, phone numbers, 
 figure. Two refinements read the words after the number: a ``万`` before a noun takes the
 counting word of the noun (``20 万贫困人口`` → 20 万人, ``1.5 万条`` → 万条), and a bare number
 before ``余``/``多`` and a unit reads that unit (``1500 余名`` → 1500 名, bound min). The label
-is the clause before the number (from the previous punctuation, without a leading 其中/另外/并…); when
+is the clause before the number (from the previous punctuation, without a leading 其中/另外/并…,
+reaching back over a parenthesis that ends right before it: 社会资金（项目业主）27 亿元); when
 that has fewer than two characters, the words after the unit are added.
 A number with more digits than the data format holds (38, or 30 decimals) is left to the
 coverage report. Bounds: 不低于/不少于/至少 and 以上/余 (min), 不超过/以内 (max), 约/左右 (approx).
@@ -16,7 +17,14 @@ from __future__ import annotations
 import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import bound, clause_after, clause_before, label, unit_after, writable
+from fundaudit.draft.extract._words import (
+    bound,
+    clause_after,
+    clause_before_parens,
+    label,
+    unit_after,
+    writable,
+)
 from fundaudit.draft.model import Block, Fig, Outline, Paragraph
 from fundaudit.provenance.tokens import Token
 
@@ -52,7 +60,7 @@ def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | No
             unit = unit_after(rest)
     if not unit or unit == "万" or (unit == "年" and re.fullmatch(r"(19|20)[0-9]{2}", token.value)):
         return None  # no unit, or a year whose 年 starts the next line
-    before = clause_before(text, offset)
+    before = clause_before_parens(text, offset)  # 社会资金（项目业主）271.24 亿元: named before the （）
     after_unit = rest[len(unit) :] if rest.startswith(unit) else rest[1:] if rest.startswith("万") else rest
     name = label(before, clause_after(after_unit, 0))
     return Fig(

@@ -1,28 +1,50 @@
 """repeats — a figure stated again in the same part of the document (text and its 附件 table).
 
+A count (not money) restated in the running text of another top-level part is linked from
+the earlier statement whose words have at least two such words in common with it (every 专项
+restates 300 个贫困村退出; the same sum of money in two 专项 is two budgets).
+
 Within one top-level part (a 专项 title, or the whole document when it has none), figures and
 table cells of one dimension and the same exact amount (``19.63 亿元`` and ``196300 万元``
 are one amount) on different lines are one figure stated twice: an ``equal`` relation from
-the first statement to each later one. Zero, cells of one table, and figures on one line
-are not linked; an amount with fewer than three significant digits (``2 万亩``) is linked
+the earlier statement whose words have most in common with a later one's to that later one
+(the first statement when none shares a word). Zero, cells of one table, and figures on one
+line are not linked; an amount with fewer than three significant digits (``2 万亩``) is linked
 only when the words around the two share a two-character word that is not a common one of
 budget texts (完成, 建设, 资金 …): a figure of running text is known by its label, the
 sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
 column. A figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
 significant digits or more) is the same as one that rounds to it in any unit of its
-dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word; an integer is
-exact (``22 亿元`` is not ``221765 万元``).
+dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word, or without
+one when it has three significant digits; an integer of four digits or more is read the
+same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
+a shorter one of two digits or more only when it is within 0.5 % of the precise one and its own
+words (label and the clause after it) share three with it (``普通干线公路 48 亿元`` and the
+附件's ``普通干线公路 480105 万元``: the tolerance takes an integer as exact, so the check reports
+the rounding; ``22 亿元`` is not any ``221765 万元`` of other words). A figure of three significant
+digits within two units of its last digit of a more precise one (``652 公里`` and
+``651.992 公里``) and with three such words in common is linked
+too: a rounding gone wrong, which the check then reports. A figure written in a table's word
+cell is known by its label and its row.
+
+Restated differently: a figure of running text and a cell of a total row (全市, 合计, 总投资)
+of a table in the same part and dimension whose words have at least three in common are
+linked even when they differ (``新增解决 1000 名贫困群众就业`` and the 附件's ``全 市 新增困难群众
+就业人数 700``): the check then reports the difference. The closest pairs are taken first,
+each figure and cell once.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import CLAUSE_END, SENTENCE_END, amount, dimension, unit_ok
-from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, Paragraph, TableDraft, is_number
+from fundaudit.draft.model import Block, Claim, Fig, Heading, Outline, Paragraph, TableBlock, TableDraft, is_number
 
 Point = tuple[Fig, int]  # a figure and the table it is a cell of (-1 for running text)
 
@@ -46,18 +68,44 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
 
     linked: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for points in groups.values():
-        points.sort(key=lambda p: (p[0].line, p[0].column))
-        head, head_table = points[0]
-        parts = tuple(
-            f
-            for f, table in points[1:]
-            if f.line != head.line
-            and not (table >= 0 and table == head_table)
-            and (_significant(head.value) >= 3 or _share_word(context(head), context(f)))
-        )
-        if parts:
+        points.sort(key=lambda p: (p[0].line, abs(p[0].column)))
+        links: dict[tuple[int, int], list[Fig]] = {}
+        heads: dict[tuple[int, int], Fig] = {}
+        seen: dict[int, list[Fig]] = defaultdict(list)  # earlier statements by table (-1: running text)
+        for f, table in points:
+            earlier = [
+                g for t, gs in seen.items() if not (t >= 0 and t == table) for g in gs[:_CANDIDATES] if g.line != f.line
+            ]
+            seen[table].append(f)
+            if not earlier:
+                continue
+            earlier.sort(key=lambda g: (g.line, abs(g.column)))
+            best = max(earlier, key=lambda g: _overlap(context(g), context(f)))
+            if _overlap(context(best), context(f)) == 0:
+                if _significant(f.value) < 3:
+                    continue
+                best = earlier[0]  # an amount of three digits or more: the same figure again
+            heads[best.key] = best
+            links.setdefault(best.key, []).append(f)
+        for key, parts in links.items():
+            head = heads[key]
             linked.update((head.key, f.key) for f in parts)
-            yield Claim("equal", "repeats", head, parts, (), head.label, "", head.block)
+            yield Claim("equal", "repeats", head, tuple(parts), (), head.label, "", head.block)
+    # across parts (a target every 专项 restates): each part's first statement repeats the
+    # earlier statement elsewhere whose words have at least two in common with its own
+    across: dict[tuple[str, Decimal], list[Point]] = defaultdict(list)
+    for (_, dim, value), points in groups.items():
+        said_in_text = [p for p in points if p[1] < 0 and isinstance(_block(block, p[0]), Paragraph)]
+        if dim != "money" and said_in_text:  # a sum of money in two 专项 is two budgets, not one stated twice
+            across[(dim, value)].append(said_in_text[0])  # the text restates a target; a table's cell is its own
+    for firsts in across.values():
+        firsts.sort(key=lambda p: (p[0].line, abs(p[0].column)))
+        for k, (f, _) in enumerate(firsts[1:], start=1):
+            scored = [(_overlap(context(g), context(f)), g) for g, _ in firsts[:k]]
+            score, best = max(scored, key=lambda c: c[0])
+            if score >= _ACROSS_WORDS:
+                linked.add((best.key, f.key))
+                yield Claim("equal", "repeats", best, (f,), (), best.label, "", best.block)
     # a figure written with fewer digits (5.08 万人, 97.6 亿元) and one that rounds to it
     # (5.0833 万人, 976034 万元), in one part of the document and with a word in common
     by_dim: dict[tuple[int, str], list[tuple[Decimal, Fig, int]]] = defaultdict(list)
@@ -67,18 +115,61 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         near.sort(key=lambda p: p[0])
         values = [p[0] for p in near]
         for value, f, table in near:
-            if _significant(f.value) < 2 or "." not in f.value or table >= 0:
-                continue  # an integer is exact (tolerance policy): 22 亿元 is not 221765 万元
+            sig = _significant(f.value)
+            short_integer = "." not in f.value and sig < _INTEGER_DIGITS  # 48 亿元 against 480105 万元
+            if table >= 0 or sig < 2:
+                continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
-            lo = bisect_left(values, value - half)
-            hi = bisect_left(values, value + half)
-            for g_value, g, _ in near[lo:hi]:
-                if g_value == value or g.line == f.line or (g.key, f.key) in linked or (f.key, g.key) in linked:
-                    continue
-                if _significant(g.value) <= _significant(f.value) or not _share_word(context(f), context(g)):
-                    continue
+            lo = bisect_left(values, value - half * _NEAR)
+            hi = bisect_left(values, value + half * _NEAR)
+            found = [
+                (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
+                for g_value, g, _ in near[lo:hi]
+                if g_value != value
+                and g.line != f.line
+                and _significant(g.value) > sig
+                and (g.key, f.key) not in linked
+                and (f.key, g.key) not in linked
+            ]
+            bare = sig >= _BARE_DIGITS + ("." not in f.value)  # no word needed when this precise
+            # within half a unit of the last digit: rounded; within two units: a figure the text
+            # rounded wrongly, linked only on two words in common (the check reports the slip)
+            if short_integer:  # exact by the tolerance: linked only on its own words and within 0.5 %
+                found = [
+                    c
+                    for c in found
+                    if c[3]
+                    and abs(c[1]) * 200 < value
+                    and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
+                ]
+            else:
+                found = [c for c in found if (c[3] and (c[0] > 0 or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
+            if found:
+                g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
                 yield Claim("equal", "repeats", f, (g,), (), f.label, "rounded", f.block)
+
+    # restated differently: a figure of the text no equal statement repeats, and a table cell
+    # of its part and dimension whose words have most in common with its own (at least
+    # _DIFFERENT_WORDS): the table restates the text's target with another figure
+    said = {k for pair in linked for k in pair}
+    by_part: dict[tuple[int, str], list[Fig]] = defaultdict(list)
+    for (part, dim, _), points in groups.items():
+        by_part[(part, dim)].extend(f for f, t in points if t >= 0 and f.column < 0 and _WHOLE.match(f.label))
+    pairs: list[tuple[int, int, Fig, Fig]] = []  # (words in common, order, text figure, cell)
+    for (part, dim, _), points in groups.items():
+        for f, table in points:
+            if table >= 0 or not isinstance(_block(block, f), Paragraph):
+                continue
+            for g in by_part[(part, dim)]:
+                if g.key not in said and (n := _overlap(context(f), context(g))) >= _DIFFERENT_WORDS:
+                    pairs.append((n, len(pairs), f, g))
+    restated: set[tuple[int, int]] = set()
+    for _, _, f, g in sorted(pairs, key=lambda p: (-p[0], p[1])):  # the closest pairs first, each once
+        if f.key in restated or g.key in restated:
+            continue
+        restated.update((f.key, g.key))
+        yield Claim("equal", "repeats", f, (g,), (), f.label, "restated", f.block)
 
 
 def cells(table: TableDraft) -> list[Fig]:
@@ -121,9 +212,26 @@ _GENERIC = frozenset(
 )
 
 
+def _after(outline: Outline, f: Fig) -> str:
+    """The clause right after a figure of running text (普通干线公路 48 亿元**项目**…), else ""."""
+    block = _block(outline, f)
+    if not isinstance(block, Paragraph) or f.offset < 0:
+        return ""
+    after = block.text[f.offset : f.offset + _AFTER]
+    cut = [k for k in (after.find(c) for c in CLAUSE_END) if k >= 0]
+    return after[: min(cut, default=len(after))]
+
+
+def _block(outline: Outline, f: Fig) -> object:
+    return outline.blocks[f.block] if 0 <= f.block < len(outline.blocks) else None
+
+
 def _context(outline: Outline, f: Fig) -> str:
     """The words around a figure of running text: its label, the sentence before it, the clause after it."""
     block = outline.blocks[f.block] if 0 <= f.block < len(outline.blocks) else None
+    if isinstance(block, TableBlock) and f.column >= 0:  # a figure written in a word cell: its row
+        row = next((r.text for r in (*block.header_rows, *block.rows) if r.number == f.line), "")
+        return f.label + " ".join(row.split())
     if not isinstance(block, Paragraph) or f.offset < 0:
         return f.label
     before = block.text[max(0, f.offset - _BEFORE) : f.offset]
@@ -134,6 +242,28 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_WHOLE = re.compile(r"(?:[一二三四五六七八九十]+、)?(?:全\s*[市县区省州]|合\s*计|总\s*计|总投资)")  # a total row
+_DIFFERENT_WORDS = 3  # words in common for a table cell restating a figure of the text differently
+_CANDIDATES = 400  # earlier statements of one amount weighed per table (a big table of small counts)
+_ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly
+_NEAR_WORDS = 3  # words in common for a wrong rounding
+_NEAR = 4  # half-units of the last digit within which a figure may be a wrong rounding of another
+_BARE_DIGITS = 3  # a rounded figure this precise (one more for an integer) needs no word in common
+_INTEGER_DIGITS = 3  # an integer this precise, with a word in common, is read as a rounding (the check says how far)
+
+
+def _overlap(a: str, b: str) -> int:
+    """How many two-character words of Chinese, not of :data:`_GENERIC`, two texts share."""
+    return len(_words(a) & _words(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if "\u4e00" <= text[i] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff" and text[i : i + 2] not in _GENERIC
+    )
 
 
 def _share_word(a: str, b: str) -> bool:

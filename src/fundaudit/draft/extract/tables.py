@@ -3,16 +3,28 @@
 - Header rows (the leading rows with no number-only cell) name the columns; a header cell
   spans the empty cells after it where a lower header row has sub-columns, so
   ``投入资金（万元）`` over ``合计 中央 省级`` gives the columns 合计, 中央, 省级 under 投入资金.
-- Units: a header's ``（万元）`` (the column's own, else its parent's), a ``单位``/``计量单位``
+- Units: a header's ``（万元）`` (the column's own, else its parent's; a parent's list
+  ``（公里、台、万千伏安）`` goes to its sub-columns in order), what a header counts (人数 人,
+  户数 户, 个数 个), a ``单位``/``计量单位``
   column (each row's unit), else the table's ``单位：万元``. A column with no unit is left out.
 - A column is numeric when most of its filled cells are numbers; the other columns make
   the row's label (a 序号 column too). Cells that are words are written empty.
+- A row that lost an empty cell (a fraction under a 个 column: 3.58 under 摘帽县 before
+  发生率) is moved right by one from there when that leaves no such fraction.
+- A last row named by the area the title names (某市 under 某市…计划表) is the total.
 - Rows labelled 合计/总计/共计 (or 全市/全县…) are totals, 小计 subtotals; a total written first
   sums the rows below it when the table has no other total or subtotal.
 - ``column_sums`` from the header tree: a group's first sub-column named 合计/小计/总计 is the
   sum of its later sub-columns, each a column or a sub-group counted by its own 合计/小计 (or,
   when it has none, by those of its sub-groups); kept when it holds exactly on at least half
   of the rows (else the header was misread).
+- Repeated column groups under a whole area and its places (全市 合计 中央 省级 … then each
+  区县's): each of the whole's sub-columns sums the places' same sub-column; the whole's
+  合计 sums the places' 合计 in every row (``cell_sums``, written as relations). Rows that
+  lost their empty cells under such groups are read again by their sums (``_groups``).
+- A breakdown by place right under a first 合计 row (巴州区, 恩阳区 … before the numbered
+  projects): each place row sums, column by column, the rows of that place under the
+  projects (``cell_sums``).
 - Flattened headers: a group header standing one cell right of its own 合计 (the conversion
   shifted it) is moved onto it; a row whose figures in a group start after an empty 合计 cell
   (the empty cells before them were dropped) is read from the 合计 on.
@@ -25,6 +37,9 @@
   down to the next such row. Each reading is kept only where it adds up to between half and
   twice the figure. A row with no unit keeps only the figures of columns with their own unit.
 - Columns 一季度…四季度 under a 累计/进度 header are a cumulative schedule of the column before them.
+- Figures written in word cells (主要实施内容) are figures of the table's heading; a cell's own
+  其中 list (全长 70.5 公里，其中：东区 30.2 公里、西区 40.3 公里) is a stated sum where it adds
+  up exactly (as the ``splits`` extractor reads running text).
 - A % column, a price (单价, 标准, 造价, 元/…) and 序号 are never summed down. A price column
   (单价/造价/标准) × a quantity column (规模/数量) = the first money column after the price
   (``products``), kept where it is within half and twice the amount on half the rows.
@@ -39,15 +54,29 @@ from itertools import pairwise
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._groups import regroup
-from fundaudit.draft.extract._words import unit_after, unit_ok, writable
+from fundaudit.draft.extract._words import amount, unit_after, unit_ok, writable
 from fundaudit.draft.extract.figures import _figure
-from fundaudit.draft.model import Block, Column, Line, Outline, Paragraph, TableBlock, TableDraft, TableRow
+from fundaudit.draft.extract.splits import claims_in
+from fundaudit.draft.model import (
+    Block,
+    Claim,
+    Column,
+    Fig,
+    Line,
+    Outline,
+    Paragraph,
+    TableBlock,
+    TableDraft,
+    TableRow,
+)
 from fundaudit.provenance.tokens import normalise
+from fundaudit.units import parse_unit
 
 _NUM = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]")
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|共\s*计|全[市县区省州]|全市合计|全市投资合计)")
 _SUBTOTAL = re.compile(r"小\s*计")
+_NUMBERED = re.compile(r"^[0-9]{1,3}[、.．]?\s+")
 _NO_FOOT = ("单价", "标准", "造价", "比例", "占比", "%", "序号", "编号", "率")
 _SUM_CHILD = ("合计", "小计", "总计", "计")
 _FLAT_SUM = re.compile(r"^(合计|总计|小计|全[市县区省]|.*合计)$")
@@ -80,12 +109,14 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if table is not None:
         yield table
         cells = set(table.figures())
-    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text
+    # figures written in words cells (主要实施内容, a title with （53 个）): read as running text,
+    # and a cell's own 其中 list (全长 70 公里，其中：东区 30 公里、西区 40 公里) as a stated sum
     for line in (*block.header_rows, *block.rows):
         texts = normalise(line.text).split("\t")
         starts = [0]
         for t in texts[:-1]:
             starts.append(starts[-1] + len(t) + 1)
+        in_cell: dict[int, list[Fig]] = {}
         for token in ctx.tokens.get(line.number, ()):
             if token.excluded or not token.unit or token.cell or (line.number, token.value) in cells:
                 continue
@@ -94,7 +125,45 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             para = Paragraph((Line(line.number, cell),), cell, (0,))
             fig = _figure(token, para, token.column - starts[k], index)
             if fig is not None:
-                yield replace(fig, column=token.column)
+                fig = replace(fig, column=token.column)
+                in_cell.setdefault(k, []).append(fig)
+                yield fig
+        for k, figs in in_cell.items():
+            if len(figs) > 2:
+                yield from (c for c in claims_in(texts[k], figs, index) if c.kind != "split" and _exact(c))
+
+
+def _listed_unit(j: int, nodes: list[list[tuple[int, int]]], header: list[list[str]]) -> str | None:
+    """The k-th unit of a parent header's list (``建设规模（公里、台、万千伏安）``) for its k-th sub-column."""
+    if len(nodes[j]) < 2:
+        return None
+    parent = nodes[j][-2]
+    m = re.search(r"[（(]([^（）()]+)[）)]", header[parent[0]][parent[1]])
+    units = [u.strip() for u in re.split(r"[、，,/]", m.group(1))] if m else []
+    if len(units) < 2 or not all(unit_ok(u) for u in units):
+        return None
+    siblings = [k for k, n in enumerate(nodes) if len(n) >= 2 and n[-2] == parent and n[-1] != n[-2]]
+    leaves = list(dict.fromkeys(nodes[k][-1] for k in siblings))
+    if len(leaves) != len(units) or nodes[j][-1] not in leaves:
+        return None
+    return units[leaves.index(nodes[j][-1])]
+
+
+_COUNTED = (("人次", "人次"), ("人数", "人"), ("户数", "户"), ("个数", "个"), ("次数", "次"), ("村数", "个"))
+
+
+def _counted(name: str) -> str | None:
+    """The unit a header names by what it counts: ``新增就业人数`` → 人, ``企业户数`` → 户."""
+    return next((unit for end, unit in _COUNTED if name.endswith(end)), None)
+
+
+def _exact(claim: Claim) -> bool:
+    """A list written in a cell is claimed only where it adds up exactly (a part may be unreadable)."""
+    if claim.total is None or not claim.parts:
+        return False
+    return amount(claim.total.value, claim.total.unit) == sum(
+        (amount(p.value, p.unit) for p in claim.parts), Decimal(0)
+    )
 
 
 def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
@@ -104,7 +173,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     header = [h + [""] * (width - len(h)) for h in header]
     body = [(n, b + [""] * (width - len(b))) for n, b in body]
     unit_at = next((j for j, c in enumerate(header[0] if header else []) if _name(c) in ("单位", "计量单位")), None)
-    body = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
+    body, groups = regroup(header, body, unit_at)  # rows that lost their empty cells under repeated groups
     width = max(len(c) for c in [*header, *(b for _, b in body)])
     _shifted_groups(header)
     # spans: an empty header cell under-filled by a lower row belongs to the cell on its left
@@ -149,6 +218,10 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         path = [p for p in paths[j] if _name(p) and not _PAREN_UNIT.fullmatch(p.replace(" ", ""))] or [f"列{j + 1}"]
         units_path = paths[j] or path
         unit = next((u for u in (_unit_of(p) for p in reversed(units_path)) if u), None)
+        if unit is None:
+            unit = _listed_unit(j, nodes, header)  # 建设规模（公里、台、万千伏安） over three sub-columns
+        if unit is None and unit_col is None and table_unit is None:
+            unit = _counted(_name(path[-1]))  # 就业人数: a number of 人
         if unit is None and unit_col is not None and any(w in _name(path[-1]) for w in ("单价", "造价", "标准")):
             money = table_unit if table_unit in ("元", "万元", "亿元") else "万元"
             unit = money + "/{row}"
@@ -173,6 +246,7 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
     rows: list[TableRow] = []
     levels: list[int] = []  # each row's outline level from its numbering (一 1, (一) 2, 1 3, (1) 4; none 9)
     for number, cells in body:
+        cells = _unshifted(cells, keep, columns)
         label_cells = [cells[j] for j in range(width) if j not in keep and j != unit_col and cells[j]]
         label = " ".join(label_cells)
         row_unit = None
@@ -200,14 +274,17 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
             if any(values[j] not in ("", "-", "—") for j in unitless):
                 continue
             values = ["" if j in unitless else v for j, v in enumerate(values)]
-        role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(label.replace(" ", "")) else "detail"
+        named = _NUMBERED.sub("", label).replace(" ", "")  # 6 合计: a total that kept its 序号
+        role = "subtotal" if _SUBTOTAL.search(label) else "total" if _TOTAL.match(named) else "detail"
         rows.append(TableRow(label, number, tuple(values), row_unit, role))
         levels.append(_row_level(label_cells))
     if not rows:
         return None
+    rows = _whole_last(rows, block.title)
     rows = _roles(rows, columns)
     rows = _outline(rows, columns, levels, unit_col is not None)
-    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns)), columns, rows)
+    across, whole_sums = _across_groups(groups, header, keep, columns, rows)
+    sums = _holding(_column_sums(columns, _tree_sums(nodes, header, keep, columns) + across), columns, rows)
     return TableDraft(
         block.title,
         block.title_line,
@@ -219,7 +296,41 @@ def read_table(block: TableBlock, index: int = -1) -> TableDraft | None:
         "tables",
         _quarters(columns),
         _products(columns, rows),
+        whole_sums + _places(rows, levels),
     )
+
+
+def _counts_broken(cells: list[str], keep: list[int], columns: list[Column]) -> int | None:
+    """The first cell that holds a fraction under a column of whole things (个, 户), if any."""
+    for j, col in zip(keep, columns, strict=True):
+        if col.unit and "/" not in col.unit and "{" not in col.unit and "." in cells[j] and _NUM.fullmatch(cells[j]):
+            unit = parse_unit(col.unit)
+            if unit.dimension.startswith("count:") and unit.pow10 == 0:
+                return j
+    return None
+
+
+def _unshifted(cells: list[str], keep: list[int], columns: list[Column]) -> list[str]:
+    """A row that lost an empty cell: a fraction under 个 (3.58 under 贫困县摘帽 before 发生率)
+    means the cells from there on stand one column left of their own; they move right by one
+    when that leaves no such fraction."""
+    j = _counts_broken(cells, keep, columns)
+    if j is None or cells[-1]:
+        return cells
+    moved = [*cells[:j], "", *cells[j:-1]]
+    return moved if _counts_broken(moved, keep, columns) is None else cells
+
+
+def _whole_last(rows: list[TableRow], title: str) -> list[TableRow]:
+    """A last row named by the area the title names (资阳市 under 资阳市 …计划表) is the total of
+    the rows above it, when no row is a total already."""
+    if len(rows) < 3 or any(r.role != "detail" for r in rows):
+        return rows
+    place = rows[-1].label.split(" ")[0]
+    plain = re.sub(r"\s+", "", title)
+    if len(place) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+[市县区州省]", place) and plain.startswith(place):
+        return [*rows[:-1], replace(rows[-1], role="total")]
+    return rows
 
 
 def _roles(rows: list[TableRow], columns: list[Column]) -> list[TableRow]:
@@ -476,6 +587,61 @@ def _column_sums(
     return tuple(dict(out).items())
 
 
+CellSum = tuple[tuple[int, int], tuple[tuple[int, int], ...]]
+
+
+def _across_groups(
+    groups: list[list[int]], header: list[list[str]], keep: list[int], columns: list[Column], rows: list[TableRow]
+) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[CellSum, ...]]:
+    """Repeated column groups headed by a whole area (全市 …) and its parts (each 区县): each of
+    the whole's sub-columns is the sum of the parts' same sub-column; its 合计 (already the sum
+    of its own sub-columns) is the sum of the parts' 合计 in every row, as cell sums."""
+    if len(groups) < 3 or not _WHOLE.search(_name(header[-2][groups[0][0]] if len(header) > 1 else "")):
+        return [], ()
+    at = {j: k for k, j in enumerate(keep)}
+    out: list[tuple[str, tuple[str, ...]]] = []
+    cells: list[CellSum] = []
+    for i, whole in enumerate(groups[0]):
+        parts = [at[g[i]] for g in groups[1:] if g[i] in at]
+        if whole not in at or not parts:
+            continue
+        w = at[whole]
+        if i > 0:
+            out.append((columns[w].name, tuple(columns[k].name for k in parts)))
+            continue
+        for row in rows:
+            filled = [k for k in parts if _NUM.fullmatch(row.cells[k])]
+            if _NUM.fullmatch(row.cells[w]) and filled:
+                cells.append(((row.line, w), tuple((row.line, k) for k in filled)))
+    return out, tuple(cells)
+
+
+def _places(rows: list[TableRow], levels: list[int]) -> tuple[CellSum, ...]:
+    """A breakdown by place under a first total (巴州区, 恩阳区 … before the numbered projects):
+    each place row sums, column by column, the rows of that place under the projects."""
+    numbered = [k for k, level in enumerate(levels) if level < 9]
+    if not numbered or not rows or not _TOTAL.match(rows[0].label.replace(" ", "")):
+        return ()
+    out: list[CellSum] = []
+    places = [k for k in range(1, numbered[0]) if not rows[k].sums]
+    for j, total in enumerate(rows[0].cells):  # the total is the sum of its places, too
+        filled = [k for k in places if _NUM.fullmatch(rows[k].cells[j])]
+        if _NUM.fullmatch(total) and len(filled) >= 2:
+            out.append(((rows[0].line, j), tuple((rows[k].line, j) for k in filled)))
+    for k in range(1, numbered[0]):
+        place = rows[k].label.split(" ")[0]
+        if not place or rows[k].sums:
+            continue
+        mine = [i for i in range(numbered[0], len(rows)) if rows[i].label.startswith(place) and not rows[i].sums]
+        if not mine:
+            continue
+        for j, total in enumerate(rows[k].cells):
+            filled = [i for i in mine if _NUM.fullmatch(rows[i].cells[j])]
+            if _NUM.fullmatch(total) and filled:
+                out.append(((rows[k].line, j), tuple((rows[i].line, j) for i in filled)))
+    return tuple(out)
+
+
 _PRICE = ("单价", "造价", "标准")
 _QUANTITY = ("规模", "数量", "工程量", "面积", "任务")
 _MONEY = ("元", "万元", "亿元")
@@ -518,7 +684,12 @@ def _quarters(columns: list[Column]) -> tuple[str, ...]:
     names = [c.name for c in columns]
     found = []
     for q in _QUARTERS:
-        hit = [n for n in names if n.startswith(q) and ("累计" in n or "支出" in n or "进度" in n)]
+        hit = [
+            c.name
+            for c in columns
+            if (c.name.startswith(q) or (c.parent or "").startswith(q) or f"{q}" in c.name)
+            and ("累计" in c.name or "支出" in c.name or "进度" in c.name)
+        ]
         if len(hit) != 1:
             return ()
         found.append(hit[0])

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import SENTENCE_END, amount, dimension, unit_ok
+from fundaudit.draft.extract._words import amount, dimension, sentences, unit_ok
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PER = re.compile(r"每(?:年|月)?(?:每)?([\u4e00-\u9fff])[\u4e00-\u9fff]{0,8}$")
@@ -24,7 +24,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0]
-    for sentence in _sentences(block.text, figs):
+    for sentence in sentences(block.text, figs):
         rates = [(f, w) for f in sentence if (w := rate_word(block.text, f)) is not None]
         for rate, word in rates:
             qty = next((f for f in sentence if f is not rate and f.unit.endswith(word) and f.unit != rate.unit), None)
@@ -60,21 +60,6 @@ def rate_word(text: str, fig: Fig) -> str | None:
     before = re.split(r"[，,。；;]", text[max(0, fig.offset - 14) : fig.offset])[-1].replace(" ", "")
     m = _PER.search(before)
     return m.group(1) if m and unit_ok(f"{fig.unit}/{m.group(1)}") else None
-
-
-def _sentences(text: str, figs: list[Fig]) -> list[list[Fig]]:
-    out: list[list[Fig]] = []
-    current: list[Fig] = []
-    last = 0
-    for f in figs:
-        if any(c in text[last : f.offset] for c in SENTENCE_END) and current:
-            out.append(current)
-            current = []
-        current.append(f)
-        last = f.offset
-    if current:
-        out.append(current)
-    return out
 
 
 EXTRACTOR = Extractor(

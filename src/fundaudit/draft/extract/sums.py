@@ -1,0 +1,70 @@
+"""sums — a figure and the figures of one sentence that add up to it exactly, with no 其中.
+
+``支持 14 个县级播出机构建设，完成 10 个，争取新开工 4 个``: in one sentence (to 。), a figure
+followed by a run of two or more figures of its unit (figures of other units between them are
+passed over) that add up to it exactly is their total — a stated sum. A figure named 共 /
+合计 / 累计 / 总 after such a run (``主要负责同志 2 次、班子成员 10 次，累计 12 次``) is the
+total of the run before it. Only exact sums are read (a near miss is more likely two unrelated
+figures than a slip), the total has two significant digits or more, and figures that an
+earlier extractor made a part or total of are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from fundaudit.draft.extract._base import Context, Extractor, Result
+from fundaudit.draft.extract._words import amount, sentences
+from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
+
+_TOTAL_AFTER = re.compile(r"(共|合计|累计|总计|总共|总)")
+_MAX_PARTS = 8
+
+
+def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
+    if not isinstance(block, Paragraph):
+        return
+    figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0 and f.key not in ctx.used()]
+    taken: set[tuple[int, int]] = set()
+    for sentence in sentences(block.text, figs, "。"):
+        for total in sentence:
+            if total.key in taken or len(total.value.replace(".", "").strip("0")) < 2:
+                continue
+            same = [f for f in sentence if f.unit == total.unit and f.key not in taken]
+            k = same.index(total)
+            after = _run_to(total, same[k + 1 : k + 1 + _MAX_PARTS])
+            before = _run_to(total, same[max(0, k - _MAX_PARTS) : k][::-1])[::-1]
+            if after:
+                parts = after
+            elif before and _TOTAL_AFTER.search(total.label):
+                parts = before
+            else:
+                continue
+            taken.add(total.key)
+            taken.update(p.key for p in parts)
+            yield Claim("sum", "sums", total, tuple(parts), tuple(p.label for p in parts), total.label, "", index)
+
+
+def _run_to(total: Fig, run: list[Fig]) -> list[Fig]:
+    """The shortest prefix (two figures or more) of ``run`` that adds up to ``total`` exactly."""
+    whole = amount(total.value, total.unit)
+    got = Decimal(0)
+    for n, f in enumerate(run, start=1):
+        got += amount(f.value, f.unit)
+        if got == whole and n >= 2:
+            return run[:n]
+        if got > whole:
+            return []
+    return []
+
+
+EXTRACTOR = Extractor(
+    "sums",
+    "Exact sums within a sentence",
+    frozenset({"paragraph"}),
+    frozenset({"figure"}),
+    frozenset({"sum"}),
+    extract,
+    __doc__ or "",
+)
