@@ -74,3 +74,31 @@ def test_small_work_and_pipes_show_nothing(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("CI", raising=False)
     assert not progress.wanted(False)
     assert not progress.wanted(True)  # pytest's stderr is no terminal
+
+
+def test_a_stage_says_how_far_the_diagnosis_and_the_writing_have_come(
+    big_tables: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status line shown (a stand-in here) gets the failing relations diagnosed and the findings written."""
+    import io
+
+    from fundaudit import runner
+    from fundaudit.columnar import files
+    from fundaudit.report import jsonout
+
+    said: list[str] = []
+
+    class Status:
+        def update(self, words: str) -> None:
+            said.append(words)
+
+    progress.note("nothing is shown: nothing happens")  # no stage on a terminal
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(runner, "CHUNK", 100)
+    monkeypatch.setattr(progress, "_shown", [(Status(), "wording")])
+    audit = runner.judge(files.read(big_tables))
+    failing = audit.counts["mismatch"]
+    jsonout.write(audit, False, io.StringIO())
+    assert said[0].startswith("wording — ")
+    assert any(f"{failing:,} of {failing:,}" in s for s in said)  # every failing relation diagnosed
+    assert sum("0 of" in s or "00 of" in s for s in said) >= 2  # a line per chunk of findings

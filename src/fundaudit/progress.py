@@ -1,7 +1,8 @@
 """Progress on long work: a transient status line on stderr, only when stderr is a terminal.
 
 ``with stage("reading tables", big=True): …`` shows a spinner and the stage's words on the
-terminal while the block runs, and erases them when it ends. Nothing at all happens — not
+terminal while the block runs, and erases them when it ends; :func:`note` adds how far the
+stage has come (the failing relations diagnosed, the findings written). Nothing at all happens — not
 even an import — when stderr is not a terminal (a pipe, a file, CI), when ``$CI`` or
 ``$FUNDAUDIT_NO_PROGRESS`` is set, or when the work is small (``big`` false; tables or YAML
 under ``$FUNDAUDIT_PROGRESS_BYTES``, default 8 MiB): stdout is
@@ -14,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 BIG_BYTES = 8 * 1024 * 1024  # inputs below this finish too fast for a progress line to help
 
@@ -42,6 +44,9 @@ def large(path: os.PathLike[str] | str) -> bool:
         return False
 
 
+_shown: list[tuple[Any, str]] = []  # the status line on the terminal now, and its stage's words
+
+
 @contextmanager
 def stage(words: str, big: bool) -> Iterator[None]:
     """Show ``words`` with a spinner on stderr while the block runs (see the module doc)."""
@@ -50,5 +55,16 @@ def stage(words: str, big: bool) -> Iterator[None]:
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(words):
-        yield
+    with Console(stderr=True).status(words) as status:
+        _shown.append((status, words))
+        try:
+            yield
+        finally:
+            _shown.pop()
+
+
+def note(detail: str) -> None:
+    """Say how far the stage shown now has come (``… — 12,000 of 100,844 diagnosed``); else nothing."""
+    if _shown:
+        status, words = _shown[-1]
+        status.update(f"{words} — {detail}")

@@ -37,7 +37,9 @@ import numpy as np
 from fundaudit.causes._base import Diagnosis, difference
 from fundaudit.columnar.arrays import Columns, take
 from fundaudit.findings import Relation
+from fundaudit.i18n import _
 from fundaudit.model import Figure
+from fundaudit.progress import note
 from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time while grouping
@@ -201,7 +203,11 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
     where: list[tuple[int, int]] = []
     notes: list[str] = []
     size = 0
-    for result in _results(columns, members, tolerance, jobs(len(rows))):
+    progress = _("{done} of {total} failing relations diagnosed")
+    done = 0
+    for group, result in zip(members, _results(columns, members, tolerance, jobs(len(rows))), strict=False):
+        done += len(group)
+        note(progress.format(done=f"{done:,}", total=f"{len(rows):,}"))
         if isinstance(result, str):
             spool.close()
             group_of[:] = -1

@@ -16,6 +16,8 @@ import numpy as np
 
 from fundaudit.columnar.arrays import Columns, take
 from fundaudit.findings import Finding
+from fundaudit.i18n import _
+from fundaudit.progress import note
 
 
 def _ranks(values: list[Any]) -> np.ndarray[Any, Any]:
@@ -59,5 +61,7 @@ def located(
     ids += [f.id for f in extra]
     order = np.lexsort((_ranks(ids), _ranks(lines), _ranks(files)))
     n = len(picked)
+    said = _("{done} of {total} findings written")
     for start in range(0, len(order), chunk):
+        note(said.format(done=f"{start:,}", total=f"{len(order):,}"))
         yield [picked[k] if k < n else extra[k - n] for k in order[start : start + chunk].tolist()]
