@@ -18,10 +18,10 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word (two when it has
 only two significant digits), or without one when it has three (a percentage always needs one); an integer of four digits or more is read the
 same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
-a shorter one of two digits or more only when it is within 0.5 % of the precise one and its own
+one of two or three digits only when it is within 0.5 % of the precise one and its own
 words (label and the clause after it) share three with it (``普通干线公路 48 亿元`` and the
 附件's ``普通干线公路 480105 万元``: the tolerance takes an integer as exact, so the check reports
-the rounding; ``22 亿元`` is not any ``221765 万元`` of other words). A figure of three significant
+the rounding; ``212 公里`` of 新开工 roads is not 平昌县's ``211.744 公里``). A decimal figure of three significant
 digits within two units of its last digit of a more precise one (``652 公里`` and
 ``651.992 公里``) and with three such words in common is linked
 too: a rounding gone wrong, which the check then reports. A figure written in a table's word
@@ -116,7 +116,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         values = [p[0] for p in near]
         for value, f, table in near:
             sig = _significant(f.value)
-            short_integer = "." not in f.value and sig < _INTEGER_DIGITS  # 48 亿元 against 480105 万元
+            short_integer = "." not in f.value and sig <= _INTEGER_DIGITS  # 48 亿元 against 480105 万元
             if table >= 0 or sig < 2:
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
