@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fundaudit import runner
+from fundaudit import i18n, runner
 from fundaudit.columnar import files
 from fundaudit.columnar.arrays import from_relations
 from fundaudit.loader import load
@@ -100,3 +101,59 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
     jsonout.write(audit, True, sink)
     assert 0 < sink.first <= 50
     assert len(worded) == len(audit.codes)
+
+
+def test_workers_give_the_diagnoses_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fundaudit.columnar import diagnoses
+
+    heavy.write(heavy.generate(9_000, seed=11), tmp_path)  # two YAML files: two groups at least
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(diagnoses, "PARALLEL", 1)
+    columns = files.read(tmp_path)
+    rows = range(len(columns.relations))
+    found = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("FUNDAUDIT_JOBS", jobs)
+        audit = runner.judge(columns)
+        with i18n.using("zh"):  # not the environment's language: the workers must be told
+            found[jobs] = {k: repr(d) for k, d in audit.bulk.found(rows).items()}
+        assert len(audit.bulk.where) > 1  # several groups: several were in flight
+    assert diagnoses.jobs(10) == 2 or len(os.sched_getaffinity(0)) < 2
+    assert found["2"] == found["1"]
+    assert any("不符" in d or "更正" in d or "，" in d for d in found["1"].values())  # in Chinese
+
+
+def test_hidden_findings_and_crashed_rules_stream_in_place(heavy_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A baseline's or a filter's hidden ids and a crashed rule's finding, streamed as worded at once."""
+    from dataclasses import replace
+
+    columns = files.read(heavy_tables)
+    crash = runner.crashed(columns.path, "sum", ValueError("boom"))
+    ids = [columns.relations.id[i] for i in range(0, len(columns.relations), 3)]
+    outputs = {}
+    for small in (1, 10**9):
+        monkeypatch.setattr(runner, "SMALL", small)
+        audit = replace(runner.judge(columns, crashes=(crash,)), hidden=frozenset(ids))
+        outputs[small] = _outputs(audit)
+        assert audit.fails("error")
+    assert outputs[1] == outputs[10**9]
+    assert '"id": "sum#crash"' in outputs[1]["json-False"]
+    assert ids[1] not in outputs[1]["jsonl-True"]
+
+
+def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
+    import subprocess
+
+    bad = tmp_path / "budgets.yaml"
+    bad.write_text("documents: [\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "fundaudit", "check", str(bad), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1
+    doc = json.loads(lines[0])
+    assert doc["errors"] and doc["errors"][0]["file"].endswith("budgets.yaml")

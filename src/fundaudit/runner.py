@@ -188,7 +188,11 @@ class Audit:
 
     def _word(self, indices: Sequence[int] | range) -> list[Finding]:
         """The findings of the relations at ``indices``, in that order, with their diagnoses."""
-        with paused():  # many small acyclic objects: collections would only walk them
+        from fundaudit.i18n import language, using
+
+        # many small acyclic objects: collections would only walk them; the language is read
+        # once ($FUNDAUDIT_LANG is otherwise looked up for each of the ~16 words of a finding)
+        with paused(), using(language()):
             worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
             if any(f.verdict in FAILING for f in worded):
                 found = self._found(indices)

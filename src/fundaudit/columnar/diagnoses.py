@@ -4,22 +4,30 @@
 corrections against each other. Two failing relations can only interact when a candidate
 of one touches a figure of the other, and a candidate touches the figures of its own
 relation and those the causes read near it — figures of the same YAML file (omitted part)
-or of a failing relation with the opposite difference (misplaced amount). So the failing
-relations fall into *groups*: relations joined by a YAML file one of their figures is in,
-or by equal and opposite differences. Each group is diagnosed on its own, with the same
+or of a failing relation with the opposite difference and a YAML line in common (misplaced
+amount). So the failing relations fall into *groups*: relations joined by a YAML file one of
+their figures is in, or by equal and opposite differences on one line. Each group is diagnosed on its own, with the same
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
-The diagnoses wait pickled in a temporary file (spilled to disk past a few MiB) and are
-read back a group at a time as the findings are worded (:meth:`Diagnoses.found`), so that
-a run with a hundred thousand failing relations holds a few groups' worth.
+The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` caps them,
+``1`` diagnoses in this process), from :data:`PARALLEL` failing relations on; each worker
+gets one group's relations and sends back its diagnoses, in the order of the groups. They
+wait pickled in a temporary file (spilled to disk past a few MiB) and are read back a group
+at a time as the findings are worded (:meth:`Diagnoses.found`), so that a run with a
+hundred thousand failing relations holds a few groups' worth.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO, Any
@@ -34,6 +42,7 @@ from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time while grouping
 _SPOOL = 16 * 1024 * 1024  # bytes of pickled diagnoses kept in memory before they go to disk
+PARALLEL = 20_000  # failing relations from which the groups are diagnosed in worker processes
 
 
 def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
@@ -65,7 +74,7 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
     first: dict[Any, int] = {}
     for i, file in zip(owner.tolist(), take(fig.yaml_file, members.tolist()), strict=True):
         join(i, first.setdefault(file, i))
-    by_size: dict[Fraction, int] = {}
+    by_size: dict[tuple[Fraction, int], int] = {}
     rows_list = rows.tolist()
     for start in range(0, n, CHUNK):
         for k, rel in enumerate(columns.relations_at(rows_list[start : start + CHUNK]), start):
@@ -73,8 +82,9 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
                 d = difference(rel)
             except Exception:  # the diagnosis notes what cannot be judged; grouping goes on
                 continue
-            if d:
-                join(k, by_size.setdefault(abs(d), k))
+            if d:  # a misplaced amount pairs opposite differences on one YAML line
+                for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                    join(k, by_size.setdefault((abs(d), line), k))
     out: dict[int, list[int]] = {}
     for k in range(n):
         out.setdefault(find(k), []).append(rows_list[k])
@@ -123,28 +133,82 @@ class Diagnoses:
         return out
 
 
+def _diagnose(failing: Sequence[Relation], tolerance: Tolerance, lang: str) -> tuple[bytes, tuple[str, ...]] | str:
+    """One group's pickled diagnoses and notes, or the words of the crash (in a worker, or here).
+
+    ``lang``: the language of the diagnoses' words (a worker does not know ``--lang``).
+    """
+    from fundaudit.causes.localise import diagnose
+    from fundaudit.i18n import using
+
+    uses, nearby = inputs(failing)
+    with using(lang):
+        try:
+            result = diagnose(failing, uses, tolerance, nearby=nearby)
+        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+            return f"diagnosis could not run: {type(exc).__name__}: {exc}"
+    return pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL), result.notes
+
+
+def jobs(failing: int) -> int:
+    """Worker processes for ``failing`` relations: the cores this process may use
+    (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`."""
+    text = os.environ.get("FUNDAUDIT_JOBS", "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = int(text) if text.isdigit() and 0 < len(text) < 4 else cores
+    return min(wanted, cores) if failing >= PARALLEL else 1
+
+
+def _results(
+    columns: Columns, members: list[list[int]], tolerance: Tolerance, workers: int
+) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
+    """Each group's :func:`_diagnose`, in group order; in ``workers`` processes when more than one.
+
+    A few groups are in flight at a time (their relations pickled to the workers), so that the
+    relations of all groups are never held at once. Should the workers fail (killed, no
+    ``fork``/``spawn``), the groups left are diagnosed here.
+    """
+    from fundaudit.i18n import language
+
+    lang = language()
+    done = 0
+    if workers > 1 and len(members) > 1:
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
+                for group in members:
+                    flight.append(pool.submit(_diagnose, columns.relations_at(group), tolerance, lang))
+                    if len(flight) > 2 * workers:
+                        yield flight.popleft().result()
+                        done += 1
+                while flight:
+                    yield flight.popleft().result()
+                    done += 1
+            return
+        except (OSError, BrokenProcessPool):
+            pass
+    for group in members[done:]:
+        yield _diagnose(columns.relations_at(group), tolerance, lang)
+
+
 def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
     """Diagnose the failing relations at ``rows`` group by group (see the module doc)."""
-    from fundaudit.causes.localise import diagnose
-
     group_of = np.full(len(columns.relations), -1, dtype=np.int32)
+    members = groups(columns, rows)
+    for g, group in enumerate(members):
+        group_of[group] = g
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (lives with the audit)
     where: list[tuple[int, int]] = []
     notes: list[str] = []
     size = 0
-    for g, members in enumerate(groups(columns, rows)):
-        group_of[members] = g
-        failing = columns.relations_at(members)
-        uses, nearby = inputs(failing)
-        try:
-            result = diagnose(failing, uses, tolerance, nearby=nearby)
-        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+    for result in _results(columns, members, tolerance, jobs(len(rows))):
+        if isinstance(result, str):
             spool.close()
             group_of[:] = -1
-            return Diagnoses(group_of, None, [], (f"diagnosis could not run: {type(exc).__name__}: {exc}",))
-        data = pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL)
+            return Diagnoses(group_of, None, [], (result,))
+        data, said = result
         spool.write(data)
         where.append((size, len(data)))
         size += len(data)
-        notes.extend(result.notes)
+        notes.extend(said)
     return Diagnoses(group_of, spool, where, tuple(notes))
