@@ -23,6 +23,7 @@ EDU_ROW = {"decimal-shift", "misplaced-amount", "blank-cell", "digit-typo", "sta
 # (finding id pattern, the cause ids that agree with the review, the review's words)
 REVIEWED: list[tuple[str, set[str], str]] = [
     ("sc2020::culture/facilities#*", {"stale-total"}, "the group total was not updated"),
+    ("sc2020::eco-grain-to-green-repeat#*", {"truncation"}, "3.82 truncates 3.8277"),
     ("zy2016::water/flood*#foot", {"stale-total", "digit-typo"}, "the 1 should read 0.6"),
     ("links::sc-2020-*#cross-document", {"revised"}, "the 2020 plan restated the year's target"),
     ("zy2016::people-table-years#*", {"unexplained"}, "county plans set on a different count"),
@@ -104,7 +105,7 @@ KNOWN: dict[str, str] = {
         "恩阳's 中央、省 and 县(区) each 2 above its rows (the review's words)"
     ),
 }
-AGREE_AT_LEAST = 85  # measured: 85 agree, 10 disagree, 3 not reviewed
+AGREE_AT_LEAST = 87  # measured: 87 agree, 10 disagree, 3 not reviewed
 
 
 @pytest.fixture(scope="module")

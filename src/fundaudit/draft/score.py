@@ -7,7 +7,7 @@ not matter. Figures are matched by line, digits and unit.
 - figure recall: hand figures the draft also states (same line, digits, unit);
 - relation recall: hand relations the draft also states (a repeat matches either way round);
 - discrepancy recall: hand relations that fail (mismatch) for which the draft has a failing
-  relation with the same total (line and digits);
+  relation with the same total (line and digits), a restatement either way round;
 - false alarms: failing drafted relations whose total is in no failing hand relation, per
   100 drafted relations;
 - seconds: reading, extracting, relating and writing the draft (not loading it back).
@@ -119,8 +119,15 @@ def score(path: Path, hand: Budget) -> Score:
         else:
             missed.append(r)
     failing_totals = {_fkey(r.total) for r, bad in drels if bad}
+    # a failing restatement (one part) is found either way round: 3.82 against 3.8277 or back
+    failing_pairs = {frozenset((_fkey(r.total), _fkey(r.parts[0]))) for r, bad in drels if bad and len(r.parts) == 1}
     hand_bad = [r for r, bad in hrels if bad]
-    found_bad = sum(1 for r in hand_bad if _fkey(r.total) in failing_totals)
+    found_bad = sum(
+        1
+        for r in hand_bad
+        if _fkey(r.total) in failing_totals
+        or (len(r.parts) == 1 and frozenset((_fkey(r.total), _fkey(r.parts[0]))) in failing_pairs)
+    )
     hand_bad_figs = {_fkey(f) for r in hand_bad for f in (r.total, *r.parts)}
     false = sum(1 for r, bad in drels if bad and _fkey(r.total) not in hand_bad_figs)
     n_lines = path.read_text(encoding="utf-8", errors="replace").count("\n") + 1

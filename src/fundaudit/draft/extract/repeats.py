@@ -13,19 +13,21 @@ line are not linked; an amount with fewer than three significant digits (``2 万
 only when the words around the two share a two-character word that is not a common one of
 budget texts (完成, 建设, 资金 …): a figure of running text is known by its label, the
 sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
-column. A figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
+column.
+
+Roundings: a figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
 significant digits or more) is the same as one that rounds to it in any unit of its
-dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word, or without
-one when it has three significant digits; an integer of four digits or more is read the
-same way (``79328 万元`` and ``79328.28 万元``: the check then says by how much they differ),
-a shorter one of two digits or more only when it is within 0.5 % of the precise one and its own
-words (label and the clause after it) share three with it (``普通干线公路 48 亿元`` and the
-附件's ``普通干线公路 480105 万元``: the tolerance takes an integer as exact, so the check reports
-the rounding; ``22 亿元`` is not any ``221765 万元`` of other words). A figure of three significant
-digits within two units of its last digit of a more precise one (``652 公里`` and
-``651.992 公里``) and with three such words in common is linked
-too: a rounding gone wrong, which the check then reports. A figure written in a table's word
-cell is known by its label and its row.
+dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word (two when it has
+only two significant digits), or without one when it has three (a percentage always needs
+one). An integer of four digits or more is read the same way (``79328 万元`` and ``79328.28
+万元``: the check then says by how much they differ); one of two or three digits only when it
+is within 0.5 % of the precise one and its own words (label and the clause after it) share
+three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105 万元``: the tolerance
+takes an integer as exact, so the check reports the rounding; ``212 公里`` of 新开工 roads is
+not 平昌县's ``211.744 公里``). A decimal figure of three significant digits within two units of
+its last digit of a more precise one and with three such words in common is linked too: a
+rounding gone wrong, which the check then reports. A figure written in a table's word cell
+is known by its label and its row.
 
 Restated differently: a figure of running text and a cell of a total row (全市, 合计, 总投资)
 of a table in the same part and dimension whose words have at least three in common are
@@ -116,7 +118,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         values = [p[0] for p in near]
         for value, f, table in near:
             sig = _significant(f.value)
-            short_integer = "." not in f.value and sig < _INTEGER_DIGITS  # 48 亿元 against 480105 万元
+            short_integer = "." not in f.value and sig <= _INTEGER_DIGITS  # 48 亿元 against 480105 万元
             if table >= 0 or sig < 2:
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
@@ -131,7 +133,10 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 and (g.key, f.key) not in linked
                 and (f.key, g.key) not in linked
             ]
-            bare = sig >= _BARE_DIGITS + ("." not in f.value)  # no word needed when this precise
+            # no word needed when this precise (a percentage is too common a figure for that);
+            # a rounding to two significant digits needs two words in common
+            bare = sig >= _BARE_DIGITS + ("." not in f.value) and f.unit != "%"
+            need = 1 if sig >= 3 else 2
             # within half a unit of the last digit: rounded; within two units: a figure the text
             # rounded wrongly, linked only on two words in common (the check reports the slip)
             if short_integer:  # exact by the tolerance: linked only on its own words and within 0.5 %
@@ -143,7 +148,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
                 ]
             else:
-                found = [c for c in found if (c[3] and (c[0] > 0 or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
+                found = [c for c in found if (c[3] and (c[0] >= need or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
