@@ -4,7 +4,11 @@
   loaded budget or read from tables);
 - :mod:`~fundaudit.columnar.files`: those columns written to and read from Parquet/CSV tables;
 - :mod:`~fundaudit.columnar.numpy_engine`: every verdict in one vectorised pass over exact int64;
-- :mod:`~fundaudit.columnar.sql_engine`: the same verdicts as one SQL query, run in DuckDB or Spark.
+- :mod:`~fundaudit.columnar.sql_engine`: the same verdicts as one SQL query, run in DuckDB or Spark;
+- :mod:`~fundaudit.columnar.order`: the order findings are shown in, from the columns, so that
+  they are worded and written a chunk at a time;
+- :mod:`~fundaudit.columnar.diagnoses`: the failing relations of large data diagnosed by
+  independent groups (:mod:`~fundaudit.columnar.group`, in worker processes).
 
 The exact reference that all of them agree with is :mod:`fundaudit.judge`.
 """

@@ -36,9 +36,8 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis, difference
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.findings import Relation
+from fundaudit.columnar.group import diagnose_group
 from fundaudit.i18n import _
-from fundaudit.model import Figure
 from fundaudit.progress import note
 from fundaudit.tolerance import Tolerance
 
@@ -93,22 +92,6 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
     return list(out.values())
 
 
-def inputs(failing: Sequence[Relation]) -> tuple[dict[str, list[Relation]], dict[str, list[Figure]]]:
-    """``uses`` (figure ref -> the relations it sits in) and ``nearby`` (YAML file -> its figures)
-    of failing relations that are their own pool (data read from tables)."""
-    uses: dict[str, list[Relation]] = {}
-    for rel in failing:
-        for f in (rel.total, *rel.parts):
-            uses.setdefault(f.ref, []).append(rel)
-    near: dict[str, dict[str, Figure]] = {}
-    files = {rel.total.yaml.file for rel in failing}
-    for rel in failing:
-        for fig in (rel.total, *rel.parts):
-            if fig.yaml.file in files:
-                near.setdefault(fig.yaml.file, {}).setdefault(fig.ref, fig)
-    return uses, {file: list(figs.values()) for file, figs in near.items()}
-
-
 @dataclass(eq=False)
 class Diagnoses:
     """Every failing relation's diagnosis, stored by group; :meth:`found` reads them back."""
@@ -135,23 +118,6 @@ class Diagnoses:
         return out
 
 
-def _diagnose(failing: Sequence[Relation], tolerance: Tolerance, lang: str) -> tuple[bytes, tuple[str, ...]] | str:
-    """One group's pickled diagnoses and notes, or the words of the crash (in a worker, or here).
-
-    ``lang``: the language of the diagnoses' words (a worker does not know ``--lang``).
-    """
-    from fundaudit.causes.localise import diagnose
-    from fundaudit.i18n import using
-
-    uses, nearby = inputs(failing)
-    with using(lang):
-        try:
-            result = diagnose(failing, uses, tolerance, nearby=nearby)
-        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
-            return f"diagnosis could not run: {type(exc).__name__}: {exc}"
-    return pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL), result.notes
-
-
 def jobs(failing: int) -> int:
     """Worker processes for ``failing`` relations: the cores this process may use
     (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`."""
@@ -164,7 +130,7 @@ def jobs(failing: int) -> int:
 def _results(
     columns: Columns, members: list[list[int]], tolerance: Tolerance, workers: int
 ) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
-    """Each group's :func:`_diagnose`, in group order; in ``workers`` processes when more than one.
+    """Each group's :func:`diagnose_group`, in group order; in ``workers`` processes when more than one.
 
     A few groups are in flight at a time (their relations pickled to the workers), so that the
     relations of all groups are never held at once. Should the workers fail (killed, no
@@ -179,7 +145,7 @@ def _results(
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
                 for group in members:
-                    flight.append(pool.submit(_diagnose, columns.relations_at(group), tolerance, lang))
+                    flight.append(pool.submit(diagnose_group, columns.relations_at(group), tolerance, lang))
                     if len(flight) > 2 * workers:
                         yield flight.popleft().result()
                         done += 1
@@ -190,7 +156,7 @@ def _results(
         except (OSError, BrokenProcessPool):
             pass
     for group in members[done:]:
-        yield _diagnose(columns.relations_at(group), tolerance, lang)
+        yield diagnose_group(columns.relations_at(group), tolerance, lang)
 
 
 def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
