@@ -157,3 +157,18 @@ def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
     assert len(lines) == 1
     doc = json.loads(lines[0])
     assert doc["errors"] and doc["errors"][0]["file"].endswith("budgets.yaml")
+
+
+def test_workers_only_for_the_command_line_or_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller's script would run again in each spawned worker: no workers unless asked."""
+    from fundaudit.columnar import diagnoses, group
+
+    monkeypatch.delenv("FUNDAUDIT_JOBS", raising=False)
+    monkeypatch.setattr(group, "_ALLOWED", [])
+    assert diagnoses.jobs(10**6) == 1
+    group.allow_workers()
+    assert diagnoses.jobs(10**6) == len(os.sched_getaffinity(0))
+    assert diagnoses.jobs(10) == 1  # small work stays here
+    monkeypatch.setattr(group, "_ALLOWED", [])
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    assert diagnoses.jobs(10**6) == 1

@@ -48,6 +48,9 @@ def _audit(
     path: Path, tolerance: "Tolerance", engine: str = "native", spark_master: str | None = None, fmt: str = "text"
 ) -> "Audit":
     """Audit YAML data, or a directory of figures/relations tables (Parquet or CSV)."""
+    from fundaudit.columnar.group import allow_workers
+
+    allow_workers()  # the command's main module is safe to start again in a worker process
     verdicts = None
     if engine != "native":
         from fundaudit.columnar import sql_engine as sqlengine

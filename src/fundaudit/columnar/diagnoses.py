@@ -36,7 +36,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis, difference
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import diagnose_group
+from fundaudit.columnar.group import diagnose_group, workers_allowed
 from fundaudit.i18n import _
 from fundaudit.progress import note
 from fundaudit.tolerance import Tolerance
@@ -120,8 +120,11 @@ class Diagnoses:
 
 def jobs(failing: int) -> int:
     """Worker processes for ``failing`` relations: the cores this process may use
-    (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`."""
+    (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`,
+    and none unless the command line runs or ``$FUNDAUDIT_JOBS`` asks (:func:`allow_workers`)."""
     text = os.environ.get("FUNDAUDIT_JOBS", "")
+    if not text and not workers_allowed():  # a library caller's main module would run again in each
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     wanted = int(text) if text.isdigit() and 0 < len(text) < 4 else cores
     return min(wanted, cores) if failing >= PARALLEL else 1

@@ -14,6 +14,24 @@ from fundaudit.findings import Relation
 from fundaudit.model import Figure
 from fundaudit.tolerance import Tolerance
 
+_ALLOWED: list[bool] = []  # set by the command line, whose main module a worker may start again
+
+
+def allow_workers() -> None:
+    """Let large diagnoses run in worker processes (the command line calls this).
+
+    A worker is a new interpreter (``spawn``) that imports the caller's main module again;
+    a script that runs its work at import time (no ``if __name__ == "__main__":``) would run
+    it once more in every worker. So a library caller gets workers only when it asks for
+    them with ``$FUNDAUDIT_JOBS``; the ``fundaudit`` command, whose main module is safe to
+    import, allows them here.
+    """
+    _ALLOWED[:] = [True]
+
+
+def workers_allowed() -> bool:
+    return bool(_ALLOWED)
+
 
 def inputs(failing: Sequence[Relation]) -> tuple[dict[str, list[Relation]], dict[str, list[Figure]]]:
     """``uses`` (figure ref -> the relations it sits in) and ``nearby`` (YAML file -> its figures)
