@@ -63,7 +63,7 @@ def _list() -> None:
         )
         print(f"{ex.id}: {_(ex.title)}\n  {kinds}\n")
         doc = pgettext("doc", ex.doc) if ex.doc else ""
-        print("  " + doc.strip().replace("\n", "\n  ") + "\n")
+        print("\n".join(f"  {line}".rstrip() for line in doc.strip().splitlines()) + "\n")
 
 
 def _write(document: Path, out: Path | None, force: bool) -> None:
