@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from fundaudit.tolerance import Tolerance
 FOLDER = ".fundaudit-cache"
 FORMAT = 1  # bumped when the entry layout changes
 KEEP = 32  # entries kept: one per state of the data and language checked, the newest
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files the cache reads, writes or deletes
 LIMIT = 64 * 2**20  # an entry larger than this is not read (the real data's is about 100 KB)
 _CODE: list[str] = []  # the hash of the code, computed once per process
 
@@ -87,10 +89,9 @@ def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -
     try:
         if where.is_symlink():
             return
-        where.mkdir(exist_ok=True)
-        ignore = where / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
+        if not where.exists():  # a folder of our own: git is told to ignore it
+            where.mkdir()
+            (where / ".gitignore").write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
         text = json.dumps(
             {"format": FORMAT, "diagnoses": {rid: _plain(d) for rid, d in diagnoses.items()}}, ensure_ascii=False
         )
@@ -102,7 +103,8 @@ def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        ours = (p for p in where.glob("*.json") if ENTRY.fullmatch(p.name))  # never another file
+        entries = sorted(ours, key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:  # the oldest states of the data go first
             old.unlink(missing_ok=True)
     except OSError:
