@@ -139,3 +139,17 @@ def test_a_folder_of_the_users_keeps_its_files(tmp_path: Path, monkeypatch: pyte
     assert all(p.read_text(encoding="utf-8") == '{"mine": true}' for p in mine)
     assert not (tmp_path / ".gitignore").exists()
     assert len([p for p in tmp_path.glob("*.json") if cache.ENTRY.fullmatch(p.name)]) == 1
+
+
+def test_the_default_folder_is_the_users_cache_not_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FUNDAUDIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    data = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(DATA.parent, data)
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    run(load(data / "budgets.yaml")).diagnoses  # noqa: B018
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before  # nothing added beside the data
+    assert len(list((tmp_path / "xdg" / "fundaudit").glob("*.json"))) == 1
