@@ -116,3 +116,50 @@ def test_translations_keep_their_placeholders() -> None:
             assert want <= names(text) <= allowed, message.id
             checked += 1
     assert checked > 400
+
+
+def test_draft_extractors_list_in_both_languages() -> None:
+    """``draft --list``: every extractor's title and documentation from the catalogue, in Chinese by default."""
+    import re
+
+    from fundaudit.draft.extract import PIPELINE
+
+    def sections(*args: str, env_lang: str) -> dict[str, str]:
+        env = {**os.environ, "FUNDAUDIT_LANG": env_lang}
+        proc = subprocess.run(
+            [sys.executable, "-m", "fundaudit", "draft", "--list", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        heads = [ex.id for ex in PIPELINE]
+        found = re.split(r"^(" + "|".join(map(re.escape, heads)) + r"): ", proc.stdout, flags=re.M)
+        assert found[0] == "" and found[1::2] == heads, found[1::2]
+        return dict(zip(found[1::2], found[2::2], strict=True))
+
+    def literals(text: str) -> list[str]:  # ``…`` code and example strings, whitespace as one space
+        return sorted(" ".join(lit.split()) for lit in re.findall(r"``(.+?)``", text, re.S))
+
+    def cjk(text: str) -> int:
+        return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    english_words = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")  # three English words in a row
+    for zh in (sections(env_lang="zh"), sections("--lang", "zh", env_lang="en")):
+        for ex in PIPELINE:
+            text = zh[ex.id]
+            title, kinds = text.splitlines()[:2]
+            assert title != ex.title and cjk(title) >= 2, (ex.id, title)
+            assert kinds.startswith("  需要 ") and "产出 " in kinds, kinds
+            assert f"  {ex.id} — " in text and cjk(text) > len(ex.doc) // 5, ex.id
+            for line in ex.doc.splitlines():  # no English sentence of the documentation is left
+                assert not english_words.search(line) or line.strip() not in text, (ex.id, line)
+            assert not english_words.search(re.sub(r"``.+?``|:func:`[^`]+`", "", text, flags=re.S)), ex.id
+            assert literals(text) == literals(ex.doc), ex.id
+    en = sections("--lang", "en", env_lang="zh")
+    for ex in PIPELINE:
+        text = en[ex.id]
+        assert text.startswith(f"{ex.title}\n  requires {sorted(ex.requires)}, assigns {sorted(ex.assigns)}\n"), ex.id
+        for line in ex.doc.splitlines():
+            assert f"  {line}".rstrip() in text, (ex.id, line)

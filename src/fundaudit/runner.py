@@ -253,7 +253,7 @@ class Audit:
         from fundaudit.causes import cache
         from fundaudit.i18n import language
 
-        where = cache.folder(self.path) if isinstance(self.columns, RelationList) else None
+        where = cache.folder() if isinstance(self.columns, RelationList) else None
         digest = cache.key(failing, uses, nearby, self.tolerance, language()) if where is not None else ""
         known = [f for rels in uses.values() for rel in rels for f in (rel.total, *rel.parts)]
         known += [f for figs in near.values() for f in figs.values()]

@@ -124,3 +124,32 @@ def test_only_the_newest_entries_are_kept_and_a_huge_one_is_not_read(
     with entry.open("a", encoding="utf-8") as grow:
         grow.truncate(cache.LIMIT + 1)  # a sparse file past the limit: passed over, not read
     assert run(budget).diagnoses.diagnoses == first
+
+
+def test_a_folder_of_the_users_keeps_its_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # FUNDAUDIT_CACHE_DIR pointed at a folder that holds other JSON files: none is deleted or
+    # changed, and no .gitignore is put there (only a folder the cache creates gets one)
+    mine = [tmp_path / f"report-{n}.json" for n in range(cache.KEEP + 3)]
+    for n, path in enumerate(mine):
+        path.write_text('{"mine": true}', encoding="utf-8")
+        os.utime(path, (n, n))
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path))
+    run(load(DATA)).diagnoses  # noqa: B018
+    assert all(p.read_text(encoding="utf-8") == '{"mine": true}' for p in mine)
+    assert not (tmp_path / ".gitignore").exists()
+    assert len([p for p in tmp_path.glob("*.json") if cache.ENTRY.fullmatch(p.name)]) == 1
+
+
+def test_the_default_folder_is_the_users_cache_not_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FUNDAUDIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    data = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(DATA.parent, data)
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    run(load(data / "budgets.yaml")).diagnoses  # noqa: B018
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before  # nothing added beside the data
+    assert len(list((tmp_path / "xdg" / "fundaudit").glob("*.json"))) == 1

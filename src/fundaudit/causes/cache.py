@@ -3,13 +3,15 @@
 The key is a SHA-256 of everything the diagnosis reads — each failing relation, every
 relation its figures sit in, the figures near them (each with id, rule, kind, digits, unit,
 YAML and source line), the tolerance, the language of the words — and of the code that
-computes it (every module of fundaudit and the message catalogue, read once per run). The same key gives the
-same diagnoses by construction; any edit to the data or to fundaudit's code gives a new key.
+computes it (every module of fundaudit and the message catalogue, read once per run). The
+same key gives the same diagnoses by construction; any edit to the data or to fundaudit's
+code gives a new key.
 
-Entries are JSON (never pickle: a cache file is data, not code) in ``.fundaudit-cache/``
-beside the data's entry file, or in ``$FUNDAUDIT_CACHE_DIR``; ``FUNDAUDIT_CACHE=off``
-turns the cache off. The folder keeps the newest :data:`KEEP` entries and is safe to
-delete. A cache that cannot be read or written (a read-only folder, a damaged or oversized
+Entries are JSON (never pickle: a cache file is data, not code) in the user's cache folder
+(:func:`folder`; never beside the data), or in ``$FUNDAUDIT_CACHE_DIR``;
+``FUNDAUDIT_CACHE=off`` turns the cache off. The folder keeps the newest :data:`KEEP`
+entries and is safe to delete; the cache reads, writes and deletes no file but its own
+entries. A cache that cannot be read or written (a read-only folder, a damaged or oversized
 entry, a folder that is a symbolic link) is passed over silently: the diagnosis is computed
 as if there were none, and no error changes a verdict.
 """
@@ -19,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,19 +32,30 @@ from fundaudit.findings import Relation
 from fundaudit.model import Figure
 from fundaudit.tolerance import Tolerance
 
-FOLDER = ".fundaudit-cache"
 FORMAT = 1  # bumped when the entry layout changes
 KEEP = 32  # entries kept: one per state of the data and language checked, the newest
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files the cache reads, writes or deletes
 LIMIT = 64 * 2**20  # an entry larger than this is not read (the real data's is about 100 KB)
 _CODE: list[str] = []  # the hash of the code, computed once per process
 
 
-def folder(entry: str) -> Path | None:
-    """Where the cache of the data at ``entry`` lives (``None``: the cache is off)."""
+def folder() -> Path | None:
+    """Where the cache lives (``None``: the cache is off).
+
+    ``$FUNDAUDIT_CACHE_DIR``, else ``fundaudit`` in the user's cache folder (``$XDG_CACHE_HOME``,
+    ``%LOCALAPPDATA%``, ``~/Library/Caches`` or ``~/.cache``): never beside the data, so that a
+    check adds nothing to the folder it checks.
+    """
     if os.environ.get("FUNDAUDIT_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
         return None
     chosen = os.environ.get("FUNDAUDIT_CACHE_DIR")
-    return Path(chosen) if chosen else Path(entry).resolve().parent / FOLDER
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    if not base:
+        home = Path.home()
+        base = str(home / "Library" / "Caches" if sys.platform == "darwin" else home / ".cache")
+    return Path(base) / "fundaudit"
 
 
 def key(
@@ -87,10 +102,9 @@ def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -
     try:
         if where.is_symlink():
             return
-        where.mkdir(exist_ok=True)
-        ignore = where / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
+        if not where.exists():  # a folder of our own: git is told to ignore it
+            where.mkdir(parents=True)
+            (where / ".gitignore").write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
         text = json.dumps(
             {"format": FORMAT, "diagnoses": {rid: _plain(d) for rid, d in diagnoses.items()}}, ensure_ascii=False
         )
@@ -102,7 +116,8 @@ def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        ours = (p for p in where.glob("*.json") if ENTRY.fullmatch(p.name))  # never another file
+        entries = sorted(ours, key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:  # the oldest states of the data go first
             old.unlink(missing_ok=True)
     except OSError:

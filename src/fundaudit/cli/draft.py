@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import _invalid, _usage
-from fundaudit.i18n import N_, _
+from fundaudit.cli._common import LANG_HELP, _invalid, _usage, use_language
+from fundaudit.i18n import N_, _, pgettext
 
 
 def draft_cmd(
@@ -31,16 +31,14 @@ def draft_cmd(
     force: Annotated[
         bool, typer.Option("--force", help=N_("Replace a draft already in OUT (its confirmations are lost)."))
     ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Draft an encoding of DOCUMENT in the data format, every element marked drafted."""
     from fundaudit.draft.readers import ReadError
 
+    use_language(lang)
     if list_:
-        from fundaudit.draft.extract import PIPELINE
-
-        for ex in PIPELINE:
-            print(f"{ex.id}: {ex.title}\n  requires {sorted(ex.requires)}, assigns {sorted(ex.assigns)}\n")
-            print("  " + ex.doc.strip().replace("\n", "\n  ") + "\n")
+        _list()
         raise typer.Exit(0)
     if document is None:
         _usage(_("give a document to draft (or --list for the patterns)"))
@@ -53,6 +51,19 @@ def draft_cmd(
             _write(document, out, force)
     except ReadError as exc:
         _usage(str(exc))
+
+
+def _list() -> None:
+    """Each extractor's id, title, claim kinds and documentation (module docstring), in the current language."""
+    from fundaudit.draft.extract import PIPELINE
+
+    for ex in PIPELINE:
+        kinds = _("requires {requires}, assigns {assigns}").format(
+            requires=sorted(ex.requires), assigns=sorted(ex.assigns)
+        )
+        print(f"{ex.id}: {_(ex.title)}\n  {kinds}\n")
+        doc = pgettext("doc", ex.doc) if ex.doc else ""
+        print("\n".join(f"  {line}".rstrip() for line in doc.strip().splitlines()) + "\n")
 
 
 def _write(document: Path, out: Path | None, force: bool) -> None:

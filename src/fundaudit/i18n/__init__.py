@@ -10,8 +10,9 @@ Messages are written in the code in English and marked for extraction::
 Text defined before it is shown (a rule's title, a template) is marked ``N_("…")`` or
 ``NP_(context, "…")`` and translated where it is shown (``_(title)``). Names and documents
 the code holds as values come from their registries: a verdict, severity or cause is named
-``pgettext(kind, id)`` (:mod:`fundaudit.i18n.terms`), a rule's or cause's module docstring
-is read with ``pgettext("doc", doc)``, a command's docstring is its help.
+``pgettext(kind, id)`` (:mod:`fundaudit.i18n.terms`), a rule's, cause's or draft
+extractor's module docstring is read with ``pgettext("doc", doc)`` (an extractor's title with
+``_``), a command's docstring is its help.
 
 The Chinese catalogue is ``locale/zh/LC_MESSAGES/fundaudit.po`` (the source, reviewed by a
 person) compiled to ``fundaudit.mo`` beside it (committed, so that a plain ``pip install``

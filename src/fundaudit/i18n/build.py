@@ -43,12 +43,13 @@ def terms() -> list[tuple[str, str, str]]:
     """The names and documents the code holds as values: ``(context, message, where)``.
 
     Verdict, severity and cause names (their message is the machine name, see
-    :mod:`fundaudit.i18n.terms`), the documentation of every rule and cause (its module
-    docstring, read with ``pgettext("doc", …)``) and every command's help (its docstring),
-    each taken from its one registry.
+    :mod:`fundaudit.i18n.terms`), the documentation of every rule, cause and draft extractor
+    (its module docstring, read with ``pgettext("doc", …)``), each extractor's title (read
+    with ``_``) and every command's help (its docstring), each taken from its one registry.
     """
     from fundaudit.causes import REGISTRY as CAUSES
     from fundaudit.cli import COMMANDS
+    from fundaudit.draft.extract import PIPELINE
     from fundaudit.findings import SEVERITY_RANK, Verdict
     from fundaudit.rules import REGISTRY as RULES
 
@@ -57,6 +58,9 @@ def terms() -> list[tuple[str, str, str]]:
     found += [("cause", c.id, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES]
     found += [("doc", c.doc, f"fundaudit/causes/{c.id.replace('-', '_')}.py") for c in CAUSES if c.doc]
     found += [("doc", r.doc, f"fundaudit/rules/{r.id.replace('-', '_')}.py") for r in RULES if r.doc]
+    for ex in PIPELINE:
+        where = f"fundaudit/draft/extract/{ex.extract.__module__.rsplit('.', 1)[-1]}.py"
+        found += [("", ex.title, where)] + ([("doc", ex.doc, where)] if ex.doc else [])
     found += [
         ("", inspect.getdoc(fn) or "", f"fundaudit/cli/{fn.__module__.rsplit('.', 1)[-1]}.py") for _n, fn in COMMANDS
     ]
