@@ -361,12 +361,12 @@ def near_reading(edit: Edit, how: Callable[[Fraction, int], Written], rels: Sequ
     An integer's trailing zeros are read as rounding only in ``rels`` restating one quantity.
     """
     old, new = edit.figure.value, edit.value
-    if new is None or old.coefficient == 0:
+    if new is None or old.coefficient == 0 or new.coefficient == 0:
+        return False
+    p = precision(old, any(r.rule in RESTATED for r in rels))
+    if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10:  # not more precise: no reading
         return False
     x = base_value(new, edit.unit) / Fraction(10) ** edit.figure.unit.pow10
-    p = precision(old, any(r.rule in RESTATED for r in rels))
-    if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10 or x == 0:
-        return False
     if abs(base_value(old, edit.figure.unit) / Fraction(10) ** edit.figure.unit.pow10 - x) > NEAR * abs(x):
         return False
     got = how(x, p)

@@ -186,7 +186,8 @@ def diagnose(
                     if ok and len(k.explains) >= _needed(c, len(h.cand.edits)):
                         hyps.append(k)
         for h in hyps:
-            h.cause = _classify(h, causes, [by_id[x] for x in h.explains])
+            if h.explains != (h.cand.relation,):  # classified on its own relation already
+                h.cause = _classify(h, causes, [by_id[x] for x in h.explains])
             h.order = (
                 -len(h.explains),
                 order.get(h.cause, len(order)),
@@ -434,12 +435,13 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
 
 
 SHIFTS = (-1, 1, -2, 2, -3, 3, -4, 4)
+_SHIFT_FACTORS = tuple((k, Fraction(10) ** k) for k in SHIFTS)
 
 
 def _factors(fig: Figure) -> Iterator[tuple[str, int | str, Fraction]]:
     """The slips that keep a figure's digits: (kind, how, the factor they multiply it by)."""
-    for k in SHIFTS:
-        yield "shift", k, Fraction(10) ** k
+    for k, factor in _SHIFT_FACTORS:
+        yield "shift", k, factor
     for unit in sibling_units(fig.unit):
         yield "unit", unit.text, Fraction(10) ** (unit.pow10 - fig.unit.pow10)
 
