@@ -126,7 +126,15 @@ def test_two_cells_that_lost_their_point_are_found_together() -> None:
     # 恩阳 in the 教育 合计 row: 44245 and 14125 for 4424.5 and 1412.5; neither alone makes it hold
     a, b = fig("t::r:中央", "44245 万元"), fig("t::r:县区", "14125 万元")
     found = diagnoses(
-        rel("row", fig("t::r:合计", "7102 万元"), a, fig("t::r:市", "65 万元"), b, fig("t::r:其他", "1200 万元")),
+        rel(
+            "row",
+            fig("t::r:合计", "7102 万元"),
+            a,
+            fig("t::r:市", "65 万元"),
+            b,
+            fig("t::r:其他", "1200 万元"),
+            rule="table-cross-foot",
+        ),
         rel("col-a", fig("t::c:中央", "4424.5 万元"), fig("t::c1:中央", "4000 万元"), fig("t::c2:中央", "424.5 万元")),
     )
     assert found["row"].cause == "decimal-shift"

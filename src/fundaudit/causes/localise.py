@@ -415,10 +415,11 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     A row whose 合计 lost the decimal point in two cells (恩阳 44245 and 14125 for 4424.5 and
     1412.5) holds with neither alone. Only the slips that keep the written digits are paired
     (a point moved, a unit of the same ladder): a pair of arbitrary digit changes would fit
-    any difference. Sums of at most :data:`PAIR_PARTS` parts.
+    any difference. Sums of a table (a row or a column, where a 合计 line copied the same slip
+    into several cells) of at most :data:`PAIR_PARTS` parts.
     """
     diff = ctx.difference(rel)
-    if rel.kind != "sum" or diff is None or diff == 0 or len(rel.parts) > PAIR_PARTS:
+    if rel.kind != "sum" or not rel.rule.startswith("table-") or diff in (None, 0) or len(rel.parts) > PAIR_PARTS:
         return
     seen: dict[tuple[str, Fraction], list[tuple[Figure, str, int | str]]] = {}
     for fig in (rel.total, *rel.parts):
