@@ -142,3 +142,30 @@ def test_two_cells_that_lost_their_point_are_found_together() -> None:
         (a.ref, "4424.5 万元"),
         (b.ref, "1412.5 万元"),
     }
+
+
+def test_a_corrected_figure_keeps_every_other_field() -> None:
+    # Edit.applied builds the Figure directly (speed): a field added to Figure must be carried
+    from dataclasses import fields
+
+    from fundaudit.causes._base import Edit
+    from fundaudit.model import Figure, Loc
+    from fundaudit.numbers import Written
+    from fundaudit.units import parse_unit
+
+    values: dict[str, object] = {
+        "ref": "t::x:a",
+        "label": "a",
+        "value": Written(9851, 0),
+        "unit": parse_unit("万元"),
+        "source": Loc("s.txt", 3),
+        "yaml": Loc("d.yaml", 4),
+    }
+    for f in fields(Figure):  # every other field gets a value that is not its default
+        values.setdefault(f.name, f"{f.name}-set")
+    original = Figure(**values)  # type: ignore[arg-type]
+    corrected = Edit(original, Written(9850, 0), parse_unit("亿元")).applied()
+    for f in fields(Figure):
+        if f.name not in ("value", "unit"):
+            assert getattr(corrected, f.name) == getattr(original, f.name), f.name
+    assert (corrected.value, corrected.unit.text) == (Written(9850, 0), "亿元")

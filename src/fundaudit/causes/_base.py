@@ -9,7 +9,7 @@ breaking one that holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
 
@@ -51,7 +51,8 @@ class Edit:
     def applied(self) -> Figure:
         if self.value is None:
             return self.figure
-        return replace(self.figure, value=self.value, unit=self.unit)
+        f = self.figure  # built directly: dataclasses.replace inspects the fields on every call
+        return Figure(f.ref, f.label, self.value, self.unit, f.source, f.yaml, f.bound, f.note, f.drafted)
 
 
 @dataclass(frozen=True, slots=True)
