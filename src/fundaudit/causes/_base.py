@@ -316,6 +316,12 @@ def _trim(w: Written) -> Written:
     return Written(c, e)
 
 
+def shifted(w: Written, k: int) -> Written:
+    """``w`` with its decimal point moved ``k`` places (× 10**k); a whole number is written whole."""
+    moved = Written(w.coefficient, w.exponent + k)
+    return Written(moved.coefficient * 10**moved.exponent, 0) if moved.exponent > 0 else moved
+
+
 def digits_at(w: Written, exponent: int) -> str:
     """The written digits of ``w`` aligned to the digit 10**exponent (``exponent`` ≤ w's)."""
     return str(abs(w.coefficient) * 10 ** (w.exponent - exponent))

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, significant, substituted
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, shifted, significant, substituted
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
-from fundaudit.numbers import Written
 
 ID = "decimal-shift"
 TEMPLATE = N_("decimal point slip: {culprit} likely reads {likely}")
@@ -29,9 +28,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         if fig.value.coefficient == 0:
             continue
         for k in SHIFTS:
-            w = Written(fig.value.coefficient, fig.value.exponent + k)
-            if w.exponent > 0:
-                w = Written(w.coefficient * 10**w.exponent, 0)
+            w = shifted(fig.value, k)
             edit = Edit(fig, w, fig.unit)
             if ctx.near_target(rel, fig, w, fig.unit) and holds(
                 substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance

@@ -46,6 +46,7 @@ from fundaudit.causes._base import (
     judged,
     label,
     rounded,
+    shifted,
     sibling_units,
     significant,
     substituted,
@@ -372,10 +373,7 @@ def _scaled(fig: Figure, like: Edit) -> Edit | None:
         + len(str(abs(like.value.coefficient)))
         - len(str(abs(old.value.coefficient)))
     )
-    w = Written(fig.value.coefficient, fig.value.exponent + k)
-    if w.exponent > 0:
-        w = Written(w.coefficient * 10**w.exponent, 0)
-    return Edit(fig, w, fig.unit)
+    return Edit(fig, shifted(fig.value, k), fig.unit)
 
 
 def _touched(rel: Relation, refs: set[str]) -> bool:
@@ -451,9 +449,7 @@ def _slip(fig: Figure, how: int | str) -> Edit:
     """The correction of ``fig`` that moves its point by ``how`` places, or reads it in unit ``how``."""
     if isinstance(how, str):
         return Edit(fig, fig.value, parse_unit(how))
-    w = Written(fig.value.coefficient, fig.value.exponent + how)
-    if w.exponent > 0:
-        w = Written(w.coefficient * 10**w.exponent, 0)
+    w = shifted(fig.value, how)
     while w.exponent < min(fig.value.exponent, 0) and w.coefficient % 10 == 0:
         w = Written(w.coefficient // 10, w.exponent + 1)  # 1100 → 110, not 110.0
     return Edit(fig, w, fig.unit)
