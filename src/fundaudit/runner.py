@@ -255,9 +255,7 @@ class Audit:
 
         where = cache.folder() if isinstance(self.columns, RelationList) else None
         digest = cache.key(failing, uses, nearby, self.tolerance, language()) if where is not None else ""
-        known = [f for rels in uses.values() for rel in rels for f in (rel.total, *rel.parts)]
-        known += [f for figs in near.values() for f in figs.values()]
-        stored = cache.read(where, digest, known)
+        stored = cache.read(where, digest, uses, nearby)
         if stored is not None:
             return Result(stored)
         try:

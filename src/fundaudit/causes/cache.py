@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fundaudit.causes._base import Applicability, Culprit, Diagnosis
@@ -80,8 +80,16 @@ def key(
     return h.hexdigest()
 
 
-def read(where: Path | None, digest: str, figures: Iterable[Figure]) -> dict[str, Diagnosis] | None:
-    """The diagnoses stored under ``digest``, or ``None`` (none stored, or unreadable)."""
+def read(
+    where: Path | None,
+    digest: str,
+    uses: Mapping[str, Sequence[Relation]],
+    nearby: Mapping[str, Sequence[Figure]],
+) -> dict[str, Diagnosis] | None:
+    """The diagnoses stored under ``digest``, or ``None`` (none stored, or unreadable).
+
+    Their figures are found among those the key was made of (``uses`` and ``nearby``).
+    """
     if where is None:
         return None
     try:
@@ -89,7 +97,8 @@ def read(where: Path | None, digest: str, figures: Iterable[Figure]) -> dict[str
         if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > LIMIT:
             return None
         raw = json.loads(path.read_text(encoding="utf-8"))
-        by_ref = {f.ref: f for f in figures}
+        by_ref = {f.ref: f for rels in uses.values() for rel in rels for f in (rel.total, *rel.parts)}
+        by_ref.update((f.ref, f) for figs in nearby.values() for f in figs)
         return {rid: _diagnosis(d, by_ref) for rid, d in raw["diagnoses"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

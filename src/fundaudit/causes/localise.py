@@ -172,14 +172,14 @@ def diagnose(
                 if known is None or _plainer(cand, known.cand):
                     pool[cand.key] = _Hyp(cand)
         hyps = []
-        budget = [CARRY_BUDGET]
+        budget = CARRY_BUDGET
         exact: dict[str, bool] = {}  # relation id -> holds exactly with the corrections so far
         for h in pool.values():
             h.cause = _classify(h, causes, [rel_of[h.cand.relation]])
             if _evaluate(h, subs, uses, failing_ids, assigned, tolerance, held):
                 hyps.append(h)
-            elif budget[0] > 0 and h.cand.edits and not h.cand.relation_only and h.cause not in NO_CARRY:
-                budget[0] -= 1
+            elif budget > 0 and h.cand.edits and not h.cand.relation_only and h.cause not in NO_CARRY:
+                budget -= 1
                 c = carried(h.cand, subs, uses, tolerance, exact)
                 if c is not None:
                     k = _Hyp(c, h.cause)
