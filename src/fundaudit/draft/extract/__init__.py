@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fundaudit.draft.extract import (
     figures,
+    parallel,
     repeats,
     schedules,
     shares,
@@ -33,6 +34,7 @@ PIPELINE: tuple[Extractor, ...] = (
     shares.EXTRACTOR,
     sums.EXTRACTOR,
     repeats.EXTRACTOR,
+    parallel.EXTRACTOR,
 )
 
 
