@@ -248,3 +248,15 @@ def test_a_head_count_whose_amount_the_table_states_wrongly_is_linked_to_its_cel
     budget = load(write_draft(doc, tmp_path / "out").entry)
     got = sorted(f.verdict.value for f in run(budget).findings if f.rule == "unit-cost")
     assert got == ["match", "match", "match", "mismatch"]  # 中乡: 2000 元 × 0.4 万名 is 800, the table says 80
+
+
+def test_an_integer_that_drops_the_decimals_is_linked_with_a_word_in_common() -> None:
+    text = """\
+        全年计划落实资金 35210 万元，其中：地方整合资金 28734 万元。
+
+        单位：万元
+        序号\t项目\t合计\t整合资金
+        一\t饮水工程项目\t35210.4\t28734.56
+        """
+    got = _equal(text)
+    assert ("28734 万元", ("28734.56 万元",)) in got  # 整合 in common: the check reports the 0.56

@@ -20,7 +20,8 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word (two when it has
 only two significant digits), or without one when it has three (a percentage always needs
 one). An integer of four digits or more is read the same way (``79328 万元`` and ``79328.28
-万元``: the check then says by how much they differ); one of two or three digits only when it
+万元``: the check then says by how much they differ), and so is one that drops the decimals of
+a figure (``64896 万元`` and ``64896.72 万元``) when their words share such a word; one of two or three digits only when it
 is within 0.5 % of the precise one and its own words (label and the clause after it) share
 three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105 万元``: the tolerance
 takes an integer as exact, so the check reports the rounding; ``212 公里`` of 新开工 roads is
@@ -148,7 +149,13 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
                 ]
             else:
-                found = [c for c in found if (c[3] and (c[0] >= need or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
+                found = [
+                    c
+                    for c in found
+                    if (c[3] and (c[0] >= need or bare))
+                    or (sig >= 3 and c[0] >= _NEAR_WORDS)
+                    or (bare and "." not in f.value and c[0] >= 1 and 0 < amount(c[2].value, c[2].unit) - value < 2 * half)
+                ]  # the last: an integer that drops the decimals (64896 of 64896.72), with a word in common
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
