@@ -21,8 +21,8 @@ dimension (``5.0833 万人``, ``976034 万元``) when their words share such a w
 only two significant digits), or without one when it has three (a percentage always needs
 one). An integer of four digits or more is read the same way (``79328 万元`` and ``79328.28
 万元``: the check then says by how much they differ), and so is one that drops the decimals of
-a figure (``64896 万元`` and ``64896.72 万元``) when their words share such a word; one of two or three digits only when it
-is within 0.5 % of the precise one and its own words (label and the clause after it) share
+a figure (``64896 万元`` and ``64896.72 万元``) when their words share such a word; one of two
+or three digits only when it is within 0.5 % of the precise one and its own words (label and the clause after it) share
 three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105 万元``: the tolerance
 takes an integer as exact, so the check reports the rounding; ``212 公里`` of 新开工 roads is
 not 平昌县's ``211.744 公里``). A decimal figure of three significant digits within two units of
@@ -154,7 +154,12 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     for c in found
                     if (c[3] and (c[0] >= need or bare))
                     or (sig >= 3 and c[0] >= _NEAR_WORDS)
-                    or (bare and "." not in f.value and c[0] >= 1 and 0 < amount(c[2].value, c[2].unit) - value < 2 * half)
+                    or (
+                        bare
+                        and "." not in f.value
+                        and c[0] >= 1
+                        and 0 < amount(c[2].value, c[2].unit) - value < 2 * half
+                    )
                 ]  # the last: an integer that drops the decimals (64896 of 64896.72), with a word in common
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
