@@ -260,3 +260,13 @@ def test_an_integer_that_drops_the_decimals_is_linked_with_a_word_in_common() ->
         """
     got = _equal(text)
     assert ("28734 万元", ("28734.56 万元",)) in got  # 整合 in common: the check reports the 0.56
+
+
+def test_a_target_and_the_next_sentence_that_breaks_it_down_are_a_sum() -> None:
+    text = "全年支持 36 个台站改造。完成 23 个、争取新开工 13 个（新建 6 个、改造 7 个）台站建设工程。"
+    got = claims(text)
+    assert ("sum", "36 个", ("23 个", "13 个"), ("完成", "争取新开工")) in got
+    # a sentence that does not open with the run is no breakdown
+    assert not [
+        c for c in claims("全年支持 36 个台站改造。投入 500 万元，建成 20 个站点，改造 16 个。") if c[0] == "sum"
+    ]

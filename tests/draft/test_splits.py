@@ -84,3 +84,8 @@ def test_a_list_in_two_units_after_a_share_belongs_to_both_totals_before_it() ->
     got = claims("集中安置 300 户 1000 人，占总人口的 60%（其中：园区安置 100 户 300 人、新村安置 200 户 703 人）。")
     assert ("sum", "300 户", ("100 户", "200 户"), ("园区安置", "新村安置")) in got
     assert [c[:3] for c in got if c[1] == "1000 人"] == [("sum", "1000 人", ("300 人", "703 人"))]  # a slip of 3
+
+
+def test_the_words_a_count_names_then_its_list() -> None:
+    got = claims("实施 120 个文化院坝建设项目，其中：甲州建设项目 90 个，乙市建设项目 30 个。")
+    assert ("sum", "120 个", ("90 个", "30 个"), ("甲州建设项目", "乙市建设项目")) in got

@@ -2,8 +2,9 @@
 
 In one sentence (to 。, not ；, which separates the items of a 其中 list), a figure followed
 by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
-total and its parts (also the last figure of a sentence when the next sentence opens with
-``其中：``, and each of totals in several units whose list opens after a share between them:
+total and its parts (also a figure followed by the words it counts and ``，其中：``:
+``实施 100 个配套体育设施项目，其中：…``; the last figure of a sentence when the next sentence
+opens with ``其中：``; and each of totals in several units whose list opens after a share between them:
 ``300 户 1000 人，占总人口的 60%（其中：园区 100 户 300 人、…``); figures of another dimension
 between them are passed over (``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金
 1.9 亿元``). A part followed by its own ``（…）`` list is the total of that list too (a stated
@@ -35,6 +36,8 @@ _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
 _NEW_ITEM = re.compile(r"[；;]\s*[（(][0-9一二三四五六七八九十]+[）)]")  # ；（2） starts the next item
 # the last figure of a sentence and a next sentence that opens with 其中：(为 2.28 万名学生…。其中：…)
 _NEXT_OPEN = re.compile(r"^[^。！？；0-9]{0,40}。\s*其中[，,：:]\s*")
+# the words a figure counts, then 其中：(实施 100 个配套体育设施建设项目，其中：甲州 80 个，乙市 20 个)
+_NOUN_OPEN = re.compile(r"^[^。！？；;，,、0-9（(]{1,40}[，,]\s*其中[，,：:]\s*")
 _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
 
@@ -55,7 +58,7 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         end = fig_end(text, total)
         gap = text[end : figs[i + 1].offset] if i + 1 < len(figs) else ""
         rest = _after_unit(gap)
-        m = _OPEN.match(rest) or _NEXT_OPEN.match(rest)
+        m = _OPEN.match(rest) or _NEXT_OPEN.match(rest) or _NOUN_OPEN.match(rest)
         later = None if m else _opening_later(text, figs, i)
         if not m and later is None:
             if not nested and _PLANNED.search(total.label) and dimension(total.unit) == "money":
