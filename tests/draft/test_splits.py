@@ -89,3 +89,9 @@ def test_a_list_in_two_units_after_a_share_belongs_to_both_totals_before_it() ->
 def test_the_words_a_count_names_then_its_list() -> None:
     got = claims("实施 120 个文化院坝建设项目，其中：甲州建设项目 90 个，乙市建设项目 30 个。")
     assert ("sum", "120 个", ("90 个", "30 个"), ("甲州建设项目", "乙市建设项目")) in got
+
+
+def test_a_total_whose_next_clause_names_its_one_source() -> None:
+    assert claims("计划安排资金 0.01 亿元，为省级财政专项资金。") == [("split", "0.01 亿元", (), ("省级",))]
+    assert claims("计划安排资金 0.14 亿元，由县级财政统筹解决。") == [("split", "0.14 亿元", (), ("市县",))]
+    assert claims("计划安排资金 0.14 亿元，为全年任务的一半。") == [("split", "0.14 亿元", (), ())]

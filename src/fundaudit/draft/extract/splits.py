@@ -19,7 +19,8 @@ partial (``sum-partial``: the parts must not exceed the total). Figures in paren
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
 Parts that sum to less than half or more than twice the total are taken as a misreading
 and not claimed. ``计划投入省级资金 2.1 亿元`` —
-a total whose own words name one source — is a split with ``only:``.
+a total whose own words name one source, or whose next clause does
+(``计划安排资金 0.01 亿元，为省级财政专项资金``) — is a split with ``only:``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _NEW_ITEM = re.compile(r"[；;]\s*[（(][0-9一二三四五六七八九十]+[）
 _NEXT_OPEN = re.compile(r"^[^。！？；0-9]{0,40}。\s*其中[，,：:]\s*")
 # the words a figure counts, then 其中：(实施 100 个配套体育设施建设项目，其中：甲州 80 个，乙市 20 个)
 _NOUN_OPEN = re.compile(r"^[^。！？；;，,、0-9（(]{1,40}[，,]\s*其中[，,：:]\s*")
+# 计划安排资金 0.01 亿元，为省级财政专项资金: the one source named after the total
+_ONE_SOURCE = re.compile(r"^[，,]\s*(?:均|全部|全)?(?:为|系|由)([^，,。；;、（(0-9]{2,14})")
 _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
 
@@ -63,6 +66,8 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         if not m and later is None:
             if not nested and _PLANNED.search(total.label) and dimension(total.unit) == "money":
                 only = source_key(_PLANNED.split(total.label)[-1])
+                said = _ONE_SOURCE.match(_after_unit(text[end : end + 30]))
+                only = only or (source_key(said.group(1)) if said else None)
                 yield Claim("split", "splits", total, (), (only or "",) if only else (), total.label, "", index)
                 used.add(total.key)
             continue
