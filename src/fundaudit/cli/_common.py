@@ -84,11 +84,11 @@ def _audit(
         columnar.lean_memory_pool()
         big = large(path)
         try:
-            with stage(f"reading {path}", big):
+            with stage(_("reading {path}").format(path=path), big):
                 columns = columnar.read(path)
         except InvalidData as exc:
             _invalid(exc, fmt, str(path))
-        with stage(f"judging {len(columns.relations):,} relations", big):
+        with stage(_("judging {count} relations").format(count=f"{len(columns.relations):,}"), big):
             return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
