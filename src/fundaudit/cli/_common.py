@@ -34,10 +34,22 @@ def use_language(lang: str | None) -> None:
         _usage(_("unknown language {lang!r} (choose from {choices})").format(lang=lang, choices=", ".join(LANGUAGES)))
 
 
-def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+def _load(path: Path, fmt: str = "text", documents: bool = True):  # type: ignore[no-untyped-def]
+    """The budget of a data file, or of a budget document drafted in memory (``documents``);
+    a command that rewrites its data (``fmt``) passes ``documents=False`` and is refused one."""
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
 
+    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+        if not documents:
+            _usage(
+                _(
+                    "{path} is a budget document, not fundaudit data: `fundaudit draft {path}` writes an encoding of it"
+                ).format(path=path),
+                fmt,
+                str(path),
+            )
+        return _draft(path, fmt)
     try:
         return load(path)
     except InvalidData as exc:
@@ -72,17 +84,15 @@ def _audit(
         columnar.lean_memory_pool()
         big = large(path)
         try:
-            with stage(f"reading {path}", big):
+            with stage(_("reading {path}").format(path=path), big):
                 columns = columnar.read(path)
         except InvalidData as exc:
             _invalid(exc, fmt, str(path))
-        with stage(f"judging {len(columns.relations):,} relations", big):
+        with stage(_("judging {count} relations").format(count=f"{len(columns.relations):,}"), big):
             return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
-    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit
-        return run(_draft(path, fmt), tolerance, engine=verdicts)
-    return run(_load(path, fmt), tolerance, engine=verdicts)
+    return run(_load(path, fmt), tolerance, engine=verdicts)  # a budget document is drafted in memory
 
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, _usage, use_language
 from fundaudit.i18n import N_, _
 
 
@@ -16,8 +16,10 @@ def verify_sources(
     path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
     sources: Annotated[Path | None, typer.Option(help=N_("Source documents folder (else $FUNDAUDIT_SOURCES)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Check that every figure's digits and unit are written on the source line it cites."""
+    use_language(lang)
     import json
 
     from fundaudit.provenance import SourcesError, sources_dir
@@ -69,8 +71,10 @@ def coverage_cmd(
     ignore: Annotated[
         Path | None, typer.Option(help=N_("Ignore list (default: coverage-ignore.yaml beside PATH)."))
     ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """How many of each source document's figure tokens the data encodes, per document and program."""
+    use_language(lang)
     import json
 
     from fundaudit.provenance import SourcesError, sources_dir

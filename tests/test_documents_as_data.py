@@ -1,0 +1,68 @@
+"""A budget document given where a command expects data: drafted in memory by the commands
+that only read it, refused (and left untouched) by the one that rewrites its data (``fmt``)."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from fundaudit.cli import COMMANDS, run
+
+PLAN = "全年计划投资10亿元，其中：中央5亿元、省级4亿元。\n"
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    doc = tmp_path / "plan.txt"
+    doc.write_text(PLAN, encoding="utf-8")
+    return doc
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_fmt_refuses_a_document_and_leaves_it_as_it_was(
+    capsys: pytest.CaptureFixture[str], plan: Path, check: list[str]
+) -> None:
+    before = hashlib.sha256(plan.read_bytes()).hexdigest()
+    code, out, err = _cli(capsys, "fmt", str(plan), *check)
+    assert code == 2 and out == ""
+    assert f"{plan} is a budget document, not fundaudit data: `fundaudit draft {plan}`" in err
+    assert "Traceback" not in err and "tab" not in err
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in plan.parent.iterdir()) == ["plan.txt"]
+
+
+def test_diff_of_a_document_against_nothing_lists_its_drafted_figures(
+    capsys: pytest.CaptureFixture[str], plan: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("没有数字的一段话。\n", encoding="utf-8")
+    code, out, err = _cli(capsys, "diff", str(empty), str(plan))
+    assert code == 0, err
+    added = [line for line in out.splitlines() if line.startswith("+ ")]
+    assert len(added) == 3 and all("@plan.txt:1" in line for line in added)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "plan.txt"]  # nothing written beside
+
+
+def test_verify_sources_of_a_document_finds_every_drafted_figure_on_its_line(
+    capsys: pytest.CaptureFixture[str], plan: Path
+) -> None:
+    code, out, err = _cli(capsys, "verify-sources", str(plan), "--sources", str(plan.parent), "--lang", "en")
+    assert code == 0, out + err
+    assert out.startswith("3 figures, 0 unverified")
+
+
+@pytest.mark.parametrize("command", [name for name, _f in COMMANDS if name != "schema"])
+def test_every_command_that_speaks_to_a_person_takes_lang(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    names = {p.name for p in inspect.signature(dict(COMMANDS)[command]).parameters.values()}
+    assert "lang" in names
+    code, _out, err = _cli(capsys, command, *(["some-id"] if command == "explain" else []), "--lang", "fr")
+    assert code == 2 and "unknown language 'fr' (choose from zh, en)" in err and "Traceback" not in err
