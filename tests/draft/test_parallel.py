@@ -85,3 +85,15 @@ def test_sums_of_money_in_two_programs_are_two_budgets() -> None:
         安排资金 1250 万元，其中中央 600 万元、省级 400 万元、县级 260 万元。
         """
     assert _restated(text) == []
+
+
+def test_a_list_stated_again_in_a_row_links_what_nothing_else_links() -> None:
+    text = """\
+        贫困村退出计划：第一年 34 个村，第二年 29 个村，第三年 17 个村。
+
+        区域\t一期人数（万人）\t一期村数（个）\t二期人数（万人）\t二期村数（个）\t三期人数（万人）\t三期村数（个）
+        全县\t1.26\t34\t0.95\t29\t0.41\t17
+        """
+    got = [(c.pattern, c.total.value, c.parts[0].value) for c in found(text).claims if c.kind == "equal" and c.total]
+    # no word in common links them (two digits each), their places in one list do
+    assert sorted(got) == [("parallel", "17", "17"), ("parallel", "29", "29"), ("parallel", "34", "34")]
