@@ -9,21 +9,23 @@ does not agree is the same thing stated with other digits: an ``equal`` relation
 ``restated``) that the check then reports.
 
 ``全市 1 个贫困县、168 个贫困村、7.38 万贫困人口`` and, in another 专项,
-``1 个摘帽贫困县、168 个退出贫困村和 7.3 万脱贫人口``: 1 and 168 agree, so 7.38 and 7.3 万人 are one
-target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人`` against a table row ``0.042 0.038 0.065 0.05`` (万人): three
-agree, 560 人 and 0.065 万人 are one figure. A figure that rounds the other (``5 亿元`` and ``50180
-万元``) agrees too and is linked (the check says whether the rounding holds), and so does one of
-the same amount that no earlier claim links to anything (``34 个村`` and a row's ``34``, with no
-word in common). A figure that disagrees is linked when it is within a factor of two of the
-other (or is the one odd figure of a list of three or more that agree), when the list agrees at
-least twice as often as it disagrees (or disagrees once where the two statements agree three
-times), when the other statement does not state it elsewhere (a list in another order), and when
-it is not at an end of the text's list next to cells of the row the text leaves out (``其他资金 26
-万元`` against the cells 16 and 10: a sum, not a restatement). A dimension with one figure on each
-side is linked when it stands within three places of a figure that agrees, in both, and the two
-share a word (or a unit that is not a common count). A row whose digits are all those of the
-text in another unit (``1.2 万人次 … 0.3 万人次`` and a row ``人次 1.2 0.3``) is one slip of unit: its
-first figure is linked, once.
+``1 个摘帽贫困县、168 个退出贫困村和 7.3 万脱贫人口``: 1 and 168 agree, so 7.38 and
+7.3 万人 are one target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人``
+against a table row ``0.042 0.038 0.065 0.05`` (万人): three agree, 560 人 and 0.065 万人
+are one figure. A figure that rounds the other (``5 亿元`` and ``50180 万元``) agrees too
+and is linked (the check says whether the rounding holds), and so does one of the same
+amount that no earlier claim links to anything (``34 个村`` and a row's ``34``, with no
+word in common). A figure that disagrees is linked when it is within a factor of two of
+the other (or is the one odd figure of a list of three or more that agree), when the list
+agrees at least twice as often as it disagrees (or disagrees once where the two statements
+agree three times), when the other statement does not state it elsewhere (a list in
+another order), and when it is not at an end of the text's list next to cells of the row
+the text leaves out (``其他资金 26 万元`` against the cells 16 and 10: a sum, not a
+restatement). A dimension with one figure on each side is linked when it stands within
+three places of a figure that agrees, in both, and the two share a word (or a unit that
+is not a common count). A row whose digits are all those of the text in another unit
+(``1.2 万人次 … 0.3 万人次`` and a row ``人次 1.2 0.3``) is one slip of unit: its first
+figure is linked, once.
 
 Table rows are not compared with each other (a table's rows relate by sums), percentages
 are not compared (too common), sums of money only within one part of the document (a sum
