@@ -18,7 +18,9 @@ list its items). A single part is
 partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
 Parts that sum to less than half or more than twice the total are taken as a misreading
-and not claimed. ``计划投入省级资金 2.1 亿元`` —
+and not claimed, except one part alone less than its total (``共投入 7.63 亿元，其中财政扶贫资金
+2.51 亿元``); a figure named 均/各/每 (``其中：各区县均计划投资 120 万元``) is each one's,
+not a part. ``计划投入省级资金 2.1 亿元`` —
 a total whose own words name one source, or whose next clause does
 (``计划安排资金 0.01 亿元，为省级财政专项资金``) — is a split with ``only:``.
 """
@@ -29,7 +31,7 @@ import re
 from collections.abc import Iterator
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
-from fundaudit.draft.extract._words import dimension, plausible, source_key
+from fundaudit.draft.extract._words import amount, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
 _PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
@@ -95,7 +97,9 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
             if any(w in f.label for w in _TOTAL_WORDS):
                 break  # a new total starts
             parts.append(f)
-        if not parts or not plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]):
+        if not parts or not (
+            plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]) or _one_part(total, parts)
+        ):
             continue
         money = dimension(total.unit) == "money"
         keys = [source_key(p.label) if money else None for p in parts]
@@ -172,6 +176,13 @@ def _opening_later(text: str, figs: list[Fig], i: int) -> int | None:
     if not opens or "。" in window[: opens[-1].start()]:
         return None
     return fig_end(text, total) + opens[-1].end()
+
+
+def _one_part(total: Fig, parts: list[Fig]) -> bool:
+    """``共投入 7.63 亿元，其中财政扶贫资金 2.51 亿元``: one part named by 其中, less than its total."""
+    if len(parts) != 1 or re.search(r"[均各每]", parts[0].label):
+        return False  # 其中：各区县均计划投资 120 万元 is each one's, not a part
+    return 0 < amount(parts[0].value, parts[0].unit) < amount(total.value, total.unit)
 
 
 def fig_end(text: str, fig: Fig) -> int:
