@@ -270,3 +270,34 @@ def test_a_target_and_the_next_sentence_that_breaks_it_down_are_a_sum() -> None:
     assert not [
         c for c in claims("全年支持 36 个台站改造。投入 500 万元，建成 20 个站点，改造 16 个。") if c[0] == "sum"
     ]
+
+
+def test_a_target_is_the_sum_of_its_years_in_a_tables_total_row() -> None:
+    text = """\
+        某县脱贫攻坚规划
+
+        全县现有贫困人口 2.35 万人、贫困村 48 个。
+
+        到 2020 年，实现 2.35 万贫困人口全部脱贫、48 个贫困村全部退出的目标。
+
+        某县分年度减贫计划表
+
+        地区\t2018 年\t\t2019 年\t
+        \t减贫人数（万人）\t贫困村退出（个）\t减贫人数（万人）\t贫困村退出（个）
+        甲区\t0.6\t10\t0.5\t9
+        乙区\t0.65\t15\t0.5\t14
+        全县\t1.25\t25\t1.0\t23
+        """
+    got = [
+        (c.total.value, c.total.line, tuple(p.value for p in c.parts), c.keys)
+        for c in found(text).claims
+        if c.pattern == "table_periods" and c.total
+    ]
+    # 48 = 25 + 23 makes the table this target's schedule; 2.35 against 1.25 + 1.0 is then a slip to report.
+    # The target is read where its words are the columns' (全部退出), not where the baseline is stated.
+    assert sorted(got) == [
+        ("2.35", 5, ("1.25", "1.0"), ("2018", "2019")),
+        ("48", 5, ("25", "23"), ("2018", "2019")),
+    ]
+    # no figure of the text adds up: no schedule
+    assert not [c for c in found(text.replace("23\n", "22\n")).claims if c.pattern == "table_periods"]

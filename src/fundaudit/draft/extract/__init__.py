@@ -17,6 +17,7 @@ from fundaudit.draft.extract import (
     splits,
     sums,
     table_cost,
+    table_periods,
     tables,
     unit_cost,
 )
@@ -30,6 +31,7 @@ PIPELINE: tuple[Extractor, ...] = (
     splits.EXTRACTOR,
     unit_cost.EXTRACTOR,
     table_cost.EXTRACTOR,
+    table_periods.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
     sums.EXTRACTOR,
