@@ -60,7 +60,7 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
         + [("cross-foot", line, "match") for line in (9, 15, 23, 31)]
         + [("cross-foot", 27, "mismatch"), ("foot", 23, "mismatch"), ("foot", 27, "mismatch")]
         + [("foot", 31, "match"), ("foot", 35, "match")]
-        + [("repeat", line, "match") for line in (9, 15, 15, 19)],  # a lone item's sources restated
+        + [("repeat", line, "match") for line in (9, 15, 19, 19)],  # a lone item's sources restated
     ),
     # GB18030 bytes
     "gb18030.txt": (6, [("cross-foot", 5, "match")]),

@@ -301,3 +301,16 @@ def test_a_target_is_the_sum_of_its_years_in_a_tables_total_row() -> None:
     ]
     # no figure of the text adds up: no schedule
     assert not [c for c in found(text.replace("23\n", "22\n")).claims if c.pattern == "table_periods"]
+
+
+def test_restatements_link_to_the_statement_that_defines_the_amount() -> None:
+    text = """\
+        本规划覆盖全县 2.46 万贫困人口。
+
+        到 2020 年实现 2.46 万贫困人口脱贫，其中：2019 年 1.5 万人，2020 年 0.96 万人。
+
+        全县 2.46 万贫困人口全部纳入帮扶。
+        """
+    got = [(c.total.line, tuple(p.line for p in c.parts)) for c in found(text).claims if c.kind == "equal" and c.total]
+    # 2.46 of line 3 is the total of its years: lines 1 and 5 restate it (not line 1 as the first)
+    assert got == [(3, (1, 5))]
