@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from itertools import combinations
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
@@ -59,6 +60,7 @@ _PAIR = 2  # figures that agree, one of them with _STRONG significant digits
 _STRONG = 3
 _ALONE = 4  # one figure that agrees exactly, of this many significant digits
 _COMMON = 40  # an amount stated in more statements than this does not make them candidates
+_WORK = 20000  # figure pairs one dimension's alignment may weigh
 _BESIDE = 3  # places a lone figure may be from a figure both statements share
 _COMMON_UNITS = frozenset("个 人 名 户 万人 万元 亿元 元 % 次 万人次 人次".split())
 
@@ -119,6 +121,7 @@ def _key(f: Fig) -> tuple[str, str, int]:
     return (dimension(f.unit), str(v.scaleb(1 - e).quantize(Decimal(1), ROUND_HALF_UP)), e)
 
 
+@cache
 def _digits(value: str) -> str:
     return value.replace(".", "").strip("0")
 
@@ -128,7 +131,13 @@ def _significant(digits: str) -> int:
 
 
 def _half(f: Fig) -> Decimal:
-    return amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
+    return _half_of(f.value, f.unit)
+
+
+@cache
+def _half_of(value: str, unit: str) -> Decimal:
+    """Half a unit of the last digit written: how far a rounding may be from what it rounds."""
+    return amount("0.5", unit).scaleb(-len(value.partition(".")[2]))
 
 
 def _match(f: Fig, g: Fig) -> str:
@@ -173,6 +182,8 @@ def _restated(
         if dim == "percent" or (across and dim == "money"):
             continue  # percentages are too common; a sum in two 专项 is two budgets
         xs, ys = dims_a[dim], dims_b[dim]
+        if min(len(xs), len(ys)) * (abs(len(xs) - len(ys)) + 1) > _WORK:
+            continue  # lists too long to lay over each other: no list a reader would compare
         w = _align(xs, ys, b.row)
         if len(w.pairs) >= _LIST and all(kind == "digits" for _, _, kind in w.pairs):
             slips.append(w.pairs[0][:2])  # one slip of unit for the whole row: linked once

@@ -15,6 +15,7 @@ no earlier claim's parts (the total of an earlier list may be one: ``新开工 2
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
@@ -28,21 +29,25 @@ _MAX_PARTS = 8
 def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
     if not isinstance(block, Paragraph):
         return
-    as_parts = {p.key for c in ctx.claims for p in c.parts}
+    as_parts = ctx.parts()
     # a figure an earlier claim made a part of is left alone; the total of an earlier list may
     # be a part here (新开工 20 个（新建 9 个、改造 11 个）under 支持 41 个)
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0 and f.key not in as_parts]
     taken: set[tuple[int, int]] = set()
     said = sentences(block.text, figs, "。")
     for n_sentence, sentence in enumerate(said):
+        by_unit: dict[str, list[Fig]] = defaultdict(list)
+        for f in sentence:
+            by_unit[f.unit].append(f)
+        place = {f.key: k for run in by_unit.values() for k, f in enumerate(run)}
         for total in sentence:
             if total.key in taken or total.key in ctx.used() or len(total.value.replace(".", "").strip("0")) < 2:
                 continue
-            same = [f for f in sentence if f.unit == total.unit and f.key not in taken]
-            k = same.index(total)
-            after = _run_to(total, same[k + 1 : k + 1 + _MAX_PARTS])
-            before = _run_to(total, same[max(0, k - _MAX_PARTS) : k][::-1])[::-1]
-            if not after and k == len(same) - 1 and n_sentence + 1 < len(said):
+            same, k = by_unit[total.unit], place[total.key]
+            later = _free(same, range(k + 1, len(same)), taken)
+            after = _run_to(total, later)
+            before = _run_to(total, _free(same, range(k - 1, -1, -1), taken))[::-1]
+            if not after and not later and n_sentence + 1 < len(said):
                 # the last of its unit in its sentence, and the next sentence opens with the run
                 # (支持 36 个台站建设。完成 23 个、争取新开工 13 个…)
                 following = [f for f in said[n_sentence + 1] if f.unit == total.unit and f.key not in taken]
@@ -57,6 +62,17 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             taken.add(total.key)
             taken.update(p.key for p in parts)
             yield Claim("sum", "sums", total, tuple(parts), tuple(p.label for p in parts), total.label, "", index)
+
+
+def _free(same: list[Fig], order: range, taken: set[tuple[int, int]]) -> list[Fig]:
+    """Up to ``_MAX_PARTS`` figures of ``same`` in ``order`` that no sum of this paragraph took."""
+    out: list[Fig] = []
+    for k in order:
+        if same[k].key not in taken:
+            out.append(same[k])
+            if len(out) == _MAX_PARTS:
+                break
+    return out
 
 
 def _run_to(total: Fig, run: list[Fig]) -> list[Fig]:
