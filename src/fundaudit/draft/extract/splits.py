@@ -34,7 +34,7 @@ from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import amount, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
-_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
+_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集|概算|需求)")
 _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
 _NEW_ITEM = re.compile(r"[；;]\s*[（(][0-9一二三四五六七八九十]+[）)]")  # ；（2） starts the next item
 # the last figure of a sentence and a next sentence that opens with 其中：(为 2.28 万名学生…。其中：…)
