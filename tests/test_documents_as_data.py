@@ -66,3 +66,27 @@ def test_every_command_that_speaks_to_a_person_takes_lang(capsys: pytest.Capture
     assert "lang" in names
     code, _out, err = _cli(capsys, command, *(["some-id"] if command == "explain" else []), "--lang", "fr")
     assert code == 2 and "unknown language 'fr' (choose from zh, en)" in err and "Traceback" not in err
+
+
+def test_a_document_checked_directly_names_its_draft_as_draft_would_write_it(
+    capsys: pytest.CaptureFixture[str], plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = _cli(capsys, "check", "plan.txt", "--format", "json")
+    again = _cli(capsys, "check", "plan.txt", "--format", "json")
+    assert first == again and first[0] == 1  # the same bytes every run: no temporary path
+    assert '"location": {"file": "plan.txt.draft/plan.yaml", "line": 9}' in first[1]
+    assert _cli(capsys, "draft", "plan.txt", "--out", "plan.txt.draft")[0] == 0  # the file it names, line for line
+    written = (tmp_path / "plan.txt.draft" / "plan.yaml").read_text(encoding="utf-8").splitlines()
+    assert "10" in written[8] and "total" in written[8]
+
+
+def test_verify_sources_of_a_word_file_reads_its_own_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph(PLAN.strip())
+    document.save(str(tmp_path / "plan.docx"))
+    code, out, err = _cli(capsys, "verify-sources", str(tmp_path / "plan.docx"), "--lang", "en")
+    assert code == 0, out + err
+    assert out.startswith("3 figures, 0 unverified")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +71,28 @@ def write_draft(path: Path, out: Path, only: frozenset[str] | None = None, force
 def draft_budget(path: Path) -> tuple[Budget, Path]:
     """Draft ``path`` in a temporary folder and load it; returns the budget and the sources folder.
 
-    The temporary folder is removed; the budget keeps its figures' source lines.
+    The temporary folder is removed; the budget keeps its figures' source lines. Its YAML
+    locations name the files as ``fundaudit draft DOC --out DOC.draft`` would write them
+    (``plan.txt.draft/plan.yaml:9``): the same in every run, never a temporary path.
     """
+    with drafted(path) as (budget, _folder):
+        pass
+    return budget, path.parent
+
+
+@contextmanager
+def drafted(path: Path) -> Iterator[tuple[Budget, Path]]:
+    """:func:`draft_budget` whose temporary folder (and the plain text a non-text document's
+    figures cite) lives until the ``with`` block ends: yields the budget and its sources folder."""
     from fundaudit.loader import load
 
     with tempfile.TemporaryDirectory(prefix="fundaudit-draft-") as tmp:
-        written = write_draft(path, Path(tmp))
-        budget = load(written.entry)
-    return budget, written.source.parent
+        root = Path(tmp)
+        written = write_draft(path, root / f"{path.name}.draft")
+        here = os.getcwd()
+        os.chdir(root)  # the loader names files relative to the working folder
+        try:
+            budget = load(written.entry.relative_to(root))
+        finally:
+            os.chdir(here)
+        yield budget, written.source.parent
