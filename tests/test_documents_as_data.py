@@ -90,3 +90,64 @@ def test_verify_sources_of_a_word_file_reads_its_own_text(capsys: pytest.Capture
     assert code == 0, out + err
     assert out.startswith("3 figures, 0 unverified")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx"]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_draft_never_replaces_hand_data_even_with_force(
+    capsys: pytest.CaptureFixture[str], plan: Path, tmp_path: Path, force: list[str]
+) -> None:
+    """A careless `draft NEW.txt --out data --force` must not wipe the hand encoding's entry."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "budgets.yaml").write_text(
+        'fundaudit: "1"\ndocuments:\n  - id: a\n    source: a.txt\n    title: A\n    include: [a.yaml, plan.yaml]\n',
+        encoding="utf-8",
+    )
+    (data / "plan.yaml").write_text("programs: []\n", encoding="utf-8")  # a person's file of the same name
+    before = _tree(data)
+    code, out, err = _cli(capsys, "draft", str(plan), "--out", str(data), *force, "--lang", "en")
+    assert code == 2 and out == ""
+    assert f"{data / 'budgets.yaml'}: is not the entry of a draft of this document (it lists other data)" in err
+    assert "nothing was written" in err
+    assert _tree(data) == before
+
+
+def test_draft_never_replaces_a_persons_file_without_a_draft_entry(
+    capsys: pytest.CaptureFixture[str], plan: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "plan.yaml").write_text("programs: []\n", encoding="utf-8")
+    code, _out, err = _cli(capsys, "draft", str(plan), "--out", str(out_dir), "--force", "--lang", "en")
+    assert code == 2 and f"{out_dir / 'plan.yaml'}: has no draft's entry beside it" in err
+    assert (out_dir / "plan.yaml").read_text(encoding="utf-8") == "programs: []\n"
+
+
+def test_draft_never_replaces_the_document_it_reads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GB18030 text drafted into its own folder: its UTF-8 copy would have its name."""
+    doc = tmp_path / "gb.txt"
+    doc.write_bytes(PLAN.encode("gb18030"))
+    monkeypatch.chdir(tmp_path)
+    for force in ([], ["--force"]):
+        code, _out, err = _cli(capsys, "draft", "gb.txt", "--out", ".", *force, "--lang", "en")
+        assert code == 2 and "gb.txt: is the document being drafted: a draft never replaces it" in err
+    assert doc.read_bytes() == PLAN.encode("gb18030")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gb.txt"]
+
+
+def test_force_still_replaces_an_earlier_draft_a_person_edited(
+    capsys: pytest.CaptureFixture[str], plan: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "d"
+    assert _cli(capsys, "draft", str(plan), "--out", str(out_dir))[0] == 0
+    part = out_dir / "plan.yaml"
+    part.write_text(part.read_text(encoding="utf-8") + "# confirmed by a person\n", encoding="utf-8")
+    assert _cli(capsys, "draft", str(plan), "--out", str(out_dir))[0] == 2
+    assert _cli(capsys, "draft", str(plan), "--out", str(out_dir), "--force")[0] == 0
+    assert "# confirmed by a person" not in part.read_text(encoding="utf-8")
