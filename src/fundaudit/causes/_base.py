@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
-from fundaudit.judge import verdict
+from fundaudit.judge import verdict, verdict_of
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
@@ -199,6 +199,30 @@ def judged(rel: Relation, tolerance: Tolerance) -> Verdict:
     return verdict(rel, tolerance)
 
 
+def judged_with(
+    rel: Relation, figures: Mapping[str, Figure], tolerance: Tolerance, extra: Sequence[Figure] = ()
+) -> Verdict:
+    """The verdict of :func:`substituted` ``(rel, figures, extra)``, without building that relation."""
+    if not figures and not extra:
+        return verdict(rel, tolerance)
+    get = figures.get
+    total = get(rel.total.ref, rel.total)
+    parts = tuple([get(p.ref, p) for p in rel.parts])
+    if extra:
+        parts += tuple(extra)
+    return verdict_of(rel, total, parts, tolerance)
+
+
+def holds_with(
+    rel: Relation, figures: Mapping[str, Figure], tolerance: Tolerance, extra: Sequence[Figure] = ()
+) -> bool:
+    """:func:`holds` of :func:`substituted` ``(rel, figures, extra)``, without building that relation."""
+    try:
+        return judged_with(rel, figures, tolerance, extra) in HOLDS
+    except Exception:  # a relation a correction makes unjudgeable does not hold
+        return False
+
+
 def substituted(rel: Relation, figures: Mapping[str, Figure], extra: Sequence[Figure] = ()) -> Relation:
     """``rel`` with the figures of ``figures`` (by ref) put in place of the stated ones."""
     if not extra and rel.total.ref not in figures and not any(p.ref in figures for p in rel.parts):
@@ -287,25 +311,42 @@ def difference(rel: Relation) -> Fraction | None:
 
 def written(x: Fraction, max_decimals: int = 6) -> Written | None:
     """``x`` as exact decimal digits, or ``None`` when it needs more than ``max_decimals``."""
-    for d in range(max_decimals + 1):
-        scaled = x * 10**d
-        if scaled.denominator == 1:
-            return _trim(Written(int(scaled), -d))
-    return None
+    n, q = x.numerator, x.denominator
+    if max_decimals < 0:
+        return None
+    if q == 1:
+        return Written(n, 0)
+    # the fewest decimals d with q | 10**d (then no trailing zero is left to trim): q = 2**a 5**b
+    a = (q & -q).bit_length() - 1
+    r, b = q >> a, 0
+    while r % 5 == 0:
+        r //= 5
+        b += 1
+    d = max(a, b)
+    if r != 1 or d > max_decimals:
+        return None
+    return Written(n * 10**d // q, -d)
+
+
+def _near(num: int, den: int, exponent: int, up: bool) -> Written:
+    """``num / den`` to the digit 10**exponent: rounded half away from zero (``up``) or cut."""
+    if exponent <= 0:
+        num *= 10**-exponent
+    else:
+        den *= 10**exponent
+    r, rem = divmod(abs(num), den)
+    if up and 2 * rem >= den:
+        r += 1
+    return Written(r if num >= 0 else -r, exponent)
 
 
 def rounded(x: Fraction, exponent: int) -> Written:
     """``x`` rounded half away from zero to the digit 10**exponent."""
-    q = x / Fraction(10) ** exponent
-    n = abs(q)
-    r = int(n) + (1 if n - int(n) >= Fraction(1, 2) else 0)
-    return Written(r if q >= 0 else -r, exponent)
+    return _near(x.numerator, x.denominator, exponent, True)
 
 
 def truncated(x: Fraction, exponent: int) -> Written:
-    q = x / Fraction(10) ** exponent
-    n = int(abs(q))
-    return Written(n if q >= 0 else -n, exponent)
+    return _near(x.numerator, x.denominator, exponent, False)
 
 
 def _trim(w: Written) -> Written:
@@ -371,13 +412,27 @@ def near_reading(edit: Edit, how: Callable[[Fraction, int], Written], rels: Sequ
     if new is None or old.coefficient == 0 or new.coefficient == 0:
         return False
     p = precision(old, any(r.rule in RESTATED for r in rels))
-    if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10:  # not more precise: no reading
+    k = new.exponent + edit.unit.pow10 - edit.figure.unit.pow10  # the new value is c × 10**k in the old unit
+    if k >= p:  # not more precise: no reading
         return False
-    x = base_value(new, edit.unit) / Fraction(10) ** edit.figure.unit.pow10
-    if abs(base_value(old, edit.figure.unit) / Fraction(10) ** edit.figure.unit.pow10 - x) > NEAR * abs(x):
+    # exact integers on the grid 10**m: x the new value, o the stated one
+    m = min(k, old.exponent)
+    x = new.coefficient * 10 ** (k - m)
+    o = old.coefficient * 10 ** (old.exponent - m)
+    if abs(o - x) * NEAR.denominator > NEAR.numerator * abs(x):
         return False
-    got = how(x, p)
+    if how is rounded or how is truncated:
+        up = how is rounded
+        got = _near(x, 10**-m, p, up) if m < 0 else _near(x * 10**m, 1, p, up)
+    else:
+        got = how(Fraction(x * 10**m) if m >= 0 else Fraction(x, 10**-m), p)
     return got.coefficient * 10 ** (got.exponent - old.exponent) == old.coefficient if p >= old.exponent else False
+
+
+def same_value(a: Written, b: Written) -> bool:
+    """``a`` and ``b`` are the same number (``12.10`` and ``12.1``), compared exactly."""
+    m = min(a.exponent, b.exponent)
+    return a.coefficient * 10 ** (a.exponent - m) == b.coefficient * 10 ** (b.exponent - m)
 
 
 def significant(w: Written) -> str:

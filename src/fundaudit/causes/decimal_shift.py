@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, shifted, significant, substituted
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds_with, same_value, shifted, significant
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
 
@@ -30,9 +30,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         for k in SHIFTS:
             w = shifted(fig.value, k)
             edit = Edit(fig, w, fig.unit)
-            if ctx.near_target(rel, fig, w, fig.unit) and holds(
-                substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance
-            ):
+            if ctx.near_target(rel, fig, w, fig.unit) and holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
                 yield Candidate(ID, rel.id, (edit,))
 
 
@@ -40,7 +38,7 @@ def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     old, new = edit.figure.value, edit.value
     if new is None or edit.unit != edit.figure.unit or old.coefficient == 0:
         return False
-    return significant(old) == significant(new) and old.to_decimal() != new.to_decimal()
+    return significant(old) == significant(new) and not same_value(old, new)
 
 
 CAUSE = Cause(ID, N_("Right digits, decimal point lost or moved"), ERROR, TEMPLATE, __doc__ or "", propose, classify)

@@ -42,8 +42,8 @@ from fundaudit.causes._base import (
     base_value,
     difference,
     digits_at,
-    holds,
-    judged,
+    holds_with,
+    judged_with,
     label,
     rounded,
     shifted,
@@ -101,14 +101,14 @@ def residual(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         else:
             for d in range(1, 5):
                 w = rounded(t, fig.value.exponent - d)
-                if holds(substituted(rel, {fig.ref: Edit(fig, w, fig.unit).applied()}), ctx.tolerance):
+                if holds_with(rel, {fig.ref: Edit(fig, w, fig.unit).applied()}, ctx.tolerance):
                     found.append(w)
                     break
         same = rounded(t, fig.value.exponent)
         if (
             same not in found
             and same != fig.value
-            and holds(substituted(rel, {fig.ref: Edit(fig, same, fig.unit).applied()}), ctx.tolerance)
+            and holds_with(rel, {fig.ref: Edit(fig, same, fig.unit).applied()}, ctx.tolerance)
         ):
             found.append(same)
         for w in found:
@@ -271,10 +271,10 @@ def carried(
         for rel in uses.get(ref, ()):
             matched = exact.get(rel.id) if exact is not None else None
             if matched is None:
-                matched = judged(substituted(rel, subs), tolerance) is Verdict.MATCH
+                matched = judged_with(rel, subs, tolerance) is Verdict.MATCH
                 if exact is not None:
                     exact[rel.id] = matched  # with the corrections accepted so far: fixed for the round
-            if not matched or holds(substituted(rel, world), tolerance):
+            if not matched or holds_with(rel, world, tolerance):
                 continue
             mends = _mend(rel, ref, edits)
             if mends is None:
@@ -283,7 +283,7 @@ def carried(
                 edits[e.figure.ref] = e
                 world[e.figure.ref] = e.applied()
                 work.append(e.figure.ref)
-            if len(edits) > CARRY_LIMIT or not holds(substituted(rel, world), tolerance):
+            if len(edits) > CARRY_LIMIT or not holds_with(rel, world, tolerance):
                 return None
     if len(edits) == len(cand.edits):
         return None
@@ -302,7 +302,7 @@ def _held_after(
         if rel.id in assigned:
             continue
         mine = [fixed_by[f.ref] for f in (rel.total, *rel.parts) if f.ref in fixed_by]
-        if mine and judged(substituted(rel, subs), tolerance) in FIXED:
+        if mine and judged_with(rel, subs, tolerance) in FIXED:
             assigned[rel.id] = (mine[0], [])
 
 
@@ -428,7 +428,7 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             effect = base * (factor - 1)
             for other, other_how in ((f, h) for f, _k, h in seen.get((kind, -diff - effect), ()) if f.ref != fig.ref):
                 a, b = _slip(other, other_how), _slip(fig, how)
-                if holds(substituted(rel, {other.ref: a.applied(), fig.ref: b.applied()}), ctx.tolerance):
+                if holds_with(rel, {other.ref: a.applied(), fig.ref: b.applied()}, ctx.tolerance):
                     yield Candidate("", rel.id, (a, b))
             seen.setdefault((kind, effect), []).append((fig, kind, how))
 
@@ -481,8 +481,8 @@ def _evaluate(
     for rid, rel in seen.items():
         before = held.get(rid)
         if before is None:
-            before = held[rid] = holds(substituted(rel, subs), tolerance)
-        after = judged(substituted(rel, world), tolerance)
+            before = held[rid] = holds_with(rel, subs, tolerance)
+        after = judged_with(rel, world, tolerance)
         if before and after not in HOLDS and not lenient:
             return False
         if after in FIXED and not before and rid in failing_ids and rid not in assigned:

@@ -18,8 +18,7 @@ from fundaudit.causes._base import (
     Cause,
     Context,
     Edit,
-    holds,
-    substituted,
+    holds_with,
     targets,
     written,
 )
@@ -52,7 +51,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
                     continue
                 e1, e2 = Edit(f1, w1, f1.unit), Edit(f2, w2, f2.unit)
                 subs = {f1.ref: e1.applied(), f2.ref: e2.applied()}
-                if holds(substituted(rel, subs), ctx.tolerance) and holds(substituted(other, subs), ctx.tolerance):
+                if holds_with(rel, subs, ctx.tolerance) and holds_with(other, subs, ctx.tolerance):
                     yield Candidate(ID, rel.id, (e1, e2))
 
 
