@@ -432,7 +432,8 @@ def near_reading(edit: Edit, how: Callable[[Fraction, int], Written], rels: Sequ
 def same_value(a: Written, b: Written) -> bool:
     """``a`` and ``b`` are the same number (``12.10`` and ``12.1``), compared exactly."""
     m = min(a.exponent, b.exponent)
-    return a.coefficient * 10 ** (a.exponent - m) == b.coefficient * 10 ** (b.exponent - m)
+    left: int = a.coefficient * 10 ** (a.exponent - m)
+    return left == b.coefficient * 10 ** (b.exponent - m)
 
 
 def significant(w: Written) -> str:
