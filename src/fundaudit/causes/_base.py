@@ -433,7 +433,8 @@ def same_value(a: Written, b: Written) -> bool:
     """``a`` and ``b`` are the same number (``12.10`` and ``12.1``), compared exactly."""
     m = min(a.exponent, b.exponent)
     left: int = a.coefficient * 10 ** (a.exponent - m)
-    return left == b.coefficient * 10 ** (b.exponent - m)
+    right: int = b.coefficient * 10 ** (b.exponent - m)
+    return left == right
 
 
 def significant(w: Written) -> str:
