@@ -43,6 +43,7 @@ class Edit:
     figure: Figure
     value: Written | None  # None: the figure stays, the relation is what is wrong
     unit: Unit
+    _applied: Figure | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def new_text(self) -> str:
@@ -51,8 +52,12 @@ class Edit:
     def applied(self) -> Figure:
         if self.value is None:
             return self.figure
-        f = self.figure  # built directly: dataclasses.replace inspects the fields on every call
-        return Figure(f.ref, f.label, self.value, self.unit, f.source, f.yaml, f.bound, f.note, f.drafted)
+        done = self._applied
+        if done is None:  # built once, directly: dataclasses.replace inspects the fields on every call
+            f = self.figure
+            done = Figure(f.ref, f.label, self.value, self.unit, f.source, f.yaml, f.bound, f.note, f.drafted)
+            object.__setattr__(self, "_applied", done)
+        return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +74,21 @@ class Candidate:
     detail: str = ""
     extra: tuple[Figure, ...] = ()
     relation_only: bool = False  # explains its own relation only (no figure is wrong)
+    _key: tuple[object, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (
-            self.cause if self.relation_only or not self.edits else "",
-            tuple((e.figure.ref, None if e.value is None else base_value(e.value, e.unit)) for e in self.edits),
-            tuple(f.ref for f in self.extra),
-            self.relation if self.relation_only else "",
-        )
+        """What two candidates proposing the same correction share (computed once)."""
+        done = self._key
+        if done is None:
+            done = (
+                self.cause if self.relation_only or not self.edits else "",
+                tuple((e.figure.ref, None if e.value is None else base_value(e.value, e.unit)) for e in self.edits),
+                tuple(f.ref for f in self.extra),
+                self.relation if self.relation_only else "",
+            )
+            object.__setattr__(self, "_key", done)
+        return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,23 +152,41 @@ class Context:
         """A cheap filter before re-judging: ``value`` is within 5 % of the value ``rel`` asks of ``fig``."""
         if rel.kind == "product":
             return True
-        if rel.id not in self._targets:
-            self._targets[rel.id] = {
+        return _near_target(self.target(rel, fig), value, unit)
+
+    def target(self, rel: Relation, fig: Figure) -> tuple[int, int] | None:
+        """The value ``rel`` asks of ``fig`` in the base unit, as (numerator, denominator), or ``None``
+        (no such figure, or mixed dimensions); products are not filtered (see :meth:`near_target`)."""
+        got = self._targets.get(rel.id)
+        if got is None:
+            got = self._targets[rel.id] = {
                 f.ref: ((t * 10**f.unit.pow10).numerator, (t * 10**f.unit.pow10).denominator) for f, t in targets(rel)
             }
-        got = self._targets[rel.id].get(fig.ref)
-        if got is None:
-            return False
-        num, den = got
-        e = value.exponent + unit.pow10
-        v_num: int = value.coefficient * 10 ** max(e, 0)
-        v_den: int = 10 ** max(-e, 0)
-        return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+        return got.get(fig.ref)
 
     def difference(self, rel: Relation) -> Fraction | None:
         if rel.id not in self.differences:
             self.differences[rel.id] = difference(rel)
         return self.differences[rel.id]
+
+
+def _near_target(target: tuple[int, int] | None, value: Written, unit: Unit) -> bool:
+    """``value`` (in ``unit``) is within 5 % of ``target`` (see :meth:`Context.target`)."""
+    if target is None:
+        return False
+    num, den = target
+    e = value.exponent + unit.pow10
+    v_num: int = value.coefficient * 10 ** max(e, 0)
+    v_den: int = 10 ** max(-e, 0)
+    return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+
+
+def near_targets(ctx: Context, rel: Relation, fig: Figure) -> Callable[[Written, Unit], bool]:
+    """:meth:`Context.near_target` for one figure of ``rel``, its target looked up once."""
+    if rel.kind == "product":
+        return lambda value, unit: True
+    target = ctx.target(rel, fig)
+    return lambda value, unit: _near_target(target, value, unit)
 
 
 Propose = Callable[[Relation, Context], Iterable[Candidate]]

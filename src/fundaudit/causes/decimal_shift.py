@@ -14,7 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds_with, same_value, shifted, significant
+from fundaudit.causes._base import (
+    ERROR,
+    Candidate,
+    Cause,
+    Context,
+    Edit,
+    holds_with,
+    near_targets,
+    same_value,
+    shifted,
+    significant,
+)
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
 
@@ -27,11 +38,13 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     for fig in (rel.total, *rel.parts):
         if fig.value.coefficient == 0:
             continue
+        near = near_targets(ctx, rel, fig)
         for k in SHIFTS:
             w = shifted(fig.value, k)
-            edit = Edit(fig, w, fig.unit)
-            if ctx.near_target(rel, fig, w, fig.unit) and holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
-                yield Candidate(ID, rel.id, (edit,))
+            if near(w, fig.unit):
+                edit = Edit(fig, w, fig.unit)
+                if holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
+                    yield Candidate(ID, rel.id, (edit,))
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
