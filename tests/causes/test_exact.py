@@ -73,6 +73,7 @@ def test_same_value_is_equality_of_the_numbers(a: Written, b: Written) -> None:
 
 
 UNITS = ["元", "万元", "亿元", "人", "万人", "%"]
+MONEY = ["元", "万元", "亿元"]
 
 
 def _near_reading_reference(edit: Edit, up: bool, restated: bool) -> bool:
@@ -118,7 +119,7 @@ def test_near_reading_as_fractions_would(
 amounts = st.builds(lambda c, e: Written(c, e).text(), st.integers(0, 10**8), st.integers(-4, 0))
 
 
-@settings(max_examples=300)
+@settings(max_examples=500)
 @given(
     st.lists(st.tuples(amounts, st.sampled_from(UNITS)), min_size=3, max_size=6),
     st.sampled_from(["sum", "sum-le", "product", "cumulative"]),
@@ -126,6 +127,7 @@ amounts = st.builds(lambda c, e: Written(c, e).text(), st.integers(0, 10**8), st
     st.tuples(amounts, st.sampled_from(UNITS)),
     st.booleans(),
     st.sampled_from(list(Policy)),
+    st.booleans(),
 )
 def test_judged_with_is_the_verdict_of_the_substituted_relation(
     figures: list[tuple[str, str]],
@@ -134,16 +136,23 @@ def test_judged_with_is_the_verdict_of_the_substituted_relation(
     replacement: tuple[str, str],
     extra: bool,
     policy: Policy,
+    money: bool,
 ) -> None:
+    if money:  # most relations are of one dimension: there a sum is re-judged from its kept terms
+        figures = [(n, MONEY[UNITS.index(u) % 3]) for n, u in figures]
+        replacement = (replacement[0], MONEY[UNITS.index(replacement[1]) % 3])
     figs = [fig(f"t::a:f{i}", f"{n} {u}") for i, (n, u) in enumerate(figures)]
     if kind == "product":
         figs = figs[:3]
     r = rel("r", figs[0], *figs[1:], kind=kind)
     target = figs[which % len(figs)]
     new = fig(target.ref, f"{replacement[0]} {replacement[1]}")
+    second = figs[(which + 1) % len(figs)]
+    finer = Written(new.value.coefficient * 10 + 1, new.value.exponent - 1).text()  # a finer grid than any
+    both = {target.ref: new, second.ref: fig(second.ref, f"{finer} {second.unit.text}"), "t::b:y": new}
     added = (fig("t::a:extra", f"{replacement[0]} {replacement[1]}"),) if extra and kind != "product" else ()
     tol = Tolerance(policy)
-    for subs in ({}, {target.ref: new}):
+    for subs in ({}, {target.ref: new}, both, {target.ref: target}):
         try:
             expected = verdict(substituted(r, subs, added), tol)
         except Exception as exc:  # the same error either way
@@ -157,3 +166,49 @@ def test_judged_with_is_the_verdict_of_the_substituted_relation(
             continue
         assert judged_with(r, subs, tol, added) == expected
         assert holds_with(r, subs, tol, added) == (expected in HOLDS)
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(-3, 0), st.sampled_from(MONEY)), min_size=2, max_size=5),
+    st.integers(-3, 0),
+    st.integers(-2, 2),
+    st.integers(0, 5),
+    st.integers(-2, 2),
+    st.integers(0, 2),
+    st.sampled_from(["sum", "sum-le"]),
+    st.sampled_from(list(Policy)),
+    st.booleans(),
+)
+def test_judged_with_near_the_tolerance(
+    parts: list[tuple[int, int, str]],
+    total_exponent: int,
+    off: int,
+    which: int,
+    nudge: int,
+    finer: int,
+    kind: str,
+    policy: Policy,
+    repeat: bool,
+) -> None:
+    """Sums that hold or nearly hold, figures replaced by near values written with more digits."""
+    figs = [fig(f"t::a:p{i}", f"{Written(c, e).text()} {u}") for i, (c, e, u) in enumerate(parts)]
+    exact = sum(Fraction(c) * Fraction(10) ** (e + parse_unit(u).pow10) for c, e, u in parts)
+    total = rounded(exact, total_exponent)
+    total = Written(max(0, total.coefficient + off), total.exponent)
+    head = fig("t::a:t", f"{total.text()} 元")
+    r = rel("r", head, *figs, *((figs[0],) if repeat else ()), kind=kind)  # a figure twice: both replaced
+    everyone = (r.total, *r.parts)
+    target = everyone[which % len(everyone)]
+    v = target.value
+    near = Written(max(0, v.coefficient * 10**finer + nudge), v.exponent - finer)
+    new = fig(target.ref, f"{near.text()} {target.unit.text}")
+    other = everyone[(which + 1) % len(everyone)]
+    both = {
+        target.ref: new,
+        other.ref: fig(other.ref, f"{Written(other.value.coefficient + 1, other.value.exponent).text()} 元"),
+    }
+    tol = Tolerance(policy)
+    for subs in ({target.ref: new}, both, {}):
+        expected = verdict(substituted(r, subs), tol)
+        assert judged_with(r, subs, tol) == expected
