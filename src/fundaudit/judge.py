@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fundaudit.findings import Finding, Relation, Verdict
-from fundaudit.i18n import _
+from fundaudit.i18n import _, translations
 from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
@@ -394,8 +394,19 @@ def _short_subject(subject: str, width: int) -> str:
 
 
 def relation_words(rule: str) -> str:
-    """The relation a rule checks, in a few words."""
-    words = {
+    """The relation a rule checks, in a few words (translated once per catalogue, not per finding)."""
+    catalogue = translations()
+    words = _RELATION_WORDS.get(catalogue)
+    if words is None:
+        words = _RELATION_WORDS[catalogue] = _relation_words()
+    return words.get(rule, rule)
+
+
+_RELATION_WORDS: dict[object, dict[str, str]] = {}  # catalogue -> each rule's words in its language
+
+
+def _relation_words() -> dict[str, str]:
+    return {
         "foot": _("items"),
         "cross-foot": _("funding sources"),
         "column-foot": _("items of a source"),
@@ -409,7 +420,6 @@ def relation_words(rule: str) -> str:
         "unit-cost": _("unit cost"),
         "cross-document": _("across documents"),
     }
-    return words.get(rule, rule)
 
 
 def _w(rel: Relation, body: str) -> str:
