@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from fundaudit.findings import Finding, Relation, Verdict
 from fundaudit.i18n import _, translations
@@ -20,6 +21,7 @@ from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
+from fundaudit.units import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,12 +549,12 @@ def _product_terms_of(
     total: Figure, parts: Sequence[Figure], tolerance: Tolerance
 ) -> tuple[int, int, int, int, int] | None:
     a, b = parts
-    unit_a, unit_b = _factor_unit(a), _factor_unit(b)
-    if _product_dimension(unit_a, unit_b) != total.unit.dimension:
+    pow_a, pow_b = _factor_pows(a.unit, b.unit, total.unit)
+    if pow_a is None or pow_b is None:
         return None
     # exact integers on the grid 10**e, fine enough for the product and every allowance
-    ea = a.value.exponent + unit_a[1]
-    eb = b.value.exponent + unit_b[1]
+    ea = a.value.exponent + pow_a
+    eb = b.value.exponent + pow_b
     et = total.value.exponent + total.unit.pow10
     e = min(ea + eb - 2, et - 1)
     ca, cb = a.value.coefficient, b.value.coefficient
@@ -606,11 +608,21 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
 
 
-def _factor_unit(f: Figure) -> tuple[str, int]:
+@cache
+def _factor_pows(a: Unit, b: Unit, total: Unit) -> tuple[int, int] | tuple[None, None]:
+    """The factors' base-unit powers of ten (:func:`_unit_factor`), ``None`` when their product's
+    dimension is not the total's (known once per three units, not per product judged)."""
+    unit_a, unit_b = _unit_factor(a), _unit_factor(b)
+    if _product_dimension(unit_a, unit_b) != total.dimension:
+        return None, None
+    return unit_a[1], unit_b[1]
+
+
+def _unit_factor(unit: Unit) -> tuple[str, int]:
     """A factor's dimension and base-unit power of ten; % is the dimensionless 10**-2."""
-    if f.unit.dimension == "percent":
-        return "", f.unit.pow10 - 2
-    return f.unit.dimension, f.unit.pow10
+    if unit.dimension == "percent":
+        return "", unit.pow10 - 2
+    return unit.dimension, unit.pow10
 
 
 def _product_dimension(a: tuple[str, int], b: tuple[str, int]) -> str:

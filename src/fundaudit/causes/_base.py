@@ -172,21 +172,17 @@ class Context:
 
 def _near_target(target: tuple[int, int] | None, value: Written, unit: Unit) -> bool:
     """``value`` (in ``unit``) is within 5 % of ``target`` (see :meth:`Context.target`)."""
+    return near_value(target, value.coefficient, value.exponent + unit.pow10)
+
+
+def near_value(target: tuple[int, int] | None, coefficient: int, e: int) -> bool:
+    """``coefficient × 10**e`` (base unit) is within 5 % of ``target`` (see :meth:`Context.target`)."""
     if target is None:
         return False
     num, den = target
-    e = value.exponent + unit.pow10
-    v_num: int = value.coefficient * 10 ** max(e, 0)
+    v_num: int = coefficient * 10 ** max(e, 0)
     v_den: int = 10 ** max(-e, 0)
     return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
-
-
-def near_targets(ctx: Context, rel: Relation, fig: Figure) -> Callable[[Written, Unit], bool]:
-    """:meth:`Context.near_target` for one figure of ``rel``, its target looked up once."""
-    if rel.kind == "product":
-        return lambda value, unit: True
-    target = ctx.target(rel, fig)
-    return lambda value, unit: _near_target(target, value, unit)
 
 
 Propose = Callable[[Relation, Context], Iterable[Candidate]]

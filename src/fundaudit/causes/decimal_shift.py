@@ -21,7 +21,7 @@ from fundaudit.causes._base import (
     Context,
     Edit,
     holds_with,
-    near_targets,
+    near_value,
     same_value,
     shifted,
     significant,
@@ -38,11 +38,12 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     for fig in (rel.total, *rel.parts):
         if fig.value.coefficient == 0:
             continue
-        near = near_targets(ctx, rel, fig)
+        product = rel.kind == "product"  # not filtered: see Context.near_target
+        target = None if product else ctx.target(rel, fig)
+        c, e = fig.value.coefficient, fig.value.exponent + fig.unit.pow10
         for k in SHIFTS:
-            w = shifted(fig.value, k)
-            if near(w, fig.unit):
-                edit = Edit(fig, w, fig.unit)
+            if product or near_value(target, c, e + k):  # the shifted value, before it is written
+                edit = Edit(fig, shifted(fig.value, k), fig.unit)
                 if holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
                     yield Candidate(ID, rel.id, (edit,))
 
