@@ -128,16 +128,22 @@ class Context:
     differences: dict[str, Fraction | None] = field(default_factory=dict)  # relation id -> total − Σ parts
 
     _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
-    _by_difference: dict[Fraction | None, list[Relation]] = field(default_factory=dict)
     _by_line: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict)
+    _by_difference_line: dict[tuple[Fraction | None, int], list[tuple[int, Relation]]] = field(default_factory=dict)
 
-    def failing_with_difference(self, diff: Fraction) -> Sequence[Relation]:
-        """The failing relations whose difference is ``diff`` (indexed once: no scan per relation)."""
-        if not self._by_difference:
-            self._by_difference[None] = []  # built, even when nothing fails
-            for rel in self.failing:
-                self._by_difference.setdefault(self.difference(rel), []).append(rel)
-        return self._by_difference.get(diff, ())
+    def failing_with_difference_on(self, diff: Fraction, lines: Iterable[int]) -> list[Relation]:
+        """The failing relations whose difference is ``diff`` and that have a figure on one of the
+        YAML ``lines``, in the order of :attr:`failing` (indexed once per context: no scan per relation)."""
+        if not self._by_difference_line:
+            self._by_difference_line[None, 0] = []  # built, even when nothing fails
+            for at, rel in enumerate(self.failing):
+                d = self.difference(rel)
+                for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                    self._by_difference_line.setdefault((d, line), []).append((at, rel))
+        found: dict[int, Relation] = {}
+        for line in lines:
+            found.update(self._by_difference_line.get((diff, line), ()))
+        return [found[at] for at in sorted(found)]
 
     def nearby_on(self, yaml_file: str, source_file: str, line: int) -> Sequence[Figure]:
         """The figures of ``yaml_file`` cited on ``source_file:line`` (indexed once per context)."""

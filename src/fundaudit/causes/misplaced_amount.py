@@ -34,13 +34,11 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if diff is None or diff == 0:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
-    lines = {f.yaml.line for f in (rel.total, *rel.parts)}  # a pair shares a line: others are skipped unjudged
-    for other in ctx.failing_with_difference(-diff):
+    lines = {f.yaml.line for f in (rel.total, *rel.parts)}  # a pair shares a line: the others are not looked at
+    for other in ctx.failing_with_difference_on(-diff, lines):
         if other.id <= rel.id:
             continue
         if mine & {f.ref for f in (other.total, *other.parts)}:
-            continue
-        if lines.isdisjoint(f.yaml.line for f in (other.total, *other.parts)):
             continue
         for f1, t1 in targets(rel):
             for f2, t2 in targets(other):
