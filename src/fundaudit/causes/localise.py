@@ -419,14 +419,20 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     diff = ctx.difference(rel)
     if rel.kind != "sum" or not rel.rule.startswith("table-") or diff in (None, 0) or len(rel.parts) > PAIR_PARTS:
         return
-    seen: dict[tuple[str, Fraction], list[tuple[Figure, str, int | str]]] = {}
-    for fig in (rel.total, *rel.parts):
-        if fig.value.coefficient == 0:
-            continue
-        base = base_value(fig.value, fig.unit) * (1 if fig is rel.total else -1)
-        for kind, how, factor in _factors(fig):
-            effect = base * (factor - 1)
-            for other, other_how in ((f, h) for f, _k, h in seen.get((kind, -diff - effect), ()) if f.ref != fig.ref):
+    figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
+    slips = [(fig, list(_factors(fig))) for fig in figs]
+    # exact integers on the grid 10**g, fine enough for every figure moved by every slip
+    g = min((f.value.exponent + f.unit.pow10 + min(0, *(d for _k, _h, d in fs)) for f, fs in slips), default=0)
+    wanted = -diff * Fraction(10) ** -g
+    assert wanted.denominator == 1, "the difference is on the figures' grid"
+    rest = wanted.numerator  # what the two slips must add up to
+    seen: dict[tuple[str, int], list[tuple[Figure, str, int | str]]] = {}
+    for fig, factors in slips:
+        e = fig.value.exponent + fig.unit.pow10 - g
+        base = fig.value.coefficient * (1 if fig is rel.total else -1)
+        for kind, how, d in factors:
+            effect = base * (10 ** (e + d) - 10**e)  # what the slip adds to total − Σ parts, on the grid
+            for other, other_how in ((f, h) for f, _k, h in seen.get((kind, rest - effect), ()) if f.ref != fig.ref):
                 a, b = _slip(other, other_how), _slip(fig, how)
                 if holds_with(rel, {other.ref: a.applied(), fig.ref: b.applied()}, ctx.tolerance):
                     yield Candidate("", rel.id, (a, b))
@@ -434,15 +440,14 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
 
 
 SHIFTS = (-1, 1, -2, 2, -3, 3, -4, 4)
-_SHIFT_FACTORS = tuple((k, Fraction(10) ** k) for k in SHIFTS)
 
 
-def _factors(fig: Figure) -> Iterator[tuple[str, int | str, Fraction]]:
-    """The slips that keep a figure's digits: (kind, how, the factor they multiply it by)."""
-    for k, factor in _SHIFT_FACTORS:
-        yield "shift", k, factor
+def _factors(fig: Figure) -> Iterator[tuple[str, int | str, int]]:
+    """The slips that keep a figure's digits: (kind, how, the power of ten they multiply it by)."""
+    for k in SHIFTS:
+        yield "shift", k, k
     for unit in sibling_units(fig.unit):
-        yield "unit", unit.text, Fraction(10) ** (unit.pow10 - fig.unit.pow10)
+        yield "unit", unit.text, unit.pow10 - fig.unit.pow10
 
 
 def _slip(fig: Figure, how: int | str) -> Edit:
