@@ -48,6 +48,18 @@ class _Ctx:
     locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
     unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
     unresolved: list[LoadError] = field(default_factory=list)  # references held back while files failed
+    words: dict[str, str] = field(default_factory=dict)  # see word()
+
+    def word(self, message: str) -> str:
+        """``_(message)``, looked up once per load (the language does not change during one).
+
+        For the names of what is read (``a row``, ``row id``) that every element passes to the
+        readers below in case it is wrong: translated once, not once per row.
+        """
+        found = self.words.get(message)
+        if found is None:
+            found = self.words[message] = _(message)
+        return found
 
     def no_figure(self, file: str, node: yaml.Node, text: str) -> None:
         """A reference that names no figure: an error, or, while some file failed to load, held back.
@@ -90,17 +102,17 @@ class _Ctx:
         line = node if isinstance(node, int) else line_of(node)
         self.errors.append(LoadError(file, line, message))
 
-    def add_figure(self, fig: Figure, node: yaml.Node) -> Figure:
-        if fig.ref in self.by_ref:
-            other = self.by_ref[fig.ref]
+    def add_figure(self, fig: Figure) -> Figure:
+        """Register ``fig`` under its reference; a second figure of the same one is an error at its line."""
+        other = self.by_ref.setdefault(fig.ref, fig)
+        if other is fig:
+            self.figures.append(fig)
+        else:
             self.error(
                 fig.yaml.file,
-                node,
+                fig.yaml.line,
                 _("duplicate figure {ref} (first at line {line})").format(ref=shown(fig.ref), line=other.yaml.line),
             )
-        else:
-            self.by_ref[fig.ref] = fig
-            self.figures.append(fig)
         return fig
 
 
@@ -231,6 +243,8 @@ def _fields(
             )
             continue
         out[key] = value
+    if out.keys() >= required:
+        return out
     for key in sorted(required - out.keys()):
         ctx.error(file, node, _("{what} has no {key}").format(what=what, key=shown(key)))
     return out

@@ -142,7 +142,7 @@ def _make_figure(
     fig = Figure(
         ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note, scope.drafted
     )
-    return ctx.add_figure(fig, node)
+    return ctx.add_figure(fig)
 
 
 def _unit(ctx: _Ctx, file: str, node: yaml.Node) -> Unit | None:
