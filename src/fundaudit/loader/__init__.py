@@ -16,6 +16,7 @@ import yaml
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
 from fundaudit.i18n import _
+from fundaudit.loader import cache
 from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq, _text
 from fundaudit.loader.documents import _document, _links_file
 from fundaudit.loader.relations import _links, _relations
@@ -44,7 +45,7 @@ _FREEZE = 50_000
 
 
 def _load(entry: Path, limits: Limits) -> Budget:
-    ctx = _Ctx(limits)
+    ctx = _Ctx(limits, cache=cache.where())
     display = _display(entry)
     root = _read(ctx, entry, display)
     documents: list[Document] = []
@@ -90,6 +91,7 @@ def _load(entry: Path, limits: Limits) -> Budget:
     ctx.finish()
     if ctx.errors:
         raise InvalidData(ctx.errors)
+    cache.write(ctx.cache, [(digest, part) for digest, part in ctx.stored if cache.storable(part)])
     return Budget(display, tuple(documents), tuple(links), tuple(ctx.figures))
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from fundaudit.errors import LoadError
 from fundaudit.i18n import _, ngettext
+from fundaudit.loader.cache import Part
 from fundaudit.model import (
     Figure,
     Loc,
@@ -49,6 +50,13 @@ class _Ctx:
     unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
     unresolved: list[LoadError] = field(default_factory=list)  # references held back while files failed
     words: dict[str, str] = field(default_factory=dict)  # see word()
+    cache: Path | None = None  # the folder of loaded files (fundaudit.loader.cache), None: off
+    stored: list[tuple[str, Part]] = field(default_factory=list)  # files read from YAML, to store
+
+    def add_part(self, part: Part) -> None:
+        """Register the figures of a file taken from the cache, as if they had been read now."""
+        for fig in part.figures:
+            self.add_figure(fig)
 
     def word(self, message: str) -> str:
         """``_(message)``, looked up once per load (the language does not change during one).
@@ -137,8 +145,16 @@ def _read(
     ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
 ) -> yaml.Node | None:
     """Compose the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
+    data = _read_bytes(ctx, path, display, at, name)
+    return None if data is None else _compose(ctx, data, display)
+
+
+def _read_bytes(
+    ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
+) -> bytes | None:
+    """The bytes of the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
     try:
-        data = read_limited(path, ctx.limits.max_bytes)
+        return read_limited(path, ctx.limits.max_bytes)
     except Unreadable as exc:
         if at is None:
             ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
@@ -153,6 +169,10 @@ def _read(
             )
         ctx.unloaded.append(display)
         return None
+
+
+def _compose(ctx: _Ctx, data: bytes, display: str) -> yaml.Node | None:
+    """Compose a file's bytes; a file that is not YAML within the limits is an error."""
     root, errors = compose(data, display, ctx.limits)
     if root is None:
         errors = [replace(e, stage=0) for e in errors]
