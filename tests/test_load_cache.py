@@ -284,3 +284,76 @@ def test_entries_are_kept_to_a_number_and_a_size(tmp_path: Path, cached: Path, m
     (tmp_path / "data" / "b.yaml").write_text(B, encoding="utf-8")
     load(entry)
     assert list(cached.glob("*.json")) == []
+
+
+def _many(folder: Path, files: int = 6, bad: dict[str, str] | None = None) -> Path:
+    """An entry file whose two documents include ``files`` files of programs (``bad``: texts to use instead)."""
+    folder.mkdir()
+    entry = ["fundaudit: 1", "documents:"]
+    for d in ("d1", "d2"):
+        entry += [f"  - id: {d}", f"    source: {d}.txt", f"    title: 文件{d}", "    include:"]
+        for n in range(files // 2):
+            name = f"{d}-{n}.yaml"
+            text = A.replace("p1", f"p{n}").replace("r1", f"r{n}") if n % 2 else B.replace("p2", f"p{n}")
+            (folder / name).write_text((bad or {}).get(name, text), encoding="utf-8")
+            entry.append(f"      - {name}")
+    (folder / "budgets.yaml").write_text("\n".join(entry) + "\n", encoding="utf-8")
+    return folder / "budgets.yaml"
+
+
+@pytest.fixture
+def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Files read ahead in two processes from the first byte on; the files that workers read."""
+    from fundaudit.loader import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL", 0)
+    monkeypatch.setattr(parallel, "_workers", lambda: 1)
+    by_worker: list[str] = []
+    real = parallel._from_worker
+
+    def spy(future: object, digest: str, display: str, source: str) -> object:
+        by_worker.append(display)
+        return real(future, digest, display, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_from_worker", spy)
+    return by_worker
+
+
+def test_files_read_ahead_by_workers_give_the_same_model_and_cache(
+    tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch, ahead: list[str]
+) -> None:
+    entry = _many(tmp_path / "data", files=8)
+    read_ahead = fingerprint(load(entry))
+    assert ahead  # a worker read some
+    stored = {p.name: p.read_bytes() for p in cached.glob("*.json")}
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path / "other"))
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    from fundaudit.loader import parallel
+
+    monkeypatch.setattr(parallel, "_workers", lambda: 0)
+    assert fingerprint(load(entry)) == read_ahead
+    assert {p.name: p.read_bytes() for p in (tmp_path / "other" / "yaml").glob("*.json")} == stored
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"d1-2.yaml": B.replace("p2", "p0")},  # a program id twice in one document, across files
+        {"d2-1.yaml": B.replace("5 万元", "5 万")},
+        {
+            "d1-1.yaml": "programs: [x\n",
+            "d2-3.yaml": B.replace("p2", "p9")
+            + "relations:\n  - {id: r9, kind: equal, total: 'p9:total', parts: ['d1::p1:total']}\n",
+        },
+    ],
+)
+def test_files_read_ahead_give_the_same_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: list[str], bad: dict[int, str]
+) -> None:
+    entry = _many(tmp_path / "data", files=8, bad=bad)
+    read_ahead = _errors(entry)
+    assert ahead  # a worker read some
+    from fundaudit.loader import parallel
+
+    monkeypatch.setattr(parallel, "_workers", lambda: 0)
+    assert read_ahead == _errors(entry) and read_ahead

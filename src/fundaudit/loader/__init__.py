@@ -16,7 +16,7 @@ import yaml
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
 from fundaudit.i18n import _
-from fundaudit.loader import cache
+from fundaudit.loader import cache, parallel
 from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq, _text
 from fundaudit.loader.documents import _document, _links_file
 from fundaudit.loader.relations import _links, _relations
@@ -48,6 +48,14 @@ def _load(entry: Path, limits: Limits) -> Budget:
     ctx = _Ctx(limits, cache=cache.where())
     display = _display(entry)
     root = _read(ctx, entry, display)
+    ahead = parallel.prepare(ctx, entry, root)
+    try:
+        return _documents(ctx, entry, display, root)
+    finally:
+        ahead.close()
+
+
+def _documents(ctx: _Ctx, entry: Path, display: str, root: yaml.Node | None) -> Budget:
     documents: list[Document] = []
     links: list[Declared] = []
     link_nodes: list[tuple[str, yaml.Node]] = []
@@ -91,7 +99,9 @@ def _load(entry: Path, limits: Limits) -> Budget:
     ctx.finish()
     if ctx.errors:
         raise InvalidData(ctx.errors)
-    cache.write(ctx.cache, [(digest, part) for digest, part in ctx.stored if cache.storable(part)])
+    if ctx.cache is not None:
+        stored = [(digest, cache.entry(digest, part)) for digest, part in ctx.stored if cache.storable(part)]
+        cache.write(ctx.cache, stored + ctx.entries)
     return Budget(display, tuple(documents), tuple(links), tuple(ctx.figures))
 
 

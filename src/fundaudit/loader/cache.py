@@ -94,28 +94,39 @@ def read(folder: Path | None, digest: str, display: str, source: str) -> Part | 
     raw = cachefiles.read(folder, f"{digest}.json", LIMIT)
     if raw is None:
         return None
+    part = parse(raw, digest, display, source)
+    if part is not None:
+        with contextlib.suppress(OSError):  # used again: kept among the newest
+            os.utime(folder / f"{digest}.json")  # type: ignore[operator]
+    return part
+
+
+def parse(raw: bytes, digest: str, display: str, source: str) -> Part | None:
+    """The part an entry's bytes state, or ``None`` (damaged, or made under another key)."""
     head, _, body = raw.partition(b"\n")
     try:
         stated = json.loads(head)
         if stated != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
             return None
-        part = _decode(json.loads(body, parse_float=_refuse, parse_constant=_refuse), display, source)
+        return _decode(json.loads(body, parse_float=_refuse, parse_constant=_refuse), display, source)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
-    with contextlib.suppress(OSError):  # used again: kept among the newest
-        os.utime(folder / f"{digest}.json")  # type: ignore[operator]
-    return part
 
 
-def write(folder: Path | None, entries: list[tuple[str, Part]]) -> None:
-    """Store each part under its key; any failure is passed over."""
+def entry(digest: str, part: Part) -> bytes:
+    """The bytes of the entry of ``part`` under ``digest``."""
+    body = json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
+    head = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode()
+    return head + b"\n" + body
+
+
+def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
+    """Store each entry (see :func:`entry`) under its key; any failure is passed over."""
     if folder is None or not entries:
         return
     wrote = False
-    for digest, part in entries:
-        body = json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
-        head = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode()
-        wrote = cachefiles.write(folder, f"{digest}.json", head + b"\n" + body) or wrote
+    for digest, data in entries:
+        wrote = cachefiles.write(folder, f"{digest}.json", data) or wrote
     if wrote:
         cachefiles.prune(folder, ENTRY, KEEP, SIZE)
 

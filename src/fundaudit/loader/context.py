@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,6 +53,10 @@ class _Ctx:
     words: dict[str, str] = field(default_factory=dict)  # see word()
     cache: Path | None = None  # the folder of loaded files (fundaudit.loader.cache), None: off
     stored: list[tuple[str, Part]] = field(default_factory=list)  # files read from YAML, to store
+    entries: list[tuple[str, bytes]] = field(default_factory=list)  # files read by workers, to store
+    # included files being read ahead (fundaudit.loader.parallel), by cache key: each gives the
+    # part and its cache entry (None: read here), or None when it must be read in the usual way
+    prepared: dict[str, Callable[[], tuple[Part, bytes | None] | None]] = field(default_factory=dict)
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""

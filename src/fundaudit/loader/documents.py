@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -96,23 +97,16 @@ def _document(
             ctx.add_part(pm)
             programs = list(pm.programs)
             sub = {k: v for k, v in (("relations", pm.relations), ("links", pm.links)) if v is not None}
-        else:
+        elif pm is not m:
             figures_before = len(ctx.figures)
-            if pm is not m:
-                sub = _fields(ctx, pfile, pm, _("an included file"), {"programs", "relations", "links"})
-            else:
-                sub = {k: f[k] for k in ("programs", "relations") if k in f}
-            scope = _Scope(pfile, doc_id, source)
-            programs = [
-                prog
-                for pnode in _seq(ctx, pfile, sub.get("programs", _null()), "programs")
-                if (prog := _node(ctx, scope, pnode, parent="", is_program=True)) is not None
-            ]
+            part = read_part(ctx, pfile, pm, doc_id, source)
+            programs = list(part.programs)
+            sub = {k: v for k, v in (("relations", part.relations), ("links", part.links)) if v is not None}
             if digest is not None:  # stored if the whole load has no error
-                part = Part(
-                    tuple(programs), tuple(ctx.figures[figures_before:]), sub.get("relations"), sub.get("links")
-                )
-                ctx.stored.append((digest, part))
+                ctx.stored.append((digest, replace(part, figures=tuple(ctx.figures[figures_before:]))))
+        else:
+            sub = {k: f[k] for k in ("programs", "relations") if k in f}
+            programs = _programs(ctx, _Scope(pfile, doc_id, source), sub)
         for prog in programs:
             if prog.id in program_ids:
                 first = program_ids[prog.id]
@@ -133,6 +127,24 @@ def _document(
         check_sources(ctx, scope_programs)
     pending.extend((_Scope(rfile, doc_id, source), rnode) for rfile, rnode in relation_nodes)
     return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
+
+
+def read_part(ctx: _Ctx, file: str, m: yaml.MappingNode, doc: str, source: str) -> Part:
+    """What document ``doc`` takes from the included file ``file`` (its top mapping ``m``).
+
+    The figures of the part are those ``ctx`` gained meanwhile: here, none (the caller knows them).
+    """
+    sub = _fields(ctx, file, m, _("an included file"), {"programs", "relations", "links"})
+    programs = _programs(ctx, _Scope(file, doc, source), sub)
+    return Part(tuple(programs), (), sub.get("relations"), sub.get("links"))
+
+
+def _programs(ctx: _Ctx, scope: _Scope, sub: dict[str, yaml.Node]) -> list[Node]:
+    return [
+        prog
+        for pnode in _seq(ctx, scope.file, sub.get("programs", _null()), "programs")
+        if (prog := _node(ctx, scope, pnode, parent="", is_program=True)) is not None
+    ]
 
 
 def _inside(name: str) -> bool:
@@ -156,11 +168,20 @@ def _include_part(
     if data is None:
         return None
     digest = None
-    if ctx.cache is not None:
+    if ctx.cache is not None or ctx.prepared:
         digest = cache.key(data, display, doc, source, ctx.limits)
-        part = cache.read(ctx.cache, digest, display, source)
-        if part is not None:
+        ready = ctx.prepared.pop(digest, None)  # once: a file included twice is read again
+        done = ready() if ready is not None else None
+        if done is not None:
+            part, stored = done
+            if stored is not None:
+                ctx.entries.append((digest, stored))
+            elif ctx.cache is not None:
+                ctx.stored.append((digest, part))
             return display, part, None
+        cached = cache.read(ctx.cache, digest, display, source) if ctx.cache is not None else None
+        if cached is not None:
+            return display, cached, None
     root = _compose(ctx, data, display)
     m = _mapping(ctx, display, root, _("an included file")) if root is not None else None
     return (display, m, digest) if m is not None else None
