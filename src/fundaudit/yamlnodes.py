@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from fundaudit.errors import LoadError
+from fundaudit.errors import LoadError, os_reason
 from fundaudit.i18n import N_, _
 from fundaudit.numbers import shown
 
@@ -95,7 +95,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     except IsADirectoryError:
         raise Unreadable(_("is a folder, not a file")) from None
     except OSError as exc:
-        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
+        raise Unreadable(_("cannot read file: {value}").format(value=os_reason(exc))) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -119,7 +119,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             raise Unreadable(_("file is larger than {max_bytes} bytes").format(max_bytes=max_bytes))
         return b"".join(chunks)
     except OSError as exc:
-        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
+        raise Unreadable(_("cannot read file: {value}").format(value=os_reason(exc))) from None
     finally:
         os.close(fd)
 
