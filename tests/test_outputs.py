@@ -7,6 +7,7 @@ everywhere) and, where the test may mount (root on Linux), on a real 64 KiB tmpf
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import stat
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -263,19 +265,38 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)])
 
 
+def _previous_report(name: str) -> bytes:
+    """A small file that ``report`` recognises as one it wrote (each begins as a real one does)."""
+    if name == "audit.xlsx":
+        sink = io.BytesIO()
+        with zipfile.ZipFile(sink, "w") as book:
+            core = "<cp:coreProperties><dc:creator>fundaudit</dc:creator></cp:coreProperties>"
+            book.writestr("docProps/core.xml", core)
+        return sink.getvalue()
+    heads = {
+        "audit.md": b"# fundaudit previous\n",
+        "audit.html": b"<!DOCTYPE html><title>fundaudit previous</title>",
+        "findings.txt": b"previous\n",
+        "findings.csv": b"\xef\xbb\xbfid,rule,verdict,previous\n",
+        "findings.json": b'{\n  "version": 1,\n  "tolerance": "digits"\n}\n',
+    }
+    return heads[name]
+
+
 def test_a_real_full_disk_keeps_the_previous_report_set(
     capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path
 ) -> None:
     out = small_disk / "reports"
     out.mkdir()
-    for name in bundle.FILES:
-        (out / name).write_bytes(b"previous")
+    previous = {name: _previous_report(name) for name in bundle.FILES}
+    for name, old in previous.items():
+        (out / name).write_bytes(old)
     filler = small_disk / "filler"
     with filler.open("wb") as fh:  # leave about 8 KiB: not enough for audit.xlsx
         fh.write(b"\0" * (64 * 1024 - 4 * 4096 - 8 * 1024))
     code, _, err = cli(capsys, "report", str(data), "--out", str(out))
     assert code == 2 and "no space left on the device" in err, err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(bundle.FILES, b"previous")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
     code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "new" / "reports"))
     assert code == 2 and "no space left on the device" in err, err
     assert not (small_disk / "new").exists()  # the folders it made are removed again

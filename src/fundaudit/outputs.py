@@ -33,7 +33,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -170,8 +170,19 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def write_all(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write several files: all temporaries first, then the renames (see the module docstring)."""
+Ours = Callable[[Path, bytes], bool]  # (existing file, its first bytes) -> did fundaudit write it?
+
+
+def write_all(files: Mapping[Path, bytes], ours: Ours | None = None) -> list[Path]:
+    """Write several files: all temporaries first, then the renames (see the module docstring).
+
+    With ``ours``, a file that exists already is replaced only when ``ours`` recognises it as
+    one fundaudit wrote (a report, exported tables); otherwise nothing is written and the
+    error names it, so that an output folder never costs a person a file of the same name.
+    """
+    if ours is not None:
+        for path in files:
+            _refuse_foreign(path, ours)
     temporaries: Temporaries = []
     created: list[Path] = []  # folders this call made: removed again if nothing could be written
     try:
@@ -195,6 +206,30 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only if empty
     return list(files)
+
+
+def _refuse_foreign(path: Path, ours: Ours) -> None:
+    try:
+        if not path.exists():
+            return
+        target = _target(path)
+        if target.is_dir():
+            raise OutputError(_("{path}: is a folder").format(path=path))
+        with target.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(describe(path, exc)) from None
+    if not ours(target, head):
+        raise OutputError(
+            _(
+                "{path}: exists and fundaudit did not write it; nothing was written (move it, or write elsewhere)"
+            ).format(path=path)
+        )
+
+
+_HEAD = 4096
 
 
 def write_atomic(path: Path, data: bytes) -> None:

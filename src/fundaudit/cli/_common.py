@@ -6,6 +6,7 @@ format (``fmt`` other than text) they also write that format's error document on
 """
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -99,16 +100,42 @@ DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
 
 
 def _draft(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
-    from fundaudit.draft.build import draft_budget
+    with _drafted(path, fmt) as (budget, _folder):
+        return budget
+
+
+@contextmanager
+def _drafted(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+    """The budget of a document drafted in memory and the folder of the text its figures cite,
+    alive until the ``with`` block ends; a document that cannot be read exits with 2."""
+    from fundaudit.draft.build import drafted
     from fundaudit.draft.readers import ReadError
     from fundaudit.errors import InvalidData
 
     try:
-        return draft_budget(path)[0]
+        with drafted(path) as found:
+            yield found
     except ReadError as exc:
         _usage(str(exc), fmt, str(path))
     except InvalidData as exc:
         _invalid(exc, fmt, str(path))
+
+
+@contextmanager
+def _with_sources(path: Path, sources: Path | None, fmt: str):  # type: ignore[no-untyped-def]
+    """The budget at ``path`` and the folder of its source documents: ``sources``, else
+    ``$FUNDAUDIT_SOURCES``; for a document drafted in memory, else the text it was read from."""
+    from fundaudit.provenance import SourcesError, sources_dir
+
+    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+        with _drafted(path, fmt) as (budget, folder):
+            yield budget, sources or folder
+        return
+    try:
+        folder = sources_dir(sources)
+    except SourcesError as exc:
+        _usage(str(exc), fmt)
+    yield _load(path, fmt), folder
 
 
 def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:

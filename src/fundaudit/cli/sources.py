@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, _usage, use_language
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _usage, _with_sources, use_language
 from fundaudit.i18n import N_, _
 
 
@@ -22,17 +22,13 @@ def verify_sources(
     use_language(lang)
     import json
 
-    from fundaudit.provenance import SourcesError, sources_dir
     from fundaudit.provenance.verify import verify
     from fundaudit.report.escape import text
 
     if fmt not in ("text", "json"):
         _usage(_("unknown format {fmt!r} (choose from text, json)").format(fmt=fmt))
-    try:
-        folder = sources_dir(sources)
-    except SourcesError as exc:
-        _usage(str(exc), fmt)
-    result = verify(_load(path, fmt), folder)
+    with _with_sources(path, sources, fmt) as (budget, folder):
+        result = verify(budget, folder)
     if fmt == "json":
         doc = {
             "checked": result.checked,
@@ -77,15 +73,15 @@ def coverage_cmd(
     use_language(lang)
     import json
 
-    from fundaudit.provenance import SourcesError, sources_dir
+    from fundaudit.provenance import SourcesError
     from fundaudit.provenance.coverage import coverage, read_ignore, render, to_json
 
     if fmt not in ("text", "json", "markdown"):
         _usage(_("unknown format {fmt!r} (choose from text, json, markdown)").format(fmt=fmt))
     try:
-        folder = sources_dir(sources)
         ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")
-        report = coverage(_load(path, fmt), folder, ignored)
+        with _with_sources(path, sources, fmt) as (budget, folder):
+            report = coverage(budget, folder, ignored)
     except SourcesError as exc:
         _usage(str(exc), fmt)
     if fmt == "json":

@@ -252,7 +252,20 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
         raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
     manifest = {"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}
     files[out / "manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
-    return write_all(files)
+    return write_all(files, ours=_exported)
+
+
+def _exported(path: Path, head: bytes) -> bool:
+    """Whether an existing file is one ``export`` wrote: the manifest says so, and a table
+    is replaced only beside such a manifest (a folder of a person's own CSV files is kept)."""
+    manifest = path.parent / "manifest.json"
+    if path.name != "manifest.json":
+        try:
+            with manifest.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return False
+    return b'"fundaudit_tables"' in head
 
 
 def _joined_lists(rel: pa.Table) -> pa.Table:
