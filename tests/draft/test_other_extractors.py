@@ -314,3 +314,17 @@ def test_restatements_link_to_the_statement_that_defines_the_amount() -> None:
     got = [(c.total.line, tuple(p.line for p in c.parts)) for c in found(text).claims if c.kind == "equal" and c.total]
     # 2.46 of line 3 is the total of its years: lines 1 and 5 restate it (not line 1 as the first)
     assert got == [(3, (1, 5))]
+
+
+def test_a_decimal_point_slipped_between_the_text_and_a_table() -> None:
+    text = """\
+        全年安排资金 6.8 亿元。其中，中央财政补助资金 4.6 亿元，县级财政配套资金 2.2 亿元。
+
+        单位：万元
+        项目\t合计\t中央财政补助资金\t县级财政配套资金\t培训人次
+        合计\t68000\t4600\t22000\t46
+        """
+    got = _equal(text)
+    # 4.6 亿元 is 46000 万元: the 附件's 4600 has the digits with the point moved (the check reports it)
+    assert ("4.6 亿元", ("4600 万元",)) in got
+    assert not [g for g in got if "46 " in g[1][0]]  # a count with those digits is no amount of money
