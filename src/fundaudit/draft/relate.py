@@ -273,21 +273,22 @@ def _summaries(
     ``（一）公共文化设施建设与管理`` with items ``1. … 计划投入中央资金 0.68 亿元`` … and, under
     ``三、资金筹措``, ``（一）公共文化设施建设与管理 计划安排资金 5.59 亿元，其中 …``: the later
     heading names the earlier one again (the same title, or one the start of the other, before
-    any ``（牵头单位…）``); the first total of its text takes the totals below the earlier heading
+    any ``（牵头单位…）``, under the same outermost heading); the first total of its text takes the totals below the earlier heading
     that no other total took, when they are of its dimension and plausibly add up to it.
     Returns the ``id`` of each node taken.
     """
     taken: set[int] = set()
-    first: dict[str, int] = {}
+    first: dict[tuple[int, str], int] = {}  # (the outermost heading, a title) -> its first heading
     for k in sorted(nodes):
         block = blocks[k]
         assert isinstance(block, Heading)
         key = _title_key(block.title)
         if len(key) < _TITLE_CHARS:
             continue
-        earlier = next((e for t, e in first.items() if _same_title(t, key)), None)
+        root = chain[k][0] if chain[k] else k  # one 专项: the same title in another is another task
+        earlier = next((e for (r, t), e in first.items() if r == root and _same_title(t, key)), None)
         if earlier is None:
-            first[key] = k
+            first[(root, key)] = k
             continue
         if earlier in chain[k]:
             continue  # a heading restating its own section's title
