@@ -134,8 +134,6 @@ def test_a_funding_summary_takes_the_items_of_its_own_program_only(tmp_path: Pat
         encoding="utf-8",
     )
     budget = load(write_draft(doc, tmp_path / "out").entry)
-    feet = [
-        (f.source.line, sorted(p.source.line for p in f.parts)) for f in run(budget).findings if f.rule == "foot"
-    ]
+    feet = [(f.source.line, sorted(p.source.line for p in f.parts)) for f in run(budget).findings if f.rule == "foot"]
     # 0.1 亿元 of the 教育 summary over the 教育 item, not over the 产业 ones (0.06 + 0.05 would be plausible)
     assert feet == [(23, [17])]

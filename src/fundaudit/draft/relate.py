@@ -272,10 +272,10 @@ def _summaries(
 
     ``（一）公共文化设施建设与管理`` with items ``1. … 计划投入中央资金 0.68 亿元`` … and, under
     ``三、资金筹措``, ``（一）公共文化设施建设与管理 计划安排资金 5.59 亿元，其中 …``: the later
-    heading names the earlier one again (the same title, or one the start of the other, before
-    any ``（牵头单位…）``, under the same outermost heading); the first total of its text takes the totals below the earlier heading
-    that no other total took, when they are of its dimension and plausibly add up to it.
-    Returns the ``id`` of each node taken.
+    heading names the earlier one again (the same title, or one the start of the other,
+    before any ``（牵头单位…）``, under the same outermost heading); the first total of its
+    text takes the totals below the earlier heading that no other total took, when they are
+    of its dimension and plausibly add up to it. Returns the ``id`` of each node taken.
     """
     taken: set[int] = set()
     first: dict[tuple[int, str], int] = {}  # (the outermost heading, a title) -> its first heading
