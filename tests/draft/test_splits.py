@@ -95,9 +95,9 @@ def test_the_words_a_count_names_then_its_list() -> None:
 
 
 def test_a_total_whose_next_clause_names_its_one_source() -> None:
-    assert claims("计划安排资金 0.01 亿元，为省级财政专项资金。") == [("split", "0.01 亿元", (), ("省级",))]
-    assert claims("计划安排资金 0.14 亿元，由县级财政统筹解决。") == [("split", "0.14 亿元", (), ("市县",))]
-    assert claims("计划安排资金 0.14 亿元，为全年任务的一半。") == [("split", "0.14 亿元", (), ())]
+    assert claims("计划安排资金 0.05 亿元，为省级财政资金。") == [("split", "0.05 亿元", (), ("省级",))]
+    assert claims("计划安排资金 0.12 亿元，由县级财政统筹解决。") == [("split", "0.12 亿元", (), ("市县",))]
+    assert claims("计划安排资金 0.12 亿元，为全年任务的一半。") == [("split", "0.12 亿元", (), ())]
 
 
 def test_one_part_named_by_qizhong_is_partial_and_each_ones_amount_is_no_part() -> None:

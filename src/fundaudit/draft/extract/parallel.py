@@ -8,9 +8,9 @@ of four or more), the statements are one list stated twice, and a figure of the 
 does not agree is the same thing stated with other digits: an ``equal`` relation (note
 ``restated``) that the check then reports.
 
-``全市 1 个贫困县、168 个贫困村、7.38 万贫困人口`` and, in another 专项,
-``1 个摘帽贫困县、168 个退出贫困村和 7.3 万脱贫人口``: 1 and 168 agree, so 7.38 and
-7.3 万人 are one target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人``
+``全县 2 个贫困乡、126 个贫困村、4.26 万贫困人口`` and, in another 专项,
+``2 个摘帽乡、126 个退出贫困村和 4.2 万脱贫人口``: 2 and 126 agree, so 4.26 and
+4.2 万人 are one target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人``
 against a table row ``0.042 0.038 0.065 0.05`` (万人): three agree, 560 人 and 0.065 万人
 are one figure. A figure that rounds the other (``5 亿元`` and ``50180 万元``) agrees too
 and is linked (the check says whether the rounding holds), and so does one of the same
@@ -20,7 +20,7 @@ the other (or is the one odd figure of a list of three or more that agree), when
 agrees at least twice as often as it disagrees (or disagrees once where the two statements
 agree three times), when the other statement does not state it elsewhere (a list in
 another order), and when it is not at an end of the text's list next to cells of the row
-the text leaves out (``其他资金 26 万元`` against the cells 16 and 10: a sum, not a
+the text leaves out (``其他资金 45 万元`` against the cells 30 and 15: a sum, not a
 restatement). A dimension with one figure on each side is linked when it stands within
 three places of a figure that agrees, in both, and the two share a word (or a unit that
 is not a common count). A row whose digits are all those of the text in another unit

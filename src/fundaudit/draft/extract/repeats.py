@@ -24,7 +24,7 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 significant digits), or without one when it has three (a percentage always needs one). An
 integer of four digits or more is read the same way (``79328 万元`` and ``79328.28 万元``: the
 check then says by how much they differ), and so is one that drops the decimals of a figure
-(``64896 万元`` and ``64896.72 万元``) when their words share such a word; one of two or three
+(``28734 万元`` and ``28734.56 万元``) when their words share such a word; one of two or three
 digits only when it is within 0.5 % of the precise one and its own words (label and the clause
 after it) share three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105
 万元``: the tolerance takes an integer as exact, so the check reports the rounding; ``212 公里``
@@ -39,7 +39,7 @@ linked even when they differ (``新增解决 1000 名贫困群众就业`` and th
 就业人数 700``): the check then reports the difference. The closest pairs are taken first,
 each figure and cell once. A decimal point slipped: a figure of the text that no other
 statement repeats and a cell of its part and dimension that is it times a power of ten (up
-to 10⁴, to the text's rounding: ``中央、省资金 3.3 亿元`` and the 合计 row's ``331015 万元``),
+to 10⁴, to the text's rounding: ``中央财政补助资金 4.6 亿元`` and the 合计 row's ``4600 万元``),
 whose words have two in common, one of them of the figure's own name, are linked too.
 """
 
@@ -185,7 +185,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                         and c[0] >= 1
                         and 0 < amount(c[2].value, c[2].unit) - value < 2 * half
                     )
-                ]  # the last: an integer that drops the decimals (64896 of 64896.72), with a word in common
+                ]  # the last: an integer that drops the decimals (28734 of 28734.56), with a word in common
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
