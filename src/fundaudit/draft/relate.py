@@ -279,6 +279,7 @@ def _summaries(
     """
     taken: set[int] = set()
     first: dict[tuple[int, str], int] = {}  # (the outermost heading, a title) -> its first heading
+    starts: dict[tuple[int, str], int] = {}  # (the outermost heading, a title's start) -> its first heading
     for k in sorted(nodes):
         block = blocks[k]
         assert isinstance(block, Heading)
@@ -286,9 +287,17 @@ def _summaries(
         if len(key) < _TITLE_CHARS:
             continue
         root = chain[k][0] if chain[k] else k  # one 专项: the same title in another is another task
-        earlier = next((e for (r, t), e in first.items() if r == root and _same_title(t, key)), None)
+        earlier = first.get((root, key))
+        if earlier is None and len(key) >= _TITLE_START:
+            earlier = starts.get((root, key))  # an earlier title that starts with this one
+        if earlier is None:  # an earlier title this one starts with
+            earlier = next(
+                (e for n in range(_TITLE_START, len(key)) if (e := first.get((root, key[:n]))) is not None), None
+            )
         if earlier is None:
-            first[(root, key)] = k
+            first.setdefault((root, key), k)
+            for n in range(_TITLE_START, len(key) + 1):
+                starts.setdefault((root, key[:n]), k)
             continue
         if earlier in chain[k]:
             continue  # a heading restating its own section's title
@@ -315,17 +324,13 @@ def _summaries(
 
 
 _TITLE_CHARS = 4  # Chinese characters a heading's title needs to be matched with another
+_TITLE_START = 6  # characters of a title that match a longer one starting with them (文化志愿服务 / …行动)
 
 
 def _title_key(title: str) -> str:
     """A heading's title without what follows its name (（牵头单位…）) and without marks or spaces."""
     name = re.split(r"[（(〔\[]", title, maxsplit=1)[0]
     return "".join(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", name))
-
-
-def _same_title(a: str, b: str) -> bool:
-    short, long = sorted((a, b), key=len)
-    return a == b or (len(short) >= 2 * _TITLE_CHARS - 2 and long.startswith(short))
 
 
 def _threshold(node: DNode) -> bool:
