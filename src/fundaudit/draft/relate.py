@@ -162,18 +162,21 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
     for program in programs:
         _paths(program, "", refs)
     rates = {p.key: p for c in found.claims if c.kind == "product" and not c.per for p in c.parts}
+    tried: dict[tuple[int, str], int] = {}  # (node, key@line) -> the next suffix to try (no rescan from 2)
     for fig in found.figures:
         if fig.key in refs:
             continue
         fig = rates.get(fig.key, fig)  # a unit cost read as a rate (元/户)
         node = home(fig.block)
-        key = key_name(fig.label)
+        name = key = key_name(fig.label)
         if key in node.figures or key == "total":
-            key = f"{key}@{fig.line}"
-            n = 2
+            key = f"{name}@{fig.line}"
+            n = tried.get((id(node), key), 2)
+            base = key
             while key in node.figures:
-                key = f"{key_name(fig.label)}@{fig.line}-{n}"
+                key = f"{name}@{fig.line}-{n}"
                 n += 1
+            tried[(id(node), base)] = n
         node.figures[key] = fig
         refs[fig.key] = f"{node.path}:{key}"
     for table in found.tables:

@@ -107,10 +107,11 @@ def _next_text(lines: list[str], i: int) -> str:
 
 def _line_tokens(lines: list[str], i: int, table_unit: str | None) -> Iterator[Token]:
     line = lines[i]
+    text_end = len(line.rstrip())  # per line, not per token: a line of 10^5 figures stays linear
     for m in _TOKEN.finditer(line):
         value, unit = m.group(1), m.group(2) or ""
         end = m.end()
-        if not unit and line[end:].strip() == "" and end >= len(line.rstrip()):
+        if not unit and end >= text_end:
             # a number at the end of the line: its unit may start the next line
             nxt = _next_text(lines, i)
             um = re.match(_UNIT_RE, nxt)
@@ -123,28 +124,59 @@ def _line_tokens(lines: list[str], i: int, table_unit: str | None) -> Iterator[T
         yield Token(value, unit, i + 1, m.start(1), excluded, cell)
 
 
+_LIST_MARK = re.compile(r"[.、．]\s*\S")
+
+
+def _only_marks(line: str, start: int) -> bool:
+    """``line[:start]`` is blanks, ``#`` or ``*`` marks, blanks (a list number's place)."""
+    k = 0
+    while k < start and line[k].isspace():
+        k += 1
+    while k < start and line[k] in "#*":
+        k += 1
+    while k < start and line[k].isspace():
+        k += 1
+    return k == start
+
+
+def _after_leader(line: str, start: int) -> bool:
+    """``line[:start]`` ends with three leader dots (``·…．.``) and blanks (a contents line)."""
+    k = start
+    while k > 0 and line[k - 1].isspace():
+        k -= 1
+    return k >= 3 and all(c in "·…．." for c in line[k - 3 : k])
+
+
 def _is_cell(line: str, start: int, end: int) -> bool:
-    before = line[:start].rsplit("\t", 1)[-1]
-    after = line[end:].split("\t", 1)[0]
+    cut = line.find("\t", end)
+    before = line[line.rfind("\t", 0, start) + 1 : start]  # the cell only: linear in a row of many cells
+    after = line[end : cut if cut >= 0 else len(line)]
     return before.strip() == "" and after.strip() == ""
 
 
 def _exclusion(line: str, start: int, end: int, value: str, unit: str) -> str | None:
-    after = line[end:].lstrip(" ")
-    before = line[:start].rstrip(" ")
+    # Only the text near the figure is sliced (a figure of a 10^5-figure line costs no copy of the line).
+    a = end
+    while a < len(line) and line[a] == " ":
+        a += 1
+    after = line[a : a + 80]
+    b = start
+    while b > 0 and line[b - 1] == " ":
+        b -= 1
+    before = line[max(0, b - 8) : b]  # its end: the suffixes below are one character long
     if after.startswith(("年", "—20", "-20", "～20", "至20")) and "." not in value:
         return "year"
     if after.startswith(("月", "日")):
         return "date"
     if before.endswith(("〔", "[", "［")) or after.startswith(("〕", "号", "]")):
         return "document-number"
-    if "\t" in line and before == "" and "." not in value and line[end:].startswith("\t"):
+    if b == 0 and "." not in value and line.startswith("\t", end) and "\t" in line:
         return "row-number"
-    if re.match(r"^\s*[#*]*\s*$", before) and re.match(r"^[.、．]\s*\S", after):
+    if _only_marks(line, start) and _LIST_MARK.match(line, a):
         return "list-number"
     if before.endswith(("第", "（", "(")) and not unit:
         return "ordinal" if before.endswith("第") else "list-number"
-    if re.search(r"[·…．.]{3,}\s*$", before) and not unit:
+    if not unit and _after_leader(line, start):
         return "list-number"
     if re.search(r"\d{3,4}-\d{7,8}", line[max(0, start - 5) : end + 9]):
         return "phone"

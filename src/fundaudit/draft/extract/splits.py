@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import amount, dimension, plausible, source_key
@@ -78,7 +79,10 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
         dim = dimension(total.unit)
         depth = 0
         last = scan
-        for f in figs[i + 1 :]:
+        ceiling = None  # twice the total: parts summing to more are not its breakdown (plausible)
+        running = Decimal(0)
+        for k in range(i + 1, len(figs)):
+            f = figs[k]
             if f.offset < scan:
                 continue  # figures of other units before a later 其中 (3248 户 11673 人，占…（其中：)
             between = text[last : f.offset]
@@ -96,6 +100,12 @@ def claims_in(text: str, figs: list[Fig], index: int) -> Iterator[Claim]:
                 continue  # a part's own breakdown (中央资金 X（含提前下达 Y）): not a part of the total
             if any(w in f.label for w in _TOTAL_WORDS):
                 break  # a new total starts
+            if ceiling is None:
+                ceiling = amount(total.value, total.unit) * 2
+            running += amount(f.value, f.unit)
+            if running > ceiling:
+                parts = []  # more parts only add: no list of this total (and no pairwise scan of a long sentence)
+                break
             parts.append(f)
         if not parts or not (
             plausible((total.value, total.unit), [(p.value, p.unit) for p in parts]) or _one_part(total, parts)
