@@ -52,32 +52,41 @@ def unit_after(text: str) -> str | None:
     return None
 
 
+# The longest clause a label is read from (characters each way): a "clause" of 10^5 figures
+# without punctuation is named by its last REACH characters, not copied once per figure.
+REACH = 160
+
+
 def clause_before(text: str, offset: int) -> str:
-    """The words of the clause that ends at ``offset`` (back to the previous punctuation)."""
+    """The words of the clause that ends at ``offset`` (back to the previous punctuation, at most
+    :data:`REACH` characters)."""
+    lo = max(0, offset - REACH)
     k = offset
-    while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+    while k > lo and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
         k -= 1
     return text[k:offset].strip()
 
 
 def clause_before_parens(text: str, offset: int) -> str:
     """:func:`clause_before`, reaching back over parentheses that end right before it:
-    ``社会资金（项目业主）271.24`` → 社会资金（项目业主）, ``市（州）和县（市、区）政府筹集 68.59`` → all of it."""
+    ``社会资金（项目业主）271.24`` → 社会资金（项目业主）, ``市（州）和县（市、区）政府筹集 68.59`` → all of it
+    (at most :data:`REACH` characters back)."""
+    lo = max(0, offset - REACH)
     k = offset
-    while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+    while k > lo and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
         k -= 1
-    while k > 0 and text[k - 1] in "）)":
+    while k > lo and text[k - 1] in "）)":
         depth, j = 0, k - 1
-        while j >= 0:
+        while j >= lo:
             depth += text[j] in "）)"
             depth -= text[j] in "（("
             if depth == 0:
                 break
             j -= 1
-        if j < 0 or re.fullmatch(r"[一二三四五六七八九十0-9]+", text[j + 1 : k - 1]):
+        if j < lo or re.fullmatch(r"[一二三四五六七八九十0-9]+", text[j + 1 : k - 1]):
             break  # （三） numbers a heading: not part of a name
         k = j
-        while k > 0 and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
+        while k > lo and (text[k - 1] not in CLAUSE_END or _joined(text, k - 1)):
             k -= 1
     return text[k:offset].strip()
 
@@ -88,8 +97,9 @@ def _joined(text: str, k: int) -> bool:
 
 
 def clause_after(text: str, offset: int) -> str:
-    k = offset
-    while k < len(text) and text[k] not in CLAUSE_END:
+    """The words after ``offset`` to the clause's end (at most :data:`REACH` characters)."""
+    k, hi = offset, min(len(text), offset + REACH)
+    while k < hi and text[k] not in CLAUSE_END:
         k += 1
     return text[offset:k].strip()
 

@@ -18,6 +18,7 @@ import re
 
 from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import (
+    REACH,
     bound,
     clause_after,
     clause_before_parens,
@@ -42,9 +43,12 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
 def _figure(token: Token, block: Paragraph, offset: int, index: int) -> Fig | None:
     text = block.text
     end = offset + len(token.value)
-    after = text[end:]
+    after = text[end : end + 2 * REACH]  # a window, not the rest of a paragraph of 10^5 figures
     unit: str | None = token.unit
-    if token.excluded not in (None, "no-unit") or text[:offset].rstrip().endswith("第") or not writable(token.value):
+    k = offset
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    if token.excluded not in (None, "no-unit") or (k > 0 and text[k - 1] == "第") or not writable(token.value):
         return None  # excluded by a tokenizer rule, or an ordinal with a counting word (第 1 名)
     gap = re.match(r"\s*", after)
     rest = after[gap.end() if gap else 0 :]

@@ -90,12 +90,19 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         links: dict[tuple[int, int], list[Fig]] = {}
         heads: dict[tuple[int, int], Fig] = {}
         seen: dict[int, list[Fig]] = defaultdict(list)  # earlier statements by table (-1: running text)
+        lines: dict[int, list[int]] = defaultdict(list)  # their lines (sorted: the points are)
         anchor = next((f for f, t in points if t < 0 and f.key in defining), None) or anchors.get((dim, value))
         for f, table in points:
+            # the first _CANDIDATES of each other table (and of the text) not on f's line: those on
+            # it come last (the points are in line order), cut off by bisection, not scanned
             earlier = [
-                g for t, gs in seen.items() if not (t >= 0 and t == table) for g in gs[:_CANDIDATES] if g.line != f.line
+                g
+                for t, gs in seen.items()
+                if not (t >= 0 and t == table)
+                for g in gs[: bisect_left(lines[t], f.line, 0, min(_CANDIDATES, len(gs)))]
             ]
             seen[table].append(f)
+            lines[table].append(f.line)
             if anchor is not None and f is not anchor and anchor.line != f.line:
                 elsewhere = all(anchor is not g for g, _ in points)  # defined in another part
                 need = _ACROSS_WORDS if elsewhere else 1
