@@ -89,20 +89,29 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         points.sort(key=lambda p: (p[0].line, abs(p[0].column)))
         links: dict[tuple[int, int], list[Fig]] = {}
         heads: dict[tuple[int, int], Fig] = {}
-        seen: dict[int, list[Fig]] = defaultdict(list)  # earlier statements by table (-1: running text)
-        lines: dict[int, list[int]] = defaultdict(list)  # their lines (sorted: the points are)
+        # earlier statements by table (-1: running text), the first _CANDIDATES of each; of those
+        # with the same words only the first (the best match is the first of the most words in
+        # common, so the others never are: 10^4 lines alike cost one comparison, not 10^4)
+        seen: dict[int, list[Fig]] = defaultdict(list)
+        kept: dict[int, int] = defaultdict(int)  # how many of a table's statements were weighed
+        kinds: dict[int, set[frozenset[str]]] = defaultdict(set)
+        lines: dict[int, list[int]] = defaultdict(list)  # the lines of seen (sorted: the points are)
         anchor = next((f for f, t in points if t < 0 and f.key in defining), None) or anchors.get((dim, value))
         for f, table in points:
-            # the first _CANDIDATES of each other table (and of the text) not on f's line: those on
-            # it come last (the points are in line order), cut off by bisection, not scanned
+            # not on f's line: those on it come last (the points are in line order), cut off by bisection
             earlier = [
                 g
                 for t, gs in seen.items()
                 if not (t >= 0 and t == table)
-                for g in gs[: bisect_left(lines[t], f.line, 0, min(_CANDIDATES, len(gs)))]
+                for g in gs[: bisect_left(lines[t], f.line)]
             ]
-            seen[table].append(f)
-            lines[table].append(f.line)
+            if kept[table] < _CANDIDATES:
+                kept[table] += 1
+                said = _words(context(f))
+                if said not in kinds[table]:
+                    kinds[table].add(said)
+                    seen[table].append(f)
+                    lines[table].append(f.line)
             if anchor is not None and f is not anchor and anchor.line != f.line:
                 elsewhere = all(anchor is not g for g, _ in points)  # defined in another part
                 need = _ACROSS_WORDS if elsewhere else 1
@@ -148,21 +157,30 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         by_dim[(part, dim)].extend((value, f, t) for f, t in points)
     for near in by_dim.values():
         near.sort(key=lambda p: p[0])
-        values = [p[0] for p in near]
+        # by precision (a rounding is of a more precise figure): 10^4 equal integers near one
+        # another are not scanned for each of them
+        precise: dict[int, tuple[list[Decimal], list[tuple[int, Decimal, Fig]]]] = {}
+        for n, (g_value, g, _) in enumerate(near):
+            level = precise.setdefault(_significant(g.value), ([], []))
+            level[0].append(g_value)
+            level[1].append((n, g_value, g))
         for value, f, table in near:
             sig = _significant(f.value)
             short_integer = "." not in f.value and sig <= _INTEGER_DIGITS  # 48 亿元 against 480105 万元
             if table >= 0 or sig < 2:
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
-            lo = bisect_left(values, value - half * _NEAR)
-            hi = bisect_left(values, value + half * _NEAR)
+            window: list[tuple[int, Decimal, Fig]] = []
+            for level_sig, (values, entries) in precise.items():
+                if level_sig > sig:
+                    lo = bisect_left(values, value - half * _NEAR)
+                    window += entries[lo : bisect_left(values, value + half * _NEAR)]
+            window.sort(key=lambda e: e[0])  # in the order of near, as the ties of max below were
             found = [
                 (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
-                for g_value, g, _ in near[lo:hi]
+                for _, g_value, g in window
                 if g_value != value
                 and g.line != f.line
-                and _significant(g.value) > sig
                 and (g.key, f.key) not in linked
                 and (f.key, g.key) not in linked
             ]
