@@ -139,10 +139,12 @@ def drafted(path: Path) -> Iterator[tuple[Budget, Path]]:
     with tempfile.TemporaryDirectory(prefix="fundaudit-draft-") as tmp:
         root = Path(tmp)
         written = write_draft(path, root / f"{path.name}.draft")
+        entry_file, folder = written.entry, written.source.parent
+        del written  # the draft's figures are not kept alive while the loader reads them again
         here = os.getcwd()
         os.chdir(root)  # the loader names files relative to the working folder
         try:
-            budget = load(written.entry.relative_to(root))
+            budget = load(entry_file.relative_to(root))
         finally:
             os.chdir(here)
-        yield budget, written.source.parent
+        yield budget, folder

@@ -43,12 +43,18 @@ def writable(value: str) -> bool:
     return len((whole + decimals).lstrip("0")) <= MAX_DIGITS and len(decimals) <= MAX_DECIMALS
 
 
+_UNIT_CHARS = re.compile(r"[\u4e00-\u9fff%/]{1,6}")
+
+
 def unit_after(text: str) -> str | None:
     """The longest unit that starts ``text`` (``万平方米`` before ``万``), or None."""
-    for n in range(min(6, len(text)), 0, -1):
-        cand = text[:n]
-        if re.fullmatch(r"[\u4e00-\u9fff%/]+", cand) and unit_ok(cand):
-            return cand
+    m = _UNIT_CHARS.match(text)  # the characters a unit is written with, read once
+    if m is None:
+        return None
+    head = m.group(0)
+    for n in range(len(head), 0, -1):
+        if unit_ok(head[:n]):
+            return head[:n]
     return None
 
 

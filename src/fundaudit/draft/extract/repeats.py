@@ -171,10 +171,11 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                 continue
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
             window: list[tuple[int, Decimal, Fig]] = []
+            reach = half if short_integer else half * _NEAR  # a short integer keeps only those within half
             for level_sig, (values, entries) in precise.items():
                 if level_sig > sig:
-                    lo = bisect_left(values, value - half * _NEAR)
-                    window += entries[lo : bisect_left(values, value + half * _NEAR)]
+                    lo = bisect_left(values, value - reach)
+                    window += entries[lo : bisect_left(values, value + reach)]
             window.sort(key=lambda e: e[0])  # in the order of near, as the ties of max below were
             found = [
                 (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
