@@ -157,13 +157,20 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         by_dim[(part, dim)].extend((value, f, t) for f, t in points)
     for near in by_dim.values():
         near.sort(key=lambda p: p[0])
-        # by precision (a rounding is of a more precise figure): 10^4 equal integers near one
-        # another are not scanned for each of them
-        precise: dict[int, tuple[list[Decimal], list[tuple[int, Decimal, Fig]]]] = {}
+        # By precision (a rounding is of a more precise figure), then by amount and words: of the
+        # statements of one amount whose words are the same, only the first that may be linked
+        # can be (the ties of max below go to the first), so 10^4 alike lines cost one weighing each.
+        precise: dict[int, tuple[list[Decimal], list[list[tuple[int, Decimal, Fig]]]]] = {}
+        alike: dict[tuple[int, Decimal, frozenset[str]], list[tuple[int, Decimal, Fig]]] = {}
         for n, (g_value, g, _) in enumerate(near):
-            level = precise.setdefault(_significant(g.value), ([], []))
-            level[0].append(g_value)
-            level[1].append((n, g_value, g))
+            level_sig = _significant(g.value)
+            level = precise.setdefault(level_sig, ([], []))
+            said = (level_sig, g_value, _words(context(g)))
+            if said not in alike:
+                alike[said] = []
+                level[0].append(g_value)
+                level[1].append(alike[said])
+            alike[said].append((n, g_value, g))
         for value, f, table in near:
             sig = _significant(f.value)
             short_integer = "." not in f.value and sig <= _INTEGER_DIGITS  # 48 亿元 against 480105 万元
@@ -172,18 +179,27 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
             window: list[tuple[int, Decimal, Fig]] = []
             reach = half if short_integer else half * _NEAR  # a short integer keeps only those within half
-            for level_sig, (values, entries) in precise.items():
+            for level_sig, (values, classes) in precise.items():
                 if level_sig > sig:
                     lo = bisect_left(values, value - reach)
-                    window += entries[lo : bisect_left(values, value + reach)]
+                    for members in classes[lo : bisect_left(values, value + reach)]:
+                        if members[0][2].line == f.line == members[-1][2].line:
+                            continue  # all on f's line (they are in line order within an amount)
+                        first = next(
+                            (
+                                e
+                                for e in members
+                                if e[2].line != f.line and (e[2].key, f.key) not in linked and (f.key, e[2].key) not in linked
+                            ),
+                            None,
+                        )
+                        if first is not None:
+                            window.append(first)
             window.sort(key=lambda e: e[0])  # in the order of near, as the ties of max below were
             found = [
                 (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
                 for _, g_value, g in window
                 if g_value != value
-                and g.line != f.line
-                and (g.key, f.key) not in linked
-                and (f.key, g.key) not in linked
             ]
             # no word needed when this precise (a percentage is too common a figure for that);
             # a rounding to two significant digits needs two words in common
