@@ -97,6 +97,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         kinds: dict[int, set[frozenset[str]]] = defaultdict(set)
         lines: dict[int, list[int]] = defaultdict(list)  # the lines of seen (sorted: the points are)
         anchor = next((f for f, t in points if t < 0 and f.key in defining), None) or anchors.get((dim, value))
+        elsewhere = anchor is not None and all(anchor is not g for g, _ in points)  # defined in another part
         for f, table in points:
             # not on f's line: those on it come last (the points are in line order), cut off by bisection
             earlier = [
@@ -113,7 +114,6 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     seen[table].append(f)
                     lines[table].append(f.line)
             if anchor is not None and f is not anchor and anchor.line != f.line:
-                elsewhere = all(anchor is not g for g, _ in points)  # defined in another part
                 need = _ACROSS_WORDS if elsewhere else 1
                 if (_significant(f.value) >= 3 and not elsewhere) or _overlap(context(anchor), context(f)) >= need:
                     heads[anchor.key] = anchor
@@ -208,12 +208,11 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             # within half a unit of the last digit: rounded; within two units: a figure the text
             # rounded wrongly, linked only on two words in common (the check reports the slip)
             if short_integer:  # exact by the tolerance: linked only on its own words and within 0.5 %
+                own = f.label + _after(block, f)
                 found = [
                     c
                     for c in found
-                    if c[3]
-                    and abs(c[1]) * 200 < value
-                    and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
+                    if c[3] and abs(c[1]) * 200 < value and _overlap(own, context(c[2])) >= _NEAR_WORDS
                 ]
             else:
                 found = [
