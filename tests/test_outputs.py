@@ -7,6 +7,7 @@ everywhere) and, where the test may mount (root on Linux), on a real 64 KiB tmpf
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import stat
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import pytest
 
 from fundaudit import outputs
 from fundaudit.cli import run
+from fundaudit.errors import os_reason
 from fundaudit.report import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +142,8 @@ def test_a_failing_disk_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(outputs.os, "fsync", failing)
     with pytest.raises(outputs.OutputError) as info:
         outputs.write_all(files)
-    assert str(info.value) == f"{tmp_path / REPORTS[3]}: {os.strerror(code)}"
+    assert str(info.value) == f"{tmp_path / REPORTS[3]}: {os_reason(OSError(code, os.strerror(code)))}"
+    assert os_reason(OSError(code, os.strerror(code))) != os.strerror(code)  # in the catalogue's words
     assert _tree(tmp_path) == before  # no file changed, no temporary left
 
 
@@ -219,7 +223,7 @@ def test_out_under_a_file_is_exit_2_with_the_path(
     target = blocker / "x" if command != "baseline" else blocker / "x" / "b.json"
     code, _, err = cli(capsys, command, str(data), option, str(target))
     assert code == 2, err
-    assert "Traceback" not in err and str(blocker) in err and "Not a directory" in err
+    assert "Traceback" not in err and str(blocker) in err and "a part of the path is not a folder" in err
     assert blocker.read_text() == "keep"
 
 
@@ -239,7 +243,7 @@ def test_full_disk_on_every_writing_command_is_exit_2_and_keeps_old_files(
 
     monkeypatch.setattr(outputs.os, "fsync", full)
     code, _, err = cli(capsys, command, str(data), option, str(target))
-    assert code == 2 and "No space left on device" in err and "Traceback" not in err
+    assert code == 2 and "no space left on the device" in err and "Traceback" not in err
     assert _tree(out) == before
 
 
@@ -261,21 +265,40 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)])
 
 
+def _previous_report(name: str) -> bytes:
+    """A small file that ``report`` recognises as one it wrote (each begins as a real one does)."""
+    if name == "audit.xlsx":
+        sink = io.BytesIO()
+        with zipfile.ZipFile(sink, "w") as book:
+            core = "<cp:coreProperties><dc:creator>fundaudit</dc:creator></cp:coreProperties>"
+            book.writestr("docProps/core.xml", core)
+        return sink.getvalue()
+    heads = {
+        "audit.md": b"# fundaudit previous\n",
+        "audit.html": b"<!DOCTYPE html><title>fundaudit previous</title>",
+        "findings.txt": b"previous\n",
+        "findings.csv": b"\xef\xbb\xbfid,rule,verdict,previous\n",
+        "findings.json": b'{\n  "version": 1,\n  "tolerance": "digits"\n}\n',
+    }
+    return heads[name]
+
+
 def test_a_real_full_disk_keeps_the_previous_report_set(
     capsys: pytest.CaptureFixture[str], data: Path, small_disk: Path
 ) -> None:
     out = small_disk / "reports"
     out.mkdir()
-    for name in bundle.FILES:
-        (out / name).write_bytes(b"previous")
+    previous = {name: _previous_report(name) for name in bundle.FILES}
+    for name, old in previous.items():
+        (out / name).write_bytes(old)
     filler = small_disk / "filler"
     with filler.open("wb") as fh:  # leave about 8 KiB: not enough for audit.xlsx
         fh.write(b"\0" * (64 * 1024 - 4 * 4096 - 8 * 1024))
     code, _, err = cli(capsys, "report", str(data), "--out", str(out))
-    assert code == 2 and "No space left on device" in err, err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == dict.fromkeys(bundle.FILES, b"previous")
+    assert code == 2 and "no space left on the device" in err, err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
     code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "new" / "reports"))
-    assert code == 2 and "No space left on device" in err, err
+    assert code == 2 and "no space left on the device" in err, err
     assert not (small_disk / "new").exists()  # the folders it made are removed again
 
 
@@ -283,9 +306,9 @@ def test_a_real_read_only_mount(capsys: pytest.CaptureFixture[str], data: Path, 
     (small_disk / "reports").mkdir()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     code, _, err = cli(capsys, "report", str(data), "--out", str(small_disk / "reports"))
-    assert code == 2 and "Read-only file system" in err, err
+    assert code == 2 and "the file system is read-only" in err, err
     code, _, err = cli(capsys, "baseline", str(data), "--out", str(small_disk / "b.json"))
-    assert code == 2 and f"{small_disk / 'b.json'}: Read-only file system" in err, err
+    assert code == 2 and f"{small_disk / 'b.json'}: the file system is read-only" in err, err
 
 
 def test_sigterm_during_report_leaves_no_temporary_and_no_mixed_set(data: Path, tmp_path: Path) -> None:

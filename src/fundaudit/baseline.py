@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fundaudit.errors import os_reason
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.runner import Audit
@@ -138,7 +139,7 @@ def _read_bounded(path: Path) -> str:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise BaselineError(
-            _("{path}: cannot read baseline: {reason}").format(path=path, reason=exc.strerror or exc)
+            _("{path}: cannot read baseline: {reason}").format(path=path, reason=os_reason(exc))
         ) from None
     if len(raw) > MAX_BYTES:
         raise BaselineError(_("{path}: larger than {mib} MiB").format(path=path, mib=MAX_BYTES // (1024 * 1024)))

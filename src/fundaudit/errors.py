@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
+
+from fundaudit.i18n import N_, _
+
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EISDIR: N_("is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+    errno.EEXIST: N_("already exists"),
+    errno.ELOOP: N_("too many levels of symbolic links"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EIO: N_("input/output error"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong in an operating-system error, in the reader's language where the
+    catalogue has words for it (otherwise the system's own words), never a Python repr."""
+    words = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if words is not None:
+        return _(words)
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 @dataclass(frozen=True, slots=True, order=True)

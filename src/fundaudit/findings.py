@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
+from fundaudit.units import base_word
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
@@ -142,12 +143,15 @@ class Finding:
         if not self.diff or self.total_figure is None:
             return None
         unit = self.total_figure.unit
-        amount = abs(Decimal(self.diff)).scaleb(unit.pow10)
+        word = base_word(unit.dimension)
+        amount = abs(Decimal(self.diff))
+        if word is None:
+            word = unit.text  # no base word: the difference in the total's own unit
+        else:
+            amount = amount.scaleb(unit.pow10)
         total = abs(self.total_figure.value.to_decimal())
         percent = (abs(Decimal(self.diff)) / total * 100).quantize(Decimal("0.01")) if total else None
-        return Materiality(
-            amount.normalize() if amount else Decimal(0), base_unit(unit.dimension, unit.text, unit.pow10), percent
-        )
+        return Materiality(plain(amount), word, percent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +168,10 @@ class Materiality:
         return (0, -self.amount, -share) if self.unit == "元" else (1, -share, -self.amount)
 
 
-_BASE_UNITS = {"money": "元", "people": "人", "person-times": "人次", "households": "户", "area-mu": "亩"}
-
-
-def base_unit(dimension: str, text: str, pow10: int) -> str:
-    """The base counting word of a dimension (元 for 万元, 人 for 万人, 个 for 万个)."""
-    if dimension in _BASE_UNITS:
-        return _BASE_UNITS[dimension]
-    if dimension.startswith("count:"):
-        return dimension.split(":", 1)[1]
-    return text if pow10 == 0 else dimension
+def plain(amount: Decimal) -> Decimal:
+    """``amount`` without trailing zeros and written without an exponent (72000000, not 7.2E+7)."""
+    if not amount:
+        return Decimal(0)
+    normal = amount.normalize()
+    exponent = normal.as_tuple().exponent
+    return Decimal(int(normal)) if isinstance(exponent, int) and exponent > 0 else normal

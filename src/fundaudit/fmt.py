@@ -27,6 +27,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tag import Tag
 
+from fundaudit.i18n import _
 from fundaudit.report.escape import text as shown
 
 _FIGURE = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*([^\s@0-9.][^\s@]*)\s*@\s*([0-9]+)\s*$")
@@ -82,7 +83,7 @@ def _children(node: Any) -> Iterator[tuple[Any, Any, int]]:
 
 
 def _candidates(node: Any, found: Counter[tuple[int, str, str, int]]) -> None:
-    for _, value, line in _children(node):
+    for _key, value, line in _children(node):
         if isinstance(value, str):
             spot = _spot(str(value), line)
             if spot is not None:
@@ -185,10 +186,14 @@ def data_files(entry: Path) -> list[Path]:
     files = [entry]
     for inc in includes:
         if not isinstance(inc, str):
-            raise FormatError(f"{entry}: an include is not a file name")
+            raise FormatError(_("{path}: an include is not a file name").format(path=entry))
         path = entry.parent / inc
         if not path.resolve().is_relative_to(root):
-            raise FormatError(f"{entry}: include '{shown(inc)}' is outside the data folder; fmt writes only inside it")
+            raise FormatError(
+                _("{path}: include '{include}' is outside the data folder; fmt writes only inside it").format(
+                    path=entry, include=shown(inc)
+                )
+            )
         files.append(path)
     return [f for f in files if f.is_file()]
 

@@ -33,9 +33,12 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
+
+from fundaudit.errors import os_reason
+from fundaudit.i18n import _
 
 _HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -66,8 +69,7 @@ def terminate_as_exception() -> None:
 
 def describe(path: Path | str, exc: OSError) -> str:
     """``path: what went wrong`` for an OS error, in words (no Python repr)."""
-    what = exc.strerror or str(exc) or type(exc).__name__
-    return f"{path}: {what}"
+    return f"{path}: {os_reason(exc)}"
 
 
 _umask: int | None = None
@@ -91,9 +93,13 @@ def _target(path: Path) -> Path:
     if path.is_symlink():
         resolved = path.resolve()
         if not resolved.exists() and not resolved.parent.is_dir():
-            raise OutputError(f"{path}: is a symbolic link to {resolved.parent}, which does not exist")
+            raise OutputError(
+                _("{path}: is a symbolic link to {folder}, which does not exist").format(
+                    path=path, folder=resolved.parent
+                )
+            )
         if not resolved.exists():
-            raise OutputError(f"{path}: is a symbolic link that names no file")
+            raise OutputError(_("{path}: is a symbolic link that names no file").format(path=path))
         return resolved
     return path
 
@@ -102,9 +108,9 @@ def _folder(folder: Path, created: list[Path]) -> None:
     """Create ``folder`` (and its parents, appended to ``created``) or say why it cannot be."""
     try:
         if folder.is_symlink() and not folder.exists():
-            raise OutputError(f"{folder}: is a symbolic link that names no folder")
+            raise OutputError(_("{path}: is a symbolic link that names no folder").format(path=folder))
         if folder.exists() and not folder.is_dir():
-            raise OutputError(f"{folder}: is not a folder")
+            raise OutputError(_("{path}: is not a folder").format(path=folder))
         missing = [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]
         folder.mkdir(parents=True, exist_ok=True)
         created += reversed(missing)
@@ -126,7 +132,7 @@ def _temporary(target: Path, data: bytes, shown: Path, temporaries: Temporaries)
     """
     try:
         if target.is_dir():
-            raise OutputError(f"{shown}: is a folder")
+            raise OutputError(_("{path}: is a folder").format(path=shown))
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
         with _signals_held():
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.fundaudit-", suffix=".tmp", dir=target.parent)
@@ -164,8 +170,19 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def write_all(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write several files: all temporaries first, then the renames (see the module docstring)."""
+Ours = Callable[[Path, bytes], bool]  # (existing file, its first bytes) -> did fundaudit write it?
+
+
+def write_all(files: Mapping[Path, bytes], ours: Ours | None = None) -> list[Path]:
+    """Write several files: all temporaries first, then the renames (see the module docstring).
+
+    With ``ours``, a file that exists already is replaced only when ``ours`` recognises it as
+    one fundaudit wrote (a report, exported tables); otherwise nothing is written and the
+    error names it, so that an output folder never costs a person a file of the same name.
+    """
+    if ours is not None:
+        for path in files:
+            _refuse_foreign(path, ours)
     temporaries: Temporaries = []
     created: list[Path] = []  # folders this call made: removed again if nothing could be written
     try:
@@ -189,6 +206,30 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only if empty
     return list(files)
+
+
+def _refuse_foreign(path: Path, ours: Ours) -> None:
+    try:
+        if not path.exists():
+            return
+        target = _target(path)
+        if target.is_dir():
+            raise OutputError(_("{path}: is a folder").format(path=path))
+        with target.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(describe(path, exc)) from None
+    if not ours(target, head):
+        raise OutputError(
+            _(
+                "{path}: exists and fundaudit did not write it; nothing was written (move it, or write elsewhere)"
+            ).format(path=path)
+        )
+
+
+_HEAD = 4096
 
 
 def write_atomic(path: Path, data: bytes) -> None:

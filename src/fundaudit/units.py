@@ -150,6 +150,19 @@ def parse_unit(text: str) -> Unit:
     raise UnitError(_("unknown unit {text!r}").format(text=text))
 
 
+@cache
+def base_word(dimension: str) -> str | None:
+    """The word of a dimension's base unit (元 for money, 米 for length, 个 for ``count:个``,
+    元/人 for money per person); ``None`` when the format has no word for it (伏安)."""
+    if "/" in dimension:
+        num, _sep, den = dimension.partition("/")
+        a, b = base_word(num), base_word(den)
+        return None if a is None or b is None else f"{a}/{b}"
+    if dimension.startswith("count:"):
+        return dimension.split(":", 1)[1]
+    return next((word for word, (dim, p) in _BASES.items() if dim == dimension and p == 0), None)
+
+
 def known_units() -> list[str]:
     """Every base unit word, for error messages and the JSON schema."""
     return sorted([*_BASES, *_COUNTERS])

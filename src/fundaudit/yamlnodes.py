@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from fundaudit.errors import LoadError
+from fundaudit.errors import LoadError, os_reason
 from fundaudit.i18n import N_, _
 from fundaudit.numbers import shown
 
@@ -95,7 +95,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     except IsADirectoryError:
         raise Unreadable(_("is a folder, not a file")) from None
     except OSError as exc:
-        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
+        raise Unreadable(_("cannot read file: {value}").format(value=os_reason(exc))) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -119,13 +119,14 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             raise Unreadable(_("file is larger than {max_bytes} bytes").format(max_bytes=max_bytes))
         return b"".join(chunks)
     except OSError as exc:
-        raise Unreadable(_("cannot read file: {value}").format(value=exc.strerror or type(exc).__name__)) from None
+        raise Unreadable(_("cannot read file: {value}").format(value=os_reason(exc))) from None
     finally:
         os.close(fd)
 
 
 def line_of(node: Node) -> int:
-    return int(node.start_mark.line) + 1
+    line: int = node.start_mark.line
+    return line + 1
 
 
 def column_of(node: Node) -> int:
@@ -392,12 +393,12 @@ def kind_name(node: Node) -> str:
 
 def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterator[tuple[str, Node, Node]]:
     """Yield ``(key text, key node, value node)``; a key seen twice is an error."""
-    seen: dict[str, int] = {}
+    seen: dict[str, Node] = {}
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             errors.append(LoadError(file, line_of(key), _("mapping keys must be plain text")))
             continue
-        text = str(key.value)
+        text: str = key.value
         if "\n" in text:
             errors.append(LoadError(file, line_of(key), _("a key must be one line")))
             continue
@@ -418,9 +419,11 @@ def pairs(node: yaml.MappingNode, file: str, errors: list[LoadError]) -> Iterato
                 LoadError(
                     file,
                     line_of(key),
-                    _("duplicate key {text} (first at line {value})").format(text=shown(text), value=seen[text]),
+                    _("duplicate key {text} (first at line {value})").format(
+                        text=shown(text), value=line_of(seen[text])
+                    ),
                 )
             )
             continue
-        seen[text] = line_of(key)
+        seen[text] = key
         yield text, key, value

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from fundaudit import cachefiles
+from fundaudit.cachefiles import code_digest
+from fundaudit.cachefiles import folder as folder  # where the diagnoses are kept
 from fundaudit.causes._base import Applicability, Culprit, Diagnosis
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
@@ -36,26 +36,6 @@ FORMAT = 1  # bumped when the entry layout changes
 KEEP = 32  # entries kept: one per state of the data and language checked, the newest
 ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files the cache reads, writes or deletes
 LIMIT = 64 * 2**20  # an entry larger than this is not read (the real data's is about 100 KB)
-_CODE: list[str] = []  # the hash of the code, computed once per process
-
-
-def folder() -> Path | None:
-    """Where the cache lives (``None``: the cache is off).
-
-    ``$FUNDAUDIT_CACHE_DIR``, else ``fundaudit`` in the user's cache folder (``$XDG_CACHE_HOME``,
-    ``%LOCALAPPDATA%``, ``~/Library/Caches`` or ``~/.cache``): never beside the data, so that a
-    check adds nothing to the folder it checks.
-    """
-    if os.environ.get("FUNDAUDIT_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
-        return None
-    chosen = os.environ.get("FUNDAUDIT_CACHE_DIR")
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
-    if not base:
-        home = Path.home()
-        base = str(home / "Library" / "Caches" if sys.platform == "darwin" else home / ".cache")
-    return Path(base) / "fundaudit"
 
 
 def key(
@@ -66,7 +46,7 @@ def key(
     language: str,
 ) -> str:
     h = hashlib.sha256()
-    h.update(f"{FORMAT}\0{_code()}\0{tolerance!r}\0{language}\0".encode())
+    h.update(f"{FORMAT}\0{code_digest()}\0{tolerance!r}\0{language}\0".encode())
     for rel in failing:
         h.update(b"F" + _relation(rel))
     for ref in sorted(uses):
@@ -90,13 +70,11 @@ def read(
 
     Their figures are found among those the key was made of (``uses`` and ``nearby``).
     """
-    if where is None:
+    data = cachefiles.read(where, f"{digest}.json", LIMIT)
+    if data is None:
         return None
     try:
-        path = where / f"{digest}.json"
-        if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > LIMIT:
-            return None
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(data.decode("utf-8"))
         by_ref = {f.ref: f for rels in uses.values() for rel in rels for f in (rel.total, *rel.parts)}
         by_ref.update((f.ref, f) for figs in nearby.values() for f in figs)
         return {rid: _diagnosis(d, by_ref) for rid, d in raw["diagnoses"].items()}
@@ -106,44 +84,11 @@ def read(
 
 def write(where: Path | None, digest: str, diagnoses: Mapping[str, Diagnosis]) -> None:
     """Store ``diagnoses`` under ``digest``, atomically; any failure is passed over."""
-    if where is None:
-        return
-    try:
-        if where.is_symlink():
-            return
-        if not where.exists():  # a folder of our own: git is told to ignore it
-            where.mkdir(parents=True)
-            (where / ".gitignore").write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
-        text = json.dumps(
-            {"format": FORMAT, "diagnoses": {rid: _plain(d) for rid, d in diagnoses.items()}}, ensure_ascii=False
-        )
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, where / f"{digest}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        ours = (p for p in where.glob("*.json") if ENTRY.fullmatch(p.name))  # never another file
-        entries = sorted(ours, key=lambda p: p.stat().st_mtime)
-        for old in entries[:-KEEP]:  # the oldest states of the data go first
-            old.unlink(missing_ok=True)
-    except OSError:
-        return
-
-
-def _code() -> str:
-    if not _CODE:
-        import fundaudit
-
-        root = Path(fundaudit.__file__).parent
-        h = hashlib.sha256(fundaudit.__version__.encode())
-        files = [*sorted(root.rglob("*.py")), *sorted((root / "i18n" / "locale").glob("*/LC_MESSAGES/*.mo"))]
-        for file in files:
-            h.update(file.name.encode() + b"\0" + file.read_bytes())
-        _CODE.append(h.hexdigest())
-    return _CODE[0]
+    text = json.dumps(
+        {"format": FORMAT, "diagnoses": {rid: _plain(d) for rid, d in diagnoses.items()}}, ensure_ascii=False
+    )
+    if cachefiles.write(where, f"{digest}.json", text.encode("utf-8")):
+        cachefiles.prune(where, ENTRY, KEEP)  # the oldest states of the data go first
 
 
 def _figure(f: Figure) -> bytes:

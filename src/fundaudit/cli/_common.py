@@ -6,6 +6,7 @@ format (``fmt`` other than text) they also write that format's error document on
 """
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -34,10 +35,22 @@ def use_language(lang: str | None) -> None:
         _usage(_("unknown language {lang!r} (choose from {choices})").format(lang=lang, choices=", ".join(LANGUAGES)))
 
 
-def _load(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+def _load(path: Path, fmt: str = "text", documents: bool = True):  # type: ignore[no-untyped-def]
+    """The budget of a data file, or of a budget document drafted in memory (``documents``);
+    a command that rewrites its data (``fmt``) passes ``documents=False`` and is refused one."""
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
 
+    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+        if not documents:
+            _usage(
+                _(
+                    "{path} is a budget document, not fundaudit data: `fundaudit draft {path}` writes an encoding of it"
+                ).format(path=path),
+                fmt,
+                str(path),
+            )
+        return _draft(path, fmt)
     try:
         return load(path)
     except InvalidData as exc:
@@ -72,33 +85,57 @@ def _audit(
         columnar.lean_memory_pool()
         big = large(path)
         try:
-            with stage(f"reading {path}", big):
+            with stage(_("reading {path}").format(path=path), big):
                 columns = columnar.read(path)
         except InvalidData as exc:
             _invalid(exc, fmt, str(path))
-        with stage(f"judging {len(columns.relations):,} relations", big):
+        with stage(_("judging {count} relations").format(count=f"{len(columns.relations):,}"), big):
             return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
-    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a budget document: draft it in memory, then audit
-        return run(_draft(path, fmt), tolerance, engine=verdicts)
-    return run(_load(path, fmt), tolerance, engine=verdicts)
+    return run(_load(path, fmt), tolerance, engine=verdicts)  # a budget document is drafted in memory
 
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
 
 
 def _draft(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
-    from fundaudit.draft.build import draft_budget
+    with _drafted(path, fmt) as (budget, _folder):
+        return budget
+
+
+@contextmanager
+def _drafted(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
+    """The budget of a document drafted in memory and the folder of the text its figures cite,
+    alive until the ``with`` block ends; a document that cannot be read exits with 2."""
+    from fundaudit.draft.build import drafted
     from fundaudit.draft.readers import ReadError
     from fundaudit.errors import InvalidData
 
     try:
-        return draft_budget(path)[0]
+        with drafted(path) as found:
+            yield found
     except ReadError as exc:
         _usage(str(exc), fmt, str(path))
     except InvalidData as exc:
         _invalid(exc, fmt, str(path))
+
+
+@contextmanager
+def _with_sources(path: Path, sources: Path | None, fmt: str):  # type: ignore[no-untyped-def]
+    """The budget at ``path`` and the folder of its source documents: ``sources``, else
+    ``$FUNDAUDIT_SOURCES``; for a document drafted in memory, else the text it was read from."""
+    from fundaudit.provenance import SourcesError, sources_dir
+
+    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+        with _drafted(path, fmt) as (budget, folder):
+            yield budget, sources or folder
+        return
+    try:
+        folder = sources_dir(sources)
+    except SourcesError as exc:
+        _usage(str(exc), fmt)
+    yield _load(path, fmt), folder
 
 
 def _invalid(exc: "InvalidData", fmt: str = "text", data: str = "") -> NoReturn:

@@ -8,15 +8,17 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, _usage, use_language
 from fundaudit.i18n import N_, _
 
 
 def baseline_cmd(
     path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
     out: Annotated[Path, typer.Option(help=N_("Baseline file to write."))] = Path("fundaudit-baseline.json"),
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Record the current failing findings as accepted; keeps reasons already written in OUT."""
+    use_language(lang)
     from fundaudit import baseline as bl
     from fundaudit.runner import run
 

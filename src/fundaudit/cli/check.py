@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _audit, _usage, use_language
-from fundaudit.i18n import N_
+from fundaudit.i18n import N_, _
 from fundaudit.tolerance import Policy
 
 
@@ -148,7 +148,10 @@ def _write(audit: "object", fmt: str, show_all: bool, verbose: bool) -> None:
     from fundaudit.runner import Audit
 
     assert isinstance(audit, Audit)
-    with stage(f"wording the findings of {len(audit.codes):,} relations", len(audit.codes) >= 100_000):
+    with stage(
+        _("wording the findings of {count} relations").format(count=f"{len(audit.codes):,}"),
+        len(audit.codes) >= 100_000,
+    ):
         if fmt == "text":  # written as the findings are worded: memory does not grow with their number
             from fundaudit.report import text
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, _usage, use_language
 from fundaudit.i18n import N_, _
 
 
@@ -17,8 +17,10 @@ def diff(
     new: Annotated[Path, typer.Argument(help=N_("New entry data file."))] = DEFAULT_DATA,
     git: Annotated[str | None, typer.Option("--git", help=N_("Compare NEW against this git revision."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Figures added, removed and changed, and relations whose verdict changed."""
+    use_language(lang)
     import json
 
     from fundaudit import diff as d

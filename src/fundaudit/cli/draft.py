@@ -67,7 +67,7 @@ def _list() -> None:
 
 
 def _write(document: Path, out: Path | None, force: bool) -> None:
-    from fundaudit.draft.build import DraftExists, doc_id, write_draft
+    from fundaudit.draft.build import DraftExists, NotADraft, doc_id, write_draft
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
     from fundaudit.outputs import OutputError
@@ -75,6 +75,12 @@ def _write(document: Path, out: Path | None, force: bool) -> None:
     folder = out if out is not None else Path("data") / doc_id(document)
     try:
         written = write_draft(document, folder, force=force)
+    except NotADraft as exc:
+        _usage(
+            _(
+                "{path}: {why}; nothing was written (--force replaces only an earlier draft; --out writes elsewhere)"
+            ).format(path=exc.path, why=exc.why)
+        )
     except DraftExists as exc:
         _usage(
             _(

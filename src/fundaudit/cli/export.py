@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _invalid, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _invalid, _load, _usage, use_language
 from fundaudit.i18n import N_, _
 
 
@@ -15,8 +15,10 @@ def export_cmd(
     path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
     to: Annotated[Path, typer.Option("--to", help=N_("Directory to write the tables into."))] = Path("build/tables"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
+    use_language(lang)
     from fundaudit.columnar import files as columnar
     from fundaudit.columnar.arrays import from_relations
     from fundaudit.rules import REGISTRY

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _load, _usage, use_language
 from fundaudit.i18n import N_, _
 from fundaudit.report.escape import text
 
@@ -19,14 +19,16 @@ def fmt_cmd(
     check_only: Annotated[
         bool, typer.Option("--check", help=N_("Write nothing; exit 1 if a file would change."))
     ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Rewrite the data files in canonical form, keeping comments, order and every figure's digits."""
+    use_language(lang)
     import tempfile
 
     from fundaudit import fmt
     from fundaudit.outputs import write_all
 
-    before = _load(path)
+    before = _load(path, documents=False)
     try:
         files = fmt.data_files(path)
         spots = fmt.figure_spots(before)

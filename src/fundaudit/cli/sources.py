@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fundaudit.cli._common import DEFAULT_DATA, _load, _usage
+from fundaudit.cli._common import DEFAULT_DATA, LANG_HELP, _usage, _with_sources, use_language
 from fundaudit.i18n import N_, _
 
 
@@ -16,21 +16,19 @@ def verify_sources(
     path: Annotated[Path, typer.Argument(help=N_("Entry data file."))] = DEFAULT_DATA,
     sources: Annotated[Path | None, typer.Option(help=N_("Source documents folder (else $FUNDAUDIT_SOURCES)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Check that every figure's digits and unit are written on the source line it cites."""
+    use_language(lang)
     import json
 
-    from fundaudit.provenance import SourcesError, sources_dir
     from fundaudit.provenance.verify import verify
     from fundaudit.report.escape import text
 
     if fmt not in ("text", "json"):
         _usage(_("unknown format {fmt!r} (choose from text, json)").format(fmt=fmt))
-    try:
-        folder = sources_dir(sources)
-    except SourcesError as exc:
-        _usage(str(exc), fmt)
-    result = verify(_load(path, fmt), folder)
+    with _with_sources(path, sources, fmt) as (budget, folder):
+        result = verify(budget, folder)
     if fmt == "json":
         doc = {
             "checked": result.checked,
@@ -69,19 +67,21 @@ def coverage_cmd(
     ignore: Annotated[
         Path | None, typer.Option(help=N_("Ignore list (default: coverage-ignore.yaml beside PATH)."))
     ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """How many of each source document's figure tokens the data encodes, per document and program."""
+    use_language(lang)
     import json
 
-    from fundaudit.provenance import SourcesError, sources_dir
+    from fundaudit.provenance import SourcesError
     from fundaudit.provenance.coverage import coverage, read_ignore, render, to_json
 
     if fmt not in ("text", "json", "markdown"):
         _usage(_("unknown format {fmt!r} (choose from text, json, markdown)").format(fmt=fmt))
     try:
-        folder = sources_dir(sources)
         ignored = read_ignore(ignore or path.parent / "coverage-ignore.yaml")
-        report = coverage(_load(path, fmt), folder, ignored)
+        with _with_sources(path, sources, fmt) as (budget, folder):
+            report = coverage(budget, folder, ignored)
     except SourcesError as exc:
         _usage(str(exc), fmt)
     if fmt == "json":

@@ -31,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array, take
-from fundaudit.errors import InvalidData, LoadError
+from fundaudit.errors import InvalidData, LoadError, os_reason
+from fundaudit.i18n import _
 from fundaudit.units import Unit, UnitError, parse_unit
 
 LIST_SEP = "\x1f"  # ASCII unit separator: a list cell of CSV (names may hold "|")
@@ -251,7 +252,20 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
         raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
     manifest = {"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}
     files[out / "manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
-    return write_all(files)
+    return write_all(files, ours=_exported)
+
+
+def _exported(path: Path, head: bytes) -> bool:
+    """Whether an existing file is one ``export`` wrote: the manifest says so, and a table
+    is replaced only beside such a manifest (a folder of a person's own CSV files is kept)."""
+    manifest = path.parent / "manifest.json"
+    if path.name != "manifest.json":
+        try:
+            with manifest.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return False
+    return b'"fundaudit_tables"' in head
 
 
 def _joined_lists(rel: pa.Table) -> pa.Table:
@@ -306,9 +320,17 @@ class _Problems:
         rows = np.flatnonzero(mask)
         for r in rows[:_MAX_LISTED]:
             line = self.csv_line(file, int(r)) if csv else int(r) + 1
-            self.add(file, line, f"{'line' if csv else 'row'} {line}: {message}")
+            self.add(
+                file,
+                line,
+                (_("line {line}: {message}") if csv else _("row {line}: {message}")).format(line=line, message=message),
+            )
         if len(rows) > _MAX_LISTED:
-            self.add(file, 0, f"{message}: {len(rows) - _MAX_LISTED} more rows like this")
+            self.add(
+                file,
+                0,
+                _("{message}: {count} more rows like this").format(message=message, count=len(rows) - _MAX_LISTED),
+            )
 
 
 def record_lines(path: Path) -> list[int]:
@@ -381,30 +403,39 @@ def read(path: Path) -> Columns:
     fig, coefficient = _coefficients(fig, fname, problems, csv)
     for name in FIGURES.names:
         if name not in _NULLABLE and name in fig.column_names:
-            problems.rows(fname, pc.is_null(fig[name]), f"column {name!r} is empty", csv)
+            problems.rows(fname, pc.is_null(fig[name]), _("column {name} is empty").format(name=repr(name)), csv)
     units = _units(fig, fname, problems, csv)
     exponent = _ints(fig["exponent"])
-    problems.rows(fname, exponent < -MAX_EXPONENT, f"column 'exponent': below −{MAX_EXPONENT}", csv)
-    problems.rows(fname, exponent > MAX_EXPONENT, f"column 'exponent': above {MAX_EXPONENT}", csv)
+    problems.rows(
+        fname, exponent < -MAX_EXPONENT, _("column 'exponent': below −{limit}").format(limit=MAX_EXPONENT), csv
+    )
+    problems.rows(fname, exponent > MAX_EXPONENT, _("column 'exponent': above {limit}").format(limit=MAX_EXPONENT), csv)
     for name in ("source_line", "yaml_line"):
-        problems.rows(fname, _ints(fig[name]) < 1, f"column {name!r}: a line number is at least 1", csv)
+        problems.rows(
+            fname, _ints(fig[name]) < 1, _("column {name}: a line number is at least 1").format(name=repr(name)), csv
+        )
     for name in RELATIONS.names:
         if name not in _NULLABLE and name not in _LISTS and name in rel.column_names:
-            problems.rows(rname, pc.is_null(rel[name]), f"column {name!r} is empty", csv)
+            problems.rows(rname, pc.is_null(rel[name]), _("column {name} is empty").format(name=repr(name)), csv)
     ids = rel["id"].combine_chunks()
     if len(pc.unique(ids)) != len(ids):
         counts = pc.value_counts(ids)
         dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        problems.rows(rname, pc.is_in(ids, value_set=dupes), "column 'id': the same id on another row", csv)
+        problems.rows(rname, pc.is_in(ids, value_set=dupes), _("column 'id': the same id on another row"), csv)
     kind_names, kind_codes = _categories(rel["kind"])
     to_kind = np.array([KINDS.index(k) if k in KINDS else -1 for k in kind_names] + [-1], dtype=np.int64)
     kind = to_kind[kind_codes]  # a null row's code −1 reads the last entry, −1
-    problems.rows(rname, (kind < 0) & (kind_codes >= 0), f"column 'kind': not one of {', '.join(KINDS)}", csv)
+    problems.rows(
+        rname,
+        (kind < 0) & (kind_codes >= 0),
+        _("column 'kind': not one of {names}").format(names=", ".join(KINDS)),
+        csv,
+    )
     product = kind == KINDS.index("product")
-    problems.rows(rname, product & (np.diff(offsets) != 2), "a product has exactly two parts", csv)
+    problems.rows(rname, product & (np.diff(offsets) != 2), _("a product has exactly two parts"), csv)
     no_parts = (np.diff(offsets) == 0) & ~_non_empty(rel["missing"]) & ~product
-    problems.rows(rname, no_parts, "column 'part_refs': no parts, and none listed as missing", csv)
-    problems.rows(rname, _ints(rel["yaml_line"]) < 0, "column 'yaml_line': negative", csv)
+    problems.rows(rname, no_parts, _("column 'part_refs': no parts, and none listed as missing"), csv)
+    problems.rows(rname, _ints(rel["yaml_line"]) < 0, _("column 'yaml_line': negative"), csv)
     documents = _documents(path, lambda: figs.column("document", fig), problems)
     if problems.errors:
         raise InvalidData(problems.errors)
@@ -459,8 +490,10 @@ def _links(
     exactly when the first chunk encodes as 0, 1, 2 …, and a total or part names no figure
     when its index is past the refs'.
     """
-    problems.rows(fname, pc.is_null(refs), "column 'ref' is empty", csv)
-    problems.rows(rname, pc.is_null(links["total_ref"]), "column 'total_ref' is empty", csv)
+    problems.rows(fname, pc.is_null(refs), _("column {name} is empty").format(name=repr("ref")), csv)
+    problems.rows(
+        rname, pc.is_null(links["total_ref"]), _("column {name} is empty").format(name=repr("total_ref")), csv
+    )
     part_lists = links["part_refs"].combine_chunks()
     if part_lists.null_count:
         part_lists = pc.fill_null(part_lists, pa.scalar([], pa.list_(pa.string())))
@@ -478,18 +511,18 @@ def _links(
         valid = ref_codes >= 0
         seen = np.bincount(ref_codes[valid], minlength=known)
         problems.rows(
-            fname, valid & (seen[np.maximum(ref_codes, 0)] > 1), "column 'ref': the same ref on another row", csv
+            fname, valid & (seen[np.maximum(ref_codes, 0)] > 1), _("column 'ref': the same ref on another row"), csv
         )
         row = np.full(known, -1, dtype=np.int64)
         row[ref_codes[valid][::-1]] = np.flatnonzero(valid)[::-1]  # written last: the first row of each ref
     missing_total = (total_codes >= known) | (total_codes < 0)
-    problems.rows(rname, missing_total & bools(pc.is_valid(totals)), "column 'total_ref': no such figure", csv)
+    problems.rows(rname, missing_total & bools(pc.is_valid(totals)), _("column 'total_ref': no such figure"), csv)
     offsets = _int64s(part_lists.offsets, 0)
     offsets = offsets - offsets[0]
     unknown = (part_codes >= known) | (part_codes < 0)
     if unknown.any():
         per_row = np.diff(np.concatenate(([0], np.cumsum(unknown, dtype=np.int64)))[offsets])
-        problems.rows(rname, per_row > 0, "column 'part_refs': a part that is no figure", csv)
+        problems.rows(rname, per_row > 0, _("column 'part_refs': a part that is no figure"), csv)
 
     def rows_of(codes: np.ndarray[Any, Any], bad: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Figure rows of ref codes; 0 where the ref names no figure (already reported)."""
@@ -510,10 +543,10 @@ class _TableFile:
         self._parquet: Any = None
         self._csv: pa.Table | None = None
         if not path.exists():
-            problems.add(str(path), 0, "missing: a table directory holds figures and relations")
+            problems.add(str(path), 0, _("missing: a table directory holds figures and relations"))
             return
         if not path.is_file():
-            problems.add(str(path), 0, "is not a file")
+            problems.add(str(path), 0, _("is not a file"))
             return
         try:
             if path.suffix == ".parquet":
@@ -535,18 +568,18 @@ class _TableFile:
         except (pa.ArrowException, OSError) as exc:
             line = _not_utf8(path) if "UTF8" in str(exc) else None
             if line is not None:
-                problems.add(str(path), line, f"line {line}: not UTF-8 text")
+                problems.add(str(path), line, _("line {line}: not UTF-8 text").format(line=line))
             else:
-                problems.add(str(path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+                problems.add(str(path), 0, _("cannot be read: {reason}").format(reason=str(exc).splitlines()[0]))
             return
         self.absent = {n for n in _OPTIONAL if n in schema.names and n not in names}
         missing = [f.name for f in schema if f.name not in names and f.name not in _OPTIONAL]
         if missing:
-            problems.add(str(path), 0, f"missing column(s): {', '.join(missing)}")
+            problems.add(str(path), 0, _("missing column(s): {names}").format(names=", ".join(missing)))
             return
         extra = [n for n in names if n not in schema.names]
         if extra:
-            problems.add(str(path), 0, f"unknown column(s): {', '.join(extra)}")
+            problems.add(str(path), 0, _("unknown column(s): {names}").format(names=", ".join(extra)))
         self.ok = True
 
     def deferrable(self, names: Sequence[str]) -> set[str]:
@@ -596,7 +629,9 @@ class _TableFile:
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             self.problems.add(
-                str(self.path), int(self.path.suffix == ".csv"), f"column(s) named twice: {', '.join(twice)}"
+                str(self.path),
+                int(self.path.suffix == ".csv"),
+                _("column(s) named twice: {names}").format(names=", ".join(twice)),
             )
         return bool(twice)
 
@@ -610,12 +645,14 @@ class _TableFile:
         try:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError:
-            self.problems.add(str(self.path), 1, "line 1: not UTF-8 text")
+            self.problems.add(str(self.path), 1, _("line {line}: not UTF-8 text").format(line=1))
             return None
         try:
             return next(csv.reader([text]), [])
         except csv.Error as exc:
-            self.problems.add(str(self.path), 1, f"line 1: not a CSV header: {exc}")
+            self.problems.add(
+                str(self.path), 1, _("line {line}: not a CSV header: {reason}").format(line=1, reason=exc)
+            )
             return None
 
     def _read_csv(self) -> pa.Table | None:
@@ -663,18 +700,30 @@ class _TableFile:
                         found += 1
                         if found <= _MAX_LISTED:
                             line = before + 1
-                            self.problems.add(file, line, f"line {line}: {len(record)} fields, the header has {width}")
+                            self.problems.add(
+                                file,
+                                line,
+                                _("line {line}: {fields} fields, the header has {width}").format(
+                                    line=line, fields=len(record), width=width
+                                ),
+                            )
                     before = reader.line_num
         except (csv.Error, OSError) as exc:
-            self.problems.add(file, 0, f"cannot be read: {exc}")
+            self.problems.add(file, 0, _("cannot be read: {reason}").format(reason=exc))
         finally:
             csv.field_size_limit(limit)
         if found > _MAX_LISTED:
             self.problems.add(
-                file, 0, f"rows with another number of fields than the header: {found - _MAX_LISTED} more"
+                file,
+                0,
+                _("rows with another number of fields than the header: {count} more").format(count=found - _MAX_LISTED),
             )
         if not found:
-            self.problems.add(file, 0, "cannot be read: a row has another number of fields than the header")
+            self.problems.add(
+                file,
+                0,
+                _("cannot be read: {reason}").format(reason=_("a row has another number of fields than the header")),
+            )
 
     def read(self, names: list[str]) -> pa.Table | None:
         """The named columns, cast to the schema's types (``None`` after a reported problem)."""
@@ -687,7 +736,7 @@ class _TableFile:
                 assert self._csv is not None
                 table = self._csv.select(names)
         except (pa.ArrowException, OSError) as exc:
-            self.problems.add(str(self.path), 0, f"cannot be read: {str(exc).splitlines()[0]}")
+            self.problems.add(str(self.path), 0, _("cannot be read: {reason}").format(reason=str(exc).splitlines()[0]))
             return None
         cast = []
         failed = False
@@ -704,12 +753,22 @@ class _TableFile:
                     cast.append(converted)
                     continue
                 if pa.types.is_floating(col.type) or not _castable(col.type, f.type):
-                    self.problems.add(str(self.path), 0, f"column {f.name!r} is {col.type}, expected {f.type}")
+                    self.problems.add(
+                        str(self.path),
+                        0,
+                        _("column {name} is {type}, expected {expected}").format(
+                            name=repr(f.name), type=col.type, expected=f.type
+                        ),
+                    )
                     return None
                 try:
                     col = col.cast(f.type)
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                    self.problems.add(str(self.path), 0, f"column {f.name!r}: {str(exc).splitlines()[0]}")
+                    self.problems.add(
+                        str(self.path),
+                        0,
+                        _("column {name}: {reason}").format(name=repr(f.name), reason=str(exc).splitlines()[0]),
+                    )
                     return None
             cast.append(col)
         if failed:
@@ -725,13 +784,15 @@ class _TableFile:
             ok = pc.or_(truth, pc.is_in(low, value_set=pa.array(["false", "0"])))
             bad = pc.and_(pc.is_valid(col), pc.invert(ok))
             if pc.any(bad).as_py():
-                self.problems.rows(file, bad, f"column {name!r}: not true or false", True)
+                self.problems.rows(file, bad, _("column {name}: not true or false").format(name=repr(name)), True)
                 return None
             return pc.if_else(pc.is_valid(col), truth, pa.scalar(None, pa.bool_()))
         if pa.types.is_integer(want):
             whole = pc.fill_null(pc.match_substring_regex(col, r"^-?[0-9]+$"), True)
             if not _every(whole):
-                self.problems.rows(file, pc.invert(whole), f"column {name!r}: not a whole number", True)
+                self.problems.rows(
+                    file, pc.invert(whole), _("column {name}: not a whole number").format(name=repr(name)), True
+                )
                 return None
             width = pc.fill_null(pc.utf8_length(pc.utf8_ltrim(col, "-0")), 0)
             info = np.iinfo(np.int32 if want == pa.int32() else np.int64)
@@ -741,7 +802,12 @@ class _TableFile:
             # a few long ones: exact Python integers, only for the cells that may not fit
             big = [v is not None and not _fits(v, int(info.min), int(info.max)) for v in col.to_pylist()]
             if any(big):
-                self.problems.rows(file, np.array(big), f"column {name!r}: {_too_large(name, int(info.max))}", True)
+                self.problems.rows(
+                    file,
+                    np.array(big),
+                    _("column {name}: {reason}").format(name=repr(name), reason=_too_large(name, int(info.max))),
+                    True,
+                )
                 return None
             return col.cast(want)
         return col.cast(want)
@@ -768,7 +834,9 @@ def _fits(text: str, low: int, high: int) -> bool:
 
 
 def _too_large(name: str, top: int) -> str:
-    return f"beyond {top:,}" if name not in ("source_line", "yaml_line") else f"a line number is at most {top:,}"
+    if name not in ("source_line", "yaml_line"):
+        return _("beyond {top}").format(top=f"{top:,}")
+    return _("a line number is at most {top}").format(top=f"{top:,}")
 
 
 def _castable(have: pa.DataType, want: pa.DataType) -> bool:
@@ -788,23 +856,29 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
     if isinstance(col, pa.DictionaryArray):
         col = col.dictionary_decode()
     if pa.types.is_floating(col.type):
-        problems.add(file, 0, f"column 'coefficient' is {col.type}: amounts must be exact integers, never float")
+        problems.add(
+            file,
+            0,
+            _("column 'coefficient' is {type}: amounts must be exact integers, never float").format(type=col.type),
+        )
         return fig, np.zeros(len(col), dtype=np.int64)
     if pa.types.is_integer(col.type):
         if pa.types.is_uint64(col.type) and (pc.max(col).as_py() or 0) > _INT64_MAX:
             return fig, _big_ints(col.to_pylist())  # past int64: exact Python integers
         values = _int64s(col, 0)
-        problems.rows(file, values < 0, "column 'coefficient': negative amount", csv)
+        problems.rows(file, values < 0, _("column 'coefficient': negative amount"), csv)
         return fig, values
     if pa.types.is_decimal(col.type) and col.type.scale == 0:
-        problems.rows(file, pc.less(col, pa.scalar(0, col.type)), "column 'coefficient': negative amount", csv)
+        problems.rows(file, pc.less(col, pa.scalar(0, col.type)), _("column 'coefficient': negative amount"), csv)
         return fig, _big_ints(col.to_pylist())
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         digits = pc.fill_null(pc.match_substring_regex(col, r"^(0|[1-9][0-9]*)$"), False)
-        problems.rows(file, pc.invert(digits), "column 'coefficient': not a whole number", csv)
+        problems.rows(
+            file, pc.invert(digits), _("column {name}: not a whole number").format(name=repr("coefficient")), csv
+        )
         length = pc.utf8_length(col)
         long = pc.and_(digits, pc.greater(length, MAX_DIGITS))
-        problems.rows(file, long, f"column 'coefficient': more than {MAX_DIGITS} digits", csv)
+        problems.rows(file, long, _("column 'coefficient': more than {count} digits").format(count=MAX_DIGITS), csv)
         short = pc.and_(digits, pc.less_equal(length, 18))
         if _every(pc.or_(short, pc.invert(digits))):
             values = _int64s(pc.if_else(short, col, "0"), 0)
@@ -812,7 +886,7 @@ def _coefficients(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> t
             ok = pc.and_(digits, pc.invert(long))
             values = _big_ints(pc.if_else(ok, col, "0").to_pylist())
         return fig, values
-    problems.add(file, 0, f"column 'coefficient' is {col.type}, expected int64 or DECIMAL(p, 0)")
+    problems.add(file, 0, _("column 'coefficient' is {type}, expected int64 or DECIMAL(p, 0)").format(type=col.type))
     return fig, np.zeros(len(col), dtype=np.int64)
 
 
@@ -830,14 +904,14 @@ def _units(fig: pa.Table, file: str, problems: _Problems, csv: bool) -> tuple[np
             units.append(parse_unit(name))
         except UnitError as exc:
             units.append(Unit(name, f"unknown:{name}", 0))
-            problems.rows(file, codes == k, f"column 'unit': {exc}", csv)
+            problems.rows(file, codes == k, _("column {name}: {reason}").format(name=repr("unit"), reason=exc), csv)
     codes = np.maximum(codes, 0)  # a missing unit is reported as an empty column
     dim_names, dim_codes = _categories(fig["dimension"])
     expected = np.array([dim_names.index(u.dimension) if u.dimension in dim_names else -2 for u in units] or [0])
-    problems.rows(file, dim_codes != expected[codes], "column 'dimension' disagrees with the unit", csv)
+    problems.rows(file, dim_codes != expected[codes], _("column 'dimension' disagrees with the unit"), csv)
     pows = np.array([u.pow10 for u in units] or [0], dtype=np.int64)
     problems.rows(
-        file, _int64s(fig["unit_pow10"], 0) != pows[codes], "column 'unit_pow10' disagrees with the unit", csv
+        file, _int64s(fig["unit_pow10"], 0) != pows[codes], _("column 'unit_pow10' disagrees with the unit"), csv
     )
     return codes, tuple(units)
 
@@ -879,37 +953,41 @@ def _manifest_documents(manifest: Path, problems: _Problems) -> int | None:
     name = str(manifest)
     try:
         if not manifest.is_file():
-            problems.add(name, 0, "is not a file")
+            problems.add(name, 0, _("is not a file"))
             return None
         with manifest.open("rb") as handle:
             raw = handle.read(_MAX_MANIFEST + 1)
         if len(raw) > _MAX_MANIFEST:
-            problems.add(name, 0, f"larger than {_MAX_MANIFEST // 1024} KiB: not a fundaudit manifest")
+            problems.add(
+                name, 0, _("larger than {size} KiB: not a fundaudit manifest").format(size=_MAX_MANIFEST // 1024)
+            )
             return None
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except OSError as exc:
-        problems.add(name, 0, f"cannot be read: {exc.strerror or exc}")
+        problems.add(name, 0, _("cannot be read: {reason}").format(reason=os_reason(exc)))
         return None
     except UnicodeDecodeError:
-        problems.add(name, 0, "not UTF-8 text")
+        problems.add(name, 0, _("not UTF-8 text"))
         return None
     except RecursionError:
-        problems.add(name, 0, "not valid JSON: nested too deeply")
+        problems.add(name, 0, _("not valid JSON: {reason}").format(reason=_("nested too deeply")))
         return None
     except json.JSONDecodeError as exc:
-        problems.add(name, exc.lineno, f"column {exc.colno}: not valid JSON: {exc.msg}")
+        problems.add(
+            name, exc.lineno, _("column {column}: not valid JSON: {reason}").format(column=exc.colno, reason=exc.msg)
+        )
         return None
     except ValueError as exc:
-        problems.add(name, 0, f"not valid JSON: {str(exc).split(':')[0]}")
+        problems.add(name, 0, _("not valid JSON: {reason}").format(reason=str(exc).split(":")[0]))
         return None
     if not isinstance(data, dict):
-        problems.add(name, 1, "not a JSON object")
+        problems.add(name, 1, _("not a JSON object"))
         return None
     count = data.get("documents")
     if count is None:
         return None
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        problems.add(name, 1, "'documents' is not a whole number of documents")
+        problems.add(name, 1, _("'documents' is not a whole number of documents"))
         return None
     return count
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from fundaudit.errors import LoadError
-from fundaudit.i18n import _, ngettext
+from fundaudit.i18n import _, ngettext, pgettext
+from fundaudit.loader.cache import Part
 from fundaudit.model import (
     Figure,
     Loc,
@@ -48,6 +50,29 @@ class _Ctx:
     locs: dict[tuple[str, int], Loc] = field(default_factory=dict)
     unloaded: list[str] = field(default_factory=list)  # files that could not be read or composed
     unresolved: list[LoadError] = field(default_factory=list)  # references held back while files failed
+    words: dict[str, str] = field(default_factory=dict)  # see word()
+    cache: Path | None = None  # the folder of loaded files (fundaudit.loader.cache), None: off
+    stored: list[tuple[str, Part]] = field(default_factory=list)  # files read from YAML, to store
+    entries: list[tuple[str, bytes]] = field(default_factory=list)  # files read by workers, to store
+    # included files being read ahead (fundaudit.loader.parallel), by cache key: each gives the
+    # part and its cache entry (None: read here), or None when it must be read in the usual way
+    prepared: dict[str, Callable[[], tuple[Part, bytes | None] | None]] = field(default_factory=dict)
+
+    def add_part(self, part: Part) -> None:
+        """Register the figures of a file taken from the cache, as if they had been read now."""
+        for fig in part.figures:
+            self.add_figure(fig)
+
+    def word(self, message: str) -> str:
+        """``_(message)``, looked up once per load (the language does not change during one).
+
+        For the names of what is read (``a row``, ``row id``) that every element passes to the
+        readers below in case it is wrong: translated once, not once per row.
+        """
+        found = self.words.get(message)
+        if found is None:
+            found = self.words[message] = _(message)
+        return found
 
     def no_figure(self, file: str, node: yaml.Node, text: str) -> None:
         """A reference that names no figure: an error, or, while some file failed to load, held back.
@@ -90,17 +115,17 @@ class _Ctx:
         line = node if isinstance(node, int) else line_of(node)
         self.errors.append(LoadError(file, line, message))
 
-    def add_figure(self, fig: Figure, node: yaml.Node) -> Figure:
-        if fig.ref in self.by_ref:
-            other = self.by_ref[fig.ref]
+    def add_figure(self, fig: Figure) -> Figure:
+        """Register ``fig`` under its reference; a second figure of the same one is an error at its line."""
+        other = self.by_ref.setdefault(fig.ref, fig)
+        if other is fig:
+            self.figures.append(fig)
+        else:
             self.error(
                 fig.yaml.file,
-                node,
+                fig.yaml.line,
                 _("duplicate figure {ref} (first at line {line})").format(ref=shown(fig.ref), line=other.yaml.line),
             )
-        else:
-            self.by_ref[fig.ref] = fig
-            self.figures.append(fig)
         return fig
 
 
@@ -125,8 +150,16 @@ def _read(
     ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
 ) -> yaml.Node | None:
     """Compose the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
+    data = _read_bytes(ctx, path, display, at, name)
+    return None if data is None else _compose(ctx, data, display)
+
+
+def _read_bytes(
+    ctx: _Ctx, path: Path, display: str, at: tuple[str, yaml.Node] | None = None, name: str = ""
+) -> bytes | None:
+    """The bytes of the file at ``path``; a file that cannot be read is an error at ``at`` (its include)."""
     try:
-        data = read_limited(path, ctx.limits.max_bytes)
+        return read_limited(path, ctx.limits.max_bytes)
     except Unreadable as exc:
         if at is None:
             ctx.errors.append(LoadError(display, 0, str(exc), stage=0))
@@ -141,6 +174,10 @@ def _read(
             )
         ctx.unloaded.append(display)
         return None
+
+
+def _compose(ctx: _Ctx, data: bytes, display: str) -> yaml.Node | None:
+    """Compose a file's bytes; a file that is not YAML within the limits is an error."""
     root, errors = compose(data, display, ctx.limits)
     if root is None:
         errors = [replace(e, stage=0) for e in errors]
@@ -226,13 +263,15 @@ def _fields(
                 file,
                 knode,
                 _("unknown key {key} in {what} (allowed: {value})").format(
-                    key=shown(key), what=what, value=", ".join(sorted(allowed))
+                    key=shown(key), what=pgettext("data element", what), value=", ".join(sorted(allowed))
                 ),
             )
             continue
         out[key] = value
+    if out.keys() >= required:
+        return out
     for key in sorted(required - out.keys()):
-        ctx.error(file, node, _("{what} has no {key}").format(what=what, key=shown(key)))
+        ctx.error(file, node, _("{what} has no {key}").format(what=pgettext("data element", what), key=shown(key)))
     return out
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from fundaudit.errors import LoadError
-from fundaudit.i18n import _
+from fundaudit.i18n import NP_, _
+from fundaudit.loader import cache
+from fundaudit.loader.cache import Part
 from fundaudit.loader.context import (
     _PATH_SHOWN,
+    _compose,
     _Ctx,
     _display,
     _fields,
@@ -17,6 +21,7 @@ from fundaudit.loader.context import (
     _mapping,
     _null,
     _read,
+    _read_bytes,
     _Scope,
     _seq,
     _text,
@@ -48,7 +53,7 @@ def _document(
         ctx,
         file,
         m,
-        "document",
+        NP_("data element", "document"),
         {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
         {"id", "source", "title"},
     )
@@ -76,32 +81,39 @@ def _document(
     seen[doc_id] = line_of(f["id"])
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
     date = _text(ctx, file, f["date"], "date") if "date" in f else None
-    parts: list[tuple[str, yaml.MappingNode]] = [(file, m)] if ("programs" in f or "relations" in f) else []
+    parts: list[tuple[str, yaml.MappingNode | Part, str | None]] = (
+        [(file, m, None)] if ("programs" in f or "relations" in f) else []
+    )
     unloaded = len(ctx.unloaded)
     for inc in _seq(ctx, file, f.get("include", _null()), "include"):
-        included = _include(ctx, entry, file, inc, _("an included file"))
+        included = _include_part(ctx, entry, file, inc, doc_id, source)
         if included is not None:
             parts.append(included)
     scope_programs: list[Node] = []
     relation_nodes: list[tuple[str, yaml.Node]] = []
     program_ids: dict[str, Loc] = {}
-    for pfile, pm in parts:
-        allowed = {"programs", "relations", "links"}
-        if pm is not m:
-            sub = _fields(ctx, pfile, pm, _("an included file"), allowed)
+    for pfile, pm, digest in parts:
+        if isinstance(pm, Part):  # taken from the cache: what reading the file below gave last time
+            ctx.add_part(pm)
+            programs = list(pm.programs)
+            sub = {k: v for k, v in (("relations", pm.relations), ("links", pm.links)) if v is not None}
+        elif pm is not m:
+            figures_before = len(ctx.figures)
+            part = read_part(ctx, pfile, pm, doc_id, source)
+            programs = list(part.programs)
+            sub = {k: v for k, v in (("relations", part.relations), ("links", part.links)) if v is not None}
+            if digest is not None:  # stored if the whole load has no error
+                ctx.stored.append((digest, replace(part, figures=tuple(ctx.figures[figures_before:]))))
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
-        scope = _Scope(pfile, doc_id, source)
-        for pnode in _seq(ctx, pfile, sub.get("programs", yaml.ScalarNode("tag:yaml.org,2002:null", "")), "programs"):
-            prog = _node(ctx, scope, pnode, parent="", is_program=True)
-            if prog is None:
-                continue
+            programs = _programs(ctx, _Scope(pfile, doc_id, source), sub)
+        for prog in programs:
             if prog.id in program_ids:
                 first = program_ids[prog.id]
                 where = _("line {line}").format(line=first.line) if first.file == pfile else str(first)
                 ctx.error(
                     pfile,
-                    pnode,
+                    prog.yaml.line,
                     _("duplicate program id {id} (first at {where})").format(id=shown(prog.id), where=where),
                 )
                 continue
@@ -117,14 +129,77 @@ def _document(
     return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
 
 
+def read_part(ctx: _Ctx, file: str, m: yaml.MappingNode, doc: str, source: str) -> Part:
+    """What document ``doc`` takes from the included file ``file`` (its top mapping ``m``).
+
+    The figures of the part are those ``ctx`` gained meanwhile: here, none (the caller knows them).
+    """
+    sub = _fields(ctx, file, m, _("an included file"), {"programs", "relations", "links"})
+    programs = _programs(ctx, _Scope(file, doc, source), sub)
+    return Part(tuple(programs), (), sub.get("relations"), sub.get("links"))
+
+
+def _programs(ctx: _Ctx, scope: _Scope, sub: dict[str, yaml.Node]) -> list[Node]:
+    return [
+        prog
+        for pnode in _seq(ctx, scope.file, sub.get("programs", _null()), "programs")
+        if (prog := _node(ctx, scope, pnode, parent="", is_program=True)) is not None
+    ]
+
+
 def _inside(name: str) -> bool:
     """A relative path that cannot leave its folder: not absolute, no ``..``, no backslash."""
     pure = PurePosixPath(name)
     return bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name and ":" not in name
 
 
+def _include_part(
+    ctx: _Ctx, entry: Path, file: str, node: yaml.Node, doc: str, source: str
+) -> tuple[str, yaml.MappingNode | Part, str | None] | None:
+    """The file an ``include:`` of document ``doc`` names: as the cache has it, else read as a mapping.
+
+    The third value is the file's cache key, when it was read from YAML and the cache is on.
+    """
+    found = _include_path(ctx, entry, file, node)
+    if found is None:
+        return None
+    path, display, rel = found
+    data = _read_bytes(ctx, path, display, at=(file, node), name=rel)
+    if data is None:
+        return None
+    digest = None
+    if ctx.cache is not None or ctx.prepared:
+        digest = cache.key(data, display, doc, source, ctx.limits)
+        ready = ctx.prepared.pop(digest, None)  # once: a file included twice is read again
+        done = ready() if ready is not None else None
+        if done is not None:
+            part, stored = done
+            if stored is not None:
+                ctx.entries.append((digest, stored))
+            elif ctx.cache is not None:
+                ctx.stored.append((digest, part))
+            return display, part, None
+        cached = cache.read(ctx.cache, digest, display, source) if ctx.cache is not None else None
+        if cached is not None:
+            return display, cached, None
+    root = _compose(ctx, data, display)
+    m = _mapping(ctx, display, root, _("an included file")) if root is not None else None
+    return (display, m, digest) if m is not None else None
+
+
 def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> tuple[str, yaml.MappingNode] | None:
-    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping.
+    """Read the file an ``include:`` entry names (relative to the entry file) as a mapping."""
+    found = _include_path(ctx, entry, file, node)
+    if found is None:
+        return None
+    path, display, rel = found
+    root_node = _read(ctx, path, display, at=(file, node), name=rel)
+    m = _mapping(ctx, display, root_node, what) if root_node is not None else None
+    return (display, m) if m is not None else None
+
+
+def _include_path(ctx: _Ctx, entry: Path, file: str, node: yaml.Node) -> tuple[Path, str, str] | None:
+    """The path, shown path and text of the file an ``include:`` entry names (relative to the entry file).
 
     The data root is the entry file's folder: an included path is resolved (symlinks too) and
     must stay inside it, so an include of ``/etc/passwd`` or ``../../x`` or a symlink out of the
@@ -158,10 +233,7 @@ def _include(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, what: str) -> t
             )
         )
         return None
-    display = _display(path)
-    root_node = _read(ctx, path, display, at=(file, node), name=rel)
-    m = _mapping(ctx, display, root_node, what) if root_node is not None else None
-    return (display, m) if m is not None else None
+    return path, _display(path), rel
 
 
 def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:

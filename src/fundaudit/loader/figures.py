@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from fundaudit.i18n import _
+from fundaudit.i18n import N_, _
 from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
@@ -20,11 +20,12 @@ from fundaudit.loader.context import (
 from fundaudit.model import (
     Figure,
 )
-from fundaudit.numbers import NumberError, Written, parse_number, shown
+from fundaudit.numbers import MAX_DECIMALS, MAX_DIGITS, NumberError, Written, parse_number, shown
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
 _LINE_DIGITS = len(str(MAX_LINE))
+_SHORT = min(MAX_DIGITS, MAX_DECIMALS + 1)  # no number this long breaks a limit of parse_number
 
 
 def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> Figure | None:
@@ -37,6 +38,26 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         if canonical is not None:
             num, unit_text, line_text = canonical.groups()
             line: str | int = int(line_text) if len(line_text) < _LINE_DIGITS else line_text  # no sign, no 0
+            if num[0] != "-" and len(num) <= _SHORT and type(line) is int:
+                # the common case, which nothing can refuse but the unit: parse_number's result, directly
+                try:
+                    unit = parse_unit(unit_text)
+                except UnitError:
+                    pass
+                else:
+                    whole, _dot, decimals = num.partition(".")
+                    fig = Figure(
+                        ref,
+                        label,
+                        Written(int(whole + decimals), -len(decimals)),
+                        unit,
+                        ctx.loc(scope.source, line),
+                        ctx.loc(file, node.start_mark.line + 1),
+                        None,
+                        None,
+                        scope.drafted,
+                    )
+                    return ctx.add_figure(fig)
             return _make_figure(ctx, scope, node, ref, label, num, unit_text, line)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
@@ -64,7 +85,7 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
             ctx,
             file,
             node,
-            f"figure {label}",
+            ctx.word(N_("figure {label}")).format(label=label),
             {"value", "unit", "line", "bound", "note"},
             {"value", "unit", "line"},
         )
@@ -142,7 +163,7 @@ def _make_figure(
     fig = Figure(
         ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(file, line_of(node)), bound, note, scope.drafted
     )
-    return ctx.add_figure(fig, node)
+    return ctx.add_figure(fig)
 
 
 def _unit(ctx: _Ctx, file: str, node: yaml.Node) -> Unit | None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import yaml
 
-from fundaudit.i18n import _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _figure, _named_figures
 from fundaudit.loader.tables import _table
@@ -42,13 +42,13 @@ _NODE_KEYS = {
 
 def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0) -> Node | None:
     file = scope.file
-    what = _("a program") if is_program else _("an item")
+    what = ctx.word(N_("a program") if is_program else N_("an item"))
     m = _mapping(ctx, file, node, what)
     if m is None:
         return None
     f = _fields(ctx, file, m, what, _NODE_KEYS, {"id", "name"} if is_program else {"name"})
     if "id" in f:
-        node_id = _id(ctx, file, f["id"], _("program id") if is_program else _("item id"))
+        node_id = _id(ctx, file, f["id"], ctx.word(N_("program id") if is_program else N_("item id")))
     else:
         node_id = None if is_program else str(position)
     name = _text(ctx, file, f["name"], "name") if "name" in f else None
@@ -139,7 +139,11 @@ def _split(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str, path: str) ->
         name = f"{path}/{key}" if path else key
         if isinstance(value, yaml.MappingNode) and any(k.value in ("amount", "split") for k, _ in value.value):
             f = _fields(
-                ctx, file, value, _("split entry {name}").format(name=name), {"amount", "split", "partial", "all"}
+                ctx,
+                file,
+                value,
+                ctx.word(N_("split entry {name}")).format(name=name),
+                {"amount", "split", "partial", "all"},
             )
             amount = _figure(ctx, scope, f["amount"], prefix + name, name) if "amount" in f else None
             sub = _split(ctx, scope, f["split"], prefix, name) if "split" in f else ()
@@ -162,7 +166,9 @@ def _schedule(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Schedul
     m = _mapping(ctx, file, node, "schedule")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "schedule", {"kind", "of", "periods", "partial", "note"}, {"kind", "periods"})
+    f = _fields(
+        ctx, file, m, NP_("data element", "schedule"), {"kind", "of", "periods", "partial", "note"}, {"kind", "periods"}
+    )
     kind = _text(ctx, file, f["kind"], "schedule kind") if "kind" in f else None
     if kind is not None and kind not in ("incremental", "cumulative"):
         ctx.error(file, f["kind"], _("schedule kind {kind!r} must be incremental or cumulative").format(kind=kind))
@@ -181,7 +187,7 @@ def _shares(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Shares | 
     m = _mapping(ctx, file, node, "shares")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "shares", {"of", "parts", "partial", "note"}, {"parts"})
+    f = _fields(ctx, file, m, NP_("data element", "shares"), {"of", "parts", "partial", "note"}, {"parts"})
     of = (_text(ctx, file, f["of"], "shares of") if "of" in f else "total") or "total"
     parts = _named_figures(ctx, scope, f.get("parts"), prefix + "shares/", "shares parts")
     for p in parts:

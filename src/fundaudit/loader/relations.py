@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import yaml
 
-from fundaudit.i18n import _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _RELATION_KINDS, _Ctx, _fields, _id, _mapping, _null, _Scope, _seq, _text
 from fundaudit.model import (
     Declared,
@@ -47,11 +47,11 @@ def _relations(ctx: _Ctx, pending: list[tuple[_Scope, yaml.Node]]) -> dict[str, 
 
 def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     file = scope.file
-    m = _mapping(ctx, file, node, _("a relation"))
+    m = _mapping(ctx, file, node, ctx.word(N_("a relation")))
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", _RELATION_KEYS, {"id", "kind", "total", "parts"})
-    rid = _id(ctx, file, f["id"], _("relation id")) if "id" in f else None
+    f = _fields(ctx, file, m, NP_("data element", "relation"), _RELATION_KEYS, {"id", "kind", "total", "parts"})
+    rid = _id(ctx, file, f["id"], ctx.word(N_("relation id"))) if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
         ctx.error(
@@ -113,7 +113,7 @@ def _part(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> tuple[Figure | None, int
     """A part: a reference, or ``{ref: …, times: k}`` for a figure counted k times (各区县 × 5)."""
     if not isinstance(node, yaml.MappingNode):
         return _resolve(ctx, scope, node), 1
-    f = _fields(ctx, scope.file, node, "part", {"ref", "times"}, {"ref", "times"})
+    f = _fields(ctx, scope.file, node, NP_("data element", "part"), {"ref", "times"}, {"ref", "times"})
     fig = _resolve(ctx, scope, f["ref"]) if "ref" in f else None
     text = _text(ctx, scope.file, f["times"], "times") if "times" in f else None
     if text is None:
@@ -189,7 +189,7 @@ def _per(ctx: _Ctx, file: str, node: yaml.Node, fig: Figure) -> Figure | None:
 
 
 def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
-    text = _text(ctx, scope.file, node, _("a figure reference"))
+    text = _text(ctx, scope.file, node, ctx.word(N_("a figure reference")))
     if text is None:
         return None
     ref = text if "::" in text else f"{scope.doc}::{text}"
@@ -202,11 +202,13 @@ def _resolve(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
 def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
     out: list[Declared] = []
     for item in _seq(ctx, file, node, "links"):
-        m = _mapping(ctx, file, item, _("a link"))
+        m = _mapping(ctx, file, item, ctx.word(N_("a link")))
         if m is None:
             continue
-        f = _fields(ctx, file, m, "link", {"id", "figures", "note", "sources", "kind"}, {"id", "figures"})
-        lid = _id(ctx, file, f["id"], _("link id")) if "id" in f else None
+        f = _fields(
+            ctx, file, m, NP_("data element", "link"), {"id", "figures", "note", "sources", "kind"}, {"id", "figures"}
+        )
+        lid = _id(ctx, file, f["id"], ctx.word(N_("link id"))) if "id" in f else None
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else "equal"
         if kind not in LINK_KINDS:
             ctx.error(
@@ -253,7 +255,7 @@ def _first_twice(figs: list[Figure | None]) -> Figure | None:
 
 
 def _resolve_global(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Figure | None:
-    text = _text(ctx, scope.file, node, _("a figure reference"))
+    text = _text(ctx, scope.file, node, ctx.word(N_("a figure reference")))
     if text is None:
         return None
     if "::" not in text:

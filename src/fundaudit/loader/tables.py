@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import yaml
 
-from fundaudit.i18n import _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _make_figure, _unit
 from fundaudit.model import (
@@ -26,23 +26,23 @@ _ROLES = ("detail", "subtotal", "total")
 
 def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | None:
     file = scope.file
-    m = _mapping(ctx, file, node, _("a table"))
+    m = _mapping(ctx, file, node, ctx.word(N_("a table")))
     if m is None:
         return None
     f = _fields(
         ctx,
         file,
         m,
-        "table",
+        NP_("data element", "table"),
         {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note", "drafted"},
         {"id", "title", "line", "columns", "rows"},
     )
     if "drafted" in f:
         scope = replace(scope, drafted=_text(ctx, file, f["drafted"], "drafted"))
-    tid = _id(ctx, file, f["id"], _("table id")) if "id" in f else None
+    tid = _id(ctx, file, f["id"], ctx.word(N_("table id"))) if "id" in f else None
     title = _text(ctx, file, f["title"], "title") if "title" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
-    line = _line_number(ctx, file, f["line"], lt, _("table line")) if lt is not None else None
+    line = _line_number(ctx, file, f["line"], lt, ctx.word(N_("table line"))) if lt is not None else None
     unit = _unit(ctx, file, f["unit"]) if "unit" in f else None
     columns: list[Column] = []
     columns_ok = "columns" in f  # else the rows' cells cannot be told apart: no follow-on errors for them
@@ -62,7 +62,7 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
         cm = _mapping(ctx, file, f["column_sums"], "column_sums")
         for key, knode, value in pairs(cm, file, ctx.errors) if cm is not None else ():
             knodes = _seq(ctx, file, value, f"column_sums {key}")
-            kids = [_text(ctx, file, v, _("a column")) for v in knodes]
+            kids = [_text(ctx, file, v, ctx.word(N_("a column"))) for v in knodes]
             for name in [key, *kids]:
                 if name is not None and name not in names:
                     ctx.error(file, knode, _("column_sums names unknown column {name}").format(name=shown(name)))
@@ -126,11 +126,11 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     if isinstance(node, yaml.ScalarNode):
         name = _text(ctx, file, node, "column")
         return Column(name, None, True) if name is not None else None
-    m = _mapping(ctx, file, node, _("a column"))
+    m = _mapping(ctx, file, node, ctx.word(N_("a column")))
     if m is None:
         return None
-    f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
-    name = _text(ctx, file, f["name"], _("column name")) if "name" in f else None
+    f = _fields(ctx, file, m, NP_("data element", "column"), {"name", "unit", "foot"}, {"name"})
+    name = _text(ctx, file, f["name"], ctx.word(N_("column name"))) if "name" in f else None
     template = None
     if "unit" in f and isinstance(f["unit"], yaml.ScalarNode) and "{row}" in f["unit"].value:
         template, unit = str(f["unit"].value), None
@@ -160,21 +160,21 @@ def _row(
     unit_refused: bool = False,
 ) -> Row | None:
     file = scope.file
-    m = _mapping(ctx, file, node, _("a row"))
+    m = _mapping(ctx, file, node, ctx.word(N_("a row")))
     if m is None:
         return None
     f = _fields(
         ctx,
         file,
         m,
-        "row",
+        NP_("data element", "row"),
         {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
         {"label", "line", "cells"},
     )
-    rid = _text(ctx, file, f["id"], _("row id")) if "id" in f else str(position)
+    rid = _text(ctx, file, f["id"], ctx.word(N_("row id"))) if "id" in f else str(position)
     label = _text(ctx, file, f["label"], "label") if "label" in f else None
     lt = _text(ctx, file, f["line"], "line") if "line" in f else None
-    line = _line_number(ctx, file, f["line"], lt, _("row line")) if lt is not None else None
+    line = _line_number(ctx, file, f["line"], lt, ctx.word(N_("row line"))) if lt is not None else None
     role = _text(ctx, file, f["role"], "role") if "role" in f else "detail"
     if role is not None and role not in _ROLES:
         ctx.error(
@@ -186,7 +186,7 @@ def _row(
     sums = None
     if "sums" in f:
         snodes = _seq(ctx, file, f["sums"], "sums")
-        texts = [_text(ctx, file, n, _("row id")) for n in snodes]
+        texts = [_text(ctx, file, n, ctx.word(N_("row id"))) for n in snodes]
         if rid is not None:  # an error, but the row stays, so rows that sum it raise no follow-on error
             _self_or_twice(
                 ctx, file, rid, list(zip(snodes, texts, strict=True)), _("row {rid}").format(rid=shown(rid)), "row"
@@ -313,7 +313,9 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
     if m is None:
         return None
     if what == "schedules":
-        f = _fields(ctx, file, m, "table schedule", {"kind", "of", "periods"}, {"kind", "of", "periods"})
+        f = _fields(
+            ctx, file, m, NP_("data element", "table schedule"), {"kind", "of", "periods"}, {"kind", "of", "periods"}
+        )
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
         if kind not in ("incremental", "cumulative"):
             ctx.error(file, m, _("table schedule kind must be incremental or cumulative"))
@@ -322,7 +324,14 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
         periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
         cols = [of, *periods]
     else:
-        f = _fields(ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"})
+        f = _fields(
+            ctx,
+            file,
+            m,
+            NP_("data element", "table product"),
+            {"amount", "price", "quantity"},
+            {"amount", "price", "quantity"},
+        )
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fundaudit.errors import os_reason
 from fundaudit.i18n import _
 
 
@@ -34,7 +35,7 @@ def read_lines(folder: Path, name: str, cache: dict[str, list[str]]) -> list[str
             cache[name] = path.read_text(encoding="utf-8").split("\n")
         except OSError as exc:
             raise SourcesError(
-                _("{path}: cannot read source document: {reason}").format(path=path, reason=exc.strerror or exc)
+                _("{path}: cannot read source document: {reason}").format(path=path, reason=os_reason(exc))
             ) from None
         except UnicodeDecodeError:
             raise SourcesError(_("{path}: source document is not UTF-8 text").format(path=path)) from None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from fundaudit.errors import os_reason
 from fundaudit.i18n import _
 from fundaudit.model import Budget, Document
 from fundaudit.provenance import SourcesError
@@ -95,7 +96,7 @@ def coverage(budget: Budget, folder: Path, ignore: dict[tuple[str, int, str], st
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise SourcesError(
-                _("{path}: cannot read source document: {reason}").format(path=path, reason=exc.strerror or exc)
+                _("{path}: cannot read source document: {reason}").format(path=path, reason=os_reason(exc))
             ) from None
         encoded: Counter[tuple[int, Decimal]] = Counter()
         for f in budget.figures:

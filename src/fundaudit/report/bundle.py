@@ -30,7 +30,41 @@ def write(audit: Audit, out: Path) -> list[Path]:
     All or nothing: every file is written to a temporary first, and only when all succeeded
     are they renamed into place (``fundaudit.outputs.write_all``).
     """
-    return write_all({out / name: data for name, data in render_all(audit).items()})
+    return write_all({out / name: data for name, data in render_all(audit).items()}, ours=_reported)
+
+
+def _reported(path: Path, head: bytes) -> bool:
+    """Whether an existing file is one ``report`` wrote (by its own first bytes; the text
+    findings, which have no header, by the Markdown report beside them)."""
+    if path.name == "findings.txt":
+        if not head.strip():
+            return True
+        try:
+            with (path.parent / "audit.md").open("rb") as handle:
+                return _reported(path.parent / "audit.md", handle.read(4096))
+        except OSError:
+            return False
+    if path.suffix == ".md":
+        return head.startswith(b"# fundaudit")
+    if path.suffix == ".html":
+        return b"<title>fundaudit" in head
+    if path.suffix == ".csv":
+        return head.removeprefix(b"\xef\xbb\xbf").startswith(b"id,rule,verdict,")
+    if path.suffix == ".json":
+        return head.startswith(b'{\n  "version": ') and b'"tolerance"' in head
+    if path.suffix == ".xlsx":
+        return _workbook_by_fundaudit(path)
+    return False
+
+
+def _workbook_by_fundaudit(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return b"<dc:creator" in (core := book.read("docProps/core.xml")[:4096]) and b">fundaudit<" in core
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError):
+        return False
 
 
 def stale(audit: Audit, out: Path) -> list[str]:

@@ -11,7 +11,11 @@ A result whose verdict is ``mismatch``, ``incomplete`` or ``revised`` also has `
 source, stated, likely}], explains: [ids]}`` — ``figures`` ranked, the likely culprit first;
 ``likely`` is the corrected figure (``null`` when the cause proposes none). Such a result
 also has ``materiality``: ``{amount, unit, percent}``, the difference in its dimension's base
-unit (元, 人 …) and as a percentage of the total (decimal strings).
+unit (元, 人, 米 …; the total's own unit where the format has no base word) and as a
+percentage of the total (decimal strings, never with an exponent: ``72000000``, not ``7.2E+7``).
+
+A result read by a draft pattern that no person has confirmed yet has ``drafted``: the name
+of that pattern (``fundaudit check DOC.txt``, or a drafted encoding); hand data has none.
 """
 
 from __future__ import annotations
@@ -82,12 +86,14 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "parts": [figure_json(p) for p in f.parts],
         "hint": f.hint,
     }
+    if f.drafted:
+        out["drafted"] = f.drafted  # the pattern that read it; absent once a person confirmed it
     if f.diagnosis is not None:
         out["diagnosis"] = diagnosis_json(f.diagnosis)
         m = f.materiality
         if m is not None:
             out["materiality"] = {
-                "amount": str(m.amount),
+                "amount": format(m.amount, "f"),
                 "unit": m.unit,
                 "percent": None if m.percent is None else str(m.percent),
             }

@@ -52,6 +52,8 @@ def _result(f: Finding, rule_index: dict[str, int], baseline: Comparison | None,
             "tolerance": f.tolerance,
         },
     }
+    if f.drafted:
+        result["properties"]["drafted"] = f.drafted
     if f.diagnosis is not None:
         result["properties"].update(check=f.rule, cause=f.diagnosis.cause, root=f.diagnosis.root)
     if result["ruleId"] in rule_index:

@@ -1,0 +1,114 @@
+"""The synthetic budget (:mod:`synth`) as YAML in many files, and the load cache timed on it.
+
+``write(figures, out, files)`` writes an entry file whose documents (one per province)
+include ``files`` files of programs between them; the same programs, figures and lines as
+:func:`synth.write_yaml` writes into one file. ``python benchmarks/yamlset.py --figures N
+--files K --work DIR`` times, each in a fresh process: the load with the cache off, the
+first load with an empty cache (it stores every file), a load with every file cached, and a
+load after one file was edited (a figure's digits changed), and the same for ``fundaudit
+check --format json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import synth
+
+
+def write(figures: int, out: Path, files: int) -> Path:
+    """Write the budget of ``figures`` figures as an entry file including ``files`` program files."""
+    out.mkdir(parents=True, exist_ok=True)
+    by_doc: dict[str, list[str]] = {}
+    for pr in synth.programs(synth.generate(figures)):
+        block = synth._program_yaml(pr)
+        by_doc.setdefault(pr.doc, []).append("\n".join(line[4:] for line in block.split("\n")))
+    blocks = sum(len(v) for v in by_doc.values())
+    per_file = max(1, -(-blocks // files))
+    entry = ["fundaudit: 1", "documents:"]
+    n = 0
+    for doc, programs in by_doc.items():
+        entry += [f"  - id: {doc}", f"    source: {doc}.txt", f"    title: 省{doc} 扶贫专项", "    include:"]
+        for start in range(0, len(programs), per_file):
+            name = f"{doc}-{n:04d}.yaml"
+            n += 1
+            (out / name).write_text("programs:\n" + "\n".join(programs[start : start + per_file]) + "\n", "utf-8")
+            entry.append(f"      - {name}")
+    path = out / "budgets.yaml"
+    path.write_text("\n".join(entry) + "\n", encoding="utf-8")
+    return path
+
+
+def edit_one(out: Path) -> None:
+    """Change the digits of the first 公里 cell of one program file (the middle one)."""
+    names = sorted(p for p in out.glob("*.yaml") if p.name != "budgets.yaml")
+    path = names[len(names) // 2]
+    text = path.read_text("utf-8")
+    at = text.index('cells: ["') + len('cells: ["')
+    at = text.index('", "', at) + 4
+    text = text[:at] + "9" + text[at:]
+    path.write_text(text, "utf-8")
+
+
+_LOAD = """
+import json, sys, time
+t = time.perf_counter(); c = time.process_time()
+from fundaudit.loader import load
+b = load(sys.argv[1])
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "figures": len(b.figures)}))
+"""
+
+
+def _load(entry: Path, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", _LOAD, str(entry)], env=env, capture_output=True, check=True)
+    out: dict[str, float] = json.loads(done.stdout)
+    return out
+
+
+def _check(entry: Path, env: dict[str, str]) -> float:
+    script = Path(sys.executable).with_name("fundaudit")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "fundaudit"]
+    start = time.perf_counter()
+    subprocess.run([*argv, "check", str(entry), "--format", "json"], env=env, stdout=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--figures", type=int, default=100_000)
+    ap.add_argument("--files", type=int, default=20)
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--check", action="store_true", help="time `fundaudit check` too")
+    args = ap.parse_args()
+    data = args.work / f"yaml-{args.figures}-{args.files}"
+    cache = args.work / f"cache-{args.figures}-{args.files}"
+    entry = write(args.figures, data, args.files)
+    subprocess.run(["rm", "-rf", str(cache)], check=True)
+    on = {**os.environ, "FUNDAUDIT_CACHE_DIR": str(cache), "FUNDAUDIT_CACHE": "on"}
+    off = {**os.environ, "FUNDAUDIT_CACHE": "off"}
+    rows = {
+        "off": _load(entry, off),
+        "first (stores)": _load(entry, on),
+        "all cached": _load(entry, on),
+    }
+    edit_one(data)
+    rows["one file edited"] = _load(entry, on)
+    for name, r in rows.items():
+        print(
+            f"{name:16} {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, "
+            f"{r['figures'] / r['wall']:,.0f} figures/s ({r['figures']:,} figures, {args.files} files)"
+        )
+    if args.check:
+        edit_one(data)
+        print(f"check, one file edited: {_check(entry, on):.3f} s wall (cache on)")
+        print(f"check, cache off: {_check(entry, off):.3f} s wall")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Where fundaudit's caches live and how their entries are read and written, safely.
+
+Every cache of fundaudit (the diagnoses, :mod:`fundaudit.causes.cache`; the loaded YAML
+files, :mod:`fundaudit.loader.cache`) keeps its entries in a folder of its own under
+:func:`folder`: the user's cache folder, never beside the data, so that a check adds nothing
+to the folder it checks. ``FUNDAUDIT_CACHE=off`` turns every cache off;
+``$FUNDAUDIT_CACHE_DIR`` moves them. The folders are safe to delete.
+
+A cache reads, writes and deletes no file but its own entries (names it matches exactly). An
+entry that cannot be read or written (a read-only folder, a damaged or oversized entry, a
+folder or entry that is a symbolic link) is passed over silently: the work is done as if
+there were no cache, and no error changes a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+_CODE: list[str] = []  # the digest of fundaudit's code, computed once per process
+
+
+def folder() -> Path | None:
+    """Where the caches live (``None``: caching is off).
+
+    ``$FUNDAUDIT_CACHE_DIR``, else ``fundaudit`` in the user's cache folder (``$XDG_CACHE_HOME``,
+    ``%LOCALAPPDATA%``, ``~/Library/Caches`` or ``~/.cache``): never beside the data, so that a
+    check adds nothing to the folder it checks.
+    """
+    if os.environ.get("FUNDAUDIT_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    chosen = os.environ.get("FUNDAUDIT_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    if not base:
+        home = Path.home()
+        base = str(home / "Library" / "Caches" if sys.platform == "darwin" else home / ".cache")
+    return Path(base) / "fundaudit"
+
+
+def code_digest() -> str:
+    """A SHA-256 of fundaudit's code: every module and the message catalogue (read once per process).
+
+    Part of every cache key, so that any change to fundaudit makes its old entries unused.
+    """
+    if not _CODE:
+        import fundaudit
+
+        root = Path(fundaudit.__file__).parent
+        h = hashlib.sha256(fundaudit.__version__.encode())
+        files = [*sorted(root.rglob("*.py")), *sorted((root / "i18n" / "locale").glob("*/LC_MESSAGES/*.mo"))]
+        for file in files:
+            h.update(file.name.encode() + b"\0" + file.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def read(where: Path | None, name: str, limit: int) -> bytes | None:
+    """The bytes of the entry ``name`` in ``where``, or ``None`` (none, a link, larger than ``limit``)."""
+    if where is None:
+        return None
+    try:
+        path = where / name
+        if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write(where: Path | None, name: str, data: bytes) -> bool:
+    """Store ``data`` as the entry ``name`` in ``where``, atomically (False: passed over).
+
+    Folders that do not exist are made, each with a ``.gitignore`` saying it is a cache.
+    """
+    if where is None:
+        return False
+    try:
+        if where.is_symlink():
+            return False
+        missing = []
+        while not where.exists() and where.parent != where:
+            missing.append(where)
+            where = where.parent
+        for made in reversed(missing):  # folders of our own: git is told to ignore each
+            made.mkdir()
+            (made / ".gitignore").write_text("# fundaudit's cache: safe to delete\n*\n", encoding="utf-8")
+            where = made
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=Path(name).suffix)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, where / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+    except OSError:
+        return False
+
+
+def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | None = None) -> None:
+    """Delete all but the ``keep`` newest entries of ``where`` whose names match ``entry`` in full.
+
+    With ``size``, the newest entries kept add up to at most ``size`` bytes as well.
+    """
+    if where is None:
+        return
+    try:
+        if where.is_symlink():
+            return
+        ours = [p for p in where.iterdir() if entry.fullmatch(p.name) and not p.is_symlink()]  # never another file
+        stats = {p: p.stat() for p in ours}
+        newest = sorted(ours, key=lambda p: stats[p].st_mtime, reverse=True)
+        total = 0
+        for n, path in enumerate(newest):
+            total += stats[path].st_size
+            if n >= keep or (size is not None and total > size):  # the oldest go first
+                path.unlink(missing_ok=True)
+    except OSError:
+        return

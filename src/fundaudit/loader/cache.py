@@ -1,0 +1,406 @@
+"""A cache of each included YAML file as loaded, so that a check after editing one file reads only that one.
+
+An included file (``include:`` of a document) is loaded into its programs, their figures in
+the order they were read, and its ``relations:`` and ``links:`` as YAML nodes (these are
+resolved against every file's figures, so they are kept as written, with their lines). After a
+load without a single error, each included file read from YAML is stored as one entry; a
+later load of the same bytes, in the same document, under the same path, limits and language,
+with the same fundaudit code, takes the entry instead of composing and reading the YAML.
+
+The key is a SHA-256 of all of that (the file's bytes themselves, :func:`key`); the entry
+repeats the key and carries a SHA-256 of its own payload, so a damaged, truncated or edited
+entry, or one stored under another name, is not used: the file is read from its YAML as if
+there were no entry. Entries are JSON (never pickle: a cache file is data, not code) with
+whole numbers only (a float in an entry refuses it: a stated amount never passes through
+one). Figures come back as new objects with the same digits, units, lines and order, and go
+through the same duplicate checks as figures read from YAML, so the model and every error are
+the same with the cache, without it and with it off (``FUNDAUDIT_CACHE=off``). The folder
+is ``yaml/`` in fundaudit's cache folder (:func:`fundaudit.cachefiles.folder`: never beside
+the data), keeps the :data:`KEEP` most recently used entries (at most :data:`SIZE` bytes) and
+is safe to delete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fundaudit import cachefiles
+from fundaudit.i18n import language
+from fundaudit.model import Column, Figure, Loc, Node, Row, Schedule, Shares, SplitEntry, Table, TableSpec
+from fundaudit.numbers import Written
+from fundaudit.units import Unit, parse_unit
+from fundaudit.yamlnodes import Limits
+
+FORMAT = 1  # bumped when the entry layout changes
+KEEP = 4096  # entries kept: one per state of each included file, the most recently used
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files this cache reads, writes or deletes
+LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)
+SIZE = 2 << 30  # the entries kept add up to at most this many bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One included file as loaded: what a document takes from it."""
+
+    programs: tuple[Node, ...]
+    figures: tuple[Figure, ...]  # every figure of the programs, in the order the loader read them
+    relations: yaml.Node | None
+    links: yaml.Node | None
+
+
+def where() -> Path | None:
+    """The folder of this cache (``None``: caching is off)."""
+    base = cachefiles.folder()
+    return None if base is None else base / "yaml"
+
+
+def key(data: bytes, display: str, doc: str, source: str, limits: Limits) -> str:
+    """The key of a file's bytes as loaded at ``display`` in document ``doc`` (source ``source``)."""
+    h = hashlib.sha256()
+    context = (
+        FORMAT,
+        cachefiles.code_digest(),
+        yaml.__version__,
+        sys.version,
+        unicodedata.unidata_version,
+        language(),
+        limits.max_bytes,
+        limits.max_depth,
+        limits.max_scalar,
+        display,
+        doc,
+        source,
+    )
+    h.update(json.dumps(context, ensure_ascii=False).encode())
+    h.update(b"\0")
+    h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def read(folder: Path | None, digest: str, display: str, source: str) -> Part | None:
+    """The part stored under ``digest`` (its figures at ``display`` and ``source``), or ``None``."""
+    raw = cachefiles.read(folder, f"{digest}.json", LIMIT)
+    if raw is None:
+        return None
+    part = parse(raw, digest, display, source)
+    if part is not None:
+        with contextlib.suppress(OSError):  # used again: kept among the newest
+            os.utime(folder / f"{digest}.json")  # type: ignore[operator]
+    return part
+
+
+def parse(raw: bytes, digest: str, display: str, source: str) -> Part | None:
+    """The part an entry's bytes state, or ``None`` (damaged, or made under another key)."""
+    head, _, body = raw.partition(b"\n")
+    try:
+        stated = json.loads(head)
+        if stated != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
+            return None
+        return _decode(json.loads(body, parse_float=_refuse, parse_constant=_refuse), display, source)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def entry(digest: str, part: Part) -> bytes:
+    """The bytes of the entry of ``part`` under ``digest``."""
+    body = json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
+    head = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode()
+    return head + b"\n" + body
+
+
+def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
+    """Store each entry (see :func:`entry`) under its key; any failure is passed over."""
+    if folder is None or not entries:
+        return
+    wrote = False
+    for digest, data in entries:
+        wrote = cachefiles.write(folder, f"{digest}.json", data) or wrote
+    if wrote:
+        cachefiles.prune(folder, ENTRY, KEEP, SIZE)
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"not a whole number: {text}")
+
+
+# ------------------------------------------------------------------------------ encoding
+
+
+def _encode(part: Part) -> dict[str, Any]:
+    index = {id(f): i for i, f in enumerate(part.figures)}
+    figures = [
+        [f.ref, f.label, f.value.coefficient, f.value.exponent, f.unit.text, f.source.line, f.yaml.line]
+        + ([f.bound, f.note, f.drafted] if f.bound is not None or f.note is not None or f.drafted is not None else [])
+        for f in part.figures
+    ]
+
+    def fig(f: Figure | None) -> int | None:
+        return None if f is None else index[id(f)]
+
+    def split(entries: tuple[SplitEntry, ...]) -> list[Any]:
+        return [[e.key, fig(e.amount), split(e.split), e.partial, e.yaml.line, e.whole] for e in entries]
+
+    def table(t: Table) -> list[Any]:
+        return [
+            t.path,
+            t.id,
+            t.title,
+            t.source.line,
+            t.yaml.line,
+            [[c.name, None if c.unit is None else c.unit.text, c.foot, c.unit_template] for c in t.columns],
+            [[name, list(parts)] for name, parts in t.column_sums],
+            [
+                [
+                    *(r.id, r.label, r.role, None if r.sums is None else list(r.sums), r.cross),
+                    *([fig(c) for c in r.cells], r.source.line, r.yaml.line),
+                ]
+                for r in t.rows
+            ],
+            [[s.kind, list(s.columns), s.yaml.line] for s in t.schedules],
+            [[s.kind, list(s.columns), s.yaml.line] for s in t.products],
+        ]
+
+    def node(n: Node) -> list[Any]:
+        s, h = n.schedule, n.shares
+        return [
+            n.path,
+            n.id,
+            n.name,
+            n.yaml.line,
+            None if n.source is None else n.source.line,
+            fig(n.total),
+            n.only,
+            split(n.split),
+            n.split_partial,
+            [node(i) for i in n.items],
+            n.items_partial,
+            [fig(f) for f in n.figures],
+            None if s is None else [s.kind, s.of, [fig(f) for f in s.periods], s.partial, s.yaml.line, s.note],
+            None if h is None else [h.of, [fig(f) for f in h.parts], h.partial, h.yaml.line],
+            [table(t) for t in n.tables],
+            n.note,
+        ]
+
+    return {
+        "figures": figures,
+        "programs": [node(p) for p in part.programs],
+        "relations": _yaml_tree(part.relations),
+        "links": _yaml_tree(part.links),
+    }
+
+
+def _yaml_tree(node: yaml.Node | None) -> Any:
+    if node is None:
+        return None
+    mark = node.start_mark
+    if isinstance(node, yaml.ScalarNode):
+        return ["s", node.tag, node.value, mark.line, mark.column, node.style]
+    if isinstance(node, yaml.SequenceNode):
+        return ["q", node.tag, [_yaml_tree(c) for c in node.value], mark.line, mark.column]
+    return ["m", node.tag, [[_yaml_tree(k), _yaml_tree(v)] for k, v in node.value], mark.line, mark.column]
+
+
+# ------------------------------------------------------------------------------ decoding
+
+
+def _int(x: Any) -> int:
+    if type(x) is not int:
+        raise TypeError("not a whole number")
+    return x
+
+
+def _str(x: Any) -> str:
+    if type(x) is not str:
+        raise TypeError("not text")
+    return x
+
+
+def _opt(x: Any) -> str | None:
+    return None if x is None else _str(x)
+
+
+def _bool(x: Any) -> bool:
+    if type(x) is not bool:
+        raise TypeError("not true or false")
+    return x
+
+
+def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
+    yaml_locs: dict[int, Loc] = {}
+    source_locs: dict[int, Loc] = {}
+    units: dict[str, Unit] = {}
+    figures: list[Figure] = []
+    append = figures.append
+    for ref, label, coefficient, exponent, unit_text, source_line, yaml_line, *rest in raw["figures"]:
+        if not (
+            type(coefficient) is int
+            and type(exponent) is int
+            and type(source_line) is int
+            and type(yaml_line) is int
+            and type(ref) is str
+            and type(label) is str
+        ):
+            raise TypeError("a damaged figure")
+        unit = units.get(unit_text)
+        if unit is None:
+            unit = units[unit_text] = parse_unit(_str(unit_text))
+        at_source = source_locs.get(source_line)
+        if at_source is None:
+            at_source = source_locs[source_line] = Loc(source, source_line)
+        at_yaml = yaml_locs.get(yaml_line)
+        if at_yaml is None:
+            at_yaml = yaml_locs[yaml_line] = Loc(display, yaml_line)
+        if rest:
+            bound, note, drafted = rest
+            extra = (_opt(bound), _opt(note), _opt(drafted))
+            append(Figure(ref, label, Written(coefficient, exponent), unit, at_source, at_yaml, *extra))
+        else:
+            append(Figure(ref, label, Written(coefficient, exponent), unit, at_source, at_yaml))
+
+    def unit_of(text: Any) -> Unit:
+        found = units.get(text)
+        if found is None:
+            found = units[text] = parse_unit(_str(text))
+        return found
+
+    def fig(i: Any) -> Figure:
+        found: Figure = figures[i]
+        return found
+
+    def opt_fig(i: Any) -> Figure | None:
+        return None if i is None else figures[i]
+
+    def split(entries: list[Any]) -> tuple[SplitEntry, ...]:
+        return tuple(
+            [
+                SplitEntry(k, None if a is None else figures[a], split(s) if s else (), p, Loc(display, y), w)
+                for k, a, s, p, y, w in entries
+            ]
+        )
+
+    def spec(s: list[Any]) -> TableSpec:
+        kind, columns, line = s
+        return TableSpec(_str(kind), tuple(_str(c) for c in columns), Loc(display, _int(line)))
+
+    def row(r: list[Any]) -> Row:
+        rid, label, role, sums, cross, cells, source_line, yaml_line = r
+        return Row(
+            rid,
+            label,
+            role,
+            None if sums is None else tuple(sums),
+            cross,
+            tuple([None if c is None else figures[c] for c in cells]),
+            Loc(source, source_line),
+            Loc(display, yaml_line),
+        )
+
+    def table(t: list[Any]) -> Table:
+        path, tid, title, source_line, yaml_line, columns, sums, rows, schedules, products = t
+        return Table(
+            path=_str(path),
+            id=_str(tid),
+            title=_str(title),
+            source=Loc(source, _int(source_line)),
+            yaml=Loc(display, _int(yaml_line)),
+            columns=tuple(
+                Column(_str(n), None if u is None else unit_of(u), _bool(f), _opt(tp)) for n, u, f, tp in columns
+            ),
+            column_sums=tuple((_str(n), tuple(_str(p) for p in parts)) for n, parts in sums),
+            rows=tuple(row(r) for r in rows),
+            schedules=tuple(spec(s) for s in schedules),
+            products=tuple(spec(s) for s in products),
+        )
+
+    def node(n: list[Any]) -> Node:
+        path, nid, name, yaml_line, source_line, total, only, splits, split_partial = n[:9]
+        items, items_partial, figs, schedule, shares, tables, note = n[9:]
+        return Node(
+            path=_str(path),
+            id=_str(nid),
+            name=_str(name),
+            yaml=Loc(display, _int(yaml_line)),
+            source=None if source_line is None else Loc(source, _int(source_line)),
+            total=opt_fig(total),
+            only=_opt(only),
+            split=split(splits),
+            split_partial=_bool(split_partial),
+            items=tuple(node(i) for i in items),
+            items_partial=_bool(items_partial),
+            figures=tuple(fig(f) for f in figs),
+            schedule=None if schedule is None else _schedule(schedule, fig, display),
+            shares=None if shares is None else _shares(shares, fig, display),
+            tables=tuple(table(t) for t in tables),
+            note=_opt(note),
+        )
+
+    programs = tuple(node(p) for p in raw["programs"])
+    return Part(programs, tuple(figures), _node_of(raw["relations"]), _node_of(raw["links"]))
+
+
+def storable(part: Part) -> bool:
+    """True when the programs hold each figure of the part once and no other: an entry can say it all."""
+    held = [id(f) for f in _figures_of(part.programs)]
+    return len(held) == len(part.figures) and set(held) == {id(f) for f in part.figures}
+
+
+def _schedule(s: list[Any], fig: Callable[[Any], Figure], display: str) -> Schedule:
+    kind, of, periods, partial, line, note = s
+    return Schedule(
+        _str(kind), _str(of), tuple(fig(f) for f in periods), _bool(partial), Loc(display, _int(line)), _opt(note)
+    )
+
+
+def _shares(s: list[Any], fig: Callable[[Any], Figure], display: str) -> Shares:
+    of, parts, partial, line = s
+    return Shares(_str(of), tuple(fig(f) for f in parts), _bool(partial), Loc(display, _int(line)))
+
+
+def _figures_of(programs: tuple[Node, ...]) -> Iterator[Figure]:
+    """Every figure the programs hold, each as often as it is held."""
+    for program in programs:
+        for n in program.walk():
+            if n.total is not None:
+                yield n.total
+            yield from _split_figures(n.split)
+            yield from n.figures
+            if n.schedule is not None:
+                yield from n.schedule.periods
+            if n.shares is not None:
+                yield from n.shares.parts
+            for t in n.tables:
+                for r in t.rows:
+                    yield from (c for c in r.cells if c is not None)
+
+
+def _split_figures(entries: tuple[SplitEntry, ...]) -> Iterator[Figure]:
+    for e in entries:
+        if e.amount is not None:
+            yield e.amount
+        yield from _split_figures(e.split)
+
+
+def _node_of(raw: Any) -> yaml.Node | None:
+    if raw is None:
+        return None
+    kind, tag, value, line, column, *style = raw
+    mark = yaml.Mark("", 0, _int(line), _int(column), None, 0)  # what the loader reads of a node's place
+    if kind == "s":
+        return yaml.ScalarNode(_str(tag), _str(value), mark, mark, _opt(style[0]))
+    if kind == "q":
+        return yaml.SequenceNode(_str(tag), [_node_of(c) for c in value], mark, mark)
+    if kind == "m":
+        return yaml.MappingNode(_str(tag), [(_node_of(k), _node_of(v)) for k, v in value], mark, mark)
+    raise ValueError("not a YAML node")

@@ -1,0 +1,188 @@
+"""Included files read ahead, in worker processes and in this one, while the entry file is read in order.
+
+Before the documents are read, the files their ``include:`` names are listed (a quick look at
+the entry file that reports nothing: the documents are then read as usual and say what is
+wrong). When the files not in the cache add up to :data:`PARALLEL` bytes or more, worker
+processes (one per core but one, ``$FUNDAUDIT_JOBS`` caps the processes; only for the
+command line or when ``$FUNDAUDIT_JOBS`` asks, see :func:`fundaudit.columnar.group.allow_workers`)
+read them from the first on, each into the entry it would have in the cache
+(:mod:`fundaudit.loader.cache`), while this process reads them from the last on. A file read
+ahead is used only for the bytes, document, path, limits and language it was read for (its
+cache key), once, and only when it was read without a single error; anything else is read
+again in the usual way, where every error is found. The model is the same, and so is every
+error, whether files are read ahead or not.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import yaml
+
+from fundaudit.gcpause import paused
+from fundaudit.i18n import language, using
+from fundaudit.loader import cache
+from fundaudit.loader.cache import Part
+from fundaudit.loader.context import _compose, _Ctx, _display
+from fundaudit.loader.documents import _inside, read_part
+from fundaudit.yamlnodes import Limits, Unreadable, read_limited
+
+PARALLEL = 2 << 20  # bytes of included YAML to read (about 40,000 figures) from which workers start
+
+
+class Ahead:
+    """The worker processes reading ahead; :meth:`close` ends them."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
+    """Start reading ahead the included files of the entry file ``entry`` (composed: ``root``)."""
+    ahead = Ahead()
+    planned = _plan(entry, root)
+    if _size(p for p, _display, _doc, _source in planned) < PARALLEL or not _workers():
+        return ahead
+    todo: list[tuple[str, bytes, Path, str, str, str]] = []
+    total = 0
+    for path, display, doc, source in planned:
+        try:
+            data = read_limited(path, ctx.limits.max_bytes)
+        except Unreadable:
+            continue
+        digest = cache.key(data, display, doc, source, ctx.limits)
+        if digest in {t[0] for t in todo} or (ctx.cache is not None and (ctx.cache / f"{digest}.json").is_file()):
+            continue  # read twice or in the cache: the usual way
+        todo.append((digest, data, path, display, doc, source))
+        total += len(data)
+    workers = _workers() if total >= PARALLEL and len(todo) > 1 else 0
+    if not workers:
+        return ahead
+    lang = language()
+    try:
+        ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        futures = [
+            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang)
+            for _digest, _data, path, display, doc, source in todo
+        ]
+    except (OSError, RuntimeError):
+        ahead.close()
+        return ahead
+    for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
+        ctx.prepared[digest] = _from_worker(future, digest, display, source)
+    for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
+        if not future.cancel():  # a worker has it, and every file before it
+            break
+        ctx.prepared[digest] = _here(_read(ctx.limits, data, display, doc, source))
+    return ahead
+
+
+def _here(part: Part | None) -> Callable[[], tuple[Part, bytes | None] | None]:
+    def done() -> tuple[Part, bytes | None] | None:
+        return None if part is None else (part, None)
+
+    return done
+
+
+def _from_worker(
+    future: Future[tuple[str, bytes] | None], digest: str, display: str, source: str
+) -> Callable[[], tuple[Part, bytes | None] | None]:
+    def done() -> tuple[Part, bytes | None] | None:
+        try:
+            made = future.result()
+        except (OSError, BrokenProcessPool):
+            return None
+        if made is None or made[0] != digest:
+            return None
+        part = cache.parse(made[1], digest, display, source)
+        return None if part is None else (part, made[1])
+
+    return done
+
+
+def _size(paths: Iterable[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _workers() -> int:
+    """Worker processes to start: the cores this process may use but one, capped by ``$FUNDAUDIT_JOBS``."""
+    from fundaudit.columnar.group import workers_allowed
+
+    text = os.environ.get("FUNDAUDIT_JOBS", "")
+    if not text and not workers_allowed():  # a library caller's main module would run again in each
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = int(text) if text.isdigit() and 0 < len(text) < 4 else cores
+    return max(0, min(wanted, cores) - 1)
+
+
+def _plan(entry: Path, root: yaml.Node | None) -> list[tuple[Path, str, str, str]]:
+    """The included files the entry file names: path, shown path, document and source (errors ignored)."""
+    out: list[tuple[Path, str, str, str]] = []
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    top = entry.parent.resolve()
+    for key, value in root.value:
+        if key.value != "documents" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for doc in value.value:
+            if not isinstance(doc, yaml.MappingNode):
+                continue
+            f = {k.value: v for k, v in doc.value if isinstance(k, yaml.ScalarNode)}
+            doc_id, source, include = f.get("id"), f.get("source"), f.get("include")
+            if not (
+                isinstance(doc_id, yaml.ScalarNode)
+                and isinstance(source, yaml.ScalarNode)
+                and isinstance(include, yaml.SequenceNode)
+                and _inside(source.value)
+            ):
+                continue
+            for inc in include.value:
+                if not isinstance(inc, yaml.ScalarNode):
+                    continue
+                try:
+                    path = (entry.parent / inc.value).resolve()
+                except (OSError, RuntimeError, ValueError):
+                    continue
+                if path.is_relative_to(top):
+                    out.append((path, _display(path), doc_id.value, source.value))
+    return out
+
+
+def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> Part | None:
+    """The part of document ``doc`` that the bytes of an included file give, or None (an error in it)."""
+    ctx = _Ctx(limits)
+    root = _compose(ctx, data, display)
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    part = read_part(ctx, display, root, doc, source)
+    part = Part(part.programs, tuple(ctx.figures), part.relations, part.links)
+    return part if not ctx.errors and cache.storable(part) else None
+
+
+def _work(path: str, display: str, doc: str, source: str, limits: Limits, lang: str) -> tuple[str, bytes] | None:
+    """In a worker: an included file's cache key and entry, or None (unreadable, or an error in it)."""
+    with using(lang), paused():
+        try:
+            data = read_limited(path, limits.max_bytes)
+        except Unreadable:
+            return None
+        digest = cache.key(data, display, doc, source, limits)
+        part = _read(limits, data, display, doc, source)
+        return None if part is None else (digest, cache.entry(digest, part))
