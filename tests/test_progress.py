@@ -111,6 +111,7 @@ def test_a_stage_says_how_far_the_diagnosis_and_the_writing_have_come(
         (["report", "{data}", "--out", "{tmp}/reports"], [b"reading", b"writing the reports into"]),
         (["export", "{data}", "--to", "{tmp}/tables"], [b"reading", b"writing the tables into"]),
         (["check", "{doc}", "--format", "json"], [b"drafting"]),
+        (["draft", "{doc}", "--out", "{tmp}/draft"], [b"drafting"]),
     ],
 )
 def test_yaml_documents_reports_and_exports_show_their_stages_on_a_terminal(
@@ -123,7 +124,7 @@ def test_yaml_documents_reports_and_exports_show_their_stages_on_a_terminal(
     env["PYTHONPATH"] = str(ROOT / "src")
     env["FUNDAUDIT_PROGRESS_BYTES"] = "0"
     code_tty, out_tty, err_tty = _run(args, True, env)
-    for folder in ("reports", "tables"):
+    for folder in ("reports", "tables", "draft"):
         if (tmp_path / folder).exists():
             (tmp_path / folder).rename(tmp_path / f"{folder}-tty")
     code_pipe, out_pipe, err_pipe = _run(args, False, env)
