@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,13 +213,21 @@ def test_a_damaged_entry_is_passed_over(
     assert str(tmp_path / "data" / "a.yaml") in composed
 
 
+def _column(payload: dict[str, Any], name: str, change: Callable[[Any], Any]) -> dict[str, Any]:
+    figures = payload["figures"]
+    return {**payload, "figures": {**figures, name: [change(x) for x in figures[name]]}}
+
+
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda p: {**p, "figures": [[*f[:2], float(f[2]), *f[3:]] for f in p["figures"]]},  # an amount as a float
-        lambda p: {**p, "figures": [[*f[:2], str(f[2]), *f[3:]] for f in p["figures"]]},
-        lambda p: {**p, "figures": [[*f[:5], None, *f[6:]] for f in p["figures"]]},
-        lambda p: {**p, "figures": [[*f[:4], "no such unit", *f[5:]] for f in p["figures"]]},
+        lambda p: _column(p, "coefficient", float),  # an amount as a float
+        lambda p: _column(p, "coefficient", str),
+        lambda p: _column(p, "source", lambda _line: None),
+        lambda p: _column(p, "unit", lambda _unit: "no such unit"),
+        lambda p: _column(p, "ref", lambda _ref: None),
+        lambda p: _column(p, "yaml", lambda _line: True),
+        lambda p: {**p, "figures": {**p["figures"], "label": p["figures"]["label"][1:]}},  # a column short
         lambda p: {**p, "programs": [["x"]]},
         lambda p: {**p, "relations": ["z", "tag", "v", 0, 0, None]},
         lambda p: [],
