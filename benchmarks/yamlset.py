@@ -3,10 +3,10 @@
 ``write(figures, out, files)`` writes an entry file whose documents (one per province)
 include ``files`` files of programs between them; the same programs, figures and lines as
 :func:`synth.write_yaml` writes into one file. ``python benchmarks/yamlset.py --figures N
---files K --work DIR`` times, each in a fresh process: the load with the cache off, the
-first load with an empty cache (it stores every file), a load with every file cached, and a
-load after one file was edited (a figure's digits changed), and the same for ``fundaudit
-check --format json``.
+--files K --work DIR`` times ``load()`` (imports excluded), each in a fresh process: with
+the cache off, the first load with an empty cache (it stores every file), a load with every
+file cached, and a load after one file was edited (a figure's digits changed); ``--check``
+also times ``fundaudit check --format json`` after another edit, cache on and off.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def edit_one(out: Path) -> None:
 
 _LOAD = """
 import json, sys, time
-t = time.perf_counter(); c = time.process_time()
 from fundaudit.loader import load
+t = time.perf_counter(); c = time.process_time()
 b = load(sys.argv[1])
 print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "figures": len(b.figures)}))
 """
@@ -85,13 +85,16 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--check", action="store_true", help="time `fundaudit check` too")
+    ap.add_argument("--jobs", default="1", help="$FUNDAUDIT_JOBS of the loads (1: no worker processes)")
     args = ap.parse_args()
     data = args.work / f"yaml-{args.figures}-{args.files}"
     cache = args.work / f"cache-{args.figures}-{args.files}"
     entry = write(args.figures, data, args.files)
     subprocess.run(["rm", "-rf", str(cache)], check=True)
-    on = {**os.environ, "FUNDAUDIT_CACHE_DIR": str(cache), "FUNDAUDIT_CACHE": "on"}
-    off = {**os.environ, "FUNDAUDIT_CACHE": "off"}
+    jobs = {"FUNDAUDIT_JOBS": args.jobs}
+    on = {**os.environ, **jobs, "FUNDAUDIT_CACHE_DIR": str(cache), "FUNDAUDIT_CACHE": "on"}
+    off = {**os.environ, **jobs, "FUNDAUDIT_CACHE": "off"}
+    print(f"load average {os.getloadavg()[0]:.1f} at the start; FUNDAUDIT_JOBS={args.jobs}")
     rows = {
         "off": _load(entry, off),
         "first (stores)": _load(entry, on),
@@ -104,6 +107,7 @@ def main() -> None:
             f"{name:16} {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, "
             f"{r['figures'] / r['wall']:,.0f} figures/s ({r['figures']:,} figures, {args.files} files)"
         )
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if args.check:
         edit_one(data)
         print(f"check, one file edited: {_check(entry, on):.3f} s wall (cache on)")

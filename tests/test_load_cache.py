@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fundaudit.errors import InvalidData
 from fundaudit.loader import cache, load
 from fundaudit.model import Budget
 from tests.conftest import DATA, ROOT
+from tests.test_loader_fuzz import MUTATIONS, _mutate
 
 
 def fingerprint(budget: Budget) -> list[str]:
@@ -367,3 +370,29 @@ def test_files_read_ahead_give_the_same_errors(
 
     monkeypatch.setattr(parallel, "_workers", lambda: 0)
     assert read_ahead == _errors(entry) and read_ahead
+
+
+def _outcome(entry: Path) -> list[str]:
+    try:
+        return fingerprint(load(entry))
+    except InvalidData as exc:
+        return [str(e) for e in exc.errors]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(MUTATIONS, min_size=1, max_size=4))
+def test_an_edited_file_loads_the_same_with_the_others_cached(
+    tmp_path_factory: pytest.TempPathFactory, mutations: list[tuple[str, int, object]]
+) -> None:
+    """Differential: a mutated included file beside cached ones, against the cache off (errors or model)."""
+    top = tmp_path_factory.mktemp("edited")
+    entry = _data(top / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUNDAUDIT_CACHE", "on")
+        mp.setenv("FUNDAUDIT_CACHE_DIR", str(top / "cache"))
+        load(entry)  # both files cached
+        (top / "data" / "a.yaml").write_bytes(_mutate(A, mutations).encode("utf-8", errors="surrogatepass"))
+        first = _outcome(entry)
+        again = _outcome(entry)  # the mutated file from the cache, if it loaded
+        mp.setenv("FUNDAUDIT_CACHE", "off")
+        assert first == again == _outcome(entry)
