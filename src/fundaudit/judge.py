@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from fundaudit.findings import Finding, Relation, Verdict
-from fundaudit.i18n import _
+from fundaudit.i18n import _, translations
 from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
 from fundaudit.numbers import format_scaled
 from fundaudit.tolerance import DEFAULT, Tolerance
+from fundaudit.units import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +81,53 @@ def verdict(rel: Relation, tolerance: Tolerance = DEFAULT) -> Verdict:
 
     Sums (nearly every relation) are judged here directly; the rarer kinds are explained.
     """
-    if rel.kind not in ("sum", "sum-le", "product"):
+    return verdict_of(rel, rel.total, rel.parts, tolerance)
+
+
+def verdict_of(rel: Relation, total: Figure, parts: tuple[Figure, ...], tolerance: Tolerance = DEFAULT) -> Verdict:
+    """The verdict of ``rel`` with ``total`` and ``parts`` in place of its own figures.
+
+    The causes re-judge many corrected relations: a sum or a product is judged from its
+    figures, without building the corrected relation or wording a finding.
+    """
+    kind = rel.kind
+    if kind not in ("sum", "sum-le", "product"):
+        if total is not rel.total or parts != rel.parts:
+            rel = _with_figures(rel, total, parts)
         return explain(rel, tolerance).verdict
-    problem = _problem(rel)
-    if problem is not None:
-        return problem.verdict
-    if rel.kind == "product":  # the causes re-judge many products: the arithmetic alone, unworded
-        terms = _product_terms(rel, tolerance)
+    if rel.missing:
+        return Verdict.INCOMPLETE  # as _problem says
+    if kind == "product":  # the causes re-judge many products: the arithmetic alone, unworded
+        terms = _product_terms_of(total, parts, tolerance)
         if terms is None:
             return Verdict.ERROR
         diff, tol_int = terms[1] - terms[0], terms[2]
         return Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
-    _, _, diff, tol = _sum_terms(rel, tolerance)
+    dim = total.unit.dimension
+    for p in parts:
+        if p.unit.dimension != dim:
+            return Verdict.ERROR  # mixed dimensions, as _problem says
+    _, _, diff, tol = _sum_terms_of(total, parts, tolerance)
     return _sum_verdict(rel, diff, tol)
+
+
+def _with_figures(rel: Relation, total: Figure, parts: tuple[Figure, ...]) -> Relation:
+    r = rel
+    return Relation(
+        r.id,
+        r.rule,
+        r.kind,
+        total,
+        parts,
+        r.subject,
+        r.what,
+        r.document,
+        r.program,
+        r.missing,
+        r.location,
+        r.note,
+        r.empty,
+    )
 
 
 def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
@@ -190,11 +226,29 @@ def _evaluate_sums(rels: Sequence[Relation], tolerance: Tolerance) -> list[Findi
 
 def _sum_terms(rel: Relation, tolerance: Tolerance) -> tuple[_Grid, int, int, int]:
     """The relation's grid, its total on it, total − Σ parts, and the summed allowances."""
-    figs = (rel.total, *rel.parts)
-    grid = _grid(figs)
-    total = grid.scaled(rel.total)
-    diff = total - sum(grid.scaled(p) for p in rel.parts)
-    return grid, total, diff, sum(grid.allowance(f, tolerance) for f in figs)
+    exp, total, diff, tol = _sum_terms_of(rel.total, rel.parts, tolerance)
+    return _Grid(exp), total, diff, tol
+
+
+def _sum_terms_of(total: Figure, parts: Sequence[Figure], tolerance: Tolerance) -> tuple[int, int, int, int]:
+    """The grid's exponent (one below the finest written digit), the total on it, total − Σ parts,
+    and the summed allowances (as :class:`_Grid` computes them, without building one)."""
+    exps = [p.value.exponent + p.unit.pow10 for p in parts]
+    te = total.value.exponent + total.unit.pow10
+    g = min(te, *exps) - 1 if exps else te - 1
+    tv = total.value.coefficient * 10 ** (te - g)
+    diff = tv
+    tol = 0
+    half = tolerance.half_unit_exponent
+    h = half(total)
+    if h is not None:
+        tol = 5 * 10 ** (h - g)
+    for p, e in zip(parts, exps, strict=True):
+        diff -= p.value.coefficient * 10 ** (e - g)
+        h = half(p)
+        if h is not None:
+            tol += 5 * 10 ** (h - g)
+    return g, tv, diff, tol
 
 
 def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, tolerance: Tolerance) -> Finding:
@@ -342,8 +396,19 @@ def _short_subject(subject: str, width: int) -> str:
 
 
 def relation_words(rule: str) -> str:
-    """The relation a rule checks, in a few words."""
-    words = {
+    """The relation a rule checks, in a few words (translated once per catalogue, not per finding)."""
+    catalogue = translations()
+    words = _RELATION_WORDS.get(catalogue)
+    if words is None:
+        words = _RELATION_WORDS[catalogue] = _relation_words()
+    return words.get(rule, rule)
+
+
+_RELATION_WORDS: dict[object, dict[str, str]] = {}  # catalogue -> each rule's words in its language
+
+
+def _relation_words() -> dict[str, str]:
+    return {
         "foot": _("items"),
         "cross-foot": _("funding sources"),
         "column-foot": _("items of a source"),
@@ -357,7 +422,6 @@ def relation_words(rule: str) -> str:
         "unit-cost": _("unit cost"),
         "cross-document": _("across documents"),
     }
-    return words.get(rule, rule)
 
 
 def _w(rel: Relation, body: str) -> str:
@@ -478,13 +542,19 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
 def _product_terms(rel: Relation, tolerance: Tolerance) -> tuple[int, int, int, int, int] | None:
     """Product, total and allowance as exact integers on the grid ``10**e``, ``e`` and the
     total's exponent ``et``; ``None`` when the factors' dimension is not the total's."""
-    total, (a, b) = rel.total, rel.parts
-    unit_a, unit_b = _factor_unit(a), _factor_unit(b)
-    if _product_dimension(unit_a, unit_b) != total.unit.dimension:
+    return _product_terms_of(rel.total, rel.parts, tolerance)
+
+
+def _product_terms_of(
+    total: Figure, parts: Sequence[Figure], tolerance: Tolerance
+) -> tuple[int, int, int, int, int] | None:
+    a, b = parts
+    pow_a, pow_b = _factor_pows(a.unit, b.unit, total.unit)
+    if pow_a is None or pow_b is None:
         return None
     # exact integers on the grid 10**e, fine enough for the product and every allowance
-    ea = a.value.exponent + unit_a[1]
-    eb = b.value.exponent + unit_b[1]
+    ea = a.value.exponent + pow_a
+    eb = b.value.exponent + pow_b
     et = total.value.exponent + total.unit.pow10
     e = min(ea + eb - 2, et - 1)
     ca, cb = a.value.coefficient, b.value.coefficient
@@ -538,11 +608,21 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
     return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
 
 
-def _factor_unit(f: Figure) -> tuple[str, int]:
+@cache
+def _factor_pows(a: Unit, b: Unit, total: Unit) -> tuple[int, int] | tuple[None, None]:
+    """The factors' base-unit powers of ten (:func:`_unit_factor`), ``None`` when their product's
+    dimension is not the total's (known once per three units, not per product judged)."""
+    unit_a, unit_b = _unit_factor(a), _unit_factor(b)
+    if _product_dimension(unit_a, unit_b) != total.dimension:
+        return None, None
+    return unit_a[1], unit_b[1]
+
+
+def _unit_factor(unit: Unit) -> tuple[str, int]:
     """A factor's dimension and base-unit power of ten; % is the dimensionless 10**-2."""
-    if f.unit.dimension == "percent":
-        return "", f.unit.pow10 - 2
-    return f.unit.dimension, f.unit.pow10
+    if unit.dimension == "percent":
+        return "", unit.pow10 - 2
+    return unit.dimension, unit.pow10
 
 
 def _product_dimension(a: tuple[str, int], b: tuple[str, int]) -> str:

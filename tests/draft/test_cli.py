@@ -141,3 +141,16 @@ def test_a_second_draft_never_replaces_the_first_without_force(tmp_path: Path) -
     assert entry.read_text(encoding="utf-8").endswith("# confirmed by a person\n")
     assert run(["draft", str(doc), "--out", str(out), "--force"]) == 0
     assert "# confirmed by a person" not in entry.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(SEEDS is None, reason="FUNDAUDIT_SOURCES is not set")
+def test_score_lists_what_it_counts_as_missed_and_false() -> None:
+    from fundaudit.draft.score import score
+
+    assert SEEDS is not None
+    hand = load(DATA)
+    for name in ("002_*.txt", "000_*.txt"):
+        s = score(next(SEEDS.glob(name)), hand)
+        assert len(s.missed_mismatches) == s.mismatches_hand - s.mismatches_found
+        assert len(s.false_alarms_found) == s.false_alarms
+        assert all(r.total.source.file == s.source for r in s.missed_mismatches)

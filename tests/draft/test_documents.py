@@ -29,7 +29,7 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
         [("cross-foot", 9, "match")]
         + [("table-cross-foot", line, "match") for line in (18, 19, 20, 21)]
         + [("table-foot", 21, "match")] * 4
-        + [("repeat", 9, "match")] * 3,  # 2600, 1500, 700 of the text = the table's 合计 row
+        + [("repeat", 9, "match")] * 4,  # the text = the 合计 row: 1500, 700, 400 by words, 2600 by place
     ),
     # a budget-execution notice: 截至 9 月底 is a date, the quarters a stated sum
     "execution_notice.txt": (
@@ -51,6 +51,17 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
     ),
     # an itemised list under a total, a unit cost × quantity, percentage shares
     "itemised.txt": (8, [("foot", 5, "match"), ("shares", 21, "match"), ("unit-cost", 17, "match")]),
+    # a funding summary by the headings of the tasks (资金筹措's （一） takes the items of the tasks'
+    # （一）), a bound that chooses the projects listed (投入 100 万元以上项目为：), a total 为省级财政资金;
+    # a real slip planted: 1.35 亿元 for （一） whose items and sources make 1.25
+    "summary.txt": (
+        23,
+        [("column-foot", line, "match") for line in (23, 23, 27, 27, 31, 31)]
+        + [("cross-foot", line, "match") for line in (9, 15, 23, 31)]
+        + [("cross-foot", 27, "mismatch"), ("foot", 23, "mismatch"), ("foot", 27, "mismatch")]
+        + [("foot", 31, "match"), ("foot", 35, "match")]
+        + [("repeat", line, "match") for line in (9, 15, 19, 19)],  # a lone item's sources restated
+    ),
     # GB18030 bytes
     "gb18030.txt": (6, [("cross-foot", 5, "match")]),
     # a web page: a table of 区县 × 季度 (scripts, navigation and the footer's phone are not read)
@@ -76,7 +87,7 @@ CASES: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
         [("cross-foot", 2, "match")]
         + [("table-cross-foot", line, "match") for line in (6, 7, 8)]
         + [("table-foot", 8, "match")] * 3
-        + [("repeat", 2, "match")] * 2,
+        + [("repeat", 2, "match")] * 3,  # 中央, 省级 by their words, 180 by its place in the list
     ),
 }
 
@@ -110,3 +121,19 @@ def test_document(name: str, tmp_path: Path) -> None:
 
 def test_at_least_eight_documents() -> None:
     assert len(CASES) >= 8
+
+
+def test_a_funding_summary_takes_the_items_of_its_own_program_only(tmp_path: Path) -> None:
+    doc = tmp_path / "two.txt"
+    doc.write_text(
+        "某县产业扶贫专项 2021 年实施方案\n\n一、重点任务\n\n（一）基地建设工程\n\n"
+        "1. 茶叶基地。计划投入中央资金 0.06 亿元。\n\n2. 果园。计划投入省级资金 0.05 亿元。\n\n"
+        "某县教育扶贫专项 2021 年实施方案\n\n一、重点任务\n\n（一）基地建设工程\n\n"
+        "1. 实训基地。计划投入省级资金 0.1 亿元。\n\n二、资金筹措\n\n（一）基地建设工程\n\n"
+        "计划安排资金 0.1 亿元，为省级财政资金。\n",
+        encoding="utf-8",
+    )
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    feet = [(f.source.line, sorted(p.source.line for p in f.parts)) for f in run(budget).findings if f.rule == "foot"]
+    # 0.1 亿元 of the 教育 summary over the 教育 item, not over the 产业 ones (0.06 + 0.05 would be plausible)
+    assert feet == [(23, [17])]

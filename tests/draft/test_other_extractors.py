@@ -248,3 +248,103 @@ def test_a_head_count_whose_amount_the_table_states_wrongly_is_linked_to_its_cel
     budget = load(write_draft(doc, tmp_path / "out").entry)
     got = sorted(f.verdict.value for f in run(budget).findings if f.rule == "unit-cost")
     assert got == ["match", "match", "match", "mismatch"]  # 中乡: 2000 元 × 0.4 万名 is 800, the table says 80
+
+
+def test_an_integer_that_drops_the_decimals_is_linked_with_a_word_in_common() -> None:
+    text = """\
+        全年计划落实资金 35210 万元，其中：地方整合资金 28734 万元。
+
+        单位：万元
+        序号\t项目\t合计\t整合资金
+        一\t饮水工程项目\t35210.4\t28734.56
+        """
+    got = _equal(text)
+    assert ("28734 万元", ("28734.56 万元",)) in got  # 整合 in common: the check reports the 0.56
+
+
+def test_a_target_and_the_next_sentence_that_breaks_it_down_are_a_sum() -> None:
+    text = "全年支持 42 个台站改造。完成 25 个、新开工 17 个（新建 8 个、改造 9 个）台站建设工程。"
+    got = claims(text)
+    assert ("sum", "42 个", ("25 个", "17 个"), ("完成", "新开工")) in got
+    # a sentence that does not open with the run is no breakdown
+    assert not [
+        c for c in claims("全年支持 42 个台站改造。投入 500 万元，建成 25 个站点，改造 17 个。") if c[0] == "sum"
+    ]
+
+
+def test_a_target_is_the_sum_of_its_years_in_a_tables_total_row() -> None:
+    text = """\
+        某县脱贫攻坚规划
+
+        全县现有贫困人口 2.35 万人、贫困村 48 个。
+
+        到 2020 年，实现 2.35 万贫困人口全部脱贫、48 个贫困村全部退出的目标。
+
+        某县分年度减贫计划表
+
+        地区\t2018 年\t\t2019 年\t
+        \t减贫人数（万人）\t贫困村退出（个）\t减贫人数（万人）\t贫困村退出（个）
+        甲区\t0.6\t10\t0.5\t9
+        乙区\t0.65\t15\t0.5\t14
+        全县\t1.25\t25\t1.0\t23
+        """
+    got = [
+        (c.total.value, c.total.line, tuple(p.value for p in c.parts), c.keys)
+        for c in found(text).claims
+        if c.pattern == "table_periods" and c.total
+    ]
+    # 48 = 25 + 23 makes the table this target's schedule; 2.35 against 1.25 + 1.0 is then a slip to report.
+    # The target is read where its words are the columns' (全部退出), not where the baseline is stated.
+    assert sorted(got) == [
+        ("2.35", 5, ("1.25", "1.0"), ("2018", "2019")),
+        ("48", 5, ("25", "23"), ("2018", "2019")),
+    ]
+    # no figure of the text adds up: no schedule
+    assert not [c for c in found(text.replace("23\n", "22\n")).claims if c.pattern == "table_periods"]
+
+
+def test_restatements_link_to_the_statement_that_defines_the_amount() -> None:
+    text = """\
+        本规划覆盖全县 2.46 万贫困人口。
+
+        到 2020 年实现 2.46 万贫困人口脱贫，其中：2019 年 1.5 万人，2020 年 0.96 万人。
+
+        全县 2.46 万贫困人口全部纳入帮扶。
+        """
+    got = [(c.total.line, tuple(p.line for p in c.parts)) for c in found(text).claims if c.kind == "equal" and c.total]
+    # 2.46 of line 3 is the total of its years: lines 1 and 5 restate it (not line 1 as the first)
+    assert got == [(3, (1, 5))]
+
+
+def test_a_decimal_point_slipped_between_the_text_and_a_table() -> None:
+    text = """\
+        全年安排资金 6.8 亿元。其中，中央财政补助资金 4.6 亿元，县级财政配套资金 2.2 亿元。
+
+        单位：万元
+        项目\t合计\t中央财政补助资金\t县级财政配套资金\t培训人次
+        合计\t68000\t4600\t22000\t46
+        """
+    got = _equal(text)
+    # 4.6 亿元 is 46000 万元: the 附件's 4600 has the digits with the point moved (the check reports it)
+    assert ("4.6 亿元", ("4600 万元",)) in got
+    assert not [g for g in got if "46 " in g[1][0]]  # a count with those digits is no amount of money
+
+
+def test_a_split_of_the_text_against_its_rows_finer_columns() -> None:
+    text = """\
+        全年计划落实资金 5230 万元，其中中央省级资金 3100 万元，县级资金 1800 万元，其他资金 331 万元。
+
+        单位：万元
+        项目\t合计\t中央\t省级\t县级\t社会投入\t其他投入
+        饮水工程\t5230.4\t2000\t1100\t1800\t200\t130.4
+        """
+    got = [
+        (c.kind, c.total.value, tuple(p.value for p in c.parts))
+        for c in found(text).claims
+        if c.pattern == "split_columns"
+    ]
+    assert ("sum", "3100", ("2000", "1100")) in got
+    # 200 + 130.4 = 330.4, not 331: the one run that disagrees, by less than 1 %, is claimed for the check
+    assert ("sum", "331", ("200", "130.4")) in got
+    # a part far from its run is no slip of this row: nothing is cut
+    assert not [c for c in found(text.replace("331 万元", "390 万元")).claims if c.pattern == "split_columns"]

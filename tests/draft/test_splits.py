@@ -18,7 +18,10 @@ def test_a_named_source_alone_is_only() -> None:
 
 def test_a_parts_own_breakdown_is_not_a_part() -> None:
     text = "计划投入 50 亿元，其中，中央资金 30 亿元（含提前下达 4 亿元），省级资金 20 亿元。"
-    assert claims(text) == [("split", "50 亿元", ("30 亿元", "20 亿元"), ("中央", "省级"))]
+    assert claims(text) == [
+        ("split", "50 亿元", ("30 亿元", "20 亿元"), ("中央", "省级")),
+        ("sum-partial", "30 亿元", ("4 亿元",), ("含提前下达",)),  # the part's own breakdown, nested
+    ]
 
 
 def test_parts_in_parentheses_stop_where_they_close() -> None:
@@ -84,3 +87,27 @@ def test_a_list_in_two_units_after_a_share_belongs_to_both_totals_before_it() ->
     got = claims("集中安置 300 户 1000 人，占总人口的 60%（其中：园区安置 100 户 300 人、新村安置 200 户 703 人）。")
     assert ("sum", "300 户", ("100 户", "200 户"), ("园区安置", "新村安置")) in got
     assert [c[:3] for c in got if c[1] == "1000 人"] == [("sum", "1000 人", ("300 人", "703 人"))]  # a slip of 3
+
+
+def test_the_words_a_count_names_then_its_list() -> None:
+    got = claims("实施 120 个文化院坝建设项目，其中：甲州建设项目 90 个，乙市建设项目 30 个。")
+    assert ("sum", "120 个", ("90 个", "30 个"), ("甲州建设项目", "乙市建设项目")) in got
+
+
+def test_a_total_whose_next_clause_names_its_one_source() -> None:
+    assert claims("计划安排资金 0.05 亿元，为省级财政资金。") == [("split", "0.05 亿元", (), ("省级",))]
+    assert claims("计划安排资金 0.12 亿元，由县级财政统筹解决。") == [("split", "0.12 亿元", (), ("市县",))]
+    assert claims("计划安排资金 0.12 亿元，为全年任务的一半。") == [("split", "0.12 亿元", (), ())]
+
+
+def test_one_part_named_by_qizhong_is_partial_and_each_ones_amount_is_no_part() -> None:
+    got = claims("五年共投入各类资金 8.4 亿元，其中财政扶贫资金 2.2 亿元，在 40 个村实施项目。")
+    assert got == [("sum-partial", "8.4 亿元", ("2.2 亿元",), ("财政扶贫资金",))]
+    got = claims("全年计划投资 500 万元，建成 100 个，其中：各乡镇均计划投资 100 万元、建成 20 个。")
+    assert not [c for c in got if c[1] == "500 万元" and c[2]]
+
+
+def test_an_estimated_need_is_a_planned_total() -> None:
+    # 概算 / 需求 name a planned amount as 计划 does: a total that itemised amounts below it may make up
+    assert claims("全县易地搬迁资金概算总需求 1200 万元，具体组成如下：") == [("split", "1200 万元", (), ())]
+    assert claims("去年全县共完成 1200 万元。") == []

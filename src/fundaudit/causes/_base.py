@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
-from fundaudit.judge import verdict
+from fundaudit.judge import verdict, verdict_of
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
@@ -43,6 +43,7 @@ class Edit:
     figure: Figure
     value: Written | None  # None: the figure stays, the relation is what is wrong
     unit: Unit
+    _applied: Figure | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def new_text(self) -> str:
@@ -51,8 +52,12 @@ class Edit:
     def applied(self) -> Figure:
         if self.value is None:
             return self.figure
-        f = self.figure  # built directly: dataclasses.replace inspects the fields on every call
-        return Figure(f.ref, f.label, self.value, self.unit, f.source, f.yaml, f.bound, f.note, f.drafted)
+        done = self._applied
+        if done is None:  # built once, directly: dataclasses.replace inspects the fields on every call
+            f = self.figure
+            done = Figure(f.ref, f.label, self.value, self.unit, f.source, f.yaml, f.bound, f.note, f.drafted)
+            object.__setattr__(self, "_applied", done)
+        return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +74,21 @@ class Candidate:
     detail: str = ""
     extra: tuple[Figure, ...] = ()
     relation_only: bool = False  # explains its own relation only (no figure is wrong)
+    _key: tuple[object, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (
-            self.cause if self.relation_only or not self.edits else "",
-            tuple((e.figure.ref, None if e.value is None else base_value(e.value, e.unit)) for e in self.edits),
-            tuple(f.ref for f in self.extra),
-            self.relation if self.relation_only else "",
-        )
+        """What two candidates proposing the same correction share (computed once)."""
+        done = self._key
+        if done is None:
+            done = (
+                self.cause if self.relation_only or not self.edits else "",
+                tuple((e.figure.ref, None if e.value is None else base_value(e.value, e.unit)) for e in self.edits),
+                tuple(f.ref for f in self.extra),
+                self.relation if self.relation_only else "",
+            )
+            object.__setattr__(self, "_key", done)
+        return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +128,22 @@ class Context:
     differences: dict[str, Fraction | None] = field(default_factory=dict)  # relation id -> total − Σ parts
 
     _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
-    _by_difference: dict[Fraction | None, list[Relation]] = field(default_factory=dict)
     _by_line: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict)
+    _by_difference_line: dict[tuple[Fraction | None, int], list[tuple[int, Relation]]] = field(default_factory=dict)
 
-    def failing_with_difference(self, diff: Fraction) -> Sequence[Relation]:
-        """The failing relations whose difference is ``diff`` (indexed once: no scan per relation)."""
-        if not self._by_difference:
-            self._by_difference[None] = []  # built, even when nothing fails
-            for rel in self.failing:
-                self._by_difference.setdefault(self.difference(rel), []).append(rel)
-        return self._by_difference.get(diff, ())
+    def failing_with_difference_on(self, diff: Fraction, lines: Iterable[int]) -> list[Relation]:
+        """The failing relations whose difference is ``diff`` and that have a figure on one of the
+        YAML ``lines``, in the order of :attr:`failing` (indexed once per context: no scan per relation)."""
+        if not self._by_difference_line:
+            self._by_difference_line[None, 0] = []  # built, even when nothing fails
+            for at, rel in enumerate(self.failing):
+                d = self.difference(rel)
+                for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                    self._by_difference_line.setdefault((d, line), []).append((at, rel))
+        found: dict[int, Relation] = {}
+        for line in lines:
+            found.update(self._by_difference_line.get((diff, line), ()))
+        return [found[at] for at in sorted(found)]
 
     def nearby_on(self, yaml_file: str, source_file: str, line: int) -> Sequence[Figure]:
         """The figures of ``yaml_file`` cited on ``source_file:line`` (indexed once per context)."""
@@ -141,23 +158,37 @@ class Context:
         """A cheap filter before re-judging: ``value`` is within 5 % of the value ``rel`` asks of ``fig``."""
         if rel.kind == "product":
             return True
-        if rel.id not in self._targets:
-            self._targets[rel.id] = {
+        return _near_target(self.target(rel, fig), value, unit)
+
+    def target(self, rel: Relation, fig: Figure) -> tuple[int, int] | None:
+        """The value ``rel`` asks of ``fig`` in the base unit, as (numerator, denominator), or ``None``
+        (no such figure, or mixed dimensions); products are not filtered (see :meth:`near_target`)."""
+        got = self._targets.get(rel.id)
+        if got is None:
+            got = self._targets[rel.id] = {
                 f.ref: ((t * 10**f.unit.pow10).numerator, (t * 10**f.unit.pow10).denominator) for f, t in targets(rel)
             }
-        got = self._targets[rel.id].get(fig.ref)
-        if got is None:
-            return False
-        num, den = got
-        e = value.exponent + unit.pow10
-        v_num: int = value.coefficient * 10 ** max(e, 0)
-        v_den: int = 10 ** max(-e, 0)
-        return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+        return got.get(fig.ref)
 
     def difference(self, rel: Relation) -> Fraction | None:
         if rel.id not in self.differences:
             self.differences[rel.id] = difference(rel)
         return self.differences[rel.id]
+
+
+def _near_target(target: tuple[int, int] | None, value: Written, unit: Unit) -> bool:
+    """``value`` (in ``unit``) is within 5 % of ``target`` (see :meth:`Context.target`)."""
+    return near_value(target, value.coefficient, value.exponent + unit.pow10)
+
+
+def near_value(target: tuple[int, int] | None, coefficient: int, e: int) -> bool:
+    """``coefficient × 10**e`` (base unit) is within 5 % of ``target`` (see :meth:`Context.target`)."""
+    if target is None:
+        return False
+    num, den = target
+    v_num: int = coefficient * 10 ** max(e, 0)
+    v_den: int = 10 ** max(-e, 0)
+    return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
 
 
 Propose = Callable[[Relation, Context], Iterable[Candidate]]
@@ -197,6 +228,30 @@ def holds(rel: Relation, tolerance: Tolerance) -> bool:
 
 def judged(rel: Relation, tolerance: Tolerance) -> Verdict:
     return verdict(rel, tolerance)
+
+
+def judged_with(
+    rel: Relation, figures: Mapping[str, Figure], tolerance: Tolerance, extra: Sequence[Figure] = ()
+) -> Verdict:
+    """The verdict of :func:`substituted` ``(rel, figures, extra)``, without building that relation."""
+    if not figures and not extra:
+        return verdict(rel, tolerance)
+    get = figures.get
+    total = get(rel.total.ref, rel.total)
+    parts = tuple([get(p.ref, p) for p in rel.parts])
+    if extra:
+        parts += tuple(extra)
+    return verdict_of(rel, total, parts, tolerance)
+
+
+def holds_with(
+    rel: Relation, figures: Mapping[str, Figure], tolerance: Tolerance, extra: Sequence[Figure] = ()
+) -> bool:
+    """:func:`holds` of :func:`substituted` ``(rel, figures, extra)``, without building that relation."""
+    try:
+        return judged_with(rel, figures, tolerance, extra) in HOLDS
+    except Exception:  # a relation a correction makes unjudgeable does not hold
+        return False
 
 
 def substituted(rel: Relation, figures: Mapping[str, Figure], extra: Sequence[Figure] = ()) -> Relation:
@@ -287,25 +342,42 @@ def difference(rel: Relation) -> Fraction | None:
 
 def written(x: Fraction, max_decimals: int = 6) -> Written | None:
     """``x`` as exact decimal digits, or ``None`` when it needs more than ``max_decimals``."""
-    for d in range(max_decimals + 1):
-        scaled = x * 10**d
-        if scaled.denominator == 1:
-            return _trim(Written(int(scaled), -d))
-    return None
+    n, q = x.numerator, x.denominator
+    if max_decimals < 0:
+        return None
+    if q == 1:
+        return Written(n, 0)
+    # the fewest decimals d with q | 10**d (then no trailing zero is left to trim): q = 2**a 5**b
+    a = (q & -q).bit_length() - 1
+    r, b = q >> a, 0
+    while r % 5 == 0:
+        r //= 5
+        b += 1
+    d = max(a, b)
+    if r != 1 or d > max_decimals:
+        return None
+    return Written(n * 10**d // q, -d)
+
+
+def _near(num: int, den: int, exponent: int, up: bool) -> Written:
+    """``num / den`` to the digit 10**exponent: rounded half away from zero (``up``) or cut."""
+    if exponent <= 0:
+        num *= 10**-exponent
+    else:
+        den *= 10**exponent
+    r, rem = divmod(abs(num), den)
+    if up and 2 * rem >= den:
+        r += 1
+    return Written(r if num >= 0 else -r, exponent)
 
 
 def rounded(x: Fraction, exponent: int) -> Written:
     """``x`` rounded half away from zero to the digit 10**exponent."""
-    q = x / Fraction(10) ** exponent
-    n = abs(q)
-    r = int(n) + (1 if n - int(n) >= Fraction(1, 2) else 0)
-    return Written(r if q >= 0 else -r, exponent)
+    return _near(x.numerator, x.denominator, exponent, True)
 
 
 def truncated(x: Fraction, exponent: int) -> Written:
-    q = x / Fraction(10) ** exponent
-    n = int(abs(q))
-    return Written(n if q >= 0 else -n, exponent)
+    return _near(x.numerator, x.denominator, exponent, False)
 
 
 def _trim(w: Written) -> Written:
@@ -371,13 +443,29 @@ def near_reading(edit: Edit, how: Callable[[Fraction, int], Written], rels: Sequ
     if new is None or old.coefficient == 0 or new.coefficient == 0:
         return False
     p = precision(old, any(r.rule in RESTATED for r in rels))
-    if new.exponent + edit.unit.pow10 >= p + edit.figure.unit.pow10:  # not more precise: no reading
+    k = new.exponent + edit.unit.pow10 - edit.figure.unit.pow10  # the new value is c × 10**k in the old unit
+    if k >= p:  # not more precise: no reading
         return False
-    x = base_value(new, edit.unit) / Fraction(10) ** edit.figure.unit.pow10
-    if abs(base_value(old, edit.figure.unit) / Fraction(10) ** edit.figure.unit.pow10 - x) > NEAR * abs(x):
+    # exact integers on the grid 10**m: x the new value, o the stated one
+    m = min(k, old.exponent)
+    x = new.coefficient * 10 ** (k - m)
+    o = old.coefficient * 10 ** (old.exponent - m)
+    if abs(o - x) * NEAR.denominator > NEAR.numerator * abs(x):
         return False
-    got = how(x, p)
+    if how is rounded or how is truncated:
+        up = how is rounded
+        got = _near(x, 10**-m, p, up) if m < 0 else _near(x * 10**m, 1, p, up)
+    else:
+        got = how(Fraction(x * 10**m) if m >= 0 else Fraction(x, 10**-m), p)
     return got.coefficient * 10 ** (got.exponent - old.exponent) == old.coefficient if p >= old.exponent else False
+
+
+def same_value(a: Written, b: Written) -> bool:
+    """``a`` and ``b`` are the same number (``12.10`` and ``12.1``), compared exactly."""
+    m = min(a.exponent, b.exponent)
+    left: int = a.coefficient * 10 ** (a.exponent - m)
+    right: int = b.coefficient * 10 ** (b.exponent - m)
+    return left == right
 
 
 def significant(w: Written) -> str:

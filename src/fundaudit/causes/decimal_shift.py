@@ -14,7 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, Edit, holds, shifted, significant, substituted
+from fundaudit.causes._base import (
+    ERROR,
+    Candidate,
+    Cause,
+    Context,
+    Edit,
+    holds_with,
+    near_value,
+    same_value,
+    shifted,
+    significant,
+)
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
 
@@ -27,20 +38,21 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     for fig in (rel.total, *rel.parts):
         if fig.value.coefficient == 0:
             continue
+        product = rel.kind == "product"  # not filtered: see Context.near_target
+        target = None if product else ctx.target(rel, fig)
+        c, e = fig.value.coefficient, fig.value.exponent + fig.unit.pow10
         for k in SHIFTS:
-            w = shifted(fig.value, k)
-            edit = Edit(fig, w, fig.unit)
-            if ctx.near_target(rel, fig, w, fig.unit) and holds(
-                substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance
-            ):
-                yield Candidate(ID, rel.id, (edit,))
+            if product or near_value(target, c, e + k):  # the shifted value, before it is written
+                edit = Edit(fig, shifted(fig.value, k), fig.unit)
+                if holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
+                    yield Candidate(ID, rel.id, (edit,))
 
 
 def classify(edit: Edit, rels: Sequence[Relation]) -> bool:
     old, new = edit.figure.value, edit.value
     if new is None or edit.unit != edit.figure.unit or old.coefficient == 0:
         return False
-    return significant(old) == significant(new) and old.to_decimal() != new.to_decimal()
+    return significant(old) == significant(new) and not same_value(old, new)
 
 
 CAUSE = Cause(ID, N_("Right digits, decimal point lost or moved"), ERROR, TEMPLATE, __doc__ or "", propose, classify)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds, substituted
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds_with
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
 
@@ -24,7 +24,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if rel.kind != "sum" or diff is None or diff <= 0 or len(rel.parts) < 2:
         return
     for p in rel.parts:
-        if base_value(p.value, p.unit) == diff and holds(substituted(rel, {}, (p,)), ctx.tolerance):
+        if base_value(p.value, p.unit) == diff and holds_with(rel, {}, ctx.tolerance, (p,)):
             yield Candidate(ID, rel.id, (), extra=(p,), relation_only=True)
             return
 

@@ -42,8 +42,8 @@ from fundaudit.causes._base import (
     base_value,
     difference,
     digits_at,
-    holds,
-    judged,
+    holds_with,
+    judged_with,
     label,
     rounded,
     shifted,
@@ -101,14 +101,14 @@ def residual(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         else:
             for d in range(1, 5):
                 w = rounded(t, fig.value.exponent - d)
-                if holds(substituted(rel, {fig.ref: Edit(fig, w, fig.unit).applied()}), ctx.tolerance):
+                if holds_with(rel, {fig.ref: Edit(fig, w, fig.unit).applied()}, ctx.tolerance):
                     found.append(w)
                     break
         same = rounded(t, fig.value.exponent)
         if (
             same not in found
             and same != fig.value
-            and holds(substituted(rel, {fig.ref: Edit(fig, same, fig.unit).applied()}), ctx.tolerance)
+            and holds_with(rel, {fig.ref: Edit(fig, same, fig.unit).applied()}, ctx.tolerance)
         ):
             found.append(same)
         for w in found:
@@ -271,10 +271,10 @@ def carried(
         for rel in uses.get(ref, ()):
             matched = exact.get(rel.id) if exact is not None else None
             if matched is None:
-                matched = judged(substituted(rel, subs), tolerance) is Verdict.MATCH
+                matched = judged_with(rel, subs, tolerance) is Verdict.MATCH
                 if exact is not None:
                     exact[rel.id] = matched  # with the corrections accepted so far: fixed for the round
-            if not matched or holds(substituted(rel, world), tolerance):
+            if not matched or holds_with(rel, world, tolerance):
                 continue
             mends = _mend(rel, ref, edits)
             if mends is None:
@@ -283,7 +283,7 @@ def carried(
                 edits[e.figure.ref] = e
                 world[e.figure.ref] = e.applied()
                 work.append(e.figure.ref)
-            if len(edits) > CARRY_LIMIT or not holds(substituted(rel, world), tolerance):
+            if len(edits) > CARRY_LIMIT or not holds_with(rel, world, tolerance):
                 return None
     if len(edits) == len(cand.edits):
         return None
@@ -302,7 +302,7 @@ def _held_after(
         if rel.id in assigned:
             continue
         mine = [fixed_by[f.ref] for f in (rel.total, *rel.parts) if f.ref in fixed_by]
-        if mine and judged(substituted(rel, subs), tolerance) in FIXED:
+        if mine and judged_with(rel, subs, tolerance) in FIXED:
             assigned[rel.id] = (mine[0], [])
 
 
@@ -419,30 +419,35 @@ def pairs(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     diff = ctx.difference(rel)
     if rel.kind != "sum" or not rel.rule.startswith("table-") or diff in (None, 0) or len(rel.parts) > PAIR_PARTS:
         return
-    seen: dict[tuple[str, Fraction], list[tuple[Figure, str, int | str]]] = {}
-    for fig in (rel.total, *rel.parts):
-        if fig.value.coefficient == 0:
-            continue
-        base = base_value(fig.value, fig.unit) * (1 if fig is rel.total else -1)
-        for kind, how, factor in _factors(fig):
-            effect = base * (factor - 1)
-            for other, other_how in ((f, h) for f, _k, h in seen.get((kind, -diff - effect), ()) if f.ref != fig.ref):
+    figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
+    slips = [(fig, list(_factors(fig))) for fig in figs]
+    # exact integers on the grid 10**g, fine enough for every figure moved by every slip
+    g = min((f.value.exponent + f.unit.pow10 + min(0, *(d for _k, _h, d in fs)) for f, fs in slips), default=0)
+    wanted = -diff * Fraction(10) ** -g
+    assert wanted.denominator == 1, "the difference is on the figures' grid"
+    rest = wanted.numerator  # what the two slips must add up to
+    seen: dict[tuple[str, int], list[tuple[Figure, str, int | str]]] = {}
+    for fig, factors in slips:
+        e = fig.value.exponent + fig.unit.pow10 - g
+        base = fig.value.coefficient * (1 if fig is rel.total else -1)
+        for kind, how, d in factors:
+            effect = base * (10 ** (e + d) - 10**e)  # what the slip adds to total − Σ parts, on the grid
+            for other, other_how in ((f, h) for f, _k, h in seen.get((kind, rest - effect), ()) if f.ref != fig.ref):
                 a, b = _slip(other, other_how), _slip(fig, how)
-                if holds(substituted(rel, {other.ref: a.applied(), fig.ref: b.applied()}), ctx.tolerance):
+                if holds_with(rel, {other.ref: a.applied(), fig.ref: b.applied()}, ctx.tolerance):
                     yield Candidate("", rel.id, (a, b))
             seen.setdefault((kind, effect), []).append((fig, kind, how))
 
 
 SHIFTS = (-1, 1, -2, 2, -3, 3, -4, 4)
-_SHIFT_FACTORS = tuple((k, Fraction(10) ** k) for k in SHIFTS)
 
 
-def _factors(fig: Figure) -> Iterator[tuple[str, int | str, Fraction]]:
-    """The slips that keep a figure's digits: (kind, how, the factor they multiply it by)."""
-    for k, factor in _SHIFT_FACTORS:
-        yield "shift", k, factor
+def _factors(fig: Figure) -> Iterator[tuple[str, int | str, int]]:
+    """The slips that keep a figure's digits: (kind, how, the power of ten they multiply it by)."""
+    for k in SHIFTS:
+        yield "shift", k, k
     for unit in sibling_units(fig.unit):
-        yield "unit", unit.text, Fraction(10) ** (unit.pow10 - fig.unit.pow10)
+        yield "unit", unit.text, unit.pow10 - fig.unit.pow10
 
 
 def _slip(fig: Figure, how: int | str) -> Edit:
@@ -481,8 +486,8 @@ def _evaluate(
     for rid, rel in seen.items():
         before = held.get(rid)
         if before is None:
-            before = held[rid] = holds(substituted(rel, subs), tolerance)
-        after = judged(substituted(rel, world), tolerance)
+            before = held[rid] = holds_with(rel, subs, tolerance)
+        after = judged_with(rel, world, tolerance)
         if before and after not in HOLDS and not lenient:
             return False
         if after in FIXED and not before and rid in failing_ids and rid not in assigned:

@@ -18,8 +18,7 @@ from fundaudit.causes._base import (
     Cause,
     Context,
     Edit,
-    holds,
-    substituted,
+    holds_with,
     targets,
     written,
 )
@@ -35,13 +34,11 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if diff is None or diff == 0:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
-    lines = {f.yaml.line for f in (rel.total, *rel.parts)}  # a pair shares a line: others are skipped unjudged
-    for other in ctx.failing_with_difference(-diff):
+    lines = {f.yaml.line for f in (rel.total, *rel.parts)}  # a pair shares a line: the others are not looked at
+    for other in ctx.failing_with_difference_on(-diff, lines):
         if other.id <= rel.id:
             continue
         if mine & {f.ref for f in (other.total, *other.parts)}:
-            continue
-        if lines.isdisjoint(f.yaml.line for f in (other.total, *other.parts)):
             continue
         for f1, t1 in targets(rel):
             for f2, t2 in targets(other):
@@ -52,7 +49,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
                     continue
                 e1, e2 = Edit(f1, w1, f1.unit), Edit(f2, w2, f2.unit)
                 subs = {f1.ref: e1.applied(), f2.ref: e2.applied()}
-                if holds(substituted(rel, subs), ctx.tolerance) and holds(substituted(other, subs), ctx.tolerance):
+                if holds_with(rel, subs, ctx.tolerance) and holds_with(other, subs, ctx.tolerance):
                     yield Candidate(ID, rel.id, (e1, e2))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds, substituted
+from fundaudit.causes._base import ERROR, Candidate, Cause, Context, base_value, difference, holds_with
 from fundaudit.findings import Relation
 from fundaudit.i18n import N_
 
@@ -37,7 +37,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             fig.ref not in inside
             and fig.unit.dimension == rel.total.unit.dimension
             and base_value(fig.value, fig.unit) == diff
-            and holds(substituted(rel, {}, (fig,)), ctx.tolerance)
+            and holds_with(rel, {}, ctx.tolerance, (fig,))
         ):
             yield Candidate(ID, rel.id, (), extra=(fig,), relation_only=True)
             return

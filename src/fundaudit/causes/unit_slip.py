@@ -22,10 +22,9 @@ from fundaudit.causes._base import (
     Cause,
     Context,
     Edit,
-    holds,
+    holds_with,
     sibling_units,
     significant,
-    substituted,
     targets,
     written,
 )
@@ -41,9 +40,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     for fig in figs:
         for unit in sibling_units(fig.unit):
             edit = Edit(fig, fig.value, unit)
-            if ctx.near_target(rel, fig, fig.value, unit) and holds(
-                substituted(rel, {fig.ref: edit.applied()}), ctx.tolerance
-            ):
+            if ctx.near_target(rel, fig, fig.value, unit) and holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
                 yield Candidate(ID, rel.id, (edit,))
     units = [f.unit for f in figs]
     odd = [f for f in figs if units.count(f.unit) == 1]

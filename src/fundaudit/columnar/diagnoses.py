@@ -13,16 +13,16 @@ whole run gives; what differs is what is held at once: one group's relations, ne
 The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` caps them,
 ``1`` diagnoses in this process), from :data:`PARALLEL` failing relations on; each worker
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
-wait pickled in a temporary file (spilled to disk past a few MiB) and are read back a group
-at a time as the findings are worded (:meth:`Diagnoses.found`), so that a run with a
-hundred thousand failing relations holds a few groups' worth.
+wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
+file (spilled to disk past a few MiB) and are read back a group at a time as the findings
+are worded (:meth:`Diagnoses.found`), so that a run with a hundred thousand failing
+relations holds a few groups' worth.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -36,13 +36,13 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis, difference
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import diagnose_group, workers_allowed
+from fundaudit.columnar.group import decode, diagnose_group, workers_allowed
 from fundaudit.i18n import _
 from fundaudit.progress import note
 from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time while grouping
-_SPOOL = 16 * 1024 * 1024  # bytes of pickled diagnoses kept in memory before they go to disk
+_SPOOL = 16 * 1024 * 1024  # bytes of encoded diagnoses kept in memory before they go to disk
 PARALLEL = 20_000  # failing relations from which the groups are diagnosed in worker processes
 
 
@@ -98,7 +98,7 @@ class Diagnoses:
 
     group_of: np.ndarray[Any, Any]  # int32 per relation: its group, -1 when it is not failing
     spool: IO[bytes] | None
-    where: list[tuple[int, int]]  # per group: offset and length of its pickled diagnoses
+    where: list[tuple[int, int]]  # per group: offset and length of its encoded diagnoses
     notes: tuple[str, ...] = ()
     _cache: dict[int, dict[str, Diagnosis]] = field(default_factory=dict)
 
@@ -113,7 +113,7 @@ class Diagnoses:
                 assert self.spool is not None
                 offset, size = self.where[g]
                 self.spool.seek(offset)
-                self._cache[g] = pickle.loads(self.spool.read(size))
+                self._cache[g] = decode(self.spool.read(size))
             out.update(self._cache[g])
         return out
 

@@ -2,17 +2,23 @@
 
 Kept apart from :mod:`fundaudit.columnar.diagnoses` so that a worker imports only the
 diagnosis (no numpy, no tables): it gets one group's relations and sends back their
-diagnoses, pickled.
+diagnoses, encoded as plain tuples (:func:`encode`).
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from fundaudit.findings import Relation
-from fundaudit.model import Figure
+from fundaudit.model import Figure, Loc
+from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
+from fundaudit.units import Unit
+
+if TYPE_CHECKING:
+    from fundaudit.causes._base import Diagnosis
 
 _ALLOWED: list[bool] = []  # set by the command line, whose main module a worker may start again
 
@@ -63,4 +69,56 @@ def diagnose_group(failing: Sequence[Relation], tolerance: Tolerance, lang: str)
             result = diagnose(failing, uses, tolerance, nearby=nearby)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
             return f"diagnosis could not run: {type(exc).__name__}: {exc}"
-    return pickle.dumps(result.diagnoses, protocol=pickle.HIGHEST_PROTOCOL), result.notes
+    return encode(result.diagnoses), result.notes
+
+
+def encode(diagnoses: Mapping[str, Diagnosis]) -> bytes:
+    """``diagnoses`` as bytes, for :func:`decode`: plain tuples pickled (a dataclass pickles
+    field by field in Python), each culprit figure once per group, as pickle would share it."""
+    table: list[tuple[object, ...]] = []
+    index: dict[int, int] = {}
+    rows = []
+    for rid, d in diagnoses.items():
+        culprits = []
+        for c in d.figures:
+            f = c.figure
+            at = index.get(id(f))
+            if at is None:
+                at = index[id(f)] = len(table)
+                v, u, s, y = f.value, f.unit, f.source, f.yaml
+                row = (f.ref, f.label, v.coefficient, v.exponent, u.text, u.dimension, u.pow10, s.file, s.line)
+                table.append((*row, y.file, y.line, f.bound, f.note, f.drafted))
+            culprits.append((at, c.likely))
+        rows.append(
+            (rid, d.cause, d.severity, d.root, d.text, tuple(culprits), d.explains, int(d.applicability), d.corrections)
+        )
+    return pickle.dumps((table, rows), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode(data: bytes) -> dict[str, Diagnosis]:
+    """The diagnoses :func:`encode` gave ``data``."""
+    from fundaudit.causes._base import Applicability, Culprit, Diagnosis
+
+    table, rows = pickle.loads(data)
+    units: dict[tuple[str, str, int], Unit] = {}
+    figures = []
+    for ref, label, coefficient, exponent, text, dimension, pow10, sf, sl, yf, yl, bound, note, drafted in table:
+        unit = units.get((text, dimension, pow10))
+        if unit is None:
+            unit = units[text, dimension, pow10] = Unit(text, dimension, pow10)
+        figures.append(
+            Figure(ref, label, Written(coefficient, exponent), unit, Loc(sf, sl), Loc(yf, yl), bound, note, drafted)
+        )
+    return {
+        rid: Diagnosis(
+            cause,
+            severity,
+            root,
+            text,
+            tuple(Culprit(figures[at], likely) for at, likely in culprits),
+            explains,
+            Applicability(applicability),
+            corrections,
+        )
+        for rid, cause, severity, root, text, culprits, explains, applicability, corrections in rows
+    }

@@ -6,7 +6,10 @@ heading's running text become its ``figures:``; a funding-source split becomes a
 the first planned total in a heading's own text takes the later totals below that heading
 as its ``items`` (全年计划投资 27 亿元 over 国省干线 22 亿元 and 农村公路 5 亿元), unless the
 totals stand side by side in one paragraph, differ in dimension, or add up to less than
-half or more than twice it; a table becomes a ``tables:`` entry of
+half or more than twice it (a bare bound, ``投入 100 万元以上项目为：``, chooses the items and
+is none of them). A funding summary by the headings of the tasks (``三、资金筹措`` with
+``（一）公共文化设施建设`` again) takes, as the items of its first total, the totals below the
+earlier heading of that title that no other total took. A table becomes a ``tables:`` entry of
 its heading; every other stated sum, product, schedule or repeat becomes a ``relations:``
 entry whose note quotes the figures. Each element carries the id of the extractor that read
 it (its ``drafted`` mark).
@@ -18,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from fundaudit.draft.extract._words import dimension, plausible
-from fundaudit.draft.model import Claim, Fig, Found, Heading, TableDraft
+from fundaudit.draft.model import Block, Claim, Fig, Found, Heading, TableDraft
 
 _KEY_BAD = re.compile(r"[:@/\\\"\n\t]")
 
@@ -147,8 +150,11 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
             node.shares_partial = claim.why == "partial"
             home(claim.block).adopt([node])
     tops: dict[int, list[DNode]] = {-1: list(totals.get(-1, []))}
+    nested: dict[int, list[DNode]] = {}
     for root in [i for i in nodes if not outline.chain[i]]:
-        tops[root] = _nest(root, nodes, children, totals)
+        tops[root] = _nest(root, nodes, children, totals, nested)
+    taken = _summaries(outline.blocks, outline.chain, nodes, totals, nested)
+    tops = {k: [n for n in ns if id(n) not in taken] for k, ns in tops.items()}
     programs.insert(0, preamble)
     programs = _funding_programs(programs, preamble, nodes, tops)
     stated = _unknown_sources(programs)
@@ -215,31 +221,121 @@ def relate(found: Found, doc_id: str, source: str, title: str = "") -> DraftDocu
 
 
 def _nest(
-    heading: int, nodes: dict[int, DNode], children: dict[int, list[int]], totals: dict[int, list[DNode]]
+    heading: int,
+    nodes: dict[int, DNode],
+    children: dict[int, list[int]],
+    totals: dict[int, list[DNode]],
+    nested: dict[int, list[DNode]],
 ) -> list[DNode]:
     """Itemised totals: the first total of a heading's own text takes the later totals below it as items.
 
     Returns the totals of this heading's part of the document that are not an item of another
-    (in document order), for the enclosing heading to adopt.
+    (in document order), for the enclosing heading to adopt; ``nested`` keeps them by heading.
     """
     kids = children.get(heading, [])
-    below = [t for k in kids for t in _nest(k, nodes, children, totals)]
-    own = totals.get(heading, [])
+    below = [t for k in kids for t in _nest(k, nodes, children, totals, nested)]
+    nested[heading] = _nested(heading, nodes, kids, below, totals)
+    return nested[heading]
+
+
+def _nested(
+    heading: int, nodes: dict[int, DNode], kids: list[int], below: list[DNode], totals: dict[int, list[DNode]]
+) -> list[DNode]:
+    # a bare bound (投入 100 万元以上项目为：) is a threshold the list is chosen by, not one of its totals
+    own = [n for n in totals.get(heading, []) if not _threshold(n)]
+    aside = [n for n in totals.get(heading, []) if _threshold(n)]
     first_kid_line = nodes[kids[0]].line or 0 if kids else 1 << 30
-    seq = sorted(own + below, key=lambda n: (n.line or 0, n.id))
+    seq = sorted(own + below, key=lambda n: (n.line or 0, n.total.column if n.total else 0))
     if not own or own[0] is not seq[0] or (own[0].line or 0) > first_kid_line or len(seq) < 2:
-        return seq
+        return sorted(seq + aside, key=lambda n: (n.line or 0, n.total.column if n.total else 0))
     if any(n.block == own[0].block for n in own[1:]):
-        return seq  # totals side by side in one paragraph are siblings, not a total and its items
+        return seq + aside  # totals side by side in one paragraph are siblings, not a total and its items
     head, items = seq[0], seq[1:]
     assert head.total is not None
     if any(i.total is None or dimension(i.total.unit) != dimension(head.total.unit) for i in items):
-        return seq
+        return seq + aside
     if not plausible((head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]):
-        return seq
+        return seq + aside
     head.adopt(items)
     head.drafted = "lists" if head.drafted == "splits" else head.drafted
-    return [head]
+    return [head, *aside]
+
+
+def _summaries(
+    blocks: tuple[Block, ...],
+    chain: tuple[tuple[int, ...], ...],
+    nodes: dict[int, DNode],
+    totals: dict[int, list[DNode]],
+    nested: dict[int, list[DNode]],
+) -> set[int]:
+    """A funding summary by the headings of the tasks: its total takes the task's item totals.
+
+    ``（一）公共文化设施建设`` with items ``1. … 计划投入中央资金 0.35 亿元`` … and, under
+    ``二、资金筹措``, ``（一）公共文化设施建设 计划安排资金 1.35 亿元，其中 …``: the later
+    heading names the earlier one again (the same title, or one the start of the other,
+    before any ``（牵头单位…）``, under the same outermost heading); the first total of its
+    text takes the totals below the earlier heading that no other total took, when they are
+    of its dimension and plausibly add up to it. Returns the ``id`` of each node taken.
+    """
+    taken: set[int] = set()
+    first: dict[tuple[int, str], int] = {}  # (the outermost heading, a title) -> its first heading
+    starts: dict[tuple[int, str], int] = {}  # (the outermost heading, a title's start) -> its first heading
+    for k in sorted(nodes):
+        block = blocks[k]
+        assert isinstance(block, Heading)
+        key = _title_key(block.title)
+        if len(key) < _TITLE_CHARS:
+            continue
+        root = chain[k][0] if chain[k] else k  # one 专项: the same title in another is another task
+        earlier = first.get((root, key))
+        if earlier is None and len(key) >= _TITLE_START:
+            earlier = starts.get((root, key))  # an earlier title that starts with this one
+        if earlier is None:  # an earlier title this one starts with
+            earlier = next(
+                (e for n in range(_TITLE_START, len(key)) if (e := first.get((root, key[:n]))) is not None), None
+            )
+        if earlier is None:
+            first.setdefault((root, key), k)
+            for n in range(_TITLE_START, len(key) + 1):
+                starts.setdefault((root, key[:n]), k)
+            continue
+        if earlier in chain[k]:
+            continue  # a heading restating its own section's title
+        own = [n for n in totals.get(k, []) if not _threshold(n)]
+        if not own or own[0].total is None or any(i.total is not None for i in own[0].items):
+            continue
+        head = own[0]
+        assert head.total is not None
+        items = [
+            n
+            for n in nested.get(earlier, [])
+            if n.total is not None and not _threshold(n) and (n.parent is None or n.parent.drafted == "outline")
+        ]
+        if not items or any(dimension(i.total.unit) != dimension(head.total.unit) for i in items if i.total):
+            continue
+        if not plausible(
+            (head.total.value, head.total.unit), [(i.total.value, i.total.unit) for i in items if i.total]
+        ):
+            continue
+        head.adopt(items)
+        head.drafted = "lists" if head.drafted == "splits" else head.drafted
+        taken.update(id(i) for i in items)
+    return taken
+
+
+_TITLE_CHARS = 4  # Chinese characters a heading's title needs to be matched with another
+_TITLE_START = 6  # characters of a title that match a longer one starting with them (文化志愿服务 / …行动)
+
+
+def _title_key(title: str) -> str:
+    """A heading's title without what follows its name (（牵头单位…）) and without marks or spaces."""
+    name = re.split(r"[（(〔\[]", title, maxsplit=1)[0]
+    return "".join(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", name))
+
+
+def _threshold(node: DNode) -> bool:
+    """A total with a bound and no parts: 投入 100 万元以上 (the projects listed are those above it)."""
+    return node.total is not None and node.total.bound is not None and not node.split and not node.only
 
 
 def table_id(table: TableDraft) -> str:

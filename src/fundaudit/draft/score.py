@@ -67,6 +67,8 @@ class Score:
     false_alarms: int
     seconds: float
     missed_relations: tuple[Relation, ...] = ()
+    missed_mismatches: tuple[Relation, ...] = ()  # failing hand relations the draft does not flag
+    false_alarms_found: tuple[Relation, ...] = ()  # failing drafted relations counted as false alarms
 
     @staticmethod
     def pct(a: int, b: int) -> str:
@@ -122,14 +124,18 @@ def score(path: Path, hand: Budget) -> Score:
     # a failing restatement (one part) is found either way round: 3.82 against 3.8277 or back
     failing_pairs = {frozenset((_fkey(r.total), _fkey(r.parts[0]))) for r, bad in drels if bad and len(r.parts) == 1}
     hand_bad = [r for r, bad in hrels if bad]
-    found_bad = sum(
-        1
+    missed_bad = [
+        r
         for r in hand_bad
-        if _fkey(r.total) in failing_totals
-        or (len(r.parts) == 1 and frozenset((_fkey(r.total), _fkey(r.parts[0]))) in failing_pairs)
-    )
+        if not (
+            _fkey(r.total) in failing_totals
+            or (len(r.parts) == 1 and frozenset((_fkey(r.total), _fkey(r.parts[0]))) in failing_pairs)
+        )
+    ]
+    found_bad = len(hand_bad) - len(missed_bad)
     hand_bad_figs = {_fkey(f) for r in hand_bad for f in (r.total, *r.parts)}
-    false = sum(1 for r, bad in drels if bad and _fkey(r.total) not in hand_bad_figs)
+    alarms = [r for r, bad in drels if bad and _fkey(r.total) not in hand_bad_figs]
+    false = len(alarms)
     n_lines = path.read_text(encoding="utf-8", errors="replace").count("\n") + 1
     return Score(
         source,
@@ -145,6 +151,8 @@ def score(path: Path, hand: Budget) -> Score:
         false,
         seconds,
         tuple(missed),
+        tuple(missed_bad),
+        tuple(alarms),
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from fundaudit.errors import LoadError
-from fundaudit.i18n import _, ngettext
+from fundaudit.i18n import _, ngettext, pgettext
 from fundaudit.loader.cache import Part
 from fundaudit.model import (
     Figure,
@@ -264,7 +264,7 @@ def _fields(
                 file,
                 knode,
                 _("unknown key {key} in {what} (allowed: {value})").format(
-                    key=shown(key), what=what, value=", ".join(sorted(allowed))
+                    key=shown(key), what=pgettext("data element", what), value=", ".join(sorted(allowed))
                 ),
             )
             continue
@@ -272,7 +272,7 @@ def _fields(
     if out.keys() >= required:
         return out
     for key in sorted(required - out.keys()):
-        ctx.error(file, node, _("{what} has no {key}").format(what=what, key=shown(key)))
+        ctx.error(file, node, _("{what} has no {key}").format(what=pgettext("data element", what), key=shown(key)))
     return out
 
 

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from fundaudit.errors import LoadError
-from fundaudit.i18n import _
+from fundaudit.i18n import NP_, _
 from fundaudit.loader import cache
 from fundaudit.loader.cache import Part
 from fundaudit.loader.context import (
@@ -53,7 +53,7 @@ def _document(
         ctx,
         file,
         m,
-        "document",
+        NP_("data element", "document"),
         {"id", "source", "title", "issuer", "date", "include", "programs", "relations"},
         {"id", "source", "title"},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from fundaudit.i18n import _
+from fundaudit.i18n import N_, _
 from fundaudit.loader.context import (
     _BOUNDS,
     _CANONICAL,
@@ -85,7 +85,7 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
             ctx,
             file,
             node,
-            f"figure {label}",
+            ctx.word(N_("figure {label}")).format(label=label),
             {"value", "unit", "line", "bound", "note"},
             {"value", "unit", "line"},
         )

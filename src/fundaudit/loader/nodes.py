@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import yaml
 
-from fundaudit.i18n import N_, _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _figure, _named_figures
 from fundaudit.loader.tables import _table
@@ -171,7 +171,7 @@ def _schedule(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Schedul
     m = _mapping(ctx, file, node, "schedule")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "schedule", _SCHEDULE_KEYS, _SCHEDULE_REQUIRED)
+    f = _fields(ctx, file, m, NP_("data element", "schedule"), _SCHEDULE_KEYS, _SCHEDULE_REQUIRED)
     kind = _text(ctx, file, f["kind"], "schedule kind") if "kind" in f else None
     if kind is not None and kind not in ("incremental", "cumulative"):
         ctx.error(file, f["kind"], _("schedule kind {kind!r} must be incremental or cumulative").format(kind=kind))
@@ -190,7 +190,7 @@ def _shares(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Shares | 
     m = _mapping(ctx, file, node, "shares")
     if m is None:
         return None
-    f = _fields(ctx, file, m, "shares", {"of", "parts", "partial", "note"}, {"parts"})
+    f = _fields(ctx, file, m, NP_("data element", "shares"), {"of", "parts", "partial", "note"}, {"parts"})
     of = (_text(ctx, file, f["of"], "shares of") if "of" in f else "total") or "total"
     parts = _named_figures(ctx, scope, f.get("parts"), prefix + "shares/", "shares parts")
     for p in parts:

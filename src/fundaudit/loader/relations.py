@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import yaml
 
-from fundaudit.i18n import N_, _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _RELATION_KINDS, _Ctx, _fields, _id, _mapping, _null, _Scope, _seq, _text
 from fundaudit.model import (
     Declared,
@@ -50,7 +50,7 @@ def _relation(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> Declared | None:
     m = _mapping(ctx, file, node, ctx.word(N_("a relation")))
     if m is None:
         return None
-    f = _fields(ctx, file, m, "relation", _RELATION_KEYS, {"id", "kind", "total", "parts"})
+    f = _fields(ctx, file, m, NP_("data element", "relation"), _RELATION_KEYS, {"id", "kind", "total", "parts"})
     rid = _id(ctx, file, f["id"], ctx.word(N_("relation id"))) if "id" in f else None
     kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
     if kind is not None and kind not in _RELATION_KINDS:
@@ -113,7 +113,7 @@ def _part(ctx: _Ctx, scope: _Scope, node: yaml.Node) -> tuple[Figure | None, int
     """A part: a reference, or ``{ref: …, times: k}`` for a figure counted k times (各区县 × 5)."""
     if not isinstance(node, yaml.MappingNode):
         return _resolve(ctx, scope, node), 1
-    f = _fields(ctx, scope.file, node, "part", {"ref", "times"}, {"ref", "times"})
+    f = _fields(ctx, scope.file, node, NP_("data element", "part"), {"ref", "times"}, {"ref", "times"})
     fig = _resolve(ctx, scope, f["ref"]) if "ref" in f else None
     text = _text(ctx, scope.file, f["times"], "times") if "times" in f else None
     if text is None:
@@ -205,7 +205,9 @@ def _links(ctx: _Ctx, file: str, node: yaml.Node) -> list[Declared]:
         m = _mapping(ctx, file, item, ctx.word(N_("a link")))
         if m is None:
             continue
-        f = _fields(ctx, file, m, "link", {"id", "figures", "note", "sources", "kind"}, {"id", "figures"})
+        f = _fields(
+            ctx, file, m, NP_("data element", "link"), {"id", "figures", "note", "sources", "kind"}, {"id", "figures"}
+        )
         lid = _id(ctx, file, f["id"], ctx.word(N_("link id"))) if "id" in f else None
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else "equal"
         if kind not in LINK_KINDS:

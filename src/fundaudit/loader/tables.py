@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import yaml
 
-from fundaudit.i18n import N_, _
+from fundaudit.i18n import N_, NP_, _
 from fundaudit.loader.context import _bool, _Ctx, _fields, _id, _line_number, _mapping, _null, _Scope, _seq, _text
 from fundaudit.loader.figures import _make_figure, _unit
 from fundaudit.model import (
@@ -35,7 +35,7 @@ def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | No
         ctx,
         file,
         m,
-        "table",
+        NP_("data element", "table"),
         {"id", "title", "line", "unit", "columns", "column_sums", "rows", "schedules", "products", "note", "drafted"},
         {"id", "title", "line", "columns", "rows"},
     )
@@ -131,7 +131,7 @@ def _column(ctx: _Ctx, file: str, node: yaml.Node) -> Column | None:
     m = _mapping(ctx, file, node, ctx.word(N_("a column")))
     if m is None:
         return None
-    f = _fields(ctx, file, m, "column", {"name", "unit", "foot"}, {"name"})
+    f = _fields(ctx, file, m, NP_("data element", "column"), {"name", "unit", "foot"}, {"name"})
     name = _text(ctx, file, f["name"], ctx.word(N_("column name"))) if "name" in f else None
     template = None
     if "unit" in f and isinstance(f["unit"], yaml.ScalarNode) and "{row}" in f["unit"].value:
@@ -169,7 +169,7 @@ def _row(
         ctx,
         file,
         m,
-        "row",
+        NP_("data element", "row"),
         _ROW_KEYS,
         _ROW_REQUIRED,
     )
@@ -315,7 +315,9 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
     if m is None:
         return None
     if what == "schedules":
-        f = _fields(ctx, file, m, "table schedule", {"kind", "of", "periods"}, {"kind", "of", "periods"})
+        f = _fields(
+            ctx, file, m, NP_("data element", "table schedule"), {"kind", "of", "periods"}, {"kind", "of", "periods"}
+        )
         kind = _text(ctx, file, f["kind"], "kind") if "kind" in f else None
         if kind not in ("incremental", "cumulative"):
             ctx.error(file, m, _("table schedule kind must be incremental or cumulative"))
@@ -324,7 +326,14 @@ def _spec(ctx: _Ctx, file: str, node: yaml.Node, what: str, names: list[str]) ->
         periods = [_text(ctx, file, n, "period") for n in _seq(ctx, file, f.get("periods", _null()), "periods")]
         cols = [of, *periods]
     else:
-        f = _fields(ctx, file, m, "table product", {"amount", "price", "quantity"}, {"amount", "price", "quantity"})
+        f = _fields(
+            ctx,
+            file,
+            m,
+            NP_("data element", "table product"),
+            {"amount", "price", "quantity"},
+            {"amount", "price", "quantity"},
+        )
         kind = "product"
         cols = [_text(ctx, file, f[k], k) if k in f else None for k in ("amount", "price", "quantity")]
     clean = [c for c in cols if c is not None]

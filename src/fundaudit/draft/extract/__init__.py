@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from fundaudit.draft.extract import (
     figures,
+    parallel,
     repeats,
     schedules,
     shares,
+    split_columns,
     splits,
     sums,
     table_cost,
+    table_periods,
     tables,
     unit_cost,
 )
@@ -29,10 +32,13 @@ PIPELINE: tuple[Extractor, ...] = (
     splits.EXTRACTOR,
     unit_cost.EXTRACTOR,
     table_cost.EXTRACTOR,
+    table_periods.EXTRACTOR,
     schedules.EXTRACTOR,
     shares.EXTRACTOR,
     sums.EXTRACTOR,
     repeats.EXTRACTOR,
+    parallel.EXTRACTOR,
+    split_columns.EXTRACTOR,
 )
 
 

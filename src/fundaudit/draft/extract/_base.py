@@ -19,11 +19,13 @@ class Context:
     tables: list[TableDraft] = field(default_factory=list)
     figs: dict[int, list[Fig]] = field(default_factory=dict)  # block index -> figures read in it
     _used: set[tuple[int, int]] = field(default_factory=set)
+    _parts: set[tuple[int, int]] = field(default_factory=set)
 
     def add(self, claim: Claim) -> None:
         """Record a claim (the runner does this; extractors only read)."""
         self.claims.append(claim)
         self._used.update(f.key for f in (claim.total, *claim.parts) if f is not None)
+        self._parts.update(f.key for f in claim.parts)
 
     def headings(self, block: int) -> list[Heading]:
         out = []
@@ -36,6 +38,10 @@ class Context:
     def used(self) -> set[tuple[int, int]]:
         """Figures an earlier claim already made a part or total of (by line and column); do not modify."""
         return self._used
+
+    def parts(self) -> set[tuple[int, int]]:
+        """Figures an earlier claim already made a part of (by line and column); do not modify."""
+        return self._parts
 
 
 Result = Iterable[Claim | Fig | TableDraft]

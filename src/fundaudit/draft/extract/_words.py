@@ -133,6 +133,7 @@ def source_key(words: str) -> str | None:
     return None
 
 
+@cache
 def dimension(unit: str) -> str:
     try:
         return parse_unit(unit).dimension
@@ -140,6 +141,7 @@ def dimension(unit: str) -> str:
         return unit
 
 
+@cache
 def amount(value: str, unit: str) -> Decimal:
     """The exact amount of a figure in its dimension's base unit (for plausibility only)."""
     return Decimal(value).scaleb(parse_unit(unit).pow10)

@@ -13,27 +13,34 @@ line are not linked; an amount with fewer than three significant digits (``2 万
 only when the words around the two share a two-character word that is not a common one of
 budget texts (完成, 建设, 资金 …): a figure of running text is known by its label, the
 sentence before it and the clause after it (``完成 2 万亩茶叶基地``), a cell by its row and
-column.
+column. A statement of the text that an earlier claim makes a total (of its years, sources
+or items: ``实现 2.46 万贫困人口脱贫，其中：2019 年 1.5 万人 …``) defines the amount: the
+other statements of it, before or after, are linked to that one; a count defined so in one
+part is the one its statements in another part are linked to, when they share two words.
 
 Roundings: a figure written with decimals and fewer digits (``5.08 万人``, ``97.6 亿元``, two
-significant digits or more) is the same as one that rounds to it in any unit of its
-dimension (``5.0833 万人``, ``976034 万元``) when their words share such a word (two when it has
-only two significant digits), or without one when it has three (a percentage always needs
-one). An integer of four digits or more is read the same way (``79328 万元`` and ``79328.28
-万元``: the check then says by how much they differ); one of two or three digits only when it
-is within 0.5 % of the precise one and its own words (label and the clause after it) share
-three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105 万元``: the tolerance
-takes an integer as exact, so the check reports the rounding; ``212 公里`` of 新开工 roads is
-not 平昌县's ``211.744 公里``). A decimal figure of three significant digits within two units of
-its last digit of a more precise one and with three such words in common is linked too: a
-rounding gone wrong, which the check then reports. A figure written in a table's word cell
-is known by its label and its row.
+significant digits or more) is the same as one that rounds to it in any unit of its dimension
+(``5.0833 万人``, ``976034 万元``) when their words share such a word (two when it has only two
+significant digits), or without one when it has three (a percentage always needs one). An
+integer of four digits or more is read the same way (``79328 万元`` and ``79328.28 万元``: the
+check then says by how much they differ), and so is one that drops the decimals of a figure
+(``28734 万元`` and ``28734.56 万元``) when their words share such a word; one of two or three
+digits only when it is within 0.5 % of the precise one and its own words (label and the clause
+after it) share three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105
+万元``: the tolerance takes an integer as exact, so the check reports the rounding; ``212 公里``
+of 新开工 roads is not 平昌县's ``211.744 公里``). A decimal figure of three significant digits
+within two units of its last digit of a more precise one and with three such words in common is
+linked too: a rounding gone wrong, which the check then reports. A figure written in a table's
+word cell is known by its label and its row.
 
 Restated differently: a figure of running text and a cell of a total row (全市, 合计, 总投资)
 of a table in the same part and dimension whose words have at least three in common are
 linked even when they differ (``新增解决 1000 名贫困群众就业`` and the 附件's ``全 市 新增困难群众
 就业人数 700``): the check then reports the difference. The closest pairs are taken first,
-each figure and cell once.
+each figure and cell once. A decimal point slipped: a figure of the text that no other
+statement repeats and a cell of its part and dimension that is it times a power of ten (up
+to 10⁴, to the text's rounding: ``中央财政补助资金 4.6 亿元`` and the 合计 row's ``4600 万元``),
+whose words have two in common, one of them of the figure's own name, are linked too.
 """
 
 from __future__ import annotations
@@ -69,16 +76,35 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         return words[f.key]
 
     linked: set[tuple[tuple[int, int], tuple[int, int]]] = set()
-    for points in groups.values():
+    # a figure of the text that an earlier claim makes a total (of its years, sources, items)
+    # is the statement that defines the amount: its other statements repeat it
+    defining = {c.total.key for c in ctx.claims if c.total is not None and c.kind in _DEFINING}
+    # a count (not money) defined in one part anchors its statements in parts that define none
+    anchors: dict[tuple[str, Decimal], Fig] = {}
+    for (_, dim, value), points in sorted(groups.items(), key=lambda g: min(p[0].line for p in g[1])):
+        first = next((f for f, t in sorted(points, key=lambda p: p[0].line) if t < 0 and f.key in defining), None)
+        if first is not None and dim != "money":
+            anchors.setdefault((dim, value), first)
+    for (_, dim, value), points in groups.items():
         points.sort(key=lambda p: (p[0].line, abs(p[0].column)))
         links: dict[tuple[int, int], list[Fig]] = {}
         heads: dict[tuple[int, int], Fig] = {}
         seen: dict[int, list[Fig]] = defaultdict(list)  # earlier statements by table (-1: running text)
+        anchor = next((f for f, t in points if t < 0 and f.key in defining), None) or anchors.get((dim, value))
         for f, table in points:
             earlier = [
                 g for t, gs in seen.items() if not (t >= 0 and t == table) for g in gs[:_CANDIDATES] if g.line != f.line
             ]
             seen[table].append(f)
+            if anchor is not None and f is not anchor and anchor.line != f.line:
+                elsewhere = all(anchor is not g for g, _ in points)  # defined in another part
+                need = _ACROSS_WORDS if elsewhere else 1
+                if (_significant(f.value) >= 3 and not elsewhere) or _overlap(context(anchor), context(f)) >= need:
+                    heads[anchor.key] = anchor
+                    links.setdefault(anchor.key, []).append(f)
+                    continue
+            if f is anchor:
+                continue  # the other statements link to it
             if not earlier:
                 continue
             earlier.sort(key=lambda g: (g.line, abs(g.column)))
@@ -105,7 +131,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         for k, (f, _) in enumerate(firsts[1:], start=1):
             scored = [(_overlap(context(g), context(f)), g) for g, _ in firsts[:k]]
             score, best = max(scored, key=lambda c: c[0])
-            if score >= _ACROSS_WORDS:
+            if score >= _ACROSS_WORDS and not {(best.key, f.key), (f.key, best.key)} & linked:
                 linked.add((best.key, f.key))
                 yield Claim("equal", "repeats", best, (f,), (), best.label, "", best.block)
     # a figure written with fewer digits (5.08 万人, 97.6 亿元) and one that rounds to it
@@ -148,7 +174,18 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     and _overlap(f.label + _after(block, f), context(c[2])) >= _NEAR_WORDS
                 ]
             else:
-                found = [c for c in found if (c[3] and (c[0] >= need or bare)) or (sig >= 3 and c[0] >= _NEAR_WORDS)]
+                found = [
+                    c
+                    for c in found
+                    if (c[3] and (c[0] >= need or bare))
+                    or (sig >= 3 and c[0] >= _NEAR_WORDS)
+                    or (
+                        bare
+                        and "." not in f.value
+                        and c[0] >= 1
+                        and 0 < amount(c[2].value, c[2].unit) - value < 2 * half
+                    )
+                ]  # the last: an integer that drops the decimals (28734 of 28734.56), with a word in common
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
@@ -175,6 +212,40 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             continue
         restated.update((f.key, g.key))
         yield Claim("equal", "repeats", f, (g,), (), f.label, "restated", f.block)
+    # a decimal point slipped: a figure of the text and a cell of its part and dimension that is
+    # it times a power of ten (to the text's rounding), with _SHIFT_WORDS words in common (one of its name)
+    lead: dict[tuple[int, str, str], list[Fig]] = defaultdict(list)
+    for (part, dim, _), points in groups.items():
+        for g, in_table in points:
+            if in_table >= 0 and g.key not in said and g.key not in restated:
+                lead[(part, dim, _lead(g.value))].append(g)
+    shifted: list[tuple[int, int, Fig, Fig]] = []
+    for (part, dim, value), points in groups.items():
+        for f, table in points:
+            if table >= 0 or f.key in said or f.key in restated or _significant(f.value) < 2:
+                continue
+            if not isinstance(_block(block, f), Paragraph):
+                continue
+            half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
+            for g in lead[(part, dim, _lead(f.value))]:
+                ratio = amount(g.value, g.unit) / value
+                k = ratio.adjusted() + (1 if ratio.scaleb(-ratio.adjusted()) >= 5 else 0)
+                if k == 0 or abs(k) > _SHIFT_POWER:
+                    continue
+                if abs(amount(g.value, g.unit) - value.scaleb(k)) > half.scaleb(k):
+                    continue
+                if (n := _overlap(context(f), context(g))) >= _SHIFT_WORDS and _overlap(f.label, context(g)):
+                    shifted.append((n, len(shifted), f, g))  # words in common, one of them of its own name
+    for _, _, f, g in sorted(shifted, key=lambda p: (-p[0], p[1])):
+        if f.key in restated or g.key in restated:
+            continue
+        restated.update((f.key, g.key))
+        yield Claim("equal", "repeats", f, (g,), (), f.label, "shifted", f.block)
+
+
+def _lead(digits: str) -> str:
+    """The first two significant digits (a figure and its decimal shift share them)."""
+    return digits.replace(".", "").lstrip("0")[:2]
 
 
 def cells(table: TableDraft) -> list[Fig]:
@@ -247,7 +318,10 @@ def _context(outline: Outline, f: Fig) -> str:
 
 
 _BEFORE, _AFTER = 30, 20
+_DEFINING = frozenset({"sum", "sum-partial", "split", "cumulative"})  # claims whose total defines an amount
 _WHOLE = re.compile(r"(?:[一二三四五六七八九十]+、)?(?:全\s*[市县区省州]|合\s*计|总\s*计|总投资)")  # a total row
+_SHIFT_WORDS = 2  # words in common for a figure and a cell its decimal shift
+_SHIFT_POWER = 4  # the largest power of ten a decimal slip is read across
 _DIFFERENT_WORDS = 3  # words in common for a table cell restating a figure of the text differently
 _CANDIDATES = 400  # earlier statements of one amount weighed per table (a big table of small counts)
 _ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly
