@@ -121,3 +121,19 @@ def test_document(name: str, tmp_path: Path) -> None:
 
 def test_at_least_eight_documents() -> None:
     assert len(CASES) >= 8
+
+
+def test_a_funding_summary_takes_the_items_of_its_own_program_only(tmp_path: Path) -> None:
+    doc = tmp_path / "two.txt"
+    doc.write_text(
+        "某县产业扶贫专项 2021 年实施方案\n\n一、重点任务\n\n（一）基地建设工程\n\n"
+        "1. 茶叶基地。计划投入中央资金 0.06 亿元。\n\n2. 果园。计划投入省级资金 0.05 亿元。\n\n"
+        "某县教育扶贫专项 2021 年实施方案\n\n一、重点任务\n\n（一）基地建设工程\n\n"
+        "1. 实训基地。计划投入省级资金 0.1 亿元。\n\n二、资金筹措\n\n（一）基地建设工程\n\n"
+        "计划安排资金 0.1 亿元，为省级财政资金。\n",
+        encoding="utf-8",
+    )
+    budget = load(write_draft(doc, tmp_path / "out").entry)
+    feet = [(f.source.line, sorted(p.source.line for p in f.parts)) for f in run(budget).findings if f.rule == "foot"]
+    # 0.1 亿元 of the 教育 summary over the 教育 item, not over the 产业 ones (0.06 + 0.05 would be plausible)
+    assert feet == [(23, [17])]

@@ -263,12 +263,12 @@ def test_an_integer_that_drops_the_decimals_is_linked_with_a_word_in_common() ->
 
 
 def test_a_target_and_the_next_sentence_that_breaks_it_down_are_a_sum() -> None:
-    text = "全年支持 36 个台站改造。完成 23 个、争取新开工 13 个（新建 6 个、改造 7 个）台站建设工程。"
+    text = "全年支持 42 个台站改造。完成 25 个、新开工 17 个（新建 8 个、改造 9 个）台站建设工程。"
     got = claims(text)
-    assert ("sum", "36 个", ("23 个", "13 个"), ("完成", "争取新开工")) in got
+    assert ("sum", "42 个", ("25 个", "17 个"), ("完成", "新开工")) in got
     # a sentence that does not open with the run is no breakdown
     assert not [
-        c for c in claims("全年支持 36 个台站改造。投入 500 万元，建成 20 个站点，改造 16 个。") if c[0] == "sum"
+        c for c in claims("全年支持 42 个台站改造。投入 500 万元，建成 25 个站点，改造 17 个。") if c[0] == "sum"
     ]
 
 
@@ -314,3 +314,37 @@ def test_restatements_link_to_the_statement_that_defines_the_amount() -> None:
     got = [(c.total.line, tuple(p.line for p in c.parts)) for c in found(text).claims if c.kind == "equal" and c.total]
     # 2.46 of line 3 is the total of its years: lines 1 and 5 restate it (not line 1 as the first)
     assert got == [(3, (1, 5))]
+
+
+def test_a_decimal_point_slipped_between_the_text_and_a_table() -> None:
+    text = """\
+        全年安排资金 6.8 亿元。其中，中央财政补助资金 4.6 亿元，县级财政配套资金 2.2 亿元。
+
+        单位：万元
+        项目\t合计\t中央财政补助资金\t县级财政配套资金\t培训人次
+        合计\t68000\t4600\t22000\t46
+        """
+    got = _equal(text)
+    # 4.6 亿元 is 46000 万元: the 附件's 4600 has the digits with the point moved (the check reports it)
+    assert ("4.6 亿元", ("4600 万元",)) in got
+    assert not [g for g in got if "46 " in g[1][0]]  # a count with those digits is no amount of money
+
+
+def test_a_split_of_the_text_against_its_rows_finer_columns() -> None:
+    text = """\
+        全年计划落实资金 5230 万元，其中中央省级资金 3100 万元，县级资金 1800 万元，其他资金 331 万元。
+
+        单位：万元
+        项目\t合计\t中央\t省级\t县级\t社会投入\t其他投入
+        饮水工程\t5230.4\t2000\t1100\t1800\t200\t130.4
+        """
+    got = [
+        (c.kind, c.total.value, tuple(p.value for p in c.parts))
+        for c in found(text).claims
+        if c.pattern == "split_columns"
+    ]
+    assert ("sum", "3100", ("2000", "1100")) in got
+    # 200 + 130.4 = 330.4, not 331: the one run that disagrees, by less than 1 %, is claimed for the check
+    assert ("sum", "331", ("200", "130.4")) in got
+    # a part far from its run is no slip of this row: nothing is cut
+    assert not [c for c in found(text.replace("331 万元", "390 万元")).claims if c.pattern == "split_columns"]

@@ -42,8 +42,9 @@ def test_a_row_in_the_wrong_unit_is_one_slip() -> None:
         全年完成技能培训 1.2 万人次。其中：甲区 0.3 万人次，乙区 0.4 万人次，丙县 0.5 万人次。
 
         项目\t单位\t全县\t甲区\t乙区\t丙县
-        技能培训\t人次\t1.2\t0.3\t0.4\t0.5
+        小计\t人次\t1.2\t0.3\t0.4\t0.5
         """
+    # no word in common (repeats would read a decimal slip by its words): the list's order links them
     assert _restated(text) == [("1.2 万人次", "1.2 人次")]
 
 

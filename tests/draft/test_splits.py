@@ -95,9 +95,9 @@ def test_the_words_a_count_names_then_its_list() -> None:
 
 
 def test_a_total_whose_next_clause_names_its_one_source() -> None:
-    assert claims("计划安排资金 0.01 亿元，为省级财政专项资金。") == [("split", "0.01 亿元", (), ("省级",))]
-    assert claims("计划安排资金 0.14 亿元，由县级财政统筹解决。") == [("split", "0.14 亿元", (), ("市县",))]
-    assert claims("计划安排资金 0.14 亿元，为全年任务的一半。") == [("split", "0.14 亿元", (), ())]
+    assert claims("计划安排资金 0.05 亿元，为省级财政资金。") == [("split", "0.05 亿元", (), ("省级",))]
+    assert claims("计划安排资金 0.12 亿元，由县级财政统筹解决。") == [("split", "0.12 亿元", (), ("市县",))]
+    assert claims("计划安排资金 0.12 亿元，为全年任务的一半。") == [("split", "0.12 亿元", (), ())]
 
 
 def test_one_part_named_by_qizhong_is_partial_and_each_ones_amount_is_no_part() -> None:
@@ -105,3 +105,9 @@ def test_one_part_named_by_qizhong_is_partial_and_each_ones_amount_is_no_part() 
     assert got == [("sum-partial", "8.4 亿元", ("2.2 亿元",), ("财政扶贫资金",))]
     got = claims("全年计划投资 500 万元，建成 100 个，其中：各乡镇均计划投资 100 万元、建成 20 个。")
     assert not [c for c in got if c[1] == "500 万元" and c[2]]
+
+
+def test_an_estimated_need_is_a_planned_total() -> None:
+    # 概算 / 需求 name a planned amount as 计划 does: a total that itemised amounts below it may make up
+    assert claims("全县易地搬迁资金概算总需求 1200 万元，具体组成如下：") == [("split", "1200 万元", (), ())]
+    assert claims("去年全县共完成 1200 万元。") == []

@@ -6,7 +6,7 @@ heading's running text become its ``figures:``; a funding-source split becomes a
 the first planned total in a heading's own text takes the later totals below that heading
 as its ``items`` (全年计划投资 27 亿元 over 国省干线 22 亿元 and 农村公路 5 亿元), unless the
 totals stand side by side in one paragraph, differ in dimension, or add up to less than
-half or more than twice it (a bare bound, ``投入 700 万元以上项目为：``, chooses the items and
+half or more than twice it (a bare bound, ``投入 100 万元以上项目为：``, chooses the items and
 is none of them). A funding summary by the headings of the tasks (``三、资金筹措`` with
 ``（一）公共文化设施建设`` again) takes, as the items of its first total, the totals below the
 earlier heading of that title that no other total took. A table becomes a ``tables:`` entry of
@@ -241,7 +241,7 @@ def _nest(
 def _nested(
     heading: int, nodes: dict[int, DNode], kids: list[int], below: list[DNode], totals: dict[int, list[DNode]]
 ) -> list[DNode]:
-    # a bare bound (投入 700 万元以上项目为：) is a threshold the list is chosen by, not one of its totals
+    # a bare bound (投入 100 万元以上项目为：) is a threshold the list is chosen by, not one of its totals
     own = [n for n in totals.get(heading, []) if not _threshold(n)]
     aside = [n for n in totals.get(heading, []) if _threshold(n)]
     first_kid_line = nodes[kids[0]].line or 0 if kids else 1 << 30
@@ -270,24 +270,34 @@ def _summaries(
 ) -> set[int]:
     """A funding summary by the headings of the tasks: its total takes the task's item totals.
 
-    ``（一）公共文化设施建设与管理`` with items ``1. … 计划投入中央资金 0.68 亿元`` … and, under
-    ``三、资金筹措``, ``（一）公共文化设施建设与管理 计划安排资金 5.59 亿元，其中 …``: the later
-    heading names the earlier one again (the same title, or one the start of the other, before
-    any ``（牵头单位…）``); the first total of its text takes the totals below the earlier heading
-    that no other total took, when they are of its dimension and plausibly add up to it.
-    Returns the ``id`` of each node taken.
+    ``（一）公共文化设施建设`` with items ``1. … 计划投入中央资金 0.35 亿元`` … and, under
+    ``二、资金筹措``, ``（一）公共文化设施建设 计划安排资金 1.35 亿元，其中 …``: the later
+    heading names the earlier one again (the same title, or one the start of the other,
+    before any ``（牵头单位…）``, under the same outermost heading); the first total of its
+    text takes the totals below the earlier heading that no other total took, when they are
+    of its dimension and plausibly add up to it. Returns the ``id`` of each node taken.
     """
     taken: set[int] = set()
-    first: dict[str, int] = {}
+    first: dict[tuple[int, str], int] = {}  # (the outermost heading, a title) -> its first heading
+    starts: dict[tuple[int, str], int] = {}  # (the outermost heading, a title's start) -> its first heading
     for k in sorted(nodes):
         block = blocks[k]
         assert isinstance(block, Heading)
         key = _title_key(block.title)
         if len(key) < _TITLE_CHARS:
             continue
-        earlier = next((e for t, e in first.items() if _same_title(t, key)), None)
+        root = chain[k][0] if chain[k] else k  # one 专项: the same title in another is another task
+        earlier = first.get((root, key))
+        if earlier is None and len(key) >= _TITLE_START:
+            earlier = starts.get((root, key))  # an earlier title that starts with this one
+        if earlier is None:  # an earlier title this one starts with
+            earlier = next(
+                (e for n in range(_TITLE_START, len(key)) if (e := first.get((root, key[:n]))) is not None), None
+            )
         if earlier is None:
-            first[key] = k
+            first.setdefault((root, key), k)
+            for n in range(_TITLE_START, len(key) + 1):
+                starts.setdefault((root, key[:n]), k)
             continue
         if earlier in chain[k]:
             continue  # a heading restating its own section's title
@@ -314,6 +324,7 @@ def _summaries(
 
 
 _TITLE_CHARS = 4  # Chinese characters a heading's title needs to be matched with another
+_TITLE_START = 6  # characters of a title that match a longer one starting with them (文化志愿服务 / …行动)
 
 
 def _title_key(title: str) -> str:
@@ -322,13 +333,8 @@ def _title_key(title: str) -> str:
     return "".join(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", name))
 
 
-def _same_title(a: str, b: str) -> bool:
-    short, long = sorted((a, b), key=len)
-    return a == b or (len(short) >= 2 * _TITLE_CHARS - 2 and long.startswith(short))
-
-
 def _threshold(node: DNode) -> bool:
-    """A total with a bound and no parts: 投入 700 万元以上 (the projects listed are those above it)."""
+    """A total with a bound and no parts: 投入 100 万元以上 (the projects listed are those above it)."""
     return node.total is not None and node.total.bound is not None and not node.split and not node.only
 
 

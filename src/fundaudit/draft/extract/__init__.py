@@ -14,6 +14,7 @@ from fundaudit.draft.extract import (
     repeats,
     schedules,
     shares,
+    split_columns,
     splits,
     sums,
     table_cost,
@@ -37,6 +38,7 @@ PIPELINE: tuple[Extractor, ...] = (
     sums.EXTRACTOR,
     repeats.EXTRACTOR,
     parallel.EXTRACTOR,
+    split_columns.EXTRACTOR,
 )
 
 

@@ -8,19 +8,19 @@ of four or more), the statements are one list stated twice, and a figure of the 
 does not agree is the same thing stated with other digits: an ``equal`` relation (note
 ``restated``) that the check then reports.
 
-``全市 1 个贫困县、168 个贫困村、7.38 万贫困人口`` and, in another 专项,
-``1 个摘帽贫困县、168 个退出贫困村和 7.3 万脱贫人口``: 1 and 168 agree, so 7.38 and
-7.3 万人 are one target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人``
+``全县 2 个贫困乡、126 个贫困村、4.26 万贫困人口`` and, in another 专项,
+``2 个摘帽乡、126 个退出贫困村和 4.2 万脱贫人口``: 2 and 126 agree, so 4.26 and
+4.2 万人 are one target. ``其中：甲区 420 人，乙区 380 人，丙县 560 人，丁县 500 人``
 against a table row ``0.042 0.038 0.065 0.05`` (万人): three agree, 560 人 and 0.065 万人
 are one figure. A figure that rounds the other (``5 亿元`` and ``50180 万元``) agrees too
 and is linked (the check says whether the rounding holds), and so does one of the same
-amount that no earlier claim links to anything (``34 个村`` and a row's ``34``, with no
-word in common). A figure that disagrees is linked when it is within a factor of two of
+amount (``34 个村`` and a row's ``34``, with no word in common), unless the two are linked
+already. A figure that disagrees is linked when it is within a factor of two of
 the other (or is the one odd figure of a list of three or more that agree), when the list
 agrees at least twice as often as it disagrees (or disagrees once where the two statements
 agree three times), when the other statement does not state it elsewhere (a list in
 another order), and when it is not at an end of the text's list next to cells of the row
-the text leaves out (``其他资金 26 万元`` against the cells 16 and 10: a sum, not a
+the text leaves out (``其他资金 45 万元`` against the cells 30 and 15: a sum, not a
 restatement). A dimension with one figure on each side is linked when it stands within
 three places of a figure that agrees, in both, and the two share a word (or a unit that
 is not a common count). A row whose digits are all those of the text in another unit
@@ -82,7 +82,6 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         for figs in by_row.values():
             statements.append(_Statement(_part(block, table.block), tuple(figs), True))
     linked = {frozenset((c.total.key, p.key)) for c in ctx.claims if c.kind == "equal" and c.total for p in c.parts}
-    repeated = {k for pair in linked for k in pair}  # figures an earlier claim says are stated twice
     index_: dict[tuple[str, str, int], set[int]] = defaultdict(set)
     for k, statement in enumerate(statements):
         for f in statement.figs:
@@ -103,7 +102,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         a, b = statements[i], statements[j]
         if a.row and b.row:
             continue
-        for f, g in _restated(a, b, context, repeated):
+        for f, g in _restated(a, b, context):
             first, second = sorted((f, g), key=lambda x: (x.line, abs(x.column)))
             pair = frozenset((first.key, second.key))
             if pair in linked or first.line == second.line:
@@ -162,9 +161,7 @@ def _anchor(f: Fig, g: Fig, kind: str) -> int:
     return 0
 
 
-def _restated(
-    a: _Statement, b: _Statement, context: Callable[[Fig], str], repeated: set[tuple[int, int]]
-) -> list[tuple[Fig, Fig]]:
+def _restated(a: _Statement, b: _Statement, context: Callable[[Fig], str]) -> list[tuple[Fig, Fig]]:
     """The pairs of figures two statements state differently, when they state one list."""
     across = a.part != b.part
     dims_a: dict[str, list[Fig]] = defaultdict(list)
@@ -211,10 +208,8 @@ def _restated(
         if not lone and agree < 2 * len(differ):
             continue  # most of the list disagrees: not this list
         out.extend((f, g) for f, g, kind in w.pairs if kind == "round")
-        # the same amount in both, that no earlier claim links to anything: stated twice
-        out.extend(
-            (f, g) for f, g, kind in w.pairs if kind == "exact" and f.key not in repeated and g.key not in repeated
-        )
+        # the same amount in both: stated twice (a pair already linked is not linked again)
+        out.extend((f, g) for f, g, kind in w.pairs if kind == "exact")
         for f, g in differ:
             if (f, g) in w.edges:
                 continue  # next to cells the text does not state: a column the text sums, not restates

@@ -24,7 +24,7 @@ significant digits or more) is the same as one that rounds to it in any unit of 
 significant digits), or without one when it has three (a percentage always needs one). An
 integer of four digits or more is read the same way (``79328 万元`` and ``79328.28 万元``: the
 check then says by how much they differ), and so is one that drops the decimals of a figure
-(``64896 万元`` and ``64896.72 万元``) when their words share such a word; one of two or three
+(``28734 万元`` and ``28734.56 万元``) when their words share such a word; one of two or three
 digits only when it is within 0.5 % of the precise one and its own words (label and the clause
 after it) share three with it (``普通干线公路 48 亿元`` and the 附件's ``普通干线公路 480105
 万元``: the tolerance takes an integer as exact, so the check reports the rounding; ``212 公里``
@@ -37,7 +37,10 @@ Restated differently: a figure of running text and a cell of a total row (全市
 of a table in the same part and dimension whose words have at least three in common are
 linked even when they differ (``新增解决 1000 名贫困群众就业`` and the 附件's ``全 市 新增困难群众
 就业人数 700``): the check then reports the difference. The closest pairs are taken first,
-each figure and cell once.
+each figure and cell once. A decimal point slipped: a figure of the text that no other
+statement repeats and a cell of its part and dimension that is it times a power of ten (up
+to 10⁴, to the text's rounding: ``中央财政补助资金 4.6 亿元`` and the 合计 row's ``4600 万元``),
+whose words have two in common, one of them of the figure's own name, are linked too.
 """
 
 from __future__ import annotations
@@ -182,7 +185,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                         and c[0] >= 1
                         and 0 < amount(c[2].value, c[2].unit) - value < 2 * half
                     )
-                ]  # the last: an integer that drops the decimals (64896 of 64896.72), with a word in common
+                ]  # the last: an integer that drops the decimals (28734 of 28734.56), with a word in common
             if found:
                 g = max(found, key=lambda c: (c[3], c[0], c[1]))[2]
                 linked.add((f.key, g.key))
@@ -209,6 +212,40 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             continue
         restated.update((f.key, g.key))
         yield Claim("equal", "repeats", f, (g,), (), f.label, "restated", f.block)
+    # a decimal point slipped: a figure of the text and a cell of its part and dimension that is
+    # it times a power of ten (to the text's rounding), with _SHIFT_WORDS words in common (one of its name)
+    lead: dict[tuple[int, str, str], list[Fig]] = defaultdict(list)
+    for (part, dim, _), points in groups.items():
+        for g, in_table in points:
+            if in_table >= 0 and g.key not in said and g.key not in restated:
+                lead[(part, dim, _lead(g.value))].append(g)
+    shifted: list[tuple[int, int, Fig, Fig]] = []
+    for (part, dim, value), points in groups.items():
+        for f, table in points:
+            if table >= 0 or f.key in said or f.key in restated or _significant(f.value) < 2:
+                continue
+            if not isinstance(_block(block, f), Paragraph):
+                continue
+            half = amount("0.5", f.unit).scaleb(-len(f.value.partition(".")[2]))
+            for g in lead[(part, dim, _lead(f.value))]:
+                ratio = amount(g.value, g.unit) / value
+                k = ratio.adjusted() + (1 if ratio.scaleb(-ratio.adjusted()) >= 5 else 0)
+                if k == 0 or abs(k) > _SHIFT_POWER:
+                    continue
+                if abs(amount(g.value, g.unit) - value.scaleb(k)) > half.scaleb(k):
+                    continue
+                if (n := _overlap(context(f), context(g))) >= _SHIFT_WORDS and _overlap(f.label, context(g)):
+                    shifted.append((n, len(shifted), f, g))  # words in common, one of them of its own name
+    for _, _, f, g in sorted(shifted, key=lambda p: (-p[0], p[1])):
+        if f.key in restated or g.key in restated:
+            continue
+        restated.update((f.key, g.key))
+        yield Claim("equal", "repeats", f, (g,), (), f.label, "shifted", f.block)
+
+
+def _lead(digits: str) -> str:
+    """The first two significant digits (a figure and its decimal shift share them)."""
+    return digits.replace(".", "").lstrip("0")[:2]
 
 
 def cells(table: TableDraft) -> list[Fig]:
@@ -283,6 +320,8 @@ def _context(outline: Outline, f: Fig) -> str:
 _BEFORE, _AFTER = 30, 20
 _DEFINING = frozenset({"sum", "sum-partial", "split", "cumulative"})  # claims whose total defines an amount
 _WHOLE = re.compile(r"(?:[一二三四五六七八九十]+、)?(?:全\s*[市县区省州]|合\s*计|总\s*计|总投资)")  # a total row
+_SHIFT_WORDS = 2  # words in common for a figure and a cell its decimal shift
+_SHIFT_POWER = 4  # the largest power of ten a decimal slip is read across
 _DIFFERENT_WORDS = 3  # words in common for a table cell restating a figure of the text differently
 _CANDIDATES = 400  # earlier statements of one amount weighed per table (a big table of small counts)
 _ACROSS_WORDS = 2  # words in common for a figure restated in another part, or rounded wrongly

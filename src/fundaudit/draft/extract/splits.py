@@ -3,7 +3,7 @@
 In one sentence (to 。, not ；, which separates the items of a 其中 list), a figure followed
 by ``其中`` (or ``包括``, or an opening ``（``) and then figures of the same dimension is a
 total and its parts (also a figure followed by the words it counts and ``，其中：``:
-``实施 100 个配套体育设施项目，其中：…``; the last figure of a sentence when the next sentence
+``实施 120 个文化院坝建设项目，其中：…``; the last figure of a sentence when the next sentence
 opens with ``其中：``; and each of totals in several units whose list opens after a share between them:
 ``300 户 1000 人，占总人口的 60%（其中：园区 100 户 300 人、…``); figures of another dimension
 between them are passed over (``雁江区投入资金 0.9 亿元，解决贫困人口 0.58 万人；乐至县投入资金
@@ -18,11 +18,11 @@ list its items). A single part is
 partial (``sum-partial``: the parts must not exceed the total). Figures in parentheses or
 after 含 are a part's own breakdown and left out; a figure named 共/合计/总计 starts a new total.
 Parts that sum to less than half or more than twice the total are taken as a misreading
-and not claimed, except one part alone less than its total (``共投入 7.63 亿元，其中财政扶贫资金
-2.51 亿元``); a figure named 均/各/每 (``其中：各区县均计划投资 120 万元``) is each one's,
+and not claimed, except one part alone less than its total (``共投入 8.4 亿元，其中财政扶贫资金
+2.2 亿元``); a figure named 均/各/每 (``其中：各乡镇均计划投资 100 万元``) is each one's,
 not a part. ``计划投入省级资金 2.1 亿元`` —
 a total whose own words name one source, or whose next clause does
-(``计划安排资金 0.01 亿元，为省级财政专项资金``) — is a split with ``only:``.
+(``计划安排资金 0.05 亿元，为省级财政资金``) — is a split with ``only:``.
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ from fundaudit.draft.extract._base import Context, Extractor, Result
 from fundaudit.draft.extract._words import amount, dimension, plausible, source_key
 from fundaudit.draft.model import Block, Claim, Fig, Outline, Paragraph
 
-_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集)")
+_PLANNED = re.compile(r"(计划|安排|投入|投资|筹措|筹集|落实|募集|概算|需求)")
 _TOTAL_WORDS = ("共", "合计", "总计", "累计", "总投资", "全年")
 _NEW_ITEM = re.compile(r"[；;]\s*[（(][0-9一二三四五六七八九十]+[）)]")  # ；（2） starts the next item
 # the last figure of a sentence and a next sentence that opens with 其中：(为 2.28 万名学生…。其中：…)
 _NEXT_OPEN = re.compile(r"^[^。！？；0-9]{0,40}。\s*其中[，,：:]\s*")
-# the words a figure counts, then 其中：(实施 100 个配套体育设施建设项目，其中：甲州 80 个，乙市 20 个)
+# the words a figure counts, then 其中：(实施 120 个文化院坝建设项目，其中：甲州 90 个，乙市 30 个)
 _NOUN_OPEN = re.compile(r"^[^。！？；;，,、0-9（(]{1,40}[，,]\s*其中[，,：:]\s*")
-# 计划安排资金 0.01 亿元，为省级财政专项资金: the one source named after the total
+# 计划安排资金 0.05 亿元，为省级财政资金: the one source named after the total
 _ONE_SOURCE = re.compile(r"^[，,]\s*(?:均|全部|全)?(?:为|系|由)([^，,。；;、（(0-9]{2,14})")
 _OPEN = re.compile(r"^[，,。；;：:\s*]*(其中|包括|含)[，,：:\s]*|^\s*(?P<paren>[（(])\s*(其中|含)?[，,：:\s]*")
 
@@ -179,9 +179,9 @@ def _opening_later(text: str, figs: list[Fig], i: int) -> int | None:
 
 
 def _one_part(total: Fig, parts: list[Fig]) -> bool:
-    """``共投入 7.63 亿元，其中财政扶贫资金 2.51 亿元``: one part named by 其中, less than its total."""
+    """``共投入 8.4 亿元，其中财政扶贫资金 2.2 亿元``: one part named by 其中, less than its total."""
     if len(parts) != 1 or re.search(r"[均各每]", parts[0].label):
-        return False  # 其中：各区县均计划投资 120 万元 is each one's, not a part
+        return False  # 其中：各乡镇均计划投资 100 万元 is each one's, not a part
     return 0 < amount(parts[0].value, parts[0].unit) < amount(total.value, total.unit)
 
 

@@ -5,11 +5,11 @@ followed by a run of two or more figures of its unit (figures of other units bet
 passed over) that add up to it exactly is their total — a stated sum. A figure named 共 /
 合计 / 累计 / 总 after such a run (``主要负责同志 2 次、班子成员 10 次，累计 12 次``) is the
 total of the run before it. The last figure of its unit in a sentence whose next sentence
-opens with such a run (``支持 36 个台站建设。完成 23 个、争取新开工 13 个…``) is its total too.
+opens with such a run (``支持 42 个台站改造。完成 25 个、新开工 17 个…``) is its total too.
 Only exact sums are read (a near miss is more likely two unrelated figures than a slip), the
 total has two significant digits or more and is no earlier claim's figure, and the parts are
-no earlier claim's parts (the total of an earlier list may be one: ``新开工 20 个（新建 9 个、
-改造 11 个）``).
+no earlier claim's parts (the total of an earlier list may be one: ``新开工 17 个（新建 8 个、
+改造 9 个）``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         return
     as_parts = ctx.parts()
     # a figure an earlier claim made a part of is left alone; the total of an earlier list may
-    # be a part here (新开工 20 个（新建 9 个、改造 11 个）under 支持 41 个)
+    # be a part here (新开工 17 个（新建 8 个、改造 9 个）under 支持 42 个)
     figs = [f for f in ctx.figs.get(index, []) if f.offset >= 0 and f.key not in as_parts]
     taken: set[tuple[int, int]] = set()
     said = sentences(block.text, figs, "。")
@@ -49,7 +49,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             before = _run_to(total, _free(same, range(k - 1, -1, -1), taken))[::-1]
             if not after and not later and n_sentence + 1 < len(said):
                 # the last of its unit in its sentence, and the next sentence opens with the run
-                # (支持 36 个台站建设。完成 23 个、争取新开工 13 个…)
+                # (支持 42 个台站改造。完成 25 个、新开工 17 个…)
                 following = [f for f in said[n_sentence + 1] if f.unit == total.unit and f.key not in taken]
                 if following and following[0] is said[n_sentence + 1][0]:
                     after = _run_to(total, following[:_MAX_PARTS])

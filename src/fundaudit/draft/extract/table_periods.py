@@ -1,15 +1,15 @@
 """table_periods — a target in the text is the sum of its years in a table's total row.
 
-``围绕 13.927 万农村贫困人口全部脱贫、243 个贫困村全部退出的目标`` and a table by years
-(``2016 年`` over ``计划减贫数 (万人)``, ``贫困村退出 (个)`` …, the same under ``2017 年`` …) whose
-total row (``合计``, or the whole area) reads ``5.0833 82 … 4.7469 80 … 4.1246 81``: each
+``实现 2.35 万贫困人口全部脱贫、48 个贫困村全部退出的目标`` and a table by years
+(``2018 年`` over ``减贫人数（万人）`` and ``贫困村退出（个）``, the same under ``2019 年``) whose
+total row (``合计``, or the whole area) reads ``1.25 25 1.0 23``: each
 figure of the sentence is the sum of its unit's cells in that row, one cell per year (of the
 column whose name shares the most words with the figure's, when a year has several of its
 unit). The sentence and the table are read as one schedule only when at least one of its
-figures adds up exactly (243 = 82 + 80 + 81); the others are then claimed too, so that a
-target the years do not make up (13.927 against 13.9548) is reported. When several
+figures adds up exactly (48 = 25 + 23); the others are then claimed too, so that a
+target the years do not make up (2.35 against 2.25) is reported. When several
 sentences state the target, the one whose words are most those of the columns
-(``243 个贫困村全部退出`` against ``贫困村退出``) is read, not the baseline (``贫困村 243 个``); a
+(``48 个贫困村全部退出`` against ``贫困村退出``) is read, not the baseline (``贫困村 48 个``); a
 sentence with two figures of one unit is not read (which is the target is not said). Two
 years or more, in one part of the document.
 """
