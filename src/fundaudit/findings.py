@@ -150,9 +150,9 @@ class Finding:
             word = unit.text  # no base word: the difference in the total's own unit
             amount = diff
         else:
-            amount = _shifted(diff, unit.pow10)
+            amount = shifted(diff, unit.pow10)
         total = Fraction(self.total_figure.value.to_decimal()).__abs__()
-        percent = _shifted(Decimal(round(Fraction(diff) / total * 10000)), -2) if total else None
+        percent = shifted(Decimal(round(Fraction(diff) / total * 10000)), -2) if total else None
         return Materiality(plain(amount), word, percent)
 
 
@@ -170,7 +170,7 @@ class Materiality:
         return (0, -self.amount, -share) if self.unit == "元" else (1, -share, -self.amount)
 
 
-def _shifted(value: Decimal, places: int) -> Decimal:
+def shifted(value: Decimal, places: int) -> Decimal:
     """``value × 10^places`` exactly (``Decimal.scaleb`` rounds to the context's 28 digits)."""
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
