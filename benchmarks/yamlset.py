@@ -3,10 +3,11 @@
 ``write(figures, out, files)`` writes an entry file whose documents (one per province)
 include ``files`` files of programs between them; the same programs, figures and lines as
 :func:`synth.write_yaml` writes into one file. ``python benchmarks/yamlset.py --figures N
---files K --work DIR`` times, each in a fresh process: the load with the cache off, the
-first load with an empty cache (it stores every file), a load with every file cached, and a
-load after one file was edited (a figure's digits changed), and the same for ``fundaudit
-check --format json``.
+--files K --work DIR`` times ``load()`` (imports excluded), each in a fresh process: with
+the cache off, the first load with an empty cache (it stores every file), a load with every
+file cached, and a load after one file was edited (a figure's digits changed); ``--check``
+also times ``fundaudit check --format json`` after another edit, cache on and off.
+``--startup N`` times the real data's check against ``python -c "import pandas"`` instead.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def edit_one(out: Path) -> None:
 
 _LOAD = """
 import json, sys, time
-t = time.perf_counter(); c = time.process_time()
 from fundaudit.loader import load
+t = time.perf_counter(); c = time.process_time()
 b = load(sys.argv[1])
 print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "figures": len(b.figures)}))
 """
@@ -79,19 +80,65 @@ def _check(entry: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def startup(runs: int) -> str:
+    """`fundaudit check data/budgets.yaml --format json` against `python -c "import pandas"`.
+
+    As ``startup()`` of benchmarks/run.py (alternating, fresh processes, one warm-up run each
+    that may write bytecode), with the medians of wall clock and of CPU time (user + system of
+    the child): on a machine other work keeps busy, CPU time says more.
+    """
+    import resource
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    script = Path(sys.executable).with_name("fundaudit")
+    check = [str(script)] if script.exists() else [sys.executable, "-m", "fundaudit"]
+    commands = {
+        "check": [*check, "check", str(root / "data" / "budgets.yaml"), "--format", "json"],
+        "pandas": [sys.executable, "-c", "import pandas"],
+    }
+    for argv in commands.values():
+        subprocess.run(argv, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall: dict[str, list[float]] = {k: [] for k in commands}
+    cpu: dict[str, list[float]] = {k: [] for k in commands}
+    load = os.getloadavg()[0]
+    for _ in range(runs):
+        for name, argv in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            wall[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    w = {k: sorted(v)[len(v) // 2] for k, v in wall.items()}
+    c = {k: sorted(v)[len(v) // 2] for k, v in cpu.items()}
+    return (
+        f"wall: check {w['check']:.3f} s, pandas {w['pandas']:.3f} s, {w['check'] / w['pandas']:.2f}x; "
+        f"CPU: check {c['check']:.3f} s, pandas {c['pandas']:.3f} s, {c['check'] / c['pandas']:.2f}x "
+        f"(median of {runs}, load average {load:.1f}-{os.getloadavg()[0]:.1f})"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--figures", type=int, default=100_000)
     ap.add_argument("--files", type=int, default=20)
-    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/fundaudit-yamlset"))
     ap.add_argument("--check", action="store_true", help="time `fundaudit check` too")
+    ap.add_argument("--jobs", default="1", help="$FUNDAUDIT_JOBS of the loads (1: no worker processes)")
+    ap.add_argument("--startup", type=int, default=0, help="only: the real data's check against import pandas, N runs")
     args = ap.parse_args()
+    if args.startup:
+        print(startup(args.startup))
+        return
     data = args.work / f"yaml-{args.figures}-{args.files}"
     cache = args.work / f"cache-{args.figures}-{args.files}"
     entry = write(args.figures, data, args.files)
     subprocess.run(["rm", "-rf", str(cache)], check=True)
-    on = {**os.environ, "FUNDAUDIT_CACHE_DIR": str(cache), "FUNDAUDIT_CACHE": "on"}
-    off = {**os.environ, "FUNDAUDIT_CACHE": "off"}
+    jobs = {"FUNDAUDIT_JOBS": args.jobs}
+    on = {**os.environ, **jobs, "FUNDAUDIT_CACHE_DIR": str(cache), "FUNDAUDIT_CACHE": "on"}
+    off = {**os.environ, **jobs, "FUNDAUDIT_CACHE": "off"}
+    print(f"load average {os.getloadavg()[0]:.1f} at the start; FUNDAUDIT_JOBS={args.jobs}")
     rows = {
         "off": _load(entry, off),
         "first (stores)": _load(entry, on),
@@ -104,6 +151,7 @@ def main() -> None:
             f"{name:16} {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, "
             f"{r['figures'] / r['wall']:,.0f} figures/s ({r['figures']:,} figures, {args.files} files)"
         )
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if args.check:
         edit_one(data)
         print(f"check, one file edited: {_check(entry, on):.3f} s wall (cache on)")

@@ -63,7 +63,7 @@ def test_a_document_checked_directly_marks_its_results_drafted(
     assert isinstance(result["drafted"], str) and result["drafted"]
 
 
-@given(st.integers(min_value=-(10**40), max_value=10**40), st.integers(min_value=-12, max_value=12))
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.integers(min_value=-40, max_value=40))
 def test_plain_keeps_the_value_and_never_an_exponent(digits: int, exponent: int) -> None:
     value = Decimal(digits).scaleb(exponent)
     out = plain(value)
@@ -79,3 +79,45 @@ def test_base_words() -> None:
         "元/人",
         None,
     ]
+
+
+@given(
+    st.integers(min_value=1, max_value=10**38 - 1),
+    st.integers(min_value=-30, max_value=8),
+    st.integers(min_value=1, max_value=10**38 - 1),  # 38 digits: the most a figure may have
+)
+def test_materiality_is_exact_past_28_digits(diff_digits: int, exponent: int, total_digits: int) -> None:
+    """38-digit amounts (DECIMAL(38) tables) never pass through Decimal's 28-digit context."""
+    from fractions import Fraction
+
+    from fundaudit.findings import Finding, Verdict
+    from fundaudit.model import Figure, Loc
+    from fundaudit.numbers import parse_number
+    from fundaudit.units import parse_unit
+
+    diff = Decimal(diff_digits).scaleb(exponent) if exponent <= 0 else Decimal(diff_digits * 10**exponent)
+    total = Figure(
+        ref="t",
+        label="t",
+        value=parse_number(str(total_digits)),
+        unit=parse_unit("万元"),
+        source=Loc("s.txt", 1),
+        yaml=Loc("d.yaml", 1),
+    )
+    here = Loc("d.yaml", 1)
+    blank = dict.fromkeys(("total", "unit", "parts_sum", "tolerance", "message", "document", "program", "subject"), "")
+    finding = Finding(
+        id="r",
+        rule="foot",
+        verdict=Verdict.MISMATCH,
+        diff=format(diff, "f"),
+        source=here,
+        location=here,
+        total_figure=total,
+        **blank,
+    )
+    m = finding.materiality
+    assert m is not None and m.unit == "元"
+    assert Fraction(m.amount) == Fraction(diff) * 10**4  # exact, every digit
+    assert m.percent is not None
+    assert abs(Fraction(m.percent) - Fraction(diff) / total_digits * 100) <= Fraction(1, 200)

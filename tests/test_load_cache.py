@@ -7,14 +7,19 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fundaudit.errors import InvalidData
 from fundaudit.loader import cache, load
 from fundaudit.model import Budget
 from tests.conftest import DATA, ROOT
+from tests.test_loader_fuzz import MUTATIONS, _mutate
 
 
 def fingerprint(budget: Budget) -> list[str]:
@@ -211,13 +216,21 @@ def test_a_damaged_entry_is_passed_over(
     assert str(tmp_path / "data" / "a.yaml") in composed
 
 
+def _column(payload: dict[str, Any], name: str, change: Callable[[Any], Any]) -> dict[str, Any]:
+    figures = payload["figures"]
+    return {**payload, "figures": {**figures, name: [change(x) for x in figures[name]]}}
+
+
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda p: {**p, "figures": [[*f[:2], float(f[2]), *f[3:]] for f in p["figures"]]},  # an amount as a float
-        lambda p: {**p, "figures": [[*f[:2], str(f[2]), *f[3:]] for f in p["figures"]]},
-        lambda p: {**p, "figures": [[*f[:5], None, *f[6:]] for f in p["figures"]]},
-        lambda p: {**p, "figures": [[*f[:4], "no such unit", *f[5:]] for f in p["figures"]]},
+        lambda p: _column(p, "coefficient", float),  # an amount as a float
+        lambda p: _column(p, "coefficient", str),
+        lambda p: _column(p, "source", lambda _line: None),
+        lambda p: _column(p, "unit", lambda _unit: "no such unit"),
+        lambda p: _column(p, "ref", lambda _ref: None),
+        lambda p: _column(p, "yaml", lambda _line: True),
+        lambda p: {**p, "figures": {**p["figures"], "label": p["figures"]["label"][1:]}},  # a column short
         lambda p: {**p, "programs": [["x"]]},
         lambda p: {**p, "relations": ["z", "tag", "v", 0, 0, None]},
         lambda p: [],
@@ -357,3 +370,29 @@ def test_files_read_ahead_give_the_same_errors(
 
     monkeypatch.setattr(parallel, "_workers", lambda: 0)
     assert read_ahead == _errors(entry) and read_ahead
+
+
+def _outcome(entry: Path) -> list[str]:
+    try:
+        return fingerprint(load(entry))
+    except InvalidData as exc:
+        return [str(e) for e in exc.errors]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(MUTATIONS, min_size=1, max_size=4))
+def test_an_edited_file_loads_the_same_with_the_others_cached(
+    tmp_path_factory: pytest.TempPathFactory, mutations: list[tuple[str, int, object]]
+) -> None:
+    """Differential: a mutated included file beside cached ones, against the cache off (errors or model)."""
+    top = tmp_path_factory.mktemp("edited")
+    entry = _data(top / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUNDAUDIT_CACHE", "on")
+        mp.setenv("FUNDAUDIT_CACHE_DIR", str(top / "cache"))
+        load(entry)  # both files cached
+        (top / "data" / "a.yaml").write_bytes(_mutate(A, mutations).encode("utf-8", errors="surrogatepass"))
+        first = _outcome(entry)
+        again = _outcome(entry)  # the mutated file from the cache, if it loaded
+        mp.setenv("FUNDAUDIT_CACHE", "off")
+        assert first == again == _outcome(entry)

@@ -102,3 +102,34 @@ def test_a_stage_says_how_far_the_diagnosis_and_the_writing_have_come(
     assert said[0].startswith("wording — ")
     assert any(f"{failing:,} of {failing:,}" in s for s in said)  # every failing relation diagnosed
     assert sum("0 of" in s or "00 of" in s for s in said) >= 2  # a line per chunk of findings
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        (["check", "{data}", "--format", "json"], [b"reading", b"judging the relations of"]),
+        (["report", "{data}", "--out", "{tmp}/reports"], [b"reading", b"writing the reports into"]),
+        (["export", "{data}", "--to", "{tmp}/tables"], [b"reading", b"writing the tables into"]),
+        (["check", "{doc}", "--format", "json"], [b"drafting"]),
+        (["draft", "{doc}", "--out", "{tmp}/draft"], [b"drafting"]),
+    ],
+)
+def test_yaml_documents_reports_and_exports_show_their_stages_on_a_terminal(
+    tmp_path: Path, command: list[str], words: list[bytes]
+) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text("全年计划投资10亿元，其中：中央5亿元、省级4亿元。\n", encoding="utf-8")
+    args = [a.format(data=ROOT / "data" / "budgets.yaml", tmp=tmp_path, doc=doc) for a in command]
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "FUNDAUDIT_NO_PROGRESS")}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env["FUNDAUDIT_PROGRESS_BYTES"] = "0"
+    code_tty, out_tty, err_tty = _run(args, True, env)
+    for folder in ("reports", "tables", "draft"):
+        if (tmp_path / folder).exists():
+            (tmp_path / folder).rename(tmp_path / f"{folder}-tty")
+    code_pipe, out_pipe, err_pipe = _run(args, False, env)
+    assert code_tty == code_pipe
+    assert out_tty.replace(b"-tty", b"") == out_pipe  # stdout the same (the folders named aside)
+    for word in words:
+        assert word in err_tty, err_tty
+        assert word not in err_pipe

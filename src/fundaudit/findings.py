@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
@@ -144,13 +145,14 @@ class Finding:
             return None
         unit = self.total_figure.unit
         word = base_word(unit.dimension)
-        amount = abs(Decimal(self.diff))
+        diff = Decimal(self.diff).copy_abs()  # exact: no context rounding, any number of digits
         if word is None:
             word = unit.text  # no base word: the difference in the total's own unit
+            amount = diff
         else:
-            amount = amount.scaleb(unit.pow10)
-        total = abs(self.total_figure.value.to_decimal())
-        percent = (abs(Decimal(self.diff)) / total * 100).quantize(Decimal("0.01")) if total else None
+            amount = shifted(diff, unit.pow10)
+        total = Fraction(self.total_figure.value.to_decimal()).__abs__()
+        percent = shifted(Decimal(round(Fraction(diff) / total * 10000)), -2) if total else None
         return Materiality(plain(amount), word, percent)
 
 
@@ -168,10 +170,24 @@ class Materiality:
         return (0, -self.amount, -share) if self.unit == "元" else (1, -share, -self.amount)
 
 
+def shifted(value: Decimal, places: int) -> Decimal:
+    """``value × 10^places`` exactly (``Decimal.scaleb`` rounds to the context's 28 digits)."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    return Decimal((sign, digits, exponent + places))
+
+
 def plain(amount: Decimal) -> Decimal:
     """``amount`` without trailing zeros and written without an exponent (72000000, not 7.2E+7)."""
-    if not amount:
+    sign, digits, exponent = amount.as_tuple()
+    if not any(digits):
         return Decimal(0)
-    normal = amount.normalize()
-    exponent = normal.as_tuple().exponent
-    return Decimal(int(normal)) if isinstance(exponent, int) and exponent > 0 else normal
+    assert isinstance(exponent, int)
+    kept = list(digits)
+    while exponent < 0 and kept[-1] == 0:  # exact, unlike normalize(), which rounds to 28 digits
+        kept.pop()
+        exponent += 1
+    if exponent > 0:
+        kept += [0] * exponent
+        exponent = 0
+    return Decimal((sign, tuple(kept), exponent))

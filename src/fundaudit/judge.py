@@ -188,6 +188,7 @@ def _finding(
     tol: str,
     message: str,
     hint: str | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> Finding:
     return Finding(
         id=rel.id,
@@ -207,7 +208,7 @@ def _finding(
         parts=rel.parts,
         total_figure=rel.total,
         hint=hint,
-        names=part_names(rel),
+        names=part_names(rel) if names is None else names,
     )
 
 
@@ -295,8 +296,9 @@ def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, toler
     }[verdict]
     if rel.empty:
         off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(rel.empty))
-    message = _equation(rel, op, s_sum, off, None)  # the diagnosis (fundaudit.causes) comes later
-    return _finding(rel, verdict, s_sum, s_diff, s_tol, message)
+    names = part_names(rel)  # named once, for the message and the finding
+    message = _equation(rel, op, s_sum, off, None, names)  # the diagnosis (fundaudit.causes) comes later
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, names=names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,11 +435,11 @@ def _w(rel: Relation, body: str) -> str:
     return _("{subject}: {body}").format(subject=_short_subject(rel.subject, room), relation=head, body=body)
 
 
-def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None) -> str:
+def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None, named: tuple[str, ...]) -> str:
     """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit."""
     unit = rel.total.unit.text
     total = _figure(rel.total, _total_name(rel))
-    names = distinct(part_names(rel))
+    names = distinct(named)
     terms = " + ".join(_figure(p, n, unit) for p, n in zip(rel.parts, names, strict=True))
     if len(rel.parts) == 1:
         one = rel.parts[0]

@@ -7,6 +7,7 @@ core ones, aliases (anchors reused), duplicate keys and over-deep nesting are er
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import stat
@@ -46,6 +47,11 @@ class _Loader(_SafeLoader):
 
     longest = 0
     unprintable = False
+    # The composer calls these two for every node, for path resolvers, of which this loader has
+    # none (they would return at once): builtins of the same arity, whose results it ignores,
+    # instead of two Python calls a node.
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is _SCALAR:

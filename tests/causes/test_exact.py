@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from fundaudit.causes._base import (
@@ -212,3 +212,49 @@ def test_judged_with_near_the_tolerance(
     for subs in ({target.ref: new}, both, {}):
         expected = verdict(substituted(r, subs), tol)
         assert judged_with(r, subs, tol) == expected
+
+
+@settings(max_examples=600)
+@given(
+    st.integers(1, 10**6),
+    st.integers(-4, 1),
+    st.sampled_from(["万元/人", "元/人", "%"]),
+    st.integers(1, 10**5),
+    st.integers(-3, 1),
+    st.integers(-4, 4),
+    st.integers(0, 2),
+    st.integers(-3, 3),
+    st.integers(0, 2),
+    st.sampled_from(list(Policy)),
+)
+def test_product_shifts_never_passes_over_a_shift_that_holds(
+    c_a: int, e_a: int, unit_a: str, c_b: int, e_b: int, slip: int, moved: int, nudge: int, places: int, policy: Policy
+) -> None:
+    """The bound decimal-shift checks before judging a product: every shift that holds passes it."""
+    from fundaudit.causes._base import product_shifts, shifted
+
+    a_unit, b_unit = (unit_a, "人") if unit_a != "%" else ("%", "万元")
+    a, b = Written(c_a, e_a), Written(c_b, e_b)
+    a_fig = fig("t::a:a", f"{a.text()} {a_unit}")
+    b_fig = fig("t::a:b", f"{b.text()} {b_unit}")
+    total_unit = "万元" if a_unit != "元/人" else "元"
+    exact = Fraction(c_a * c_b) * Fraction(10) ** (e_a + e_b + (-2 if a_unit == "%" else 0))
+    t = rounded(exact, -places)
+    t = Written(max(0, t.coefficient + nudge), t.exponent)  # near the product, within or past rounding
+    figs = [fig("t::a:t", f"{t.text()} {total_unit}"), a_fig, b_fig]
+    # the slip: one figure's point moved by ``slip`` places (the shift that undoes it may hold)
+    slipped = figs[moved]
+    if slip and slipped.value.coefficient:
+        figs[moved] = fig(slipped.ref, f"{shifted(slipped.value, slip).text()} {slipped.unit.text}")
+    r = rel("r", figs[0], figs[1], figs[2], kind="product", rule="unit-cost")
+    tol = Tolerance(policy)
+    held = 0
+    for f in (r.total, *r.parts):
+        if f.value.coefficient == 0:
+            continue
+        may = product_shifts(r, f)
+        for k in (-4, -3, -2, -1, 1, 2, 3, 4):
+            if holds_with(r, {f.ref: fig(f.ref, f"{shifted(f.value, k).text()} {f.unit.text}")}, tol):
+                held += 1
+                assert may(k), (f.ref, k)
+    event(f"a shift holds: {held > 0}")  # most examples have one: the assertion above is reached

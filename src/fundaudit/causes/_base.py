@@ -282,6 +282,40 @@ def _factor_pow(f: Figure) -> int:
     return f.unit.pow10 - 2 if f.unit.dimension == "percent" else f.unit.pow10
 
 
+def product_shifts(rel: Relation, fig: Figure) -> Callable[[int], bool]:
+    """For a product ``rel``: whether moving ``fig``'s decimal point ``k`` places may make it hold.
+
+    A necessary condition, cheaper than judging: with ``δ`` half a unit of a figure's last
+    written digit (at least the allowance any tolerance gives it), ``total = a × b`` holds only
+    if ``|total − a·b| ≤ |a|·δb + |b|·δa + δa·δb + δtotal``. Moving a figure's point ``k``
+    places multiplies it and its ``δ`` by ``10**k`` (a number written whole by the move has a
+    smaller ``δ``), so the product's side scales by ``10**k``. Always true when ``fig`` is not
+    exactly one of the three figures.
+    """
+    total, parts = rel.total, rel.parts
+    if len(parts) != 2 or sum(f.ref == fig.ref for f in (total, *parts)) != 1:
+        return lambda k: True
+    a, b = parts
+    ca, cb, ct = a.value.coefficient, b.value.coefficient, total.value.coefficient
+    ea, eb = a.value.exponent + _factor_pow(a), b.value.exponent + _factor_pow(b)
+    et = total.value.exponent + total.unit.pow10
+    g = min(ea + eb - 2, et - 1)  # every term below an integer on the grid 10**g
+    product: int = ca * cb * 10 ** (ea + eb - g)
+    stated: int = ct * 10 ** (et - g)
+    spread: int = (abs(ca) + abs(cb)) * 5 * 10 ** (ea + eb - 1 - g) + 25 * 10 ** (ea + eb - 2 - g)
+    half: int = 5 * 10 ** (et - 1 - g)
+    sign = -1 if fig.ref == total.ref else 1  # the total moved k places: the product moved −k
+
+    def may(k: int) -> bool:  # |stated − product·10**j| ≤ spread·10**j + half, j = ±k, in integers
+        j = sign * k
+        up: int = 10 ** abs(j)
+        if j >= 0:
+            return abs(stated - product * up) <= spread * up + half
+        return abs(stated * up - product) <= spread + half * up  # both sides × 10**−j
+
+    return may
+
+
 def _factor(f: Figure) -> Fraction:
     e = f.value.exponent + _factor_pow(f)
     return Fraction(f.value.coefficient * 10**e) if e >= 0 else Fraction(f.value.coefficient, 10**-e)

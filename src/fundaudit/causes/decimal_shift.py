@@ -22,6 +22,7 @@ from fundaudit.causes._base import (
     Edit,
     holds_with,
     near_value,
+    product_shifts,
     same_value,
     shifted,
     significant,
@@ -38,11 +39,12 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     for fig in (rel.total, *rel.parts):
         if fig.value.coefficient == 0:
             continue
-        product = rel.kind == "product"  # not filtered: see Context.near_target
+        product = rel.kind == "product"  # no 5 % filter (see Context.near_target): a bound instead
+        may = product_shifts(rel, fig) if product else None
         target = None if product else ctx.target(rel, fig)
         c, e = fig.value.coefficient, fig.value.exponent + fig.unit.pow10
         for k in SHIFTS:
-            if product or near_value(target, c, e + k):  # the shifted value, before it is written
+            if may(k) if may is not None else near_value(target, c, e + k):  # before the value is written
                 edit = Edit(fig, shifted(fig.value, k), fig.unit)
                 if holds_with(rel, {fig.ref: edit.applied()}, ctx.tolerance):
                     yield Candidate(ID, rel.id, (edit,))

@@ -474,9 +474,7 @@ def _evaluate(
     if cand.relation_only:
         h.explains = () if cand.relation in assigned else (cand.relation,)
         return bool(h.explains)
-    world = dict(subs)
-    for e in cand.edits:
-        world[e.figure.ref] = e.applied()
+    mine = {e.figure.ref: e.applied() for e in cand.edits}
     seen: dict[str, Relation] = {}
     for e in cand.edits:
         for rel in uses.get(e.figure.ref, ()):
@@ -487,13 +485,26 @@ def _evaluate(
         before = held.get(rid)
         if before is None:
             before = held[rid] = holds_with(rel, subs, tolerance)
-        after = judged_with(rel, world, tolerance)
+        after = judged_with(rel, _world(rel, mine, subs), tolerance)
         if before and after not in HOLDS and not lenient:
             return False
         if after in FIXED and not before and rid in failing_ids and rid not in assigned:
             explains.append(rid)
     h.explains = tuple(sorted(explains))
     return bool(explains)
+
+
+def _world(rel: Relation, mine: Mapping[str, Figure], subs: Mapping[str, Figure]) -> dict[str, Figure]:
+    """The corrected figures of ``rel``: ``mine`` (a hypothesis's) over ``subs`` (those accepted),
+    looked up for its figures only (the accepted corrections are not copied per hypothesis)."""
+    world = {}
+    for f in (rel.total, *rel.parts):
+        g = mine.get(f.ref)
+        if g is None:
+            g = subs.get(f.ref)
+        if g is not None:
+            world[f.ref] = g
+    return world
 
 
 def _classify(h: _Hyp, causes: Sequence[Cause], explained: Sequence[Relation]) -> str:

@@ -51,8 +51,11 @@ def _load(path: Path, fmt: str = "text", documents: bool = True):  # type: ignor
                 str(path),
             )
         return _draft(path, fmt)
+    from fundaudit.progress import large_yaml, stage
+
     try:
-        return load(path)
+        with stage(_("reading {path}").format(path=path), large_yaml(path)):
+            return load(path)
     except InvalidData as exc:
         _invalid(exc, fmt, str(path))
 
@@ -93,7 +96,12 @@ def _audit(
             return judge(columns, tolerance, engine=verdicts)
     from fundaudit.runner import run
 
-    return run(_load(path, fmt), tolerance, engine=verdicts)  # a budget document is drafted in memory
+    budget = _load(path, fmt)  # a budget document is drafted in memory
+    from fundaudit.progress import large_yaml, stage
+
+    big = large_yaml(path)
+    with stage(_("judging the relations of {count} figures").format(count=f"{len(budget.figures):,}"), big):
+        return run(budget, tolerance, engine=verdicts)
 
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
@@ -111,9 +119,10 @@ def _drafted(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
     from fundaudit.draft.build import drafted
     from fundaudit.draft.readers import ReadError
     from fundaudit.errors import InvalidData
+    from fundaudit.progress import large, stage
 
     try:
-        with drafted(path) as found:
+        with stage(_("drafting {path}").format(path=path), large(path, weight=64)), drafted(path) as found:
             yield found
     except ReadError as exc:
         _usage(str(exc), fmt, str(path))

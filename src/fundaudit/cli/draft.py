@@ -71,10 +71,12 @@ def _write(document: Path, out: Path | None, force: bool) -> None:
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
     from fundaudit.outputs import OutputError
+    from fundaudit.progress import large, stage
 
     folder = out if out is not None else Path("data") / doc_id(document)
     try:
-        written = write_draft(document, folder, force=force)
+        with stage(_("drafting {path}").format(path=document), large(document, weight=64)):
+            written = write_draft(document, folder, force=force)
     except NotADraft as exc:
         _usage(
             _(

@@ -33,9 +33,11 @@ def export_cmd(
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
     from fundaudit.errors import InvalidData
+    from fundaudit.progress import large_yaml, stage
 
     try:
-        written = columnar.write(cols, to, fmt)
+        with stage(_("writing the tables into {folder}").format(folder=to), large_yaml(path)):
+            written = columnar.write(cols, to, fmt)
     except InvalidData as exc:
         _invalid(exc)
     except ValueError as exc:  # a name holds the CSV list separator

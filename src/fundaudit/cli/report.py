@@ -34,5 +34,9 @@ def report(
         for name in stale:
             print(_("{file}: stale (run `fundaudit report`)").format(file=out / name), file=sys.stderr)
         raise typer.Exit(1 if stale else 0)
-    for written in bundle.write(audit, out):
-        print(written)
+    from fundaudit.progress import large_yaml, stage
+
+    with stage(_("writing the reports into {folder}").format(folder=out), large_yaml(path)):
+        written = bundle.write(audit, out)
+    for path_written in written:
+        print(path_written)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from fundaudit.findings import Relation
+from fundaudit.gcpause import paused
 from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
@@ -64,7 +65,7 @@ def diagnose_group(failing: Sequence[Relation], tolerance: Tolerance, lang: str)
     from fundaudit.i18n import using
 
     uses, nearby = inputs(failing)
-    with using(lang):
+    with using(lang), paused():  # many small objects, none in a cycle: a collection frees nothing
         try:
             result = diagnose(failing, uses, tolerance, nearby=nearby)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand

@@ -43,7 +43,7 @@ from fundaudit.numbers import Written
 from fundaudit.units import Unit, parse_unit
 from fundaudit.yamlnodes import Limits
 
-FORMAT = 1  # bumped when the entry layout changes
+FORMAT = 2  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
 ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files this cache reads, writes or deletes
 LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)
@@ -140,11 +140,21 @@ def _refuse(text: str) -> Any:
 
 def _encode(part: Part) -> dict[str, Any]:
     index = {id(f): i for i, f in enumerate(part.figures)}
-    figures = [
-        [f.ref, f.label, f.value.coefficient, f.value.exponent, f.unit.text, f.source.line, f.yaml.line]
-        + ([f.bound, f.note, f.drafted] if f.bound is not None or f.note is not None or f.drafted is not None else [])
-        for f in part.figures
-    ]
+    figs = part.figures
+    figures = {  # a column each: read back a column at a time
+        "ref": [f.ref for f in figs],
+        "label": [f.label for f in figs],
+        "coefficient": [f.value.coefficient for f in figs],
+        "exponent": [f.value.exponent for f in figs],
+        "unit": [f.unit.text for f in figs],
+        "source": [f.source.line for f in figs],
+        "yaml": [f.yaml.line for f in figs],
+        "extra": [
+            [i, f.bound, f.note, f.drafted]
+            for i, f in enumerate(figs)
+            if f.bound is not None or f.note is not None or f.drafted is not None
+        ],
+    }
 
     def fig(f: Figure | None) -> int | None:
         return None if f is None else index[id(f)]
@@ -215,6 +225,10 @@ def _yaml_tree(node: yaml.Node | None) -> Any:
 # ------------------------------------------------------------------------------ decoding
 
 
+_TEXT = {str}
+_WHOLE = {int}  # never float, nor bool
+
+
 def _int(x: Any) -> int:
     if type(x) is not int:
         raise TypeError("not a whole number")
@@ -238,36 +252,35 @@ def _bool(x: Any) -> bool:
 
 
 def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
-    yaml_locs: dict[int, Loc] = {}
-    source_locs: dict[int, Loc] = {}
-    units: dict[str, Unit] = {}
-    figures: list[Figure] = []
-    append = figures.append
-    for ref, label, coefficient, exponent, unit_text, source_line, yaml_line, *rest in raw["figures"]:
-        if not (
-            type(coefficient) is int
-            and type(exponent) is int
-            and type(source_line) is int
-            and type(yaml_line) is int
-            and type(ref) is str
-            and type(label) is str
-        ):
-            raise TypeError("a damaged figure")
-        unit = units.get(unit_text)
-        if unit is None:
-            unit = units[unit_text] = parse_unit(_str(unit_text))
-        at_source = source_locs.get(source_line)
-        if at_source is None:
-            at_source = source_locs[source_line] = Loc(source, source_line)
-        at_yaml = yaml_locs.get(yaml_line)
-        if at_yaml is None:
-            at_yaml = yaml_locs[yaml_line] = Loc(display, yaml_line)
-        if rest:
-            bound, note, drafted = rest
-            extra = (_opt(bound), _opt(note), _opt(drafted))
-            append(Figure(ref, label, Written(coefficient, exponent), unit, at_source, at_yaml, *extra))
-        else:
-            append(Figure(ref, label, Written(coefficient, exponent), unit, at_source, at_yaml))
+    columns = raw["figures"]
+    refs, labels, coefficients, exponents, unit_texts, source_lines, yaml_lines = (
+        columns[k] for k in ("ref", "label", "coefficient", "exponent", "unit", "source", "yaml")
+    )
+    if not (
+        len(refs) == len(labels) == len(coefficients) == len(exponents) == len(unit_texts)
+        and len(refs) == len(source_lines) == len(yaml_lines)
+        and set(map(type, refs)) | set(map(type, labels)) | set(map(type, unit_texts)) <= _TEXT
+        and set(map(type, coefficients)) | set(map(type, exponents)) <= _WHOLE
+        and set(map(type, source_lines)) | set(map(type, yaml_lines)) <= _WHOLE
+    ):
+        raise TypeError("damaged figures")
+    units = {text: parse_unit(text) for text in set(unit_texts)}
+    at_source = {line: Loc(source, line) for line in set(source_lines)}
+    at_yaml = {line: Loc(display, line) for line in set(yaml_lines)}
+    figures = list(
+        map(
+            Figure,
+            refs,
+            labels,
+            map(Written, coefficients, exponents),
+            map(units.__getitem__, unit_texts),
+            map(at_source.__getitem__, source_lines),
+            map(at_yaml.__getitem__, yaml_lines),
+        )
+    )
+    for i, bound, note, drafted in columns["extra"]:
+        f = figures[_int(i)]
+        figures[i] = Figure(f.ref, f.label, f.value, f.unit, f.source, f.yaml, _opt(bound), _opt(note), _opt(drafted))
 
     def unit_of(text: Any) -> Unit:
         found = units.get(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -253,8 +254,8 @@ def _fields(
     file: str,
     node: yaml.MappingNode,
     what: str,
-    allowed: set[str],
-    required: set[str] = frozenset(),  # type: ignore[assignment]
+    allowed: AbstractSet[str],
+    required: AbstractSet[str] = frozenset(),
 ) -> dict[str, yaml.Node]:
     out: dict[str, yaml.Node] = {}
     for key, knode, value in pairs(node, file, ctx.errors):

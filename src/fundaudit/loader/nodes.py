@@ -39,6 +39,11 @@ _NODE_KEYS = {
     "drafted",
 }
 
+_PROGRAM_REQUIRED = frozenset(("id", "name"))
+_ITEM_REQUIRED = frozenset(("name",))
+_SCHEDULE_KEYS = frozenset(("kind", "of", "periods", "partial", "note"))
+_SCHEDULE_REQUIRED = frozenset(("kind", "periods"))
+
 
 def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bool, position: int = 0) -> Node | None:
     file = scope.file
@@ -46,7 +51,7 @@ def _node(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str, is_program: bo
     m = _mapping(ctx, file, node, what)
     if m is None:
         return None
-    f = _fields(ctx, file, m, what, _NODE_KEYS, {"id", "name"} if is_program else {"name"})
+    f = _fields(ctx, file, m, what, _NODE_KEYS, _PROGRAM_REQUIRED if is_program else _ITEM_REQUIRED)
     if "id" in f:
         node_id = _id(ctx, file, f["id"], ctx.word(N_("program id") if is_program else N_("item id")))
     else:
@@ -166,9 +171,7 @@ def _schedule(ctx: _Ctx, scope: _Scope, node: yaml.Node, prefix: str) -> Schedul
     m = _mapping(ctx, file, node, "schedule")
     if m is None:
         return None
-    f = _fields(
-        ctx, file, m, NP_("data element", "schedule"), {"kind", "of", "periods", "partial", "note"}, {"kind", "periods"}
-    )
+    f = _fields(ctx, file, m, NP_("data element", "schedule"), _SCHEDULE_KEYS, _SCHEDULE_REQUIRED)
     kind = _text(ctx, file, f["kind"], "schedule kind") if "kind" in f else None
     if kind is not None and kind not in ("incremental", "cumulative"):
         ctx.error(file, f["kind"], _("schedule kind {kind!r} must be incremental or cumulative").format(kind=kind))

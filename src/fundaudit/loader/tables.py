@@ -22,6 +22,8 @@ from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import kind_name, line_of, pairs
 
 _ROLES = ("detail", "subtotal", "total")
+_ROW_KEYS = frozenset(("id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"))
+_ROW_REQUIRED = frozenset(("label", "line", "cells"))
 
 
 def _table(ctx: _Ctx, scope: _Scope, node: yaml.Node, parent: str) -> Table | None:
@@ -168,8 +170,8 @@ def _row(
         file,
         m,
         NP_("data element", "row"),
-        {"id", "label", "line", "cells", "role", "sums", "unit", "cross", "note"},
-        {"label", "line", "cells"},
+        _ROW_KEYS,
+        _ROW_REQUIRED,
     )
     rid = _text(ctx, file, f["id"], ctx.word(N_("row id"))) if "id" in f else str(position)
     label = _text(ctx, file, f["label"], "label") if "label" in f else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fundaudit.findings import Finding, Verdict
+from fundaudit.findings import Finding, Verdict, plain, shifted
 from fundaudit.model import Document, Figure
 from fundaudit.runner import Audit
 
@@ -142,7 +142,7 @@ def materiality(f: Finding) -> Decimal:
     """
     if not f.diff or f.total_figure is None:
         return Decimal(0)
-    return Decimal(format(abs(Decimal(f.diff)).scaleb(f.total_figure.unit.pow10), "f"))  # plain digits, exact
+    return plain(shifted(Decimal(f.diff).copy_abs(), f.total_figure.unit.pow10))  # exact, plain digits
 
 
 def location(f: Finding) -> tuple[str, str]:
