@@ -86,7 +86,8 @@ def test_drafting_time_grows_about_linearly(make: Callable[[int], str], n: int) 
 
 
 def test_one_line_of_items_small() -> None:
-    text = "项目0计划投资138万元，其中中央73万元、项目1计划投资868万元，其中中央98万元、项目2计划投资65万元，其中中央33万元。"
+    text = "项目0计划投资138万元，其中中央73万元、项目1计划投资868万元，其中中央98万元、"
+    text += "项目2计划投资65万元，其中中央33万元。"
     assert [(f.value, f.label) for f in found(text).figures] == [
         ("138", "项目计划投资"),
         ("73", "中央"),

@@ -101,16 +101,13 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         for f, table in points:
             # not on f's line: those on it come last (the points are in line order), cut off by bisection
             earlier = [
-                g
-                for t, gs in seen.items()
-                if not (t >= 0 and t == table)
-                for g in gs[: bisect_left(lines[t], f.line)]
+                g for t, gs in seen.items() if not (t >= 0 and t == table) for g in gs[: bisect_left(lines[t], f.line)]
             ]
             if kept[table] < _CANDIDATES:
                 kept[table] += 1
-                said = _words(context(f))
-                if said not in kinds[table]:
-                    kinds[table].add(said)
+                own_words = _words(context(f))
+                if own_words not in kinds[table]:
+                    kinds[table].add(own_words)
                     seen[table].append(f)
                     lines[table].append(f.line)
             if anchor is not None and f is not anchor and anchor.line != f.line:
@@ -165,12 +162,12 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
         for n, (g_value, g, _) in enumerate(near):
             level_sig = _significant(g.value)
             level = precise.setdefault(level_sig, ([], []))
-            said = (level_sig, g_value, _words(context(g)))
-            if said not in alike:
-                alike[said] = []
+            kind = (level_sig, g_value, _words(context(g)))
+            if kind not in alike:
+                alike[kind] = []
                 level[0].append(g_value)
-                level[1].append(alike[said])
-            alike[said].append((n, g_value, g))
+                level[1].append(alike[kind])
+            alike[kind].append((n, g_value, g))
         for value, f, table in near:
             sig = _significant(f.value)
             short_integer = "." not in f.value and sig <= _INTEGER_DIGITS  # 48 亿元 against 480105 万元
@@ -185,16 +182,9 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
                     for members in classes[lo : bisect_left(values, value + reach)]:
                         if members[0][2].line == f.line == members[-1][2].line:
                             continue  # all on f's line (they are in line order within an amount)
-                        first = next(
-                            (
-                                e
-                                for e in members
-                                if e[2].line != f.line and (e[2].key, f.key) not in linked and (f.key, e[2].key) not in linked
-                            ),
-                            None,
-                        )
-                        if first is not None:
-                            window.append(first)
+                        eligible = next((e for e in members if _may_link(e[2], f, linked)), None)
+                        if eligible is not None:
+                            window.append(eligible)
             window.sort(key=lambda e: e[0])  # in the order of near, as the ties of max below were
             found = [
                 (_overlap(context(f), context(g)), -abs(g_value - value), g, abs(g_value - value) < half)
@@ -210,9 +200,7 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             if short_integer:  # exact by the tolerance: linked only on its own words and within 0.5 %
                 own = f.label + _after(block, f)
                 found = [
-                    c
-                    for c in found
-                    if c[3] and abs(c[1]) * 200 < value and _overlap(own, context(c[2])) >= _NEAR_WORDS
+                    c for c in found if c[3] and abs(c[1]) * 200 < value and _overlap(own, context(c[2])) >= _NEAR_WORDS
                 ]
             else:
                 found = [
@@ -282,6 +270,10 @@ def extract(index: int, block: Block | Outline, ctx: Context) -> Result:
             continue
         restated.update((f.key, g.key))
         yield Claim("equal", "repeats", f, (g,), (), f.label, "shifted", f.block)
+
+
+def _may_link(g: Fig, f: Fig, linked: set[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
+    return g.line != f.line and (g.key, f.key) not in linked and (f.key, g.key) not in linked
 
 
 def _lead(digits: str) -> str:
