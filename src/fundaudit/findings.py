@@ -80,6 +80,15 @@ class Relation:
     empty: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # what tells the parts apart (a table row's label), when labels repeat
 
+    def with_figures(self, total: Figure, parts: tuple[Figure, ...]) -> Relation:
+        """This relation over other figures (a correction tried by the diagnosis, a table's cells):
+        every field but the figures kept, and ``names`` dropped (the parts may differ)."""
+        r = self
+        return Relation(
+            r.id, r.rule, r.kind, total, parts, r.subject, r.what, r.document, r.program,
+            r.missing, r.location, r.note, r.empty,
+        )  # fmt: skip
+
     @property
     def revision(self) -> str | None:
         """The later statement revising this one (a ``supersedes`` link), else ``None``."""

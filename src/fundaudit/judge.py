@@ -93,7 +93,7 @@ def verdict_of(rel: Relation, total: Figure, parts: tuple[Figure, ...], toleranc
     kind = rel.kind
     if kind not in ("sum", "sum-le", "product"):
         if total is not rel.total or parts != rel.parts:
-            rel = _with_figures(rel, total, parts)
+            rel = rel.with_figures(total, parts)
         return explain(rel, tolerance).verdict
     if rel.missing:
         return Verdict.INCOMPLETE  # as _problem says
@@ -109,25 +109,6 @@ def verdict_of(rel: Relation, total: Figure, parts: tuple[Figure, ...], toleranc
             return Verdict.ERROR  # mixed dimensions, as _problem says
     _, _, diff, tol = _sum_terms_of(total, parts, tolerance)
     return _sum_verdict(rel, diff, tol)
-
-
-def _with_figures(rel: Relation, total: Figure, parts: tuple[Figure, ...]) -> Relation:
-    r = rel
-    return Relation(
-        r.id,
-        r.rule,
-        r.kind,
-        total,
-        parts,
-        r.subject,
-        r.what,
-        r.document,
-        r.program,
-        r.missing,
-        r.location,
-        r.note,
-        r.empty,
-    )
 
 
 def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:

@@ -260,22 +260,7 @@ def substituted(rel: Relation, figures: Mapping[str, Figure], extra: Sequence[Fi
         return rel
     total = figures.get(rel.total.ref, rel.total)
     parts = tuple(figures.get(p.ref, p) for p in rel.parts) + tuple(extra)
-    r = rel
-    return Relation(
-        r.id,
-        r.rule,
-        r.kind,
-        total,
-        parts,
-        r.subject,
-        r.what,
-        r.document,
-        r.program,
-        r.missing,
-        r.location,
-        r.note,
-        r.empty,
-    )
+    return rel.with_figures(total, parts)
 
 
 def _factor_pow(f: Figure) -> int:
