@@ -48,13 +48,19 @@ def large(path: os.PathLike[str] | str, weight: int = 1) -> bool:
 def large_yaml(entry: os.PathLike[str] | str) -> bool:
     """Whether the YAML data of the entry file ``entry`` is large: the ``.yaml`` files in its
     folder and below (YAML reads about twenty times slower than tables, byte for byte)."""
+    if not wanted(True):
+        return False  # no terminal: the folder is not even walked
     try:
         root = os.path.dirname(os.path.abspath(entry))
-        total = 0
+        total = seen = 0
         for folder, _dirs, files in os.walk(root):
-            total += sum(os.path.getsize(os.path.join(folder, f)) for f in files if f.endswith((".yaml", ".yml")))
+            yamls = [f for f in files if f.endswith((".yaml", ".yml"))]
+            total += sum(os.path.getsize(os.path.join(folder, f)) for f in yamls)
+            seen += len(files)
             if total * 20 >= _threshold():
                 return True
+            if seen > 20_000:
+                return False  # an entry file in a large tree (a home folder): not worth the walk
         return False
     except OSError:
         return False
