@@ -133,3 +133,22 @@ def test_yaml_documents_reports_and_exports_show_their_stages_on_a_terminal(
     for word in words:
         assert word in err_tty, err_tty
         assert word not in err_pipe
+
+
+def test_yaml_size_is_not_even_walked_without_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def walk(*args: object) -> None:
+        raise AssertionError("walked")
+
+    monkeypatch.setattr(os, "walk", walk)
+    assert not progress.large_yaml(tmp_path / "budgets.yaml")  # pytest's stderr is no terminal
+
+
+def test_a_huge_folder_around_the_entry_is_walked_only_so_far(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(progress, "wanted", lambda big: True)
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "never.yaml").write_bytes(b"#" * (1 << 20))  # large, if it were reached
+    assert progress.large_yaml(tmp_path / "deep" / "budgets.yaml")
+    folders = iter([(str(tmp_path), [], [f"f{i}.txt" for i in range(20_001)])])
+    more = iter([(str(tmp_path / "deep"), [], ["never.yaml"])])
+    monkeypatch.setattr(os, "walk", lambda root: (*folders, *more))
+    assert not progress.large_yaml(tmp_path / "budgets.yaml")
