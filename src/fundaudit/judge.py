@@ -95,18 +95,14 @@ def verdict_of(rel: Relation, total: Figure, parts: tuple[Figure, ...], toleranc
         if total is not rel.total or parts != rel.parts:
             rel = rel.with_figures(total, parts)
         return explain(rel, tolerance).verdict
-    if rel.missing:
-        return Verdict.INCOMPLETE  # as _problem says
+    unjudged = _unjudged(rel, total, parts)
+    if unjudged is not None:
+        return unjudged
     if kind == "product":  # the causes re-judge many products: the arithmetic alone, unworded
         terms = _product_terms_of(total, parts, tolerance)
         if terms is None:
             return Verdict.ERROR
-        diff, tol_int = terms[1] - terms[0], terms[2]
-        return Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
-    dim = total.unit.dimension
-    for p in parts:
-        if p.unit.dimension != dim:
-            return Verdict.ERROR  # mixed dimensions, as _problem says
+        return _graded(terms[1] - terms[0], terms[2])
     _, _, diff, tol = _sum_terms_of(total, parts, tolerance)
     return _sum_verdict(rel, diff, tol)
 
@@ -135,30 +131,34 @@ def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
     return Verdict.MISMATCH
 
 
-def _problem(rel: Relation) -> Finding | None:
+def _graded(diff: int, tol: int) -> Verdict:
+    """An equation's verdict from its difference and its rounding allowance, on one grid."""
+    return Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol else Verdict.MISMATCH
+
+
+def _unjudged(rel: Relation, total: Figure, parts: tuple[Figure, ...]) -> Verdict | None:
+    """Why a relation over these figures cannot be judged: parts not stated (``incomplete``),
+    or a sum of figures of different dimensions (``error``); ``None`` when it can be."""
     if rel.missing:
-        return _finding(
-            rel,
-            Verdict.INCOMPLETE,
-            "",
-            "",
-            "",
-            _w(rel, _("cannot be checked, not stated: {missing}").format(missing=_list(rel.missing))),
-        )
-    if rel.kind == "product":
-        return None
-    dims = {f.unit.dimension for f in (rel.total, *rel.parts)}
-    if len(dims) > 1:
-        units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
-        return _finding(
-            rel,
-            Verdict.ERROR,
-            "",
-            "",
-            "",
-            _w(rel, _("mixes dimensions that cannot be added: {units}").format(units=units)),
-        )
+        return Verdict.INCOMPLETE
+    if rel.kind != "product":
+        dim = total.unit.dimension
+        if any(p.unit.dimension != dim for p in parts):
+            return Verdict.ERROR
     return None
+
+
+def _problem(rel: Relation) -> Finding | None:
+    """The finding of a relation that cannot be judged (:func:`_unjudged`), worded."""
+    verdict = _unjudged(rel, rel.total, rel.parts)
+    if verdict is None:
+        return None
+    if verdict is Verdict.INCOMPLETE:
+        said = _("cannot be checked, not stated: {missing}").format(missing=_list(rel.missing))
+    else:
+        units = ", ".join(sorted({f"{f.unit.text} ({f.unit.dimension})" for f in (rel.total, *rel.parts)}))
+        said = _("mixes dimensions that cannot be added: {units}").format(units=units)
+    return _finding(rel, verdict, "", "", "", _w(rel, said))
 
 
 def _finding(
@@ -571,7 +571,7 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
         )
     prod, tv, tol_int, e, et = terms
     diff = tv - prod
-    verdict = Verdict.MATCH if diff == 0 else Verdict.ROUNDING if abs(diff) <= tol_int else Verdict.MISMATCH
+    verdict = _graded(diff, tol_int)
     p = total.unit.pow10
     keep = max(0, -(et - p))
     s_prod = _render(prod, e - p, keep)
