@@ -151,3 +151,10 @@ def test_force_still_replaces_an_earlier_draft_a_person_edited(
     assert _cli(capsys, "draft", str(plan), "--out", str(out_dir))[0] == 2
     assert _cli(capsys, "draft", str(plan), "--out", str(out_dir), "--force")[0] == 0
     assert "# confirmed by a person" not in part.read_text(encoding="utf-8")
+
+
+def test_the_command_line_knows_exactly_the_drafters_document_suffixes() -> None:
+    from fundaudit.cli._common import DOCUMENT_SUFFIXES
+    from fundaudit.draft.readers import READERS
+
+    assert sorted(DOCUMENT_SUFFIXES) == sorted(READERS)

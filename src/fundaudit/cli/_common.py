@@ -41,7 +41,7 @@ def _load(path: Path, fmt: str = "text", documents: bool = True):  # type: ignor
     from fundaudit.errors import InvalidData
     from fundaudit.loader import load
 
-    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+    if _is_document(path):
         if not documents:
             _usage(
                 _(
@@ -104,7 +104,14 @@ def _audit(
         return run(budget, tolerance, engine=verdicts)
 
 
+# the suffixes of fundaudit.draft.readers.READERS, named here so that a check of YAML does not
+# import the drafter (about 90 ms); a test holds the two equal
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".pdf")
+
+
+def _is_document(path: Path) -> bool:
+    """Whether ``path`` is a budget document to draft in memory, not data."""
+    return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir()
 
 
 def _draft(path: Path, fmt: str = "text"):  # type: ignore[no-untyped-def]
@@ -136,7 +143,7 @@ def _with_sources(path: Path, sources: Path | None, fmt: str):  # type: ignore[n
     ``$FUNDAUDIT_SOURCES``; for a document drafted in memory, else the text it was read from."""
     from fundaudit.provenance import SourcesError, sources_dir
 
-    if path.suffix.lower() in DOCUMENT_SUFFIXES and not path.is_dir():
+    if _is_document(path):
         with _drafted(path, fmt) as (budget, folder):
             yield budget, sources or folder
         return
