@@ -216,7 +216,7 @@ def _refuse_foreign(path: Path, ours: Ours) -> None:
         if target.is_dir():
             raise OutputError(_("{path}: is a folder").format(path=path))
         with target.open("rb") as handle:
-            head = handle.read(_HEAD)
+            head = handle.read(HEAD)
     except OutputError:
         raise
     except OSError as exc:
@@ -229,7 +229,17 @@ def _refuse_foreign(path: Path, ours: Ours) -> None:
         )
 
 
-_HEAD = 4096
+HEAD = 4096  # the first bytes of an existing file that ``ours`` is shown
+
+
+def head_of(path: Path) -> bytes | None:
+    """The first :data:`HEAD` bytes of the file at ``path`` (``None`` when it cannot be read),
+    for an ``ours`` that recognises a file by another one beside it."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD)
+    except OSError:
+        return None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

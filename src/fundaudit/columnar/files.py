@@ -258,14 +258,10 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
 def _exported(path: Path, head: bytes) -> bool:
     """Whether an existing file is one ``export`` wrote: the manifest says so, and a table
     is replaced only beside such a manifest (a folder of a person's own CSV files is kept)."""
-    manifest = path.parent / "manifest.json"
-    if path.name != "manifest.json":
-        try:
-            with manifest.open("rb") as handle:
-                head = handle.read(4096)
-        except OSError:
-            return False
-    return b'"fundaudit_tables"' in head
+    from fundaudit.outputs import head_of
+
+    manifest = head if path.name == "manifest.json" else head_of(path.parent / "manifest.json")
+    return manifest is not None and b'"fundaudit_tables"' in manifest
 
 
 def _joined_lists(rel: pa.Table) -> pa.Table:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fundaudit.outputs import write_all
+from fundaudit.outputs import head_of, write_all
 from fundaudit.report import csvout, html, markdown, text, xlsx
 from fundaudit.report.jsonout import render as render_json
 from fundaudit.runner import Audit
@@ -39,11 +39,8 @@ def _reported(path: Path, head: bytes) -> bool:
     if path.name == "findings.txt":
         if not head.strip():
             return True
-        try:
-            with (path.parent / "audit.md").open("rb") as handle:
-                return _reported(path.parent / "audit.md", handle.read(4096))
-        except OSError:
-            return False
+        beside = head_of(path.parent / "audit.md")
+        return beside is not None and _reported(path.parent / "audit.md", beside)
     if path.suffix == ".md":
         return head.startswith(b"# fundaudit")
     if path.suffix == ".html":
