@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
+from functools import cache
 from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
-from fundaudit.units import base_word
+from fundaudit.numbers import Written, format_scaled
+from fundaudit.units import Unit, base_word
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
@@ -152,17 +153,53 @@ class Finding:
         """The difference in its dimension's base unit (元, 人 …) and as a percentage of the total."""
         if not self.diff or self.total_figure is None:
             return None
-        unit = self.total_figure.unit
-        word = base_word(unit.dimension)
-        diff = Decimal(self.diff).copy_abs()  # exact: no context rounding, any number of digits
-        if word is None:
-            word = unit.text  # no base word: the difference in the total's own unit
-            amount = diff
-        else:
-            amount = shifted(diff, unit.pow10)
-        total = Fraction(self.total_figure.value.to_decimal()).__abs__()
-        percent = shifted(Decimal(round(Fraction(diff) / total * 10000)), -2) if total else None
-        return Materiality(plain(amount), word, percent)
+        amount, word, percent = materiality_words(self.diff, self.total_figure.unit, self.total_figure.value)
+        return Materiality(Decimal(amount), word, None if percent is None else Decimal(percent))
+
+
+def materiality_words(diff: str, unit: Unit, total: Written) -> tuple[str, str, str | None]:
+    """:attr:`Finding.materiality` as the texts the reports write: the difference ``diff`` (a
+    decimal in the total's ``unit``) in its dimension's base unit, that word, and the difference
+    as a percentage of ``total`` (two decimals, rounded half to even; ``None`` for a zero total).
+
+    Exact integers throughout (no context rounding, any number of digits), plain digits
+    without an exponent (``72000000``, not ``7.2E+7``).
+    """
+    whole, _point, frac = diff.lstrip("-").partition(".")
+    digits, exp = int(whole + frac), -len(frac)  # |diff| = digits × 10**exp
+    word = _base_word(unit.dimension)
+    if word is None:
+        word = unit.text  # no base word: the difference in the total's own unit
+        amount = _plain_text(digits, exp)
+    else:
+        amount = _plain_text(digits, exp + unit.pow10)
+    coefficient = abs(total.coefficient)
+    if not coefficient:
+        return amount, word, None
+    num, den, k = digits * 10000, coefficient, exp - total.exponent  # |diff| / |total| × 10000
+    if k >= 0:
+        num *= 10**k
+    else:
+        den *= 10**-k
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q % 2):  # round half to even, as round(Fraction) does
+        q += 1
+    return amount, word, format_scaled(q, -2)
+
+
+@cache
+def _base_word(dimension: str) -> str | None:
+    return base_word(dimension)
+
+
+def _plain_text(digits: int, exp: int) -> str:
+    """``digits × 10**exp`` (``digits`` ≥ 0) in plain notation without trailing zeros after the point."""
+    if not digits:
+        return "0"
+    while exp < 0 and digits % 10 == 0:
+        digits //= 10
+        exp += 1
+    return format_scaled(digits, exp)
 
 
 @dataclass(frozen=True, slots=True)
