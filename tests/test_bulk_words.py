@@ -18,7 +18,7 @@ from fundaudit.findings import materiality_words, plain, shifted
 from fundaudit.numbers import Written, format_scaled
 from fundaudit.units import parse_unit
 
-UNITS = ("万元", "亿元", "元", "人", "万人", "%", "公里", "千瓦", "个", "伏安", "元/人", "万元/公里")
+UNITS = ("万元", "亿元", "元", "人", "万人", "%", "公里", "千瓦", "个", "千伏安", "元/人", "万元/公里")
 
 
 def _old_materiality(diff: str, unit_text: str, total: Written) -> tuple[str, str, str | None]:
@@ -59,4 +59,4 @@ def test_materiality_percent_ties_round_to_even() -> None:
     percents = [materiality_words(d, parse_unit("元"), Written(20000, 0))[2] for d in ("1", "3", "5", "-5", "0")]
     assert percents == ["0.00", "0.02", "0.02", "0.02", "0.00"]
     assert materiality_words("1.5", parse_unit("万元"), Written(0, -2)) == ("15000", "元", None)
-    assert materiality_words("0.0100", parse_unit("伏安"), Written(3, 0)) == ("0.01", "伏安", "0.33")
+    assert materiality_words("0.0100", parse_unit("千伏安"), Written(3, 0)) == ("0.01", "千伏安", "0.33")
