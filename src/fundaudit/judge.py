@@ -53,8 +53,12 @@ def _render(n: int, exp: int, keep: int) -> str:
 
 def _places(rel: Relation) -> int:
     """Decimals needed to show the relation's figures in the total's unit."""
-    p = rel.total.unit.pow10
-    return max(0, *(-(f.value.exponent + f.unit.pow10 - p) for f in (rel.total, *rel.parts)))
+    return places(rel.total.unit.pow10, [f.value.exponent + f.unit.pow10 for f in (rel.total, *rel.parts)])
+
+
+def places(pow10: int, exponents: Sequence[int]) -> int:
+    """Decimals needed to show figures of base-unit exponents ``exponents`` in a unit of ``pow10``."""
+    return max(0, *(pow10 - e for e in exponents))
 
 
 def evaluate(relations: Sequence[Relation], tolerance: Tolerance = DEFAULT) -> list[Finding]:
@@ -109,7 +113,12 @@ def verdict_of(rel: Relation, total: Figure, parts: tuple[Figure, ...], toleranc
 
 def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
     """total = Σ parts (``sum``) or total ≥ Σ parts (``sum-le``), within the tolerance ``tol``."""
-    if rel.kind == "sum-le":
+    return sum_verdict(rel.kind, bool(rel.empty), rel.revision, diff, tol)
+
+
+def sum_verdict(kind: str, empty: bool, revision: str | None, diff: int, tol: int) -> Verdict:
+    """:func:`_sum_verdict` of a relation of ``kind``, with ``empty`` cells and a ``revision`` or not."""
+    if kind == "sum-le":
         excess = -diff
         return (
             Verdict.MATCH
@@ -124,9 +133,9 @@ def _sum_verdict(rel: Relation, diff: int, tol: int) -> Verdict:
         return Verdict.MATCH
     if abs(diff) <= tol:
         return Verdict.ROUNDING
-    if rel.empty and rel.kind == "sum" and diff > 0:
+    if empty and kind == "sum" and diff > 0:
         return Verdict.INCOMPLETE  # empty cells may hold what the stated ones lack
-    if rel.revision:
+    if revision:
         return Verdict.REVISED  # a later document states it differently (a supersedes link)
     return Verdict.MISMATCH
 
@@ -215,71 +224,96 @@ def _sum_terms(rel: Relation, tolerance: Tolerance) -> tuple[_Grid, int, int, in
 def _sum_terms_of(total: Figure, parts: Sequence[Figure], tolerance: Tolerance) -> tuple[int, int, int, int]:
     """The grid's exponent (one below the finest written digit), the total on it, total − Σ parts,
     and the summed allowances (as :class:`_Grid` computes them, without building one)."""
-    exps = [p.value.exponent + p.unit.pow10 for p in parts]
-    te = total.value.exponent + total.unit.pow10
-    g = min(te, *exps) - 1 if exps else te - 1
-    tv = total.value.coefficient * 10 ** (te - g)
-    diff = tv
-    tol = 0
     half = tolerance.half_unit_exponent
-    h = half(total)
-    if h is not None:
-        tol = 5 * 10 ** (h - g)
-    for p, e in zip(parts, exps, strict=True):
-        diff -= p.value.coefficient * 10 ** (e - g)
-        h = half(p)
+    return sum_on_grid(
+        (total.value.coefficient, total.value.exponent + total.unit.pow10, half(total)),
+        [(p.value.coefficient, p.value.exponent + p.unit.pow10, half(p)) for p in parts],
+    )
+
+
+Term = tuple[int, int, "int | None"]  # a figure's coefficient, base-unit exponent and half-unit exponent
+
+
+def sum_on_grid(total: Term, parts: Sequence[Term]) -> tuple[int, int, int, int]:
+    """:func:`_sum_terms_of` of figures given as :data:`Term`: the grid's exponent, the total on
+    it, total − Σ parts and the summed allowances."""
+    tc, te, th = total
+    g = min(te, *(e for _c, e, _h in parts)) - 1 if parts else te - 1
+    tv = tc * 10 ** (te - g)
+    diff = tv
+    tol = 0 if th is None else 5 * 10 ** (th - g)
+    for c, e, h in parts:
+        diff -= c * 10 ** (e - g)
         if h is not None:
             tol += 5 * 10 ** (h - g)
     return g, tv, diff, tol
 
 
 def _sum_finding(rel: Relation, total: int, diff: int, tol: int, exp: int, tolerance: Tolerance) -> Finding:
-    p = rel.total.unit.pow10
-    keep = _places(rel)
-    parts_sum = total - diff
-    verdict = _sum_verdict(rel, diff, tol)
+    names = part_names(rel)  # named once, for the message and the finding
+    verdict, s_sum, s_diff, s_tol, message = sum_words(
+        rel.rule,
+        rel.kind,
+        rel.subject,
+        rel.empty,
+        rel.revision,
+        _figure(rel.total, _total_name(rel)),
+        rel.total.unit.text,
+        rel.total.unit.pow10,
+        [(p.value.text(), p.unit.text) for p in rel.parts],
+        names,
+        (total, diff, tol, exp, _places(rel)),
+    )
+    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, names=names)
+
+
+def sum_words(
+    rule: str,
+    kind: str,
+    subject: str,
+    empty: tuple[str, ...],
+    revision: str | None,
+    total: str,
+    unit: str,
+    pow10: int,
+    parts: Sequence[tuple[str, str]],
+    names: tuple[str, ...],
+    terms: tuple[int, int, int, int, int],
+) -> tuple[Verdict, str, str, str, str]:
+    """A sum's verdict, parts' sum, difference, tolerance and message, from words and numbers.
+
+    ``total``: the total said (:func:`said`); ``unit``/``pow10``: its unit; ``parts``: each
+    part's value and unit as written; ``names``: the parts' names (:func:`part_names`);
+    ``terms``: the total on the grid, total − Σ parts, the allowance, the grid's exponent and
+    the decimals to keep (:func:`sum_on_grid`, :func:`places`).
+    """
+    value, diff, tol, exp, keep = terms
+    p = pow10
+    parts_sum = value - diff
+    verdict = sum_verdict(kind, bool(empty), revision, diff, tol)
     s_sum = _render(parts_sum, exp - p, keep)
     s_diff = _render(diff, exp - p, keep)
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
-    unit = rel.total.unit.text
     if verdict is Verdict.INCOMPLETE:
         said = _("{total}; {n} stated: {sum} {unit}, {short} {unit} short; empty: {cells}")
-        return _finding(
-            rel,
-            Verdict.INCOMPLETE,
-            s_sum,
-            s_diff,
-            s_tol,
-            _w(
-                rel,
-                said.format(
-                    total=_figure(rel.total, _total_name(rel)),
-                    n=len(rel.parts),
-                    sum=s_sum,
-                    unit=unit,
-                    short=s_diff,
-                    cells=_cells(rel.empty),
-                ),
-            ),
-        )
-    if rel.kind == "sum-le":
+        body = said.format(total=total, n=len(parts), sum=s_sum, unit=unit, short=s_diff, cells=_cells(empty))
+        return verdict, s_sum, s_diff, s_tol, worded(rule, subject, body)
+    if kind == "sum-le":
         op = {Verdict.MATCH: "=", Verdict.WITHIN: "≥", Verdict.ROUNDING: "≈"}.get(verdict, "<")
     else:
         op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
-    off = {
-        Verdict.MATCH: "",
-        Verdict.WITHIN: _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit),
-        Verdict.ROUNDING: "",  # ≈ says it is within the tolerance; -v gives the difference and tolerance
-        Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=unit),
-        Verdict.REVISED: _("revised by {later}: off by {diff} {unit}").format(
-            later=rel.revision, diff=s_diff, unit=unit
-        ),
-    }[verdict]
-    if rel.empty:
-        off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(rel.empty))
-    names = part_names(rel)  # named once, for the message and the finding
-    message = _equation(rel, op, s_sum, off, None, names)  # the diagnosis (fundaudit.causes) comes later
-    return _finding(rel, verdict, s_sum, s_diff, s_tol, message, names=names)
+    if verdict is Verdict.MISMATCH:
+        off = _("off by {diff} {unit}").format(diff=s_diff, unit=unit)
+    elif verdict is Verdict.WITHIN:
+        off = _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit)
+    elif verdict is Verdict.REVISED:
+        off = _("revised by {later}: off by {diff} {unit}").format(later=revision, diff=s_diff, unit=unit)
+    else:  # match; rounding: ≈ says it is within the tolerance; -v gives the difference and tolerance
+        off = ""
+    if empty:
+        off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(empty))
+    # the diagnosis (fundaudit.causes) comes later
+    return verdict, s_sum, s_diff, s_tol, equation(rule, subject, total, unit, parts, names, op, s_sum, off)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,8 +331,12 @@ def _name(fig: Figure) -> str:
 
 def _total_name(rel: Relation) -> str:
     """The total's name, left out when it only repeats the subject's last name (the program's)."""
-    name = _name(rel.total)
-    return "" if name == rel.subject.split(_SEP)[-1] else name
+    return total_name(_name(rel.total), rel.subject)
+
+
+def total_name(name: str, subject: str) -> str:
+    """:func:`_total_name` of a total named ``name`` in ``subject``."""
+    return "" if name == subject.split(_SEP)[-1] else name
 
 
 def part_names(rel: Relation) -> tuple[str, ...]:
@@ -309,13 +347,18 @@ def part_names(rel: Relation) -> tuple[str, ...]:
     """
     if len(rel.names) == len(rel.parts):
         return rel.names
-    doc = rel.total.ref.split("::", 1)[0]
-    labels = [_name(p) for p in rel.parts]
+    return names_apart(rel.total.ref, [(p.ref, _name(p), p.source.line) for p in rel.parts])
+
+
+def names_apart(total_ref: str, parts: Sequence[tuple[str, str, int]]) -> tuple[str, ...]:
+    """:func:`part_names` from the total's ref and each part's ref, name and source line."""
+    doc = total_ref.split("::", 1)[0]
+    labels = [label for _ref, label, _line in parts]
     return tuple(
-        (label if labels.count(label) == 1 else _("line {line}").format(line=p.source.line))
-        if p.ref.split("::", 1)[0] == doc
-        else f"{p.ref.split('::', 1)[0]} {label}"  # another document: named by it
-        for label, p in zip(labels, rel.parts, strict=True)
+        (label if labels.count(label) == 1 else _("line {line}").format(line=line))
+        if ref.split("::", 1)[0] == doc
+        else f"{ref.split('::', 1)[0]} {label}"  # another document: named by it
+        for ref, label, line in parts
     )
 
 
@@ -345,13 +388,22 @@ def _figure(fig: Figure, name: str, unit: str | None = None, full: bool = False)
     Unless ``full`` (``-v``), a name that only repeats the unit (``%``, ``搬迁任务 · 人``) is
     not said twice.
     """
-    value = fig.value.text() if fig.unit.text == unit else fig.text
-    return f"{name if full else _unit_free(fig, name)} {value}".strip()
+    return said(name, fig.value.text(), fig.unit.text, unit, full)
+
+
+def said(name: str, value: str, unit_text: str, unit: str | None = None, full: bool = False) -> str:
+    """:func:`_figure` of a figure of ``value`` and ``unit_text`` as written."""
+    shown = value if unit_text == unit else f"{value} {unit_text}"
+    return f"{name if full else unit_free(name, unit_text)} {shown}".strip()
 
 
 def _unit_free(fig: Figure, name: str) -> str:
-    """``name`` without a last part that only repeats the figure's unit (``任务 · 人`` → ``任务``)."""
-    return "" if name == fig.unit.text else name.removesuffix(f"{_AND}{fig.unit.text}")
+    return unit_free(name, fig.unit.text)
+
+
+def unit_free(name: str, unit: str) -> str:
+    """``name`` without a last part that only repeats the figure's ``unit`` (``任务 · 人`` → ``任务``)."""
+    return "" if name == unit else name.removesuffix(f"{_AND}{unit}")
 
 
 _AND = " · "  # between the parts of a label (a sentence and its figure, a row and its column)
@@ -409,34 +461,51 @@ def _relation_words() -> dict[str, str]:
 
 def _w(rel: Relation, body: str) -> str:
     """``subject: relation: body``, the subject shortened to keep the line within :data:`WIDTH`."""
-    head = relation_words(rel.rule)
+    return worded(rel.rule, rel.subject, body)
+
+
+def worded(rule: str, subject: str, body: str) -> str:
+    """:func:`_w` of a relation of ``rule`` about ``subject``."""
+    head = relation_words(rule)
     room = max(16, WIDTH - len(head) - len(body) - 4)
     # TRANSLATORS: {relation} is the rule in a few words (列合计); English leaves it out, as the
     # rule's id beside the message says it already ([table-foot]).
-    return _("{subject}: {body}").format(subject=_short_subject(rel.subject, room), relation=head, body=body)
+    return _("{subject}: {body}").format(subject=_short_subject(subject, room), relation=head, body=body)
 
 
-def _equation(rel: Relation, op: str, s_sum: str, off: str, hint: str | None, named: tuple[str, ...]) -> str:
-    """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit."""
-    unit = rel.total.unit.text
-    total = _figure(rel.total, _total_name(rel))
+def equation(
+    rule: str,
+    subject: str,
+    total: str,
+    unit: str,
+    parts: Sequence[tuple[str, str]],
+    named: tuple[str, ...],
+    op: str,
+    s_sum: str,
+    off: str,
+    hint: str | None = None,
+) -> str:
+    """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit.
+
+    ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
+    """
     names = distinct(named)
-    terms = " + ".join(_figure(p, n, unit) for p, n in zip(rel.parts, names, strict=True))
-    if len(rel.parts) == 1:
-        one = rel.parts[0]
-        terms = _figure(one, names[0])
-        listed = terms if one.unit.text == unit else f"{terms} = {s_sum} {unit}"
+    terms = " + ".join(said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True))
+    if len(parts) == 1:
+        value, u = parts[0]
+        terms = said(names[0], value, u)
+        listed = terms if u == unit else f"{terms} = {s_sum} {unit}"
     else:
         listed = f"{terms} = {s_sum} {unit}"
-    counted = _("sum of {n}: {sum} {unit}").format(n=len(rel.parts), sum=s_sum, unit=unit)
+    counted = _("sum of {n}: {sum} {unit}").format(n=len(parts), sum=s_sum, unit=unit)
     semi = _("; ")
     tail = semi + off if off else ""
-    for parts in (listed, counted) if len(rel.parts) > 1 else (listed,):
-        body = f"{total} {op} {parts}{tail}"
+    for shown in (listed, counted) if len(parts) > 1 else (listed,):
+        body = f"{total} {op} {shown}{tail}"
         if hint and len(body) + len(hint) < WIDTH:
             body += semi + hint
-        if len(body) <= WIDTH * 3 // 4 or parts is counted or len(rel.parts) == 1:
-            return _w(rel, body)
+        if len(body) <= WIDTH * 3 // 4 or shown is counted or len(parts) == 1:
+            return worded(rule, subject, body)
     raise AssertionError("unreachable")
 
 
@@ -535,17 +604,25 @@ def _product_terms_of(
     pow_a, pow_b = _factor_pows(a.unit, b.unit, total.unit)
     if pow_a is None or pow_b is None:
         return None
+    half = tolerance.half_unit_exponent
+    return product_on_grid(
+        (a.value.coefficient, a.value.exponent + pow_a, half(a)),
+        (b.value.coefficient, b.value.exponent + pow_b, half(b)),
+        (total.value.coefficient, total.value.exponent + total.unit.pow10, half(total)),
+    )
+
+
+def product_on_grid(a: Term, b: Term, total: Term) -> tuple[int, int, int, int, int]:
+    """:func:`_product_terms_of` of figures given as :data:`Term` (the factors' exponents in the
+    base units of :func:`_factor_pows`): product, total, allowance, ``e`` and ``et``."""
     # exact integers on the grid 10**e, fine enough for the product and every allowance
-    ea = a.value.exponent + pow_a
-    eb = b.value.exponent + pow_b
-    et = total.value.exponent + total.unit.pow10
+    ca, ea, half_a = a
+    cb, eb, half_b = b
+    ct, et, half_t = total
     e = min(ea + eb - 2, et - 1)
-    ca, cb = a.value.coefficient, b.value.coefficient
     prod = ca * cb * 10 ** (ea + eb - e)
-    tv = total.value.coefficient * 10 ** (et - e)
-    has_a = tolerance.half_unit_exponent(a) is not None
-    has_b = tolerance.half_unit_exponent(b) is not None
-    has_t = tolerance.half_unit_exponent(total) is not None
+    tv = ct * 10 ** (et - e)
+    has_a, has_b, has_t = half_a is not None, half_b is not None, half_t is not None
     # |Δ(a·b)| ≤ |a|·δb + |b|·δa + δa·δb, with δ = half a unit of the last written digit
     tol_int = (
         (5 * abs(ca) * 10 ** (ea + eb - 1 - e) if has_b else 0)
@@ -569,26 +646,46 @@ def _product(rel: Relation, tolerance: Tolerance) -> Finding:
             "",
             _w(rel, _("{a} × {b} is not in {total}").format(a=a.unit.text, b=b.unit.text, total=total.unit.text)),
         )
+    verdict, s_prod, s_diff, s_tol, message = product_words(
+        rel.rule,
+        rel.subject,
+        (_name(total), total.value.text(), total.unit.text, total.unit.pow10),
+        (_name(a), a.value.text(), a.unit.text),
+        (_name(b), b.value.text(), b.unit.text),
+        terms,
+    )
+    return _finding(rel, verdict, s_prod, s_diff, s_tol, message)
+
+
+def product_words(
+    rule: str,
+    subject: str,
+    total: tuple[str, str, str, int],
+    a: tuple[str, str, str],
+    b: tuple[str, str, str],
+    terms: tuple[int, int, int, int, int],
+) -> tuple[Verdict, str, str, str, str]:
+    """A product's verdict, product, difference, tolerance and message, from words and numbers.
+
+    ``total``: its name, value and unit as written and the unit's power of ten; ``a``, ``b``:
+    the factors' names, values and units; ``terms``: :func:`product_on_grid`'s.
+    """
     prod, tv, tol_int, e, et = terms
+    total_label, total_value, unit, p = total
     diff = tv - prod
     verdict = _graded(diff, tol_int)
-    p = total.unit.pow10
     keep = max(0, -(et - p))
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
     op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
-    off = {
-        Verdict.MATCH: "",
-        Verdict.ROUNDING: "",
-        Verdict.MISMATCH: _("off by {diff} {unit}").format(diff=s_diff, unit=total.unit.text),
-    }[verdict]
-    name_a, name_b = distinct((_name(a), _name(b)))
-    said = _name(total).split(_AND)[0]  # a factor named as the total's own head says nothing more
-    name_a, name_b = ("" if _unit_free(f, n) == said else n for f, n in ((a, name_a), (b, name_b)))
-    factors = f"{_figure(a, name_a)} × {_figure(b, name_b)}"
-    body = f"{_figure(total, _total_name(rel))} {op} {factors} = {s_prod} {total.unit.text}"
-    return _finding(rel, verdict, s_prod, s_diff, s_tol, _w(rel, body + _("; ") + off if off else body))
+    off = _("off by {diff} {unit}").format(diff=s_diff, unit=unit) if verdict is Verdict.MISMATCH else ""
+    name_a, name_b = distinct((a[0], b[0]))
+    head = total_label.split(_AND)[0]  # a factor named as the total's own head says nothing more
+    name_a, name_b = ("" if unit_free(n, f[2]) == head else n for f, n in ((a, name_a), (b, name_b)))
+    factors = f"{said(name_a, a[1], a[2])} × {said(name_b, b[1], b[2])}"
+    body = f"{said(total_name(total_label, subject), total_value, unit)} {op} {factors} = {s_prod} {unit}"
+    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body + _("; ") + off if off else body)
 
 
 @cache
