@@ -51,12 +51,12 @@ def test_materiality_words_equal_the_decimal_definition(
     (ties of the percentage rounded half to even, a zero total without a percentage)."""
     text = format_scaled(diff, diff_exp)
     total = Written(coefficient, exponent)
-    assert materiality_words(text, parse_unit(unit), total) == _old_materiality(text, unit, total)
+    assert materiality_words(text, parse_unit(unit), coefficient, exponent) == _old_materiality(text, unit, total)
 
 
 def test_materiality_percent_ties_round_to_even() -> None:
     """1, 3 and 5 元 of 20000 元 are 0.5, 1.5 and 2.5 hundredths of a percent: to the even one."""
-    percents = [materiality_words(d, parse_unit("元"), Written(20000, 0))[2] for d in ("1", "3", "5", "-5", "0")]
+    percents = [materiality_words(d, parse_unit("元"), 20000, 0)[2] for d in ("1", "3", "5", "-5", "0")]
     assert percents == ["0.00", "0.02", "0.02", "0.02", "0.00"]
-    assert materiality_words("1.5", parse_unit("万元"), Written(0, -2)) == ("15000", "元", None)
-    assert materiality_words("0.0100", parse_unit("千伏安"), Written(3, 0)) == ("0.01", "千伏安", "0.33")
+    assert materiality_words("1.5", parse_unit("万元"), 0, -2) == ("15000", "元", None)
+    assert materiality_words("0.0100", parse_unit("千伏安"), 3, 0) == ("0.01", "千伏安", "0.33")

@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
-from fundaudit.numbers import Written, format_scaled
+from fundaudit.numbers import format_scaled
 from fundaudit.units import Unit, base_word
 
 if TYPE_CHECKING:
@@ -93,13 +93,18 @@ class Relation:
     @property
     def revision(self) -> str | None:
         """The later statement revising this one (a ``supersedes`` link), else ``None``."""
-        if self.rule == "cross-document" and self.note and self.note.startswith(REVISED_BY):
-            return self.note[len(REVISED_BY) :].split(": ", 1)[0]
-        return None
+        return revision_of(self.rule, self.note)
 
     @property
     def yaml(self) -> Loc:
         return self.location or self.total.yaml
+
+
+def revision_of(rule: str, note: str | None) -> str | None:
+    """:attr:`Relation.revision` of a relation of ``rule`` with ``note``."""
+    if rule == "cross-document" and note and note.startswith(REVISED_BY):
+        return note[len(REVISED_BY) :].split(": ", 1)[0]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +158,16 @@ class Finding:
         """The difference in its dimension's base unit (元, 人 …) and as a percentage of the total."""
         if not self.diff or self.total_figure is None:
             return None
-        amount, word, percent = materiality_words(self.diff, self.total_figure.unit, self.total_figure.value)
+        total = self.total_figure
+        amount, word, percent = materiality_words(self.diff, total.unit, total.value.coefficient, total.value.exponent)
         return Materiality(Decimal(amount), word, None if percent is None else Decimal(percent))
 
 
-def materiality_words(diff: str, unit: Unit, total: Written) -> tuple[str, str, str | None]:
+def materiality_words(diff: str, unit: Unit, coefficient: int, exponent: int) -> tuple[str, str, str | None]:
     """:attr:`Finding.materiality` as the texts the reports write: the difference ``diff`` (a
     decimal in the total's ``unit``) in its dimension's base unit, that word, and the difference
-    as a percentage of ``total`` (two decimals, rounded half to even; ``None`` for a zero total).
+    as a percentage of the total ``coefficient × 10**exponent`` (two decimals, rounded half to
+    even; ``None`` for a zero total).
 
     Exact integers throughout (no context rounding, any number of digits), plain digits
     without an exponent (``72000000``, not ``7.2E+7``).
@@ -173,10 +180,9 @@ def materiality_words(diff: str, unit: Unit, total: Written) -> tuple[str, str, 
         amount = _plain_text(digits, exp)
     else:
         amount = _plain_text(digits, exp + unit.pow10)
-    coefficient = abs(total.coefficient)
     if not coefficient:
         return amount, word, None
-    num, den, k = digits * 10000, coefficient, exp - total.exponent  # |diff| / |total| × 10000
+    num, den, k = digits * 10000, abs(coefficient), exp - exponent  # |diff| / |total| × 10000
     if k >= 0:
         num *= 10**k
     else:

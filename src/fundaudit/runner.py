@@ -126,9 +126,21 @@ class Audit:
         worded, so that a writer holds one chunk at a time: memory does not grow with the
         number of findings. Small audits and the materiality order are worded at once.
         """
-        if isinstance(self.codes, list) or self.order != "location" or len(self.codes) < SMALL:
+        chunks = self.chunks(show_all)
+        if chunks is None:
             yield from self.shown(show_all)
             return
+        for chunk in chunks:
+            rels = [c for c in chunk if isinstance(c, int)]
+            worded = iter(self._word(rels))
+            yield from (next(worded) if isinstance(c, int) else c for c in chunk)
+
+    def chunks(self, show_all: bool) -> Iterator[list[int | Finding]] | None:
+        """The order of :meth:`iter_shown`, :data:`CHUNK` at a time, before any finding is worded:
+        relation indices, and the crashed rules' findings where they stand. ``None`` for the
+        audits that are worded at once (small ones, and the materiality order)."""
+        if isinstance(self.codes, list) or self.order != "location" or len(self.codes) < SMALL:
+            return None
         import numpy as np
 
         from fundaudit.columnar.order import located
@@ -138,10 +150,7 @@ class Audit:
             rows = rows[~np.isin(self.codes, [VERDICT_CODE[v] for v in QUIET])]
         assert not isinstance(self.columns, RelationList)
         crashes = [f for f in self.crashes if f.id not in self.hidden]
-        for chunk in located(self.columns, rows, self.hidden, crashes, CHUNK):
-            rels = [c for c in chunk if isinstance(c, int)]
-            worded = iter(self._word(rels))
-            yield from (next(worded) if isinstance(c, int) else c for c in chunk)
+        return located(self.columns, rows, self.hidden, crashes, CHUNK)
 
     def iter_findings(self) -> Iterator[Finding]:
         """Every relation's finding, as :attr:`findings`, worded a chunk at a time."""
@@ -182,7 +191,7 @@ class Audit:
         rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
         return diagnose_groups(self.columns, rows, self.tolerance)
 
-    def _found(self, rows: Sequence[int]) -> Mapping[str, Diagnosis]:
+    def found(self, rows: Sequence[int]) -> Mapping[str, Diagnosis]:
         """The diagnoses of the failing relations among ``rows`` (by id; others may be there too)."""
         return self.bulk.found(rows) if self._in_groups else self.diagnoses.diagnoses
 
@@ -195,7 +204,7 @@ class Audit:
         with paused(), using(language()):
             worded = [explain(rel, self.tolerance) for rel in self.columns.relations_at(indices)]
             if any(f.verdict in FAILING for f in worded):
-                found = self._found(indices)
+                found = self.found(indices)
                 worded = [
                     replace(f, diagnosis=found[f.id], hint=found[f.id].text) if f.id in found else f for f in worded
                 ]
@@ -294,7 +303,7 @@ class Audit:
         for start in range(0, len(ids), CHUNK):  # the diagnoses are read a chunk at a time
             chunk = slice(start, start + CHUNK)
             failing = any(_VERDICTS[c] in FAILING for c in at[chunk])
-            found: Mapping[str, Diagnosis] = self._found(rows[chunk]) if failing else {}
+            found: Mapping[str, Diagnosis] = self.found(rows[chunk]) if failing else {}
             for rid, code in zip(ids[chunk], at[chunk], strict=True):
                 if rid in self.hidden:
                     continue

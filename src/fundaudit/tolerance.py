@@ -29,11 +29,15 @@ class Tolerance:
 
         ``None`` when the figure counts as exact.
         """
+        return self.half_exponent(fig.value.exponent, fig.unit.pow10)
+
+    def half_exponent(self, exponent: int, pow10: int) -> int | None:
+        """:meth:`half_unit_exponent` of a figure written with ``exponent`` in a unit of ``pow10``."""
         if self.policy is Policy.EXACT:
             return None
-        if fig.value.exponent >= 0 and self.policy is Policy.DIGITS:
+        if exponent >= 0 and self.policy is Policy.DIGITS:
             return None
-        return fig.value.exponent + fig.unit.pow10 - 1
+        return exponent + pow10 - 1
 
 
 DEFAULT = Tolerance()

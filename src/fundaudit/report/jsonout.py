@@ -122,25 +122,29 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
 def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     """Write the document, indented, with each result on a line of its own (one finding, one diff line).
 
-    The results are worded and written as they come (:meth:`Audit.iter_shown`), each encoded
-    with the C encoder (``indent`` would select the pure-Python one, which dominates the time
-    of a large audit): memory does not grow with the number of findings.
+    The results are worded and written a chunk at a time as they come, joined from pieces
+    worded once per figure (:mod:`fundaudit.report.pieces`; ``indent`` would select the
+    pure-Python encoder): memory does not grow with the number of findings.
     """
+    from fundaudit.report.pieces import results
+
     head = json.dumps(_head(audit, show_all), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
     out.write(f'{head},\n  "results": ')
     sep = "[\n    "
-    for f in audit.iter_shown(show_all):
-        out.write(sep)
-        out.write(json.dumps(finding_json(f), ensure_ascii=False))
-        sep = ",\n    "
+    for texts in results(audit, show_all):
+        if texts:
+            out.write(sep + ",\n    ".join(texts))
+            sep = ",\n    "
     out.write("[]\n}\n" if sep.startswith("[") else "\n  ]\n}\n")
 
 
 def write_lines(audit: Audit, show_all: bool, out: TextIO) -> None:
     """JSON Lines (``--format jsonl``): one result a line, the objects of the document's ``results``."""
-    for f in audit.iter_shown(show_all):
-        out.write(json.dumps(finding_json(f), ensure_ascii=False))
-        out.write("\n")
+    from fundaudit.report.pieces import results
+
+    for texts in results(audit, show_all):
+        if texts:
+            out.write("\n".join(texts) + "\n")
 
 
 def render(audit: Audit, show_all: bool) -> str:

@@ -1,0 +1,318 @@
+"""The JSON of a large audit's findings, worded and written in bulk, a chunk at a time.
+
+:meth:`fundaudit.runner.Audit.iter_shown` words each shown relation as a
+:class:`~fundaudit.findings.Finding` (its figures built as model objects, its message worded,
+its diagnosis attached) and :func:`fundaudit.report.jsonout.finding_json` then turns it into a
+dictionary for the JSON encoder: about a hundred microseconds a finding. Here the same
+findings are written from the columns, in the order of :meth:`~fundaudit.runner.Audit.chunks`:
+
+- each figure a chunk shows is read from the columns once, its value formatted from its
+  exact integer (never through float), and its JSON object (``ref``, ``label``, ``value``,
+  ``unit``, ``source``, ``location``) escaped once, however many findings list it;
+- each sum and product is judged and worded by the same functions as the per-finding path
+  (:func:`fundaudit.judge.sum_on_grid`, :func:`~fundaudit.judge.sum_words`,
+  :func:`~fundaudit.judge.product_words` …), from those figures' words and numbers;
+- each finding's JSON is joined from the escaped pieces, with its diagnosis
+  (:meth:`~fundaudit.runner.Audit.found`) and materiality in exact integers
+  (:func:`fundaudit.findings.materiality_words`).
+
+The rare relations the bulk path does not word (running totals, relations with parts not
+stated or of mixed dimensions, products whose units do not multiply) and crashed rules go
+through the per-finding path, in their place. The text is the per-finding path's byte for
+byte (``tests/test_bulk_words.py``); a chunk's texts are written before the next chunk is
+worded, so memory does not grow with the number of findings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
+from typing import TYPE_CHECKING, Any
+
+from fundaudit.findings import FAILING, SEVERITY, Finding, Verdict, materiality_words, revision_of
+from fundaudit.gcpause import paused
+from fundaudit.judge import (
+    _factor_pows,
+    names_apart,
+    places,
+    product_on_grid,
+    product_words,
+    said,
+    sum_on_grid,
+    sum_words,
+    total_name,
+)
+from fundaudit.numbers import format_scaled
+
+if TYPE_CHECKING:
+    from fundaudit.causes._base import Diagnosis
+    from fundaudit.columnar.arrays import Columns
+    from fundaudit.model import Figure
+    from fundaudit.runner import Audit
+
+_q = encode_basestring
+_VERDICTS = tuple(Verdict)
+
+
+def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
+    """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
+    encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
+    from fundaudit.report.jsonout import finding_json
+
+    chunks = audit.chunks(show_all)
+    if chunks is None:  # small, or ordered by materiality: worded at once
+        yield [json.dumps(finding_json(f), ensure_ascii=False) for f in audit.iter_shown(show_all)]
+        return
+    from fundaudit.i18n import language, using
+
+    for chunk in chunks:
+        # many small acyclic objects: collections would only walk them; the language read once
+        with paused(), using(language()):
+            yield _Chunk(audit, chunk).texts()
+
+
+class _Chunk:
+    """One chunk of findings: its figures' pieces, then each finding joined from them."""
+
+    def __init__(self, audit: Audit, chunk: list[int | Finding]) -> None:
+        self.audit = audit
+        self.chunk = chunk
+        columns = audit.columns
+        assert not isinstance(columns, list)
+        self.columns: Columns = columns  # type: ignore[assignment]
+        self.escaped: dict[str, str] = {}  # file names and units, escaped once
+
+    def q(self, text: str) -> str:
+        """``text`` as a JSON string, remembered (file names and units repeat)."""
+        out = self.escaped.get(text)
+        if out is None:
+            out = self.escaped[text] = _q(text)
+        return out
+
+    def texts(self) -> list[str]:
+        from fundaudit.columnar.arrays import KINDS, take
+        from fundaudit.report.jsonout import finding_json
+
+        rows = [c for c in self.chunk if isinstance(c, int)]
+        r = self.columns.relations
+        kinds = r.kind[rows].tolist()
+        missing = r.has_missing[rows].tolist()
+        starts = r.offsets[rows].tolist()
+        ends = r.offsets[[i + 1 for i in rows]].tolist()
+        totals = r.total[rows].tolist()
+        parts = [r.parts[a:b].tolist() for a, b in zip(starts, ends, strict=True)]
+        figs = self.figures(sorted(set(totals).union(*parts)))
+        ids = take(r.id, rows)
+        rules = take(r.rule, rows)
+        subjects = take(r.subject, rows)
+        worded: list[tuple[Any, ...] | None] = []
+        slow: list[int] = []
+        for i, kind, miss, total, ps, rule, subject, names, empty, note in zip(
+            rows,
+            kinds,
+            missing,
+            totals,
+            parts,
+            rules,
+            subjects,
+            take(r.names, rows),
+            take(r.empty, rows),
+            take(r.note, rows),
+            strict=True,
+        ):
+            words = None
+            if not miss:
+                fs = [figs[j] for j in ps]
+                words = self.word(KINDS[kind], figs[total], fs, rule, subject, (names, empty, note))
+            if words is None:
+                slow.append(i)
+            worded.append(words)
+        by_row: dict[int, Finding] = {}
+        if slow:  # the per-finding path, its diagnoses attached
+            by_row = dict(zip(slow, self.audit._word(slow), strict=True))
+        failing = any(w[0] in FAILING for w in worded if w is not None) or any(
+            f.verdict in FAILING for f in by_row.values()
+        )
+        found = self.audit.found(rows) if failing else {}
+        documents = take(r.document, rows)
+        programs = take(r.program, rows)
+        yaml_files = take(r.yaml_file, rows)
+        yaml_lines = r.yaml_line[rows].tolist()
+        texts_of: dict[int, str] = {}
+        for k, i in enumerate(rows):
+            words = worded[k]
+            if words is None:
+                texts_of[i] = json.dumps(finding_json(by_row[i]), ensure_ascii=False)
+                continue
+            rid = ids[k]
+            d = found.get(rid)
+            line = yaml_lines[k]
+            t = figs[totals[k]]
+            location = f'{{"file": {self.q(yaml_files[k])}, "line": {line}}}' if line else t[_LOC]
+            texts_of[i] = self.finding(
+                words, rid, rules[k], t, location, documents[k], programs[k], subjects[k], parts[k], figs, d
+            )
+        return [
+            texts_of[c] if isinstance(c, int) else json.dumps(finding_json(c), ensure_ascii=False) for c in self.chunk
+        ]
+
+    def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
+        """Each figure at ``at``: its words, numbers and JSON pieces (see the indices below)."""
+        from fundaudit.columnar.arrays import take
+
+        f = self.columns.figures
+        units = f.units
+        half = self.audit.tolerance.half_exponent
+        unit_json = [self.q(u.text) for u in units]
+        q = self.q
+        out: dict[int, tuple[Any, ...]] = {}
+        for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
+            at,
+            take(f.ref, at),
+            take(f.label, at),
+            f.coefficient[at].tolist(),
+            f.exponent[at].tolist(),
+            f.unit_code[at].tolist(),
+            take(f.source_file, at),
+            f.source_line[at].tolist(),
+            take(f.yaml_file, at),
+            f.yaml_line[at].tolist(),
+            strict=True,
+        ):
+            unit = units[code]
+            coef = int(coef)
+            value = str(coef) if exp == 0 else format_scaled(coef, exp)
+            source = f'{{"file": {q(sfile)}, "line": {sline}}}'
+            location = f'{{"file": {q(yfile)}, "line": {yline}}}'
+            piece = (
+                f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
+                f'"source": {source}, "location": {location}}}'
+            )
+            out[j] = (
+                ref,
+                label.removesuffix(" total"),  # its name (judge._name)
+                value,
+                unit.text,
+                (coef, exp + unit.pow10, half(exp, unit.pow10)),  # judge.Term
+                unit,
+                exp,
+                sline,
+                piece,
+                source,
+                location,
+            )
+        return out
+
+    def word(
+        self,
+        kind: str,
+        t: tuple[Any, ...],
+        ps: list[tuple[Any, ...]],
+        rule: str,
+        subject: str,
+        texts: tuple[tuple[str, ...], tuple[str, ...], str | None],
+    ) -> tuple[Verdict, str, str, str, str] | None:
+        """A sum's or a product's verdict, parts' sum, difference, tolerance and message; ``None``
+        for a relation the per-finding path words (:func:`fundaudit.judge.explain`'s other cases).
+
+        ``texts``: the relation's part names, empty cells and note."""
+        if kind == "sum" or kind == "sum-le":
+            dimension = t[_UNIT].dimension
+            if any(p[_UNIT].dimension != dimension for p in ps):
+                return None
+            names, empty, note = texts
+            if len(names) != len(ps):
+                names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
+            unit = t[_UNIT]
+            exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
+            keep = places(unit.pow10, [t[_TERM][1], *(p[_TERM][1] for p in ps)])
+            return sum_words(
+                rule,
+                kind,
+                subject,
+                empty,
+                revision_of(rule, note),
+                said(total_name(t[_NAME], subject), t[_VALUE], t[_UNIT_TEXT]),
+                t[_UNIT_TEXT],
+                unit.pow10,
+                [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
+                names,
+                (value, diff, tol, exp, keep),
+            )
+        if kind == "product" and len(ps) == 2:
+            a, b = ps
+            pow_a, pow_b = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
+            if pow_a is None or pow_b is None:
+                return None
+            (ca, _ea, ha), (cb, _eb, hb) = a[_TERM], b[_TERM]
+            terms = product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM])
+            return product_words(
+                rule,
+                subject,
+                (t[_NAME], t[_VALUE], t[_UNIT_TEXT], t[_UNIT].pow10),
+                (a[_NAME], a[_VALUE], a[_UNIT_TEXT]),
+                (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
+                terms,
+            )
+        return None
+
+    def finding(
+        self,
+        words: tuple[Verdict, str, str, str, str],
+        rid: str,
+        rule: str,
+        t: tuple[Any, ...],
+        location: str,
+        document: str,
+        program: str,
+        subject: str,
+        parts: list[int],
+        figs: dict[int, tuple[Any, ...]],
+        d: Diagnosis | None,
+    ) -> str:
+        """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
+        verdict, s_sum, s_diff, s_tol, message = words
+        severity = d.severity if d is not None and verdict in FAILING else SEVERITY[verdict]
+        listed = ", ".join([figs[j][_PIECE] for j in parts])
+        text = (
+            f'{{"id": {_q(rid)}, "rule": {self.q(rule)}, "verdict": "{verdict.value}", '
+            f'"severity": {self.q(severity)}, "total": "{t[_VALUE]}", "unit": {self.q(t[_UNIT_TEXT])}, '
+            f'"parts_sum": "{s_sum}", "diff": "{s_diff}", "tolerance": "{s_tol}", '
+            f'"source": {t[_SOURCE]}, "location": {location}, "message": {_q(message)}, '
+            f'"document": {self.q(document)}, "program": {self.q(program)}, "subject": {_q(subject)}, '
+            f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
+        )
+        if d is None:
+            return text + "}"
+        amount, word, percent = materiality_words(s_diff, t[_UNIT], t[_TERM][0], t[_EXP])
+        share = "null" if percent is None else f'"{percent}"'
+        return (
+            f'{text}, "diagnosis": {self.diagnosis(d)}, "materiality": {{"amount": "{amount}", '
+            f'"unit": {self.q(word)}, "percent": {share}}}}}'
+        )
+
+    def diagnosis(self, d: Diagnosis) -> str:
+        """``diagnosis_json(d)`` encoded (:func:`fundaudit.report.jsonout.diagnosis_json`)."""
+        culprits = ", ".join(
+            [f'{self.culprit(c.figure)}, "likely": {"null" if c.likely is None else _q(c.likely)}}}' for c in d.figures]
+        )
+        explains = ", ".join([_q(e) for e in d.explains])
+        return (
+            f'{{"cause": {self.q(d.cause)}, "severity": {self.q(d.severity)}, "root": {_q(d.root)}, '
+            f'"text": {_q(d.text)}, "applicability": "{d.applicability.word}", "corrections": {d.corrections}, '
+            f'"figures": [{culprits}], "explains": [{explains}]}}'
+        )
+
+    def culprit(self, fig: Figure) -> str:
+        """A culprit figure's JSON object up to its ``likely`` (which the caller adds)."""
+        return (
+            f'{{"ref": {_q(fig.ref)}, "label": {_q(fig.label)}, '
+            f'"location": {{"file": {self.q(fig.yaml.file)}, "line": {fig.yaml.line}}}, '
+            f'"source": {{"file": {self.q(fig.source.file)}, "line": {fig.source.line}}}, '
+            f'"stated": {_q(fig.text)}'
+        )
+
+
+# the fields of a figure's entry (:meth:`_Chunk.figures`)
+_REF, _NAME, _VALUE, _UNIT_TEXT, _TERM, _UNIT, _EXP, _LINE, _PIECE, _SOURCE, _LOC = range(11)
