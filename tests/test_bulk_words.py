@@ -8,15 +8,28 @@ arithmetic to the ``Decimal``/``Fraction`` definitions it replaced.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fundaudit.findings import materiality_words, plain, shifted
+from fundaudit import i18n, runner
+from fundaudit.columnar.arrays import from_relations
+from fundaudit.findings import Relation, materiality_words, plain, shifted
+from fundaudit.loader import load
+from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written, format_scaled
+from fundaudit.report import pieces
+from fundaudit.report.jsonout import finding_json
+from fundaudit.rules import REGISTRY
 from fundaudit.units import parse_unit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UNITS = ("万元", "亿元", "元", "人", "万人", "%", "公里", "千瓦", "个", "千伏安", "元/人", "万元/公里")
 
@@ -60,3 +73,111 @@ def test_materiality_percent_ties_round_to_even() -> None:
     assert percents == ["0.00", "0.02", "0.02", "0.02", "0.00"]
     assert materiality_words("1.5", parse_unit("万元"), 0, -2) == ("15000", "元", None)
     assert materiality_words("0.0100", parse_unit("千伏安"), 3, 0) == ("0.01", "千伏安", "0.33")
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk JSON against the per-finding JSON
+
+
+def _per_finding(audit: runner.Audit, show_all: bool) -> list[str]:
+    return [json.dumps(finding_json(f), ensure_ascii=False) for f in audit.iter_shown(show_all)]
+
+
+def _bulk(audit: runner.Audit, show_all: bool) -> list[str]:
+    assert audit.chunks(show_all) is not None  # the bulk path, not the fallback of small audits
+    return [text for texts in pieces.results(audit, show_all) for text in texts]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bulk_json_of_the_real_data_is_the_per_finding_json(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every relation of the real data (every rule, cross-document revisions, empty cells, every
+    cause), as the tables of one run: the same text, finding for finding, in both languages."""
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    monkeypatch.setattr(runner, "SMALL", 0)
+    monkeypatch.setattr(runner, "CHUNK", 61)  # many chunks, one ending in the middle of a file
+    with i18n.using(lang):
+        audit = runner.judge(columns)
+        for show_all in (False, True):
+            bulk, one_by_one = _bulk(audit, show_all), _per_finding(audit, show_all)
+            assert len(bulk) == len(one_by_one) > 100
+            for a, b in zip(bulk, one_by_one, strict=True):
+                assert a == b
+        assert sum('"diagnosis"' in t for t in bulk) > 50  # diagnosed findings were compared too
+
+
+_LABELS = st.sampled_from(["中央", "省级", "total", "中央 total", "任务 · 人", "人", 'a"b', "x\\y\n", "合计"])
+_UNIT_TEXTS = st.sampled_from(["万元", "亿元", "元", "人", "万人", "%", "公里", "个", "元/人", "万元/个"])
+
+
+@st.composite
+def _figures(draw: st.DrawFn, n: int, doc: str, key: str) -> list[Figure]:
+    out = []
+    for k in range(n):
+        coefficient = draw(st.integers(min_value=-(10**20), max_value=10**20))
+        exponent = draw(st.integers(min_value=-6, max_value=3))
+        other = draw(st.booleans()) and k > 0  # a part stated in another document
+        out.append(
+            Figure(
+                ref=f"{'other' if other else doc}::{key}:{k}",
+                label=draw(_LABELS),
+                value=Written(coefficient, exponent),
+                unit=parse_unit(draw(_UNIT_TEXTS)),
+                source=Loc(draw(st.sampled_from(["s.txt", "源 文件.txt"])), draw(st.integers(1, 99))),
+                yaml=Loc(draw(st.sampled_from(["d.yaml", "e.yaml"])), draw(st.integers(1, 99))),
+            )
+        )
+    return out
+
+
+@st.composite
+def _relations(draw: st.DrawFn) -> list[Relation]:
+    rels = []
+    for i in range(draw(st.integers(min_value=1, max_value=12))):
+        kind = draw(st.sampled_from(["sum", "sum", "sum-le", "product", "cumulative"]))
+        n = 2 if kind == "product" else draw(st.integers(min_value=1 if kind != "cumulative" else 2, max_value=5))
+        total, *parts = draw(_figures(n + 1, "doc", f"r{i}"))
+        if draw(st.booleans()):  # most sums in one dimension, as the rules derive them
+            parts = [replace(p, unit=total.unit) for p in parts] if kind != "product" else parts
+        rule = draw(st.sampled_from(["foot", "cross-document", "table-foot", "unit-cost", "shares"]))
+        note = draw(st.sampled_from([None, "revised by doc2 line 4: 修订", "a note"]))
+        empty = tuple(draw(st.lists(st.sampled_from(["r1", "第二行", "r3"]), max_size=3)))
+        names = tuple(draw(st.lists(st.sampled_from(["甲", "乙"]), min_size=len(parts), max_size=len(parts))))
+        rels.append(
+            Relation(
+                id=f"r{i}",
+                rule=rule,
+                kind=kind,
+                total=total,
+                parts=tuple(parts),
+                subject=draw(st.sampled_from(["专项 › 项目", "专项", "p › a very long second name of a note › x"])),
+                what="sum",
+                document="doc",
+                program=draw(st.sampled_from(["专项", "p\t1"])),
+                missing=tuple(draw(st.lists(st.just("缺"), max_size=1))),
+                location=draw(st.sampled_from([None, Loc("r.yaml", 7)])),
+                note=note,
+                empty=empty if kind == "sum" or kind == "sum-le" else (),
+                names=names if draw(st.booleans()) else (),
+            )
+        )
+    return rels
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_relations(), st.sampled_from(["zh", "en"]))
+def test_bulk_json_of_generated_relations_is_the_per_finding_json(rels: list[Relation], lang: str) -> None:
+    """Sums, partial sums, products and running totals of figures of any digits, exponents,
+    units, labels (quotes, backslashes, control characters), in one document or two."""
+    figures = [f for rel in rels for f in (rel.total, *rel.parts)]
+    columns = from_relations("d.yaml", 1, figures, rels)
+    small, chunk = runner.SMALL, runner.CHUNK
+    runner.SMALL, runner.CHUNK = 0, 5
+    try:
+        with i18n.using(lang):
+            audit = runner.judge(columns)
+            for show_all in (False, True):
+                assert _bulk(audit, show_all) == _per_finding(audit, show_all)
+    finally:
+        runner.SMALL, runner.CHUNK = small, chunk
