@@ -92,8 +92,13 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
 
         return counted
 
-    # a relation is worded one by one (explain) or in bulk (a sum's or product's words)
-    for module, name in ((runner, "explain"), (pieces, "sum_words"), (pieces, "product_words")):
+    # a relation is worded one by one (explain) or in bulk (a sum's, product's or running total's words)
+    for module, name in (
+        (runner, "explain"),
+        (pieces, "sum_words"),
+        (pieces, "product_words"),
+        (pieces, "cumulative_words"),
+    ):
         monkeypatch.setattr(module, name, counting(getattr(module, name)))
     audit = runner.judge(files.read(heavy_tables))
 

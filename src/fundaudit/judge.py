@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from fundaudit.findings import Finding, Relation, Verdict
+from fundaudit.findings import Finding, Relation, Verdict, revision_of
 from fundaudit.i18n import _, translations
 from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
@@ -550,28 +550,9 @@ def _evaluate_one(rel: Relation, tolerance: Tolerance) -> Finding:
 
 def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
     """Running totals never decrease, and the last one equals the annual figure."""
+    half = tolerance.half_unit_exponent
     figs = (rel.total, *rel.parts)
-    grid = _grid(figs)
-    tol = [grid.allowance(f, tolerance) for f in figs]
-    vals = [grid.scaled(f) for f in figs]
-    keep = _places(rel)
-    p = rel.total.unit.pow10
-    for k in range(2, len(vals)):
-        drop = vals[k - 1] - vals[k]
-        if drop > tol[k - 1] + tol[k]:
-            a, b = rel.parts[k - 2], rel.parts[k - 1]
-            d = _render(-drop, grid.exp - p, keep)
-            return _finding(
-                rel,
-                Verdict.MISMATCH,
-                _render(vals[-1], grid.exp - p, keep),
-                d,
-                "0",
-                _w(
-                    rel,
-                    _("the running total falls from {a} to {b}").format(a=_figure(a, _name(a)), b=_figure(b, _name(b))),
-                ),
-            )
+    terms = [(f.value.coefficient, f.value.exponent + f.unit.pow10, half(f)) for f in figs]
     last = rel.parts[-1]
     single = Relation(
         rel.id,
@@ -586,9 +567,65 @@ def _cumulative(rel: Relation, tolerance: Tolerance) -> Finding:
         (),
         rel.location,
         rel.note,
+    )  # the last running total against the annual figure, when none falls
+    words, falls = cumulative_words(
+        rel.rule,
+        rel.subject,
+        rel.note,
+        [(_name(f), f.value.text(), f.unit.text) for f in figs],
+        rel.total.unit.pow10,
+        terms,
+        part_names(single),
     )
+    if falls:
+        return _finding(rel, *words)
+    return _finding(single, *words, names=part_names(single))
+
+
+def cumulative_words(
+    rule: str,
+    subject: str,
+    note: str | None,
+    figures: Sequence[tuple[str, str, str]],
+    pow10: int,
+    terms: Sequence[Term],
+    last_name: tuple[str, ...],
+) -> tuple[tuple[Verdict, str, str, str, str], bool]:
+    """A running total's verdict, sum, difference, tolerance and message, and whether it falls.
+
+    ``figures``: the annual figure and the running totals, each named, its value and unit as
+    written; ``terms`` the same as :data:`Term`; ``pow10``: the annual figure's unit's; ``last_name``:
+    the last running total's name (:func:`part_names`). When no running total falls, the
+    words are those of the sum "annual figure = last running total" (its only part the last).
+    """
+    g = min(e for _c, e, _h in terms) - 1
+    vals = [c * 10 ** (e - g) for c, e, _h in terms]
+    tol = [0 if h is None else 5 * 10 ** (h - g) for _c, _e, h in terms]
+    keep = places(pow10, [e for _c, e, _h in terms])
+    p = pow10
+    for k in range(2, len(vals)):
+        drop = vals[k - 1] - vals[k]
+        if drop > tol[k - 1] + tol[k]:
+            a, b = figures[k - 1], figures[k]
+            d = _render(-drop, g - p, keep)
+            body = _("the running total falls from {a} to {b}").format(a=said(*a), b=said(*b))
+            return (Verdict.MISMATCH, _render(vals[-1], g - p, keep), d, "0", worded(rule, subject, body)), True
+    total_label, total_value, unit = figures[0]
     diff = vals[0] - vals[-1]
-    return _sum_finding(single, vals[0], diff, tol[0] + tol[-1], grid.exp, tolerance)
+    words = sum_words(
+        rule,
+        "sum",
+        subject,
+        (),
+        revision_of(rule, note),
+        said(total_name(total_label, subject), total_value, unit),
+        unit,
+        pow10,
+        [figures[-1][1:]],
+        last_name,
+        (vals[0], diff, tol[0] + tol[-1], g, places(pow10, [terms[0][1], terms[-1][1]])),
+    )
+    return words, False
 
 
 def _product_terms(rel: Relation, tolerance: Tolerance) -> tuple[int, int, int, int, int] | None:

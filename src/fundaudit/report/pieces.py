@@ -34,6 +34,7 @@ from fundaudit.findings import FAILING, SEVERITY, Finding, Verdict, materiality_
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
+    cumulative_words,
     names_apart,
     places,
     product_on_grid,
@@ -106,27 +107,34 @@ class _Chunk:
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
-        worded: list[tuple[Any, ...] | None] = []
+        worded: list[tuple[Verdict, str, str, str, str] | None] = []
         slow: list[int] = []
-        for i, kind, miss, total, ps, rule, subject, names, empty, note in zip(
-            rows,
-            kinds,
-            missing,
-            totals,
-            parts,
-            rules,
-            subjects,
-            take(r.names, rows),
-            take(r.empty, rows),
-            take(r.note, rows),
-            strict=True,
+        for k, (i, kind, miss, total, ps, rule, subject, names, empty, note) in enumerate(
+            zip(
+                rows,
+                kinds,
+                missing,
+                totals,
+                parts,
+                rules,
+                subjects,
+                take(r.names, rows),
+                take(r.empty, rows),
+                take(r.note, rows),
+                strict=True,
+            )
         ):
-            words = None
+            said = None
             if not miss:
                 fs = [figs[j] for j in ps]
-                words = self.word(KINDS[kind], figs[total], fs, rule, subject, (names, empty, note))
-            if words is None:
+                said = self.word(KINDS[kind], figs[total], fs, rule, subject, (names, empty, note))
+            if said is None:
                 slow.append(i)
+                worded.append(None)
+                continue
+            words, last_only = said
+            if last_only:  # a running total that does not fall: the sum of the last one
+                parts[k] = ps[-1:]
             worded.append(words)
         by_row: dict[int, Finding] = {}
         if slow:  # the per-finding path, its diagnoses attached
@@ -141,8 +149,8 @@ class _Chunk:
         yaml_lines = r.yaml_line[rows].tolist()
         texts_of: dict[int, str] = {}
         for k, i in enumerate(rows):
-            words = worded[k]
-            if words is None:
+            this = worded[k]
+            if this is None:
                 texts_of[i] = json.dumps(finding_json(by_row[i]), ensure_ascii=False)
                 continue
             rid = ids[k]
@@ -151,7 +159,7 @@ class _Chunk:
             t = figs[totals[k]]
             location = f'{{"file": {self.q(yaml_files[k])}, "line": {line}}}' if line else t[_LOC]
             texts_of[i] = self.finding(
-                words, rid, rules[k], t, location, documents[k], programs[k], subjects[k], parts[k], figs, d
+                this, rid, rules[k], t, location, documents[k], programs[k], subjects[k], parts[k], figs, d
             )
         return [
             texts_of[c] if isinstance(c, int) else json.dumps(finding_json(c), ensure_ascii=False) for c in self.chunk
@@ -212,22 +220,36 @@ class _Chunk:
         rule: str,
         subject: str,
         texts: tuple[tuple[str, ...], tuple[str, ...], str | None],
-    ) -> tuple[Verdict, str, str, str, str] | None:
-        """A sum's or a product's verdict, parts' sum, difference, tolerance and message; ``None``
-        for a relation the per-finding path words (:func:`fundaudit.judge.explain`'s other cases).
+    ) -> tuple[tuple[Verdict, str, str, str, str], bool] | None:
+        """A relation's verdict, parts' sum, difference, tolerance and message, and whether its
+        finding lists only its last part (a running total that does not fall); ``None`` for a
+        relation the per-finding path words (:func:`fundaudit.judge.explain`'s other cases).
 
         ``texts``: the relation's part names, empty cells and note."""
-        if kind == "sum" or kind == "sum-le":
+        names, empty, note = texts
+        if kind != "product":
             dimension = t[_UNIT].dimension
             if any(p[_UNIT].dimension != dimension for p in ps):
                 return None
-            names, empty, note = texts
+        if kind == "cumulative" and ps:
+            last = ps[-1]
+            words, falls = cumulative_words(
+                rule,
+                subject,
+                note,
+                [(f[_NAME], f[_VALUE], f[_UNIT_TEXT]) for f in (t, *ps)],
+                t[_UNIT].pow10,
+                [f[_TERM] for f in (t, *ps)],
+                names_apart(t[_REF], [(last[_REF], last[_NAME], last[_LINE])]),
+            )
+            return words, not falls
+        if kind == "sum" or kind == "sum-le":
             if len(names) != len(ps):
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
             exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
             keep = places(unit.pow10, [t[_TERM][1], *(p[_TERM][1] for p in ps)])
-            return sum_words(
+            words = sum_words(
                 rule,
                 kind,
                 subject,
@@ -240,6 +262,7 @@ class _Chunk:
                 names,
                 (value, diff, tol, exp, keep),
             )
+            return words, False
         if kind == "product" and len(ps) == 2:
             a, b = ps
             pow_a, pow_b = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
@@ -247,7 +270,7 @@ class _Chunk:
                 return None
             (ca, _ea, ha), (cb, _eb, hb) = a[_TERM], b[_TERM]
             terms = product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM])
-            return product_words(
+            words = product_words(
                 rule,
                 subject,
                 (t[_NAME], t[_VALUE], t[_UNIT_TEXT], t[_UNIT].pow10),
@@ -255,6 +278,7 @@ class _Chunk:
                 (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
                 terms,
             )
+            return words, False
         return None
 
     def finding(
