@@ -82,14 +82,8 @@ class _Chunk:
         columns = audit.columns
         assert not isinstance(columns, list)
         self.columns: Columns = columns  # type: ignore[assignment]
-        self.escaped: dict[str, str] = {}  # file names and units, escaped once
-
-    def q(self, text: str) -> str:
-        """``text`` as a JSON string, remembered (file names and units repeat)."""
-        out = self.escaped.get(text)
-        if out is None:
-            out = self.escaped[text] = _q(text)
-        return out
+        self.q = _Escaped()  # file names, units, rules …: each escaped once
+        self.culprits: dict[Figure, str] = {}  # a diagnosis's figure, by identity (shared in a group)
 
     def texts(self) -> list[str]:
         from fundaudit.columnar.arrays import KINDS, take
@@ -157,7 +151,7 @@ class _Chunk:
             d = found.get(rid)
             line = yaml_lines[k]
             t = figs[totals[k]]
-            location = f'{{"file": {self.q(yaml_files[k])}, "line": {line}}}' if line else t[_LOC]
+            location = f'{{"file": {self.q[yaml_files[k]]}, "line": {line}}}' if line else t[_LOC]
             texts_of[i] = self.finding(
                 this, rid, rules[k], t, location, documents[k], programs[k], subjects[k], parts[k], figs, d
             )
@@ -172,7 +166,7 @@ class _Chunk:
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        unit_json = [self.q(u.text) for u in units]
+        unit_json = [self.q[u.text] for u in units]
         q = self.q
         out: dict[int, tuple[Any, ...]] = {}
         for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
@@ -189,10 +183,9 @@ class _Chunk:
             strict=True,
         ):
             unit = units[code]
-            coef = int(coef)
-            value = str(coef) if exp == 0 else format_scaled(coef, exp)
-            source = f'{{"file": {q(sfile)}, "line": {sline}}}'
-            location = f'{{"file": {q(yfile)}, "line": {yline}}}'
+            value = str(coef) if exp == 0 else format_scaled(coef, exp)  # exact: coef is an int
+            source = f'{{"file": {q[sfile]}, "line": {sline}}}'
+            location = f'{{"file": {q[yfile]}, "line": {yline}}}'
             piece = (
                 f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
                 f'"source": {source}, "location": {location}}}'
@@ -300,11 +293,11 @@ class _Chunk:
         severity = d.severity if d is not None and verdict in FAILING else SEVERITY[verdict]
         listed = ", ".join([figs[j][_PIECE] for j in parts])
         text = (
-            f'{{"id": {_q(rid)}, "rule": {self.q(rule)}, "verdict": "{verdict.value}", '
-            f'"severity": {self.q(severity)}, "total": "{t[_VALUE]}", "unit": {self.q(t[_UNIT_TEXT])}, '
+            f'{{"id": {_q(rid)}, "rule": {self.q[rule]}, "verdict": "{verdict.value}", '
+            f'"severity": {self.q[severity]}, "total": "{t[_VALUE]}", "unit": {self.q[t[_UNIT_TEXT]]}, '
             f'"parts_sum": "{s_sum}", "diff": "{s_diff}", "tolerance": "{s_tol}", '
             f'"source": {t[_SOURCE]}, "location": {location}, "message": {_q(message)}, '
-            f'"document": {self.q(document)}, "program": {self.q(program)}, "subject": {_q(subject)}, '
+            f'"document": {self.q[document]}, "program": {self.q[program]}, "subject": {_q(subject)}, '
             f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
         )
         if d is None:
@@ -313,7 +306,7 @@ class _Chunk:
         share = "null" if percent is None else f'"{percent}"'
         return (
             f'{text}, "diagnosis": {self.diagnosis(d)}, "materiality": {{"amount": "{amount}", '
-            f'"unit": {self.q(word)}, "percent": {share}}}}}'
+            f'"unit": {self.q[word]}, "percent": {share}}}}}'
         )
 
     def diagnosis(self, d: Diagnosis) -> str:
@@ -323,19 +316,33 @@ class _Chunk:
         )
         explains = ", ".join([_q(e) for e in d.explains])
         return (
-            f'{{"cause": {self.q(d.cause)}, "severity": {self.q(d.severity)}, "root": {_q(d.root)}, '
+            f'{{"cause": {self.q[d.cause]}, "severity": {self.q[d.severity]}, "root": {_q(d.root)}, '
             f'"text": {_q(d.text)}, "applicability": "{d.applicability.word}", "corrections": {d.corrections}, '
             f'"figures": [{culprits}], "explains": [{explains}]}}'
         )
 
     def culprit(self, fig: Figure) -> str:
         """A culprit figure's JSON object up to its ``likely`` (which the caller adds)."""
+        out = self.culprits.get(fig)
+        if out is None:
+            out = self.culprits[fig] = self._culprit(fig)
+        return out
+
+    def _culprit(self, fig: Figure) -> str:
         return (
             f'{{"ref": {_q(fig.ref)}, "label": {_q(fig.label)}, '
-            f'"location": {{"file": {self.q(fig.yaml.file)}, "line": {fig.yaml.line}}}, '
-            f'"source": {{"file": {self.q(fig.source.file)}, "line": {fig.source.line}}}, '
+            f'"location": {{"file": {self.q[fig.yaml.file]}, "line": {fig.yaml.line}}}, '
+            f'"source": {{"file": {self.q[fig.source.file]}, "line": {fig.source.line}}}, '
             f'"stated": {_q(fig.text)}'
         )
+
+
+class _Escaped(dict[str, str]):
+    """Texts as JSON strings, each escaped when first asked for."""
+
+    def __missing__(self, text: str) -> str:
+        out = self[text] = _q(text)
+        return out
 
 
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
