@@ -24,7 +24,7 @@ from fundaudit.findings import Relation, materiality_words, plain, shifted
 from fundaudit.loader import load
 from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written, format_scaled
-from fundaudit.report import pieces
+from fundaudit.report import csvout, github, jsonl, jsonout, junit, pieces, sarif, text
 from fundaudit.report.jsonout import finding_json
 from fundaudit.rules import REGISTRY
 from fundaudit.units import parse_unit
@@ -181,3 +181,55 @@ def test_bulk_json_of_generated_relations_is_the_per_finding_json(rels: list[Rel
                 assert _bulk(audit, show_all) == _per_finding(audit, show_all)
     finally:
         runner.SMALL, runner.CHUNK = small, chunk
+
+
+def _every_format(audit: runner.Audit) -> dict[str, str]:
+    """Every streamed format of ``audit``, with and without the relations that hold."""
+    out = {}
+    for name, module in {"json": jsonout, "jsonl": jsonl, "github": github, "sarif": sarif, "junit": junit}.items():
+        for show_all in (False, True):
+            out[f"{name}-{show_all}"] = module.render(audit, show_all)
+    out["text"] = text.render(audit, False)
+    out["text-all"] = text.render(audit, True)
+    out["text-verbose"] = text.render(audit, False, verbose=True)
+    out["csv"] = csvout.render(audit)
+    return out
+
+
+def _both_ways(audit: runner.Audit, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, str], dict[str, str]]:
+    """Every format worded in bulk, and every finding worded one by one (:data:`pieces.BULK` off)."""
+    assert audit.chunks(False) is not None
+    bulk = _every_format(audit)
+    monkeypatch.setattr(pieces, "BULK", False)
+    one_by_one = _every_format(audit)
+    monkeypatch.setattr(pieces, "BULK", True)
+    return bulk, one_by_one
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_format_of_the_real_data_is_the_per_finding_text(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text, GitHub, SARIF, JUnit and CSV written from the bulk words: the per-finding bytes."""
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    monkeypatch.setattr(runner, "SMALL", 0)
+    monkeypatch.setattr(runner, "CHUNK", 61)
+    with i18n.using(lang):
+        bulk, one_by_one = _both_ways(runner.judge(columns, budget=budget), monkeypatch)
+    assert bulk.keys() == one_by_one.keys()
+    for name in bulk:
+        assert bulk[name] == one_by_one[name], name
+    assert bulk["text"].count("\n") > 100 and "[" in bulk["text"]  # findings, causes among them
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_relations(), st.sampled_from(["zh", "en"]))
+def test_every_format_of_generated_relations_is_the_per_finding_text(rels: list[Relation], lang: str) -> None:
+    figures = [f for rel in rels for f in (rel.total, *rel.parts)]
+    columns = from_relations("d.yaml", 1, figures, rels)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(runner, "SMALL", 0)
+        monkeypatch.setattr(runner, "CHUNK", 5)
+        with i18n.using(lang):
+            bulk, one_by_one = _both_ways(runner.judge(columns), monkeypatch)
+    assert bulk == one_by_one

@@ -11,6 +11,7 @@ import csv
 import io
 from typing import TextIO
 
+from fundaudit.report.pieces import worded
 from fundaudit.report.safe import neutralise
 from fundaudit.report.summary import FINDING_COLUMNS, finding_row
 from fundaudit.runner import Audit
@@ -21,8 +22,8 @@ def write(audit: Audit, out: TextIO) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
-    for f in audit.iter_findings():
-        writer.writerow([neutralise(str(v)) for v in finding_row(f)])
+    for _chunk, findings in worded(audit, True):  # every relation, a chunk at a time, worded in bulk
+        writer.writerows([[neutralise(str(v)) for v in finding_row(f)] for f in findings])
 
 
 def render(audit: Audit) -> str:

@@ -9,26 +9,33 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
+from fundaudit.findings import Finding
 from fundaudit.report.escape import github_data, github_property
+from fundaudit.report.pieces import Words, worded
 from fundaudit.runner import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
 
 
 def write(audit: Audit, show_all: bool, out: TextIO) -> None:
-    for f in audit.iter_shown(show_all):
-        where = f" ({f.source.file}:{f.source.line})" if f.source.file else ""
-        at, title, message = f.location, f"{f.rule} {f.verdict.value}", f.message + where
-        d = f.diagnosis
-        if d is not None:
-            title += f" [{d.cause}]"
-            message += f"; {d.text}"
-            if d.figures and d.figures[0].likely is not None:
-                at = d.figures[0].figure.yaml
-        out.write(
-            f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
-            f"title={github_property(title)}::{github_data(message)}\n"
-        )
+    for _chunk, findings in worded(audit, show_all):  # a chunk at a time, worded in bulk
+        out.write("".join([_annotation(f) for f in findings]))
+
+
+def _annotation(f: Finding | Words) -> str:
+    source = f.source
+    where = f" ({source.file}:{source.line})" if source.file else ""
+    at, title, message = f.location, f"{f.rule} {f.verdict.value}", f.message + where
+    d = f.diagnosis
+    if d is not None:
+        title += f" [{d.cause}]"
+        message += f"; {d.text}"
+        if d.figures and d.figures[0].likely is not None:
+            at = d.figures[0].figure.yaml
+    return (
+        f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
+        f"title={github_property(title)}::{github_data(message)}\n"
+    )
 
 
 def render(audit: Audit, show_all: bool) -> str:

@@ -11,13 +11,14 @@ from typing import TextIO
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import xml
+from fundaudit.report.pieces import Words, worded
 from fundaudit.runner import Audit
 
 _SPOOL = 8 * 1024 * 1024  # bytes of serialised cases kept in memory before they go to disk
 _MARK = "@@cases@@"
 
 
-def _case(f: Finding, doc: str) -> tuple[ET.Element, int]:
+def _case(f: Finding | Words, doc: str) -> tuple[ET.Element, int]:
     """The test case of one finding, and which count it adds to (1 failure, 2 error, 3 skipped, 0 none)."""
     case = ET.Element(
         "testcase",
@@ -50,7 +51,7 @@ def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     counts: dict[str, list[int]] = {}
     size = 0
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL) as spool:
-        for f in audit.iter_findings():
+        for f in (f for _chunk, findings in worded(audit, True) for f in findings):  # worded in bulk
             doc = f.document or "fundaudit"
             case, kind = _case(f, doc)
             ET.indent(case, level=2)
@@ -94,7 +95,7 @@ def render(audit: Audit, show_all: bool) -> str:
     return buf.getvalue()
 
 
-def _detail(f: Finding) -> str:
+def _detail(f: Finding | Words) -> str:
     return xml(
         f"{f.location.file}:{f.location.line}: {f.source.file}:{f.source.line}\n"
         + _("total {total} {unit}, parts sum {sum}, diff {diff}, tolerance {tol}").format(

@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from fundaudit.findings import FAILING, SEVERITY, Finding, Verdict, materiality_words, revision_of
+from fundaudit.findings import FAILING, HOLDS, SEVERITY, Finding, Verdict, materiality_words, revision_of
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
@@ -44,6 +44,7 @@ from fundaudit.judge import (
     sum_words,
     total_name,
 )
+from fundaudit.model import Loc
 from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
@@ -56,38 +57,124 @@ _q = encode_basestring
 _VERDICTS = tuple(Verdict)
 
 
-def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
-    """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
-    encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
-    from fundaudit.report.jsonout import finding_json
+class Words(NamedTuple):
+    """One finding worded in bulk: the fields of :class:`~fundaudit.findings.Finding` a writer
+    reads, under the same names, and its figures as :class:`_Chunk` entries (never as model
+    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not."""
 
-    chunks = audit.chunks(show_all)
+    id: str
+    rule: str
+    verdict: Verdict
+    parts_sum: str
+    diff: str
+    tolerance: str
+    message: str
+    document: str
+    program: str
+    subject: str
+    diagnosis: Diagnosis | None
+    figure: tuple[Any, ...]  # the total's entry
+    listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
+    where: tuple[str, int]  # the relation's YAML file and line
+
+    @property
+    def total(self) -> str:
+        return str(self.figure[_VALUE])
+
+    @property
+    def unit(self) -> str:
+        return str(self.figure[_UNIT_TEXT])
+
+    @property
+    def source(self) -> Loc:
+        return Loc(self.figure[_SOURCE_FILE], self.figure[_LINE])
+
+    @property
+    def location(self) -> Loc:
+        return Loc(*self.where)
+
+    @property
+    def hint(self) -> str | None:
+        return None if self.diagnosis is None else self.diagnosis.text
+
+    @property
+    def severity(self) -> str:
+        d = self.diagnosis
+        return d.severity if d is not None and self.verdict in FAILING else SEVERITY[self.verdict]
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict in HOLDS
+
+    @property
+    def drafted(self) -> str | None:
+        return None
+
+    @property
+    def total_ref(self) -> str:
+        return str(self.figure[_REF])
+
+
+def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple[_Chunk | None, list[Finding | Words]]]:
+    """The findings of :meth:`~fundaudit.runner.Audit.iter_shown`, in its order, a chunk at a
+    time: each sum, product or running total as :class:`Words`, the others (and all of a
+    small audit's, or of the materiality order) as :class:`~fundaudit.findings.Finding`.
+
+    ``pieces``: also escape each figure's JSON (:meth:`_Chunk.json`).
+    """
+    chunks = audit.chunks(show_all) if BULK else None
     if chunks is None:  # small, or ordered by materiality: worded at once
-        yield [json.dumps(finding_json(f), ensure_ascii=False) for f in audit.iter_shown(show_all)]
+        yield None, list(audit.iter_shown(show_all))
         return
     from fundaudit.i18n import language, using
 
     for chunk in chunks:
         # many small acyclic objects: collections would only walk them; the language read once
         with paused(), using(language()):
-            yield _Chunk(audit, chunk).texts()
+            c = _Chunk(audit, chunk, pieces)
+            yield c, c.words()
+
+
+BULK = True  # False: every finding worded one by one (the tests' reference)
+
+
+def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
+    """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
+    encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
+    from fundaudit.report.jsonout import finding_json
+
+    for chunk, items in worded(audit, show_all, True):
+        texts = []
+        for w in items:
+            if isinstance(w, Words):
+                assert chunk is not None
+                texts.append(chunk.json(w))
+            else:
+                texts.append(_dumps(finding_json(w)))
+        yield texts
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
 
 
 class _Chunk:
-    """One chunk of findings: its figures' pieces, then each finding joined from them."""
+    """One chunk of findings: its figures' entries, then each finding worded from them."""
 
-    def __init__(self, audit: Audit, chunk: list[int | Finding]) -> None:
+    def __init__(self, audit: Audit, chunk: list[int | Finding], pieces: bool) -> None:
         self.audit = audit
         self.chunk = chunk
+        self.pieces = pieces
         columns = audit.columns
         assert not isinstance(columns, list)
         self.columns: Columns = columns  # type: ignore[assignment]
         self.q = _Escaped()  # file names, units, rules …: each escaped once
         self.culprits: dict[Figure, str] = {}  # a diagnosis's figure, by identity (shared in a group)
+        self.figs: dict[int, tuple[Any, ...]] = {}
 
-    def texts(self) -> list[str]:
+    def words(self) -> list[Finding | Words]:
+        """The chunk's findings, in its order (:func:`worded`)."""
         from fundaudit.columnar.arrays import KINDS, take
-        from fundaudit.report.jsonout import finding_json
 
         rows = [c for c in self.chunk if isinstance(c, int)]
         r = self.columns.relations
@@ -97,7 +184,7 @@ class _Chunk:
         ends = r.offsets[[i + 1 for i in rows]].tolist()
         totals = r.total[rows].tolist()
         parts = [r.parts[a:b].tolist() for a, b in zip(starts, ends, strict=True)]
-        figs = self.figures(sorted(set(totals).union(*parts)))
+        figs = self.figs = self.figures(sorted(set(totals).union(*parts)))
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
@@ -130,9 +217,9 @@ class _Chunk:
             if last_only:  # a running total that does not fall: the sum of the last one
                 parts[k] = ps[-1:]
             worded.append(words)
-        by_row: dict[int, Finding] = {}
+        by_row: dict[int, Finding | Words] = {}
         if slow:  # the per-finding path, its diagnoses attached
-            by_row = dict(zip(slow, self.audit._word(slow), strict=True))
+            by_row.update(zip(slow, self.audit._word(slow), strict=True))
         failing = any(w[0] in FAILING for w in worded if w is not None) or any(
             f.verdict in FAILING for f in by_row.values()
         )
@@ -141,33 +228,42 @@ class _Chunk:
         programs = take(r.program, rows)
         yaml_files = take(r.yaml_file, rows)
         yaml_lines = r.yaml_line[rows].tolist()
-        texts_of: dict[int, str] = {}
         for k, i in enumerate(rows):
             this = worded[k]
             if this is None:
-                texts_of[i] = json.dumps(finding_json(by_row[i]), ensure_ascii=False)
                 continue
-            rid = ids[k]
-            d = found.get(rid)
-            line = yaml_lines[k]
+            verdict, s_sum, s_diff, s_tol, message = this
             t = figs[totals[k]]
-            location = f'{{"file": {self.q[yaml_files[k]]}, "line": {line}}}' if line else t[_LOC]
-            texts_of[i] = self.finding(
-                this, rid, rules[k], t, location, documents[k], programs[k], subjects[k], parts[k], figs, d
+            line = yaml_lines[k]
+            rid = ids[k]
+            by_row[i] = Words(
+                rid,
+                rules[k],
+                verdict,
+                s_sum,
+                s_diff,
+                s_tol,
+                message,
+                documents[k],
+                programs[k],
+                subjects[k],
+                found.get(rid),
+                t,
+                parts[k],
+                (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
             )
-        return [
-            texts_of[c] if isinstance(c, int) else json.dumps(finding_json(c), ensure_ascii=False) for c in self.chunk
-        ]
+        return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
-        """Each figure at ``at``: its words, numbers and JSON pieces (see the indices below)."""
+        """Each figure at ``at``: its words, numbers and (``pieces``) JSON (the indices below)."""
         from fundaudit.columnar.arrays import take
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        unit_json = [self.q[u.text] for u in units]
         q = self.q
+        unit_json = [q[u.text] for u in units]
+        pieces = self.pieces
         out: dict[int, tuple[Any, ...]] = {}
         for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
             at,
@@ -184,12 +280,14 @@ class _Chunk:
         ):
             unit = units[code]
             value = str(coef) if exp == 0 else format_scaled(coef, exp)  # exact: coef is an int
-            source = f'{{"file": {q[sfile]}, "line": {sline}}}'
-            location = f'{{"file": {q[yfile]}, "line": {yline}}}'
-            piece = (
-                f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
-                f'"source": {source}, "location": {location}}}'
-            )
+            source = location = piece = ""
+            if pieces:
+                source = f'{{"file": {q[sfile]}, "line": {sline}}}'
+                location = f'{{"file": {q[yfile]}, "line": {yline}}}'
+                piece = (
+                    f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
+                    f'"source": {source}, "location": {location}}}'
+                )
             out[j] = (
                 ref,
                 label.removesuffix(" total"),  # its name (judge._name)
@@ -202,6 +300,9 @@ class _Chunk:
                 piece,
                 source,
                 location,
+                sfile,
+                yfile,
+                yline,
             )
         return out
 
@@ -274,39 +375,30 @@ class _Chunk:
             return words, False
         return None
 
-    def finding(
-        self,
-        words: tuple[Verdict, str, str, str, str],
-        rid: str,
-        rule: str,
-        t: tuple[Any, ...],
-        location: str,
-        document: str,
-        program: str,
-        subject: str,
-        parts: list[int],
-        figs: dict[int, tuple[Any, ...]],
-        d: Diagnosis | None,
-    ) -> str:
+    def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
-        verdict, s_sum, s_diff, s_tol, message = words
-        severity = d.severity if d is not None and verdict in FAILING else SEVERITY[verdict]
-        listed = ", ".join([figs[j][_PIECE] for j in parts])
+        q, t, d = self.q, w.figure, w.diagnosis
+        figs = self.figs
+        listed = ", ".join([figs[j][_PIECE] for j in w.listed])
+        file, line = w.where
+        location = (
+            t[_LOC] if file is t[_YAML_FILE] and line == t[_YAML_LINE] else f'{{"file": {q[file]}, "line": {line}}}'
+        )
         text = (
-            f'{{"id": {_q(rid)}, "rule": {self.q[rule]}, "verdict": "{verdict.value}", '
-            f'"severity": {self.q[severity]}, "total": "{t[_VALUE]}", "unit": {self.q[t[_UNIT_TEXT]]}, '
-            f'"parts_sum": "{s_sum}", "diff": "{s_diff}", "tolerance": "{s_tol}", '
-            f'"source": {t[_SOURCE]}, "location": {location}, "message": {_q(message)}, '
-            f'"document": {self.q[document]}, "program": {self.q[program]}, "subject": {_q(subject)}, '
+            f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{w.verdict.value}", '
+            f'"severity": {q[w.severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
+            f'"parts_sum": "{w.parts_sum}", "diff": "{w.diff}", "tolerance": "{w.tolerance}", '
+            f'"source": {t[_SOURCE]}, "location": {location}, "message": {_q(w.message)}, '
+            f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
             f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
         )
         if d is None:
             return text + "}"
-        amount, word, percent = materiality_words(s_diff, t[_UNIT], t[_TERM][0], t[_EXP])
+        amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
         share = "null" if percent is None else f'"{percent}"'
         return (
             f'{text}, "diagnosis": {self.diagnosis(d)}, "materiality": {{"amount": "{amount}", '
-            f'"unit": {self.q[word]}, "percent": {share}}}}}'
+            f'"unit": {q[word]}, "percent": {share}}}}}'
         )
 
     def diagnosis(self, d: Diagnosis) -> str:
@@ -346,4 +438,19 @@ class _Escaped(dict[str, str]):
 
 
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
-_REF, _NAME, _VALUE, _UNIT_TEXT, _TERM, _UNIT, _EXP, _LINE, _PIECE, _SOURCE, _LOC = range(11)
+(
+    _REF,
+    _NAME,
+    _VALUE,
+    _UNIT_TEXT,
+    _TERM,
+    _UNIT,
+    _EXP,
+    _LINE,
+    _PIECE,
+    _SOURCE,
+    _LOC,
+    _SOURCE_FILE,
+    _YAML_FILE,
+    _YAML_LINE,
+) = range(14)

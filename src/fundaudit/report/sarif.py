@@ -17,6 +17,7 @@ from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import uri
+from fundaudit.report.pieces import Words, worded
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
 
@@ -27,7 +28,9 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note", "ok": "none"}
 
 
-def _result(f: Finding, rule_index: dict[str, int], baseline: Comparison | None, new_ids: set[str]) -> dict[str, Any]:
+def _result(
+    f: Finding | Words, rule_index: dict[str, int], baseline: Comparison | None, new_ids: set[str]
+) -> dict[str, Any]:
     """One finding as a SARIF result."""
     result: dict[str, Any] = {
         "ruleId": f.diagnosis.cause if f.diagnosis else f.rule,
@@ -165,7 +168,7 @@ _MARK = "@@fundaudit-results@@"
 def write(audit: Audit, show_all: bool, out: TextIO, baseline: Comparison | None = None) -> None:
     """Write the log as :func:`render` does, each result as it is worded (memory stays flat)."""
     rule_index, new_ids = _setup(baseline)
-    shown = audit.iter_shown(show_all)
+    shown = (f for _chunk, findings in worded(audit, show_all) for f in findings)  # worded in bulk
     first = next(shown, None)
     if first is None:
         out.write(json.dumps(_frame([]), ensure_ascii=False, indent=2) + "\n")

@@ -6,11 +6,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fundaudit.findings import Finding, Verdict, plain, shifted
 from fundaudit.model import Document, Figure
 from fundaudit.runner import Audit
+
+if TYPE_CHECKING:
+    from fundaudit.report.pieces import Words
 
 VERDICTS = tuple(v.value for v in Verdict)
 SHOWN = (Verdict.MISMATCH, Verdict.ERROR, Verdict.INCOMPLETE)
@@ -119,7 +122,7 @@ FINDING_COLUMNS = (
 )  # fmt: skip
 
 
-def finding_row(f: Finding) -> list[str | int]:
+def finding_row(f: Finding | Words) -> list[str | int]:
     """One finding as the row the CSV and the workpaper share (columns: FINDING_COLUMNS)."""
     return [
         f.id, f.rule, f.verdict.value, f.severity, f.document, f.program, f.subject, f.total, f.unit, f.parts_sum,

@@ -25,10 +25,11 @@ from fundaudit.i18n import _
 from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
+from fundaudit.report.pieces import Words, worded
 from fundaudit.runner import Audit
 
 
-def diagnosis_suffix(f: Finding, verbose: bool = False) -> str:
+def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
     """`` [cause] likely X`` for a diagnosed finding (``: text`` too when ``verbose``), else nothing.
 
     The cause is named in the current language; nothing is added when no cause is found or the
@@ -37,11 +38,16 @@ def diagnosis_suffix(f: Finding, verbose: bool = False) -> str:
     d = f.diagnosis
     if d is None or (d.cause in ("unexplained", f.verdict.value) and not verbose):  # nothing to add
         return ""
-    total = f.total_figure
+    if isinstance(f, Words):
+        total_ref: str | None = f.total_ref
+        parts = len(f.listed)
+    else:
+        total_ref = None if f.total_figure is None else f.total_figure.ref
+        parts = len(f.parts)
     is_sum = (
-        total is not None
-        and len(f.parts) > 1
-        and d.figures[0].figure.ref == total.ref
+        total_ref is not None
+        and parts > 1
+        and d.figures[0].figure.ref == total_ref
         and d.likely == f"{f.parts_sum} {f.unit}"
     )
     said = d.likely is None or (is_sum and not verbose)  # "the total should be the sum the line shows"
@@ -56,7 +62,7 @@ class Roots:
         self.diagnosed = 0
         self.roots: dict[str, tuple[str, str]] = {}  # root -> severity and cause of its first finding
 
-    def add(self, f: Finding) -> None:
+    def add(self, f: Finding | Words) -> None:
         if f.diagnosis is not None:
             self.diagnosed += 1
             self.roots.setdefault(f.diagnosis.root, (f.severity, f.diagnosis.cause))
@@ -102,21 +108,19 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
     """Write the findings as they are worded, then the summary (memory stays flat)."""
     roots = Roots()
     own = {} if verbose else own_sources(audit)
-    for f in audit.iter_shown(show_all):
-        roots.add(f)
-        src = f"{text(f.source.file)}:{f.source.line}" if f.source.file else "-"
-        if f.source.file and own.get(f.location.file) == f.source.file:
-            src = _("source line {line}").format(line=f.source.line)
-        mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
-        lines = [
-            f"{text(f.location.file)}:{f.location.line}: {src}: "
-            f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
-        ]
-        if verbose:
+    if verbose:  # the arithmetic lists every figure: the findings as model objects
+        for f in audit.iter_shown(show_all):
+            roots.add(f)
+            lines = [_line(f, own)]
             lines.extend(text(line) for line in arithmetic(f))
             if f.diagnosis is not None and f.diagnosis.text != f.hint:  # the arithmetic shows the hint
                 lines.append(text(f"      {f.diagnosis.text}"))
-        out.write("\n".join(lines) + "\n")
+            out.write("\n".join(lines) + "\n")
+    else:
+        for _chunk, findings in worded(audit, show_all):  # a chunk at a time, worded in bulk
+            for w in findings:
+                roots.add(w)
+            out.write("".join([_line(w, own) + "\n" for w in findings]))
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     out.write(
@@ -125,6 +129,19 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
         )
         + (_("; ") + roots_text if (roots_text := roots.line()) else "")
         + "\n"
+    )
+
+
+def _line(f: Finding | Words, own: dict[str, str]) -> str:
+    """A finding's line: ``yaml_file:line: source: verdict [rule] message [cause] likely X``."""
+    source, location = f.source, f.location
+    src = f"{text(source.file)}:{source.line}" if source.file else "-"
+    if source.file and own.get(location.file) == source.file:
+        src = _("source line {line}").format(line=source.line)
+    mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
+    return (
+        f"{text(location.file)}:{location.line}: {src}: "
+        f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
     )
 
 
