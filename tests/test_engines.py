@@ -19,6 +19,7 @@ from fundaudit.tolerance import Policy, Tolerance
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import heavy
 import synth
 
 runner = CliRunner()
@@ -82,6 +83,37 @@ def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth
 
     assert words(via_spark) == words(native)
     assert len(native.codes) > 30_000
+
+
+@pytest.fixture(scope="module")
+def heavy_tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, heavy.Heavy]:
+    """The benchmark's findings-heavy shape at 10^5 figures: 40 % failing, products and shares."""
+    out = tmp_path_factory.mktemp("heavy") / "tables"
+    data = heavy.generate(100_000)
+    heavy.write(data, out)
+    return out, data
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_sql_engines_agree_with_native_on_the_findings_heavy_shape(
+    heavy_tables: tuple[Path, heavy.Heavy], engine: str
+) -> None:
+    """Every relation kind (unit costs and shares included), mixed decimals, 40 % failing."""
+    tables, data = heavy_tables
+    cols = columnar.read(tables)
+    native = judge(cols)
+    fig, rel = columnar.tables(cols)
+    if engine == "duckdb":
+        via = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.duckdb_verdicts(fig, rel, t), t))
+    else:
+        pytest.importorskip("pyspark")
+        spark = sqlengine.spark_session("local[2]")
+        spark.sparkContext.setLogLevel("ERROR")
+        via = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
+    assert (via.codes == native.codes).all()
+    counts = native.counts
+    assert counts["mismatch"] == data.failing  # every planted slip, and nothing else
+    assert len(native.codes) > 20_000
 
 
 def test_benchmark_smoke_finds_every_planted_slip(tmp_path: Path) -> None:
