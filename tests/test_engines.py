@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
-from fundaudit.columnar import files as columnar
+from fundaudit.columnar import read as reading
 from fundaudit.columnar import sql_engine as sqlengine
+from fundaudit.columnar import write as writing
 from fundaudit.model import Budget
 from fundaudit.runner import judge
 from fundaudit.tolerance import Policy, Tolerance
@@ -48,7 +49,7 @@ def test_duckdb_verdicts_equal_native_on_the_real_data(real_budget: Budget, poli
     cols = from_relations(real_budget.path, 5, real_budget.figures, relations)
     tolerance = Tolerance(policy)
     native = judge(cols, tolerance).codes
-    fig, rel = columnar.tables(cols)
+    fig, rel = writing.tables(cols)
     duck = judge(
         cols, tolerance, engine=lambda c, t: sqlengine.codes(c, sqlengine.duckdb_verdicts(fig, rel, t), t)
     ).codes
@@ -73,7 +74,7 @@ def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth
     tables, _ = synthetic
     spark = sqlengine.spark_session("local[2]")
     spark.sparkContext.setLogLevel("ERROR")
-    cols = columnar.read(tables)
+    cols = reading.read(tables)
     native = judge(cols)
     via_spark = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
     assert (via_spark.codes == native.codes).all()
@@ -100,9 +101,9 @@ def test_sql_engines_agree_with_native_on_the_findings_heavy_shape(
 ) -> None:
     """Every relation kind (unit costs and shares included), mixed decimals, 40 % failing."""
     tables, data = heavy_tables
-    cols = columnar.read(tables)
+    cols = reading.read(tables)
     native = judge(cols)
-    fig, rel = columnar.tables(cols)
+    fig, rel = writing.tables(cols)
     if engine == "duckdb":
         via = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.duckdb_verdicts(fig, rel, t), t))
     else:
