@@ -233,3 +233,19 @@ def test_every_format_of_generated_relations_is_the_per_finding_text(rels: list[
         with i18n.using(lang):
             bulk, one_by_one = _both_ways(runner.judge(columns), monkeypatch)
     assert bulk == one_by_one
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON, st.sampled_from(["", "  ", "\t  "]))
+def test_indented_is_the_encoders_indented_text(value: object, pad: str) -> None:
+    """The SARIF results' fast indented JSON is ``json.dumps(indent=2)``'s, padded, for any value."""
+    assert pieces.indented(value, pad) == json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
+    assert pieces.indented({1: [value], "k": (value, True)}) == json.dumps(
+        {1: [value], "k": (value, True)}, ensure_ascii=False, indent=2
+    )

@@ -429,6 +429,40 @@ class _Chunk:
         )
 
 
+def indented(obj: Any, pad: str = "") -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=2)``, every line after the first after ``pad``.
+
+    The encoder's indented form is written by its pure-Python half (``indent`` turns the C
+    encoder off); this writes the same text for the values reports hold (dictionaries with
+    text keys, lists, text, integers, booleans, ``None``), a few times faster, and leaves
+    anything else to the encoder.
+    """
+    if type(obj) is str:
+        return _q(obj)
+    inner = pad + "  "
+    if type(obj) is dict:
+        if not obj:
+            return "{}"
+        if not all(type(k) is str for k in obj):
+            return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
+        items = ",\n".join([f"{inner}{_q(k)}: {indented(v, inner)}" for k, v in obj.items()])
+        return f"{{\n{items}\n{pad}}}"
+    if type(obj) is list or type(obj) is tuple:
+        if not obj:
+            return "[]"
+        items = ",\n".join([inner + indented(v, inner) for v in obj])
+        return f"[\n{items}\n{pad}]"
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if isinstance(obj, int):
+        return int.__repr__(obj)
+    return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
+
+
 class _Escaped(dict[str, str]):
     """Texts as JSON strings, each escaped when first asked for."""
 

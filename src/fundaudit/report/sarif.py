@@ -17,7 +17,7 @@ from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import uri
-from fundaudit.report.pieces import Words, worded
+from fundaudit.report.pieces import Words, indented, worded
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
 
@@ -181,9 +181,8 @@ def write(audit: Audit, show_all: bool, out: TextIO, baseline: Comparison | None
     out.write(head)
     sep = pad
     for f in itertools.chain((first,), shown):
-        text = json.dumps(_result(f, rule_index, baseline, new_ids), ensure_ascii=False, indent=2)
         out.write(sep)
-        out.write(text.replace("\n", "\n" + pad))
+        out.write(indented(_result(f, rule_index, baseline, new_ids), pad))
         sep = ",\n" + pad
     out.write(tail)
 
