@@ -15,7 +15,8 @@ has its own dangerous characters:
   link (``[x](javascript:…)``), image, raw HTML, code span or table cell break can form.
   ``markdown_code`` keeps a plain id in a code span and escapes anything else as ``markdown``.
 - ``xml``: characters XML 1.0 forbids (C0 but tab/LF/CR, surrogates, U+FFFE/U+FFFF) replaced
-  by their visible escape; ElementTree escapes ``& < > "`` itself.
+  by their visible escape; ElementTree escapes ``& < > "`` itself (``xml_attribute`` and
+  ``xml_text`` do as it does, for XML written as text).
 - ``spreadsheet``: ``xml``, then a leading ``= + - @`` neutralised as in CSV (``'`` prefix).
 - ``uri``: a relative file path percent-encoded as a URI reference (RFC 3986) for SARIF's
   ``artifactLocation.uri``; ``/`` separates segments, anything else not unreserved is encoded.
@@ -93,6 +94,23 @@ def _xml_visible(match: re.Match[str]) -> str:
 def xml(value: object) -> str:
     """Text allowed in XML 1.0 (ElementTree escapes the markup characters itself)."""
     return _XML_ILLEGAL.sub(_xml_visible, str(value))
+
+
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+)
+_CHARACTERS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def xml_attribute(value: object) -> str:
+    """``xml``, then quoted for an attribute value as ElementTree writes one (``& < > "``, CR,
+    LF and tab as references), for XML written without building elements."""
+    return xml(value).translate(_ATTRIBUTE)
+
+
+def xml_text(value: object) -> str:
+    """``xml``, then the markup characters ``& < >`` escaped as ElementTree writes element text."""
+    return xml(value).translate(_CHARACTERS)
 
 
 def spreadsheet(value: object) -> str:
