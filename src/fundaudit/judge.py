@@ -490,22 +490,26 @@ def equation(
     ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
     """
     names = distinct(named)
-    terms = " + ".join(said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True))
     if len(parts) == 1:
         value, u = parts[0]
         terms = said(names[0], value, u)
         listed = terms if u == unit else f"{terms} = {s_sum} {unit}"
     else:
+        terms = " + ".join([said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True)])
         listed = f"{terms} = {s_sum} {unit}"
-    counted = _("sum of {n}: {sum} {unit}").format(n=len(parts), sum=s_sum, unit=unit)
-    semi = _("; ")
+    semi = _("; ") if off or hint else ""
     tail = semi + off if off else ""
-    for shown in (listed, counted) if len(parts) > 1 else (listed,):
-        body = f"{total} {op} {shown}{tail}"
+    body = f"{total} {op} {listed}{tail}"
+    if hint and len(body) + len(hint) < WIDTH:
+        body += semi + hint
+    if len(body) <= WIDTH * 3 // 4 or len(parts) == 1:
+        return worded(rule, subject, body)
+    if len(parts) > 1:  # the parts counted: the listed ones do not fit
+        counted = _("sum of {n}: {sum} {unit}").format(n=len(parts), sum=s_sum, unit=unit)
+        body = f"{total} {op} {counted}{tail}"
         if hint and len(body) + len(hint) < WIDTH:
             body += semi + hint
-        if len(body) <= WIDTH * 3 // 4 or shown is counted or len(parts) == 1:
-            return worded(rule, subject, body)
+        return worded(rule, subject, body)
     raise AssertionError("unreachable")
 
 

@@ -96,21 +96,35 @@ def xml(value: object) -> str:
     return _XML_ILLEGAL.sub(_xml_visible, str(value))
 
 
-_ATTRIBUTE = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+_ATTRIBUTE = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\r", "&#13;"),
+    ("\n", "&#10;"),
+    ("\t", "&#09;"),
 )
-_CHARACTERS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_CHARACTERS = _ATTRIBUTE[:3]
 
 
 def xml_attribute(value: object) -> str:
     """``xml``, then quoted for an attribute value as ElementTree writes one (``& < > "``, CR,
     LF and tab as references), for XML written without building elements."""
-    return xml(value).translate(_ATTRIBUTE)
+    out = xml(value)
+    for raw, escaped in _ATTRIBUTE:
+        if raw in out:  # rare: a test is cheaper than a replacement (and than str.translate)
+            out = out.replace(raw, escaped)
+    return out
 
 
 def xml_text(value: object) -> str:
     """``xml``, then the markup characters ``& < >`` escaped as ElementTree writes element text."""
-    return xml(value).translate(_CHARACTERS)
+    out = xml(value)
+    for raw, escaped in _CHARACTERS:
+        if raw in out:
+            out = out.replace(raw, escaped)
+    return out
 
 
 def spreadsheet(value: object) -> str:
