@@ -1,26 +1,31 @@
-"""The JSON of a large audit's findings, worded and written in bulk, a chunk at a time.
+"""A large audit's findings worded in bulk, a chunk at a time, for every streamed format.
 
 :meth:`fundaudit.runner.Audit.iter_shown` words each shown relation as a
-:class:`~fundaudit.findings.Finding` (its figures built as model objects, its message worded,
-its diagnosis attached) and :func:`fundaudit.report.jsonout.finding_json` then turns it into a
-dictionary for the JSON encoder: about a hundred microseconds a finding. Here the same
-findings are written from the columns, in the order of :meth:`~fundaudit.runner.Audit.chunks`:
+:class:`~fundaudit.findings.Finding`: its relation and figures built as model objects, its
+message worded, its diagnosis attached — about a hundred microseconds a finding, which
+:func:`fundaudit.report.jsonout.finding_json` then turns into a dictionary for the JSON
+encoder. Here the same findings are worded from the columns, in the order of
+:meth:`~fundaudit.runner.Audit.chunks` (:func:`worded`):
 
 - each figure a chunk shows is read from the columns once, its value formatted from its
-  exact integer (never through float), and its JSON object (``ref``, ``label``, ``value``,
-  ``unit``, ``source``, ``location``) escaped once, however many findings list it;
-- each sum and product is judged and worded by the same functions as the per-finding path
-  (:func:`fundaudit.judge.sum_on_grid`, :func:`~fundaudit.judge.sum_words`,
-  :func:`~fundaudit.judge.product_words` …), from those figures' words and numbers;
-- each finding's JSON is joined from the escaped pieces, with its diagnosis
-  (:meth:`~fundaudit.runner.Audit.found`) and materiality in exact integers
+  exact integer (never through float; a numpy formatting of the same integers measured twice
+  as slow) and, for JSON, its object (``ref``, ``label``, ``value``, ``unit``, ``source``,
+  ``location``) escaped once, however many findings list it;
+- each sum, product and running total is judged and worded by the functions of the
+  per-finding path (:func:`fundaudit.judge.sum_on_grid`, :func:`~fundaudit.judge.sum_words`,
+  :func:`~fundaudit.judge.product_words`, :func:`~fundaudit.judge.cumulative_words` …), from
+  those figures' words and numbers, into :class:`Words`: a finding's fields under
+  :class:`~fundaudit.findings.Finding`'s names, which the text, GitHub, SARIF, JUnit and
+  CSV writers read as they read a finding;
+- each finding's JSON is joined from the escaped pieces (:func:`results`), with its
+  diagnosis (:meth:`~fundaudit.runner.Audit.found`) and materiality in exact integers
   (:func:`fundaudit.findings.materiality_words`).
 
-The rare relations the bulk path does not word (running totals, relations with parts not
-stated or of mixed dimensions, products whose units do not multiply) and crashed rules go
-through the per-finding path, in their place. The text is the per-finding path's byte for
-byte (``tests/test_bulk_words.py``); a chunk's texts are written before the next chunk is
-worded, so memory does not grow with the number of findings.
+The rare relations the bulk path does not word (parts not stated, a sum of mixed
+dimensions, a product whose units do not multiply), crashed rules, small audits and the
+materiality order go through the per-finding path, in their place. Every format's text is
+the per-finding path's byte for byte (``tests/test_bulk_words.py``); a chunk is written
+before the next one is worded, so memory does not grow with the number of findings.
 """
 
 from __future__ import annotations
