@@ -249,3 +249,13 @@ def test_indented_is_the_encoders_indented_text(value: object, pad: str) -> None
     assert pieces.indented({1: [value], "k": (value, True)}) == json.dumps(
         {1: [value], "k": (value, True)}, ensure_ascii=False, indent=2
     )
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.integers(min_value=-40, max_value=10))
+def test_figure_values_are_formatted_exactly_from_their_integers(coefficient: int, exponent: int) -> None:
+    """A figure's value as the bulk path writes it (``str`` of the integer, or :func:`format_scaled`)
+    is the exact decimal, every written digit kept: ``Decimal``'s own fixed-point text of it."""
+    from decimal import Context
+
+    expected = format(Decimal(coefficient).scaleb(exponent, Context(prec=100)), "f")
+    assert format_scaled(coefficient, exponent) == expected
