@@ -285,14 +285,13 @@ class _Chunk:
         ):
             unit = units[code]
             value = str(coef) if exp == 0 else format_scaled(coef, exp)  # exact: coef is an int
-            source = location = piece = ""
-            if pieces:
-                source = f'{{"file": {q[sfile]}, "line": {sline}}}'
-                location = f'{{"file": {q[yfile]}, "line": {yline}}}'
-                piece = (
-                    f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
-                    f'"source": {source}, "location": {location}}}'
-                )
+            piece = (
+                f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
+                f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
+                f'"location": {{"file": {q[yfile]}, "line": {yline}}}}}'
+                if pieces
+                else ""
+            )
             out[j] = (
                 ref,
                 label.removesuffix(" total"),  # its name (judge._name)
@@ -303,8 +302,6 @@ class _Chunk:
                 exp,
                 sline,
                 piece,
-                source,
-                location,
                 sfile,
                 yfile,
                 yline,
@@ -386,14 +383,14 @@ class _Chunk:
         figs = self.figs
         listed = ", ".join([figs[j][_PIECE] for j in w.listed])
         file, line = w.where
-        location = (
-            t[_LOC] if file is t[_YAML_FILE] and line == t[_YAML_LINE] else f'{{"file": {q[file]}, "line": {line}}}'
-        )
+        verdict = w.verdict
+        severity = d.severity if d is not None and verdict in FAILING else SEVERITY[verdict]
         text = (
-            f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{w.verdict.value}", '
-            f'"severity": {q[w.severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
+            f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
+            f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
             f'"parts_sum": "{w.parts_sum}", "diff": "{w.diff}", "tolerance": "{w.tolerance}", '
-            f'"source": {t[_SOURCE]}, "location": {location}, "message": {_q(w.message)}, '
+            f'"source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
+            f'"location": {{"file": {q[file]}, "line": {line}}}, "message": {_q(w.message)}, '
             f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
             f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
         )
@@ -487,9 +484,7 @@ class _Escaped(dict[str, str]):
     _EXP,
     _LINE,
     _PIECE,
-    _SOURCE,
-    _LOC,
     _SOURCE_FILE,
     _YAML_FILE,
     _YAML_LINE,
-) = range(14)
+) = range(12)
