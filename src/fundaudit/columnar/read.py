@@ -807,6 +807,7 @@ class _Texts:
     def __init__(self, col: Any, load: Callable[[], Any] | None = None, size: int = 0) -> None:
         self._col = None if col is None else _combined(col)
         self._load, self._size = load, size
+        self._values: list[Any] | None = None  # a dictionary column's values, decoded once
 
     @property
     def _a(self) -> Any:
@@ -824,12 +825,16 @@ class _Texts:
 
     def take(self, rows: Sequence[int]) -> list[Any]:
         at = np.asarray(rows, dtype=np.int64)
-        taken = self._a.take(pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)]))
-        if isinstance(taken, pa.DictionaryArray):
-            # few distinct values: decode each once, then index
-            values = taken.dictionary.to_pylist()
-            return [values[c] if c >= 0 else None for c in _int64s(taken.indices, -1).tolist()]
-        return taken.to_pylist()  # type: ignore[no-any-return]
+        where = pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)])
+        a = self._a
+        if isinstance(a, pa.DictionaryArray):
+            # each value decoded once per column (not once per call: a program column's dictionary
+            # holds ~10^5 names at 10^6 figures), then indexed
+            if self._values is None:
+                self._values = a.dictionary.to_pylist()
+            values = self._values
+            return [values[c] if c >= 0 else None for c in _int64s(a.indices.take(where), -1).tolist()]
+        return a.take(where).to_pylist()  # type: ignore[no-any-return]
 
 
 def _combined(col: Any) -> Any:
