@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
 _VERDICTS = tuple(VERDICT_CODE)  # verdict by code
 SMALL = 5_000  # relations; fewer are judged one by one in exact Python, without numpy
-CHUNK = 1_024  # findings worded at a time when they are streamed (:meth:`Audit.iter_shown`): ~20 KB each in flight
+CHUNK = 4_096  # findings worded at a time when they are streamed (:meth:`Audit.iter_shown`): ~20 KB each in flight
 
 
 @dataclass(frozen=True, eq=False)
