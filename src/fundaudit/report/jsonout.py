@@ -30,6 +30,7 @@ from fundaudit.model import Figure
 from fundaudit.runner import Audit
 
 SCHEMA_VERSION = 1
+_BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
 
 
 def figure_json(fig: Figure) -> dict[str, Any]:
@@ -132,8 +133,8 @@ def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     out.write(f'{head},\n  "results": ')
     sep = "[\n    "
     for texts in results(audit, show_all):
-        if texts:
-            out.write(sep + ",\n    ".join(texts))
+        for k in range(0, len(texts), _BATCH):
+            out.write(sep + ",\n    ".join(texts[k : k + _BATCH]))
             sep = ",\n    "
     out.write("[]\n}\n" if sep.startswith("[") else "\n  ]\n}\n")
 
@@ -143,8 +144,8 @@ def write_lines(audit: Audit, show_all: bool, out: TextIO) -> None:
     from fundaudit.report.pieces import results
 
     for texts in results(audit, show_all):
-        if texts:
-            out.write("\n".join(texts) + "\n")
+        for k in range(0, len(texts), _BATCH):
+            out.write("\n".join(texts[k : k + _BATCH]) + "\n")
 
 
 def render(audit: Audit, show_all: bool) -> str:
