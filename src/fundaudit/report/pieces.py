@@ -54,12 +54,10 @@ from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
-    from fundaudit.columnar.arrays import Columns
     from fundaudit.model import Figure
     from fundaudit.runner import Audit
 
 _q = encode_basestring
-_VERDICTS = tuple(Verdict)
 
 
 class Words(NamedTuple):
@@ -137,7 +135,8 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
         # many small acyclic objects: collections would only walk them; the language read once
         with paused(), using(language()):
             c = _Chunk(audit, chunk, pieces)
-            yield c, c.words()
+            items = c.words()
+        yield c, items
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
@@ -170,9 +169,10 @@ class _Chunk:
         self.audit = audit
         self.chunk = chunk
         self.pieces = pieces
-        columns = audit.columns
-        assert not isinstance(columns, list)
-        self.columns: Columns = columns  # type: ignore[assignment]
+        from fundaudit.columnar.arrays import Columns
+
+        assert isinstance(audit.columns, Columns)  # a large audit's (Audit.chunks)
+        self.columns = audit.columns
         self.q = _Escaped()  # file names, units, rules …: each escaped once
         self.culprits: dict[Figure, str] = {}  # a diagnosis's figure, by identity (shared in a group)
         self.figs: dict[int, tuple[Any, ...]] = {}
