@@ -12,7 +12,7 @@ import yaml
 
 from fundaudit.errors import LoadError
 from fundaudit.i18n import _, ngettext, pgettext
-from fundaudit.loader.cache import Part
+from fundaudit.loader.cache import Light, Part
 from fundaudit.model import (
     Figure,
     Loc,
@@ -58,6 +58,9 @@ class _Ctx:
     # included files being read ahead (fundaudit.loader.parallel), by cache key: each gives the
     # part and its cache entry (None: read here), or None when it must be read in the usual way
     prepared: dict[str, Callable[[], tuple[Part, bytes | None] | None]] = field(default_factory=dict)
+    # the included files in the order they are read, when the check's columns are made from
+    # their blocks (fundaudit.loader.fast): a Light part, or (key, part, document, source)
+    light: list[Light | tuple[str, Part, str, str]] | None = None
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""
