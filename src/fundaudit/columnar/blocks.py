@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, Lists, RelationColumns, Texts, take
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
@@ -88,16 +88,16 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
     units = [u.text for u in f.units]
     figures = pa.table(
         [
-            pa.array(list(f.ref), _TEXT),
-            pa.array(list(f.label), _TEXT),
+            pa.array(_all(f.ref), _TEXT),
+            pa.array(_all(f.label), _TEXT),
             pa.array(f.coefficient, pa.int64()),
             pa.array(f.exponent, pa.int64()),
             pa.array([units[c] for c in f.unit_code.tolist()], _TEXT),
-            pa.array(list(f.bound), _TEXT),
-            pa.array(list(f.note), _TEXT),
-            pa.array(list(f.source_file), _TEXT),
+            pa.array(_all(f.bound), _TEXT),
+            pa.array(_all(f.note), _TEXT),
+            pa.array(_all(f.source_file), _TEXT),
             pa.array(f.source_line, _LINES),
-            pa.array(list(f.yaml_file), _TEXT),
+            pa.array(_all(f.yaml_file), _TEXT),
             pa.array(f.yaml_line, _LINES),
         ],
         schema=FIGURES,
@@ -105,21 +105,21 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
     parts = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(r.parts, pa.int64()))
     relations = pa.table(
         [
-            pa.array(list(r.id), _TEXT),
-            pa.array(list(r.rule), _TEXT),
+            pa.array(_all(r.id), _TEXT),
+            pa.array(_all(r.rule), _TEXT),
             pa.array(r.kind, pa.int8()),
-            pa.array(list(r.document), _TEXT),
-            pa.array(list(r.program), _TEXT),
-            pa.array(list(r.subject), _TEXT),
-            pa.array(list(r.what), _TEXT),
+            pa.array(_all(r.document), _TEXT),
+            pa.array(_all(r.program), _TEXT),
+            pa.array(_all(r.subject), _TEXT),
+            pa.array(_all(r.what), _TEXT),
             pa.array(r.total, pa.int64()),
             parts,
-            pa.array([list(x) for x in r.missing], pa.list_(_TEXT)),
-            pa.array([list(x) for x in r.empty], pa.list_(_TEXT)),
-            pa.array([list(x) for x in r.names], pa.list_(_TEXT)),
-            pa.array(list(r.yaml_file), _TEXT),
+            pa.array([list(x) for x in _all(r.missing)], pa.list_(_TEXT)),
+            pa.array([list(x) for x in _all(r.empty)], pa.list_(_TEXT)),
+            pa.array([list(x) for x in _all(r.names)], pa.list_(_TEXT)),
+            pa.array(_all(r.yaml_file), _TEXT),
             pa.array(r.yaml_line, _LINES),
-            pa.array(list(r.note), _TEXT),
+            pa.array(_all(r.note), _TEXT),
         ],
         schema=RELATIONS,
     )
@@ -252,15 +252,21 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
     )
 
 
+def _all(col: Texts | Lists) -> list[Any]:
+    return take(col, range(len(col)))
+
+
 def _ranges(starts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """``starts[k], starts[k] + 1, … (lengths[k] of them)`` for every k, end to end."""
     total = int(lengths.sum())
     firsts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - firsts, lengths)
+    out: np.ndarray[Any, Any] = np.arange(total, dtype=np.int64) + np.repeat(starts - firsts, lengths)
+    return out
 
 
 def _numbers(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
-    return np.asarray(table.column(name).to_numpy(), dtype=np.int64 if name != "kind" else np.int8)
+    out: np.ndarray[Any, Any] = np.asarray(table.column(name).to_numpy(), dtype=np.int8 if name == "kind" else np.int64)
+    return out
 
 
 def _lists(col: pa.ChunkedArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:

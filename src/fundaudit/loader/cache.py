@@ -181,7 +181,7 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
             with contextlib.suppress(OSError):
                 os.utime(folder / name)  # type: ignore[operator]
         return Light(block)
-    except Exception:  # noqa: BLE001 - whatever a damaged entry raises (Arrow's errors too), it is not used
+    except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
         return None
 
 

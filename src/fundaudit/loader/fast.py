@@ -142,7 +142,8 @@ def block_of(part: Part, doc: str, source: str) -> bytes:
     if part.relations is not None or part.links is not None or not _scoped(part, doc) or not part.programs:
         return cache.UNFIT
     display = part.programs[0].yaml.file
-    budget = Budget(display, (Document(doc, source, "", None, None, part.programs, (), Loc(display, 1)),), (), part.figures)
+    document = Document(doc, source, "", None, None, part.programs, (), Loc(display, 1))
+    budget = Budget(display, (document,), (), part.figures)
     relations = []
     counts = []
     for rule in REGISTRY:
@@ -150,7 +151,7 @@ def block_of(part: Part, doc: str, source: str) -> bytes:
             return cache.UNFIT
         try:
             derived = list(rule.derive(budget))
-        except Exception:  # noqa: BLE001 - a rule that crashes is a finding: the usual way words it
+        except Exception:  # a rule that crashes is a finding: the usual way words it
             return cache.UNFIT
         relations.extend(derived)
         counts.append(len(derived))
@@ -180,8 +181,10 @@ class Later(Budget):
     """A :class:`Budget` loaded when first used (its path is known at once)."""
 
     __slots__ = ("_load", "_made")
+    _load: Callable[[], Budget]
+    _made: Budget | None
 
-    def __init__(self, path: str, load: Callable[[], Budget]) -> None:  # noqa: D107
+    def __init__(self, path: str, load: Callable[[], Budget]) -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "_load", load)
         object.__setattr__(self, "_made", None)
@@ -193,14 +196,14 @@ class Later(Budget):
             object.__setattr__(self, "_made", made)
         return made
 
-    @property  # type: ignore[override]
+    @property
     def documents(self) -> tuple[Document, ...]:
         return self._model().documents
 
-    @property  # type: ignore[override]
+    @property
     def links(self) -> tuple[Declared, ...]:
         return self._model().links
 
-    @property  # type: ignore[override]
+    @property
     def figures(self) -> tuple[Figure, ...]:
         return self._model().figures
