@@ -63,7 +63,9 @@ LOCAL = frozenset(
 DECLARED = frozenset({"stated-sum", "repeat", "cross-document"})
 
 
-def audit_input(path: str | Path, limits: Limits | None = None, large: int = LARGE) -> tuple[Columns, Budget] | None:
+def audit_input(
+    path: str | Path, limits: Limits | None = None, large: int | None = None
+) -> tuple[Columns, Budget] | None:
     """The Columns of the data at ``path`` and its model (loaded when first used), or None.
 
     None: take the usual way (:func:`fundaudit.loader.load`, then the rules), for any reason
@@ -85,7 +87,7 @@ def audit_input(path: str | Path, limits: Limits | None = None, large: int = LAR
         if root is None or ctx.errors:
             return None
         planned = parallel._plan(entry, root)
-        if parallel._size(p for p, _display, _doc, _source in planned) < large:
+        if parallel._size(p for p, _display, _doc, _source in planned) < (LARGE if large is None else large):
             return None
         ahead = parallel.prepare(ctx, entry, root)
         try:
