@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, Lists, RelationColumns, Texts, take
 from fundaudit.units import Unit, parse_unit
@@ -86,45 +87,84 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
     """The bytes of the block of ``cols`` (see :func:`fits`), its relations counted by rule."""
     f, r = cols.figures, cols.relations
     units = [u.text for u in f.units]
-    figures = pa.table(
+    figures = pa.Table.from_arrays(
         [
-            pa.array(_all(f.ref), _TEXT),
-            pa.array(_all(f.label), _TEXT),
-            pa.array(f.coefficient, pa.int64()),
-            pa.array(f.exponent, pa.int64()),
-            pa.array([units[c] for c in f.unit_code.tolist()], _TEXT),
-            pa.array(_all(f.bound), _TEXT),
-            pa.array(_all(f.note), _TEXT),
-            pa.array(_all(f.source_file), _TEXT),
-            pa.array(f.source_line, _LINES),
-            pa.array(_all(f.yaml_file), _TEXT),
-            pa.array(f.yaml_line, _LINES),
+            _texts(_all(f.ref)),
+            _texts(_all(f.label)),
+            _whole(f.coefficient, np.int64),
+            _whole(f.exponent, np.int64),
+            _texts([units[c] for c in f.unit_code.tolist()]),
+            _texts(_all(f.bound)),
+            _texts(_all(f.note)),
+            _texts(_all(f.source_file)),
+            _whole(f.source_line, np.int64),
+            _texts(_all(f.yaml_file)),
+            _whole(f.yaml_line, np.int64),
         ],
         schema=FIGURES,
     )
-    parts = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(r.parts, pa.int64()))
-    relations = pa.table(
+    relations = pa.Table.from_arrays(
         [
-            pa.array(_all(r.id), _TEXT),
-            pa.array(_all(r.rule), _TEXT),
-            pa.array(r.kind, pa.int8()),
-            pa.array(_all(r.document), _TEXT),
-            pa.array(_all(r.program), _TEXT),
-            pa.array(_all(r.subject), _TEXT),
-            pa.array(_all(r.what), _TEXT),
-            pa.array(r.total, pa.int64()),
-            parts,
-            pa.array([list(x) for x in _all(r.missing)], pa.list_(_TEXT)),
-            pa.array([list(x) for x in _all(r.empty)], pa.list_(_TEXT)),
-            pa.array([list(x) for x in _all(r.names)], pa.list_(_TEXT)),
-            pa.array(_all(r.yaml_file), _TEXT),
-            pa.array(r.yaml_line, _LINES),
-            pa.array(_all(r.note), _TEXT),
+            _texts(_all(r.id)),
+            _texts(_all(r.rule)),
+            _whole(r.kind, np.int8),
+            _texts(_all(r.document)),
+            _texts(_all(r.program)),
+            _texts(_all(r.subject)),
+            _texts(_all(r.what)),
+            _whole(r.total, np.int64),
+            _listed(r.offsets, _whole(r.parts, np.int64)),
+            *(_text_lists(_all(col)) for col in (r.missing, r.empty, r.names)),
+            _texts(_all(r.yaml_file)),
+            _whole(r.yaml_line, np.int64),
+            _texts(_all(r.note)),
         ],
         schema=RELATIONS,
     )
     head = json.dumps({"rules": list(rules), "counts": list(counts), "meta": meta}, ensure_ascii=False).encode()
     return b"".join(_framed(x) for x in (head, _ipc(figures), _ipc(relations)))
+
+
+# Arrow arrays made from their buffers and read back the same way: pyarrow's conversions of
+# Python lists and to numpy import pandas (0.3 s) to ask whether they were given its objects.
+
+
+def _whole(values: Any, dtype: Any) -> pa.Array:
+    data = np.ascontiguousarray(values, dtype=dtype)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(data.dtype), len(data), [None, pa.py_buffer(data)])
+
+
+def _texts(values: Sequence[str | None]) -> pa.Array:
+    encoded = [b"" if v is None else v.encode() for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    missing = np.array([v is None for v in values], dtype=bool)
+    valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    return pa.Array.from_buffers(
+        _TEXT, len(encoded), [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))], int(missing.sum())
+    )
+
+
+def _listed(offsets: Any, values: pa.Array) -> pa.Array:
+    at = np.ascontiguousarray(offsets, dtype=np.int32)
+    return pa.Array.from_buffers(pa.list_(values.type), len(at) - 1, [None, pa.py_buffer(at)], children=[values])
+
+
+def _text_lists(values: Sequence[Sequence[str]]) -> pa.Array:
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    return _listed(offsets, _texts([x for v in values for x in v]))
+
+
+def _np(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray[Any, Any]:
+    """The values of a numeric Arrow column without nulls, as numpy."""
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    parts = [
+        np.frombuffer(c.buffers()[1], dtype=dtype, count=len(c), offset=c.offset * np.dtype(dtype).itemsize)
+        for c in chunks
+    ]
+    out: np.ndarray[Any, Any] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    return out
 
 
 def decode(data: bytes | memoryview) -> Block:
@@ -158,9 +198,9 @@ def decode(data: bytes | memoryview) -> Block:
     n = figures.num_rows
     if sum(counts) != relations.num_rows:
         raise ValueError("relations miscounted")
-    total = relations.column("total").to_numpy()
-    kind = relations.column("kind").to_numpy()
-    parts = relations.column("parts").combine_chunks().flatten().to_numpy()
+    total = _np(relations.column("total"), np.int64)
+    kind = _np(relations.column("kind"), np.int8)
+    parts = _np(relations.column("parts").combine_chunks().flatten(), np.int64)
     if (
         (len(total) and (total.min() < 0 or total.max() >= n))
         or (len(parts) and (parts.min() < 0 or parts.max() >= n))
@@ -184,8 +224,6 @@ def decode(data: bytes | memoryview) -> Block:
 
 def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
     """The Columns of the blocks laid end to end (see the module's docstring); all share one rule order."""
-    from fundaudit.columnar.files import _Lists, _Texts
-
     if not blocks or any(b.rules != blocks[0].rules for b in blocks):
         raise ValueError("blocks of different rules")
     sizes = np.array([b.figures.num_rows for b in blocks], dtype=np.int64)
@@ -206,50 +244,82 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
     sizes_of = np.diff(offsets)[order]
     new_offsets = np.concatenate([[0], np.cumsum(sizes_of)]).astype(np.int64)
     parts = values[_ranges(offsets[:-1][order], sizes_of)] if len(values) else values
-    taken = rels.take(pa.array(order, pa.int64()))
+
+    def texts(name: str) -> Chunked:
+        return Chunked(rels.column(name), order)
+
+    def lists(name: str) -> Chunked:
+        return Chunked(rels.column(name), order, lists=True)
+
     unit_col = figs.column("unit").combine_chunks().dictionary_encode()
-    texts = unit_col.dictionary.to_pylist()  # in the order of first use, as from_relations numbers them
-    units: tuple[Unit, ...] = tuple(parse_unit(t) for t in texts)
-    has = {name: (pa.compute.list_value_length(taken.column(name)).to_numpy() > 0) for name in ("missing", "empty")}
+    # the units in the order of first use, as from_relations numbers them
+    units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_col.dictionary.to_pylist())
+    has = {name: _np(pc.list_value_length(rels.column(name)), np.int32)[order] > 0 for name in ("missing", "empty")}
     return Columns(
         path,
         documents,
         FigureColumns(
-            ref=_Texts(figs.column("ref")),
-            label=_Texts(figs.column("label")),
+            ref=Chunked(figs.column("ref")),
+            label=Chunked(figs.column("label")),
             coefficient=_numbers(figs, "coefficient"),
             exponent=_numbers(figs, "exponent"),
-            unit_code=unit_col.indices.to_numpy().astype(np.int64),
+            unit_code=_np(unit_col.indices, np.int32).astype(np.int64),
             units=units,
-            bound=_Texts(figs.column("bound")),
-            note=_Texts(figs.column("note")),
-            source_file=_Texts(figs.column("source_file")),
+            bound=Chunked(figs.column("bound")),
+            note=Chunked(figs.column("note")),
+            source_file=Chunked(figs.column("source_file")),
             source_line=_numbers(figs, "source_line"),
-            yaml_file=_Texts(figs.column("yaml_file")),
+            yaml_file=Chunked(figs.column("yaml_file")),
             yaml_line=_numbers(figs, "yaml_line"),
             stated=np.ones(figs.num_rows, dtype=bool),
         ),
         RelationColumns(
-            id=_Texts(taken.column("id")),
-            rule=_Texts(taken.column("rule")),
-            kind=_numbers(taken, "kind").astype(np.int8),
-            document=_Texts(taken.column("document")),
-            program=_Texts(taken.column("program")),
-            subject=_Texts(taken.column("subject")),
-            what=_Texts(taken.column("what")),
+            id=texts("id"),
+            rule=texts("rule"),
+            kind=_numbers(rels, "kind")[order],
+            document=texts("document"),
+            program=texts("program"),
+            subject=texts("subject"),
+            what=texts("what"),
             total=total,
             offsets=new_offsets,
             parts=parts.astype(np.int64),
-            missing=_Lists(taken.column("missing")),
-            empty=_Lists(taken.column("empty")),
-            names=_Lists(taken.column("names")),
+            missing=lists("missing"),
+            empty=lists("empty"),
+            names=lists("names"),
             has_missing=has["missing"],
             has_empty=has["empty"],
-            yaml_file=_Texts(taken.column("yaml_file")),
-            yaml_line=_numbers(taken, "yaml_line"),
-            note=_Texts(taken.column("note")),
+            yaml_file=texts("yaml_file"),
+            yaml_line=_numbers(rels, "yaml_line")[order],
+            note=texts("note"),
         ),
     )
+
+
+class Chunked:
+    """A text (or text list) column of the joined blocks, read an element at a time, never copied whole.
+
+    ``order``: row ``i`` is the column's row ``order[i]`` (the relations, put rule by rule).
+    """
+
+    def __init__(self, col: pa.ChunkedArray, order: np.ndarray[Any, Any] | None = None, lists: bool = False) -> None:
+        self._col, self._order, self._lists = col, order, lists
+
+    def __len__(self) -> int:
+        return len(self._col) if self._order is None else len(self._order)
+
+    def __getitem__(self, i: int) -> Any:
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self.take([i % n])[0]
+
+    def take(self, rows: Sequence[int]) -> list[Any]:
+        at = np.asarray(rows, dtype=np.int64)
+        if self._order is not None:
+            at = self._order[at]
+        got = self._col.take(_whole(at, np.int64)).to_pylist()
+        return [tuple(x) for x in got] if self._lists else got
 
 
 def _all(col: Texts | Lists) -> list[Any]:
@@ -265,15 +335,14 @@ def _ranges(starts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> np.n
 
 
 def _numbers(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = np.asarray(table.column(name).to_numpy(), dtype=np.int8 if name == "kind" else np.int64)
-    return out
+    return _np(table.column(name), np.int8 if name == "kind" else np.int64)
 
 
 def _lists(col: pa.ChunkedArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The offsets (from 0) and the values of a list column of int64."""
     arr = col.combine_chunks()
-    offsets = np.asarray(arr.offsets.to_numpy(), dtype=np.int64)
-    values = np.asarray(arr.values.to_numpy(), dtype=np.int64)
+    offsets = _np(arr.offsets, np.int32).astype(np.int64)
+    values = _np(arr.values, np.int64)
     return offsets - offsets[0], values[offsets[0] : offsets[-1]]
 
 

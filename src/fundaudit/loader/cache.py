@@ -162,9 +162,10 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
     if raw is None:
         return None
-    head, _, body = raw.partition(b"\n")
+    cut = raw.find(b"\n")
+    body = memoryview(raw)[cut + 1 :]  # not copied: a block is large
     try:
-        if json.loads(head) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
+        if cut < 0 or json.loads(raw[:cut]) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
             return None
         if body == UNFIT:
             return Light(None)
