@@ -312,7 +312,9 @@ class Chunked:
         n = len(self)
         if not -n <= i < n:
             raise IndexError(i)
-        return self.take([i % n])[0]
+        j = i % n if self._order is None else int(self._order[i])
+        got = self._col[j].as_py()
+        return tuple(got) if self._lists else got
 
     def take(self, rows: Sequence[int]) -> list[Any]:
         at = np.asarray(rows, dtype=np.int64)
