@@ -234,15 +234,31 @@ def test_what_blocks_cannot_say_is_read_the_usual_way(
 ) -> None:
     entry = _small(tmp_path / "data", a, b)
     monkeypatch.setattr("fundaudit.runner.SMALL", 0)
-    assert fast.audit_input(entry) is None
-    assert fast.audit_input(entry) is None  # and again, with whatever the first stored
+    first = _attempt(entry)
+    composed = _composed(monkeypatch)
+    again = _attempt(entry)  # with whatever the first stored
+    read = list(composed)
     try:
         load(entry)
-    except InvalidData as exc:
+    except InvalidData as exc:  # the same errors, read from YAML each time
+        assert first == again == [str(e) for e in exc.errors] and len(read) == 2
         monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
         with pytest.raises(InvalidData) as off:
             load(entry)
         assert [str(e) for e in off.value.errors] == [str(e) for e in exc.errors]
+    else:
+        assert first is again is None
+        assert read == []  # a file without a block sends it the usual way as soon as it is seen
+
+
+def _attempt(entry: Path) -> list[str] | None:
+    """None (the usual way), or the errors audit_input found; it never gives columns here."""
+    try:
+        got = fast.audit_input(entry)
+    except InvalidData as exc:
+        return [str(e) for e in exc.errors]
+    assert got is None
+    return None
 
 
 @pytest.mark.parametrize(
@@ -278,3 +294,57 @@ def test_blocks_of_small_data_when_asked(tmp_path: Path, cached: Path, monkeypat
     for _ in range(2):
         made = fast.audit_input(entry)
         assert made is not None and _plain(made[0]) == _usual(entry, monkeypatch)
+
+
+def test_blocks_made_by_workers_give_the_same_columns(
+    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fundaudit.loader import parallel
+
+    entry = _copy(dataset, tmp_path / "data")
+    usual = _usual(entry, monkeypatch)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL", 0)
+    made = fast.audit_input(entry)
+    assert made is not None and _plain(made[0]) == usual
+    assert len(list(cached.glob("*.arrow"))) == len(list(cached.glob("*.json"))) > 5
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    again = fast.audit_input(entry)
+    assert again is not None and _plain(again[0]) == usual
+
+
+def test_a_file_without_a_block_read_by_a_worker_sends_the_check_the_usual_way(
+    tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fundaudit.loader import parallel
+
+    a = A + "relations:\n  - {id: r1, kind: equal, total: 'p1:total', parts: ['p1/i1:total']}\n"
+    entry = _small(tmp_path / "data", a, B)
+    monkeypatch.setattr("fundaudit.runner.SMALL", 0)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL", 0)
+    assert fast.audit_input(entry) is None
+    composed = _composed(monkeypatch)
+    assert fast.audit_input(entry) is None
+    assert composed == []  # a.yaml's block says it has none: the usual way at once
+    assert load(entry).documents[0].relations
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_errors_of_large_data_are_the_usual_ones(
+    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch, warm: bool
+) -> None:
+    entry = _copy(dataset, tmp_path / "data")
+    runner = CliRunner()
+    argv = ["check", str(entry), "--format", "json", "--lang", "en"]
+    if warm:  # every block stored, then one file broken
+        assert runner.invoke(app, argv).exit_code == 1
+    names = sorted(p for p in entry.parent.glob("*.yaml") if p != entry)
+    for path in names[1:3]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(" 万元 @", " 万 @", 1).replace("programs:\n", "programs:\n  - 1\n", 1), "utf-8")
+    got = runner.invoke(app, argv)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    off = runner.invoke(app, argv)
+    assert got.exit_code == off.exit_code == 2
+    assert got.stdout == off.stdout and got.stderr == off.stderr and "万" in off.stderr

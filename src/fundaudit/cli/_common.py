@@ -99,11 +99,15 @@ def _audit(
 
     big = large_yaml(path)
     if not _is_document(path):  # a large data set whose files are cached: its columns without the model
+        from fundaudit.errors import InvalidData
         from fundaudit.loader.fast import audit_input
         from fundaudit.runner import judge
 
-        with stage(_("reading {path}").format(path=path), big):
-            ready = audit_input(path)
+        try:
+            with stage(_("reading {path}").format(path=path), big):
+                ready = audit_input(path)
+        except InvalidData as exc:
+            _invalid(exc, fmt, str(path))
         if ready is not None:
             return judge(ready[0], tolerance, budget=ready[1], engine=verdicts)
     budget = _load(path, fmt)  # a budget document is drafted in memory

@@ -157,11 +157,19 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     A block entry (``<key>.arrow``) is stored beside the file's entry and framed as it is: its
     first line repeats the key and a SHA-256 of the rest; anything else is not used.
     """
+    raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
+    light = None if raw is None else parse_block(raw, digest)
+    if light is not None and light.block is not None:
+        for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
+            with contextlib.suppress(OSError):
+                os.utime(folder / name)  # type: ignore[operator]
+    return light
+
+
+def parse_block(raw: bytes, digest: str) -> Light | None:
+    """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged)."""
     from fundaudit.columnar.blocks import decode
 
-    raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
-    if raw is None:
-        return None
     cut = raw.find(b"\n")
     body = memoryview(raw)[cut + 1 :]  # not copied: a block is large
     try:
@@ -178,9 +186,6 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
             and all(type(x) is str for v in sources.values() for x in v)
         ):
             return None
-        for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
-            with contextlib.suppress(OSError):
-                os.utime(folder / name)  # type: ignore[operator]
         return Light(block)
     except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
         return None

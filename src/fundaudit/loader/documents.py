@@ -107,7 +107,9 @@ def _document(
             ctx.add_part(pm)
             programs = list(pm.programs)
             sub = {k: v for k, v in (("relations", pm.relations), ("links", pm.links)) if v is not None}
-            if ctx.light is not None and digest is not None:
+            if ctx.light is not None:
+                if digest is None:
+                    raise NotLight  # a part without a key would be left out of the blocks
                 ctx.light.append((digest, pm, doc_id, source))
         elif pm is not m:
             figures_before = len(ctx.figures)
@@ -117,8 +119,10 @@ def _document(
             whole = replace(part, figures=tuple(ctx.figures[figures_before:]))
             if digest is not None:  # stored if the whole load has no error
                 ctx.stored.append((digest, whole))
-                if ctx.light is not None:
-                    ctx.light.append((digest, whole, doc_id, source))
+            if ctx.light is not None:
+                if digest is None:
+                    raise NotLight  # a part without a key would be left out of the blocks
+                ctx.light.append((digest, whole, doc_id, source))
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
             programs = _programs(ctx, _Scope(pfile, doc_id, source), sub)
@@ -196,9 +200,9 @@ def _include_part(
             part, stored = done
             if stored is not None:
                 ctx.entries.append((digest, stored))
-            elif ctx.cache is not None:
+            elif ctx.cache is not None and isinstance(part, Part):
                 ctx.stored.append((digest, part))
-            return display, part, None
+            return display, part, digest
         if ctx.light is not None:
             light = cache.read_block(ctx.cache, digest)
             if light is not None and light.block is None:

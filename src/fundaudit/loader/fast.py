@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
 from fundaudit.loader import cache, parallel
@@ -69,7 +71,9 @@ def audit_input(
     """The Columns of the data at ``path`` and its model (loaded when first used), or None.
 
     None: take the usual way (:func:`fundaudit.loader.load`, then the rules), for any reason
-    the module's docstring lists, or any error.
+    the module's docstring lists, or any error. Raises :class:`InvalidData`, as
+    :func:`~fundaudit.loader.load` would, when every included file was read from its YAML (no
+    block was used, so that the errors are those of the usual way) and the data has errors.
     """
     from fundaudit.loader import _documents
     from fundaudit.rules import REGISTRY
@@ -81,24 +85,33 @@ def audit_input(
         return None
     limits = limits or Limits()
     with paused():
-        ctx = _Ctx(limits, cache=folder, light=[])
+        read: list[Light | tuple[str, Part, str, str]] = []  # the included files, in order
+        ctx = _Ctx(limits, cache=folder, light=read)
         display = _display(entry)
         root = _read(ctx, entry, display)
-        if root is None or ctx.errors:
+        if not isinstance(root, yaml.MappingNode) or ctx.errors:
             return None
+        if any(not isinstance(k, yaml.ScalarNode) or k.value not in ("fundaudit", "documents") for k, _v in root.value):
+            return None  # links, or an error: read as usual
         planned = parallel._plan(entry, root)
         if parallel._size(p for p, _display, _doc, _source in planned) < (LARGE if large is None else large):
             return None
         ahead = parallel.prepare(ctx, entry, root)
         try:
             budget = _documents(ctx, entry, display, root)
-        except (NotLight, InvalidData):
+        except NotLight:
+            _unfit(ctx, folder)
             return None
+        except InvalidData:
+            _unfit(ctx, folder)
+            if any(isinstance(item, Light) for item in read):
+                return None  # the usual way finds the errors the blocks hide
+            raise  # every file was read from its YAML: these are the usual way's errors
         finally:
             ahead.close()
-        if budget.links or any(d.relations for d in budget.documents):
-            return None
-        blocks = list(_blocks(ctx, folder))
+        blocks = list(_blocks(ctx, folder))  # made and stored, so that the next check knows at once
+        if budget.links or any(d.relations for d in budget.documents) or len(read) != len(planned):
+            return None  # (every file the documents include is one block, in their order)
         if any(b is None for b in blocks) or not blocks:
             return None
         from fundaudit.columnar.blocks import join
@@ -132,7 +145,19 @@ def _blocks(ctx: _Ctx, folder: Path) -> Iterator[Block | None]:
             made.append((digest, cache.block_entry(digest, body)))
             yield None if body == cache.UNFIT else decode(body)
     finally:
-        cache.write_blocks(folder, made)
+        cache.write_blocks(folder, made + ctx.blocks)
+
+
+def _unfit(ctx: _Ctx, folder: Path) -> None:
+    """Mark the files read here that hold ``relations:`` or ``links:`` as having no block."""
+    cache.write_blocks(
+        folder,
+        [
+            (item[0], cache.block_entry(item[0], cache.UNFIT))
+            for item in ctx.light or ()
+            if not isinstance(item, Light) and (item[1].relations is not None or item[1].links is not None)
+        ],
+    )
 
 
 def block_of(part: Part, doc: str, source: str) -> bytes:

@@ -27,7 +27,7 @@ import yaml
 from fundaudit.gcpause import paused
 from fundaudit.i18n import language, using
 from fundaudit.loader import cache
-from fundaudit.loader.cache import Part
+from fundaudit.loader.cache import Light, NotLight, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
@@ -71,15 +71,16 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
     lang = language()
     try:
         ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        light = ctx.light is not None
         futures = [
-            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang)
+            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
             for _digest, _data, path, display, doc, source in todo
         ]
     except (OSError, RuntimeError):
         ahead.close()
         return ahead
     for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
-        ctx.prepared[digest] = _from_worker(future, digest, display, source)
+        ctx.prepared[digest] = _from_worker(ctx, future, digest, display, source)
     for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
         if not future.cancel():  # a worker has it, and every file before it
             break
@@ -87,23 +88,33 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
     return ahead
 
 
-def _here(part: Part | None) -> Callable[[], tuple[Part, bytes | None] | None]:
-    def done() -> tuple[Part, bytes | None] | None:
+def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None] | None]:
+    def done() -> tuple[Part | Light, bytes | None] | None:
         return None if part is None else (part, None)
 
     return done
 
 
 def _from_worker(
-    future: Future[tuple[str, bytes] | None], digest: str, display: str, source: str
-) -> Callable[[], tuple[Part, bytes | None] | None]:
-    def done() -> tuple[Part, bytes | None] | None:
+    ctx: _Ctx, future: Future[tuple[str, bytes, bytes | None] | None], digest: str, display: str, source: str
+) -> Callable[[], tuple[Part | Light, bytes | None] | None]:
+    """The part a worker read: from its cache entry, or, with the blocks of fundaudit.loader.fast, its block."""
+
+    def done() -> tuple[Part | Light, bytes | None] | None:
         try:
             made = future.result()
         except (OSError, BrokenProcessPool):
             return None
         if made is None or made[0] != digest:
             return None
+        if made[2] is not None and ctx.light is not None:
+            light = cache.parse_block(made[2], digest)
+            if light is not None and light.block is None:
+                cache.write_blocks(ctx.cache, [(digest, made[2])])  # the next check goes the usual way at once
+                raise NotLight
+            if light is not None:
+                ctx.blocks.append((digest, made[2]))
+                return light, made[1]
         part = cache.parse(made[1], digest, display, source)
         return None if part is None else (part, made[1])
 
@@ -189,8 +200,13 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     return part if not ctx.errors and cache.storable(part) else None
 
 
-def _work(path: str, display: str, doc: str, source: str, limits: Limits, lang: str) -> tuple[str, bytes] | None:
-    """In a worker: an included file's cache key and entry, or None (unreadable, or an error in it)."""
+def _work(
+    path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
+) -> tuple[str, bytes, bytes | None] | None:
+    """In a worker: an included file's cache key, entry and (``light``) block entry.
+
+    None: unreadable, or an error in it.
+    """
     with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
@@ -198,4 +214,11 @@ def _work(path: str, display: str, doc: str, source: str, limits: Limits, lang: 
             return None
         digest = cache.key(data, display, doc, source, limits)
         part = _read(limits, data, display, doc, source)
-        return None if part is None else (digest, cache.entry(digest, part))
+        if part is None:
+            return None
+        block = None
+        if light:
+            from fundaudit.loader.fast import block_of
+
+            block = cache.block_entry(digest, block_of(part, doc, source))
+        return digest, cache.entry(digest, part), block
