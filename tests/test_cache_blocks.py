@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
@@ -25,6 +27,7 @@ from fundaudit.loader import fast, load
 from fundaudit.rules import REGISTRY
 
 from .conftest import DATA, ROOT
+from .test_loader_fuzz import MUTATIONS, _mutate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import yamlset
@@ -348,3 +351,56 @@ def test_errors_of_large_data_are_the_usual_ones(
     off = runner.invoke(app, argv)
     assert got.exit_code == off.exit_code == 2
     assert got.stdout == off.stdout and got.stderr == off.stderr and "万" in off.stderr
+
+
+def _outcome(entry: Path) -> object:
+    """What checking ``entry`` starts from: the errors, or every column (blocks when they hold, else the rules')."""
+    try:
+        made = fast.audit_input(entry)
+    except InvalidData as exc:
+        return [str(e) for e in exc.errors]
+    if made is not None:
+        return _plain(made[0])
+    try:
+        budget = load(entry)
+    except InvalidData as exc:
+        return [str(e) for e in exc.errors]
+    relations = [r for rule in REGISTRY for r in rule.derive(budget)]
+    return _plain(from_relations(budget.path, len(budget.documents), budget.figures, relations))
+
+
+B_TABLE = (
+    B
+    + """    tables:
+      - id: t
+        title: 表
+        line: 3
+        unit: 万元
+        columns: [投资, {name: 里程, unit: 公里}]
+        rows:
+          - {label: 子项目, line: 4, cells: ["10", "1.5"]}
+          - {label: 合计, line: 5, role: total, cells: ["10", "1.5"]}
+"""
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(MUTATIONS, min_size=1, max_size=4))
+def test_an_edited_file_beside_blocks_gives_what_the_cache_off_gives(
+    tmp_path_factory: pytest.TempPathFactory, mutations: list[tuple[str, int, object]]
+) -> None:
+    """Differential: a mutated included file beside stored blocks, against the cache off (errors or columns)."""
+    top = tmp_path_factory.mktemp("edited")
+    a = "programs:\n" + "".join(PROGRAM.format(id=f"p{k}", name=f"甲{k}") for k in (1, 3, 4))
+    entry = _small(top / "data", a, B_TABLE)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUNDAUDIT_CACHE", "on")
+        mp.setenv("FUNDAUDIT_CACHE_DIR", str(top / "cache"))
+        mp.setattr(fast, "LARGE", 0)
+        mp.setattr("fundaudit.runner.SMALL", 0)
+        assert fast.audit_input(entry) is not None  # both files' blocks stored
+        (top / "data" / "b.yaml").write_bytes(_mutate(B_TABLE, mutations).encode("utf-8", errors="surrogatepass"))
+        first = _outcome(entry)
+        again = _outcome(entry)  # the mutated file's block, if it has one
+        mp.setenv("FUNDAUDIT_CACHE", "off")
+        assert first == again == _outcome(entry)
