@@ -376,3 +376,18 @@ def test_an_edited_file_beside_blocks_gives_what_the_cache_off_gives(
         again = _outcome(entry)  # the mutated file's block, if it has one
         mp.setenv("FUNDAUDIT_CACHE", "off")
         assert first == again == _outcome(entry)
+
+
+def test_amounts_past_int64_in_blocks(
+    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = _copy(dataset, tmp_path / "data")
+    path = sorted(p for p in entry.parent.glob("*.yaml") if p != entry)[2]
+    text = path.read_text(encoding="utf-8")
+    at = text.index('cells: ["') + len('cells: ["')
+    path.write_text(text[:at] + "98765432109876543210" + text[at:], encoding="utf-8")  # a cell past int64
+    usual = _usual(entry, monkeypatch)
+    assert usual["FigureColumns.coefficient"][0] == "object"
+    for _ in range(2):
+        made = fast.audit_input(entry)
+        assert made is not None and _plain(made[0]) == usual

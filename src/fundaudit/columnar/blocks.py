@@ -14,6 +14,7 @@ moved by the figures before their block.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,15 +23,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, Lists, RelationColumns, Texts, take
+from fundaudit.columnar.arrays import _INT64_MAX, KINDS, Columns, FigureColumns, Lists, RelationColumns, Texts, take
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
+_BIG = re.compile(r"-?[1-9][0-9]{0,4999}")  # a coefficient's digits (a number has at most a few hundred)
 FIGURES = pa.schema(
     [
         ("ref", _TEXT),
         ("label", _TEXT),
         ("coefficient", pa.int64()),
+        ("big", _TEXT),  # the digits of a coefficient past int64 (its ``coefficient`` is then 0), else null
         ("exponent", pa.int64()),
         ("unit", _TEXT),
         ("bound", _TEXT),
@@ -78,7 +81,7 @@ def fits(cols: Columns) -> bool:
     f = cols.figures
     return (
         bool(np.all(f.stated))
-        and all(a.dtype == np.int64 for a in (f.coefficient, f.source_line, f.yaml_line, cols.relations.yaml_line))
+        and all(a.dtype == np.int64 for a in (f.source_line, f.yaml_line, cols.relations.yaml_line))
         and all(parse_unit(u.text) == u for u in f.units)
     )
 
@@ -91,7 +94,7 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
         [
             _texts(_all(f.ref)),
             _texts(_all(f.label)),
-            _whole(f.coefficient, np.int64),
+            *_coefficients(f.coefficient),
             _whole(f.exponent, np.int64),
             _texts([units[c] for c in f.unit_code.tolist()]),
             _texts(_all(f.bound)),
@@ -127,6 +130,30 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
 
 # Arrow arrays made from their buffers and read back the same way: pyarrow's conversions of
 # Python lists and to numpy import pandas (0.3 s) to ask whether they were given its objects.
+
+
+def _coefficients(values: np.ndarray[Any, Any]) -> tuple[pa.Array, pa.Array]:
+    """The coefficients as int64, and the digits of those past it (as :func:`int_array` tells them)."""
+    if values.dtype == np.int64:
+        return _whole(values, np.int64), _texts([None] * len(values))
+    fit = [-_INT64_MAX <= v <= _INT64_MAX for v in values.tolist()]
+    ints = [v if ok else 0 for v, ok in zip(values.tolist(), fit, strict=True)]
+    return _whole(ints, np.int64), _texts([None if ok else str(v) for v, ok in zip(values.tolist(), fit, strict=True)])
+
+
+def _joined_coefficients(figs: pa.Table) -> np.ndarray[Any, Any]:
+    """The coefficients of the joined blocks: int64, or Python ints when one is past it (as int_array)."""
+    ints = _numbers(figs, "coefficient")
+    big = figs.column("big")
+    if not len(big) or big.null_count == len(big):
+        return ints
+    out: np.ndarray[Any, Any] = np.empty(len(ints), dtype=object)
+    out[:] = ints.tolist()
+    valid = _np(pc.cast(pc.is_valid(big), pa.int8()), np.int8).astype(bool)
+    rows = np.flatnonzero(valid)
+    for i, text in zip(rows.tolist(), big.take(_whole(rows, np.int64)).to_pylist(), strict=True):
+        out[i] = int(text)
+    return out
 
 
 def _whole(values: Any, dtype: Any) -> pa.Array:
@@ -207,6 +234,10 @@ def decode(data: bytes | memoryview) -> Block:
         or (len(kind) and (kind.min() < 0 or kind.max() >= len(KINDS)))
     ):
         raise ValueError("an index out of range")
+    col = figures.column("big")
+    big = [x for x in col.to_pylist() if x is not None] if col.null_count < len(col) else []
+    if any(not _BIG.fullmatch(x) or -_INT64_MAX <= int(x) <= _INT64_MAX for x in big):
+        raise ValueError("not a coefficient past int64")
     for name in ("ref", "label", "coefficient", "exponent", "unit", "source_file", "source_line", "yaml_file"):
         if figures.column(name).null_count:
             raise ValueError(f"empty {name}")
@@ -261,7 +292,7 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
         FigureColumns(
             ref=Chunked(figs.column("ref")),
             label=Chunked(figs.column("label")),
-            coefficient=_numbers(figs, "coefficient"),
+            coefficient=_joined_coefficients(figs),
             exponent=_numbers(figs, "exponent"),
             unit_code=_np(unit_col.indices, np.int32).astype(np.int64),
             units=units,
