@@ -182,7 +182,8 @@ def _include_part(
 ) -> tuple[str, yaml.MappingNode | Part | Light, str | None] | None:
     """The file an ``include:`` of document ``doc`` names: as the cache has it, else read as a mapping.
 
-    The third value is the file's cache key, when it was read from YAML and the cache is on.
+    The third value is the file's cache key (None: the cache is off and nothing is read ahead).
+    With the blocks of :mod:`fundaudit.loader.fast`, a file whose block is stored is a Light part.
     """
     found = _include_path(ctx, entry, file, node)
     if found is None:

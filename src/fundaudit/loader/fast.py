@@ -120,7 +120,10 @@ def audit_input(
         found = [b for b in blocks if b is not None]
         if any(b.rules != ids for b in found) or sum(b.relations.num_rows for b in found) < SMALL:
             return None
-        columns = join(display, len(budget.documents), found)
+        try:
+            columns = join(display, len(budget.documents), found)
+        except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
+            return None
     return columns, Later(display, lambda: _model(entry, limits))
 
 
@@ -141,7 +144,10 @@ def _blocks(ctx: _Ctx, folder: Path) -> Iterator[Block | None]:
                 yield item.block
                 continue
             digest, part, doc, source = item
-            body = block_of(part, doc, source)
+            try:
+                body = block_of(part, doc, source)
+            except Exception:  # a file the blocks cannot hold for a reason not foreseen: read as usual
+                body = cache.UNFIT
             made.append((digest, cache.block_entry(digest, body)))
             yield None if body == cache.UNFIT else decode(body)
     finally:
