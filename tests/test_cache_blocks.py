@@ -117,18 +117,22 @@ def test_check_writes_the_same_from_blocks_and_with_the_cache_off(
     assert first.stdout == warm.stdout == off.stdout and "mismatch" in off.stdout
 
 
-def _out_of_range(body: bytes) -> bytes:
-    """The block with its first relation's total pointing past the last figure (checksum made to match)."""
+def _edited(body: bytes, column: str, value: Any) -> bytes:
+    """The block with the first row's ``column`` (of the relations, else the figures) set to ``value``."""
+    import pyarrow as pa
+
     from fundaudit.columnar import blocks
 
     block = blocks.decode(body)
-    import pyarrow as pa
-
-    total = block.relations.column("total").to_numpy().copy()
-    total[0] = block.figures.num_rows
-    relations = block.relations.set_column(7, "total", pa.array(total))
+    tables = {"figures": block.figures, "relations": block.relations}
+    name = "relations" if column in block.relations.column_names else "figures"
+    table = tables[name]
+    at = table.column_names.index(column)
+    values = table.column(column).to_pylist()
+    values[0] = value(block.figures.num_rows) if callable(value) else value
+    tables[name] = table.set_column(at, table.schema.field(at), pa.array(values, table.schema.field(at).type))
     head = json.dumps({"rules": list(block.rules), "counts": list(block.counts), "meta": block.meta}).encode()
-    return b"".join(blocks._framed(x) for x in (head, blocks._ipc(block.figures), blocks._ipc(relations)))
+    return b"".join(blocks._framed(x) for x in (head, blocks._ipc(tables["figures"]), blocks._ipc(tables["relations"])))
 
 
 @pytest.mark.parametrize(
@@ -151,8 +155,21 @@ def test_a_damaged_block_is_not_used(
     assert again is not None and _plain(again[0]) == usual
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("total", lambda n: n),  # past the last figure
+        ("parts", [-1]),
+        ("kind", 9),
+        ("missing", None),  # a list that is not there
+        ("names", [None]),
+        ("ref", None),
+        ("big", "12"),  # digits that fit int64 where the amount is said to be past it
+        ("big", "1e40"),
+    ],
+)
 def test_a_block_edited_on_purpose_is_refused(
-    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch
+    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: Any
 ) -> None:
     from fundaudit.loader import cache
 
@@ -161,7 +178,7 @@ def test_a_block_edited_on_purpose_is_refused(
     assert fast.audit_input(entry) is not None
     path = sorted(cached.glob("*.arrow"))[0]
     body = path.read_bytes().partition(b"\n")[2]
-    _restamp(path, _out_of_range(body))
+    _restamp(path, _edited(body, column, value))
     assert cache.read_block(cached, path.stem) is None
     again = fast.audit_input(entry)
     assert again is not None and _plain(again[0]) == usual

@@ -238,15 +238,10 @@ def decode(data: bytes | memoryview) -> Block:
     big = [x for x in col.to_pylist() if x is not None] if col.null_count < len(col) else []
     if any(not _BIG.fullmatch(x) or -_INT64_MAX <= int(x) <= _INT64_MAX for x in big):
         raise ValueError("not a coefficient past int64")
-    for name in ("ref", "label", "coefficient", "exponent", "unit", "source_file", "source_line", "yaml_file"):
-        if figures.column(name).null_count:
-            raise ValueError(f"empty {name}")
-    for name in ("id", "rule", "kind", "document", "program", "subject", "what", "total", "parts", "yaml_file"):
-        if relations.column(name).null_count:
-            raise ValueError(f"empty {name}")
-    for name in ("yaml_line",):
-        if relations.column(name).null_count or figures.column(name).null_count:
-            raise ValueError(f"empty {name}")
+    for table, optional in ((figures, ("bound", "note", "big")), (relations, ("note",))):
+        for name in table.column_names:
+            if name not in optional and table.column(name).null_count:
+                raise ValueError(f"empty {name}")
     for name in ("missing", "empty", "names"):
         if relations.column(name).combine_chunks().flatten().null_count:
             raise ValueError(f"empty {name}")

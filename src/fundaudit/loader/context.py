@@ -58,7 +58,9 @@ class _Ctx:
     # included files being read ahead (fundaudit.loader.parallel), by cache key: each gives the
     # part and its cache entry (None: read here), or None when it must be read in the usual way
     # (with the blocks of fundaudit.loader.fast, a worker gives the file's block instead: a Light part)
-    prepared: dict[str, Callable[[], tuple[Part | Light, bytes | None] | None]] = field(default_factory=dict)
+    prepared: dict[str, Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]] = field(
+        default_factory=dict
+    )
     blocks: list[tuple[str, bytes]] = field(default_factory=list)  # block entries made by workers, to store
     # the included files in the order they are read, when the check's columns are made from
     # their blocks (fundaudit.loader.fast): a Light part, or (key, part, document, source)

@@ -198,7 +198,12 @@ def _include_part(
         ready = ctx.prepared.pop(digest, None)  # once: a file included twice is read again
         done = ready() if ready is not None else None
         if done is not None:
-            part, stored = done
+            part, stored, block = done
+            if isinstance(part, Light) and part.block is None:  # read ahead, and has no block
+                cache.write_blocks(ctx.cache, [(digest, block)] if block is not None else [])
+                raise NotLight  # the next check goes the usual way at once
+            if block is not None:
+                ctx.blocks.append((digest, block))
             if stored is not None:
                 ctx.entries.append((digest, stored))
             elif ctx.cache is not None and isinstance(part, Part):

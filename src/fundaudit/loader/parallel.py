@@ -27,7 +27,7 @@ import yaml
 from fundaudit.gcpause import paused
 from fundaudit.i18n import language, using
 from fundaudit.loader import cache
-from fundaudit.loader.cache import Light, NotLight, Part
+from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
@@ -80,7 +80,7 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
         ahead.close()
         return ahead
     for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
-        ctx.prepared[digest] = _from_worker(ctx, future, digest, display, source)
+        ctx.prepared[digest] = _from_worker(future, digest, display, source)
     for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
         if not future.cancel():  # a worker has it, and every file before it
             break
@@ -88,35 +88,34 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
     return ahead
 
 
-def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None] | None]:
-    def done() -> tuple[Part | Light, bytes | None] | None:
-        return None if part is None else (part, None)
+def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
+    def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
+        return None if part is None else (part, None, None)
 
     return done
 
 
 def _from_worker(
-    ctx: _Ctx, future: Future[tuple[str, bytes, bytes | None] | None], digest: str, display: str, source: str
-) -> Callable[[], tuple[Part | Light, bytes | None] | None]:
-    """The part a worker read: from its cache entry, or, with the blocks of fundaudit.loader.fast, its block."""
+    future: Future[tuple[str, bytes, bytes | None] | None], digest: str, display: str, source: str
+) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
+    """The part a worker read, its cache entry and (with the blocks of fundaudit.loader.fast) its block entry.
 
-    def done() -> tuple[Part | Light, bytes | None] | None:
+    With a block, the part is the block (a Light part; ``Light(None)``: the file has none), not
+    read from the entry.
+    """
+
+    def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
         try:
             made = future.result()
         except (OSError, BrokenProcessPool):
             return None
         if made is None or made[0] != digest:
             return None
-        if made[2] is not None and ctx.light is not None:
-            light = cache.parse_block(made[2], digest)
-            if light is not None and light.block is None:
-                cache.write_blocks(ctx.cache, [(digest, made[2])])  # the next check goes the usual way at once
-                raise NotLight
-            if light is not None:
-                ctx.blocks.append((digest, made[2]))
-                return light, made[1]
+        light = None if made[2] is None else cache.parse_block(made[2], digest)
+        if light is not None:
+            return light, made[1], made[2]
         part = cache.parse(made[1], digest, display, source)
-        return None if part is None else (part, made[1])
+        return None if part is None else (part, made[1], None)
 
     return done
 
