@@ -94,12 +94,23 @@ def _audit(
             _invalid(exc, fmt, str(path))
         with stage(_("judging {count} relations").format(count=f"{len(columns.relations):,}"), big):
             return judge(columns, tolerance, engine=verdicts)
+    from fundaudit.progress import large_yaml, stage
     from fundaudit.runner import run
 
-    budget = _load(path, fmt)  # a budget document is drafted in memory
-    from fundaudit.progress import large_yaml, stage
-
     big = large_yaml(path)
+    if not _is_document(path):  # a large data set whose files are cached: its columns without the model
+        from fundaudit.errors import InvalidData
+        from fundaudit.loader.fast import audit_input
+        from fundaudit.runner import judge
+
+        try:
+            with stage(_("reading {path}").format(path=path), big):
+                ready = audit_input(path)
+        except InvalidData as exc:
+            _invalid(exc, fmt, str(path))
+        if ready is not None:
+            return judge(ready[0], tolerance, budget=ready[1], engine=verdicts)
+    budget = _load(path, fmt)  # a budget document is drafted in memory
     with stage(_("judging the relations of {count} figures").format(count=f"{len(budget.figures):,}"), big):
         return run(budget, tolerance, engine=verdicts)
 

@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -43,9 +43,12 @@ from fundaudit.numbers import Written
 from fundaudit.units import Unit, parse_unit
 from fundaudit.yamlnodes import Limits
 
+if TYPE_CHECKING:
+    from fundaudit.columnar.blocks import Block
+
 FORMAT = 2  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
-ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files this cache reads, writes or deletes
+ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|arrow)")  # the only files this cache reads, writes or deletes
 LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)
 SIZE = 2 << 30  # the entries kept add up to at most this many bytes
 
@@ -58,6 +61,23 @@ class Part:
     figures: tuple[Figure, ...]  # every figure of the programs, in the order the loader read them
     relations: yaml.Node | None
     links: yaml.Node | None
+
+
+@dataclass(frozen=True, eq=False)
+class Light:
+    """An included file as its block (:mod:`fundaudit.columnar.blocks`) has it: columns, no objects.
+
+    ``block`` is None when the file cannot be read that way (see :mod:`fundaudit.loader.fast`).
+    """
+
+    block: Block | None
+
+
+class NotLight(Exception):
+    """The data cannot be read as blocks (:mod:`fundaudit.loader.fast`): read it as usual."""
+
+
+UNFIT = b"unfit"  # the body of a block entry of a file that has no block
 
 
 def where() -> Path | None:
@@ -129,6 +149,60 @@ def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
         wrote = cachefiles.write(folder, f"{digest}.json", data) or wrote
     if wrote:
         cachefiles.prune(folder, ENTRY, KEEP, SIZE)
+
+
+def read_block(folder: Path | None, digest: str) -> Light | None:
+    """The block stored under ``digest`` (``Light(None)``: the file has none), or ``None``.
+
+    A block entry (``<key>.arrow``) is stored beside the file's entry and framed as it is: its
+    first line repeats the key and a SHA-256 of the rest; anything else is not used.
+    """
+    raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
+    light = None if raw is None else parse_block(raw, digest)
+    if light is not None and light.block is not None:
+        for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
+            with contextlib.suppress(OSError):
+                os.utime(folder / name)  # type: ignore[operator]
+    return light
+
+
+def parse_block(raw: bytes, digest: str) -> Light | None:
+    """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged)."""
+    from fundaudit.columnar.blocks import decode
+
+    cut = raw.find(b"\n")
+    body = memoryview(raw)[cut + 1 :]  # not copied: a block is large
+    try:
+        if cut < 0 or json.loads(raw[:cut]) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
+            return None
+        if body == UNFIT:
+            return Light(None)
+        block = decode(body)
+        meta = block.meta
+        programs, sources = meta["programs"], meta["sources"]
+        if not (
+            all(type(pid) is str and type(line) is int for pid, line in programs)
+            and set(sources) == {"named", "keys", "items"}
+            and all(type(x) is str for v in sources.values() for x in v)
+        ):
+            return None
+        return Light(block)
+    except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
+        return None
+
+
+def block_entry(digest: str, body: bytes) -> bytes:
+    """The bytes of the block entry ``body`` (from :func:`fundaudit.columnar.blocks.encode`, or UNFIT)."""
+    return json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+
+
+def write_blocks(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
+    """Store each block entry (see :func:`block_entry`) under its key; any failure is passed over."""
+    if folder is None or not entries:
+        return
+    for digest, data in entries:
+        cachefiles.write(folder, f"{digest}.arrow", data)
+    cachefiles.prune(folder, ENTRY, KEEP, SIZE)
 
 
 def _refuse(text: str) -> Any:

@@ -12,7 +12,7 @@ import yaml
 
 from fundaudit.errors import LoadError
 from fundaudit.i18n import _, ngettext, pgettext
-from fundaudit.loader.cache import Part
+from fundaudit.loader.cache import Light, Part
 from fundaudit.model import (
     Figure,
     Loc,
@@ -57,7 +57,14 @@ class _Ctx:
     entries: list[tuple[str, bytes]] = field(default_factory=list)  # files read by workers, to store
     # included files being read ahead (fundaudit.loader.parallel), by cache key: each gives the
     # part and its cache entry (None: read here), or None when it must be read in the usual way
-    prepared: dict[str, Callable[[], tuple[Part, bytes | None] | None]] = field(default_factory=dict)
+    # (with the blocks of fundaudit.loader.fast, a worker gives the file's block instead: a Light part)
+    prepared: dict[str, Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]] = field(
+        default_factory=dict
+    )
+    blocks: list[tuple[str, bytes]] = field(default_factory=list)  # block entries made by workers, to store
+    # the included files in the order they are read, when the check's columns are made from
+    # their blocks (fundaudit.loader.fast): a Light part, or (key, part, document, source)
+    light: list[Light | tuple[str, Part, str, str]] | None = None
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""

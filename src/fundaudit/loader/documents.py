@@ -10,7 +10,7 @@ import yaml
 from fundaudit.errors import LoadError
 from fundaudit.i18n import NP_, _
 from fundaudit.loader import cache
-from fundaudit.loader.cache import Part
+from fundaudit.loader.cache import Light, NotLight, Part
 from fundaudit.loader.context import (
     _PATH_SHOWN,
     _compose,
@@ -27,7 +27,7 @@ from fundaudit.loader.context import (
     _text,
 )
 from fundaudit.loader.nodes import _node
-from fundaudit.loader.sources import check_sources
+from fundaudit.loader.sources import check_sources, sources_hold, sources_of
 from fundaudit.model import (
     Document,
     Loc,
@@ -81,9 +81,11 @@ def _document(
     seen[doc_id] = line_of(f["id"])
     issuer = _text(ctx, file, f["issuer"], "issuer") if "issuer" in f else None
     date = _text(ctx, file, f["date"], "date") if "date" in f else None
-    parts: list[tuple[str, yaml.MappingNode | Part, str | None]] = (
+    parts: list[tuple[str, yaml.MappingNode | Part | Light, str | None]] = (
         [(file, m, None)] if ("programs" in f or "relations" in f) else []
     )
+    if parts and ctx.light is not None:
+        raise NotLight  # programs in the entry file: read as usual
     unloaded = len(ctx.unloaded)
     for inc in _seq(ctx, file, f.get("include", _null()), "include"):
         included = _include_part(ctx, entry, file, inc, doc_id, source)
@@ -92,41 +94,63 @@ def _document(
     scope_programs: list[Node] = []
     relation_nodes: list[tuple[str, yaml.Node]] = []
     program_ids: dict[str, Loc] = {}
+    light: list[Light] = []
     for pfile, pm, digest in parts:
+        if isinstance(pm, Light):  # its block only (fundaudit.loader.fast): its programs' ids and sources
+            assert ctx.light is not None and pm.block is not None
+            ctx.light.append(pm)
+            light.append(pm)
+            for pid, line in pm.block.meta["programs"]:
+                _program_id(ctx, program_ids, pfile, pid, Loc(pfile, line))
+            continue
         if isinstance(pm, Part):  # taken from the cache: what reading the file below gave last time
             ctx.add_part(pm)
             programs = list(pm.programs)
             sub = {k: v for k, v in (("relations", pm.relations), ("links", pm.links)) if v is not None}
+            if ctx.light is not None:
+                if digest is None:
+                    raise NotLight  # a part without a key would be left out of the blocks
+                ctx.light.append((digest, pm, doc_id, source))
         elif pm is not m:
             figures_before = len(ctx.figures)
             part = read_part(ctx, pfile, pm, doc_id, source)
             programs = list(part.programs)
             sub = {k: v for k, v in (("relations", part.relations), ("links", part.links)) if v is not None}
+            whole = replace(part, figures=tuple(ctx.figures[figures_before:]))
             if digest is not None:  # stored if the whole load has no error
-                ctx.stored.append((digest, replace(part, figures=tuple(ctx.figures[figures_before:]))))
+                ctx.stored.append((digest, whole))
+            if ctx.light is not None:
+                if digest is None:
+                    raise NotLight  # a part without a key would be left out of the blocks
+                ctx.light.append((digest, whole, doc_id, source))
         else:
             sub = {k: f[k] for k in ("programs", "relations") if k in f}
             programs = _programs(ctx, _Scope(pfile, doc_id, source), sub)
         for prog in programs:
-            if prog.id in program_ids:
-                first = program_ids[prog.id]
-                where = _("line {line}").format(line=first.line) if first.file == pfile else str(first)
-                ctx.error(
-                    pfile,
-                    prog.yaml.line,
-                    _("duplicate program id {id} (first at {where})").format(id=shown(prog.id), where=where),
-                )
-                continue
-            program_ids[prog.id] = prog.yaml
-            scope_programs.append(prog)
+            if _program_id(ctx, program_ids, pfile, prog.id, prog.yaml):
+                scope_programs.append(prog)
         if "relations" in sub:
             relation_nodes.append((pfile, sub["relations"]))
         if "links" in sub:
             link_nodes.append((pfile, sub["links"]))
-    if len(ctx.unloaded) == unloaded:  # with a part missing, its sources would look unknown
+    if len(ctx.unloaded) == unloaded and light:  # the same check, on what the blocks say
+        if not sources_hold([*(p.block.meta["sources"] for p in light if p.block), sources_of(scope_programs)]):
+            raise NotLight  # read as usual, where the check says what is wrong
+    elif len(ctx.unloaded) == unloaded:  # with a part missing, its sources would look unknown
         check_sources(ctx, scope_programs)
     pending.extend((_Scope(rfile, doc_id, source), rnode) for rfile, rnode in relation_nodes)
     return Document(doc_id, source, title, issuer, date, tuple(scope_programs), (), Loc(file, line_of(m)))
+
+
+def _program_id(ctx: _Ctx, seen: dict[str, Loc], file: str, pid: str, where: Loc) -> bool:
+    """Note a program's id in its document; False (and an error) when another program has it."""
+    if pid in seen:
+        first = seen[pid]
+        said = _("line {line}").format(line=first.line) if first.file == file else str(first)
+        ctx.error(file, where.line, _("duplicate program id {id} (first at {where})").format(id=shown(pid), where=said))
+        return False
+    seen[pid] = where
+    return True
 
 
 def read_part(ctx: _Ctx, file: str, m: yaml.MappingNode, doc: str, source: str) -> Part:
@@ -155,10 +179,11 @@ def _inside(name: str) -> bool:
 
 def _include_part(
     ctx: _Ctx, entry: Path, file: str, node: yaml.Node, doc: str, source: str
-) -> tuple[str, yaml.MappingNode | Part, str | None] | None:
+) -> tuple[str, yaml.MappingNode | Part | Light, str | None] | None:
     """The file an ``include:`` of document ``doc`` names: as the cache has it, else read as a mapping.
 
-    The third value is the file's cache key, when it was read from YAML and the cache is on.
+    The third value is the file's cache key (None: the cache is off and nothing is read ahead).
+    With the blocks of :mod:`fundaudit.loader.fast`, a file whose block is stored is a Light part.
     """
     found = _include_path(ctx, entry, file, node)
     if found is None:
@@ -173,15 +198,26 @@ def _include_part(
         ready = ctx.prepared.pop(digest, None)  # once: a file included twice is read again
         done = ready() if ready is not None else None
         if done is not None:
-            part, stored = done
+            part, stored, block = done
+            if isinstance(part, Light) and part.block is None:  # read ahead, and has no block
+                cache.write_blocks(ctx.cache, [(digest, block)] if block is not None else [])
+                raise NotLight  # the next check goes the usual way at once
+            if block is not None:
+                ctx.blocks.append((digest, block))
             if stored is not None:
                 ctx.entries.append((digest, stored))
-            elif ctx.cache is not None:
+            elif ctx.cache is not None and isinstance(part, Part):
                 ctx.stored.append((digest, part))
-            return display, part, None
+            return display, part, digest
+        if ctx.light is not None:
+            light = cache.read_block(ctx.cache, digest)
+            if light is not None and light.block is None:
+                raise NotLight  # this file has no block: read as usual
+            if light is not None and (ctx.cache / f"{digest}.json").is_file():  # type: ignore[operator]
+                return display, light, digest  # the file's entry is there too, for the model
         cached = cache.read(ctx.cache, digest, display, source) if ctx.cache is not None else None
         if cached is not None:
-            return display, cached, None
+            return display, cached, digest
     root = _compose(ctx, data, display)
     m = _mapping(ctx, display, root, _("an included file")) if root is not None else None
     return (display, m, digest) if m is not None else None

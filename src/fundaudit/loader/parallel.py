@@ -27,7 +27,7 @@ import yaml
 from fundaudit.gcpause import paused
 from fundaudit.i18n import language, using
 from fundaudit.loader import cache
-from fundaudit.loader.cache import Part
+from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
@@ -71,8 +71,9 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
     lang = language()
     try:
         ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        light = ctx.light is not None
         futures = [
-            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang)
+            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
             for _digest, _data, path, display, doc, source in todo
         ]
     except (OSError, RuntimeError):
@@ -87,25 +88,34 @@ def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
     return ahead
 
 
-def _here(part: Part | None) -> Callable[[], tuple[Part, bytes | None] | None]:
-    def done() -> tuple[Part, bytes | None] | None:
-        return None if part is None else (part, None)
+def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
+    def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
+        return None if part is None else (part, None, None)
 
     return done
 
 
 def _from_worker(
-    future: Future[tuple[str, bytes] | None], digest: str, display: str, source: str
-) -> Callable[[], tuple[Part, bytes | None] | None]:
-    def done() -> tuple[Part, bytes | None] | None:
+    future: Future[tuple[str, bytes, bytes | None] | None], digest: str, display: str, source: str
+) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
+    """The part a worker read, its cache entry and (with the blocks of fundaudit.loader.fast) its block entry.
+
+    With a block, the part is the block (a Light part; ``Light(None)``: the file has none), not
+    read from the entry.
+    """
+
+    def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
         try:
             made = future.result()
         except (OSError, BrokenProcessPool):
             return None
         if made is None or made[0] != digest:
             return None
+        light = None if made[2] is None else cache.parse_block(made[2], digest)
+        if light is not None:
+            return light, made[1], made[2]
         part = cache.parse(made[1], digest, display, source)
-        return None if part is None else (part, made[1])
+        return None if part is None else (part, made[1], None)
 
     return done
 
@@ -189,8 +199,13 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     return part if not ctx.errors and cache.storable(part) else None
 
 
-def _work(path: str, display: str, doc: str, source: str, limits: Limits, lang: str) -> tuple[str, bytes] | None:
-    """In a worker: an included file's cache key and entry, or None (unreadable, or an error in it)."""
+def _work(
+    path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
+) -> tuple[str, bytes, bytes | None] | None:
+    """In a worker: an included file's cache key, entry and (``light``) block entry.
+
+    None: unreadable, or an error in it.
+    """
     with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
@@ -198,4 +213,11 @@ def _work(path: str, display: str, doc: str, source: str, limits: Limits, lang: 
             return None
         digest = cache.key(data, display, doc, source, limits)
         part = _read(limits, data, display, doc, source)
-        return None if part is None else (digest, cache.entry(digest, part))
+        if part is None:
+            return None
+        block = None
+        if light:
+            from fundaudit.loader.fast import block_of
+
+            block = cache.block_entry(digest, block_of(part, doc, source))
+        return digest, cache.entry(digest, part), block

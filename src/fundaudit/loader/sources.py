@@ -74,6 +74,38 @@ def check_sources(ctx: _Ctx, programs: Iterable[Node]) -> None:
                         )
 
 
+def sources_of(programs: Iterable[Node]) -> dict[str, list[str]]:
+    """What :func:`check_sources` reads of some of a document's programs, as JSON data.
+
+    ``named``: the programs' split keys and ``only:`` (each as often as used); ``keys``: every
+    split key at any depth; ``items``: the items' ``only:`` and split keys, in programs with a
+    split or an ``only:``.
+    """
+    programs = list(programs)
+    named = [e.key for p in programs for e in p.split] + [p.only for p in programs if p.only is not None]
+    items: set[str] = set()
+    for program in programs:
+        if not program.split and program.only is None:
+            continue
+        for node in program.walk():
+            if node is not program:
+                if node.only is not None:
+                    items.add(node.only)
+                items.update(e.key for e in node.split)
+    return {"named": named, "keys": sorted(set(_keys(e for p in programs for e in p.split))), "items": sorted(items)}
+
+
+def sources_hold(parts: Iterable[dict[str, list[str]]]) -> bool:
+    """Whether :func:`check_sources` finds nothing in the programs these :func:`sources_of` describe."""
+    parts = list(parts)
+    top = Counter(name for p in parts for name in p["named"])
+    known = {k for p in parts for k in p["keys"]} | set(top)
+    common = [k for k, n in top.items() if n > 1]
+    if any(n == 1 and difflib.get_close_matches(name, common, 1, _TYPO) for name, n in top.items()):
+        return False
+    return all(item in known for p in parts for item in p["items"])
+
+
 def _keys(entries: Iterable[SplitEntry]) -> Iterable[str]:
     for entry in entries:
         yield entry.key
