@@ -152,6 +152,63 @@ def test_hidden_findings_and_crashed_rules_stream_in_place(heavy_tables: Path, m
     assert ids[1] not in outputs[1]["jsonl-True"]
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"verdicts": ["mismatch"]},
+        {"severities": ["info"]},
+        {"severities": ["warning"]},
+        {"severities": ["info", "error"], "verdicts": ["rounding", "mismatch"]},
+        {"documents": ["FIRST"]},
+        {"programs": ["FIRST"]},
+        {"documents": ["FIRST"], "severities": ["warning", "info"]},
+    ],
+)
+@pytest.mark.parametrize("data", ["heavy", "real"])
+@pytest.mark.parametrize("show_all", [False, True])
+def test_filters_hide_from_the_columns_what_worded_findings_would(
+    heavy_tables: Path,
+    real_budget: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    given: dict[str, list[str]],
+    data: str,
+    show_all: bool,
+) -> None:
+    """``check --verdict/--severity/--document/--program`` on large data: the ids hidden from
+    the columns (no finding worded) are those a filter over the worded findings hides. The
+    real data as columns has findings whose cause's severity is not their verdict's."""
+    from dataclasses import replace
+
+    from fundaudit.cli._select import Filters
+
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(runner, "CHUNK", 97)
+    if data == "heavy":
+        columns = reading.read(heavy_tables)
+    else:
+        relations = [r for rule in REGISTRY for r in rule.derive(real_budget)]
+        columns = from_relations(real_budget.path, 5, real_budget.figures, relations)
+    crash = runner.crashed(columns.path, "sum", ValueError("boom"))
+    audit = replace(runner.judge(columns, crashes=(crash,)), hidden=frozenset([columns.relations.id[0]]))
+    if given == {"severities": ["warning"]} and data == "heavy":
+        pytest.skip("the heavy shape has no warning: its causes are errors, its rounding info")
+    first = {  # FIRST: the first third of the data's documents or programs
+        name: sorted({getattr(columns.relations, name[:-1])[i] for i in range(len(columns.relations))})
+        for name in ("documents", "programs")
+    }
+    chosen = Filters(
+        **{
+            name: frozenset(first[name][: max(1, len(first[name]) // 3)] if values == ["FIRST"] else values)
+            for name, values in given.items()
+        }
+    )
+    expected = frozenset(f.id for f in audit.iter_shown(show_all) if not chosen.keep(f))
+    hidden = chosen.hidden_in(audit, show_all)
+    assert hidden == expected
+    shown = sum(1 for _ in audit.iter_shown(show_all))
+    assert 0 < len(hidden) < shown  # the filter hides some findings and keeps others
+
+
 def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
     import subprocess
 

@@ -19,6 +19,7 @@ from fundaudit.i18n import _
 
 if TYPE_CHECKING:
     from fundaudit.findings import Finding
+    from fundaudit.runner import Audit
 
 TABLE_FILES = ("figures.parquet", "figures.csv", "manifest.json")
 ENTRY = "budgets.yaml"
@@ -144,14 +145,61 @@ class Filters:
         return any((self.verdicts, self.rules, self.documents, self.programs, self.severities))
 
     def keep(self, f: Finding) -> bool:
-        program_id = f.id.split("::", 1)[-1].split("#", 1)[0].split("/", 1)[0]
+        return self._keeps(f.id, f.verdict.value, f.rule, f.document, f.program, f.severity if self.severities else "")
+
+    def _keeps(self, rid: str, verdict: str, rule: str, document: str, program: str, severity: str) -> bool:
+        """The one test of a finding, given its fields (``severity`` read only when filtered on)."""
+        if self.programs:
+            program_id = rid.split("::", 1)[-1].split("#", 1)[0].split("/", 1)[0]
+            if not {program, program_id} & self.programs:
+                return False
         return (
-            (not self.verdicts or f.verdict.value in self.verdicts)
-            and (not self.rules or f.rule in self.rules)
-            and (not self.documents or f.document in self.documents)
-            and (not self.programs or bool({f.program, program_id} & self.programs))
-            and (not self.severities or f.severity in self.severities)
+            (not self.verdicts or verdict in self.verdicts)
+            and (not self.rules or rule in self.rules)
+            and (not self.documents or document in self.documents)
+            and (not self.severities or severity in self.severities)
         )
+
+    def hidden_in(self, audit: Audit, show_all: bool) -> frozenset[str]:
+        """The ids of the findings :meth:`~fundaudit.runner.Audit.iter_shown` gives that these
+        filters hide. A large audit's are read from its columns (verdict codes, rules,
+        documents, programs, and the diagnoses' severities only when filtered on): no finding
+        is worded to be hidden."""
+        chunks = audit.chunks(show_all)
+        if chunks is None:
+            return frozenset(f.id for f in audit.iter_shown(show_all) if not self.keep(f))
+        from fundaudit.columnar.arrays import Columns, take
+        from fundaudit.findings import FAILING, SEVERITY, VERDICT_CODE
+
+        verdict_of = tuple(VERDICT_CODE)
+        cols, codes = audit.columns, audit.codes
+        assert isinstance(cols, Columns) and not isinstance(codes, list)  # chunks are of columnar audits
+        rel = cols.relations
+        hidden: set[str] = set()
+        for chunk in chunks:
+            rows = [c for c in chunk if isinstance(c, int)]
+            hidden.update(f.id for f in chunk if not isinstance(f, int) and not self.keep(f))
+            verdicts = [verdict_of[c] for c in codes[rows].tolist()]
+            ids = take(rel.id, rows)
+            severities = [""] * len(rows)
+            if self.severities:  # a diagnosed failing finding takes its cause's (Finding.severity)
+                failing = [r for r, v in zip(rows, verdicts, strict=True) if v in FAILING]
+                found = audit.found(failing) if failing else {}
+                for i, (rid, v) in enumerate(zip(ids, verdicts, strict=True)):
+                    d = found.get(rid) if v in FAILING else None
+                    severities[i] = d.severity if d is not None else SEVERITY[v]
+            for rid, v, rule, document, program, severity in zip(
+                ids,
+                verdicts,
+                take(rel.rule, rows),
+                take(rel.document, rows),
+                take(rel.program, rows),
+                severities,
+                strict=True,
+            ):
+                if not self._keeps(rid, v.value, rule, document, program, severity):
+                    hidden.add(rid)
+        return frozenset(hidden)
 
 
 def _values(given: Iterable[str] | None) -> list[str]:

@@ -102,7 +102,7 @@ def check(
     audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
     hidden: frozenset[str] = frozenset()
     if chosen.active:
-        hidden = frozenset(f.id for f in audit.iter_shown(show_all) if not chosen.keep(f))
+        hidden = chosen.hidden_in(audit, show_all)
     if confirmed_only:  # drafted relations are hidden and do not fail the check
         hidden |= frozenset(f.id for f in audit.iter_findings() if f.drafted)
     if hidden:
