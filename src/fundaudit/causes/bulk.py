@@ -1,0 +1,244 @@
+"""Settled alone: the failing relations whose diagnosis their own figures decide, without the localiser.
+
+:func:`fundaudit.causes.localise.diagnose` weighs every failing relation's candidates against
+those of all the others, round after round. Most failing relations of a large data set do
+not need that: none of their figures sits in another failing relation, no cause but the
+single-figure ones (a residual, a unit slip, a point moved) proposes anything for them, and
+none of their figures is what another relation lacks. For such a relation the localiser's
+answer is decided in its first round by its own candidates alone: the best one by the
+localiser's ranking (cause, then total before part, round figures, fewest changed digits),
+the next ones as its rivals. :func:`settle` gives those relations exactly that diagnosis —
+the same candidates, the same exact verdicts, the same words — and hands every other
+relation, unchanged, to the localiser.
+
+What makes a relation *settled here* (each test is a sound over-approximation of a cause
+proposing something, or of the relation touching another):
+
+- every figure is in this failing relation only, once;
+- a ``sum``, ``sum-le``, ``cumulative`` or two-part ``product`` over figures of one
+  dimension (products: any), with no missing part, no empty cell, no revision, no
+  negative figure and at least one part, and not a ``schedule`` sum (periods rounded
+  separately);
+- no other failing relation of the group has a difference of the same size on one of its
+  YAML lines (a misplaced amount), its difference is the value of no figure of the group
+  (an omitted or twice-counted part), and no figure of it is the difference of another
+  sum of the group (the part another relation omitted);
+- no two slips of its figures that keep their digits add up to its difference (a pair,
+  for tables' sums);
+- every candidate that fails to make it hold is a rounding or has no pattern, so that the
+  localiser would not have tried to carry it into other sums.
+
+Everything else goes to the localiser as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fundaudit.causes import REGISTRY, decimal_shift, localise, quarter_rounding, unit_slip
+from fundaudit.causes._base import (
+    Candidate,
+    Context,
+    Diagnosis,
+    base_value,
+    difference,
+    holds_with,
+    judged_with,
+)
+from fundaudit.causes.localise import FIXED, LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
+from fundaudit.findings import HOLDS, Relation
+from fundaudit.model import Figure
+from fundaudit.tolerance import Tolerance
+
+KINDS = frozenset({"sum", "sum-le", "cumulative", "product"})
+_ORDER = {c.id: i for i, c in enumerate(REGISTRY)}
+_BY_CAUSE = {c.id: c for c in REGISTRY}
+
+
+def _norm(c: int, e: int) -> tuple[int, int]:
+    """``c × 10**e`` as one pair per value (trailing zeros moved into the exponent)."""
+    if c == 0:
+        return (0, 0)
+    while c % 10 == 0:
+        c //= 10
+        e += 1
+    return (c, e)
+
+
+def _value_key(fig: Figure) -> tuple[int, int]:
+    return _norm(fig.value.coefficient, fig.value.exponent + fig.unit.pow10)
+
+
+def _diff_key(rel: Relation) -> tuple[int, int] | None:
+    d = difference(rel)
+    if d is None:
+        return None
+    n, q = d.numerator, d.denominator
+    k = 0
+    while 10**k % q:  # the difference is on its figures' decimal grid: q divides some 10**k
+        k += 1
+    return _norm(n * (10**k // q), -k)
+
+
+def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
+    """The diagnoses of the failing relations settled here (by id), and the relations left,
+    in their order, for :func:`fundaudit.causes.localise.diagnose`."""
+    count: dict[str, int] = {}
+    values: set[tuple[int, int]] = set()
+    sums: set[tuple[int, int]] = set()  # the positive differences of sums
+    sizes: dict[tuple[tuple[int, int], int], int] = {}  # (|difference|, YAML line) -> relations
+    diffs: list[tuple[int, int] | None] = []
+    for rel in failing:
+        for f in (rel.total, *rel.parts):
+            count[f.ref] = count.get(f.ref, 0) + 1
+            values.add(_value_key(f))
+        d = _diff_key(rel)
+        diffs.append(d)
+        if d is not None and d[0] != 0:
+            if d[0] > 0 and rel.kind == "sum":
+                sums.add(d)
+            size = (abs(d[0]), d[1])
+            for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                sizes[size, line] = sizes.get((size, line), 0) + 1
+    done: dict[str, Diagnosis] = {}
+    left: list[Relation] = []
+    for rel, d in zip(failing, diffs, strict=True):
+        got = None
+        if _alone(rel, d, count, values, sums, sizes):
+            got = _settled(rel, d, tolerance)
+        if got is None:
+            left.append(rel)
+        else:
+            done[rel.id] = got
+    return done, left
+
+
+def _alone(
+    rel: Relation,
+    d: tuple[int, int] | None,
+    count: dict[str, int],
+    values: set[tuple[int, int]],
+    sums: set[tuple[int, int]],
+    sizes: dict[tuple[tuple[int, int], int], int],
+) -> bool:
+    """Whether ``rel`` passes every screen of the module doc but the last two."""
+    figs = (rel.total, *rel.parts)
+    if rel.kind not in KINDS or not rel.parts or rel.missing or rel.empty or rel.revision:
+        return False
+    if rel.kind == "product" and len(rel.parts) != 2:
+        return False
+    if rel.kind == "sum" and rel.rule in quarter_rounding.RULES:
+        return False
+    if any(count[f.ref] != 1 or f.value.coefficient < 0 for f in figs):
+        return False
+    if rel.kind != "product" and len({f.unit.dimension for f in figs}) != 1:
+        return False
+    if any(_value_key(f) in sums for f in figs):
+        return False
+    if d is not None and d[0] != 0:
+        if rel.kind == "sum" and d[0] > 0 and d in values:
+            return False
+        size = (abs(d[0]), d[1])
+        if any(sizes[size, line] > 1 for line in {f.yaml.line for f in figs}):
+            return False
+    return True
+
+
+def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
+    """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
+    ctx = Context(tolerance, {f.ref: [rel] for f in (rel.total, *rel.parts)}, [rel])
+    pool: dict[tuple[object, ...], _Hyp] = {}
+    single = False
+    for propose in (unit_slip.propose, decimal_shift.propose):
+        for cand in propose(rel, ctx):
+            single = True
+            _pool(pool, cand)
+    if not single and _pairs(rel, d):
+        return None
+    for cand in localise.residual(rel, ctx):
+        _pool(pool, cand)
+    hyps = []
+    for h in pool.values():
+        h.cause = localise._classify(h, REGISTRY, [rel])
+        after = judged_with(rel, {e.figure.ref: e.applied() for e in h.cand.edits}, tolerance)
+        if after in FIXED:
+            h.explains = (rel.id,)
+            hyps.append(h)
+        elif h.cause not in NO_CARRY:
+            return None  # the localiser would try to carry it: it may reach other relations
+    if not hyps:
+        return localise._unexplained(rel)
+    for h in hyps:
+        e = h.cand.edits[0]
+        h.order = (
+            -1,
+            _ORDER.get(h.cause, len(_ORDER)),
+            False,
+            0 if e.figure.ref == rel.total.ref else 1,
+            localise._significant_length(e),
+            localise._changed_digits(e),
+            h.cand.key.__repr__(),
+        )
+    hyps.sort(key=lambda h: h.order)
+    best, rivals = hyps[0], hyps[1 : 1 + RIVALS]
+    _after_accepted(rel, best, rivals, tolerance)
+    return localise._diagnosis(rel, best, rivals, {}, best.cand.edits[0].figure.ref, _BY_CAUSE)
+
+
+def _pool(pool: dict[tuple[object, ...], _Hyp], cand: Candidate) -> None:
+    known = pool.get(cand.key)
+    if known is None or localise._plainer(cand, known.cand):
+        pool[cand.key] = _Hyp(cand)
+
+
+def _after_accepted(rel: Relation, best: _Hyp, later: Sequence[_Hyp], tolerance: Tolerance) -> None:
+    """The localiser judges the later hypotheses again once ``best`` is accepted: those it then
+    finds explain nothing new lose their ``explains`` (so they are no contenders)."""
+    fig = best.cand.edits[0].figure.ref
+    lenient = best.cause in LENIENT
+    subs = {} if lenient else {fig: best.cand.edits[0].applied()}
+    for g in later:
+        e = g.cand.edits[0]
+        if e.figure.ref == fig:
+            continue  # corrected (or kept as stated) already: not judged again
+        if lenient:
+            g.explains = ()  # the relation holds with g, but is explained already
+            continue
+        after = judged_with(rel, {**subs, e.figure.ref: e.applied()}, tolerance)
+        if after in HOLDS or g.cause in LENIENT:
+            g.explains = ()
+
+
+def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
+    """Whether :func:`fundaudit.causes.localise.pairs` might propose something for ``rel``
+    (two slips whose effects add up to the difference; the verdict is not asked)."""
+    if rel.kind != "sum" or not rel.rule.startswith("table-") or d is None or d[0] == 0:
+        return False
+    if len(rel.parts) > PAIR_PARTS:
+        return False
+    diff = difference(rel)
+    assert diff is not None
+    figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
+    slips = [(fig, list(localise._factors(fig))) for fig in figs]
+    g = min((f.value.exponent + f.unit.pow10 + min(0, *(k for _k, _h, k in fs)) for f, fs in slips), default=0)
+    wanted = -diff * base_value_scale(g)
+    rest = wanted.numerator
+    seen: dict[tuple[str, int], list[str]] = {}
+    for fig, factors in slips:
+        e = fig.value.exponent + fig.unit.pow10 - g
+        base = fig.value.coefficient * (1 if fig is rel.total else -1)
+        for kind, _how, k in factors:
+            effect = base * (10 ** (e + k) - 10**e)
+            if any(ref != fig.ref for ref in seen.get((kind, rest - effect), ())):
+                return True
+            seen.setdefault((kind, effect), []).append(fig.ref)
+    return False
+
+
+def base_value_scale(g: int):  # type: ignore[no-untyped-def]
+    from fractions import Fraction
+
+    return Fraction(10) ** -g
+
+
+__all__ = ["settle", "holds_with", "base_value"]
