@@ -34,21 +34,27 @@ Everything else goes to the localiser as before.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import gcd
 
 from fundaudit.causes import REGISTRY, decimal_shift, localise, quarter_rounding, unit_slip
 from fundaudit.causes._base import (
     Candidate,
     Context,
     Diagnosis,
+    Edit,
     base_value,
     difference,
     holds_with,
     judged_with,
+    shifted,
+    sibling_units,
 )
 from fundaudit.causes.localise import FIXED, LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
 from fundaudit.findings import HOLDS, Relation
 from fundaudit.model import Figure
-from fundaudit.tolerance import Tolerance
+from fundaudit.numbers import Written
+from fundaudit.tolerance import Policy, Tolerance
+from fundaudit.units import Unit
 
 KINDS = frozenset({"sum", "sum-le", "cumulative", "product"})
 _ORDER = {c.id: i for i, c in enumerate(REGISTRY)}
@@ -146,6 +152,8 @@ def _alone(
 
 def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
     """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
+    if rel.kind in ("sum", "sum-le"):
+        return _settled_sum(rel, d, tolerance)
     ctx = Context(tolerance, {f.ref: [rel] for f in (rel.total, *rel.parts)}, [rel])
     pool: dict[tuple[object, ...], _Hyp] = {}
     single = False
@@ -183,6 +191,201 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
     best, rivals = hyps[0], hyps[1 : 1 + RIVALS]
     _after_accepted(rel, best, rivals, tolerance)
     return localise._diagnosis(rel, best, rivals, {}, best.cand.edits[0].figure.ref, _BY_CAUSE)
+
+
+# ---------------------------------------------------------------- sums, in Python integers
+#
+# A sum's figures as (coefficient, exponent in the base unit, half-unit exponent or None);
+# a candidate as (figure index, Written, Unit, cause, detail). The verdicts are those of
+# fundaudit.judge (_sum_terms_of, _sum_verdict), the candidates those of the localiser's
+# proposers (unit_slip, decimal_shift, residual) for a relation over one dimension.
+
+_MATCH, _WITHIN, _ROUNDING, _OFF = 0, 1, 2, 3
+_CLASSIFIERS = tuple((c.id, c.classify) for c in REGISTRY if c.classify is not None)
+
+
+def _half(tolerance: Tolerance, e: int, pow10: int) -> int | None:
+    """:meth:`Tolerance.half_unit_exponent` of a figure written with exponent ``e`` in a unit 10**pow10."""
+    if tolerance.policy is Policy.EXACT or (e >= 0 and tolerance.policy is Policy.DIGITS):
+        return None
+    return e + pow10 - 1
+
+
+def _sum_verdict(le: bool, terms: Sequence[tuple[int, int, int | None]]) -> int:
+    """The verdict of total (``terms[0]``) = Σ parts (``le``: ≥), as :func:`fundaudit.judge.verdict_of`."""
+    g = min(e for _c, e, _h in terms) - 1
+    diff = 0
+    tol = 0
+    first = True
+    for c, e, h in terms:
+        v = c * 10 ** (e - g)
+        diff += v if first else -v
+        first = False
+        if h is not None:
+            tol += 5 * 10 ** (h - g)
+    if le:
+        excess = -diff
+        return _MATCH if excess == 0 else _WITHIN if excess < 0 else _ROUNDING if excess <= tol else _OFF
+    return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol else _OFF
+
+
+def _near(n: int, g: int, coefficient: int, e: int) -> bool:
+    """:func:`fundaudit.causes._base.near_value` of the target ``n × 10**g`` (base unit)."""
+    num, den = n * 10 ** max(g, 0), 10 ** max(-g, 0)
+    v_num: int = coefficient * 10 ** max(e, 0)
+    v_den: int = 10 ** max(-e, 0)
+    return bool(abs(v_num * den - num * v_den) * 20 <= abs(num) * v_den)
+
+
+def _written(n: int, m: int, most: int) -> Written | None:
+    """:func:`fundaudit.causes._base.written` of ``n × 10**m`` with at most ``most`` decimals."""
+    if m >= 0:
+        return Written(n * 10**m, 0)
+    z = 0
+    while z < -m and n % 10 == 0:
+        if n == 0:
+            z = -m
+            break
+        n //= 10
+        z += 1
+    d = -m - z
+    if d > most:
+        return None
+    return Written(n, -d) if d else Written(n, 0)
+
+
+def _rounded(n: int, m: int, exponent: int) -> Written:
+    """:func:`fundaudit.causes._base.rounded` of ``n × 10**m`` to the digit 10**exponent."""
+    if m >= exponent:
+        return Written(n * 10 ** (m - exponent), exponent)
+    den = 10 ** (exponent - m)
+    r, rem = divmod(abs(n), den)
+    if 2 * rem >= den:
+        r += 1
+    return Written(r if n >= 0 else -r, exponent)
+
+
+def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
+    figs = (rel.total, *rel.parts)
+    le = rel.kind == "sum-le"
+    terms = [
+        (f.value.coefficient, f.value.exponent + f.unit.pow10, _half(tolerance, f.value.exponent, f.unit.pow10))
+        for f in figs
+    ]
+    g = min(e for _c, e, _h in terms)
+    vals = [c * 10 ** (e - g) for c, e, _h in terms]
+    total_sum = sum(vals[1:])
+    diff = vals[0] - total_sum
+    targets = [total_sum, *(v + diff for v in vals[1:])]  # each figure's target, n × 10**g base units
+
+    def judged(i: int, w: Written, unit: Unit, j: int = -1, w2: Written | None = None, u2: Unit | None = None) -> int:
+        moved = list(terms)
+        moved[i] = (w.coefficient, w.exponent + unit.pow10, _half(tolerance, w.exponent, unit.pow10))
+        if w2 is not None and u2 is not None:
+            moved[j] = (w2.coefficient, w2.exponent + u2.pow10, _half(tolerance, w2.exponent, u2.pow10))
+        return _sum_verdict(le, moved)
+
+    cands: list[tuple[int, Written, Unit, str, str]] = []
+    for i, f in enumerate(figs):  # unit_slip.propose: the figure read in a sibling unit
+        for unit in sibling_units(f.unit):
+            c, e = f.value.coefficient, f.value.exponent
+            if _near(targets[i], g, c, e + unit.pow10) and judged(i, f.value, unit) != _OFF:
+                cands.append((i, f.value, unit, unit_slip.ID, ""))
+    units = [f.unit for f in figs]
+    odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
+    common = [u for u in units if units.count(u) > 1]
+    if len(odd) == 1 and common and len(figs) >= 3 and units[odd[0]] in (*sibling_units(common[0]), common[0]):
+        i, unit = odd[0], common[0]
+        w = _written(targets[i], g - unit.pow10, 4)
+        if w is not None and w.coefficient > 0:
+            cands.append((i, w, unit, unit_slip.ID, "odd-unit"))
+    for i, f in enumerate(figs):  # decimal_shift.propose
+        c, e = f.value.coefficient, f.value.exponent
+        if c == 0:
+            continue
+        for k in decimal_shift.SHIFTS:
+            if _near(targets[i], g, c, e + f.unit.pow10 + k):
+                w = shifted(f.value, k)
+                if judged(i, w, f.unit) != _OFF:
+                    cands.append((i, w, f.unit, decimal_shift.ID, ""))
+    if not cands and _pairs(rel, d):
+        return None
+    for i, f in enumerate(figs):  # localise.residual
+        t, m = targets[i], g - f.unit.pow10
+        if t < 0 or (t == 0 and f.value.coefficient != 0):
+            continue
+        found = []
+        w = _written(t, m, f.value.decimals + 4)
+        if w is not None:
+            found.append(w)
+        else:
+            for dd in range(1, 5):
+                w = _rounded(t, m, f.value.exponent - dd)
+                if judged(i, w, f.unit) != _OFF:
+                    found.append(w)
+                    break
+        same = _rounded(t, m, f.value.exponent)
+        if same not in found and same != f.value and judged(i, same, f.unit) != _OFF:
+            found.append(same)
+        cands.extend((i, w, f.unit, "", "") for w in found if w != f.value)
+    pool: dict[tuple[int, tuple[int, int]], tuple[int, Written, Unit, str, str]] = {}
+    for cand in cands:
+        i, w, unit, _c, _d = cand
+        key = (i, _norm(w.coefficient, w.exponent + unit.pow10))
+        known = pool.get(key)
+        if known is None or (len(str(abs(w.coefficient))), unit != figs[i].unit) < (
+            len(str(abs(known[1].coefficient))),
+            known[2] != figs[known[0]].unit,
+        ):
+            pool[key] = cand
+    rels = [rel]
+    hyps: list[tuple[tuple[object, ...], Edit, str, str, str]] = []
+    for i, w, unit, cause, detail in pool.values():
+        f = figs[i]
+        edit = Edit(f, w, unit)
+        kind = next(cid for cid, classify in _CLASSIFIERS if classify(edit, rels))
+        if judged(i, w, unit) in (_MATCH, _ROUNDING):
+            order = (
+                _ORDER[kind],
+                0 if i == 0 else 1,
+                localise._significant_length(edit),
+                localise._changed_digits(edit),
+                _key_text(f.ref, w, unit),
+            )
+            hyps.append((order, edit, kind, cause, detail))
+        elif kind not in NO_CARRY:
+            return None  # the localiser would try to carry it: it may reach other relations
+    if not hyps:
+        return localise._unexplained(rel)
+    hyps.sort(key=lambda h: h[0])
+    made = [_Hyp(Candidate(cause, rel.id, (edit,), detail), kind, (rel.id,)) for _o, edit, kind, cause, detail in hyps[: 1 + RIVALS]]
+    best, rivals = made[0], made[1:]
+    b = best.cand.edits[0]
+    bi = next(i for i, f in enumerate(figs) if f is b.figure)
+    for g_ in rivals:  # judged again once the best is accepted (see _after_accepted)
+        e = g_.cand.edits[0]
+        if e.figure is b.figure:
+            continue
+        if best.cause in LENIENT or g_.cause in LENIENT:
+            g_.explains = ()
+            continue
+        gi = next(i for i, f in enumerate(figs) if f is e.figure)
+        assert b.value is not None and e.value is not None
+        if judged(gi, e.value, e.unit, bi, b.value, b.unit) != _OFF:
+            g_.explains = ()
+    return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE)
+
+
+def _key_text(ref: str, w: Written, unit: Unit) -> str:
+    """``repr`` of the localiser's :attr:`Candidate.key` of one figure's correction (its last tie-break)."""
+    e = w.exponent + unit.pow10
+    if e >= 0:
+        num, den = w.coefficient * 10**e, 1
+    else:
+        den = 10**-e
+        k = gcd(w.coefficient, den)
+        num, den = w.coefficient // k, den // k
+    return f"('', (({ref!r}, Fraction({num}, {den})),), (), '')"
 
 
 def _pool(pool: dict[tuple[object, ...], _Hyp], cand: Candidate) -> None:
