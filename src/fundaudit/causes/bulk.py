@@ -285,12 +285,19 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
             moved[j] = (w2.coefficient, w2.exponent + u2.pow10, _half(tolerance, w2.exponent, u2.pow10))
         return _sum_verdict(le, moved)
 
-    cands: list[tuple[int, Written, Unit, str, str]] = []
+    # within 5 % of a target only at its order of magnitude, give or take one: (digits + exponent)
+    reach = [None if t == 0 else len(str(abs(t))) + g for t in targets]
+    cands: list[tuple[int, Written, Unit, str, str, int]] = []
     for i, f in enumerate(figs):  # unit_slip.propose: the figure read in a sibling unit
+        c, e = f.value.coefficient, f.value.exponent
+        at = reach[i]
         for unit in sibling_units(f.unit):
-            c, e = f.value.coefficient, f.value.exponent
-            if _near(targets[i], g, c, e + unit.pow10) and judged(i, f.value, unit) != _OFF:
-                cands.append((i, f.value, unit, unit_slip.ID, ""))
+            if c and at is not None and abs(at - len(str(abs(c))) - e - unit.pow10) > 1:
+                continue  # not near: cheaper than _near
+            if _near(targets[i], g, c, e + unit.pow10):
+                v = judged(i, f.value, unit)
+                if v != _OFF:
+                    cands.append((i, f.value, unit, unit_slip.ID, "", v))
     units = [f.unit for f in figs]
     odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
     common = [u for u in units if units.count(u) > 1]
@@ -298,16 +305,20 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         i, unit = odd[0], common[0]
         w = _written(targets[i], g - unit.pow10, 4)
         if w is not None and w.coefficient > 0:
-            cands.append((i, w, unit, unit_slip.ID, "odd-unit"))
+            cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged(i, w, unit)))
     for i, f in enumerate(figs):  # decimal_shift.propose
         c, e = f.value.coefficient, f.value.exponent
+        at = reach[i]
         if c == 0:
             continue
         for k in decimal_shift.SHIFTS:
+            if at is not None and abs(at - len(str(abs(c))) - e - f.unit.pow10 - k) > 1:
+                continue
             if _near(targets[i], g, c, e + f.unit.pow10 + k):
                 w = shifted(f.value, k)
-                if judged(i, w, f.unit) != _OFF:
-                    cands.append((i, w, f.unit, decimal_shift.ID, ""))
+                v = judged(i, w, f.unit)
+                if v != _OFF:
+                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
     if not cands and _pairs(rel, d):
         return None
     for i, f in enumerate(figs):  # localise.residual
@@ -317,20 +328,23 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         found = []
         w = _written(t, m, f.value.decimals + 4)
         if w is not None:
-            found.append(w)
+            found.append((w, _MATCH))  # the target itself
         else:
             for dd in range(1, 5):
                 w = _rounded(t, m, f.value.exponent - dd)
-                if judged(i, w, f.unit) != _OFF:
-                    found.append(w)
+                v = judged(i, w, f.unit)
+                if v != _OFF:
+                    found.append((w, v))
                     break
         same = _rounded(t, m, f.value.exponent)
-        if same not in found and same != f.value and judged(i, same, f.unit) != _OFF:
-            found.append(same)
-        cands.extend((i, w, f.unit, "", "") for w in found if w != f.value)
-    pool: dict[tuple[int, tuple[int, int]], tuple[int, Written, Unit, str, str]] = {}
+        if same != f.value and all(same != w for w, _v in found):
+            v = judged(i, same, f.unit)
+            if v != _OFF:
+                found.append((same, v))
+        cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
+    pool: dict[tuple[int, tuple[int, int]], tuple[int, Written, Unit, str, str, int]] = {}
     for cand in cands:
-        i, w, unit, _c, _d = cand
+        i, w, unit, _c, _d, _v = cand
         key = (i, _norm(w.coefficient, w.exponent + unit.pow10))
         known = pool.get(key)
         if known is None or (len(str(abs(w.coefficient))), unit != figs[i].unit) < (
@@ -340,11 +354,11 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
             pool[key] = cand
     rels = [rel]
     hyps: list[tuple[tuple[object, ...], Edit, str, str, str]] = []
-    for i, w, unit, cause, detail in pool.values():
+    for i, w, unit, cause, detail, verdict in pool.values():
         f = figs[i]
         edit = Edit(f, w, unit)
         kind = next(cid for cid, classify in _CLASSIFIERS if classify(edit, rels))
-        if judged(i, w, unit) in (_MATCH, _ROUNDING):
+        if verdict in (_MATCH, _ROUNDING):
             order = (
                 _ORDER[kind],
                 0 if i == 0 else 1,
