@@ -36,13 +36,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from math import gcd
 
-from fundaudit.causes import REGISTRY, decimal_shift, localise, quarter_rounding, unit_slip
+from fundaudit.causes import (
+    REGISTRY,
+    coarser_rounding,
+    decimal_shift,
+    digit_typo,
+    localise,
+    quarter_rounding,
+    stale_total,
+    transposition,
+    truncation,
+    unexplained,
+    unit_slip,
+)
 from fundaudit.causes._base import (
     Candidate,
     Context,
     Diagnosis,
+    RESTATED,
     Edit,
     base_value,
+    digits_at,
+    precision,
+    same_value,
+    significant,
     difference,
     holds_with,
     judged_with,
@@ -167,7 +184,7 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
         _pool(pool, cand)
     hyps = []
     for h in pool.values():
-        h.cause = localise._classify(h, REGISTRY, [rel])
+        h.cause = _cause_of(rel, h.cand.edits[0])[0]
         after = judged_with(rel, {e.figure.ref: e.applied() for e in h.cand.edits}, tolerance)
         if after in FIXED:
             h.explains = (rel.id,)
@@ -201,7 +218,6 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
 # proposers (unit_slip, decimal_shift, residual) for a relation over one dimension.
 
 _MATCH, _WITHIN, _ROUNDING, _OFF = 0, 1, 2, 3
-_CLASSIFIERS = tuple((c.id, c.classify) for c in REGISTRY if c.classify is not None)
 
 
 def _half(tolerance: Tolerance, e: int, pow10: int) -> int | None:
@@ -352,18 +368,17 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
             known[2] != figs[known[0]].unit,
         ):
             pool[key] = cand
-    rels = [rel]
     hyps: list[tuple[tuple[object, ...], Edit, str, str, str]] = []
     for i, w, unit, cause, detail, verdict in pool.values():
         f = figs[i]
         edit = Edit(f, w, unit)
-        kind = next(cid for cid, classify in _CLASSIFIERS if classify(edit, rels))
+        kind, changed = _cause_of(rel, edit)
         if verdict in (_MATCH, _ROUNDING):
             order = (
                 _ORDER[kind],
                 0 if i == 0 else 1,
-                localise._significant_length(edit),
-                localise._changed_digits(edit),
+                len(str(abs(w.coefficient)).rstrip("0")),
+                changed,
                 _key_text(f.ref, w, unit),
             )
             hyps.append((order, edit, kind, cause, detail))
@@ -388,6 +403,41 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         if judged(gi, e.value, e.unit, bi, b.value, b.unit) != _OFF:
             g_.explains = ()
     return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE)
+
+
+def _cause_of(rel: Relation, edit: Edit) -> tuple[str, int]:
+    """The cause :func:`fundaudit.causes.localise._classify` gives a one-figure correction of
+    ``rel`` alone, and :func:`fundaudit.causes.localise._changed_digits` of it: the classifiers of
+    the registry, in its order, over digit strings made once."""
+    f, w, unit = edit.figure, edit.value, edit.unit
+    assert w is not None
+    old = f.value
+    e = min(old.exponent, w.exponent)
+    a, b = digits_at(old, e), digits_at(w, e)
+    changed = abs(len(a) - len(b)) + sum(x != y for x, y in zip(a[::-1], b[::-1], strict=False))
+    sig_equal = significant(w) == significant(old)
+    if unit != f.unit:
+        if sig_equal:
+            return unit_slip.ID, changed
+    else:
+        if old.coefficient != 0 and sig_equal and not same_value(old, w):
+            return decimal_shift.ID, changed
+        if len(a) == len(b) and a != b:
+            at = [k for k in range(len(a)) if a[k] != b[k]]
+            if len(at) == 2 and at[1] == at[0] + 1 and a[at[0]] == b[at[1]] and a[at[1]] == b[at[0]]:
+                return transposition.ID, changed
+    rels = [rel]
+    p = precision(old, rel.rule in RESTATED)
+    if old.coefficient != 0 and w.coefficient != 0 and w.exponent + unit.pow10 - f.unit.pow10 < p:
+        if truncation.classify(edit, rels):
+            return truncation.ID, changed
+        if coarser_rounding.classify(edit, rels):
+            return coarser_rounding.ID, changed
+    if unit == f.unit and digit_typo.one_digit_apart(a, b):
+        return digit_typo.ID, changed
+    if stale_total.classify(edit, rels):
+        return stale_total.ID, changed
+    return unexplained.ID, changed
 
 
 def _key_text(ref: str, w: Written, unit: Unit) -> str:
