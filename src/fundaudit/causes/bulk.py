@@ -33,7 +33,7 @@ Everything else goes to the localiser as before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import gcd
 
 from fundaudit.causes import (
@@ -58,6 +58,8 @@ from fundaudit.causes._base import (
     base_value,
     digits_at,
     precision,
+    product_shifts,
+    rounded,
     same_value,
     significant,
     difference,
@@ -65,9 +67,12 @@ from fundaudit.causes._base import (
     judged_with,
     shifted,
     sibling_units,
+    targets,
+    written,
 )
 from fundaudit.causes.localise import FIXED, LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
 from fundaudit.findings import HOLDS, Relation
+from fundaudit.judge import _factor_pows
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Policy, Tolerance
@@ -171,6 +176,8 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
     """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
     if rel.kind in ("sum", "sum-le"):
         return _settled_sum(rel, d, tolerance)
+    if rel.kind == "product":
+        return _settled_product(rel, tolerance)
     ctx = Context(tolerance, {f.ref: [rel] for f in (rel.total, *rel.parts)}, [rel])
     pool: dict[tuple[object, ...], _Hyp] = {}
     single = False
@@ -303,7 +310,7 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
 
     # within 5 % of a target only at its order of magnitude, give or take one: (digits + exponent)
     reach = [None if t == 0 else len(str(abs(t))) + g for t in targets]
-    cands: list[tuple[int, Written, Unit, str, str, int]] = []
+    cands: list[_Cand] = []
     for i, f in enumerate(figs):  # unit_slip.propose: the figure read in a sibling unit
         c, e = f.value.coefficient, f.value.exponent
         at = reach[i]
@@ -358,7 +365,17 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
             if v != _OFF:
                 found.append((same, v))
         cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
-    pool: dict[tuple[int, tuple[int, int]], tuple[int, Written, Unit, str, str, int]] = {}
+    return _ranked(rel, figs, cands, judged)
+
+
+_Cand = tuple[int, Written, Unit, str, str, int]  # figure index, value, unit, proposing cause, detail, verdict
+_Judged = Callable[..., int]
+
+
+def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged) -> Diagnosis | None:
+    """The localiser's round over one relation's candidates: merged as its pool merges them,
+    classified, ranked, the best accepted and its rivals judged again."""
+    pool: dict[tuple[int, tuple[int, int]], _Cand] = {}
     for cand in cands:
         i, w, unit, _c, _d, _v = cand
         key = (i, _norm(w.coefficient, w.exponent + unit.pow10))
@@ -403,6 +420,87 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         if judged(gi, e.value, e.unit, bi, b.value, b.unit) != _OFF:
             g_.explains = ()
     return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE)
+
+
+def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
+    """:func:`_settled_sum` for ``total = a × b``: the targets exact fractions, the verdicts
+    those of :func:`fundaudit.judge.verdict_of` in Python integers."""
+    total, (a, b) = rel.total, rel.parts
+    figs = (total, a, b)
+    written_as = [(f.value, f.unit) for f in figs]
+
+    def judged(i: int, w: Written, unit: Unit, j: int = -1, w2: Written | None = None, u2: Unit | None = None) -> int:
+        now = list(written_as)
+        now[i] = (w, unit)
+        if w2 is not None and u2 is not None:
+            now[j] = (w2, u2)
+        (wt, ut), (wa, ua), (wb, ub) = now
+        pa, pb = _factor_pows(ua, ub, ut)
+        if pa is None or pb is None:
+            return _OFF  # the judge's error: does not hold
+        ea, eb, et = wa.exponent + pa, wb.exponent + pb, wt.exponent + ut.pow10
+        e = min(ea + eb - 2, et - 1)
+        ca, cb = wa.coefficient, wb.coefficient
+        diff = wt.coefficient * 10 ** (et - e) - ca * cb * 10 ** (ea + eb - e)
+        has_a = _half(tolerance, wa.exponent, ua.pow10) is not None
+        has_b = _half(tolerance, wb.exponent, ub.pow10) is not None
+        tol = (
+            (5 * abs(ca) * 10 ** (ea + eb - 1 - e) if has_b else 0)
+            + (5 * abs(cb) * 10 ** (ea + eb - 1 - e) if has_a else 0)
+            + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
+            + (5 * 10 ** (et - 1 - e) if _half(tolerance, wt.exponent, ut.pow10) is not None else 0)
+        )
+        return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol else _OFF
+
+    cands: list[_Cand] = []
+    for i, f in enumerate(figs):  # unit_slip.propose: no 5 % filter for a product
+        for unit in sibling_units(f.unit):
+            v = judged(i, f.value, unit)
+            if v != _OFF:
+                cands.append((i, f.value, unit, unit_slip.ID, "", v))
+    wanted = targets(rel)
+    units = [f.unit for f in figs]
+    odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
+    common = [u for u in units if units.count(u) > 1]
+    if len(odd) == 1 and common and units[odd[0]] in (*sibling_units(common[0]), common[0]):
+        i, unit = odd[0], common[0]
+        for f, t in wanted:
+            if f is figs[i]:
+                w = written(t * 10 ** f.unit.pow10 / 10**unit.pow10, 4)
+                if w is not None and w.coefficient > 0:
+                    cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged(i, w, unit)))
+    for i, f in enumerate(figs):  # decimal_shift.propose: a necessary bound, then the verdict
+        if f.value.coefficient == 0:
+            continue
+        may = product_shifts(rel, f)
+        for k in decimal_shift.SHIFTS:
+            if may(k):
+                w = shifted(f.value, k)
+                v = judged(i, w, f.unit)
+                if v != _OFF:
+                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
+    for f, t in wanted:  # localise.residual
+        i = figs.index(f)
+        if t < 0 or (t == 0 and f.value.coefficient != 0):
+            continue
+        found = []
+        w = written(t, f.value.decimals + 4)
+        if w is not None:
+            found.append((w, judged(i, w, f.unit)))
+        else:
+            for dd in range(1, 5):
+                w = rounded(t, f.value.exponent - dd)
+                v = judged(i, w, f.unit)
+                if v != _OFF:
+                    found.append((w, v))
+                    break
+        same = rounded(t, f.value.exponent)
+        if same != f.value and all(same != w for w, _v in found):
+            v = judged(i, same, f.unit)
+            if v != _OFF:
+                found.append((same, v))
+        cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
+    return _ranked(rel, figs, cands, judged)
 
 
 def _cause_of(rel: Relation, edit: Edit) -> tuple[str, int]:
