@@ -174,10 +174,9 @@ def _alone(
 
 def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
     """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
-    if rel.kind in ("sum", "sum-le"):
-        return _settled_sum(rel, d, tolerance)
-    if rel.kind == "product":
-        return _settled_product(rel, tolerance)
+    if rel.kind in ("sum", "sum-le", "product"):
+        got = _proposed(rel, d, tolerance)
+        return None if got is None else _ranked(rel, *got)
     ctx = Context(tolerance, {f.ref: [rel] for f in (rel.total, *rel.parts)}, [rel])
     pool: dict[tuple[object, ...], _Hyp] = {}
     single = False
@@ -191,7 +190,7 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
         _pool(pool, cand)
     hyps = []
     for h in pool.values():
-        h.cause = _cause_of(rel, h.cand.edits[0])[0]
+        h.cause = _cause_of((rel,), h.cand.edits[0])[0]
         after = judged_with(rel, {e.figure.ref: e.applied() for e in h.cand.edits}, tolerance)
         if after in FIXED:
             h.explains = (rel.id,)
@@ -225,6 +224,9 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
 # proposers (unit_slip, decimal_shift, residual) for a relation over one dimension.
 
 _MATCH, _WITHIN, _ROUNDING, _OFF = 0, 1, 2, 3
+_Cand = tuple[int, Written, Unit, str, str, int]  # figure index, value, unit, proposing cause, detail, verdict
+_Judged = Callable[[dict[int, tuple[Written, Unit]]], int]  # the verdict with figures moved (by index)
+_Proposed = tuple[tuple[Figure, ...], list[_Cand], _Judged]
 
 
 def _half(tolerance: Tolerance, e: int, pow10: int) -> int | None:
@@ -288,7 +290,9 @@ def _rounded(n: int, m: int, exponent: int) -> Written:
     return Written(r if n >= 0 else -r, exponent)
 
 
-def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
+def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
+    """The candidates the localiser's proposers give a sum over one dimension (:data:`_Cand`), with
+    its verdict under moved figures; ``None`` when two slips together might explain it (pairs)."""
     figs = (rel.total, *rel.parts)
     le = rel.kind == "sum-le"
     terms = [
@@ -301,11 +305,10 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
     diff = vals[0] - total_sum
     targets = [total_sum, *(v + diff for v in vals[1:])]  # each figure's target, n × 10**g base units
 
-    def judged(i: int, w: Written, unit: Unit, j: int = -1, w2: Written | None = None, u2: Unit | None = None) -> int:
+    def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
         moved = list(terms)
-        moved[i] = (w.coefficient, w.exponent + unit.pow10, _half(tolerance, w.exponent, unit.pow10))
-        if w2 is not None and u2 is not None:
-            moved[j] = (w2.coefficient, w2.exponent + u2.pow10, _half(tolerance, w2.exponent, u2.pow10))
+        for i, (w, unit) in moves.items():
+            moved[i] = (w.coefficient, w.exponent + unit.pow10, _half(tolerance, w.exponent, unit.pow10))
         return _sum_verdict(le, moved)
 
     # within 5 % of a target only at its order of magnitude, give or take one: (digits + exponent)
@@ -318,7 +321,7 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
             if c and at is not None and abs(at - len(str(abs(c))) - e - unit.pow10) > 1:
                 continue  # not near: cheaper than _near
             if _near(targets[i], g, c, e + unit.pow10):
-                v = judged(i, f.value, unit)
+                v = judged({i: (f.value, unit)})
                 if v != _OFF:
                     cands.append((i, f.value, unit, unit_slip.ID, "", v))
     units = [f.unit for f in figs]
@@ -328,7 +331,7 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         i, unit = odd[0], common[0]
         w = _written(targets[i], g - unit.pow10, 4)
         if w is not None and w.coefficient > 0:
-            cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged(i, w, unit)))
+            cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
     for i, f in enumerate(figs):  # decimal_shift.propose
         c, e = f.value.coefficient, f.value.exponent
         at = reach[i]
@@ -339,7 +342,7 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
                 continue
             if _near(targets[i], g, c, e + f.unit.pow10 + k):
                 w = shifted(f.value, k)
-                v = judged(i, w, f.unit)
+                v = judged({i: (w, f.unit)})
                 if v != _OFF:
                     cands.append((i, w, f.unit, decimal_shift.ID, "", v))
     if not cands and _pairs(rel, d):
@@ -355,21 +358,21 @@ def _settled_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance)
         else:
             for dd in range(1, 5):
                 w = _rounded(t, m, f.value.exponent - dd)
-                v = judged(i, w, f.unit)
+                v = judged({i: (w, f.unit)})
                 if v != _OFF:
                     found.append((w, v))
                     break
         same = _rounded(t, m, f.value.exponent)
         if same != f.value and all(same != w for w, _v in found):
-            v = judged(i, same, f.unit)
+            v = judged({i: (same, f.unit)})
             if v != _OFF:
                 found.append((same, v))
         cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
-    return _ranked(rel, figs, cands, judged)
+    return figs, cands, judged
 
 
-_Cand = tuple[int, Written, Unit, str, str, int]  # figure index, value, unit, proposing cause, detail, verdict
-_Judged = Callable[..., int]
+def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
+    return _proposed_product(rel, tolerance) if rel.kind == "product" else _proposed_sum(rel, d, tolerance)
 
 
 def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged) -> Diagnosis | None:
@@ -389,7 +392,7 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
     for i, w, unit, cause, detail, verdict in pool.values():
         f = figs[i]
         edit = Edit(f, w, unit)
-        kind, changed = _cause_of(rel, edit)
+        kind, changed = _cause_of((rel,), edit)
         if verdict in (_MATCH, _ROUNDING):
             order = (
                 _ORDER[kind],
@@ -417,23 +420,22 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
             continue
         gi = next(i for i, f in enumerate(figs) if f is e.figure)
         assert b.value is not None and e.value is not None
-        if judged(gi, e.value, e.unit, bi, b.value, b.unit) != _OFF:
+        if judged({gi: (e.value, e.unit), bi: (b.value, b.unit)}) != _OFF:
             g_.explains = ()
     return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE)
 
 
-def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
-    """:func:`_settled_sum` for ``total = a × b``: the targets exact fractions, the verdicts
+def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
+    """:func:`_proposed_sum` for ``total = a × b``: the targets exact fractions, the verdicts
     those of :func:`fundaudit.judge.verdict_of` in Python integers."""
     total, (a, b) = rel.total, rel.parts
     figs = (total, a, b)
     written_as = [(f.value, f.unit) for f in figs]
 
-    def judged(i: int, w: Written, unit: Unit, j: int = -1, w2: Written | None = None, u2: Unit | None = None) -> int:
+    def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
         now = list(written_as)
-        now[i] = (w, unit)
-        if w2 is not None and u2 is not None:
-            now[j] = (w2, u2)
+        for i, wu in moves.items():
+            now[i] = wu
         (wt, ut), (wa, ua), (wb, ub) = now
         pa, pb = _factor_pows(ua, ub, ut)
         if pa is None or pb is None:
@@ -455,7 +457,7 @@ def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
     cands: list[_Cand] = []
     for i, f in enumerate(figs):  # unit_slip.propose: no 5 % filter for a product
         for unit in sibling_units(f.unit):
-            v = judged(i, f.value, unit)
+            v = judged({i: (f.value, unit)})
             if v != _OFF:
                 cands.append((i, f.value, unit, unit_slip.ID, "", v))
     wanted = targets(rel)
@@ -468,7 +470,7 @@ def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
             if f is figs[i]:
                 w = written(t * 10 ** f.unit.pow10 / 10**unit.pow10, 4)
                 if w is not None and w.coefficient > 0:
-                    cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged(i, w, unit)))
+                    cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
     for i, f in enumerate(figs):  # decimal_shift.propose: a necessary bound, then the verdict
         if f.value.coefficient == 0:
             continue
@@ -476,7 +478,7 @@ def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
         for k in decimal_shift.SHIFTS:
             if may(k):
                 w = shifted(f.value, k)
-                v = judged(i, w, f.unit)
+                v = judged({i: (w, f.unit)})
                 if v != _OFF:
                     cands.append((i, w, f.unit, decimal_shift.ID, "", v))
     for f, t in wanted:  # localise.residual
@@ -486,27 +488,27 @@ def _settled_product(rel: Relation, tolerance: Tolerance) -> Diagnosis | None:
         found = []
         w = written(t, f.value.decimals + 4)
         if w is not None:
-            found.append((w, judged(i, w, f.unit)))
+            found.append((w, judged({i: (w, f.unit)})))
         else:
             for dd in range(1, 5):
                 w = rounded(t, f.value.exponent - dd)
-                v = judged(i, w, f.unit)
+                v = judged({i: (w, f.unit)})
                 if v != _OFF:
                     found.append((w, v))
                     break
         same = rounded(t, f.value.exponent)
         if same != f.value and all(same != w for w, _v in found):
-            v = judged(i, same, f.unit)
+            v = judged({i: (same, f.unit)})
             if v != _OFF:
                 found.append((same, v))
         cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
-    return _ranked(rel, figs, cands, judged)
+    return figs, cands, judged
 
 
-def _cause_of(rel: Relation, edit: Edit) -> tuple[str, int]:
+def _cause_of(rels: Sequence[Relation], edit: Edit) -> tuple[str, int]:
     """The cause :func:`fundaudit.causes.localise._classify` gives a one-figure correction of
     ``rel`` alone, and :func:`fundaudit.causes.localise._changed_digits` of it: the classifiers of
-    the registry, in its order, over digit strings made once."""
+    the registry, in its order, over digit strings made once; ``rels`` the relations it explains."""
     f, w, unit = edit.figure, edit.value, edit.unit
     assert w is not None
     old = f.value
@@ -524,8 +526,7 @@ def _cause_of(rel: Relation, edit: Edit) -> tuple[str, int]:
             at = [k for k in range(len(a)) if a[k] != b[k]]
             if len(at) == 2 and at[1] == at[0] + 1 and a[at[0]] == b[at[1]] and a[at[1]] == b[at[0]]:
                 return transposition.ID, changed
-    rels = [rel]
-    p = precision(old, rel.rule in RESTATED)
+    p = precision(old, any(r.rule in RESTATED for r in rels))
     if old.coefficient != 0 and w.coefficient != 0 and w.exponent + unit.pow10 - f.unit.pow10 < p:
         if truncation.classify(edit, rels):
             return truncation.ID, changed
