@@ -111,14 +111,12 @@ def _diff_key(rel: Relation) -> tuple[int, int] | None:
 def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
     """The diagnoses of the failing relations settled here (by id), and the relations left,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
-    count: dict[str, int] = {}
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
     sizes: dict[tuple[tuple[int, int], int], int] = {}  # (|difference|, YAML line) -> relations
     diffs: list[tuple[int, int] | None] = []
     for rel in failing:
         for f in (rel.total, *rel.parts):
-            count[f.ref] = count.get(f.ref, 0) + 1
             values.add(_value_key(f))
         d = _diff_key(rel)
         diffs.append(d)
@@ -129,22 +127,45 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
             for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
                 sizes[size, line] = sizes.get((size, line), 0) + 1
     done: dict[str, Diagnosis] = {}
-    left: list[Relation] = []
-    for rel, d in zip(failing, diffs, strict=True):
-        got = None
-        if _alone(rel, d, count, values, sums, sizes):
-            got = _settled(rel, d, tolerance)
-        if got is None:
-            left.append(rel)
+    for cluster in _clusters(failing):
+        ds = [diffs[k] for k in cluster]
+        rels = [failing[k] for k in cluster]
+        if not all(_alone(r, d, values, sums, sizes) for r, d in zip(rels, ds, strict=True)):
+            continue
+        if len(rels) == 1:
+            got = _settled(rels[0], ds[0], tolerance)
+            if got is not None:
+                done[rels[0].id] = got
         else:
-            done[rel.id] = got
-    return done, left
+            done.update(_cluster(rels, ds, tolerance) or {})
+    return done, [rel for rel in failing if rel.id not in done]
+
+
+def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
+    """The failing relations (by index) joined by the figures they share, each in order."""
+    parent = list(range(len(failing)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for k, rel in enumerate(failing):
+        for f in (rel.total, *rel.parts):
+            a, b = find(k), find(first.setdefault(f.ref, k))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    out: dict[int, list[int]] = {}
+    for k in range(len(failing)):
+        out.setdefault(find(k), []).append(k)
+    return list(out.values())
 
 
 def _alone(
     rel: Relation,
     d: tuple[int, int] | None,
-    count: dict[str, int],
     values: set[tuple[int, int]],
     sums: set[tuple[int, int]],
     sizes: dict[tuple[tuple[int, int], int], int],
@@ -153,11 +174,13 @@ def _alone(
     figs = (rel.total, *rel.parts)
     if rel.kind not in KINDS or not rel.parts or rel.missing or rel.empty or rel.revision:
         return False
+    if len({f.ref for f in figs}) != len(figs):
+        return False
     if rel.kind == "product" and len(rel.parts) != 2:
         return False
     if rel.kind == "sum" and rel.rule in quarter_rounding.RULES:
         return False
-    if any(count[f.ref] != 1 or f.value.coefficient < 0 for f in figs):
+    if any(f.value.coefficient < 0 for f in figs):
         return False
     if rel.kind != "product" and len({f.unit.dimension for f in figs}) != 1:
         return False
@@ -503,6 +526,131 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
                 found.append((same, v))
         cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
     return figs, cands, judged
+
+
+def _cluster(rels: list[Relation], ds: list[tuple[int, int] | None], tolerance: Tolerance) -> dict[str, Diagnosis] | None:
+    """The localiser's diagnoses of failing relations that share figures with each other only,
+    when its first round settles every one of them; ``None`` otherwise (and for a kind, or a
+    pair of slips, this module does not propose).
+
+    The round as :func:`fundaudit.causes.localise.diagnose` plays it: the candidates of every
+    relation merged by figure and value, judged in every relation of the figure, ranked, then
+    accepted best first, each judged again against the corrections accepted before it. A
+    candidate that explains nothing is dropped: in a first round the localiser cannot carry it
+    (no relation it sits in matches before any correction)."""
+    if any(r.kind == "cumulative" for r in rels):
+        return None
+    proposed = []
+    for rel, d in zip(rels, ds, strict=True):
+        got = _proposed(rel, d, tolerance)
+        if got is None:
+            return None
+        proposed.append(got)
+    by_id = {r.id: r for r in rels}
+    uses: dict[str, list[tuple[Relation, dict[str, int], _Judged]]] = {}
+    for rel, (figs, _c, judged) in zip(rels, proposed, strict=True):
+        at = {f.ref: i for i, f in enumerate(figs)}
+        for f in figs:
+            uses.setdefault(f.ref, []).append((rel, at, judged))
+
+    def verdict(at: dict[str, int], judged: _Judged, world: dict[str, tuple[Written, Unit]]) -> int:
+        return judged({at[ref]: wu for ref, wu in world.items() if ref in at})
+
+    pool: dict[tuple[str, tuple[int, int]], tuple[Relation, Figure, _Cand]] = {}
+    for rel, (figs, cands, _j) in zip(rels, proposed, strict=True):
+        for cand in cands:
+            i, w, unit = cand[0], cand[1], cand[2]
+            f = figs[i]
+            key = (f.ref, _norm(w.coefficient, w.exponent + unit.pow10))
+            known = pool.get(key)
+            if known is None or (len(str(abs(w.coefficient))), unit != f.unit) < (
+                len(str(abs(known[2][1].coefficient))),
+                known[2][2] != known[1].unit,
+            ):
+                pool[key] = (rel, f, cand)
+    hyps: list[_Hyp] = []
+    for rel, f, (_i, w, unit, cause, detail, _v) in pool.values():
+        h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail))
+        h.cause = _cause_of((rel,), h.cand.edits[0])[0]
+        world = {f.ref: (w, unit)}
+        h.explains = tuple(
+            sorted(r.id for r, at, judged in uses[f.ref] if verdict(at, judged, world) in (_MATCH, _ROUNDING))
+        )
+        if not h.explains:
+            continue
+        if h.explains != (rel.id,):
+            h.cause = _cause_of([by_id[x] for x in h.explains], h.cand.edits[0])[0]
+        e = h.cand.edits[0]
+        h.order = (
+            -len(h.explains),
+            _ORDER[h.cause],
+            False,
+            0 if any(by_id[x].total.ref == f.ref for x in h.explains) else 1,
+            len(str(abs(w.coefficient)).rstrip("0")),
+            localise._changed_digits(e),
+            _key_text(f.ref, w, unit),
+        )
+        hyps.append(h)
+    hyps.sort(key=lambda h: h.order)
+    explaining: dict[str, list[_Hyp]] = {}
+    for h in hyps:
+        for rid in h.explains:
+            explaining.setdefault(rid, []).append(h)
+    subs: dict[str, tuple[Written, Unit]] = {}
+    kept: set[str] = set()
+    held: dict[str, bool] = {}
+    assigned: dict[str, tuple[_Hyp, list[_Hyp]]] = {}
+    fixed_by: dict[str, _Hyp] = {}
+    accepted: list[_Hyp] = []
+    for h in hyps:  # localise.diagnose's acceptance, with localise._evaluate's verdicts
+        e = h.cand.edits[0]
+        ref = e.figure.ref
+        if ref in subs or ref in kept:
+            continue
+        assert e.value is not None
+        world = {**subs, ref: (e.value, e.unit)}
+        lenient = h.cause in LENIENT
+        explains = []
+        for r, at, judged in uses[ref]:
+            before = held.get(r.id)
+            if before is None:
+                before = held[r.id] = verdict(at, judged, subs) != _OFF
+            after = verdict(at, judged, world)
+            if before and after == _OFF and not lenient:
+                break
+            if after in (_MATCH, _ROUNDING) and not before and r.id not in assigned:
+                explains.append(r.id)
+        else:
+            h.explains = tuple(sorted(explains))
+            if not explains:
+                continue
+            for rid in h.explains:
+                rivals = [g for g in explaining.get(rid, ()) if g is not h and rid in g.explains][:RIVALS]
+                assigned[rid] = (h, rivals)
+            h.group = len(accepted)
+            accepted.append(h)
+            if lenient:
+                kept.add(ref)
+                continue
+            subs[ref] = (e.value, e.unit)
+            fixed_by[ref] = h
+            held.clear()
+    for rel, (figs, _c, judged) in zip(rels, proposed, strict=True):  # localise._held_after
+        if rel.id in assigned:
+            continue
+        mine = [fixed_by[f.ref] for f in figs if f.ref in fixed_by]
+        at = {f.ref: i for i, f in enumerate(figs)}
+        if mine and verdict(at, judged, subs) in (_MATCH, _ROUNDING):
+            assigned[rel.id] = (mine[0], [])
+    if len(assigned) != len(rels):
+        return None  # a second round would be needed: the localiser's
+    groups = localise._roots(rels, assigned, fixed_by, accepted)
+    out = {}
+    for rel in rels:
+        h, rivals = assigned[rel.id]
+        head = accepted[groups[h.group]]
+        out[rel.id] = localise._diagnosis(rel, h, rivals, fixed_by, localise._root_id(head), _BY_CAUSE)
+    return out
 
 
 def _cause_of(rels: Sequence[Relation], edit: Edit) -> tuple[str, int]:
