@@ -113,7 +113,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
-    sizes: dict[tuple[tuple[int, int], int], int] = {}  # (|difference|, YAML line) -> relations
+    sizes: dict[tuple[tuple[int, int], int], list[Relation]] = {}  # (difference, YAML line) -> relations
     diffs: list[tuple[int, int] | None] = []
     for rel in failing:
         for f in (rel.total, *rel.parts):
@@ -123,9 +123,8 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
         if d is not None and d[0] != 0:
             if d[0] > 0 and rel.kind == "sum":
                 sums.add(d)
-            size = (abs(d[0]), d[1])
             for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
-                sizes[size, line] = sizes.get((size, line), 0) + 1
+                sizes.setdefault((d, line), []).append(rel)
     done: dict[str, Diagnosis] = {}
     for cluster in _clusters(failing):
         ds = [diffs[k] for k in cluster]
@@ -168,7 +167,7 @@ def _alone(
     d: tuple[int, int] | None,
     values: set[tuple[int, int]],
     sums: set[tuple[int, int]],
-    sizes: dict[tuple[tuple[int, int], int], int],
+    sizes: dict[tuple[tuple[int, int], int], list[Relation]],
 ) -> bool:
     """Whether ``rel`` passes every screen of the module doc but the last two."""
     figs = (rel.total, *rel.parts)
@@ -189,9 +188,10 @@ def _alone(
     if d is not None and d[0] != 0:
         if rel.kind == "sum" and d[0] > 0 and d in values:
             return False
-        size = (abs(d[0]), d[1])
-        if any(sizes[size, line] > 1 for line in {f.yaml.line for f in figs}):
-            return False
+        mine = {f.ref for f in figs}
+        for line in {f.yaml.line for f in figs}:  # a misplaced amount: the opposite difference, no figure shared
+            if any(mine.isdisjoint(f.ref for f in (o.total, *o.parts)) for o in sizes.get(((-d[0], d[1]), line), ())):
+                return False
     return True
 
 
