@@ -34,6 +34,7 @@ Everything else goes to the localiser as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from math import gcd
 
 from fundaudit.causes import (
@@ -50,28 +51,26 @@ from fundaudit.causes import (
     unit_slip,
 )
 from fundaudit.causes._base import (
+    RESTATED,
     Candidate,
     Context,
     Diagnosis,
-    RESTATED,
     Edit,
-    base_value,
+    difference,
     digits_at,
+    judged_with,
     precision,
     product_shifts,
     rounded,
     same_value,
-    significant,
-    difference,
-    holds_with,
-    judged_with,
     shifted,
     sibling_units,
+    significant,
     targets,
     written,
 )
-from fundaudit.causes.localise import FIXED, LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
-from fundaudit.findings import HOLDS, Relation
+from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
+from fundaudit.findings import Relation, Verdict
 from fundaudit.judge import _factor_pows
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
@@ -131,12 +130,15 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
         rels = [failing[k] for k in cluster]
         if not all(_alone(r, d, values, sums, sizes) for r, d in zip(rels, ds, strict=True)):
             continue
-        if len(rels) == 1:
-            got = _settled(rels[0], ds[0], tolerance)
-            if got is not None:
-                done[rels[0].id] = got
-        else:
-            done.update(_cluster(rels, ds, tolerance) or {})
+        try:
+            if len(rels) == 1:
+                got = _settled(rels[0], ds[0], tolerance)
+                if got is not None:
+                    done[rels[0].id] = got
+            else:
+                done.update(_cluster(rels, ds, tolerance) or {})
+        except Exception:
+            continue
     return done, [rel for rel in failing if rel.id not in done]
 
 
@@ -197,46 +199,33 @@ def _alone(
 
 def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
     """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
-    if rel.kind in ("sum", "sum-le", "product"):
-        got = _proposed(rel, d, tolerance)
-        return None if got is None else _ranked(rel, *got)
-    ctx = Context(tolerance, {f.ref: [rel] for f in (rel.total, *rel.parts)}, [rel])
-    pool: dict[tuple[object, ...], _Hyp] = {}
-    single = False
-    for propose in (unit_slip.propose, decimal_shift.propose):
-        for cand in propose(rel, ctx):
-            single = True
-            _pool(pool, cand)
-    if not single and _pairs(rel, d):
+    got = _proposed(rel, d, tolerance)
+    return None if got is None else _ranked(rel, *got)
+
+
+def _proposed_any(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
+    """The candidates of the localiser's own proposers (a cumulative schedule): its verdicts with
+    :func:`fundaudit.causes._base.judged_with`."""
+    figs = (rel.total, *rel.parts)
+    codes = {Verdict.MATCH: _MATCH, Verdict.WITHIN: _WITHIN, Verdict.ROUNDING: _ROUNDING}
+
+    def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
+        world = {figs[i].ref: Edit(figs[i], w, u).applied() for i, (w, u) in moves.items()}
+        return codes.get(judged_with(rel, world, tolerance), _OFF)
+
+    ctx = Context(tolerance, {f.ref: [rel] for f in figs}, [rel])
+    at = {f.ref: i for i, f in enumerate(figs)}
+    found = [c for propose in (unit_slip.propose, decimal_shift.propose) for c in propose(rel, ctx)]
+    if not found and _pairs(rel, d):
         return None
-    for cand in localise.residual(rel, ctx):
-        _pool(pool, cand)
-    hyps = []
-    for h in pool.values():
-        h.cause = _cause_of((rel,), h.cand.edits[0])[0]
-        after = judged_with(rel, {e.figure.ref: e.applied() for e in h.cand.edits}, tolerance)
-        if after in FIXED:
-            h.explains = (rel.id,)
-            hyps.append(h)
-        elif h.cause not in NO_CARRY:
-            return None  # the localiser would try to carry it: it may reach other relations
-    if not hyps:
-        return localise._unexplained(rel)
-    for h in hyps:
-        e = h.cand.edits[0]
-        h.order = (
-            -1,
-            _ORDER.get(h.cause, len(_ORDER)),
-            False,
-            0 if e.figure.ref == rel.total.ref else 1,
-            localise._significant_length(e),
-            localise._changed_digits(e),
-            h.cand.key.__repr__(),
-        )
-    hyps.sort(key=lambda h: h.order)
-    best, rivals = hyps[0], hyps[1 : 1 + RIVALS]
-    _after_accepted(rel, best, rivals, tolerance)
-    return localise._diagnosis(rel, best, rivals, {}, best.cand.edits[0].figure.ref, _BY_CAUSE)
+    found += localise.residual(rel, ctx)
+    cands: list[_Cand] = []
+    for c in found:
+        (e,) = c.edits
+        assert e.value is not None
+        i = at[e.figure.ref]
+        cands.append((i, e.value, e.unit, c.cause, c.detail, judged({i: (e.value, e.unit)})))
+    return figs, cands, judged
 
 
 # ---------------------------------------------------------------- sums, in Python integers
@@ -395,7 +384,12 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
 
 
 def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
-    return _proposed_product(rel, tolerance) if rel.kind == "product" else _proposed_sum(rel, d, tolerance)
+    """The candidates of ``rel`` alone and its verdict under moved figures (``None``: not settled here)."""
+    if rel.kind == "product":
+        return _proposed_product(rel, tolerance)
+    if rel.kind == "cumulative":
+        return _proposed_any(rel, d, tolerance)
+    return _proposed_sum(rel, d, tolerance)
 
 
 def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged) -> Diagnosis | None:
@@ -412,6 +406,7 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
         ):
             pool[key] = cand
     hyps: list[tuple[tuple[object, ...], Edit, str, str, str]] = []
+    carried = False  # a candidate the localiser would try to carry into other sums (in later rounds)
     for i, w, unit, cause, detail, verdict in pool.values():
         f = figs[i]
         edit = Edit(f, w, unit)
@@ -425,16 +420,19 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
                 _key_text(f.ref, w, unit),
             )
             hyps.append((order, edit, kind, cause, detail))
-        elif kind not in NO_CARRY:
-            return None  # the localiser would try to carry it: it may reach other relations
-    if not hyps:
-        return localise._unexplained(rel)
+        else:
+            carried = carried or kind not in NO_CARRY
+    if not hyps:  # left for every round: one that carries a candidate may reach other relations
+        return None if carried else localise._unexplained(rel)
     hyps.sort(key=lambda h: h[0])
-    made = [_Hyp(Candidate(cause, rel.id, (edit,), detail), kind, (rel.id,)) for _o, edit, kind, cause, detail in hyps[: 1 + RIVALS]]
+    made = [
+        _Hyp(Candidate(cause, rel.id, (edit,), detail), kind, (rel.id,))
+        for _o, edit, kind, cause, detail in hyps[: 1 + RIVALS]
+    ]
     best, rivals = made[0], made[1:]
     b = best.cand.edits[0]
     bi = next(i for i, f in enumerate(figs) if f is b.figure)
-    for g_ in rivals:  # judged again once the best is accepted (see _after_accepted)
+    for g_ in rivals:  # judged again once the best is accepted: those that explain nothing new lose it
         e = g_.cand.edits[0]
         if e.figure is b.figure:
             continue
@@ -491,7 +489,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         i, unit = odd[0], common[0]
         for f, t in wanted:
             if f is figs[i]:
-                w = written(t * 10 ** f.unit.pow10 / 10**unit.pow10, 4)
+                w = written(t * 10**f.unit.pow10 / 10**unit.pow10, 4)
                 if w is not None and w.coefficient > 0:
                     cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
     for i, f in enumerate(figs):  # decimal_shift.propose: a necessary bound, then the verdict
@@ -528,7 +526,9 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
     return figs, cands, judged
 
 
-def _cluster(rels: list[Relation], ds: list[tuple[int, int] | None], tolerance: Tolerance) -> dict[str, Diagnosis] | None:
+def _cluster(
+    rels: list[Relation], ds: list[tuple[int, int] | None], tolerance: Tolerance
+) -> dict[str, Diagnosis] | None:
     """The localiser's diagnoses of failing relations that share figures with each other only,
     when its first round settles every one of them; ``None`` otherwise (and for a kind, or a
     pair of slips, this module does not propose).
@@ -699,30 +699,6 @@ def _key_text(ref: str, w: Written, unit: Unit) -> str:
     return f"('', (({ref!r}, Fraction({num}, {den})),), (), '')"
 
 
-def _pool(pool: dict[tuple[object, ...], _Hyp], cand: Candidate) -> None:
-    known = pool.get(cand.key)
-    if known is None or localise._plainer(cand, known.cand):
-        pool[cand.key] = _Hyp(cand)
-
-
-def _after_accepted(rel: Relation, best: _Hyp, later: Sequence[_Hyp], tolerance: Tolerance) -> None:
-    """The localiser judges the later hypotheses again once ``best`` is accepted: those it then
-    finds explain nothing new lose their ``explains`` (so they are no contenders)."""
-    fig = best.cand.edits[0].figure.ref
-    lenient = best.cause in LENIENT
-    subs = {} if lenient else {fig: best.cand.edits[0].applied()}
-    for g in later:
-        e = g.cand.edits[0]
-        if e.figure.ref == fig:
-            continue  # corrected (or kept as stated) already: not judged again
-        if lenient:
-            g.explains = ()  # the relation holds with g, but is explained already
-            continue
-        after = judged_with(rel, {**subs, e.figure.ref: e.applied()}, tolerance)
-        if after in HOLDS or g.cause in LENIENT:
-            g.explains = ()
-
-
 def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     """Whether :func:`fundaudit.causes.localise.pairs` might propose something for ``rel``
     (two slips whose effects add up to the difference; the verdict is not asked)."""
@@ -735,7 +711,7 @@ def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
     slips = [(fig, list(localise._factors(fig))) for fig in figs]
     g = min((f.value.exponent + f.unit.pow10 + min(0, *(k for _k, _h, k in fs)) for f, fs in slips), default=0)
-    wanted = -diff * base_value_scale(g)
+    wanted = -diff * Fraction(10) ** -g
     rest = wanted.numerator
     seen: dict[tuple[str, int], list[str]] = {}
     for fig, factors in slips:
@@ -747,12 +723,3 @@ def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
                 return True
             seen.setdefault((kind, effect), []).append(fig.ref)
     return False
-
-
-def base_value_scale(g: int):  # type: ignore[no-untyped-def]
-    from fractions import Fraction
-
-    return Fraction(10) ** -g
-
-
-__all__ = ["settle", "holds_with", "base_value"]
