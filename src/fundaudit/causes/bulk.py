@@ -58,13 +58,13 @@ from fundaudit.causes import (
     unit_slip,
 )
 from fundaudit.causes._base import (
+    NEAR,
     RESTATED,
     Candidate,
     Context,
     Diagnosis,
     Edit,
     difference,
-    digits_at,
     judged_with,
     precision,
     product_shifts,
@@ -72,10 +72,10 @@ from fundaudit.causes._base import (
     same_value,
     shifted,
     sibling_units,
-    significant,
     targets,
     written,
 )
+from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
 from fundaudit.findings import Relation, Verdict
 from fundaudit.judge import _factor_pows
@@ -417,7 +417,7 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
     for i, w, unit, cause, detail, verdict in pool.values():
         f = figs[i]
         edit = Edit(f, w, unit)
-        kind, changed = _cause_of((rel,), edit)
+        kind, changed = _cause_of((rel,), f, w, unit)
         if verdict in (_MATCH, _ROUNDING):
             order = (
                 _ORDER[kind],
@@ -578,7 +578,7 @@ def _cluster(
     hyps: list[_Hyp] = []
     for rel, f, (_i, w, unit, cause, detail, _v) in pool.values():
         h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail))
-        h.cause = _cause_of((rel,), h.cand.edits[0])[0]
+        h.cause = _cause_of((rel,), f, w, unit)[0]
         world = {f.ref: (w, unit)}
         h.explains = tuple(
             sorted(r.id for r, at, judged in uses[f.ref] if verdict(at, judged, world) in (_MATCH, _ROUNDING))
@@ -586,7 +586,7 @@ def _cluster(
         if not h.explains:
             continue
         if h.explains != (rel.id,):
-            h.cause = _cause_of([by_id[x] for x in h.explains], h.cand.edits[0])[0]
+            h.cause = _cause_of([by_id[x] for x in h.explains], f, w, unit)[0]
         e = h.cand.edits[0]
         h.order = (
             -len(h.explains),
@@ -660,38 +660,52 @@ def _cluster(
     return out
 
 
-def _cause_of(rels: Sequence[Relation], edit: Edit) -> tuple[str, int]:
-    """The cause :func:`fundaudit.causes.localise._classify` gives a one-figure correction of
-    ``rel`` alone, and :func:`fundaudit.causes.localise._changed_digits` of it: the classifiers of
-    the registry, in its order, over digit strings made once; ``rels`` the relations it explains."""
-    f, w, unit = edit.figure, edit.value, edit.unit
-    assert w is not None
+def _cause_of(rels: Sequence[Relation], f: Figure, w: Written, unit: Unit) -> tuple[str, int]:
+    """The cause :func:`fundaudit.causes.localise._classify` gives the correction of ``f`` to ``w``
+    ``unit`` explaining ``rels``, and :func:`fundaudit.causes.localise._changed_digits` of it:
+    the registry's classifiers in its order, over digit strings made once (the readings of
+    :func:`fundaudit.causes._base.near_reading` computed once for rounding and truncation)."""
     old = f.value
+    c, n = old.coefficient, w.coefficient
     e = min(old.exponent, w.exponent)
-    a, b = digits_at(old, e), digits_at(w, e)
+    a, b = str(abs(c) * 10 ** (old.exponent - e)), str(abs(n) * 10 ** (w.exponent - e))
     changed = abs(len(a) - len(b)) + sum(x != y for x, y in zip(a[::-1], b[::-1], strict=False))
-    sig_equal = significant(w) == significant(old)
-    if unit != f.unit:
+    same_unit = unit == f.unit
+    sig_equal = (str(abs(n)).rstrip("0") or "0") == (str(abs(c)).rstrip("0") or "0")
+    if not same_unit:
         if sig_equal:
             return unit_slip.ID, changed
     else:
-        if old.coefficient != 0 and sig_equal and not same_value(old, w):
+        if c != 0 and sig_equal and not same_value(old, w):
             return decimal_shift.ID, changed
         if len(a) == len(b) and a != b:
             at = [k for k in range(len(a)) if a[k] != b[k]]
             if len(at) == 2 and at[1] == at[0] + 1 and a[at[0]] == b[at[1]] and a[at[1]] == b[at[0]]:
                 return transposition.ID, changed
-    p = precision(old, any(r.rule in RESTATED for r in rels))
-    if old.coefficient != 0 and w.coefficient != 0 and w.exponent + unit.pow10 - f.unit.pow10 < p:
-        if truncation.classify(edit, rels):
-            return truncation.ID, changed
-        if coarser_rounding.classify(edit, rels):
-            return coarser_rounding.ID, changed
-    if unit == f.unit and digit_typo.one_digit_apart(a, b):
+    if c != 0 and n != 0:  # near_reading, for truncation and coarser-rounding
+        p = precision(old, any(r.rule in RESTATED for r in rels))
+        k = w.exponent + unit.pow10 - f.unit.pow10
+        if k < p and p >= old.exponent:
+            m = min(k, old.exponent)
+            x = n * 10 ** (k - m)
+            o = c * 10 ** (old.exponent - m)
+            if abs(o - x) * NEAR.denominator <= NEAR.numerator * abs(x):
+                up = _reading(x, m, p, True, old)
+                if not up and _reading(x, m, p, False, old):
+                    return truncation.ID, changed
+                if up:
+                    return coarser_rounding.ID, changed
+    if same_unit and digit_typo.one_digit_apart(a, b):
         return digit_typo.ID, changed
-    if stale_total.classify(edit, rels):
+    if any(r.total.ref == f.ref and r.kind in ("sum", "sum-le") and len(r.parts) > 1 for r in rels):
         return stale_total.ID, changed
     return unexplained.ID, changed
+
+
+def _reading(x: int, m: int, p: int, up: bool, old: Written) -> bool:
+    """``x × 10**m`` rounded (``up``) or cut to the digit 10**p is ``old`` (as near_reading says)."""
+    got = _near_digit(x, 10**-m, p, up) if m < 0 else _near_digit(x * 10**m, 1, p, up)
+    return bool(got.coefficient * 10 ** (got.exponent - old.exponent) == old.coefficient)
 
 
 def _key_text(ref: str, w: Written, unit: Unit) -> str:
