@@ -232,7 +232,7 @@ def tables(b: Budget, yaml_file: str) -> tuple[Any, Any, int]:
     """
     import pyarrow as pa
 
-    from fundaudit.columnar.files import FIGURES, RELATIONS
+    from fundaudit.columnar.schema import FIGURES, RELATIONS
 
     f: dict[str, list[Any]] = {name: [] for name in FIGURES.names}
     r: dict[str, list[Any]] = {name: [] for name in RELATIONS.names}

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
-from fundaudit.columnar import files as columnar
+from fundaudit.columnar import read as reading
+from fundaudit.columnar import write as writing
 from fundaudit.columnar.arrays import from_relations
 from fundaudit.model import Budget
 from fundaudit.rules import REGISTRY
@@ -50,7 +51,7 @@ def yaml_json() -> dict[str, object]:
 def test_tables_audit_exactly_like_the_yaml(
     fmt: str, tmp_path: Path, real_budget: Budget, yaml_json: dict[str, object]
 ) -> None:
-    columnar.write(_columns(real_budget), tmp_path, fmt)
+    writing.write(_columns(real_budget), tmp_path, fmt)
     code, out, _ = _check(tmp_path, "--all", "--format", "json")
     assert code == 1
     got = json.loads(out)
@@ -59,7 +60,7 @@ def test_tables_audit_exactly_like_the_yaml(
 
 
 def test_amounts_are_exact_integers_in_parquet(tmp_path: Path, real_budget: Budget) -> None:
-    columnar.write(_columns(real_budget), tmp_path)
+    writing.write(_columns(real_budget), tmp_path)
     schema = pq.read_schema(tmp_path / "figures.parquet")
     assert schema.field("coefficient").type == pa.int64()
     assert schema.field("exponent").type == pa.int32()
@@ -81,7 +82,7 @@ def _tiny(tmp_path: Path) -> Path:
     from fundaudit.loader import load
 
     out = tmp_path / "tables"
-    columnar.write(_columns(load(budget_yaml)), out, "csv")
+    writing.write(_columns(load(budget_yaml)), out, "csv")
     return out
 
 
@@ -124,7 +125,7 @@ def test_bad_tables_are_refused_with_file_line_and_column(
 
 
 def test_float_amounts_are_refused(tmp_path: Path, real_budget: Budget) -> None:
-    columnar.write(_columns(real_budget), tmp_path, "parquet")
+    writing.write(_columns(real_budget), tmp_path, "parquet")
     table = pq.read_table(tmp_path / "figures.parquet")
     i = table.schema.get_field_index("coefficient")
     pq.write_table(
@@ -188,7 +189,7 @@ def test_the_bad_table_corpus_covers_every_class() -> None:
 
 def _parquet_copy(tmp_path: Path, real_budget: Budget) -> Path:
     out = tmp_path / "tables"
-    columnar.write(_columns(real_budget), out, "parquet")
+    writing.write(_columns(real_budget), out, "parquet")
     return out
 
 
@@ -251,7 +252,7 @@ def test_relation_with_null_parts_is_refused(tmp_path: Path, real_budget: Budget
 @pytest.mark.parametrize("big", [False, True])
 def test_uint64_coefficients_are_exact(big: bool, tmp_path: Path) -> None:
     out = tmp_path / "parquet"
-    columnar.write(columnar.read(_tiny(tmp_path)), out, "parquet")
+    writing.write(reading.read(_tiny(tmp_path)), out, "parquet")
 
     def unsigned(t: pa.Table) -> pa.Table:
         values = t["coefficient"].to_pylist()
@@ -319,7 +320,7 @@ def test_message_columns_read_later_are_still_checked(tmp_path: Path, real_budge
     """Columns only messages need are read when a finding is worded — unless the file's
     metadata does not prove them filled: then they are read and checked now."""
     out = _parquet_copy(tmp_path, real_budget)
-    cols = columnar.read(out)
+    cols = reading.read(out)
     assert cols.relations.what._col is None  # type: ignore[attr-defined]  # not read yet
     assert cols.relations_at([0])[0].what  # read on demand
 

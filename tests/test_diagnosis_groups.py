@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fundaudit.causes._base import difference
-from fundaudit.columnar import files
+from fundaudit.columnar import read as reading
 from fundaudit.columnar.arrays import KINDS, Columns, from_relations
 from fundaudit.columnar.diagnoses import _difference
 from fundaudit.loader import load
@@ -28,7 +28,7 @@ def _real() -> Columns:
 
 def _heavy(tmp: Path) -> Columns:
     heavy.write(heavy.generate(2_000, seed=11), tmp)
-    return files.read(tmp)
+    return reading.read(tmp)
 
 
 @pytest.mark.parametrize("source", ["real", "heavy"])

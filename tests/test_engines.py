@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
-from fundaudit.columnar import files as columnar
+from fundaudit.columnar import read as reading
 from fundaudit.columnar import sql_engine as sqlengine
+from fundaudit.columnar import write as writing
 from fundaudit.model import Budget
 from fundaudit.runner import judge
 from fundaudit.tolerance import Policy, Tolerance
@@ -19,6 +20,7 @@ from fundaudit.tolerance import Policy, Tolerance
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import heavy
 import synth
 
 runner = CliRunner()
@@ -47,7 +49,7 @@ def test_duckdb_verdicts_equal_native_on_the_real_data(real_budget: Budget, poli
     cols = from_relations(real_budget.path, 5, real_budget.figures, relations)
     tolerance = Tolerance(policy)
     native = judge(cols, tolerance).codes
-    fig, rel = columnar.tables(cols)
+    fig, rel = writing.tables(cols)
     duck = judge(
         cols, tolerance, engine=lambda c, t: sqlengine.codes(c, sqlengine.duckdb_verdicts(fig, rel, t), t)
     ).codes
@@ -72,7 +74,7 @@ def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth
     tables, _ = synthetic
     spark = sqlengine.spark_session("local[2]")
     spark.sparkContext.setLogLevel("ERROR")
-    cols = columnar.read(tables)
+    cols = reading.read(tables)
     native = judge(cols)
     via_spark = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
     assert (via_spark.codes == native.codes).all()
@@ -82,6 +84,37 @@ def test_spark_local_mode_gives_the_native_findings(synthetic: tuple[Path, synth
 
     assert words(via_spark) == words(native)
     assert len(native.codes) > 30_000
+
+
+@pytest.fixture(scope="module")
+def heavy_tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, heavy.Heavy]:
+    """The benchmark's findings-heavy shape at 10^5 figures: 40 % failing, products and shares."""
+    out = tmp_path_factory.mktemp("heavy") / "tables"
+    data = heavy.generate(100_000)
+    heavy.write(data, out)
+    return out, data
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_sql_engines_agree_with_native_on_the_findings_heavy_shape(
+    heavy_tables: tuple[Path, heavy.Heavy], engine: str
+) -> None:
+    """Every relation kind (unit costs and shares included), mixed decimals, 40 % failing."""
+    tables, data = heavy_tables
+    cols = reading.read(tables)
+    native = judge(cols)
+    fig, rel = writing.tables(cols)
+    if engine == "duckdb":
+        via = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.duckdb_verdicts(fig, rel, t), t))
+    else:
+        pytest.importorskip("pyspark")
+        spark = sqlengine.spark_session("local[2]")
+        spark.sparkContext.setLogLevel("ERROR")
+        via = judge(cols, engine=lambda c, t: sqlengine.codes(c, sqlengine.spark_verdicts(tables, t, spark), t))
+    assert (via.codes == native.codes).all()
+    counts = native.counts
+    assert counts["mismatch"] == data.failing  # every planted slip, and nothing else
+    assert len(native.codes) > 20_000
 
 
 def test_benchmark_smoke_finds_every_planted_slip(tmp_path: Path) -> None:

@@ -333,3 +333,38 @@ def test_sigterm_during_report_leaves_no_temporary_and_no_mixed_set(data: Path, 
         assert b"Traceback" not in err
         assert not list(out.glob(".*")), list(out.iterdir())
         assert _tree(out) in trees
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "jsonl"])
+def test_standard_output_on_a_full_device_is_exit_2_and_one_line(fmt: str) -> None:
+    """``check > /dev/full``: the reason in the reader's words, never a traceback."""
+    env = {**os.environ, "FUNDAUDIT_LANG": "en"}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "fundaudit", "check", "data/budgets.yaml", "--format", fmt],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert proc.stderr.strip().splitlines() == ["error: standard output: no space left on the device"]
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
+    """``check | head``: the exit status SIGPIPE would give (141), nothing on stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fundaudit", "check", "data/budgets.yaml", "--all", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141
+    assert err == ""

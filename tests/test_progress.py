@@ -83,7 +83,7 @@ def test_a_stage_says_how_far_the_diagnosis_and_the_writing_have_come(
     import io
 
     from fundaudit import runner
-    from fundaudit.columnar import files
+    from fundaudit.columnar import read as reading
     from fundaudit.report import jsonout
 
     said: list[str] = []
@@ -96,7 +96,7 @@ def test_a_stage_says_how_far_the_diagnosis_and_the_writing_have_come(
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(runner, "CHUNK", 100)
     monkeypatch.setattr(progress, "_shown", [(Status(), "wording")])
-    audit = runner.judge(files.read(big_tables))
+    audit = runner.judge(reading.read(big_tables))
     failing = audit.counts["mismatch"]
     jsonout.write(audit, False, io.StringIO())
     assert said[0].startswith("wording — ")

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from fundaudit import i18n, runner
-from fundaudit.columnar import files
+from fundaudit.columnar import read as reading
 from fundaudit.columnar.arrays import from_relations
 from fundaudit.loader import load
 from fundaudit.report import csvout, github, jsonl, jsonout, junit, sarif, text
@@ -47,7 +47,7 @@ def _outputs(audit: runner.Audit) -> dict[str, str]:
 
 
 def test_every_format_is_byte_identical_streamed(heavy_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    columns = files.read(heavy_tables)
+    columns = reading.read(heavy_tables)
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(runner, "CHUNK", 97)  # many chunks, ends in the middle of one
     streamed = _outputs(runner.judge(columns))
@@ -89,7 +89,7 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
         return explain(*args)
 
     monkeypatch.setattr(runner, "explain", counting)
-    audit = runner.judge(files.read(heavy_tables))
+    audit = runner.judge(reading.read(heavy_tables))
 
     class Sink(io.StringIO):
         def write(self, s: str) -> int:
@@ -109,7 +109,7 @@ def test_workers_give_the_diagnoses_of_one_process(tmp_path: Path, monkeypatch: 
     heavy.write(heavy.generate(9_000, seed=11), tmp_path)  # two YAML files: two groups at least
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(diagnoses, "PARALLEL", 1)
-    columns = files.read(tmp_path)
+    columns = reading.read(tmp_path)
     rows = range(len(columns.relations))
     found = {}
     for jobs in ("1", "2"):
@@ -127,7 +127,7 @@ def test_hidden_findings_and_crashed_rules_stream_in_place(heavy_tables: Path, m
     """A baseline's or a filter's hidden ids and a crashed rule's finding, streamed as worded at once."""
     from dataclasses import replace
 
-    columns = files.read(heavy_tables)
+    columns = reading.read(heavy_tables)
     crash = runner.crashed(columns.path, "sum", ValueError("boom"))
     ids = [columns.relations.id[i] for i in range(0, len(columns.relations), 3)]
     outputs = {}

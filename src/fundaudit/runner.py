@@ -2,7 +2,7 @@
 
 Rules derive relations from the model; the relations are laid out in columns
 (:mod:`fundaudit.columnar.arrays`) and judged in one vectorized pass (:mod:`fundaudit.columnar.numpy_engine`). Data
-that arrives as tables (:mod:`fundaudit.columnar.files`) enters at the same point. Findings are
+that arrives as tables (:mod:`fundaudit.columnar.read`) enters at the same point. Findings are
 worded only for the relations that are shown. A budget of fewer than :data:`SMALL`
 relations is judged relation by relation in exact Python (:func:`fundaudit.judge.verdict`)
 instead: for the few thousand relations of hand-kept data that is faster than importing

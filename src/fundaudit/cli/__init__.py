@@ -5,6 +5,7 @@ Exit codes: 0 every relation holds (or is within rounding); 1 a mismatch (or a c
 could not run); 2 invalid input or usage.
 """
 
+import os
 import sys
 from typing import Any, TextIO
 
@@ -80,10 +81,49 @@ class _Watched:
 
     def write(self, text: str) -> int:
         self.written = self.written or bool(text)
-        return self.stream.write(text)
+        try:
+            return self.stream.write(text)
+        except OSError as exc:  # a full disk, a closed pipe: not a traceback (see run)
+            raise _StdoutError(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            raise _StdoutError(exc) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
+
+
+class _StdoutError(Exception):
+    """Standard output could not be written (``cause``: the system's error)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+def _stdout_failed(exc: _StdoutError) -> int:
+    """The exit code when stdout cannot be written: 141 (as SIGPIPE would) and nothing said
+    when its reader has gone (``fundaudit check | head``); otherwise 2 and the reason on stderr.
+
+    Standard output is pointed at the null device, so that what is still buffered for it is
+    dropped instead of failing again when the interpreter exits."""
+    import errno
+
+    from fundaudit.errors import os_reason
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.__stdout__.fileno() if sys.__stdout__ is not None else 1)
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+    if exc.cause.errno == errno.EPIPE:
+        return 128 + 13
+    print(_("error: standard output: {reason}").format(reason=os_reason(exc.cause)), file=sys.stderr)
+    return 2
 
 
 def _machine_format(argv: list[str]) -> str | None:
@@ -104,14 +144,18 @@ def run(argv: list[str]) -> int:
 
     Every way a command can end maps to the documented codes: 0/1 as the command decides,
     2 for usage and invalid data, and for an output that cannot be written (``path: what
-    went wrong`` on stderr); 130 on Ctrl-C and 128+N on SIGTERM/SIGHUP, after the
-    temporaries of any file being written were removed. When a machine format was asked
-    for and a usage error left stdout empty, the format's error document is written.
+    went wrong`` on stderr; standard output too, see :func:`_stdout_failed`); 130 on Ctrl-C
+    and 128+N on SIGTERM/SIGHUP, after the temporaries of any file being written were removed.
+    When a machine format was asked for and a usage error left stdout empty, the format's
+    error document is written.
     """
     watched = _Watched(sys.stdout)
     sys.stdout = watched
     try:
         code = _run(argv)
+        watched.flush()
+    except _StdoutError as exc:
+        return _stdout_failed(exc)
     finally:
         sys.stdout = watched.stream
     fmt = _machine_format(argv)

@@ -80,16 +80,16 @@ def _audit(
             )
         verdicts = sqlengine.engine(engine, path if path.is_dir() else None, spark_master)
     if path.is_dir():
-        from fundaudit.columnar import files as columnar
+        from fundaudit.columnar import read as reading
         from fundaudit.errors import InvalidData
         from fundaudit.progress import large, stage
         from fundaudit.runner import judge
 
-        columnar.lean_memory_pool()
+        reading.lean_memory_pool()
         big = large(path)
         try:
             with stage(_("reading {path}").format(path=path), big):
-                columns = columnar.read(path)
+                columns = reading.read(path)
         except InvalidData as exc:
             _invalid(exc, fmt, str(path))
         with stage(_("judging {count} relations").format(count=f"{len(columns.relations):,}"), big):

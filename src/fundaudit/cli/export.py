@@ -19,16 +19,13 @@ def export_cmd(
 ) -> None:
     """Write the figures and the relations the rules derive as tables that `check DIR` audits."""
     use_language(lang)
-    from fundaudit.columnar import files as columnar
+    from fundaudit.columnar import write as writing
     from fundaudit.columnar.arrays import from_relations
+    from fundaudit.columnar.schema import FORMATS
     from fundaudit.rules import REGISTRY
 
-    if fmt not in columnar.FORMATS:
-        _usage(
-            _("unknown table format {fmt!r} (choose from {choices})").format(
-                fmt=fmt, choices=", ".join(columnar.FORMATS)
-            )
-        )
+    if fmt not in FORMATS:
+        _usage(_("unknown table format {fmt!r} (choose from {choices})").format(fmt=fmt, choices=", ".join(FORMATS)))
     budget = _load(path)
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
@@ -37,7 +34,7 @@ def export_cmd(
 
     try:
         with stage(_("writing the tables into {folder}").format(folder=to), large_yaml(path)):
-            written = columnar.write(cols, to, fmt)
+            written = writing.write(cols, to, fmt)
     except InvalidData as exc:
         _invalid(exc)
     except ValueError as exc:  # a name holds the CSV list separator

@@ -1,7 +1,7 @@
 """The columnar form of an audit's input: a figures table and a relations table.
 
 This is what the engine evaluates, whichever way the data came in (YAML through the rules,
-or Parquet/CSV tables from :mod:`fundaudit.columnar.files`). Figures are one row each, amounts as
+or Parquet/CSV tables from :mod:`fundaudit.columnar.read`). Figures are one row each, amounts as
 exact integers ``coefficient × 10**exponent`` in their unit; relations are one row each, and
 their parts are offsets into one flat array of figure indices — the layout of an Arrow list
 column, so that reading Parquet needs no per-row Python work.

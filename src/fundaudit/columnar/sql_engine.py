@@ -1,7 +1,7 @@
 """The relation evaluation as one SQL query, run by DuckDB or by Spark.
 
 One query, shared by both engines, gives every relation its verdict from the two tables of
-:mod:`fundaudit.columnar.files` (``figures``, ``relations``) and a ``pow10`` table (k, 10**k as
+:mod:`fundaudit.columnar.schema` (``figures``, ``relations``) and a ``pow10`` table (k, 10**k as
 DECIMAL(38, 0)). Only the explosion of each relation's part list into rows is written per
 dialect (DuckDB's ``UNNEST … WITH ORDINALITY``, Spark's ``posexplode``). Amounts are
 DECIMAL(38, 0) on each relation's integer grid, as in :mod:`fundaudit.columnar.numpy_engine`; never float.
@@ -191,7 +191,7 @@ def engine(name: str, tables_dir: Path | None = None, spark_master: str | None =
     def run(cols: Columns, tolerance: Tolerance) -> np.ndarray[Any, Any]:
         import tempfile
 
-        from fundaudit.columnar import files as columnar
+        from fundaudit.columnar import write as writing
 
         if name == "duckdb":
             if tables_dir is not None and (tables_dir / "figures.parquet").exists():
@@ -200,12 +200,12 @@ def engine(name: str, tables_dir: Path | None = None, spark_master: str | None =
                 fig = pq.read_table(tables_dir / "figures.parquet")
                 rel = pq.read_table(tables_dir / "relations.parquet")
             else:
-                fig, rel = columnar.tables(cols)
+                fig, rel = writing.tables(cols)
             return codes(cols, duckdb_verdicts(fig, rel, tolerance), tolerance)
         if tables_dir is not None and (tables_dir / "figures.parquet").exists():
             return codes(cols, spark_verdicts(tables_dir, tolerance, spark_session(spark_master)), tolerance)
         with tempfile.TemporaryDirectory(prefix="fundaudit-") as tmp:
-            columnar.write(cols, Path(tmp), "parquet")
+            writing.write(cols, Path(tmp), "parquet")
             return codes(cols, spark_verdicts(Path(tmp), tolerance, spark_session(spark_master)), tolerance)
 
     return run

@@ -1,27 +1,14 @@
-"""Figures and relations as tables: Parquet (or CSV) files that ``fundaudit check`` reads.
+"""A directory of tables read into :class:`~fundaudit.columnar.arrays.Columns` (``fundaudit check DIR``).
 
-A directory holds ``figures.parquet`` and ``relations.parquet`` (or ``figures.csv`` and
-``relations.csv``) and optionally ``manifest.json``. The schemas (docs/columnar.md):
-
-figures: ``ref`` (unique), ``document``, ``program``, ``label``, ``coefficient`` (int64, or
-DECIMAL(38, 0) when a value does not fit), ``exponent`` (int32): the amount is exactly
-``coefficient × 10**exponent`` in ``unit`` — ``12.10`` is 1210 and −2, never a float;
-``unit``, ``dimension``, ``unit_pow10``, ``bound``, ``note`` (nullable), ``source_file``,
-``source_line``, ``yaml_file``, ``yaml_line``, ``stated`` (false for a constant a rule supplies).
-
-relations: ``id`` (unique), ``rule``, ``kind`` (sum | sum-le | cumulative | product),
-``document``, ``program``, ``subject``, ``what``, ``total_ref``, ``part_refs`` (list of refs;
-in CSV one cell joined by ``|``), ``missing``, ``empty`` (lists of names), ``yaml_file``,
-``yaml_line`` (0: where its total stands), ``note``.
-
-Reading checks every table before anything is audited and reports every problem at once,
-each with its file, row and column; no per-row Python work is done on the way in.
+The schemas are :mod:`fundaudit.columnar.schema`'s. Reading checks every table before
+anything is audited and reports every problem at once, each with its file, row and column;
+no per-row Python work is done on the way in.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,258 +17,29 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array, take
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array
+from fundaudit.columnar.schema import (
+    FIGURES,
+    LIST_SEP,
+    LISTS,
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MAX_LISTED,
+    NULLABLE,
+    RELATIONS,
+)
 from fundaudit.errors import InvalidData, LoadError, os_reason
 from fundaudit.i18n import _
 from fundaudit.units import Unit, UnitError, parse_unit
 
-LIST_SEP = "\x1f"  # ASCII unit separator: a list cell of CSV (names may hold "|")
-FORMATS = ("parquet", "csv")
-_MAX_LISTED = 20  # rows listed per kind of problem, then a count
 _MAX_MANIFEST = 64 * 1024  # bytes; a manifest is a few lines
-MAX_EXPONENT = 1000  # |exponent|: far beyond any budget; keeps every scaled amount printable
 _INT64_MAX = 2**63 - 1
-MAX_DIGITS = 76  # digits of a coefficient: what DECIMAL(76, 0) holds (YAML allows 40)
-
-FIGURES = pa.schema(
-    [
-        ("ref", pa.string()),
-        ("document", pa.string()),
-        ("program", pa.string()),
-        ("label", pa.string()),
-        ("coefficient", pa.int64()),
-        ("exponent", pa.int32()),
-        ("unit", pa.string()),
-        ("dimension", pa.string()),
-        ("unit_pow10", pa.int32()),
-        ("bound", pa.string()),
-        ("note", pa.string()),
-        ("source_file", pa.string()),
-        ("source_line", pa.int32()),
-        ("yaml_file", pa.string()),
-        ("yaml_line", pa.int32()),
-        ("stated", pa.bool_()),
-    ]
-)
-RELATIONS = pa.schema(
-    [
-        ("id", pa.string()),
-        ("rule", pa.string()),
-        ("kind", pa.string()),
-        ("document", pa.string()),
-        ("program", pa.string()),
-        ("subject", pa.string()),
-        ("what", pa.string()),
-        ("total_ref", pa.string()),
-        ("part_refs", pa.list_(pa.string())),
-        ("missing", pa.list_(pa.string())),
-        ("empty", pa.list_(pa.string())),
-        ("names", pa.list_(pa.string())),
-        ("yaml_file", pa.string()),
-        ("yaml_line", pa.int32()),
-        ("note", pa.string()),
-    ]
-)
-_NULLABLE = {"bound", "note"}
-_LISTS = ("part_refs", "missing", "empty", "names")
 _OPTIONAL = {"names"}  # tables written before the column existed are read with empty lists
 # columns only messages need: read when a finding is worded (Parquet, when the file's
 # metadata shows they have the schema's type and no empty cell)
 _LATER_FIGURES = ("document", "program", "label", "bound", "note", "source_file", "yaml_file")
 _LATER_RELATIONS = ("rule", "document", "program", "subject", "what", "yaml_file", "note", "names")
 _FEW_VALUES = ("document", "program", "unit", "dimension", "source_file", "yaml_file", "bound", "note", "rule", "kind")
-
-
-# ---------------------------------------------------------------------------------------- write
-
-
-def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
-    """The figures and relations tables of ``cols``."""
-    f, r = cols.figures, cols.relations
-    units = f.units
-    code = f.unit_code
-    coefficient: pa.Array
-    _exportable(cols)
-    if f.coefficient.dtype == object:
-        from decimal import Decimal
-
-        wide = max(len(str(abs(int(c)))) for c in f.coefficient) > 38
-        decimal = pa.decimal256(MAX_DIGITS, 0) if wide else pa.decimal128(38, 0)
-        coefficient = pa.array([Decimal(int(c)) for c in f.coefficient], type=decimal)
-    else:
-        coefficient = pa.array(f.coefficient, type=pa.int64())
-    refs = np.asarray(_col(f.ref), dtype=object)
-    fig = pa.table(
-        {
-            "ref": pa.array(refs, pa.string()),
-            "document": pa.array([s.split("::", 1)[0] for s in refs], pa.string()),
-            "program": pa.array([_program(s) for s in refs], pa.string()),
-            "label": pa.array(_col(f.label), pa.string()),
-            "coefficient": coefficient,
-            "exponent": pa.array(f.exponent, pa.int32()),
-            "unit": pa.array([units[c].text for c in code], pa.string()),
-            "dimension": pa.array([units[c].dimension for c in code], pa.string()),
-            "unit_pow10": pa.array([units[c].pow10 for c in code], pa.int32()),
-            "bound": pa.array(_col(f.bound), pa.string()),
-            "note": pa.array(_col(f.note), pa.string()),
-            "source_file": pa.array(_col(f.source_file), pa.string()),
-            "source_line": pa.array(f.source_line, pa.int32()),
-            "yaml_file": pa.array(_col(f.yaml_file), pa.string()),
-            "yaml_line": pa.array(f.yaml_line, pa.int32()),
-            "stated": pa.array(f.stated, pa.bool_()),
-        }
-    )
-    part_refs = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(refs[r.parts], pa.string()))
-    rel = pa.table(
-        {
-            "id": pa.array(_col(r.id), pa.string()),
-            "rule": pa.array(_col(r.rule), pa.string()),
-            "kind": pa.array([KINDS[k] for k in r.kind], pa.string()),
-            "document": pa.array(_col(r.document), pa.string()),
-            "program": pa.array(_col(r.program), pa.string()),
-            "subject": pa.array(_col(r.subject), pa.string()),
-            "what": pa.array(_col(r.what), pa.string()),
-            "total_ref": pa.array(refs[r.total], pa.string()),
-            "part_refs": part_refs,
-            "missing": pa.array([list(m) for m in _each(r.missing)], pa.list_(pa.string())),
-            "empty": pa.array([list(m) for m in _each(r.empty)], pa.list_(pa.string())),
-            "names": pa.array([list(m) for m in _each(r.names)], pa.list_(pa.string())),
-            "yaml_file": pa.array(_col(r.yaml_file), pa.string()),
-            "yaml_line": pa.array(r.yaml_line, pa.int32()),
-            "note": pa.array(_col(r.note), pa.string()),
-        }
-    )
-    return fig, rel
-
-
-_INT32_MAX = 2**31 - 1
-
-
-def _exportable(cols: Columns) -> None:
-    """Refuse what the tables' types cannot hold, naming each figure's YAML file and line."""
-    f = cols.figures
-    errors: list[LoadError] = []
-
-    def refuse(bad: np.ndarray[Any, Any], message: str) -> None:
-        rows = np.flatnonzero(bad)
-        for i, loc_file, loc_line, ref in zip(
-            rows[:_MAX_LISTED].tolist(),
-            take(f.yaml_file, rows[:_MAX_LISTED].tolist()),
-            f.yaml_line[rows[:_MAX_LISTED]].tolist(),
-            take(f.ref, rows[:_MAX_LISTED].tolist()),
-            strict=True,
-        ):
-            del i
-            errors.append(LoadError(str(loc_file), _line(loc_line), f"{ref}: {message}"))
-        if len(rows) > _MAX_LISTED:
-            errors.append(LoadError(cols.path, 0, f"{message}: {len(rows) - _MAX_LISTED} more figures like this"))
-
-    for name in ("source_line", "yaml_line"):
-        lines = getattr(f, name)
-        if lines.dtype == object or (len(lines) and int(lines.max()) > _INT32_MAX):
-            refuse(
-                np.array([int(v) > _INT32_MAX for v in lines.tolist()], dtype=bool),
-                f"{name.replace('_', ' ')} beyond {_INT32_MAX:,}: the tables' column {name!r} cannot hold it",
-            )
-    exponent = f.exponent
-    refuse(
-        np.abs(exponent) > MAX_EXPONENT,
-        f"more than {MAX_EXPONENT} decimal places: the tables' column 'exponent' cannot hold it",
-    )
-    if f.coefficient.dtype == object:
-        refuse(
-            np.array([len(str(abs(int(c)))) > MAX_DIGITS for c in f.coefficient.tolist()], dtype=bool),
-            f"more than {MAX_DIGITS} digits: the tables' column 'coefficient' cannot hold it",
-        )
-    rel = cols.relations
-    if len(rel.yaml_line) and (rel.yaml_line.dtype == object or int(rel.yaml_line.max()) > _INT32_MAX):
-        bad = np.flatnonzero([int(v) > _INT32_MAX for v in rel.yaml_line.tolist()])
-        for i, loc_file, rid in zip(
-            bad[:_MAX_LISTED].tolist(),
-            take(rel.yaml_file, bad[:_MAX_LISTED].tolist()),
-            take(rel.id, bad[:_MAX_LISTED].tolist()),
-            strict=True,
-        ):
-            errors.append(LoadError(str(loc_file), 0, f"relation {rid}: line {rel.yaml_line[i]} beyond {_INT32_MAX:,}"))
-    if errors:
-        raise InvalidData(errors)
-
-
-def _line(value: Any) -> int:
-    """A line number for a message: 0 when it is itself the problem (too large to be one)."""
-    return int(value) if int(value) <= _INT32_MAX else 0
-
-
-def _col(texts: Any) -> list[Any]:
-    return [texts[i] for i in range(len(texts))]
-
-
-def _each(lists: Any) -> Iterator[tuple[str, ...]]:
-    return (lists[i] for i in range(len(lists)))
-
-
-def _program(ref: str) -> str:
-    return ref.split("::", 1)[-1].split(":", 1)[0].split("/", 1)[0].split("#", 1)[0]
-
-
-def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
-    """Write ``cols`` into directory ``out`` as Parquet or CSV; returns the files written.
-
-    The tables are encoded in memory and written together through ``fundaudit.outputs``:
-    all files or none, each atomically.
-    """
-    from fundaudit.outputs import write_all
-
-    fig, rel = tables(cols)
-    files: dict[Path, bytes] = {}
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        for name, table in (("figures", fig), ("relations", rel)):
-            sink = pa.BufferOutputStream()
-            pq.write_table(table, sink, compression="zstd")
-            files[out / f"{name}.parquet"] = sink.getvalue().to_pybytes()
-    elif fmt == "csv":
-        import pyarrow.csv as pcsv
-
-        for name, table in (("figures", fig), ("relations", _joined_lists(rel))):
-            sink = pa.BufferOutputStream()
-            pcsv.write_csv(table, sink)
-            files[out / f"{name}.csv"] = sink.getvalue().to_pybytes()
-    else:
-        raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
-    manifest = {"fundaudit_tables": 1, "data": cols.path, "documents": cols.documents, "format": fmt}
-    files[out / "manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
-    return write_all(files, ours=_exported)
-
-
-def _exported(path: Path, head: bytes) -> bool:
-    """Whether an existing file is one ``export`` wrote: the manifest says so, and a table
-    is replaced only beside such a manifest (a folder of a person's own CSV files is kept)."""
-    from fundaudit.outputs import head_of
-
-    manifest = head if path.name == "manifest.json" else head_of(path.parent / "manifest.json")
-    return manifest is not None and b'"fundaudit_tables"' in manifest
-
-
-def _joined_lists(rel: pa.Table) -> pa.Table:
-    for name in _LISTS:
-        if name not in rel.column_names:
-            continue
-        col = rel[name]
-        if pc.any(pc.match_substring(pc.list_flatten(col), LIST_SEP)).as_py():
-            raise ValueError(f"column {name!r}: a name holds the list separator U+001F; export as Parquet")
-        joined = pc.binary_join(col, LIST_SEP)
-        rel = rel.set_column(rel.schema.get_field_index(name), name, joined)
-    return rel
-
-
-# ----------------------------------------------------------------------------------------- read
-
-
-def is_table_dir(path: Path) -> bool:
-    """True when ``path`` is a directory of fundaudit tables."""
-    return path.is_dir() and any((path / f"figures.{ext}").exists() for ext in FORMATS)
 
 
 @dataclass
@@ -314,18 +72,18 @@ class _Problems:
         else:
             mask = np.asarray(bad)
         rows = np.flatnonzero(mask)
-        for r in rows[:_MAX_LISTED]:
+        for r in rows[:MAX_LISTED]:
             line = self.csv_line(file, int(r)) if csv else int(r) + 1
             self.add(
                 file,
                 line,
                 (_("line {line}: {message}") if csv else _("row {line}: {message}")).format(line=line, message=message),
             )
-        if len(rows) > _MAX_LISTED:
+        if len(rows) > MAX_LISTED:
             self.add(
                 file,
                 0,
-                _("{message}: {count} more rows like this").format(message=message, count=len(rows) - _MAX_LISTED),
+                _("{message}: {count} more rows like this").format(message=message, count=len(rows) - MAX_LISTED),
             )
 
 
@@ -393,12 +151,12 @@ def read(path: Path) -> Columns:
         [n for n in RELATIONS.names if n not in ("total_ref", "part_refs") and n not in rels.absent | later_r]
     )
     if rel is not None and "names" in rels.absent:
-        rel = rel.append_column("names", pa.array([[]] * rel.num_rows, pa.list_(pa.string())))
+        rel = rel.append_column("names", _empty_lists(rel.num_rows))
     if fig is None or rel is None:
         raise InvalidData(problems.errors)
     fig, coefficient = _coefficients(fig, fname, problems, csv)
     for name in FIGURES.names:
-        if name not in _NULLABLE and name in fig.column_names:
+        if name not in NULLABLE and name in fig.column_names:
             problems.rows(fname, pc.is_null(fig[name]), _("column {name} is empty").format(name=repr(name)), csv)
     units = _units(fig, fname, problems, csv)
     exponent = _ints(fig["exponent"])
@@ -411,7 +169,7 @@ def read(path: Path) -> Columns:
             fname, _ints(fig[name]) < 1, _("column {name}: a line number is at least 1").format(name=repr(name)), csv
         )
     for name in RELATIONS.names:
-        if name not in _NULLABLE and name not in _LISTS and name in rel.column_names:
+        if name not in NULLABLE and name not in LISTS and name in rel.column_names:
             problems.rows(rname, pc.is_null(rel[name]), _("column {name} is empty").format(name=repr(name)), csv)
     ids = rel["id"].combine_chunks()
     if len(pc.unique(ids)) != len(ids):
@@ -474,6 +232,12 @@ def read(path: Path) -> Columns:
             note=rels.texts("note", rel),
         ),
     )
+
+
+def _empty_lists(n: int) -> pa.ListArray:
+    """``n`` empty lists of strings, built from buffers: ``pa.array`` would import pandas (0.2 s)."""
+    offsets = pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(np.zeros(n + 1, dtype=np.int32))])
+    return pa.ListArray.from_arrays(offsets, pa.nulls(0, pa.string()))
 
 
 def _links(
@@ -595,7 +359,7 @@ class _TableFile:
                 have = have.value_type
             if have != want:
                 continue  # read now, so that the type is checked (and reported) now
-            if name not in _NULLABLE and not pa.types.is_list(want):
+            if name not in NULLABLE and not pa.types.is_list(want):
                 j = leaf.get(name)
                 if j is None:
                     continue
@@ -694,7 +458,7 @@ class _TableFile:
                 for record in reader:
                     if record and len(record) != width:
                         found += 1
-                        if found <= _MAX_LISTED:
+                        if found <= MAX_LISTED:
                             line = before + 1
                             self.problems.add(
                                 file,
@@ -708,11 +472,11 @@ class _TableFile:
             self.problems.add(file, 0, _("cannot be read: {reason}").format(reason=exc))
         finally:
             csv.field_size_limit(limit)
-        if found > _MAX_LISTED:
+        if found > MAX_LISTED:
             self.problems.add(
                 file,
                 0,
-                _("rows with another number of fields than the header: {count} more").format(count=found - _MAX_LISTED),
+                _("rows with another number of fields than the header: {count} more").format(count=found - MAX_LISTED),
             )
         if not found:
             self.problems.add(
@@ -921,7 +685,7 @@ def _categories(col: Any) -> tuple[list[Any], np.ndarray[Any, Any]]:
 
 
 def _split_lists(rel: pa.Table) -> pa.Table:
-    for name in _LISTS:
+    for name in LISTS:
         if name not in rel.column_names:
             continue
         col = pc.fill_null(rel[name], "")
