@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.causes.bulk import settle
-from fundaudit.columnar import files
+from fundaudit.columnar.arrays import Columns
 from fundaudit.columnar.diagnoses import groups
 from fundaudit.columnar.group import _localised, decode, diagnose_group, encode
+from fundaudit.columnar.read import read
 from fundaudit.findings import FAILING, Relation
 from fundaudit.i18n import using
 from fundaudit.judge import verdict
@@ -185,7 +186,7 @@ def test_invented_sets_are_settled_often_enough_to_say_something() -> None:
 # ---------------------------------------------------------------- the benchmark's shapes and the real data
 
 
-def _by_group(columns: files.Columns) -> tuple[int, int]:
+def _by_group(columns: Columns) -> tuple[int, int]:
     """Every group of failing relations diagnosed both ways (equal); (failing, settled)."""
     import numpy as np
 
@@ -206,7 +207,7 @@ def _by_group(columns: files.Columns) -> tuple[int, int]:
 
 def test_heavy_shape(tmp_path: Path) -> None:
     heavy.write(heavy.generate(20_000, seed=5), tmp_path)
-    failing, settled = _by_group(files.read(tmp_path))
+    failing, settled = _by_group(read(tmp_path))
     assert failing > 1_000 and settled > 0.9 * failing, (failing, settled)
 
 
@@ -238,7 +239,7 @@ def test_a_crashing_cause_is_noted_as_the_localiser_notes_it(tmp_path: Path, mon
     from fundaudit.causes import localise
 
     heavy.write(heavy.generate(2_000, seed=3), tmp_path)
-    columns = files.read(tmp_path)
+    columns = read(tmp_path)
     import numpy as np
 
     from fundaudit.columnar.numpy_engine import verdicts
