@@ -248,6 +248,17 @@ _Judged = Callable[[dict[int, tuple[Written, Unit]]], int]  # the verdict with f
 _Proposed = tuple[tuple[Figure, ...], list[_Cand], _Judged]
 
 
+_SIBLINGS: dict[Unit, tuple[Unit, ...]] = {}
+
+
+def _siblings(unit: Unit) -> tuple[Unit, ...]:
+    """:func:`fundaudit.causes._base.sibling_units`, once per unit."""
+    got = _SIBLINGS.get(unit)
+    if got is None:
+        got = _SIBLINGS[unit] = tuple(sibling_units(unit))
+    return got
+
+
 def _half(tolerance: Tolerance, e: int, pow10: int) -> int | None:
     """:meth:`Tolerance.half_unit_exponent` of a figure written with exponent ``e`` in a unit 10**pow10."""
     if tolerance.policy is Policy.EXACT or (e >= 0 and tolerance.policy is Policy.DIGITS):
@@ -333,11 +344,12 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
     # within 5 % of a target only at its order of magnitude, give or take one: (digits + exponent)
     reach = [None if t == 0 else len(str(abs(t))) + g for t in targets]
     cands: list[_Cand] = []
+    lengths = [len(str(abs(f.value.coefficient))) for f in figs]
     for i, f in enumerate(figs):  # unit_slip.propose: the figure read in a sibling unit
         c, e = f.value.coefficient, f.value.exponent
         at = reach[i]
-        for unit in sibling_units(f.unit):
-            if c and at is not None and abs(at - len(str(abs(c))) - e - unit.pow10) > 1:
+        for unit in _siblings(f.unit):
+            if c and at is not None and abs(at - lengths[i] - e - unit.pow10) > 1:
                 continue  # not near: cheaper than _near
             if _near(targets[i], g, c, e + unit.pow10):
                 v = judged({i: (f.value, unit)})
@@ -346,7 +358,7 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
     units = [f.unit for f in figs]
     odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
     common = [u for u in units if units.count(u) > 1]
-    if len(odd) == 1 and common and len(figs) >= 3 and units[odd[0]] in (*sibling_units(common[0]), common[0]):
+    if len(odd) == 1 and common and len(figs) >= 3 and units[odd[0]] in (*_siblings(common[0]), common[0]):
         i, unit = odd[0], common[0]
         w = _written(targets[i], g - unit.pow10, 4)
         if w is not None and w.coefficient > 0:
@@ -357,7 +369,7 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         if c == 0:
             continue
         for k in decimal_shift.SHIFTS:
-            if at is not None and abs(at - len(str(abs(c))) - e - f.unit.pow10 - k) > 1:
+            if at is not None and abs(at - lengths[i] - e - f.unit.pow10 - k) > 1:
                 continue
             if _near(targets[i], g, c, e + f.unit.pow10 + k):
                 w = shifted(f.value, k)
@@ -484,7 +496,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
 
     cands: list[_Cand] = []
     for i, f in enumerate(figs):  # unit_slip.propose: no 5 % filter for a product
-        for unit in sibling_units(f.unit):
+        for unit in _siblings(f.unit):
             v = judged({i: (f.value, unit)})
             if v != _OFF:
                 cands.append((i, f.value, unit, unit_slip.ID, "", v))
@@ -492,7 +504,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
     units = [f.unit for f in figs]
     odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
     common = [u for u in units if units.count(u) > 1]
-    if len(odd) == 1 and common and units[odd[0]] in (*sibling_units(common[0]), common[0]):
+    if len(odd) == 1 and common and units[odd[0]] in (*_siblings(common[0]), common[0]):
         i, unit = odd[0], common[0]
         for f, t in wanted:
             if f is figs[i]:
