@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import partial
 from math import gcd
 
 from fundaudit.causes import (
@@ -266,24 +267,6 @@ def _half(tolerance: Tolerance, e: int, pow10: int) -> int | None:
     return e + pow10 - 1
 
 
-def _sum_verdict(le: bool, terms: Sequence[tuple[int, int, int | None]]) -> int:
-    """The verdict of total (``terms[0]``) = Σ parts (``le``: ≥), as :func:`fundaudit.judge.verdict_of`."""
-    g = min(e for _c, e, _h in terms) - 1
-    diff = 0
-    tol = 0
-    first = True
-    for c, e, h in terms:
-        v = c * 10 ** (e - g)
-        diff += v if first else -v
-        first = False
-        if h is not None:
-            tol += 5 * 10 ** (h - g)
-    if le:
-        excess = -diff
-        return _MATCH if excess == 0 else _WITHIN if excess < 0 else _ROUNDING if excess <= tol else _OFF
-    return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol else _OFF
-
-
 def _near(n: int, g: int, coefficient: int, e: int) -> bool:
     """:func:`fundaudit.causes._base.near_value` of the target ``n × 10**g`` (base unit)."""
     num, den = n * 10 ** max(g, 0), 10 ** max(-g, 0)
@@ -335,11 +318,29 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
     diff = vals[0] - total_sum
     targets = [total_sum, *(v + diff for v in vals[1:])]  # each figure's target, n × 10**g base units
 
+    g0 = g - 1  # the judge's grid: one below the finest digit; total − Σ parts and the allowances on it
+    diff0 = diff * 10
+    tol0 = sum(5 * 10 ** (h - g0) for _c, _e, h in terms if h is not None)
+
     def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
-        moved = list(terms)
+        """The verdict with the figures at ``moves`` moved: the stated difference and allowance
+        corrected term by term on a grid fine enough for the moved figures (the verdict only
+        compares them, so any common grid gives the judge's)."""
+        at = min(g0, *(w.exponent + unit.pow10 - 1 for w, unit in moves.values()))
+        scale = 10 ** (g0 - at)
+        d, t = diff0 * scale, tol0 * scale
         for i, (w, unit) in moves.items():
-            moved[i] = (w.coefficient, w.exponent + unit.pow10, _half(tolerance, w.exponent, unit.pow10))
-        return _sum_verdict(le, moved)
+            c, e, h = terms[i]
+            e2, h2 = w.exponent + unit.pow10, _half(tolerance, w.exponent, unit.pow10)
+            moved = w.coefficient * 10 ** (e2 - at) - c * 10 ** (e - at)
+            d += moved if i == 0 else -moved
+            if h is not None:
+                t -= 5 * 10 ** (h - at)
+            if h2 is not None:
+                t += 5 * 10 ** (h2 - at)
+        if le:
+            return _MATCH if d == 0 else _WITHIN if d > 0 else _ROUNDING if -d <= t else _OFF
+        return _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
 
     # within 5 % of a target only at its order of magnitude, give or take one: (digits + exponent)
     reach = [None if t == 0 else len(str(abs(t))) + g for t in targets]
@@ -382,24 +383,34 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         t, m = targets[i], g - f.unit.pow10
         if t < 0 or (t == 0 and f.value.coefficient != 0):
             continue
-        found = []
         w = _written(t, m, f.value.decimals + 4)
-        if w is not None:
-            found.append((w, _MATCH))  # the target itself
-        else:
-            for dd in range(1, 5):
-                w = _rounded(t, m, f.value.exponent - dd)
-                v = judged({i: (w, f.unit)})
-                if v != _OFF:
-                    found.append((w, v))
-                    break
-        same = _rounded(t, m, f.value.exponent)
-        if same != f.value and all(same != w for w, _v in found):
-            v = judged({i: (same, f.unit)})
-            if v != _OFF:
-                found.append((same, v))
-        cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
+        cands += _residual(i, f, w, _MATCH, partial(_rounded, t, m), judged)
     return figs, cands, judged
+
+
+def _residual(
+    i: int, f: Figure, w: Written | None, exact: int | None, near: Callable[[int], Written], judged: _Judged
+) -> list[_Cand]:
+    """:func:`fundaudit.causes.localise.residual` for figure ``i``: its target written exactly
+    (``w``, of verdict ``exact``; ``None``: to be judged), else the first rounding of it to
+    1–4 more digits that holds; and the target rounded to the figure's own digits, when that
+    holds (``near(exponent)`` rounds the target)."""
+    found = []
+    if w is not None:
+        found.append((w, judged({i: (w, f.unit)}) if exact is None else exact))
+    else:
+        for dd in range(1, 5):
+            w = near(f.value.exponent - dd)
+            v = judged({i: (w, f.unit)})
+            if v != _OFF:
+                found.append((w, v))
+                break
+    same = near(f.value.exponent)
+    if same != f.value and all(same != w for w, _v in found):
+        v = judged({i: (same, f.unit)})
+        if v != _OFF:
+            found.append((same, v))
+    return [(i, w, f.unit, "", "", v) for w, v in found if w != f.value]
 
 
 def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
@@ -525,23 +536,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         i = figs.index(f)
         if t < 0 or (t == 0 and f.value.coefficient != 0):
             continue
-        found = []
-        w = written(t, f.value.decimals + 4)
-        if w is not None:
-            found.append((w, judged({i: (w, f.unit)})))
-        else:
-            for dd in range(1, 5):
-                w = rounded(t, f.value.exponent - dd)
-                v = judged({i: (w, f.unit)})
-                if v != _OFF:
-                    found.append((w, v))
-                    break
-        same = rounded(t, f.value.exponent)
-        if same != f.value and all(same != w for w, _v in found):
-            v = judged({i: (same, f.unit)})
-            if v != _OFF:
-                found.append((same, v))
-        cands.extend((i, w, f.unit, "", "", v) for w, v in found if w != f.value)
+        cands += _residual(i, f, written(t, f.value.decimals + 4), None, partial(rounded, t), judged)
     return figs, cands, judged
 
 
