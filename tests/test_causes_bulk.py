@@ -259,3 +259,22 @@ def test_a_crashing_cause_is_noted_as_the_localiser_notes_it(tmp_path: Path, mon
     monkeypatch.setattr(localise, "pairs", crash)
     exact, fast = _both(rels, DEFAULT)
     assert exact[1] and fast == exact
+
+
+@settings(max_examples=300, deadline=None)
+@given(relation_sets())
+def test_the_integer_replicas_equal_the_exact_arithmetic(relations: list[Relation]) -> None:
+    """The difference and the candidate key bulk computes in integers are the causes' own."""
+    from fractions import Fraction
+
+    from fundaudit.causes import bulk
+    from fundaudit.causes._base import Candidate, Edit, difference
+
+    for r in relations:
+        d, got = difference(r), bulk._diff_key(r)
+        assert (got is None) == (d is None)
+        if got is not None:
+            assert Fraction(got[0]) * Fraction(10) ** got[1] == d
+        for f in (r.total, *r.parts):
+            key = Candidate("", r.id, (Edit(f, f.value, f.unit),)).key
+            assert bulk._key_text(f.ref, f.value, f.unit) == repr(key)

@@ -41,7 +41,6 @@ for word, on invented relation sets, the benchmark's two shapes and the real dat
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from functools import partial
 from math import gcd
 
@@ -65,7 +64,6 @@ from fundaudit.causes._base import (
     Context,
     Diagnosis,
     Edit,
-    difference,
     judged_with,
     precision,
     product_shifts,
@@ -105,14 +103,18 @@ def _value_key(fig: Figure) -> tuple[int, int]:
 
 
 def _diff_key(rel: Relation) -> tuple[int, int] | None:
-    d = difference(rel)
-    if d is None:
+    """:func:`fundaudit.causes._base.difference` of ``rel`` (total − Σ parts, base unit) as
+    :func:`_norm` gives it, in Python integers; ``None`` for a product or mixed dimensions."""
+    if rel.kind == "product" or len({f.unit.dimension for f in (rel.total, *rel.parts)}) != 1:
         return None
-    n, q = d.numerator, d.denominator
-    k = 0
-    while 10**k % q:  # the difference is on its figures' decimal grid: q divides some 10**k
-        k += 1
-    return _norm(n * (10**k // q), -k)
+    parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
+    g = min(f.value.exponent + f.unit.pow10 for f in (rel.total, *parts))
+
+    def on(f: Figure) -> int:
+        moved: int = f.value.coefficient * 10 ** (f.value.exponent + f.unit.pow10 - g)
+        return moved
+
+    return _norm(on(rel.total) - sum(on(p) for p in parts), g)
 
 
 def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
@@ -734,13 +736,12 @@ def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
         return False
     if len(rel.parts) > PAIR_PARTS:
         return False
-    diff = difference(rel)
-    assert diff is not None
     figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
     slips = [(fig, list(localise._factors(fig))) for fig in figs]
     g = min((f.value.exponent + f.unit.pow10 + min(0, *(k for _k, _h, k in fs)) for f, fs in slips), default=0)
-    wanted = -diff * Fraction(10) ** -g
-    rest = wanted.numerator
+    if d[1] < g:
+        return True  # never (the difference is on the figures' grid): the localiser's then
+    rest = -d[0] * 10 ** (d[1] - g)  # what the two slips must add up to, on the grid 10**g
     seen: dict[tuple[str, int], list[str]] = {}
     for fig, factors in slips:
         e = fig.value.exponent + fig.unit.pow10 - g
