@@ -328,7 +328,7 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         """The verdict with the figures at ``moves`` moved: the stated difference and allowance
         corrected term by term on a grid fine enough for the moved figures (the verdict only
         compares them, so any common grid gives the judge's)."""
-        at = min(g0, *(w.exponent + unit.pow10 - 1 for w, unit in moves.values()))
+        at = min([g0, *(w.exponent + unit.pow10 - 1 for w, unit in moves.values())])
         scale = 10 ** (g0 - at)
         d, t = diff0 * scale, tol0 * scale
         for i, (w, unit) in moves.items():
