@@ -438,12 +438,10 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
         ):
             pool[key] = cand
     hyps: list[tuple[tuple[object, ...], Edit, str, str, str]] = []
-    carried = False  # a candidate the localiser would try to carry into other sums (in later rounds)
     for i, w, unit, cause, detail, verdict in pool.values():
-        f = figs[i]
-        edit = Edit(f, w, unit)
-        kind, changed = _cause_of((rel,), f, w, unit)
         if verdict in (_MATCH, _ROUNDING):
+            f = figs[i]
+            kind, changed = _cause_of((rel,), f, w, unit)
             order = (
                 _ORDER[kind],
                 0 if i == 0 else 1,
@@ -451,10 +449,9 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
                 changed,
                 _key_text(f.ref, w, unit),
             )
-            hyps.append((order, edit, kind, cause, detail))
-        else:
-            carried = carried or kind not in NO_CARRY
-    if not hyps:  # left for every round: one that carries a candidate may reach other relations
+            hyps.append((order, Edit(f, w, unit), kind, cause, detail))
+    if not hyps:  # left for every round: a candidate it would carry into other sums may reach them
+        carried = any(_cause_of((rel,), figs[c[0]], c[1], c[2])[0] not in NO_CARRY for c in pool.values())
         return None if carried else localise._unexplained(rel)
     hyps.sort(key=lambda h: h[0])
     made = [
@@ -586,16 +583,14 @@ def _cluster(
                 pool[key] = (rel, f, cand)
     hyps: list[_Hyp] = []
     for rel, f, (_i, w, unit, cause, detail, _v) in pool.values():
-        h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail))
-        h.cause = _cause_of((rel,), f, w, unit)[0]
         world = {f.ref: (w, unit)}
-        h.explains = tuple(
+        explains = tuple(
             sorted(r.id for r, at, judged in uses[f.ref] if verdict(at, judged, world) in (_MATCH, _ROUNDING))
         )
-        if not h.explains:
+        if not explains:  # dropped: in a first round nothing is carried
             continue
-        if h.explains != (rel.id,):
-            h.cause = _cause_of([by_id[x] for x in h.explains], f, w, unit)[0]
+        h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail), explains=explains)
+        h.cause = _cause_of([by_id[x] for x in explains] if explains != (rel.id,) else (rel,), f, w, unit)[0]
         e = h.cand.edits[0]
         h.order = (
             -len(h.explains),
@@ -626,7 +621,7 @@ def _cluster(
         assert e.value is not None
         world = {**subs, ref: (e.value, e.unit)}
         lenient = h.cause in LENIENT
-        explains = []
+        now: list[str] = []
         for r, at, judged in uses[ref]:
             before = held.get(r.id)
             if before is None:
@@ -635,10 +630,10 @@ def _cluster(
             if before and after == _OFF and not lenient:
                 break
             if after in (_MATCH, _ROUNDING) and not before and r.id not in assigned:
-                explains.append(r.id)
+                now.append(r.id)
         else:
-            h.explains = tuple(sorted(explains))
-            if not explains:
+            h.explains = tuple(sorted(now))
+            if not now:
                 continue
             for rid in h.explains:
                 rivals = [g for g in explaining.get(rid, ()) if g is not h and rid in g.explains][:RIVALS]
