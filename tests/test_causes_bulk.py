@@ -278,3 +278,16 @@ def test_the_integer_replicas_equal_the_exact_arithmetic(relations: list[Relatio
         for f in (r.total, *r.parts):
             key = Candidate("", r.id, (Edit(f, f.value, f.unit),)).key
             assert bulk._key_text(f.ref, f.value, f.unit) == repr(key)
+
+
+@given(st.text("0123456789", min_size=1, max_size=8), st.text("0123456789", min_size=1, max_size=8))
+def test_one_digit_apart_in_one_pass(a: str, b: str) -> None:
+    from fundaudit.causes import bulk, digit_typo
+
+    changed = sum(x != y for x, y in zip(a[::-1], b[::-1], strict=False)) + abs(len(a) - len(b))
+    assert bulk._one_digit_apart(a, b, changed) == digit_typo.one_digit_apart(a, b)
+    for k in range(len(a)):  # a digit dropped, doubled, changed
+        for c in (a[:k] + a[k + 1 :], a[:k] + a[k] + a[k:], a[:k] + str((int(a[k]) + 1) % 10) + a[k + 1 :]):
+            if c:
+                n = sum(x != y for x, y in zip(a[::-1], c[::-1], strict=False)) + abs(len(a) - len(c))
+                assert bulk._one_digit_apart(a, c, n) == digit_typo.one_digit_apart(a, c)

@@ -699,11 +699,25 @@ def _cause_of(rels: Sequence[Relation], f: Figure, w: Written, unit: Unit) -> tu
                     return truncation.ID, changed
                 if up:
                     return coarser_rounding.ID, changed
-    if same_unit and digit_typo.one_digit_apart(a, b):
+    if same_unit and _one_digit_apart(a, b, changed):
         return digit_typo.ID, changed
     if any(r.total.ref == f.ref and r.kind in ("sum", "sum-le") and len(r.parts) > 1 for r in rels):
         return stale_total.ID, changed
     return unexplained.ID, changed
+
+
+def _one_digit_apart(a: str, b: str, changed: int) -> bool:
+    """:func:`fundaudit.causes.digit_typo.one_digit_apart` in one pass: of equal length, one digit
+    differs (``changed`` counts them); else the longer without its first digit that differs from
+    the shorter is the shorter (a digit dropped or doubled anywhere in a run of equal digits
+    gives the same string)."""
+    if len(a) == len(b):
+        return changed == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) - len(short) != 1:
+        return False
+    i = next((k for k in range(len(short)) if long[k] != short[k]), len(short))
+    return long[i + 1 :] == short[i:]
 
 
 def _reading(x: int, m: int, p: int, up: bool, old: Written) -> bool:
