@@ -67,12 +67,9 @@ from fundaudit.causes._base import (
     judged_with,
     precision,
     product_shifts,
-    rounded,
     same_value,
     shifted,
     sibling_units,
-    targets,
-    written,
 )
 from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
@@ -487,7 +484,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         for i, wu in moves.items():
             now[i] = wu
         (wt, ut), (wa, ua), (wb, ub) = now
-        pa, pb = _factor_pows(ua, ub, ut)
+        pa, pb = _pows(ua, ub, ut)
         if pa is None or pb is None:
             return _OFF  # the judge's error: does not hold
         ea, eb, et = wa.exponent + pa, wb.exponent + pb, wt.exponent + ut.pow10
@@ -510,15 +507,24 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
             v = judged({i: (f.value, unit)})
             if v != _OFF:
                 cands.append((i, f.value, unit, unit_slip.ID, "", v))
-    wanted = targets(rel)
+    # targets(rel), each in its figure's unit as a reduced fraction P/Q (no Fraction)
+    fa, fb = _factor_pow(a), _factor_pow(b)
+    ca, ea = a.value.coefficient, a.value.exponent + fa
+    cb, eb = b.value.coefficient, b.value.exponent + fb
+    ct, et = total.value.coefficient, total.value.exponent + total.unit.pow10
+    wanted = [(0, _ratio(ca * cb, 1, ea + eb - total.unit.pow10))]
+    if cb:
+        wanted.append((1, _ratio(ct, cb, et - eb - fa)))
+    if ca:
+        wanted.append((2, _ratio(ct, ca, et - ea - fb)))
     units = [f.unit for f in figs]
     odd = [i for i, f in enumerate(figs) if units.count(f.unit) == 1]
     common = [u for u in units if units.count(u) > 1]
     if len(odd) == 1 and common and units[odd[0]] in (*_siblings(common[0]), common[0]):
         i, unit = odd[0], common[0]
-        for f, t in wanted:
-            if f is figs[i]:
-                w = written(t * 10**f.unit.pow10 / 10**unit.pow10, 4)
+        for j, (n, q) in wanted:
+            if j == i:
+                w = _written_q(*_ratio(n, q, figs[i].unit.pow10 - unit.pow10), 4)
                 if w is not None and w.coefficient > 0:
                     cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
     for i, f in enumerate(figs):  # decimal_shift.propose: a necessary bound, then the verdict
@@ -531,12 +537,60 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
                 v = judged({i: (w, f.unit)})
                 if v != _OFF:
                     cands.append((i, w, f.unit, decimal_shift.ID, "", v))
-    for f, t in wanted:  # localise.residual
-        i = figs.index(f)
-        if t < 0 or (t == 0 and f.value.coefficient != 0):
+    for i, (n, q) in wanted:  # localise.residual
+        f = figs[i]
+        if n < 0 or (n == 0 and f.value.coefficient != 0):
             continue
-        cands += _residual(i, f, written(t, f.value.decimals + 4), None, partial(rounded, t), judged)
+        w = _written_q(n, q, f.value.decimals + 4)
+        cands += _residual(i, f, w, None, partial(_rounded_q, n, q), judged)
     return figs, cands, judged
+
+
+_POWS: dict[tuple[Unit, Unit, Unit], tuple[int, int] | tuple[None, None]] = {}
+
+
+def _pows(a: Unit, b: Unit, total: Unit) -> tuple[int, int] | tuple[None, None]:
+    """:func:`fundaudit.judge._factor_pows`, once per three units."""
+    got = _POWS.get((a, b, total))
+    if got is None:
+        got = _POWS[a, b, total] = _factor_pows(a, b, total)
+    return got
+
+
+def _factor_pow(f: Figure) -> int:
+    """A factor's power of ten in the base unit (% is 10**-2), as the causes' targets take it."""
+    return f.unit.pow10 - 2 if f.unit.dimension == "percent" else f.unit.pow10
+
+
+def _ratio(num: int, den: int, m: int) -> tuple[int, int]:
+    """``num / den × 10**m`` as a reduced fraction ``(P, Q)``, ``Q > 0``."""
+    p, q = (num * 10**m, den) if m >= 0 else (num, den * 10**-m)
+    if q < 0:
+        p, q = -p, -q
+    k = gcd(p, q)
+    return p // k, q // k
+
+
+def _written_q(p: int, q: int, most: int) -> Written | None:
+    """:func:`fundaudit.causes._base.written` of the reduced fraction ``p / q``."""
+    if most < 0:
+        return None
+    if q == 1:
+        return Written(p, 0)
+    a = (q & -q).bit_length() - 1
+    r, b = q >> a, 0
+    while r % 5 == 0:
+        r //= 5
+        b += 1
+    d = max(a, b)
+    if r != 1 or d > most:
+        return None
+    return Written(p * 10**d // q, -d)
+
+
+def _rounded_q(p: int, q: int, exponent: int) -> Written:
+    """:func:`fundaudit.causes._base.rounded` of ``p / q``."""
+    return _near_digit(p, q, exponent, True)
 
 
 def _cluster(
