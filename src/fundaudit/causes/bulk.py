@@ -70,6 +70,7 @@ from fundaudit.causes._base import (
     same_value,
     shifted,
     sibling_units,
+    written_fraction,
 )
 from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
@@ -524,7 +525,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         i, unit = odd[0], common[0]
         for j, (n, q) in wanted:
             if j == i:
-                w = _written_q(*_ratio(n, q, figs[i].unit.pow10 - unit.pow10), 4)
+                w = written_fraction(*_ratio(n, q, figs[i].unit.pow10 - unit.pow10), 4)
                 if w is not None and w.coefficient > 0:
                     cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
     for i, f in enumerate(figs):  # decimal_shift.propose: a necessary bound, then the verdict
@@ -541,7 +542,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         f = figs[i]
         if n < 0 or (n == 0 and f.value.coefficient != 0):
             continue
-        w = _written_q(n, q, f.value.decimals + 4)
+        w = written_fraction(n, q, f.value.decimals + 4)
         cands += _residual(i, f, w, None, partial(_rounded_q, n, q), judged)
     return figs, cands, judged
 
@@ -569,23 +570,6 @@ def _ratio(num: int, den: int, m: int) -> tuple[int, int]:
         p, q = -p, -q
     k = gcd(p, q)
     return p // k, q // k
-
-
-def _written_q(p: int, q: int, most: int) -> Written | None:
-    """:func:`fundaudit.causes._base.written` of the reduced fraction ``p / q``."""
-    if most < 0:
-        return None
-    if q == 1:
-        return Written(p, 0)
-    a = (q & -q).bit_length() - 1
-    r, b = q >> a, 0
-    while r % 5 == 0:
-        r //= 5
-        b += 1
-    d = max(a, b)
-    if r != 1 or d > most:
-        return None
-    return Written(p * 10**d // q, -d)
 
 
 def _rounded_q(p: int, q: int, exponent: int) -> Written:
