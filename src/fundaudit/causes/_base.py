@@ -361,7 +361,11 @@ def difference(rel: Relation) -> Fraction | None:
 
 def written(x: Fraction, max_decimals: int = 6) -> Written | None:
     """``x`` as exact decimal digits, or ``None`` when it needs more than ``max_decimals``."""
-    n, q = x.numerator, x.denominator
+    return written_fraction(x.numerator, x.denominator, max_decimals)
+
+
+def written_fraction(n: int, q: int, max_decimals: int = 6) -> Written | None:
+    """:func:`written` of the reduced fraction ``n / q`` (``q > 0``), without building a Fraction."""
     if max_decimals < 0:
         return None
     if q == 1:

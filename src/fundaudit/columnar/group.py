@@ -20,6 +20,7 @@ from fundaudit.units import Unit
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
+    from fundaudit.causes.localise import Result
 
 _ALLOWED: list[bool] = []  # set by the command line, whose main module a worker may start again
 
@@ -61,16 +62,29 @@ def diagnose_group(failing: Sequence[Relation], tolerance: Tolerance, lang: str)
 
     ``lang``: the language of the diagnoses' words (a worker does not know ``--lang``).
     """
-    from fundaudit.causes.localise import diagnose
+    from fundaudit.causes.bulk import settle
     from fundaudit.i18n import using
 
-    uses, nearby = inputs(failing)
     with using(lang), paused():  # many small objects, none in a cycle: a collection frees nothing
         try:
-            result = diagnose(failing, uses, tolerance, nearby=nearby)
+            settled, left = settle(failing, tolerance)
+            result = _localised(left, tolerance)
+            if result.notes and settled:  # a cause crashed: noted once per round of the whole group
+                settled, result = {}, _localised(failing, tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
             return f"diagnosis could not run: {type(exc).__name__}: {exc}"
-    return encode(result.diagnoses), result.notes
+    found = result.diagnoses
+    return encode({rel.id: settled[rel.id] if rel.id in settled else found[rel.id] for rel in failing}), result.notes
+
+
+def _localised(failing: Sequence[Relation], tolerance: Tolerance) -> Result:
+    """:func:`fundaudit.causes.localise.diagnose` of ``failing``, their own pool."""
+    from fundaudit.causes.localise import Result, diagnose
+
+    if not failing:
+        return Result({})
+    uses, nearby = inputs(failing)
+    return diagnose(failing, uses, tolerance, nearby=nearby)
 
 
 def encode(diagnoses: Mapping[str, Diagnosis]) -> bytes:
