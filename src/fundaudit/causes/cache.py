@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fundaudit import cachefiles
@@ -47,16 +47,24 @@ def key(
 ) -> str:
     h = hashlib.sha256()
     h.update(f"{FORMAT}\0{code_digest()}\0{tolerance!r}\0{language}\0".encode())
+    done: dict[int, bytes] = {}  # a relation's or figure's bytes by identity, made once (they recur)
+
+    def once(item: Relation | Figure) -> bytes:
+        data = done.get(id(item))
+        if data is None:
+            data = done[id(item)] = _relation(item, once) if isinstance(item, Relation) else _figure(item)
+        return data
+
     for rel in failing:
-        h.update(b"F" + _relation(rel))
+        h.update(b"F" + once(rel))
     for ref in sorted(uses):
         h.update(b"U" + ref.encode())
         for rel in uses[ref]:
-            h.update(_relation(rel))
+            h.update(once(rel))
     for file in sorted(nearby):
         h.update(b"N" + file.encode())
         for fig in nearby[file]:
-            h.update(_figure(fig))
+            h.update(once(fig))
     return h.hexdigest()
 
 
@@ -98,9 +106,9 @@ def _figure(f: Figure) -> bytes:
     ).encode()
 
 
-def _relation(r: Relation) -> bytes:
+def _relation(r: Relation, figure: Callable[[Figure], bytes] = _figure) -> bytes:
     head = f"{r.id}\0{r.rule}\0{r.kind}\0{r.missing}\0{r.empty}\0{r.note}\0{r.names}\0{r.location}\0".encode()
-    return head + b"".join(_figure(f) for f in (r.total, *r.parts)) + b"\2"
+    return head + b"".join(figure(f) for f in (r.total, *r.parts)) + b"\2"
 
 
 def _plain(d: Diagnosis) -> dict[str, object]:
