@@ -117,6 +117,25 @@ def test_check_writes_the_same_from_blocks_and_with_the_cache_off(
     assert first.stdout == warm.stdout == off.stdout and "mismatch" in off.stdout
 
 
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "github"])
+def test_a_check_from_blocks_does_not_load_the_model(
+    dataset: Path, tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The formats read the model's figures from the columns (the text format's own sources
+    too): a warm check never builds it, and writes what the cache off writes."""
+    entry = _copy(dataset, tmp_path / "data")
+    runner = CliRunner()
+    argv = ["check", str(entry), "--format", fmt, "--lang", "en"]
+    first = runner.invoke(app, argv)
+    with monkeypatch.context() as m:
+        m.setattr(fast, "_model", lambda *a: pytest.fail("the model was loaded"))
+        warm = runner.invoke(app, argv)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    off = runner.invoke(app, argv)
+    assert first.exit_code == warm.exit_code == off.exit_code == 1, warm.stdout[-500:]
+    assert first.stdout == warm.stdout == off.stdout
+
+
 def _edited(body: bytes, column: str, value: Any) -> bytes:
     """The block with the first row's ``column`` (of the relations, else the figures) set to ``value``."""
     import pyarrow as pa

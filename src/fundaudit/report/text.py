@@ -26,7 +26,7 @@ from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
 from fundaudit.report.pieces import Words, worded
-from fundaudit.runner import Audit
+from fundaudit.runner import Audit, RelationList
 
 
 def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
@@ -98,9 +98,22 @@ def own_sources(audit: Audit) -> dict[str, str]:
     Only a YAML file a person can open counts: a document checked directly is drafted into a
     temporary one, and then its own name is the reference.
     """
+    if audit.budget is None:
+        return {}
+    pairs: Iterable[tuple[str, str]]
+    if not isinstance(audit.columns, RelationList):  # the model's figures are the stated rows: read
+        import numpy as np  # without loading the model (large YAML is checked from the cache's blocks)
+
+        from fundaudit.columnar.arrays import take
+
+        f = audit.columns.figures
+        rows = np.flatnonzero(f.stated).tolist()
+        pairs = set(zip(take(f.yaml_file, rows), take(f.source_file, rows), strict=True))
+    else:
+        pairs = ((fig.yaml.file, fig.source.file) for fig in audit.budget.figures)
     cited: dict[str, set[str]] = {}
-    for fig in audit.budget.figures if audit.budget is not None else ():
-        cited.setdefault(fig.yaml.file, set()).add(fig.source.file)
+    for yaml, source in pairs:
+        cited.setdefault(yaml, set()).add(source)
     return {yaml: next(iter(files)) for yaml, files in cited.items() if len(files) == 1 and os.path.isfile(yaml)}
 
 
