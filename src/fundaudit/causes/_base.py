@@ -16,7 +16,7 @@ from fractions import Fraction
 from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.judge import verdict, verdict_of
-from fundaudit.model import Figure
+from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Tolerance
 from fundaudit.units import Unit, parse_unit
@@ -129,16 +129,19 @@ class Context:
 
     _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _by_line: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict)
-    _by_difference_line: dict[tuple[Fraction | None, int], list[tuple[int, Relation]]] = field(default_factory=dict)
+    _by_difference_line: dict[tuple[Fraction | None, Loc | None], list[tuple[int, Relation]]] = field(
+        default_factory=dict
+    )
 
-    def failing_with_difference_on(self, diff: Fraction, lines: Iterable[int]) -> list[Relation]:
+    def failing_with_difference_on(self, diff: Fraction, lines: Iterable[Loc]) -> list[Relation]:
         """The failing relations whose difference is ``diff`` and that have a figure on one of the
-        YAML ``lines``, in the order of :attr:`failing` (indexed once per context: no scan per relation)."""
+        YAML ``lines`` (each a file and a line), in the order of :attr:`failing` (indexed once per
+        context: no scan per relation)."""
         if not self._by_difference_line:
-            self._by_difference_line[None, 0] = []  # built, even when nothing fails
+            self._by_difference_line[None, None] = []  # built, even when nothing fails
             for at, rel in enumerate(self.failing):
                 d = self.difference(rel)
-                for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+                for line in {f.yaml for f in (rel.total, *rel.parts)}:
                     self._by_difference_line.setdefault((d, line), []).append((at, rel))
         found: dict[int, Relation] = {}
         for line in lines:

@@ -76,7 +76,7 @@ from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
 from fundaudit.findings import Relation, Verdict
 from fundaudit.judge import _factor_pows
-from fundaudit.model import Figure
+from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
@@ -120,7 +120,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
-    sizes: dict[tuple[tuple[int, int], int], list[Relation]] = {}  # (difference, YAML line) -> relations
+    sizes: dict[tuple[tuple[int, int], Loc], list[Relation]] = {}  # (difference, YAML file:line) -> relations
     diffs: list[tuple[int, int] | None] = []
     for rel in failing:
         for f in (rel.total, *rel.parts):
@@ -130,7 +130,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
         if d is not None and d[0] != 0:
             if d[0] > 0 and rel.kind == "sum":
                 sums.add(d)
-            for line in {f.yaml.line for f in (rel.total, *rel.parts)}:
+            for line in {f.yaml for f in (rel.total, *rel.parts)}:
                 sizes.setdefault((d, line), []).append(rel)
     done: dict[str, Diagnosis] = {}
     for cluster in _clusters(failing):
@@ -177,7 +177,7 @@ def _alone(
     d: tuple[int, int] | None,
     values: set[tuple[int, int]],
     sums: set[tuple[int, int]],
-    sizes: dict[tuple[tuple[int, int], int], list[Relation]],
+    sizes: dict[tuple[tuple[int, int], Loc], list[Relation]],
 ) -> bool:
     """Whether ``rel`` passes every screen of the module doc but the last two."""
     figs = (rel.total, *rel.parts)
@@ -199,7 +199,7 @@ def _alone(
         if rel.kind == "sum" and d[0] > 0 and d in values:
             return False
         mine = {f.ref for f in figs}
-        for line in {f.yaml.line for f in figs}:  # a misplaced amount: the opposite difference, no figure shared
+        for line in {f.yaml for f in figs}:  # a misplaced amount: the opposite difference, no figure shared
             if any(mine.isdisjoint(f.ref for f in (o.total, *o.parts)) for o in sizes.get(((-d[0], d[1]), line), ())):
                 return False
     return True

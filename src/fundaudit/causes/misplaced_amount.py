@@ -2,6 +2,7 @@
 
 What it explains: two failing relations with equal and opposite differences (+190 and −190)
 that each hold when one figure of a shared table row (or column) gives the amount to the other.
+The two figures stand on one line of one YAML file (a line number of another file is no row).
 
 Example: 教育 附件 合计 row (001:1283): 190 万元 of 南江县's 中央、省 belongs to 平昌县.
 
@@ -34,7 +35,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
     if diff is None or diff == 0:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
-    lines = {f.yaml.line for f in (rel.total, *rel.parts)}  # a pair shares a line: the others are not looked at
+    lines = {f.yaml for f in (rel.total, *rel.parts)}  # a pair shares a YAML line: the others are not looked at
     for other in ctx.failing_with_difference_on(-diff, lines):
         if other.id <= rel.id:
             continue
@@ -42,7 +43,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
             continue
         for f1, t1 in targets(rel):
             for f2, t2 in targets(other):
-                if f1.yaml.line != f2.yaml.line or f1.unit != f2.unit:
+                if f1.yaml != f2.yaml or f1.unit != f2.unit:
                     continue
                 w1, w2 = written(t1), written(t2)
                 if w1 is None or w2 is None or w1.coefficient < 0 or w2.coefficient < 0:

@@ -4,9 +4,9 @@
 corrections against each other. Two failing relations can only interact when a candidate
 of one touches a figure of the other, and a candidate touches the figures of its own
 relation and those the causes read near it — figures of the same YAML file (omitted part)
-or of a failing relation with the opposite difference and a YAML line in common (misplaced
-amount). So the failing relations fall into *groups*: relations joined by a YAML file one of
-their figures is in, or by equal and opposite differences on one line. Each group is diagnosed on its own, with the same
+or of a failing relation with the opposite difference and a figure on the same line of the
+same YAML file (misplaced amount). So the failing relations fall into *groups*: relations
+joined by a YAML file one of their figures is in. Each group is diagnosed on its own, with the same
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
@@ -29,13 +29,12 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import IO, Any
 
 import numpy as np
 
 from fundaudit.causes._base import Diagnosis
-from fundaudit.columnar.arrays import KINDS, Columns, take
+from fundaudit.columnar.arrays import Columns, take
 from fundaudit.columnar.group import decode, diagnose_group, workers_allowed
 from fundaudit.i18n import _
 from fundaudit.progress import note
@@ -75,46 +74,11 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
     first: dict[Any, int] = {}
     for i, file in zip(owner.tolist(), take(fig.yaml_file, members.tolist()), strict=True):
         join(i, first.setdefault(file, i))
-    by_size: dict[tuple[Fraction, int], int] = {}
     rows_list = rows.tolist()
-    kinds = r.kind[rows].tolist()
-    units = [(u.dimension, u.pow10) for u in fig.units]
-    bounds = np.concatenate((at, [len(owner)])).tolist()
-    for start in range(0, n, CHUNK):  # the members' amounts read a chunk of relations at a time
-        stop = min(start + CHUNK, n)
-        lo, hi = bounds[start], bounds[stop]
-        piece = members[lo:hi]
-        coef = fig.coefficient[piece].tolist()
-        exp = fig.exponent[piece].tolist()
-        code = fig.unit_code[piece].tolist()
-        line = fig.yaml_line[piece].tolist()
-        for k in range(start, stop):
-            a, b = bounds[k] - lo, bounds[k + 1] - lo
-            try:
-                d = _difference(KINDS[kinds[k]], coef[a:b], exp[a:b], [units[c] for c in code[a:b]])
-            except Exception:  # the diagnosis notes what cannot be judged; grouping goes on
-                continue
-            if d:  # a misplaced amount pairs opposite differences on one YAML line
-                for y in set(line[a:b]):
-                    join(k, by_size.setdefault((abs(d), y), k))
     out: dict[int, list[int]] = {}
     for k in range(n):
         out.setdefault(find(k), []).append(rows_list[k])
     return list(out.values())
-
-
-def _difference(kind: str, coef: list[int], exp: list[int], units: list[tuple[str, int]]) -> Fraction | None:
-    """:func:`fundaudit.causes._base.difference` of a relation given by its figures' columns
-    (its total first): total − Σ parts in the base unit, ``None`` for products or mixed dimensions."""
-    if kind == "product" or len({dim for dim, _p in units}) != 1:
-        return None
-    terms = [(c, e + p) for c, e, (_d, p) in zip(coef, exp, units, strict=True)]
-    if kind == "cumulative":
-        terms = [terms[0], *terms[-1:]] if len(terms) > 1 else terms
-    g = min(e for _c, e in terms)
-    total, *parts = (int(c) * 10 ** (e - g) for c, e in terms)
-    n = total - sum(parts)
-    return Fraction(n * 10**g) if g >= 0 else Fraction(n, 10**-g)
 
 
 @dataclass(eq=False)
