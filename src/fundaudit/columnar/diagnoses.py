@@ -36,11 +36,12 @@ import numpy as np
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
 from fundaudit.columnar.group import decode, diagnose_group, workers_allowed
+from fundaudit.findings import Relation
 from fundaudit.i18n import _
 from fundaudit.progress import note
 from fundaudit.tolerance import Tolerance
 
-CHUNK = 4_096  # relations turned into model objects at a time while grouping
+CHUNK = 4_096  # relations turned into model objects at a time to be diagnosed (many small groups at once)
 _SPOOL = 16 * 1024 * 1024  # bytes of encoded diagnoses kept in memory before they go to disk
 PARALLEL = 20_000  # failing relations from which the groups are diagnosed in worker processes
 
@@ -136,8 +137,8 @@ def _results(
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
-                for group in members:
-                    flight.append(pool.submit(diagnose_group, columns.relations_at(group), tolerance, lang))
+                for relations in _relations(columns, members):
+                    flight.append(pool.submit(diagnose_group, relations, tolerance, lang))
                     if len(flight) > 2 * workers:
                         yield flight.popleft().result()
                         done += 1
@@ -147,8 +148,25 @@ def _results(
             return
         except (OSError, BrokenProcessPool):
             pass
-    for group in members[done:]:
-        yield diagnose_group(columns.relations_at(group), tolerance, lang)
+    for relations in _relations(columns, members[done:]):
+        yield diagnose_group(relations, tolerance, lang)
+
+
+def _relations(columns: Columns, members: list[list[int]]) -> Iterator[list[Relation]]:
+    """Each group's relations as model objects, in group order, read from the columns
+    :data:`CHUNK` relations or more at a time (a column read per group costs as much for a
+    small group as for a large one: many small groups were read a column at a time each)."""
+    at = 0
+    while at < len(members):
+        batch: list[list[int]] = []
+        size = 0
+        while at < len(members) and (not batch or size + len(members[at]) <= CHUNK):
+            batch.append(members[at])
+            size += len(members[at])
+            at += 1
+        read = iter(columns.relations_at([row for group in batch for row in group]))
+        for group in batch:
+            yield [next(read) for _ in group]
 
 
 def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -> Diagnoses:
