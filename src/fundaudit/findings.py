@@ -51,6 +51,12 @@ HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
 
 
+def severity_of(verdict: Verdict, diagnosis: Diagnosis | None) -> str:
+    """A finding's severity: a diagnosed failing finding takes its cause's, the others their
+    verdict's (``error`` for a likely slip, ``warning`` for rounding, blank cells, revisions)."""
+    return diagnosis.severity if diagnosis is not None and verdict in FAILING else SEVERITY[verdict]
+
+
 @dataclass(frozen=True, slots=True)
 class Relation:
     """One stated relation between figures, derived by a rule from the model.
@@ -145,9 +151,7 @@ class Finding:
 
         A diagnosed finding takes its cause's severity; the others their verdict's.
         """
-        if self.diagnosis is not None and self.verdict in FAILING:
-            return self.diagnosis.severity
-        return SEVERITY[self.verdict]
+        return severity_of(self.verdict, self.diagnosis)
 
     @property
     def holds(self) -> bool:

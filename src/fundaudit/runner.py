@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 from fundaudit.findings import (
     FAILING,
     REVISED_BY,
-    SEVERITY,
     SEVERITY_RANK,
     VERDICT_CODE,
     Finding,
     Relation,
     Verdict,
+    severity_of,
 )
 from fundaudit.gcpause import paused
 from fundaudit.judge import explain, verdict
@@ -308,8 +308,7 @@ class Audit:
                 if rid in self.hidden:
                     continue
                 v = _VERDICTS[code]
-                d = found.get(rid) if v in FAILING else None
-                if SEVERITY_RANK[d.severity if d is not None else SEVERITY[v]] >= rank:
+                if SEVERITY_RANK[severity_of(v, found.get(rid))] >= rank:
                     return True
         return False
 

@@ -169,7 +169,7 @@ class Filters:
         if chunks is None:
             return frozenset(f.id for f in audit.iter_shown(show_all) if not self.keep(f))
         from fundaudit.columnar.arrays import Columns, take
-        from fundaudit.findings import FAILING, SEVERITY, VERDICT_CODE
+        from fundaudit.findings import FAILING, VERDICT_CODE, severity_of
 
         verdict_of = tuple(VERDICT_CODE)
         cols, codes = audit.columns, audit.codes
@@ -185,9 +185,7 @@ class Filters:
             if self.severities:  # a diagnosed failing finding takes its cause's (Finding.severity)
                 failing = [r for r, v in zip(rows, verdicts, strict=True) if v in FAILING]
                 found = audit.found(failing) if failing else {}
-                for i, (rid, v) in enumerate(zip(ids, verdicts, strict=True)):
-                    d = found.get(rid) if v in FAILING else None
-                    severities[i] = d.severity if d is not None else SEVERITY[v]
+                severities = [severity_of(v, found.get(rid)) for rid, v in zip(ids, verdicts, strict=True)]
             for rid, v, rule, document, program, severity in zip(
                 ids,
                 verdicts,

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from fundaudit.findings import FAILING, HOLDS, SEVERITY, Finding, Verdict, materiality_words, revision_of
+from fundaudit.findings import FAILING, HOLDS, Finding, Verdict, materiality_words, revision_of, severity_of
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
@@ -102,8 +102,7 @@ class Words(NamedTuple):
 
     @property
     def severity(self) -> str:
-        d = self.diagnosis
-        return d.severity if d is not None and self.verdict in FAILING else SEVERITY[self.verdict]
+        return severity_of(self.verdict, self.diagnosis)
 
     @property
     def holds(self) -> bool:
@@ -384,7 +383,7 @@ class _Chunk:
         listed = ", ".join([figs[j][_PIECE] for j in w.listed])
         file, line = w.where
         verdict = w.verdict
-        severity = d.severity if d is not None and verdict in FAILING else SEVERITY[verdict]
+        severity = severity_of(verdict, d)
         text = (
             f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
             f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
