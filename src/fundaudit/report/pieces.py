@@ -18,8 +18,10 @@ encoder. Here the same findings are worded from the columns, in the order of
   :class:`~fundaudit.findings.Finding`'s names, which the text, GitHub, SARIF, JUnit and
   CSV writers read as they read a finding;
 - each finding's JSON is joined from the escaped pieces (:func:`results`), with its
-  diagnosis (:meth:`~fundaudit.runner.Audit.found`) and materiality in exact integers
-  (:func:`fundaudit.findings.materiality_words`).
+  diagnosis worded from the plain tuples the diagnosis sent it in
+  (:meth:`fundaudit.columnar.diagnoses.Diagnoses.encoded`: no ``Diagnosis`` or ``Figure``
+  object is built for it; each culprit figure's JSON made once per group) and its materiality
+  in exact integers (:func:`fundaudit.findings.materiality_words`).
 
 The rare relations the bulk path does not word (parts not stated, a sum of mixed
 dimensions, a product whose units do not multiply), crashed rules, small audits and the
@@ -32,10 +34,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from fundaudit.findings import FAILING, HOLDS, Finding, Verdict, materiality_words, revision_of, severity_of
+from fundaudit.findings import (
+    FAILING,
+    HOLDS,
+    SEVERITY,
+    Finding,
+    Verdict,
+    materiality_words,
+    revision_of,
+    severity_of,
+)
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
@@ -54,31 +66,77 @@ from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
-    from fundaudit.model import Figure
+    from fundaudit.columnar.group import Decoded
     from fundaudit.runner import Audit
 
 _q = encode_basestring
 
 
-class Words(NamedTuple):
+class Words:
     """One finding worded in bulk: the fields of :class:`~fundaudit.findings.Finding` a writer
     reads, under the same names, and its figures as :class:`_Chunk` entries (never as model
-    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not."""
+    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not.
 
-    id: str
-    rule: str
-    verdict: Verdict
-    parts_sum: str
-    diff: str
-    tolerance: str
-    message: str
-    document: str
-    program: str
-    subject: str
-    diagnosis: Diagnosis | None
-    figure: tuple[Any, ...]  # the total's entry
-    listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
-    where: tuple[str, int]  # the relation's YAML file and line
+    Its diagnosis is kept as the plain tuples it was sent in (``encoded``: the row and its
+    group, :class:`~fundaudit.columnar.group.Decoded`), made an object only when a writer asks
+    for :attr:`diagnosis` (the JSON pieces word the tuples).
+    """
+
+    __slots__ = (
+        "diff",
+        "document",
+        "encoded",
+        "figure",
+        "id",
+        "listed",
+        "message",
+        "parts_sum",
+        "program",
+        "rule",
+        "subject",
+        "tolerance",
+        "verdict",
+        "where",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        rule: str,
+        verdict: Verdict,
+        parts_sum: str,
+        diff: str,
+        tolerance: str,
+        message: str,
+        document: str,
+        program: str,
+        subject: str,
+        encoded: tuple[tuple[Any, ...], Decoded] | None,
+        figure: tuple[Any, ...],  # the total's entry
+        listed: list[int],  # the figures the finding lists (its parts), as indices of the chunk's entries
+        where: tuple[str, int],  # the relation's YAML file and line
+    ) -> None:
+        self.id = id
+        self.rule = rule
+        self.verdict = verdict
+        self.parts_sum = parts_sum
+        self.diff = diff
+        self.tolerance = tolerance
+        self.message = message
+        self.document = document
+        self.program = program
+        self.subject = subject
+        self.encoded = encoded
+        self.figure = figure
+        self.listed = listed
+        self.where = where
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        if self.encoded is None:
+            return None
+        row, group = self.encoded
+        return group.diagnoses()[row[0]]
 
     @property
     def total(self) -> str:
@@ -98,11 +156,13 @@ class Words(NamedTuple):
 
     @property
     def hint(self) -> str | None:
-        return None if self.diagnosis is None else self.diagnosis.text
+        return None if self.encoded is None else str(self.encoded[0][_TEXT])
 
     @property
     def severity(self) -> str:
-        return severity_of(self.verdict, self.diagnosis)
+        if self.encoded is not None and self.verdict in FAILING:  # severity_of, from the tuple
+            return str(self.encoded[0][_SEVERITY])
+        return severity_of(self.verdict, None)
 
     @property
     def holds(self) -> bool:
@@ -173,7 +233,6 @@ class _Chunk:
         assert isinstance(audit.columns, Columns)  # a large audit's (Audit.chunks)
         self.columns = audit.columns
         self.q = _Escaped()  # file names, units, rules …: each escaped once
-        self.culprits: dict[Figure, str] = {}  # a diagnosis's figure, by identity (shared in a group)
         self.figs: dict[int, tuple[Any, ...]] = {}
 
     def words(self) -> list[Finding | Words]:
@@ -227,7 +286,7 @@ class _Chunk:
         failing = any(w[0] in FAILING for w in worded if w is not None) or any(
             f.verdict in FAILING for f in by_row.values()
         )
-        found = self.audit.found(rows) if failing else {}
+        found = self.audit.bulk.encoded(rows) if failing else {}
         documents = take(r.document, rows)
         programs = take(r.program, rows)
         yaml_files = take(r.yaml_file, rows)
@@ -378,12 +437,17 @@ class _Chunk:
 
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
-        q, t, d = self.q, w.figure, w.diagnosis
+        q, t, e = self.q, w.figure, w.encoded
         figs = self.figs
         listed = ", ".join([figs[j][_PIECE] for j in w.listed])
         file, line = w.where
         verdict = w.verdict
-        severity = severity_of(verdict, d)
+        if e is None:
+            severity, hint = SEVERITY[verdict], "null"
+        else:
+            row = e[0]
+            severity = row[_SEVERITY] if verdict in FAILING else SEVERITY[verdict]  # severity_of
+            hint = _q(row[_TEXT])
         text = (
             f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
             f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
@@ -391,42 +455,48 @@ class _Chunk:
             f'"source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
             f'"location": {{"file": {q[file]}, "line": {line}}}, "message": {_q(w.message)}, '
             f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
-            f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
+            f'"parts": [{listed}], "hint": {hint}'
         )
-        if d is None:
+        if e is None:
             return text + "}"
         amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
         share = "null" if percent is None else f'"{percent}"'
         return (
-            f'{text}, "diagnosis": {self.diagnosis(d)}, "materiality": {{"amount": "{amount}", '
+            f'{text}, "diagnosis": {self.diagnosis(e[0], e[1], hint)}, "materiality": {{"amount": "{amount}", '
             f'"unit": {q[word]}, "percent": {share}}}}}'
         )
 
-    def diagnosis(self, d: Diagnosis) -> str:
-        """``diagnosis_json(d)`` encoded (:func:`fundaudit.report.jsonout.diagnosis_json`)."""
-        culprits = ", ".join(
-            [f'{self.culprit(c.figure)}, "likely": {"null" if c.likely is None else _q(c.likely)}}}' for c in d.figures]
-        )
-        explains = ", ".join([_q(e) for e in d.explains])
+    def diagnosis(self, row: tuple[Any, ...], group: Decoded, text: str) -> str:
+        """``diagnosis_json`` of a diagnosis given as the tuple of :func:`~fundaudit.columnar.group.encode`
+        (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
+        _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
+        heads = group.memo.get("json")
+        if heads is None:
+            heads = group.memo["json"] = [None] * len(group.table)
+        figures = []
+        for at, likely in culprits:
+            head = heads[at]
+            if head is None:
+                head = heads[at] = self._culprit(group.table[at])
+            figures.append(f'{head}, "likely": {"null" if likely is None else _q(likely)}}}')
+        listed = ", ".join(figures)
+        q = self.q
         return (
-            f'{{"cause": {self.q[d.cause]}, "severity": {self.q[d.severity]}, "root": {_q(d.root)}, '
-            f'"text": {_q(d.text)}, "applicability": "{d.applicability.word}", "corrections": {d.corrections}, '
-            f'"figures": [{culprits}], "explains": [{explains}]}}'
+            f'{{"cause": {q[cause]}, "severity": {q[severity]}, "root": {_q(root)}, '
+            f'"text": {text}, "applicability": "{_applicability()[applicability]}", "corrections": {corrections}, '
+            f'"figures": [{listed}], "explains": [{", ".join([_q(e) for e in explains])}]}}'
         )
 
-    def culprit(self, fig: Figure) -> str:
-        """A culprit figure's JSON object up to its ``likely`` (which the caller adds)."""
-        out = self.culprits.get(fig)
-        if out is None:
-            out = self.culprits[fig] = self._culprit(fig)
-        return out
-
-    def _culprit(self, fig: Figure) -> str:
+    def _culprit(self, fig: tuple[Any, ...]) -> str:
+        """A culprit figure's JSON object up to its ``likely`` (which the caller adds), from its
+        row of a group's table (:class:`~fundaudit.columnar.group.Decoded`)."""
+        ref, label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline = fig[:11]
+        stated = f"{format_scaled(coefficient, exponent)} {unit}"  # Figure.text
         return (
-            f'{{"ref": {_q(fig.ref)}, "label": {_q(fig.label)}, '
-            f'"location": {{"file": {self.q[fig.yaml.file]}, "line": {fig.yaml.line}}}, '
-            f'"source": {{"file": {self.q[fig.source.file]}, "line": {fig.source.line}}}, '
-            f'"stated": {_q(fig.text)}'
+            f'{{"ref": {_q(ref)}, "label": {_q(label)}, '
+            f'"location": {{"file": {self.q[yfile]}, "line": {yline}}}, '
+            f'"source": {{"file": {self.q[sfile]}, "line": {sline}}}, '
+            f'"stated": {_q(stated)}'
         )
 
 
@@ -471,6 +541,16 @@ class _Escaped(dict[str, str]):
         out = self[text] = _q(text)
         return out
 
+
+@cache
+def _applicability() -> dict[int, str]:
+    """:attr:`Diagnosis.applicability`'s word, by its number (the causes imported when one is worded)."""
+    from fundaudit.causes._base import Applicability
+
+    return {int(a): a.word for a in Applicability}
+
+
+_SEVERITY, _TEXT = 2, 4  # fields of an encoded diagnosis (fundaudit.columnar.group.Decoded.rows)
 
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
 (
