@@ -190,12 +190,15 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
         return
     from fundaudit.i18n import language, using
 
-    for chunk in chunks:
-        # many small acyclic objects: collections would only walk them; the language read once
-        with paused(), using(language()):
+    # many small acyclic objects: collections would only walk them (paused for the whole stream,
+    # not a chunk at a time: the collection on leaving a chunk walked all its objects still held);
+    # the language read once
+    with paused(), using(language()):
+        for chunk in chunks:
             c = _Chunk(audit, chunk, pieces)
             items = c.words()
-        yield c, items
+            yield c, items
+            del c, items
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
@@ -234,25 +237,33 @@ class _Chunk:
         self.columns = audit.columns
         self.q = _Escaped()  # file names, units, rules …: each escaped once
         self.figs: dict[int, tuple[Any, ...]] = {}
+        self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (pieces only)
 
     def words(self) -> list[Finding | Words]:
         """The chunk's findings, in its order (:func:`worded`)."""
+        import numpy as np
+
         from fundaudit.columnar.arrays import KINDS, take
 
         rows = [c for c in self.chunk if isinstance(c, int)]
         r = self.columns.relations
         kinds = r.kind[rows].tolist()
         missing = r.has_missing[rows].tolist()
-        starts = r.offsets[rows].tolist()
-        ends = r.offsets[[i + 1 for i in rows]].tolist()
+        starts = r.offsets[rows]
+        sizes = r.offsets[np.asarray(rows, dtype=np.int64) + 1] - starts
+        ends = np.cumsum(sizes).tolist()
+        # every part of every row in one read: row k's are flat[ends[k] - sizes[k]:ends[k]]
+        flat = r.parts[np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(ends[-1] if ends else 0)]
+        flat_list = flat.tolist()
+        parts = [flat_list[b - n : b] for b, n in zip(ends, sizes.tolist(), strict=True)]
         totals = r.total[rows].tolist()
-        parts = [r.parts[a:b].tolist() for a, b in zip(starts, ends, strict=True)]
-        figs = self.figs = self.figures(sorted(set(totals).union(*parts)))
+        figs = self.figs = self.figures(np.unique(np.concatenate([flat, r.total[rows]])).tolist())
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
         worded: list[tuple[Verdict, str, str, str, str] | None] = []
         slow: list[int] = []
+        word = self.word
         for k, (i, kind, miss, total, ps, rule, subject, names, empty, note) in enumerate(
             zip(
                 rows,
@@ -270,8 +281,7 @@ class _Chunk:
         ):
             said = None
             if not miss:
-                fs = [figs[j] for j in ps]
-                said = self.word(KINDS[kind], figs[total], fs, rule, subject, (names, empty, note))
+                said = word(KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note))
             if said is None:
                 slow.append(i)
                 worded.append(None)
@@ -291,6 +301,7 @@ class _Chunk:
         programs = take(r.program, rows)
         yaml_files = take(r.yaml_file, rows)
         yaml_lines = r.yaml_line[rows].tolist()
+        listed: set[int] = set()
         for k, i in enumerate(rows):
             this = worded[k]
             if this is None:
@@ -299,6 +310,7 @@ class _Chunk:
             t = figs[totals[k]]
             line = yaml_lines[k]
             rid = ids[k]
+            listed.update(parts[k])
             by_row[i] = Words(
                 rid,
                 rules[k],
@@ -315,18 +327,18 @@ class _Chunk:
                 parts[k],
                 (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
             )
+        if self.pieces:
+            self.listed = self.json_pieces(sorted(listed))
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
-        """Each figure at ``at``: its words, numbers and (``pieces``) JSON (the indices below)."""
+        """Each figure at ``at``: its words and numbers (the indices below)."""
         from fundaudit.columnar.arrays import take
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        q = self.q
-        unit_json = [q[u.text] for u in units]
-        pieces = self.pieces
+        halves: dict[tuple[int, int], int | None] = {}  # half_exponent, once per exponent and unit
         out: dict[int, tuple[Any, ...]] = {}
         for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
             at,
@@ -342,29 +354,40 @@ class _Chunk:
             strict=True,
         ):
             unit = units[code]
-            value = str(coef) if exp == 0 else format_scaled(coef, exp)  # exact: coef is an int
-            piece = (
-                f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
-                f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
-                f'"location": {{"file": {q[yfile]}, "line": {yline}}}}}'
-                if pieces
-                else ""
-            )
+            key = (exp, code)
+            h = halves.get(key, -1)
+            if h == -1:
+                h = halves[key] = half(exp, unit.pow10)
             out[j] = (
                 ref,
                 label.removesuffix(" total"),  # its name (judge._name)
-                value,
+                str(coef) if exp == 0 else format_scaled(coef, exp),  # exact: coef is an int
                 unit.text,
-                (coef, exp + unit.pow10, half(exp, unit.pow10)),  # judge.Term
+                (coef, exp + unit.pow10, h),  # judge.Term
                 unit,
                 exp,
                 sline,
-                piece,
+                code,
                 sfile,
                 yfile,
                 yline,
             )
         return out
+
+    def json_pieces(self, at: list[int]) -> dict[int, str]:
+        """Each figure at ``at`` (of :attr:`figs`) as the JSON object a finding lists among its
+        parts (``ref``, ``label``, ``value``, ``unit``, ``source``, ``location``), escaped once
+        however many findings list it."""
+        from fundaudit.columnar.arrays import take
+
+        figs, q = self.figs, self.q
+        unit_json = [q[u.text] for u in self.columns.figures.units]
+        return {
+            j: f'{{"ref": {_q(e[_REF])}, "label": {_q(label)}, "value": "{e[_VALUE]}", "unit": {unit_json[e[_CODE]]}, '
+            f'"source": {{"file": {q[e[_SOURCE_FILE]]}, "line": {e[_LINE]}}}, '
+            f'"location": {{"file": {q[e[_YAML_FILE]]}, "line": {e[_YAML_LINE]}}}}}'
+            for j, e, label in zip(at, [figs[j] for j in at], take(self.columns.figures.label, at), strict=True)
+        }
 
     def word(
         self,
@@ -438,8 +461,8 @@ class _Chunk:
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
         q, t, e = self.q, w.figure, w.encoded
-        figs = self.figs
-        listed = ", ".join([figs[j][_PIECE] for j in w.listed])
+        pieces = self.listed
+        listed = ", ".join([pieces[j] for j in w.listed])
         file, line = w.where
         verdict = w.verdict
         if e is None:
@@ -562,7 +585,7 @@ _SEVERITY, _TEXT = 2, 4  # fields of an encoded diagnosis (fundaudit.columnar.gr
     _UNIT,
     _EXP,
     _LINE,
-    _PIECE,
+    _CODE,
     _SOURCE_FILE,
     _YAML_FILE,
     _YAML_LINE,
