@@ -20,13 +20,15 @@ from hypothesis import strategies as st
 
 from fundaudit import i18n, runner
 from fundaudit.columnar.arrays import from_relations
-from fundaudit.findings import Relation, materiality_words, plain, shifted
+from fundaudit.findings import VERDICT_CODE, Relation, materiality_words, plain, shifted
+from fundaudit.judge import verdict
 from fundaudit.loader import load
 from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written, format_scaled
 from fundaudit.report import csvout, github, jsonl, jsonout, junit, pieces, sarif, text
 from fundaudit.report.jsonout import finding_json
 from fundaudit.rules import REGISTRY
+from fundaudit.tolerance import DEFAULT
 from fundaudit.units import parse_unit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,3 +261,28 @@ def test_figure_values_are_formatted_exactly_from_their_integers(coefficient: in
 
     expected = format(Decimal(coefficient).scaleb(exponent, Context(prec=100)), "f")
     assert format_scaled(coefficient, exponent) == expected
+
+
+@pytest.mark.parametrize("small", [0, 10**9])
+def test_drafted_ids_are_those_of_the_worded_findings(small: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--confirmed-only``'s ids (:func:`pieces.drafted`) without wording a finding: the ids of the
+    worded findings that say they were drafted, for columns (which carry no draft pattern, so
+    none) and for a small audit's relations (every third relation's total drafted: those)."""
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    relations = [
+        replace(rel, total=replace(rel.total, drafted="figures")) if k % 3 == 0 else rel
+        for k, rel in enumerate(relations)
+    ]
+    monkeypatch.setattr(runner, "SMALL", small)
+    if small:  # the relations as model objects (a small audit of YAML data)
+        listed = runner.RelationList(budget.path, len(budget.documents), len(budget.figures), tuple(relations))
+        audit = runner.Audit(listed, [VERDICT_CODE[verdict(rel)] for rel in relations], DEFAULT)
+    else:
+        figures = [f for rel in relations for f in (rel.total, *rel.parts)]
+        audit = runner.judge(from_relations(budget.path, len(budget.documents), figures, relations))
+    worded = frozenset(f.id for f in audit.iter_findings() if f.drafted)
+    assert pieces.drafted(audit) == worded
+    assert bool(worded) == bool(small)  # the small audit had drafted findings; the columns none
+    hidden = replace(audit, hidden=frozenset(sorted(worded)[:3]))
+    assert pieces.drafted(hidden) == frozenset(f.id for f in hidden.iter_findings() if f.drafted)

@@ -104,7 +104,9 @@ def check(
     if chosen.active:
         hidden = chosen.hidden_in(audit, show_all)
     if confirmed_only:  # drafted relations are hidden and do not fail the check
-        hidden |= frozenset(f.id for f in audit.iter_findings() if f.drafted)
+        from fundaudit.report.pieces import drafted
+
+        hidden |= drafted(audit)  # from the columns, without wording every finding
     if hidden:
         audit = replace(audit, hidden=audit.hidden | hidden)
     if sort != "location":

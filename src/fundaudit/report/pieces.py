@@ -36,7 +36,7 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fundaudit.findings import (
     FAILING,
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 _q = encode_basestring
 
 
-class Words:
+class Words(NamedTuple):
     """One finding worded in bulk: the fields of :class:`~fundaudit.findings.Finding` a writer
     reads, under the same names, and its figures as :class:`_Chunk` entries (never as model
     objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not.
@@ -82,54 +82,20 @@ class Words:
     for :attr:`diagnosis` (the JSON pieces word the tuples).
     """
 
-    __slots__ = (
-        "diff",
-        "document",
-        "encoded",
-        "figure",
-        "id",
-        "listed",
-        "message",
-        "parts_sum",
-        "program",
-        "rule",
-        "subject",
-        "tolerance",
-        "verdict",
-        "where",
-    )
-
-    def __init__(
-        self,
-        id: str,
-        rule: str,
-        verdict: Verdict,
-        parts_sum: str,
-        diff: str,
-        tolerance: str,
-        message: str,
-        document: str,
-        program: str,
-        subject: str,
-        encoded: tuple[tuple[Any, ...], Decoded] | None,
-        figure: tuple[Any, ...],  # the total's entry
-        listed: list[int],  # the figures the finding lists (its parts), as indices of the chunk's entries
-        where: tuple[str, int],  # the relation's YAML file and line
-    ) -> None:
-        self.id = id
-        self.rule = rule
-        self.verdict = verdict
-        self.parts_sum = parts_sum
-        self.diff = diff
-        self.tolerance = tolerance
-        self.message = message
-        self.document = document
-        self.program = program
-        self.subject = subject
-        self.encoded = encoded
-        self.figure = figure
-        self.listed = listed
-        self.where = where
+    id: str
+    rule: str
+    verdict: Verdict
+    parts_sum: str
+    diff: str
+    tolerance: str
+    message: str
+    document: str
+    program: str
+    subject: str
+    encoded: tuple[tuple[Any, ...], Decoded] | None
+    figure: tuple[Any, ...]  # the total's entry
+    listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
+    where: tuple[str, int]  # the relation's YAML file and line
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -204,6 +170,20 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
 BULK = True  # False: every finding worded one by one (the tests' reference)
 
 
+def drafted(audit: Audit) -> frozenset[str]:
+    """The ids of :meth:`~fundaudit.runner.Audit.iter_findings` with a figure a draft read and no
+    person confirmed (:attr:`Finding.drafted <fundaudit.findings.Finding.drafted>`: what
+    ``--confirmed-only`` hides), known without wording a finding when the audit's figures are
+    columns: they carry no draft pattern (:class:`Words` neither), so only a crashed rule's
+    finding can have one. Otherwise every finding is worded and asked.
+    """
+    from fundaudit.columnar.arrays import Columns
+
+    if isinstance(audit.columns, Columns) and not hasattr(audit.columns.figures, "drafted"):
+        return frozenset(f.id for f in audit.crashes if f.drafted and f.id not in audit.hidden)
+    return frozenset(f.id for f in audit.iter_findings() if f.drafted)
+
+
 def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
     """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
     encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
@@ -238,6 +218,7 @@ class _Chunk:
         self.q = _Escaped()  # file names, units, rules …: each escaped once
         self.figs: dict[int, tuple[Any, ...]] = {}
         self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (pieces only)
+        self.pows: dict[tuple[int, int, int], tuple[int, int] | tuple[None, None]] = {}  # _factor_pows by unit codes
 
     def words(self) -> list[Finding | Words]:
         """The chunk's findings, in its order (:func:`worded`)."""
@@ -405,9 +386,10 @@ class _Chunk:
         ``texts``: the relation's part names, empty cells and note."""
         names, empty, note = texts
         if kind != "product":
-            dimension = t[_UNIT].dimension
-            if any(p[_UNIT].dimension != dimension for p in ps):
-                return None
+            unit = t[_UNIT]
+            for p in ps:  # a sum of mixed dimensions: the per-finding path
+                if p[_UNIT] is not unit and p[_UNIT].dimension != unit.dimension:
+                    return None
         if kind == "cumulative" and ps:
             last = ps[-1]
             words, falls = cumulative_words(
@@ -424,8 +406,9 @@ class _Chunk:
             if len(names) != len(ps):
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
-            exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
-            keep = places(unit.pow10, [t[_TERM][1], *(p[_TERM][1] for p in ps)])
+            terms = [p[_TERM] for p in ps]
+            exp, value, diff, tol = sum_on_grid(t[_TERM], terms)
+            keep = places(unit.pow10, [t[_TERM][1], *[e for _c, e, _h in terms]])
             words = sum_words(
                 rule,
                 kind,
@@ -442,18 +425,21 @@ class _Chunk:
             return words, False
         if kind == "product" and len(ps) == 2:
             a, b = ps
-            pow_a, pow_b = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
+            codes = (a[_CODE], b[_CODE], t[_CODE])
+            pows = self.pows.get(codes)
+            if pows is None:
+                pows = self.pows[codes] = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
+            pow_a, pow_b = pows
             if pow_a is None or pow_b is None:
                 return None
             (ca, _ea, ha), (cb, _eb, hb) = a[_TERM], b[_TERM]
-            terms = product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM])
             words = product_words(
                 rule,
                 subject,
                 (t[_NAME], t[_VALUE], t[_UNIT_TEXT], t[_UNIT].pow10),
                 (a[_NAME], a[_VALUE], a[_UNIT_TEXT]),
                 (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
-                terms,
+                product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM]),
             )
             return words, False
         return None
