@@ -9,7 +9,7 @@ arithmetic to the ``Decimal``/``Fraction`` definitions it replaced.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import astuple, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fundaudit import i18n, runner
+from fundaudit import i18n, judge, runner
+from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import from_relations
 from fundaudit.findings import VERDICT_CODE, Relation, materiality_words, plain, shifted
 from fundaudit.judge import verdict
@@ -286,3 +287,95 @@ def test_drafted_ids_are_those_of_the_worded_findings(small: int, monkeypatch: p
     assert bool(worded) == bool(small)  # the small audit had drafted findings; the columns none
     hidden = replace(audit, hidden=frozenset(sorted(worded)[:3]))
     assert pieces.drafted(hidden) == frozenset(f.id for f in hidden.iter_findings() if f.drafted)
+
+
+# ---------------------------------------------------------------------------------------------
+# The word functions' fast paths against the definitions they shortcut
+
+_NAMES = st.sampled_from(["甲", "乙", "任务 · 人", "任务 · %", "人", "a · b · c", " · ", "", "x total", "line 3"])
+_REFS = st.sampled_from(["doc::a", "doc::b", "other::a", "doc", "doc::", "docx::a", "::a"])
+
+
+def _old_names_apart(total_ref: str, parts: list[tuple[str, str, int]]) -> tuple[str, ...]:
+    doc = total_ref.split("::", 1)[0]
+    labels = [label for _ref, label, _line in parts]
+    return tuple(
+        (label if labels.count(label) == 1 else judge._("line {line}").format(line=line))
+        if ref.split("::", 1)[0] == doc
+        else f"{ref.split('::', 1)[0]} {label}"
+        for ref, label, line in parts
+    )
+
+
+def _old_distinct(names: list[str]) -> tuple[str, ...]:
+    heads = {n.split(" · ", 1)[0] for n in names}
+    if len(names) < 2 or len(heads) != 1 or not all(" · " in n for n in names):
+        return tuple(names)
+    return tuple(n.split(" · ", 1)[1] for n in names)
+
+
+def _old_short_subject(subject: str, width: int) -> str:
+    names = subject.split(" › ")
+    if len(names) == 2 and len(names[1]) > 16:
+        names = names[:1]
+    keep = [names[0], names[-1]] if len(names) > 1 else names
+    each = max(10, width - len(keep[0]) - 3)
+    return " › ".join([keep[0], *(n if len(n) <= each else n[: each - 1] + "…" for n in keep[1:])])
+
+
+@given(
+    _REFS,
+    st.lists(st.tuples(_REFS, _NAMES, st.integers(1, 99)), max_size=5),
+    st.lists(_NAMES, max_size=4),
+    st.sampled_from(["专项", "专项 › 项目", "p › a very long second name of a note › x", "", " › "]),
+    st.integers(0, 120),
+    st.sampled_from(["zh", "en"]),
+)
+def test_word_shortcuts_are_their_definitions(
+    total_ref: str,
+    parts: list[tuple[str, str, int]],
+    names: list[str],
+    subject: str,
+    width: int,
+    lang: str,
+) -> None:
+    """Part names told apart, shared heads left out, a subject shortened and a figure said, as
+    the definitions before their fast paths (labels once each in one document, two names, one
+    name, a name without its unit) and the catalogue read once: the same text."""
+    with i18n.using(lang):
+        assert judge.names_apart(total_ref, parts) == _old_names_apart(total_ref, parts)
+        assert judge.distinct(names) == _old_distinct(names)
+        assert judge._short_subject(subject, width) == _old_short_subject(subject, width)
+        for name in names:
+            for unit in ("人", "%", "万元"):
+                assert judge.said(name, "1.50", unit) == f"{judge.unit_free(name, unit)} 1.50 {unit}".strip()
+                assert judge.said(name, "1.50", unit, unit) == f"{judge.unit_free(name, unit)} 1.50".strip()
+        assert judge._texts()["off"] == judge._("off by {diff} {unit}")
+
+
+def _plain(d: Diagnosis) -> tuple[object, ...]:
+    """A diagnosis as plain values (a figure compares by identity)."""
+    culprits = tuple((astuple(c.figure), c.likely) for c in d.figures)
+    return (d.cause, d.severity, d.root, d.text, culprits, d.explains, d.applicability, d.corrections)
+
+
+def test_decoded_diagnoses_are_the_encoded_ones() -> None:
+    """A group's diagnoses encoded as plain tuples and read back (as objects, and as the tuples
+    the JSON is written from) are the diagnoses themselves, culprit figures shared."""
+    from fundaudit.columnar.group import Decoded, decode, encode
+
+    budget = load(ROOT / "data" / "budgets.yaml")
+    found = runner.run(budget).diagnoses.diagnoses
+    assert len(found) > 50
+    data = encode(found)
+    expected = {rid: _plain(d) for rid, d in found.items()}
+    assert {rid: _plain(d) for rid, d in decode(data).items()} == expected
+    group = Decoded(data)
+    assert {rid: _plain(d) for rid, d in group.diagnoses().items()} == expected
+    assert group.diagnoses() is group.diagnoses()  # built once
+    for rid, d in found.items():
+        row = group.rows[rid]
+        assert row[1:5] == (d.cause, d.severity, d.root, d.text)
+        assert [(group.table[at][0], likely) for at, likely in row[5]] == [(c.figure.ref, c.likely) for c in d.figures]
+    shared = [c.figure for d in group.diagnoses().values() for c in d.figures]
+    assert len({id(f) for f in shared}) == len(group.table) < len(shared)  # each culprit figure built once
