@@ -158,11 +158,12 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
 
     # many small acyclic objects: collections would only walk them (paused for the whole stream,
     # not a chunk at a time: the collection on leaving a chunk walked all its objects still held);
-    # the language read once
-    with paused(), using(language()):
+    # the language read once a chunk
+    with paused():
         for chunk in chunks:
-            c = _Chunk(audit, chunk, pieces)
-            items = c.words()
+            with using(language()):
+                c = _Chunk(audit, chunk, pieces)
+                items = c.words()
             yield c, items
             del c, items
 
@@ -336,8 +337,9 @@ class _Chunk:
         ):
             unit = units[code]
             key = (exp, code)
-            h = halves.get(key, -1)
-            if h == -1:
+            if key in halves:
+                h = halves[key]
+            else:
                 h = halves[key] = half(exp, unit.pow10)
             out[j] = (
                 ref,
