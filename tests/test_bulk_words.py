@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fundaudit import i18n, judge, runner
@@ -379,3 +379,79 @@ def test_decoded_diagnoses_are_the_encoded_ones() -> None:
         assert [(group.table[at][0], likely) for at, likely in row[5]] == [(c.figure.ref, c.likely) for c in d.figures]
     shared = [c.figure for d in group.diagnoses().values() for c in d.figures]
     assert len({id(f) for f in shared}) == len(group.table) < len(shared)  # each culprit figure built once
+
+
+def _old_equation(
+    rule: str,
+    subject: str,
+    total: str,
+    unit: str,
+    parts: list[tuple[str, str]],
+    named: tuple[str, ...],
+    op: str,
+    s_sum: str,
+    off: str,
+    hint: str | None = None,
+) -> str:
+    """:func:`judge.equation` before it counted the parts without listing them when they cannot fit."""
+    names = judge.distinct(named)
+    if len(parts) == 1:
+        value, u = parts[0]
+        terms = judge.said(names[0], value, u)
+        listed = terms if u == unit else f"{terms} = {s_sum} {unit}"
+    else:
+        terms = " + ".join([judge.said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True)])
+        listed = f"{terms} = {s_sum} {unit}"
+    semi = judge._("; ") if off or hint else ""
+    tail = semi + off if off else ""
+    body = f"{total} {op} {listed}{tail}"
+    if hint and len(body) + len(hint) < judge.WIDTH:
+        body += semi + hint
+    if len(body) <= judge.WIDTH * 3 // 4 or len(parts) == 1:
+        return judge.worded(rule, subject, body)
+    counted = judge._("sum of {n}: {sum} {unit}").format(n=len(parts), sum=s_sum, unit=unit)
+    body = f"{total} {op} {counted}{tail}"
+    if hint and len(body) + len(hint) < judge.WIDTH:
+        body += semi + hint
+    return judge.worded(rule, subject, body)
+
+
+_VALUES = st.sampled_from(["1", "-1234.00", "0.5", "105624.16", "12345678901234567890.123", ""])
+_UNITS_SAID = st.sampled_from(["万元", "人", "%", "", "元 "])
+
+
+@settings(max_examples=500)
+@example("总" * 45, "万元", [("1", None), ("1", None)], "", "=", "1", "", None, "zh")  # exactly fits: listed
+@example("总" * 46, "万元", [("1", None), ("1", None)], "", "=", "1", "", None, "zh")  # one more: counted
+@example("总" * 30, "万元", [("1", None), ("1", None)], "", "≠", "1", "差 -1234.00 万元", "合计未更新", "zh")
+@given(
+    st.integers(min_value=0, max_value=60).map(lambda n: "总" * n),  # totals of every length: the edge of fitting
+    _UNITS_SAID,
+    st.lists(st.tuples(_VALUES, st.sampled_from([None, None, None, "人", "元 "])), min_size=1, max_size=7),
+    _NAMES,
+    st.sampled_from(["=", "≠", "≈", "<", "≥"]),
+    _VALUES,
+    st.sampled_from(["", "差 -1234.00 万元", "off by 0.5 人; empty cells as 0: r1"]),
+    st.sampled_from([None, "", "合计未更新", "h" * 30]),
+    st.sampled_from(["zh", "en"]),
+)
+def test_equation_counts_the_parts_as_it_did(
+    total: str,
+    unit: str,
+    stated: list[tuple[str, str | None]],
+    name: str,
+    op: str,
+    s_sum: str,
+    off: str,
+    hint: str | None,
+    lang: str,
+) -> None:
+    """A sum's message with its parts listed or counted: the same text whether or not the listing
+    that cannot fit is built first (totals of every length, parts in the total's unit or not,
+    names that say nothing beyond the value and names that do, tails and hints)."""
+    parts = [(value, unit if u is None else u) for value, u in stated]  # most in the total's unit
+    names = tuple(f"{name}{k}" if k % 2 and name else name for k in range(len(parts)))
+    with i18n.using(lang):
+        for subject in ("专项", "p › a very long second name of a note › x"):
+            args = ("foot", subject, total, unit, parts, names, op, s_sum, off, hint)
+            assert judge.equation(*args) == _old_equation(*args)

@@ -533,6 +533,16 @@ def equation(
 
     ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
     """
+    texts = _texts()
+    semi = texts["semi"] if off or hint else ""
+    tail = semi + off if off else ""
+    fits = WIDTH * 3 // 4
+    if len(parts) > 1:
+        # each part says at least its value: when even so the listing would not fit, it is not
+        # built to be measured (the body only grows with the parts' names, units and the hint)
+        least = len(total) + len(op) + len(s_sum) + len(unit) + len(tail) + 3 * len(parts) + 3
+        if least + sum([len(value) for value, _u in parts]) > fits:
+            return _counted(rule, subject, total, unit, len(parts), op, s_sum, tail, semi, hint)
     names = distinct(named)
     if len(parts) == 1:
         value, u = parts[0]
@@ -541,21 +551,25 @@ def equation(
     else:
         terms = " + ".join([said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True)])
         listed = f"{terms} = {s_sum} {unit}"
-    texts = _texts()
-    semi = texts["semi"] if off or hint else ""
-    tail = semi + off if off else ""
     body = f"{total} {op} {listed}{tail}"
     if hint and len(body) + len(hint) < WIDTH:
         body += semi + hint
-    if len(body) <= WIDTH * 3 // 4 or len(parts) == 1:
+    if len(body) <= fits or len(parts) == 1:
         return worded(rule, subject, body)
     if len(parts) > 1:  # the parts counted: the listed ones do not fit
-        counted = texts["counted"].format(n=len(parts), sum=s_sum, unit=unit)
-        body = f"{total} {op} {counted}{tail}"
-        if hint and len(body) + len(hint) < WIDTH:
-            body += semi + hint
-        return worded(rule, subject, body)
+        return _counted(rule, subject, total, unit, len(parts), op, s_sum, tail, semi, hint)
     raise AssertionError("unreachable")
+
+
+def _counted(
+    rule: str, subject: str, total: str, unit: str, n: int, op: str, s_sum: str, tail: str, semi: str, hint: str | None
+) -> str:
+    """:func:`equation`'s body with its ``n`` parts counted, not listed."""
+    counted = _texts()["counted"].format(n=n, sum=s_sum, unit=unit)
+    body = f"{total} {op} {counted}{tail}"
+    if hint and len(body) + len(hint) < WIDTH:
+        body += semi + hint
+    return worded(rule, subject, body)
 
 
 def arithmetic(f: Finding) -> list[str]:
