@@ -15,8 +15,9 @@ The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` 
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
-are worded (:meth:`Diagnoses.found`), so that a run with a hundred thousand failing
-relations holds a few groups' worth.
+are worded (:meth:`Diagnoses.found`; the JSON is written from the plain tuples themselves,
+:meth:`Diagnoses.encoded`), so that a run with a hundred thousand failing relations holds a
+few groups' worth.
 """
 
 from __future__ import annotations
