@@ -455,3 +455,64 @@ def test_equation_counts_the_parts_as_it_did(
         for subject in ("专项", "p › a very long second name of a note › x"):
             args = ("foot", subject, total, unit, parts, names, op, s_sum, off, hint)
             assert judge.equation(*args) == _old_equation(*args)
+
+
+def _old_product_words(
+    rule: str,
+    subject: str,
+    total: tuple[str, str, str, int],
+    a: tuple[str, str, str],
+    b: tuple[str, str, str],
+    terms: tuple[int, int, int, int, int],
+) -> tuple[object, ...]:
+    """:func:`judge.product_words` before its factors were said inline."""
+    prod, tv, tol_int, e, et = terms
+    total_label, total_value, unit, p = total
+    diff = tv - prod
+    verdict = judge._graded(diff, tol_int)
+    keep = max(0, -(et - p))
+    s_prod = judge._render(prod, e - p, keep)
+    s_diff = judge._render(diff, e - p, keep)
+    s_tol = judge._render(tol_int, e - p, keep + 1) if tol_int else "0"
+    op = {judge.Verdict.MATCH: "=", judge.Verdict.ROUNDING: "≈"}.get(verdict, "≠")
+    mismatch = verdict is judge.Verdict.MISMATCH
+    off = judge._("off by {diff} {unit}").format(diff=s_diff, unit=unit) if mismatch else ""
+    name_a, name_b = judge.distinct((a[0], b[0]))
+    head = total_label.split(" · ")[0]
+    name_a, name_b = ("" if judge.unit_free(n, f[2]) == head else n for f, n in ((a, name_a), (b, name_b)))
+    factors = f"{judge.said(name_a, a[1], a[2])} × {judge.said(name_b, b[1], b[2])}"
+    body = f"{judge.said(judge.total_name(total_label, subject), total_value, unit)} {op} {factors} = {s_prod} {unit}"
+    return verdict, s_prod, s_diff, s_tol, judge.worded(rule, subject, body + judge._("; ") + off if off else body)
+
+
+_FACTOR_NAMES = st.sampled_from(["单价", "数量", "任务 · 人", "任务 · 单价", "人", "%", "", "f1", "项目 · 万元/人"])
+_FACTOR_UNITS = st.sampled_from(["万元/人", "人", "%", "万元", ""])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["f0", "任务", "任务 · 资金", "项目", "万元", "", "p0"]),
+    st.sampled_from(["p0", "专项 › 任务", "项目"]),
+    st.tuples(_FACTOR_NAMES, st.sampled_from(["17.628", "0.5", "-3"]), _FACTOR_UNITS),
+    st.tuples(_FACTOR_NAMES, st.sampled_from(["13797", "1.00", "0"]), _FACTOR_UNITS),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.integers(min_value=-4, max_value=2),
+    st.sampled_from(["zh", "en"]),
+)
+def test_product_words_are_as_they_were(
+    label: str,
+    subject: str,
+    a: tuple[str, str, str],
+    b: tuple[str, str, str],
+    coefficient: int,
+    exponent: int,
+    lang: str,
+) -> None:
+    """A product's words with its factors said inline: the text of the definition before, for
+    factor names that share a head, repeat their unit or the total's head, in both languages,
+    products that hold, round and do not."""
+    terms = judge.product_on_grid((17628, 1, 2), (13797, 0, None), (coefficient, exponent, exponent - 1))
+    for shifted_total in (terms, (terms[0], terms[0], *terms[2:]), (terms[0], terms[0] + 1, *terms[2:])):
+        args = ("unit-cost", subject, (label, "267535.67", "万元", 4), a, b, shifted_total)
+        with i18n.using(lang):
+            assert judge.product_words(*args) == _old_product_words(*args)

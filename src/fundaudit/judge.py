@@ -778,18 +778,21 @@ def product_words(
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
-    op = _OPS.get(verdict, "≠")
-    texts = _texts()
-    off = texts["off"].format(diff=s_diff, unit=unit) if verdict is Verdict.MISMATCH else ""
-    name_a, name_b = distinct((a[0], b[0]))
-    head = total_label.split(_AND)[0]  # a factor named as the total's own head says nothing more
-    if unit_free(name_a, a[2]) == head:
-        name_a = ""
-    if unit_free(name_b, b[2]) == head:
-        name_b = ""
-    factors = f"{said(name_a, a[1], a[2])} × {said(name_b, b[1], b[2])}"
-    body = f"{said(total_name(total_label, subject), total_value, unit)} {op} {factors} = {s_prod} {unit}"
-    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body + texts["semi"] + off if off else body)
+    name_a, value_a, unit_a = a
+    name_b, value_b, unit_b = b
+    if _AND in name_a and _AND in name_b:  # distinct: only names that both have parts can share a head
+        name_a, name_b = distinct((name_a, name_b))
+    head = total_label.split(_AND, 1)[0]  # a factor named as the total's own head says nothing more
+    free_a, free_b = unit_free(name_a, unit_a), unit_free(name_b, unit_b)
+    # said(name, value, unit) of each factor and of the total, its name left out as said above
+    said_a = f"{'' if free_a == head else free_a} {value_a} {unit_a}".strip()
+    said_b = f"{'' if free_b == head else free_b} {value_b} {unit_b}".strip()
+    said_total = said(total_name(total_label, subject), total_value, unit)
+    body = f"{said_total} {_OPS.get(verdict, '≠')} {said_a} × {said_b} = {s_prod} {unit}"
+    if verdict is Verdict.MISMATCH:
+        texts = _texts()
+        body += texts["semi"] + texts["off"].format(diff=s_diff, unit=unit)
+    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body)
 
 
 @cache
