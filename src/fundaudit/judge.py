@@ -542,7 +542,7 @@ def equation(
         # built to be measured (the body only grows with the parts' names, units and the hint)
         least = len(total) + len(op) + len(s_sum) + len(unit) + len(tail) + 3 * len(parts) + 3
         if least + sum([len(value) for value, _u in parts]) > fits:
-            return _counted(rule, subject, total, unit, len(parts), op, s_sum, tail, semi, hint)
+            return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
     names = distinct(named)
     if len(parts) == 1:
         value, u = parts[0]
@@ -557,15 +557,24 @@ def equation(
     if len(body) <= fits or len(parts) == 1:
         return worded(rule, subject, body)
     if len(parts) > 1:  # the parts counted: the listed ones do not fit
-        return _counted(rule, subject, total, unit, len(parts), op, s_sum, tail, semi, hint)
+        return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
     raise AssertionError("unreachable")
 
 
 def _counted(
-    rule: str, subject: str, total: str, unit: str, n: int, op: str, s_sum: str, tail: str, semi: str, hint: str | None
+    rule: str,
+    subject: str,
+    said: tuple[str, str, str, str],
+    n: int,
+    tail: str,
+    semi: str,
+    hint: str | None,
+    texts: dict[str, str],
 ) -> str:
-    """:func:`equation`'s body with its ``n`` parts counted, not listed."""
-    counted = _texts()["counted"].format(n=n, sum=s_sum, unit=unit)
+    """:func:`equation`'s body with its ``n`` parts counted, not listed (``said``: the total said,
+    the unit, the operator and the parts' sum)."""
+    total, unit, op, s_sum = said
+    counted = texts["counted"].format(n=n, sum=s_sum, unit=unit)
     body = f"{total} {op} {counted}{tail}"
     if hint and len(body) + len(hint) < WIDTH:
         body += semi + hint

@@ -408,9 +408,8 @@ class _Chunk:
             if len(names) != len(ps):
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
-            terms = [p[_TERM] for p in ps]
-            exp, value, diff, tol = sum_on_grid(t[_TERM], terms)
-            keep = places(unit.pow10, [t[_TERM][1], *[e for _c, e, _h in terms]])
+            exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
+            keep = places(unit.pow10, [exp + 1])  # the grid is one below the finest figure: that one decides
             words = sum_words(
                 rule,
                 kind,
