@@ -36,7 +36,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import Decoded, diagnose_group, workers_allowed
+from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group, workers_allowed
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
 from fundaudit.progress import note
@@ -100,10 +100,10 @@ class Diagnoses:
             out.update(group.diagnoses())
         return out
 
-    def encoded(self, rows: Sequence[int]) -> dict[str, tuple[tuple[Any, ...], Decoded]]:
+    def encoded(self, rows: Sequence[int]) -> dict[str, tuple[EncodedDiagnosis, Decoded]]:
         """:meth:`found` as the plain tuples they were sent in, each with its group
         (:class:`~fundaudit.columnar.group.Decoded`), for a writer that words them directly."""
-        out: dict[str, tuple[tuple[Any, ...], Decoded]] = {}
+        out: dict[str, tuple[EncodedDiagnosis, Decoded]] = {}
         for group in self._groups(rows):
             out.update({rid: (row, group) for rid, row in group.rows.items()})
         return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fundaudit.findings import Relation
 from fundaudit.gcpause import paused
@@ -115,14 +115,29 @@ def decode(data: bytes) -> dict[str, Diagnosis]:
     return Decoded(data).diagnoses()
 
 
+class EncodedDiagnosis(NamedTuple):
+    """One diagnosis as :func:`encode` sends it: the fields of
+    :class:`~fundaudit.causes._base.Diagnosis`, its culprits as ``(at, likely)`` with ``at`` an
+    index of its group's table of figures (:class:`Decoded`), its applicability a number."""
+
+    id: str  # the relation's
+    cause: str
+    severity: str
+    root: str
+    text: str
+    culprits: tuple[tuple[int, str | None], ...]
+    explains: tuple[str, ...]
+    applicability: int
+    corrections: int
+
+
 class Decoded:
     """One group's diagnoses as :func:`encode` left them: plain tuples, turned into
     :class:`~fundaudit.causes._base.Diagnosis` objects only when asked (:meth:`diagnoses`).
 
-    ``rows``: each diagnosis by relation id, ``(id, cause, severity, root, text, culprits,
-    explains, applicability, corrections)``, its culprits ``(at, likely)`` with ``at`` an index
-    of ``table`` (a figure's ``(ref, label, coefficient, exponent, unit text, dimension, pow10,
-    source file, source line, YAML file, YAML line, bound, note, drafted)``). A writer that
+    ``rows``: each diagnosis by relation id (:class:`EncodedDiagnosis`), its culprits' ``at``
+    an index of ``table`` (a figure's ``(ref, label, coefficient, exponent, unit text,
+    dimension, pow10, source file, source line, YAML file, YAML line, bound, note, drafted)``). A writer that
     words the tuples directly (the JSON pieces) keeps what it makes of the table's figures in
     ``memo``, for as long as the group is read.
     """
@@ -132,7 +147,7 @@ class Decoded:
     def __init__(self, data: bytes) -> None:
         table, rows = pickle.loads(data)
         self.table: list[tuple[Any, ...]] = table
-        self.rows: dict[str, tuple[Any, ...]] = {row[0]: row for row in rows}
+        self.rows: dict[str, EncodedDiagnosis] = {row[0]: EncodedDiagnosis._make(row) for row in rows}
         self.memo: dict[str, Any] = {}
         self._objects: dict[str, Diagnosis] | None = None
 

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from fundaudit.findings import (
     FAILING,
     HOLDS,
-    SEVERITY,
     Finding,
     Verdict,
     materiality_words,
@@ -66,7 +65,7 @@ from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
-    from fundaudit.columnar.group import Decoded
+    from fundaudit.columnar.group import Decoded, EncodedDiagnosis
     from fundaudit.runner import Audit
 
 _q = encode_basestring
@@ -92,7 +91,7 @@ class Words(NamedTuple):
     document: str
     program: str
     subject: str
-    encoded: tuple[tuple[Any, ...], Decoded] | None
+    encoded: tuple[EncodedDiagnosis, Decoded] | None
     figure: tuple[Any, ...]  # the total's entry
     listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
     where: tuple[str, int]  # the relation's YAML file and line
@@ -102,7 +101,7 @@ class Words(NamedTuple):
         if self.encoded is None:
             return None
         row, group = self.encoded
-        return group.diagnoses()[row[0]]
+        return group.diagnoses()[row.id]
 
     @property
     def total(self) -> str:
@@ -122,13 +121,11 @@ class Words(NamedTuple):
 
     @property
     def hint(self) -> str | None:
-        return None if self.encoded is None else str(self.encoded[0][_TEXT])
+        return None if self.encoded is None else self.encoded[0].text
 
     @property
     def severity(self) -> str:
-        if self.encoded is not None and self.verdict in FAILING:  # severity_of, from the tuple
-            return str(self.encoded[0][_SEVERITY])
-        return severity_of(self.verdict, None)
+        return severity_of(self.verdict, None if self.encoded is None else self.encoded[0])
 
     @property
     def holds(self) -> bool:
@@ -453,11 +450,9 @@ class _Chunk:
         file, line = w.where
         verdict = w.verdict
         if e is None:
-            severity, hint = SEVERITY[verdict], "null"
+            severity, hint = severity_of(verdict, None), "null"
         else:
-            row = e[0]
-            severity = row[_SEVERITY] if verdict in FAILING else SEVERITY[verdict]  # severity_of
-            hint = _q(row[_TEXT])
+            severity, hint = severity_of(verdict, e[0]), _q(e[0].text)
         text = (
             f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
             f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
@@ -476,7 +471,7 @@ class _Chunk:
             f'"unit": {q[word]}, "percent": {share}}}}}'
         )
 
-    def diagnosis(self, row: tuple[Any, ...], group: Decoded, text: str) -> str:
+    def diagnosis(self, row: EncodedDiagnosis, group: Decoded, text: str) -> str:
         """``diagnosis_json`` of a diagnosis given as the tuple of :func:`~fundaudit.columnar.group.encode`
         (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
         _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
@@ -559,8 +554,6 @@ def _applicability() -> dict[int, str]:
 
     return {int(a): a.word for a in Applicability}
 
-
-_SEVERITY, _TEXT = 2, 4  # fields of an encoded diagnosis (fundaudit.columnar.group.Decoded.rows)
 
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
 (
