@@ -516,3 +516,20 @@ def test_product_words_are_as_they_were(
         args = ("unit-cost", subject, (label, "267535.67", "万元", 4), a, b, shifted_total)
         with i18n.using(lang):
             assert judge.product_words(*args) == _old_product_words(*args)
+
+
+def test_hiding_findings_keeps_the_diagnoses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audit with findings hidden (``check --severity``, which read the causes' severities to
+    choose them) keeps the diagnoses it made instead of diagnosing every failing relation again,
+    and writes what a fresh audit with the same findings hidden writes."""
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    monkeypatch.setattr(runner, "SMALL", 0)
+    audit = runner.judge(columns)
+    diagnosed = audit.bulk
+    ids = frozenset(sorted(f.id for f in audit.iter_shown(False))[::2])
+    hiding = audit.hiding(ids)
+    assert hiding.bulk is diagnosed and hiding.hidden == ids
+    assert jsonout.render(hiding, False) == jsonout.render(replace(audit, hidden=ids), False)
+    assert "bulk" not in runner.judge(columns).hiding(ids).__dict__  # nothing made, nothing kept

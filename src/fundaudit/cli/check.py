@@ -108,7 +108,7 @@ def check(
 
         hidden |= drafted(audit)  # from the columns, without wording every finding
     if hidden:
-        audit = replace(audit, hidden=audit.hidden | hidden)
+        audit = audit.hiding(hidden)  # the diagnoses a --severity filter read, kept
     if sort != "location":
         audit = replace(audit, order=sort)
     if entries is None:
