@@ -248,8 +248,31 @@ def decode(data: bytes | memoryview) -> Block:
     return Block(tuple(rules), tuple(counts), figures, relations, meta)
 
 
-def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
-    """The Columns of the blocks laid end to end (see the module's docstring); all share one rule order."""
+@dataclass(frozen=True, eq=False)
+class Joined(Columns):
+    """The Columns of blocks laid end to end, knowing each relation's block and its row there.
+
+    ``digests[b]`` is the key block ``b`` was stored under (:func:`fundaudit.loader.cache.key`:
+    the file's bytes, its path, document and source, and the code): a relation is a function
+    of its block's key and its row in the block, whatever the other blocks are.
+    """
+
+    digests: tuple[str, ...]
+    order: np.ndarray[Any, Any]  # relation i is row order[i] of the blocks' relations end to end
+    starts: np.ndarray[Any, Any]  # the first row of each block there
+
+    def origin(self, rows: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The block of each relation at ``rows`` and its row in that block."""
+        at = self.order[rows]
+        block = np.searchsorted(self.starts, at, side="right") - 1
+        return block, at - self.starts[block]
+
+
+def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[str] | None = None) -> Columns:
+    """The Columns of the blocks laid end to end (see the module's docstring); all share one rule order.
+
+    With the blocks' keys (``digests``, one per block), they are :class:`Joined`.
+    """
     if not blocks or any(b.rules != blocks[0].rules for b in blocks):
         raise ValueError("blocks of different rules")
     sizes = np.array([b.figures.num_rows for b in blocks], dtype=np.int64)
@@ -281,7 +304,7 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
     # the units in the order of first use, as from_relations numbers them
     units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_col.dictionary.to_pylist())
     has = {name: _np(pc.list_value_length(rels.column(name)), np.int32)[order] > 0 for name in ("missing", "empty")}
-    return Columns(
+    columns = Columns(
         path,
         documents,
         FigureColumns(
@@ -320,6 +343,9 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
             note=texts("note"),
         ),
     )
+    if digests is None or len(digests) != len(blocks) or not all(digests):
+        return columns
+    return Joined(columns.path, columns.documents, columns.figures, columns.relations, tuple(digests), order, rel_start)
 
 
 class Chunked:

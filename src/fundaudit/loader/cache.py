@@ -67,10 +67,12 @@ class Part:
 class Light:
     """An included file as its block (:mod:`fundaudit.columnar.blocks`) has it: columns, no objects.
 
-    ``block`` is None when the file cannot be read that way (see :mod:`fundaudit.loader.fast`).
+    ``block`` is None when the file cannot be read that way (see :mod:`fundaudit.loader.fast`);
+    ``digest`` is the file's key (:func:`key`), which says everything the block was made of.
     """
 
     block: Block | None
+    digest: str = ""
 
 
 class NotLight(Exception):
@@ -176,7 +178,7 @@ def parse_block(raw: bytes, digest: str) -> Light | None:
         if cut < 0 or json.loads(raw[:cut]) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
             return None
         if body == UNFIT:
-            return Light(None)
+            return Light(None, digest)
         block = decode(body)
         meta = block.meta
         programs, sources = meta["programs"], meta["sources"]
@@ -186,7 +188,7 @@ def parse_block(raw: bytes, digest: str) -> Light | None:
             and all(type(x) is str for v in sources.values() for x in v)
         ):
             return None
-        return Light(block)
+        return Light(block, digest)
     except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
         return None
 
