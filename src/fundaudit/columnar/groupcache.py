@@ -13,20 +13,23 @@ the group's order, the tolerance, the language, the Python version and fundaudit
 columns (tables, small data) are diagnosed as before, without this cache.
 
 Each group is one entry in ``groups/`` of fundaudit's cache folder
-(:func:`fundaudit.cachefiles.folder`; ``FUNDAUDIT_CACHE=off`` turns it off): its first line
-repeats the format and the key and carries a SHA-256 of the rest, which is JSON (never
-pickle: a cache file is data, not code) — the diagnoses' encoded tuples as arrays of text,
-whole numbers, true/false and null, and the notes of the causes that could not run. An entry
-that is damaged, truncated, stored under another name, not of this shape, or whose diagnoses
-do not decode to exactly the group's relations is not used: the group is diagnosed as if there
-were none (and stored again). A diagnosis that could not run is never stored. The folder keeps
-the :data:`KEEP` most recently used entries (at most :data:`SIZE` bytes) and is safe to delete.
+(:func:`fundaudit.cachefiles.folder`; ``FUNDAUDIT_CACHE=off`` turns it off): a head line
+repeating the format and the key and carrying a SHA-256 of the rest, the notes of the causes
+that could not run (a line of JSON), then the diagnoses as
+:func:`~fundaudit.columnar.group.encode` gives them (plain tuples, pickled), read back with an
+unpickler that finds no class or function, so that an entry is data, never code. An entry
+that is damaged, truncated, stored under another name, holds anything but plain data, or whose
+diagnoses do not decode to exactly the group's relations is not used: the group is diagnosed as
+if there were none (and stored again). A diagnosis that could not run is never stored. The
+folder keeps the :data:`KEEP` most recently used entries (at most :data:`SIZE` bytes) and is
+safe to delete.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -46,7 +49,8 @@ FORMAT = 1  # bumped when the entry layout changes
 KEEP = 8192  # entries kept: one per state of each group, the most recently used
 SIZE = 512 << 20  # the entries kept add up to at most this many bytes
 LIMIT = 256 << 20  # an entry larger than this is not read
-ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the only files this cache reads, writes or deletes
+SUFFIX = "group"
+ENTRY = re.compile(r"[0-9a-f]{64}\.group")  # the only files this cache reads, writes or deletes
 
 Result = tuple[bytes, tuple[str, ...]] | str  # a group's encoded diagnoses and notes, or why it could not run
 
@@ -102,7 +106,7 @@ def through(
     if folder is None or digests is None:
         yield from compute(members)
         return
-    stored = [(folder / f"{d}.json").is_file() for d in digests]
+    stored = [(folder / f"{d}.{SUFFIX}").is_file() for d in digests]
     fresh = compute([g for g, has in zip(members, stored, strict=True) if not has])
     # the ids of the relations of the groups stored, read at once (a read per group costs as much as all)
     ids = iter(take(columns.relations.id, [row for g, has in zip(members, stored, strict=True) if has for row in g]))
@@ -115,25 +119,18 @@ def through(
                 continue
             result = next(iter(compute([group]))) if has else next(fresh)
             if not isinstance(result, str):
-                data = _entry(digest, result)
-                wrote = (data is not None and cachefiles.write(folder, f"{digest}.json", data)) or wrote
+                wrote = cachefiles.write(folder, f"{digest}.{SUFFIX}", _entry(digest, result)) or wrote
             yield result
     finally:
         if wrote:
             cachefiles.prune(folder, ENTRY, KEEP, SIZE)
 
 
-def _entry(digest: str, result: tuple[bytes, tuple[str, ...]]) -> bytes | None:
-    """The bytes of the entry of a group's result, or None (something in it that JSON does not hold as it is)."""
+def _entry(digest: str, result: tuple[bytes, tuple[str, ...]]) -> bytes:
+    """The bytes of the entry of a group's result: a head line (format, key, SHA-256 of the rest),
+    the notes as a line of JSON, then the encoded diagnoses as they are."""
     data, notes = result
-    try:
-        body = json.dumps(
-            {"notes": list(notes), "diagnoses": _plain(pickle.loads(data))},  # our own bytes, made in this run
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-    except (TypeError, ValueError, RecursionError):
-        return None
+    body = json.dumps(list(notes), ensure_ascii=False).encode() + b"\n" + data
     return json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
 
 
@@ -141,43 +138,34 @@ def _read(folder: Path, digest: str, ids: list[str]) -> tuple[bytes, tuple[str, 
     """The result stored under ``digest`` if it is sound and is the diagnoses of the relations ``ids``, else None."""
     from fundaudit.columnar.group import decode
 
-    raw = cachefiles.read(folder, f"{digest}.json", LIMIT)
+    raw = cachefiles.read(folder, f"{digest}.{SUFFIX}", LIMIT)
     if raw is None:
         return None
     head, _, body = raw.partition(b"\n")
     try:
         if json.loads(head) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
             return None
-        stored = json.loads(body, parse_float=_refuse, parse_constant=_refuse)
-        notes = stored["notes"]
+        line, _, data = body.partition(b"\n")
+        notes = json.loads(line, parse_float=_refuse, parse_constant=_refuse)
         if not isinstance(notes, list) or not all(type(n) is str for n in notes):
             return None
-        data = pickle.dumps(_tuples(stored["diagnoses"]), protocol=pickle.HIGHEST_PROTOCOL)
+        _Plain(io.BytesIO(data)).load()  # plain data only: a global (code) refuses the entry
         if set(decode(data)) != set(ids):
             return None  # not the diagnoses of these relations
     except Exception:  # whatever a damaged entry raises: not used
         return None
     with contextlib.suppress(OSError):  # used again: kept among the newest
-        os.utime(folder / f"{digest}.json")
+        os.utime(folder / f"{digest}.{SUFFIX}")
     return data, tuple(notes)
 
 
-def _plain(value: object) -> object:
-    """Tuples and lists of text, whole numbers, booleans and None as JSON arrays; anything else refused."""
-    if value is None or type(value) in (str, int, bool):
-        return value
-    if type(value) in (tuple, list):
-        return [_plain(v) for v in value]  # type: ignore[attr-defined]
-    raise TypeError(f"not kept in a cache entry: {type(value).__name__}")
+class _Plain(pickle.Unpickler):
+    """An unpickler of plain data (tuples, lists, text, numbers, booleans, None): it finds no
+    class or function, so that nothing in an entry can be called (see "Restricting Globals"
+    in the documentation of :mod:`pickle`)."""
 
-
-def _tuples(value: Any) -> object:
-    """:func:`_plain` undone: every array a tuple; anything but text, whole numbers, booleans and null refused."""
-    if value is None or type(value) in (str, int, bool):
-        return value
-    if type(value) is list:
-        return tuple(_tuples(v) for v in value)
-    raise ValueError("not an entry of this cache")
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
 
 
 def _refuse(text: str) -> Any:
