@@ -356,6 +356,8 @@ class Chunked:
 
     def __init__(self, col: pa.ChunkedArray, order: np.ndarray[Any, Any] | None = None, lists: bool = False) -> None:
         self._col, self._order, self._lists = col, order, lists
+        sizes = np.array([len(c) for c in col.chunks], dtype=np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)  # each chunk's first row
 
     def __len__(self) -> int:
         return len(self._col) if self._order is None else len(self._order)
@@ -372,8 +374,29 @@ class Chunked:
         at = np.asarray(rows, dtype=np.int64)
         if self._order is not None:
             at = self._order[at]
-        got = self._col.take(_whole(at, np.int64)).to_pylist()
+        got = self._take(at).to_pylist()
         return [tuple(x) for x in got] if self._lists else got
+
+    def _take(self, at: np.ndarray[Any, Any]) -> pa.Array:
+        """The column's rows ``at``, taken from the chunks they are in (Arrow's ``take`` of a chunked
+        column joins all its chunks into one first: a few rows of 10^6 cost as much as all)."""
+        chunks = self._col.chunks
+        n = len(self._col)
+        if len(at) and (at.min() < 0 or at.max() >= n):
+            raise IndexError("row out of range")
+        if len(chunks) == 1 or not len(at):
+            return self._col.take(_whole(at, np.int64)).combine_chunks()
+        starts = self._starts
+        chunk = np.searchsorted(starts, at, side="right") - 1
+        by = np.argsort(chunk, kind="stable")
+        cut = np.flatnonzero(np.diff(chunk[by])) + 1
+        pieces = [
+            chunks[int(chunk[part[0]])].take(_whole(at[part] - starts[chunk[part[0]]], np.int64))
+            for part in np.split(by, cut)
+        ]
+        back = np.empty(len(at), dtype=np.int64)
+        back[by] = np.arange(len(at), dtype=np.int64)
+        return pa.concat_arrays(pieces).take(_whole(back, np.int64))
 
 
 def _all(col: Texts | Lists) -> list[Any]:
