@@ -15,6 +15,7 @@ there were no cache, and no error changes a result.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import re
 import sys
@@ -70,6 +71,28 @@ def read(where: Path | None, name: str, limit: int) -> bytes | None:
             return None
         return path.read_bytes()
     except OSError:
+        return None
+
+
+def mapped(where: Path | None, name: str, limit: int) -> mmap.mmap | None:
+    """The entry ``name`` in ``where`` mapped into memory, read-only (``None``: as :func:`read`).
+
+    For large entries read whole: the pages are the system's file cache itself, not a copy
+    that must be allocated (at 300 MB of blocks, 0.14 s of the system's time). The entries are
+    only ever replaced whole (:func:`write`) or deleted, never changed in place, so that the
+    pages mapped stay those of the entry opened.
+    """
+    if where is None:
+        return None
+    try:
+        path = where / name
+        if where.is_symlink() or path.is_symlink() or not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > limit:
+                return None
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # (an empty file cannot be mapped)
         return None
 
 

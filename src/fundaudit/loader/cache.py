@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import re
 import sys
@@ -159,7 +160,7 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     A block entry (``<key>.arrow``) is stored beside the file's entry and framed as it is: its
     first line repeats the key and a SHA-256 of the rest; anything else is not used.
     """
-    raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
+    raw = cachefiles.mapped(folder, f"{digest}.arrow", LIMIT)
     light = None if raw is None else parse_block(raw, digest)
     if light is not None and light.block is not None:
         for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
@@ -168,7 +169,7 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     return light
 
 
-def parse_block(raw: bytes, digest: str) -> Light | None:
+def parse_block(raw: bytes | mmap.mmap, digest: str) -> Light | None:
     """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged)."""
     from fundaudit.columnar.blocks import decode
 
