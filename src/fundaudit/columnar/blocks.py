@@ -27,6 +27,7 @@ from fundaudit.columnar.arrays import _INT64_MAX, KINDS, Columns, FigureColumns,
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
+_CODED = pa.dictionary(pa.int32(), _TEXT)  # text that repeats (a file's path in every row): each value once
 _BIG = re.compile(r"-?[1-9][0-9]{0,4999}")  # a coefficient's digits (a number has at most a few hundred)
 FIGURES = pa.schema(
     [
@@ -35,30 +36,30 @@ FIGURES = pa.schema(
         ("coefficient", pa.int64()),
         ("big", _TEXT),  # the digits of a coefficient past int64 (its ``coefficient`` is then 0), else null
         ("exponent", pa.int64()),
-        ("unit", _TEXT),
+        ("unit", _CODED),
         ("bound", _TEXT),
         ("note", _TEXT),
-        ("source_file", _TEXT),
+        ("source_file", _CODED),
         ("source_line", _LINES),
-        ("yaml_file", _TEXT),
+        ("yaml_file", _CODED),
         ("yaml_line", _LINES),
     ]
 )
 RELATIONS = pa.schema(
     [
         ("id", _TEXT),
-        ("rule", _TEXT),
+        ("rule", _CODED),
         ("kind", pa.int8()),
-        ("document", _TEXT),
-        ("program", _TEXT),
-        ("subject", _TEXT),
-        ("what", _TEXT),
+        ("document", _CODED),
+        ("program", _CODED),
+        ("subject", _CODED),
+        ("what", _CODED),
         ("total", pa.int64()),
         ("parts", pa.list_(pa.int64())),
         ("missing", pa.list_(_TEXT)),
         ("empty", pa.list_(_TEXT)),
         ("names", pa.list_(_TEXT)),
-        ("yaml_file", _TEXT),
+        ("yaml_file", _CODED),
         ("yaml_line", _LINES),
         ("note", _TEXT),
     ]
@@ -96,12 +97,12 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
             _texts(_all(f.label)),
             *_coefficients(f.coefficient),
             _whole(f.exponent, np.int64),
-            _texts([units[c] for c in f.unit_code.tolist()]),
+            _coded([units[c] for c in f.unit_code.tolist()]),
             _texts(_all(f.bound)),
             _texts(_all(f.note)),
-            _texts(_all(f.source_file)),
+            _coded(_all(f.source_file)),
             _whole(f.source_line, np.int64),
-            _texts(_all(f.yaml_file)),
+            _coded(_all(f.yaml_file)),
             _whole(f.yaml_line, np.int64),
         ],
         schema=FIGURES,
@@ -109,16 +110,16 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
     relations = pa.Table.from_arrays(
         [
             _texts(_all(r.id)),
-            _texts(_all(r.rule)),
+            _coded(_all(r.rule)),
             _whole(r.kind, np.int8),
-            _texts(_all(r.document)),
-            _texts(_all(r.program)),
-            _texts(_all(r.subject)),
-            _texts(_all(r.what)),
+            _coded(_all(r.document)),
+            _coded(_all(r.program)),
+            _coded(_all(r.subject)),
+            _coded(_all(r.what)),
             _whole(r.total, np.int64),
             _listed(r.offsets, _whole(r.parts, np.int64)),
             *(_text_lists(_all(col)) for col in (r.missing, r.empty, r.names)),
-            _texts(_all(r.yaml_file)),
+            _coded(_all(r.yaml_file)),
             _whole(r.yaml_line, np.int64),
             _texts(_all(r.note)),
         ],
@@ -170,6 +171,13 @@ def _texts(values: Sequence[str | None]) -> pa.Array:
     return pa.Array.from_buffers(
         _TEXT, len(encoded), [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))], int(missing.sum())
     )
+
+
+def _coded(values: Sequence[str]) -> pa.Array:
+    """``values`` (none missing) dictionary-encoded, each value once, in the order first met."""
+    seen: dict[str, int] = {}
+    codes = [seen.setdefault(v, len(seen)) for v in values]
+    return pa.DictionaryArray.from_arrays(_whole(codes, np.int32), _texts(list(seen)))
 
 
 def _listed(offsets: Any, values: pa.Array) -> pa.Array:
@@ -240,7 +248,10 @@ def decode(data: bytes | memoryview) -> Block:
         raise ValueError("not a coefficient past int64")
     for table, optional in ((figures, ("bound", "note", "big")), (relations, ("note",))):
         for name in table.column_names:
-            if name not in optional and table.column(name).null_count:
+            col = table.column(name)
+            if name not in optional and col.null_count:
+                raise ValueError(f"empty {name}")
+            if col.type == _CODED and any(c.dictionary.null_count for c in col.chunks):
                 raise ValueError(f"empty {name}")
     for name in ("missing", "empty", "names"):
         if relations.column(name).combine_chunks().flatten().null_count:
@@ -300,7 +311,7 @@ def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[s
     def lists(name: str) -> Chunked:
         return Chunked(rels.column(name), order, lists=True)
 
-    unit_col = figs.column("unit").combine_chunks().dictionary_encode()
+    unit_col = figs.column("unit").combine_chunks().dictionary_decode().dictionary_encode()
     # the units in the order of first use, as from_relations numbers them
     units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_col.dictionary.to_pylist())
     has = {name: _np(pc.list_value_length(rels.column(name)), np.int32)[order] > 0 for name in ("missing", "empty")}
@@ -385,7 +396,8 @@ class Chunked:
         if len(at) and (at.min() < 0 or at.max() >= n):
             raise IndexError("row out of range")
         if len(chunks) == 1 or not len(at):
-            return self._col.take(_whole(at, np.int64)).combine_chunks()
+            got = self._col.take(_whole(at, np.int64)).combine_chunks()
+            return got.dictionary_decode() if got.type == _CODED else got
         starts = self._starts
         chunk = np.searchsorted(starts, at, side="right") - 1
         by = np.argsort(chunk, kind="stable")
@@ -396,6 +408,8 @@ class Chunked:
         ]
         back = np.empty(len(at), dtype=np.int64)
         back[by] = np.arange(len(at), dtype=np.int64)
+        if pieces[0].type == _CODED:
+            pieces = [p.dictionary_decode() for p in pieces]
         return pa.concat_arrays(pieces).take(_whole(back, np.int64))
 
 
