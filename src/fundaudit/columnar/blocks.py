@@ -369,6 +369,7 @@ class Chunked:
         self._col, self._order, self._lists = col, order, lists
         sizes = np.array([len(c) for c in col.chunks], dtype=np.int64)
         self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)  # each chunk's first row
+        self._codes: tuple[np.ndarray[Any, Any], list[str]] | None = None  # see _coded
 
     def __len__(self) -> int:
         return len(self._col) if self._order is None else len(self._order)
@@ -385,8 +386,28 @@ class Chunked:
         at = np.asarray(rows, dtype=np.int64)
         if self._order is not None:
             at = self._order[at]
+        if self._col.type == _CODED:
+            if len(at) and (at.min() < 0 or at.max() >= len(self._col)):
+                raise IndexError("row out of range")
+            codes, values = self._coded()
+            return [values[c] for c in codes[at].tolist()]
         got = self._take(at).to_pylist()
         return [tuple(x) for x in got] if self._lists else got
+
+    def _coded(self) -> tuple[np.ndarray[Any, Any], list[str]]:
+        """A dictionary-encoded column as one code per row into one list of every chunk's values (made once)."""
+        if self._codes is None:
+            chunks = self._col.chunks
+            sizes = np.array([len(c.dictionary) for c in chunks], dtype=np.int64)
+            base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            lengths = np.array([len(c) for c in chunks], dtype=np.int64)
+            local = [_np(c.indices, np.int32) for c in chunks]
+            codes = (np.concatenate(local).astype(np.int64) if local else np.zeros(0, dtype=np.int64)) + np.repeat(
+                base, lengths
+            )
+            values = [x for c in chunks for x in c.dictionary.to_pylist()]
+            self._codes = (codes, values)
+        return self._codes
 
     def _take(self, at: np.ndarray[Any, Any]) -> pa.Array:
         """The column's rows ``at``, taken from the chunks they are in (Arrow's ``take`` of a chunked
@@ -395,7 +416,8 @@ class Chunked:
         n = len(self._col)
         if len(at) and (at.min() < 0 or at.max() >= n):
             raise IndexError("row out of range")
-        if len(chunks) == 1 or not len(at):
+        # Arrow's own take when joining the chunks costs less than a take per chunk (about 20 µs each)
+        if len(chunks) == 1 or not len(at) or self._col.nbytes < 60_000 * len(chunks):
             got = self._col.take(_whole(at, np.int64)).combine_chunks()
             return got.dictionary_decode() if got.type == _CODED else got
         starts = self._starts
