@@ -221,3 +221,15 @@ def test_columns_not_from_blocks_are_not_cached(tmp_path: Path) -> None:
 
     columns = from_relations("x", 0, (), [])
     assert groupcache.keys(columns, [[0]], Tolerance(), "en") is None
+
+
+def test_temporary_files_a_killed_check_left_are_deleted_later(tmp_path: Path) -> None:
+    from fundaudit import cachefiles
+
+    old, new, other = tmp_path / ".tmp-abc123_x.group", tmp_path / ".tmp-def456.group", tmp_path / "tmp-abc.group"
+    for path in (old, new, other):
+        path.write_bytes(b"partial")
+    os.utime(old, (1, 1))
+    os.utime(other, (1, 1))
+    cachefiles.prune(tmp_path, groupcache.ENTRY, 10)
+    assert not old.exists() and new.exists() and other.exists()

@@ -20,9 +20,12 @@ import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 _CODE: list[str] = []  # the digest of fundaudit's code, computed once per process
+_TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]{1,32}(?:\.[a-z]{1,8})?")  # as tempfile.mkstemp names them in write()
+STALE = 3600  # seconds after which a temporary file of write() is known to be left behind
 
 
 def folder() -> Path | None:
@@ -130,13 +133,19 @@ def write(where: Path | None, name: str, data: bytes) -> bool:
 def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | None = None) -> None:
     """Delete all but the ``keep`` newest entries of ``where`` whose names match ``entry`` in full.
 
-    With ``size``, the newest entries kept add up to at most ``size`` bytes as well.
+    With ``size``, the newest entries kept add up to at most ``size`` bytes as well. A
+    temporary file of :func:`write` older than :data:`STALE` seconds is deleted too (its writer
+    was killed before it could rename or delete it).
     """
     if where is None:
         return
     try:
         if where.is_symlink():
             return
+        now = time.time()
+        for p in where.iterdir():
+            if _TEMPORARY.fullmatch(p.name) and not p.is_symlink() and p.lstat().st_mtime < now - STALE:
+                p.unlink(missing_ok=True)
         ours = [p for p in where.iterdir() if entry.fullmatch(p.name) and not p.is_symlink()]  # never another file
         stats = {p: p.stat() for p in ours}
         newest = sorted(ours, key=lambda p: stats[p].st_mtime, reverse=True)
