@@ -96,7 +96,7 @@ def audit_input(
         planned = parallel._plan(entry, root)
         if parallel._size(p for p, _display, _doc, _source in planned) < (LARGE if large is None else large):
             return None
-        ahead = parallel.prepare(ctx, entry, root)
+        ahead = parallel.prepare(ctx, entry, root, planned)
         try:
             budget = _documents(ctx, entry, display, root)
         except NotLight:
