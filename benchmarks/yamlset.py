@@ -86,19 +86,29 @@ def _load(entry: Path, env: dict[str, str], script: str = _LOAD) -> dict[str, fl
     return out
 
 
+# `fundaudit check` run from a process of its own, so that the peak memory of its children is the check's
+_TIMED = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+wall = time.perf_counter() - start
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": used.ru_utime + used.ru_stime, "peak": used.ru_maxrss / 1024}))
+"""
+
+
 def _check(entry: Path, env: dict[str, str]) -> str:
     """Wall clock, CPU time (user + system) and peak memory of `fundaudit check --format json`."""
-    import resource
-
     script = Path(sys.executable).with_name("fundaudit")
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "fundaudit"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run([*argv, "check", str(entry), "--format", "json"], env=env, stdout=subprocess.DEVNULL, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return f"{wall:.3f} s wall, {cpu:.3f} s CPU, {after.ru_maxrss / 1024:.0f} MB peak (of any check so far)"
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMED, *argv, "check", str(entry), "--format", "json"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    got = json.loads(done.stdout)
+    return f"{got['wall']:.3f} s wall, {got['cpu']:.3f} s CPU, {got['peak']:.0f} MB peak"
 
 
 def startup(runs: int) -> str:

@@ -1,7 +1,8 @@
 """Where fundaudit's caches live and how their entries are read and written, safely.
 
 Every cache of fundaudit (the diagnoses, :mod:`fundaudit.causes.cache`; the loaded YAML
-files, :mod:`fundaudit.loader.cache`) keeps its entries in a folder of its own under
+files, :mod:`fundaudit.loader.cache`; each group's diagnoses of a large check,
+:mod:`fundaudit.columnar.groupcache`) keeps its entries in a folder of its own under
 :func:`folder`: the user's cache folder, never beside the data, so that a check adds nothing
 to the folder it checks. ``FUNDAUDIT_CACHE=off`` turns every cache off;
 ``$FUNDAUDIT_CACHE_DIR`` moves them. The folders are safe to delete.
