@@ -43,6 +43,7 @@ import numpy as np
 
 from fundaudit import cachefiles
 from fundaudit.columnar.arrays import Columns, take
+from fundaudit.gcpause import paused
 from fundaudit.tolerance import Tolerance
 
 FORMAT = 1  # bumped when the entry layout changes
@@ -149,9 +150,10 @@ def _read(folder: Path, digest: str, ids: list[str]) -> tuple[bytes, tuple[str, 
         notes = json.loads(line, parse_float=_refuse, parse_constant=_refuse)
         if not isinstance(notes, list) or not all(type(n) is str for n in notes):
             return None
-        _Plain(io.BytesIO(data)).load()  # plain data only: a global (code) refuses the entry
-        if set(decode(data)) != set(ids):
-            return None  # not the diagnoses of these relations
+        with paused():  # many small objects, none in a cycle
+            _Plain(io.BytesIO(data)).load()  # plain data only: a global (code) refuses the entry
+            if set(decode(data)) != set(ids):
+                return None  # not the diagnoses of these relations
     except Exception:  # whatever a damaged entry raises: not used
         return None
     with contextlib.suppress(OSError):  # used again: kept among the newest
