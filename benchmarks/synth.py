@@ -256,6 +256,7 @@ def tables(b: Budget, yaml_file: str) -> tuple[Any, Any, int]:
         f["yaml_file"].append(yaml_file)
         f["yaml_line"].append(yl)
         f["stated"].append(True)
+        f["drafted"].append(None)
         return ref
 
     def rel(

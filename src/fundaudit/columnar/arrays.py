@@ -37,6 +37,33 @@ class Texts(Protocol):
     def __len__(self) -> int: ...
 
 
+def filled(col: Texts) -> np.ndarray[Any, Any]:
+    """Which rows of a text column hold a text (neither null nor empty), as booleans: from the
+    column's own Arrow data when it has any (``filled()``), else element by element."""
+    own = getattr(col, "filled", None)
+    if own is not None:
+        got: np.ndarray[Any, Any] = own()
+        return got
+    return np.fromiter((bool(col[i]) for i in range(len(col))), dtype=bool, count=len(col))
+
+
+def filled_arrow(col: Any) -> np.ndarray[Any, Any]:
+    """:func:`filled` of an Arrow string column (chunked or not, dictionary-encoded or not)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    bits = []
+    for c in chunks:
+        if pa.types.is_dictionary(c.type):
+            c = c.dictionary_decode()
+        full = pc.fill_null(pc.greater(pc.utf8_length(c), 0), False)  # Arrow's booleans: one bit each
+        n, at = len(full), full.offset
+        packed = np.frombuffer(full.buffers()[1], dtype=np.uint8, count=(at + n + 7) // 8)
+        bits.append(np.unpackbits(packed, bitorder="little")[at : at + n].astype(bool))
+    return np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
+
+
 def take(col: Texts | Lists, rows: Sequence[int]) -> list[Any]:
     """The elements at ``rows``, in one call where the column can (an Arrow column's ``take``)."""
     bulk = getattr(col, "take", None)
@@ -68,6 +95,7 @@ class FigureColumns:
     units: tuple[Unit, ...]
     bound: Texts
     note: Texts
+    drafted: Texts  # the draft pattern that read the figure, None once a person confirmed it
     source_file: Texts
     source_line: Array
     yaml_file: Texts
@@ -94,8 +122,9 @@ class FigureColumns:
                 yaml=Loc(yfile, yline),
                 bound=bound,
                 note=note,
+                drafted=drafted,
             )
-            for ref, label, coef, exp, code, sfile, sline, yfile, yline, bound, note in zip(
+            for ref, label, coef, exp, code, sfile, sline, yfile, yline, bound, note, drafted in zip(
                 take(self.ref, rows),
                 take(self.label, rows),
                 self.coefficient[rows].tolist(),
@@ -107,6 +136,7 @@ class FigureColumns:
                 self.yaml_line[rows].tolist(),
                 take(self.bound, rows),
                 take(self.note, rows),
+                take(self.drafted, rows),
                 strict=True,
             )
         ]
@@ -267,6 +297,7 @@ def from_relations(path: str, documents: int, figures: Sequence[Figure], relatio
         units=tuple(unit_list),
         bound=[f.bound for f in figs],
         note=[f.note for f in figs],
+        drafted=[f.drafted for f in figs],
         source_file=[f.source.file for f in figs],
         source_line=int_array([f.source.line for f in figs]),
         yaml_file=[f.yaml.file for f in figs],

@@ -23,7 +23,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columnar.arrays import _INT64_MAX, KINDS, Columns, FigureColumns, Lists, RelationColumns, Texts, take
+from fundaudit.columnar.arrays import (
+    _INT64_MAX,
+    KINDS,
+    Columns,
+    FigureColumns,
+    Lists,
+    RelationColumns,
+    Texts,
+    filled_arrow,
+    take,
+)
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
@@ -39,6 +49,7 @@ FIGURES = pa.schema(
         ("unit", _CODED),
         ("bound", _TEXT),
         ("note", _TEXT),
+        ("drafted", _TEXT),
         ("source_file", _CODED),
         ("source_line", _LINES),
         ("yaml_file", _CODED),
@@ -100,6 +111,7 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
             _coded([units[c] for c in f.unit_code.tolist()]),
             _texts(_all(f.bound)),
             _texts(_all(f.note)),
+            _texts(_all(f.drafted)),
             _coded(_all(f.source_file)),
             _whole(f.source_line, np.int64),
             _coded(_all(f.yaml_file)),
@@ -246,7 +258,7 @@ def decode(data: bytes | memoryview) -> Block:
     big = [x for x in col.to_pylist() if x is not None] if col.null_count < len(col) else []
     if any(not _BIG.fullmatch(x) or -_INT64_MAX <= int(x) <= _INT64_MAX for x in big):
         raise ValueError("not a coefficient past int64")
-    for table, optional in ((figures, ("bound", "note", "big")), (relations, ("note",))):
+    for table, optional in ((figures, ("bound", "note", "drafted", "big")), (relations, ("note",))):
         for name in table.column_names:
             col = table.column(name)
             if name not in optional and col.null_count:
@@ -327,6 +339,7 @@ def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[s
             units=units,
             bound=Chunked(figs.column("bound")),
             note=Chunked(figs.column("note")),
+            drafted=Chunked(figs.column("drafted")),
             source_file=Chunked(figs.column("source_file")),
             source_line=_numbers(figs, "source_line"),
             yaml_file=Chunked(figs.column("yaml_file")),
@@ -393,6 +406,11 @@ class Chunked:
             return [values[c] for c in codes[at].tolist()]
         got = self._take(at).to_pylist()
         return [tuple(x) for x in got] if self._lists else got
+
+    def filled(self) -> np.ndarray[Any, Any]:
+        """Which rows hold a text (:func:`fundaudit.columnar.arrays.filled`)."""
+        got = filled_arrow(self._col)
+        return got if self._order is None else got[self._order]
 
     def _coded(self) -> tuple[np.ndarray[Any, Any], list[str]]:
         """A dictionary-encoded column as one code per row into one list of every chunk's values (made once)."""

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, int_array
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, filled_arrow, int_array
 from fundaudit.columnar.schema import (
     FIGURES,
     LIST_SEP,
@@ -34,10 +34,10 @@ from fundaudit.units import Unit, UnitError, parse_unit
 
 _MAX_MANIFEST = 64 * 1024  # bytes; a manifest is a few lines
 _INT64_MAX = 2**63 - 1
-_OPTIONAL = {"names"}  # tables written before the column existed are read with empty lists
+_OPTIONAL = {"names", "drafted"}  # tables written before the column existed: empty lists, no pattern
 # columns only messages need: read when a finding is worded (Parquet, when the file's
 # metadata shows they have the schema's type and no empty cell)
-_LATER_FIGURES = ("document", "program", "label", "bound", "note", "source_file", "yaml_file")
+_LATER_FIGURES = ("document", "program", "label", "bound", "note", "drafted", "source_file", "yaml_file")
 _LATER_RELATIONS = ("rule", "document", "program", "subject", "what", "yaml_file", "note", "names")
 _FEW_VALUES = ("document", "program", "unit", "dimension", "source_file", "yaml_file", "bound", "note", "rule", "kind")
 
@@ -146,7 +146,7 @@ def read(path: Path) -> Columns:
     del ref_table, link_table
     # the texts of messages are read when a finding is worded, unless a check needs them now
     later_f, later_r = figs.deferrable(_LATER_FIGURES), rels.deferrable(_LATER_RELATIONS) - rels.absent
-    fig = figs.read([n for n in FIGURES.names if n != "ref" and n not in later_f])
+    fig = figs.read([n for n in FIGURES.names if n != "ref" and n not in later_f | figs.absent])
     rel = rels.read(
         [n for n in RELATIONS.names if n not in ("total_ref", "part_refs") and n not in rels.absent | later_r]
     )
@@ -205,6 +205,9 @@ def read(path: Path) -> Columns:
             units=units[1],
             bound=figs.texts("bound", fig),
             note=figs.texts("note", fig),
+            drafted=_Texts(pa.nulls(len(refs), pa.string()))
+            if "drafted" in figs.absent
+            else figs.texts("drafted", fig),
             source_file=figs.texts("source_file", fig),
             source_line=_ints(fig["source_line"]),
             yaml_file=figs.texts("yaml_file", fig),
@@ -822,6 +825,9 @@ class _Texts:
 
     def __len__(self) -> int:
         return len(self._col) if self._col is not None else self._size
+
+    def filled(self) -> np.ndarray[Any, Any]:
+        return filled_arrow(self._a)
 
     def take(self, rows: Sequence[int]) -> list[Any]:
         at = np.asarray(rows, dtype=np.int64)

@@ -7,7 +7,8 @@ figures: ``ref`` (unique), ``document``, ``program``, ``label``, ``coefficient``
 DECIMAL(38, 0) when a value does not fit), ``exponent`` (int32): the amount is exactly
 ``coefficient × 10**exponent`` in ``unit`` — ``12.10`` is 1210 and −2, never a float;
 ``unit``, ``dimension``, ``unit_pow10``, ``bound``, ``note`` (nullable), ``source_file``,
-``source_line``, ``yaml_file``, ``yaml_line``, ``stated`` (false for a constant a rule supplies).
+``source_line``, ``yaml_file``, ``yaml_line``, ``stated`` (false for a constant a rule supplies),
+``drafted`` (nullable, may be absent: the draft pattern that read a figure no person has confirmed).
 
 relations: ``id`` (unique), ``rule``, ``kind`` (sum | sum-le | cumulative | product),
 ``document``, ``program``, ``subject``, ``what``, ``total_ref``, ``part_refs`` (list of refs;
@@ -46,6 +47,7 @@ FIGURES = pa.schema(
         ("yaml_file", pa.string()),
         ("yaml_line", pa.int32()),
         ("stated", pa.bool_()),
+        ("drafted", pa.string()),
     ]
 )
 RELATIONS = pa.schema(
@@ -67,5 +69,5 @@ RELATIONS = pa.schema(
         ("note", pa.string()),
     ]
 )
-NULLABLE = {"bound", "note"}
+NULLABLE = {"bound", "note", "drafted"}
 LISTS = ("part_refs", "missing", "empty", "names")

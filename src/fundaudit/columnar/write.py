@@ -57,6 +57,7 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
             "yaml_file": pa.array(_col(f.yaml_file), pa.string()),
             "yaml_line": pa.array(f.yaml_line, pa.int32()),
             "stated": pa.array(f.stated, pa.bool_()),
+            "drafted": pa.array(_col(f.drafted), pa.string()),
         }
     )
     part_refs = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(refs[r.parts], pa.string()))

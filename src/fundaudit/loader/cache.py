@@ -47,7 +47,7 @@ from fundaudit.yamlnodes import Limits
 if TYPE_CHECKING:
     from fundaudit.columnar.blocks import Block
 
-FORMAT = 3  # bumped when the entry layout changes
+FORMAT = 4  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
 ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|arrow)")  # the only files this cache reads, writes or deletes
 LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)

@@ -74,7 +74,7 @@ _q = encode_basestring
 class Words(NamedTuple):
     """One finding worded in bulk: the fields of :class:`~fundaudit.findings.Finding` a writer
     reads, under the same names, and its figures as :class:`_Chunk` entries (never as model
-    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not.
+    objects).
 
     Its diagnosis is kept as the plain tuples it was sent in (``encoded``: the row and its
     group, :class:`~fundaudit.columnar.group.Decoded`), made an object only when a writer asks
@@ -95,6 +95,7 @@ class Words(NamedTuple):
     figure: tuple[Any, ...]  # the total's entry
     listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
     where: tuple[str, int]  # the relation's YAML file and line
+    drafted: str | None  # the draft pattern of a figure no person confirmed (Finding.drafted)
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -132,10 +133,6 @@ class Words(NamedTuple):
         return self.verdict in HOLDS
 
     @property
-    def drafted(self) -> str | None:
-        return None
-
-    @property
     def total_ref(self) -> str:
         return str(self.figure[_REF])
 
@@ -171,15 +168,25 @@ BULK = True  # False: every finding worded one by one (the tests' reference)
 def drafted(audit: Audit) -> frozenset[str]:
     """The ids of :meth:`~fundaudit.runner.Audit.iter_findings` with a figure a draft read and no
     person confirmed (:attr:`Finding.drafted <fundaudit.findings.Finding.drafted>`: what
-    ``--confirmed-only`` hides), known without wording a finding when the audit's figures are
-    columns: they carry no draft pattern (:class:`Words` neither), so only a crashed rule's
-    finding can have one. Otherwise every finding is worded and asked.
+    ``--confirmed-only`` hides), read from the figures' ``drafted`` column without wording a
+    finding when the audit's figures are columns (a relation whose total or a part has a
+    pattern, and a crashed rule's finding that has one); otherwise every finding is worded and asked.
     """
-    from fundaudit.columnar.arrays import Columns
+    import numpy as np
 
-    if isinstance(audit.columns, Columns) and not hasattr(audit.columns.figures, "drafted"):
-        return frozenset(f.id for f in audit.crashes if f.drafted and f.id not in audit.hidden)
-    return frozenset(f.id for f in audit.iter_findings() if f.drafted)
+    from fundaudit.columnar.arrays import Columns, filled, take
+
+    cols = audit.columns
+    if not isinstance(cols, Columns):
+        return frozenset(f.id for f in audit.iter_findings() if f.drafted)
+    crashed = frozenset(f.id for f in audit.crashes if f.drafted and f.id not in audit.hidden)
+    pattern = filled(cols.figures.drafted)
+    if not pattern.any():
+        return crashed
+    r = cols.relations
+    seen = np.concatenate([[0], np.cumsum(pattern[r.parts], dtype=np.int64)])  # patterned parts before each
+    rows = np.flatnonzero(pattern[r.total] | (seen[r.offsets[1:]] > seen[r.offsets[:-1]])).tolist()
+    return crashed | (frozenset(take(r.id, rows)) - audit.hidden)
 
 
 def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
@@ -305,6 +312,7 @@ class _Chunk:
                 t,
                 parts[k],
                 (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
+                t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None),
             )
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
@@ -319,7 +327,7 @@ class _Chunk:
         half = self.audit.tolerance.half_exponent
         halves: dict[tuple[int, int], int | None] = {}  # half_exponent, once per exponent and unit
         out: dict[int, tuple[Any, ...]] = {}
-        for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
+        for j, ref, label, coef, exp, code, sfile, sline, yfile, yline, drafted in zip(
             at,
             take(f.ref, at),
             take(f.label, at),
@@ -330,6 +338,7 @@ class _Chunk:
             f.source_line[at].tolist(),
             take(f.yaml_file, at),
             f.yaml_line[at].tolist(),
+            take(f.drafted, at),
             strict=True,
         ):
             unit = units[code]
@@ -351,6 +360,7 @@ class _Chunk:
                 sfile,
                 yfile,
                 yline,
+                drafted,
             )
         return out
 
@@ -462,6 +472,8 @@ class _Chunk:
             f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
             f'"parts": [{listed}], "hint": {hint}'
         )
+        if w.drafted:
+            text += f', "drafted": {_q(w.drafted)}'
         if e is None:
             return text + "}"
         amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
@@ -569,4 +581,5 @@ def _applicability() -> dict[int, str]:
     _SOURCE_FILE,
     _YAML_FILE,
     _YAML_LINE,
-) = range(12)
+    _DRAFTED,
+) = range(13)
