@@ -291,3 +291,17 @@ def test_one_digit_apart_in_one_pass(a: str, b: str) -> None:
             if c:
                 n = sum(x != y for x, y in zip(a[::-1], c[::-1], strict=False)) + abs(len(a) - len(c))
                 assert bulk._one_digit_apart(a, c, n) == digit_typo.one_digit_apart(a, c)
+
+
+@given(st.integers(-(10**30), 10**30), st.integers(-20, 12), st.sampled_from(["元", "万元", "亿元", "人", "%"]))
+def test_the_difference_is_worded_as_the_localiser_words_it(n: int, e: int, unit: str) -> None:
+    """bulk words a relation's difference from its integer key, the localiser from a Fraction."""
+    from fractions import Fraction
+
+    from fundaudit.causes import bulk, localise
+
+    u = parse_unit(unit)
+    d = bulk._norm(n, e)
+    x = Fraction(n) * Fraction(10) ** e
+    assert bulk._shown(d, u) == localise._plain(x / Fraction(10) ** u.pow10)
+    assert bulk._shown(None, u) == ""

@@ -41,6 +41,7 @@ for word, on invented relation sets, the benchmark's two shapes and the real dat
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from functools import partial
 from math import gcd
 
@@ -77,7 +78,7 @@ from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hy
 from fundaudit.findings import Relation, Verdict
 from fundaudit.judge import _factor_pows
 from fundaudit.model import Figure, Loc
-from fundaudit.numbers import Written
+from fundaudit.numbers import Written, format_scaled
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
 
@@ -113,6 +114,19 @@ def _diff_key(rel: Relation) -> tuple[int, int] | None:
         return moved
 
     return _norm(on(rel.total) - sum(on(p) for p in parts), g)
+
+
+def _shown(d: tuple[int, int] | None, unit: Unit) -> str:
+    """The difference ``d`` (:func:`_diff_key`) in ``unit`` as :func:`fundaudit.causes.localise._text`
+    words it (``d`` has no trailing zero, so its decimals are exactly ``-(exponent)``)."""
+    if d is None:
+        return ""
+    if d[0] == 0:
+        return "0"
+    n, k = d[0], d[1] - unit.pow10
+    if k >= 0:
+        return str(n * 10**k)
+    return format_scaled(n, k) if -k <= 8 else str(Fraction(n, 10**-k))
 
 
 def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
@@ -208,7 +222,7 @@ def _alone(
 def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> Diagnosis | None:
     """The localiser's diagnosis of ``rel`` alone, or ``None`` when it cannot be given here."""
     got = _proposed(rel, d, tolerance)
-    return None if got is None else _ranked(rel, *got)
+    return None if got is None else _ranked(rel, *got, _shown(d, rel.total.unit))
 
 
 def _proposed_any(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
@@ -422,7 +436,9 @@ def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) ->
     return _proposed_sum(rel, d, tolerance)
 
 
-def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged) -> Diagnosis | None:
+def _ranked(
+    rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged, shown: str
+) -> Diagnosis | None:
     """The localiser's round over one relation's candidates: merged as its pool merges them,
     classified, ranked, the best accepted and its rivals judged again."""
     pool: dict[tuple[int, tuple[int, int]], _Cand] = {}
@@ -470,7 +486,7 @@ def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _
         assert b.value is not None and e.value is not None
         if judged({gi: (e.value, e.unit), bi: (b.value, b.unit)}) != _OFF:
             g_.explains = ()
-    return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE)
+    return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE, shown)
 
 
 def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
@@ -695,10 +711,11 @@ def _cluster(
         return None  # a second round would be needed: the localiser's
     groups = localise._roots(rels, assigned, fixed_by, accepted)
     out = {}
-    for rel in rels:
+    for rel, d in zip(rels, ds, strict=True):
         h, rivals = assigned[rel.id]
         head = accepted[groups[h.group]]
-        out[rel.id] = localise._diagnosis(rel, h, rivals, fixed_by, localise._root_id(head), _BY_CAUSE)
+        root = localise._root_id(head)
+        out[rel.id] = localise._diagnosis(rel, h, rivals, fixed_by, root, _BY_CAUSE, _shown(d, rel.total.unit))
     return out
 
 
