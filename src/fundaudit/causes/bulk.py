@@ -83,6 +83,7 @@ from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
 
 KINDS = frozenset({"sum", "sum-le", "cumulative", "product"})
+ARRAYS = 1  # one-relation sums of a group from which the arrays of bulk_arrays pay
 _ORDER = {c.id: i for i, c in enumerate(REGISTRY)}
 _BY_CAUSE = {c.id: c for c in REGISTRY}
 
@@ -147,21 +148,47 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
             for line in {f.yaml for f in (rel.total, *rel.parts)}:
                 sizes.setdefault((d, line), []).append(rel)
     done: dict[str, Diagnosis] = {}
+    alone: list[tuple[Relation, tuple[int, int] | None]] = []
     for cluster in _clusters(failing):
         ds = [diffs[k] for k in cluster]
         rels = [failing[k] for k in cluster]
         if not all(_alone(r, d, values, sums, sizes) for r, d in zip(rels, ds, strict=True)):
             continue
+        if len(rels) == 1:
+            alone.append((rels[0], ds[0]))
+            continue
         try:
-            if len(rels) == 1:
-                got = _settled(rels[0], ds[0], tolerance)
-                if got is not None:
-                    done[rels[0].id] = got
-            else:
-                done.update(_cluster(rels, ds, tolerance) or {})
+            done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has
             continue
+    for rel, d in _arrays(alone, tolerance, done):
+        try:
+            got = _settled(rel, d, tolerance)
+        except Exception:  # the localiser meets it again and notes it, as it always has
+            continue
+        if got is not None:
+            done[rel.id] = got
     return done, [rel for rel in failing if rel.id not in done]
+
+
+def _arrays(
+    alone: list[tuple[Relation, tuple[int, int] | None]], tolerance: Tolerance, done: dict[str, Diagnosis]
+) -> list[tuple[Relation, tuple[int, int] | None]]:
+    """The sums of ``alone`` settled as arrays (:mod:`fundaudit.causes.bulk_arrays`) into ``done``;
+    the relations left for :func:`_settled`, in their order."""
+    from fundaudit.causes.bulk_arrays import settle_sums
+
+    at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in ("sum", "sum-le")]
+    if len(at) < ARRAYS:
+        return alone
+    rels = [alone[k][0] for k in at]
+    try:
+        got, rest = settle_sums(rels, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
+    except Exception:  # bulk's own path then, relation by relation
+        return alone
+    done.update({rid: d for rid, d in got.items() if d is not None})
+    taken = {at[k] for k in range(len(at))} - {at[k] for k in rest}
+    return [x for k, x in enumerate(alone) if k not in taken]
 
 
 def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
@@ -436,9 +463,7 @@ def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) ->
     return _proposed_sum(rel, d, tolerance)
 
 
-def _ranked(
-    rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged, shown: str
-) -> Diagnosis | None:
+def _ranked(rel: Relation, figs: Sequence[Figure], cands: list[_Cand], judged: _Judged, shown: str) -> Diagnosis | None:
     """The localiser's round over one relation's candidates: merged as its pool merges them,
     classified, ranked, the best accepted and its rivals judged again."""
     pool: dict[tuple[int, tuple[int, int]], _Cand] = {}
