@@ -174,20 +174,25 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
 def _arrays(
     alone: list[tuple[Relation, tuple[int, int] | None]], tolerance: Tolerance, done: dict[str, Diagnosis]
 ) -> list[tuple[Relation, tuple[int, int] | None]]:
-    """The sums of ``alone`` settled as arrays (:mod:`fundaudit.causes.bulk_arrays`) into ``done``;
-    the relations left for :func:`_settled`, in their order."""
-    from fundaudit.causes.bulk_arrays import settle_sums
+    """The sums and products of ``alone`` settled as arrays (:mod:`fundaudit.causes.bulk_arrays`)
+    into ``done``; the relations left for :func:`_settled`, in their order."""
+    from fundaudit.causes.bulk_arrays import settle_products, settle_sums
 
-    at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in ("sum", "sum-le")]
-    if len(at) < ARRAYS:
-        return alone
-    rels = [alone[k][0] for k in at]
-    try:
-        got, rest = settle_sums(rels, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
-    except Exception:  # bulk's own path then, relation by relation
-        return alone
-    done.update({rid: d for rid, d in got.items() if d is not None})
-    taken = {at[k] for k in range(len(at))} - {at[k] for k in rest}
+    taken: set[int] = set()
+    for kinds in (("sum", "sum-le"), ("product",)):
+        at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds]
+        if len(at) < ARRAYS:
+            continue
+        rels = [alone[k][0] for k in at]
+        try:
+            if kinds[0] == "product":
+                got, rest = settle_products(rels, tolerance)
+            else:
+                got, rest = settle_sums(rels, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
+        except Exception:  # bulk's own path then, relation by relation
+            continue
+        done.update({rid: d for rid, d in got.items() if d is not None})
+        taken |= set(at) - {at[k] for k in rest}
     return [x for k, x in enumerate(alone) if k not in taken]
 
 
@@ -525,23 +530,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         now = list(written_as)
         for i, wu in moves.items():
             now[i] = wu
-        (wt, ut), (wa, ua), (wb, ub) = now
-        pa, pb = _pows(ua, ub, ut)
-        if pa is None or pb is None:
-            return _OFF  # the judge's error: does not hold
-        ea, eb, et = wa.exponent + pa, wb.exponent + pb, wt.exponent + ut.pow10
-        e = min(ea + eb - 2, et - 1)
-        ca, cb = wa.coefficient, wb.coefficient
-        diff = wt.coefficient * 10 ** (et - e) - ca * cb * 10 ** (ea + eb - e)
-        has_a = _half(tolerance, wa.exponent, ua.pow10) is not None
-        has_b = _half(tolerance, wb.exponent, ub.pow10) is not None
-        tol = (
-            (5 * abs(ca) * 10 ** (ea + eb - 1 - e) if has_b else 0)
-            + (5 * abs(cb) * 10 ** (ea + eb - 1 - e) if has_a else 0)
-            + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
-            + (5 * 10 ** (et - 1 - e) if _half(tolerance, wt.exponent, ut.pow10) is not None else 0)
-        )
-        return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol else _OFF
+        return _product_verdict(now, tolerance)
 
     cands: list[_Cand] = []
     for i, f in enumerate(figs):  # unit_slip.propose: no 5 % filter for a product
@@ -586,6 +575,27 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         w = written_fraction(n, q, f.value.decimals + 4)
         cands += _residual(i, f, w, None, partial(_rounded_q, n, q), judged)
     return figs, cands, judged
+
+
+def _product_verdict(now: Sequence[tuple[Written, Unit]], tolerance: Tolerance) -> int:
+    """bulk's verdict code of ``total = a × b`` written as ``now`` (value and unit of each)."""
+    (wt, ut), (wa, ua), (wb, ub) = now
+    pa, pb = _pows(ua, ub, ut)
+    if pa is None or pb is None:
+        return _OFF  # the judge's error: does not hold
+    ea, eb, et = wa.exponent + pa, wb.exponent + pb, wt.exponent + ut.pow10
+    e = min(ea + eb - 2, et - 1)
+    ca, cb = wa.coefficient, wb.coefficient
+    diff = wt.coefficient * 10 ** (et - e) - ca * cb * 10 ** (ea + eb - e)
+    has_a = _half(tolerance, wa.exponent, ua.pow10) is not None
+    has_b = _half(tolerance, wb.exponent, ub.pow10) is not None
+    tol = (
+        (5 * abs(ca) * 10 ** (ea + eb - 1 - e) if has_b else 0)
+        + (5 * abs(cb) * 10 ** (ea + eb - 1 - e) if has_a else 0)
+        + (25 * 10 ** (ea + eb - 2 - e) if has_a and has_b else 0)
+        + (5 * 10 ** (et - 1 - e) if _half(tolerance, wt.exponent, ut.pow10) is not None else 0)
+    )
+    return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol else _OFF
 
 
 _POWS: dict[tuple[Unit, Unit, Unit], tuple[int, int] | tuple[None, None]] = {}

@@ -24,7 +24,7 @@ unexplained — each an array predicate over the digits of the stated and the co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,7 @@ from fundaudit.causes import (
     unexplained,
     unit_slip,
 )
-from fundaudit.causes._base import RESTATED, Candidate, Diagnosis, Edit, sibling_units
+from fundaudit.causes._base import RESTATED, Candidate, Diagnosis, Edit, shifted, sibling_units
 from fundaudit.causes.localise import LENIENT, NO_CARRY, RIVALS, _Hyp
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
@@ -108,8 +108,9 @@ def classify(
     the total of a sum of several parts. ``unsure``: a number did not fit (bulk's Python then)."""
     own = du == 0
     e = np.minimum(ce, ne)
-    a = c * P10[ce - e]
-    b = n * P10[ne - e]
+    unsure = (ndigits(c) + ce - e > _SAFE) | (ndigits(n) + ne - e > _SAFE)
+    a = np.where(unsure, 0, c * P10[np.clip(ce - e, 0, 18)])
+    b = np.where(unsure, 0, n * P10[np.clip(ne - e, 0, 18)])
     la, lb = ndigits(a), ndigits(b)
     short = np.minimum(la, lb)
     diff = np.zeros((len(a), 18), dtype=bool)
@@ -140,7 +141,8 @@ def classify(
     k = ne + du
     m = np.minimum(k, ce)
     reads = (c != 0) & (n != 0) & (k < p) & (p >= ce)
-    unsure = reads & ((ndigits(n) + k - m > _SAFE) | (ndigits(c) + ce - m > _SAFE))
+    far = reads & ((ndigits(n) + k - m > _SAFE) | (ndigits(c) + ce - m > _SAFE))
+    unsure |= far
     reads &= ~unsure
     x = np.where(reads, n * P10[np.clip(k - m, 0, 18)], 0)
     o = np.where(reads, c * P10[np.clip(ce - m, 0, 18)], 0)
@@ -242,21 +244,31 @@ def settle_sums(
     length = ndigits(c)
     tlen = ndigits(np.abs(t))
     reach = tlen + g[of] - length - big_e  # the target's order of magnitude over the figure's
-    maybe = ((c == 0) | (t == 0)) & keep
-    moves = [(k, np.ones(len(c), dtype=bool)) for k in decimal_shift.SHIFTS]
+    maybe = (c == 0) & (t == 0) & keep  # 0 read in another unit: the sum's own verdict, or near it
+    moves: list[tuple[int, Array, Unit | None]] = [(k, keep, None) for k in decimal_shift.SHIFTS]
     unit_of = np.array(ladder, dtype=np.int64)
     for unit, code in units.items():
         for other in sibling_units(unit):
-            moves.append((other.pow10 - unit.pow10, unit_of == code))
+            moves.append((other.pow10 - unit.pow10, unit_of == code, other))
     vlen = ndigits(vals)
-    for k, mine_ in moves:
+    lesser = le.tolist()
+    sums = (g.tolist(), diff0.tolist(), tol0.tolist())
+    for k, mine_, into in moves:
         near = mine_ & keep & (c != 0) & (t > 0) & (np.abs(reach - k) <= 1)
         if not near.any():
             continue
         fits = (vlen + max(k, 0) <= _SAFE) & (tlen + max(-k, 0) <= _SAFE)
         x = np.where(near & fits, vals * P10[max(k, 0)], 0)
         y = np.where(near & fits, t * P10[max(-k, 0)], 0)
-        maybe |= near & (~fits | (np.abs(x - y) * 20 <= y))
+        maybe |= near & ~fits
+        for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
+            r = int(of[row])  # within 5 %: bulk's candidate only when it holds, then bulk's path
+            figs = (rels[r].total, *rels[r].parts)
+            i = int(pos[row])
+            f = figs[i]
+            move = (i, shifted(f.value, k), f.unit) if into is None else (i, f.value, into)
+            if _judged(figs, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
+                maybe[row] = True
     route |= np.logical_or.reduceat(maybe, starts)
     keep = ~route[of]
 
@@ -329,56 +341,385 @@ def settle_sums(
     has_r &= ~(orr & ~r_wins)
 
     # every candidate, classified and keyed as bulk._ranked keys it
-    sets = ((has_o, oc, oe, ou - u, 0), (has_w, wc, we, 0, wv), (has_r, rc, e, 0, rv))
+    ulist = list(units)
+    for odd_ in odd_units:
+        if odd_ is not None and odd_ not in units:
+            units[odd_] = len(ulist)
+            ulist.append(odd_)
+    odd_code = np.zeros(len(of), dtype=np.int64)
+    odd_code[has_o] = [units[odd_units[r]] for r in of[has_o].tolist()]
+    sets = ((has_o, oc, oe, odd_code, 0), (has_w, wc, we, unit_of, wv), (has_r, rc, e, unit_of, rv))
     fig = np.concatenate([np.flatnonzero(h) for h, *_ in sets])
-    nc = np.concatenate([x[h] for h, x, *_ in sets])
-    ne = np.concatenate([y[h] for h, _x, y, *_ in sets])
-    du = np.concatenate([np.broadcast_to(z, len(of))[h] for h, _x, _y, z, _v in sets])
-    verdict = np.concatenate([np.broadcast_to(v, len(of))[h] for h, _x, _y, _z, v in sets])
-    crel = of[fig]
+    cands = Cands(
+        fig,
+        np.concatenate([x[h] for h, x, *_ in sets]),
+        np.concatenate([y[h] for h, _x, y, *_ in sets]),
+        np.concatenate([z[h] for h, _x, _y, z, _v in sets]),
+        np.concatenate([np.broadcast_to(v, len(of))[h] for h, _x, _y, _z, v in sets]),
+        np.concatenate([np.full(int(has_o.sum()), True), np.zeros(len(fig) - int(has_o.sum()), dtype=bool)]),
+    )
+
+    def judged(k: int, figs: Sequence[Figure], moves: list[tuple[int, Written, Unit]]) -> int:
+        return _judged(figs, moves, sums[0][k], sums[1][k], sums[2][k], lesser[k], tolerance)
+
+    at = Figures(starts, of, pos, c, e, u, ulist)
+    stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
+    return _finish(rels, at, cands, stale, route, judged, shown)
+
+
+def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis | None], list[int]]:
+    """:func:`settle_sums` for one-relation products ``total = a × b`` (bulk._proposed_product's
+    candidates: each figure read in a sibling unit, its point moved, set to its target written
+    exactly or rounded). No product here is left to the localiser but as bulk leaves it."""
+    from fundaudit.causes.bulk import _pows, _product_verdict, _siblings
+
+    n = len(rels)
+    if n == 0:
+        return {}, []
+    units: dict[Unit, int] = {}
+    ulist: list[Unit] = []
+
+    def code(unit: Unit) -> int:
+        got = units.get(unit)
+        if got is None:
+            got = units[unit] = len(ulist)
+            ulist.append(unit)
+        return got
+
+    coef: list[int] = []
+    exp: list[int] = []
+    ucode: list[int] = []
+    sent = [False] * n
+    for k, relation in enumerate(rels):
+        figs = (relation.total, *relation.parts)
+        us = [f.unit for f in figs]
+        odd = [i for i, unit in enumerate(us) if us.count(unit) == 1]
+        common = [unit for unit in us if us.count(unit) > 1]
+        if len(odd) == 1 and common and us[odd[0]] in (*_siblings(common[0]), common[0]):
+            sent[k] = True  # bulk's odd-unit proposer
+        for f in figs:
+            coef.append(f.value.coefficient)
+            exp.append(f.value.exponent)
+            ucode.append(code(f.unit))
+    big = [k // 3 for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
+    route = np.array(sent, dtype=bool)
+    route[np.array(big, dtype=np.int64)] = True
+    c = np.array([v if 0 <= v < 10**_FIT else 0 for v in coef], dtype=np.int64).reshape(n, 3)
+    e = np.array(exp, dtype=np.int64).reshape(n, 3)
+    uc = np.array(ucode, dtype=np.int64).reshape(n, 3)
+    pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
+    up = pow10[uc]
+    fp = up.copy()  # each figure's power of ten in the judge's product (% is 10**-2)
+    triples, which = np.unique(uc, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    for t, (ut, ua, ub) in enumerate(triples.tolist()):
+        pa, pb = _pows(ulist[ua], ulist[ub], ulist[ut])
+        mine = which == t
+        if pa is None or pb is None:
+            route |= mine
+            continue
+        fp[mine, 1], fp[mine, 2] = pa, pb
+    exact = tolerance.policy is Policy.EXACT
+    digits_only = tolerance.policy is Policy.DIGITS
+
+    def halves(ex: Array) -> Array:
+        return np.zeros(ex.shape, dtype=bool) if exact else ~((ex >= 0) & digits_only)
+
+    def verdicts(rows: Array, i: Array, nc: Array, ne: Array, nfp: Array) -> Array:
+        """bulk's verdict codes of the products at ``rows`` with figure ``i`` set to ``nc × 10**ne``
+        in a unit of power ``nfp`` in the product."""
+        cc, ee, hh = c[rows].copy(), (e + fp)[rows].copy(), halves(e)[rows].copy()
+        at = np.arange(len(rows))
+        cc[at, i], ee[at, i], hh[at, i] = nc, ne + nfp, halves(ne)
+        return _product_verdicts(cc, ee, hh)
+
+    # candidates in bulk's order within a figure: unit slips (0), points moved (1), w (2), r (3)
+    out: list[tuple[Array, ...]] = []  # (rel, i, nc, ne, unit code, verdict, seq)
+    live = np.flatnonzero(~route)
+    for t, triple in enumerate(triples.tolist()):
+        rows = live[which[live] == t]
+        if not len(rows):
+            continue
+        for i in range(3):
+            for sibling in _siblings(ulist[triple[i]]):
+                now = [ulist[x] for x in triple]
+                now[i] = sibling
+                pa, pb = _pows(now[1], now[2], now[0])
+                if pa is None or pb is None:
+                    continue
+                nfp = (sibling.pow10, pa, pb)[i]
+                ii = np.full(len(rows), i)
+                v = verdicts(rows, ii, c[rows, i], e[rows, i], np.full(len(rows), nfp))
+                keep = v != _OFF
+                out.append(
+                    (
+                        rows[keep],
+                        ii[keep],
+                        c[rows, i][keep],
+                        e[rows, i][keep],
+                        np.full(int(keep.sum()), code(sibling)),
+                        v[keep],
+                        np.zeros(int(keep.sum()), dtype=np.int64),
+                    )
+                )
+    for i in range(3):
+        rows = live[c[live, i] != 0]
+        ii = np.full(len(rows), i)
+        for k in decimal_shift.SHIFTS:
+            ne = e[rows, i] + k
+            whole = ne > 0
+            too = whole & (ndigits(c[rows, i]) + ne > _SAFE)
+            route[rows[too]] = True
+            nc = np.where(whole & ~too, c[rows, i] * P10[np.clip(ne, 0, 18)], c[rows, i])
+            ne = np.where(whole, 0, ne)
+            v = verdicts(rows, ii, nc, ne, fp[rows, i])
+            keep = (v != _OFF) & ~too
+            out.append(
+                (
+                    rows[keep],
+                    ii[keep],
+                    nc[keep],
+                    ne[keep],
+                    uc[rows, i][keep],
+                    v[keep],
+                    np.ones(int(keep.sum()), dtype=np.int64),
+                )
+            )
+    # the targets, each a reduced fraction p / q in its figure's unit
+    ct, ca, cb = c[:, 0], c[:, 1], c[:, 2]
+    ea, eb, et = e[:, 1] + fp[:, 1], e[:, 2] + fp[:, 2], e[:, 0] + up[:, 0]
+    wanted = (
+        (0, ca * cb, np.ones(n, dtype=np.int64), ea + eb - up[:, 0], np.ones(n, dtype=bool)),
+        (1, ct, cb, et - eb - fp[:, 1], cb != 0),
+        (2, ct, ca, et - ea - fp[:, 2], ca != 0),
+    )
+    big_ab = ndigits(ca) + ndigits(cb) > _SAFE
+    route |= big_ab
+    for i, num, den, m, has in wanted:
+        rows = np.flatnonzero(has & ~route)
+        num, den, m = np.where(big_ab, 0, num)[rows], den[rows], m[rows]
+        too = (ndigits(num) + np.maximum(m, 0) > _SAFE) | (ndigits(den) + np.maximum(-m, 0) > _SAFE)
+        route[rows[too]] = True
+        rows, num, den, m = rows[~too], num[~too], den[~too], m[~too]
+        p = np.where(m >= 0, num * P10[np.clip(m, 0, 18)], num)
+        q = np.where(m >= 0, den, den * P10[np.clip(-m, 0, 18)])
+        k_ = np.gcd(p, q)
+        p, q = p // k_, q // k_
+        fc, fe = c[rows, i], e[rows, i]
+        skip = (p == 0) & (fc != 0)
+        rows, p, q, fc, fe = rows[~skip], p[~skip], q[~skip], fc[~skip], fe[~skip]
+        ii = np.full(len(rows), i)
+        # written_fraction(p, q, decimals + 4)
+        two, r = _valuation(q, 2)
+        five, r = _valuation(r, 5)
+        d = np.maximum(two, five)
+        exact_w = (r == 1) & (d <= np.maximum(-fe, 0) + 4)
+        per = np.where(exact_w & (d <= 18), P10[np.clip(d, 0, 18)] // q, 0)  # q divides 10**d
+        too = exact_w & ((d > 18) | (ndigits(p) + ndigits(per) > _SAFE + 1))
+        route[rows[too]] = True
+        exact_w &= ~too
+        wc = np.where(exact_w, p * per, 0)
+        we = -d
+        wv = np.where(exact_w, verdicts(rows, ii, wc, we, fp[rows, i]), _OFF)
+        found = exact_w.copy()
+        for dd in range(1, 5):  # else the first rounding to 1-4 more digits that holds
+            left = ~found
+            if not left.any():
+                break
+            rc_, bad = _rounded_q(p, q, fe - dd)
+            route[rows[left & bad]] = True
+            v = verdicts(rows, ii, rc_, fe - dd, fp[rows, i])
+            now = left & ~bad & (v != _OFF)
+            wc, we, wv = np.where(now, rc_, wc), np.where(now, fe - dd, we), np.where(now, v, wv)
+            found |= now
+        has_w = found & ~((wc == fc) & (we == fe))
+        rc, bad = _rounded_q(p, q, fe)
+        route[rows[bad]] = True
+        rv = verdicts(rows, ii, rc, fe, fp[rows, i])
+        has_r = ~bad & (rc != fc) & ~(found & (wc == rc) & (we == fe)) & (rv != _OFF)
+        for has_, x, y, v, kind in ((has_w, wc, we, wv, 2), (has_r, rc, fe, rv, 3)):
+            out.append(
+                (rows[has_], ii[has_], x[has_], y[has_], uc[rows, i][has_], v[has_], np.full(int(has_.sum()), kind))
+            )
+    crel, ci, nc, ne, cu, verdict, seq = (np.concatenate([o[j] for o in out]) for j in range(7))
+    alive = ~route[crel]
+    crel, ci, nc, ne, cu, verdict, seq = (x[alive] for x in (crel, ci, nc, ne, cu, verdict, seq))
+    # bulk's pool: one candidate per figure and value, the first written with the fewest digits
+    # (then in the figure's own unit)
+    sc, tz = stripped(nc)
+    ve = np.where(nc == 0, 0, ne + pow10[cu] + tz)
+    other = cu != uc[crel, ci]
+    order = np.lexsort((seq, other, ndigits(nc), ve, sc, ci, crel))
+    first = np.ones(len(order), dtype=bool)
+    same = (crel[order][1:] == crel[order][:-1]) & (ci[order][1:] == ci[order][:-1])
+    same &= (sc[order][1:] == sc[order][:-1]) & (ve[order][1:] == ve[order][:-1])
+    first[1:] = ~same
+    pick = order[first]
+    cands = Cands(
+        3 * crel[pick] + ci[pick], nc[pick], ne[pick], cu[pick], verdict[pick], np.zeros(len(pick), dtype=bool)
+    )
+    of = np.repeat(np.arange(n), 3)
+    at = Figures(3 * np.arange(n), of, np.tile(np.arange(3), n), c.reshape(-1), e.reshape(-1), up.reshape(-1), ulist)
+
+    def judged(k: int, figs: Sequence[Figure], moves: list[tuple[int, Written, Unit]]) -> int:
+        now = [(f.value, f.unit) for f in figs]
+        for i, w, unit in moves:
+            now[i] = (w, unit)
+        return _product_verdict(now, tolerance)
+
+    return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n)
+
+
+def _valuation(q: Array, prime: int) -> tuple[Array, Array]:
+    """How many times ``prime`` divides each positive ``q``, and what is left."""
+    q = q.copy()
+    k = np.zeros(len(q), dtype=np.int64)
+    while True:
+        m = (q % prime == 0) & (q != 0)
+        if not m.any():
+            return k, q
+        q[m] //= prime
+        k[m] += 1
+
+
+def _rounded_q(p: Array, q: Array, x: Array) -> tuple[Array, Array]:
+    """bulk._rounded_q: each non-negative ``p / q`` rounded half up to the digit 10**x, and
+    whether it did not fit int64 (then 0)."""
+    bad = (x <= 0) & (ndigits(p) - x > _SAFE) | (x > 0) & (ndigits(q) + x > _SAFE)
+    num = np.where(bad, 0, np.where(x <= 0, p * P10[np.clip(-x, 0, 18)], p))
+    den = np.where(bad, 1, np.where(x <= 0, q, q * P10[np.clip(x, 0, 18)]))
+    r, rem = num // den, num % den
+    return r + (2 * rem >= den), bad
+
+
+def _product_verdicts(cc: Array, ee: Array, hh: Array) -> Array:
+    """bulk's verdict codes of products ``total = a × b``: per row the coefficients, the
+    exponents in the judge's base units and whether each figure has a rounding allowance of
+    (total, a, b); in int64 where every term fits, else in Python integers."""
+    ct, ca, cb = cc[:, 0], cc[:, 1], cc[:, 2]
+    et, ea, eb = ee[:, 0], ee[:, 1], ee[:, 2]
+    ht, ha, hb = hh[:, 0], hh[:, 1], hh[:, 2]
+    g = np.minimum(ea + eb - 2, et - 1)
+    fits = (ndigits(ct) + et - g <= _SAFE) & (ndigits(ca) + ndigits(cb) + ea + eb - g <= _SAFE)
+    ab = np.clip(ea + eb - g, 0, 18)
+    st = np.clip(et - g, 0, 18)
+    z = np.where(fits, 1, 0)
+    diff = z * ct * P10[st] - z * ca * cb * P10[ab]
+    tol = (
+        np.where(hb, 5 * z * ca * P10[np.clip(ab - 1, 0, 18)], 0)
+        + np.where(ha, 5 * z * cb * P10[np.clip(ab - 1, 0, 18)], 0)
+        + np.where(ha & hb, 25 * P10[np.clip(ab - 2, 0, 18)], 0)
+        + np.where(ht, 5 * P10[np.clip(st - 1, 0, 18)], 0)
+    )
+    out = np.where(diff == 0, _MATCH, np.where(np.abs(diff) <= tol, _ROUNDING, _OFF))
+    for k in np.flatnonzero(~fits).tolist():
+        t_, a_, b_ = int(ct[k]), int(ca[k]), int(cb[k])
+        et_, ea_, eb_, g_ = int(et[k]), int(ea[k]), int(eb[k]), int(g[k])
+        d = t_ * 10 ** (et_ - g_) - a_ * b_ * 10 ** (ea_ + eb_ - g_)
+        t = (
+            (5 * abs(a_) * 10 ** (ea_ + eb_ - 1 - g_) if hb[k] else 0)
+            + (5 * abs(b_) * 10 ** (ea_ + eb_ - 1 - g_) if ha[k] else 0)
+            + (25 * 10 ** (ea_ + eb_ - 2 - g_) if ha[k] and hb[k] else 0)
+            + (5 * 10 ** (et_ - 1 - g_) if ht[k] else 0)
+        )
+        out[k] = _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
+    return out
+
+
+class Figures:
+    """The figures of a set of relations, one row each: ``starts`` of each relation, ``of`` the
+    relation of each, ``pos`` its place (0: the total), its coefficient, exponent and unit's power
+    of ten; ``units``: the units the candidates' codes index."""
+
+    def __init__(self, starts: Array, of: Array, pos: Array, c: Array, e: Array, u: Array, units: list[Unit]):
+        self.starts, self.of, self.pos, self.c, self.e, self.u, self.units = starts, of, pos, c, e, u, units
+
+
+class Cands:
+    """Candidates, one row each: the figure's row, the corrected coefficient and exponent, the
+    unit's code, bulk's verdict code, and whether it is an odd-unit one (its detail)."""
+
+    def __init__(self, fig: Array, nc: Array, ne: Array, unit: Array, verdict: Array, odd: Array):
+        self.fig, self.nc, self.ne, self.unit, self.verdict, self.odd = fig, nc, ne, unit, verdict, odd
+
+
+_Judge = Callable[[int, Sequence[Figure], list[tuple[int, Written, Unit]]], int]
+
+
+def _finish(
+    rels: Sequence[Relation],
+    at: Figures,
+    cands: Cands,
+    stale: Array,
+    route: Array,
+    judged: _Judge,
+    shown: Sequence[str],
+) -> tuple[dict[str, Diagnosis | None], list[int]]:
+    """bulk._ranked over every relation's candidates (bulk's pool already made): classified,
+    keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out."""
+    n = len(rels)
+    fig = cands.fig
+    crel = at.of[fig]
+    pow10 = np.array([unit.pow10 for unit in at.units], dtype=np.int64)
+    du = pow10[cands.unit] - at.u[fig]
     restated = np.array([r.rule in RESTATED for r in rels], dtype=bool)[crel]
-    stale = (pos[fig] == 0) & (sizes[crel] > 2)
-    kind, changed, unsure = classify(c[fig], e[fig], nc, ne, du, restated, stale)
-    unsure_rel = np.zeros(n, dtype=bool)
-    unsure_rel[crel[unsure]] = True
-    route |= unsure_rel
-    key = ((_RANK[kind] * 2 + (pos[fig] > 0)) * 64 + significant(nc)) * 64 + changed
-    hyp = (verdict == _MATCH) | (verdict == _ROUNDING)
+    kind, changed, unsure = classify(at.c[fig], at.e[fig], cands.nc, cands.ne, du, restated, stale)
+    route = route.copy()
+    route[crel[unsure]] = True
+    key = ((_RANK[kind] * 2 + (at.pos[fig] > 0)) * 64 + significant(cands.nc)) * 64 + changed
+    hyp = (cands.verdict == _MATCH) | (cands.verdict == _ROUNDING)
     order = np.lexsort((key, ~hyp, crel))
     bounds = np.searchsorted(crel[order], np.arange(n + 1)).tolist()
     carried = np.zeros(n, dtype=bool)
     np.logical_or.at(carried, crel, _CARRIED[kind])
     hyps = np.zeros(n, dtype=np.int64)
     np.add.at(hyps, crel, hyp)
-
-    done: dict[str, Diagnosis | None] = {}
-    cands = list(
+    rows = list(
         zip(
             fig[order].tolist(),
-            nc[order].tolist(),
-            ne[order].tolist(),
-            (du[order] + u[fig[order]]).tolist(),
+            cands.nc[order].tolist(),
+            cands.ne[order].tolist(),
+            cands.unit[order].tolist(),
             kind[order].tolist(),
             key[order].tolist(),
+            cands.odd[order].tolist(),
             strict=True,
         )
     )
-    sums = (g.tolist(), diff0.tolist(), tol0.tolist(), starts.tolist())
-    for k, (relation, found_, carry, sent_) in enumerate(
+    starts = at.starts.tolist()
+    units = at.units
+    done: dict[str, Diagnosis | None] = {}
+    for k, (relation, found, carry, sent) in enumerate(
         zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), strict=True)
     ):
-        if sent_:
+        if sent:
             continue
-        if not found_:
+        if not found:
             done[relation.id] = None if carry else localise._unexplained(relation)
             continue
-        top = cands[bounds[k] : bounds[k] + found_]
+        top = rows[bounds[k] : bounds[k] + found]
         figs = (relation.total, *relation.parts)
-        start = sums[3][k]
+        start = starts[k]
         if len({h[5] for h in top}) < len(top):  # a tie: bulk's last key, the candidate's text
-            top.sort(key=lambda h: (h[5], _key_text(figs[h[0] - start].ref, h[1], h[2], h[3])))
-        best = _diagnosed(relation, figs, odd_units[k], top[: 1 + RIVALS], sums, k, bool(le[k]), shown[k], tolerance)
-        done[relation.id] = best
+            top.sort(key=lambda h: (h[5], _key_text(figs[h[0] - start].ref, h[1], h[2], units[h[3]].pow10)))
+        made = []
+        moves = []
+        for row, nc, ne, unit, kind_, _key, odd in top[: 1 + RIVALS]:
+            f = figs[row - start]
+            w = Written(nc, ne)
+            cand = Candidate(unit_slip.ID, relation.id, (Edit(f, w, units[unit]),), "odd-unit") if odd else None
+            if cand is None:
+                cand = Candidate("", relation.id, (Edit(f, w, units[unit]),), "")
+            made.append(_Hyp(cand, KINDS[kind_], (relation.id,)))
+            moves.append((row - start, w, units[unit]))
+        best, rivals = made[0], made[1:]
+        b = best.cand.edits[0]
+        for h, move in zip(rivals, moves[1:], strict=True):  # judged again once the best is accepted
+            if move[0] == moves[0][0]:
+                continue
+            if best.cause in LENIENT or h.cause in LENIENT or judged(k, figs, [moves[0], move]) != _OFF:
+                h.explains = ()
+        done[relation.id] = localise._diagnosis(relation, best, rivals, {}, b.figure.ref, _BY_CAUSE, shown[k])
     return done, np.flatnonzero(route).tolist()
 
 
@@ -403,65 +744,30 @@ def _key_text(ref: str, c: int, e: int, pow10: int) -> str:
     return text(ref, Written(c, e), Unit("", "", pow10))
 
 
-def _diagnosed(
-    rel: Relation,
-    figs: Sequence[Figure],
-    odd: Unit | None,
-    top: list[tuple[int, int, int, int, int, int]],
-    sums: tuple[list[int], list[int], list[int], list[int]],
-    k: int,
-    le: bool,
-    shown: str,
-    tolerance: Tolerance,
-) -> Diagnosis:
-    """bulk._ranked's diagnosis of one sum from its best candidates, best first: (figure row,
-    coefficient, exponent, unit's power of ten, kind, key); ``odd``: the unit of an odd-unit one."""
-    start = sums[3][k]
-    made = []
-    for row, nc, ne, pow10, kind, _key in top:
-        f = figs[row - start]
-        if pow10 == f.unit.pow10:
-            cand = Candidate("", rel.id, (Edit(f, Written(nc, ne), f.unit),), "")
-        else:
-            assert odd is not None
-            cand = Candidate(unit_slip.ID, rel.id, (Edit(f, Written(nc, ne), odd),), "odd-unit")
-        made.append(_Hyp(cand, KINDS[kind], (rel.id,)))
-    best, rivals = made[0], made[1:]
-    b = best.cand.edits[0]
-    for h, (row, nc, ne, pow10, _kind, _key) in zip(rivals, top[1:], strict=True):
-        e = h.cand.edits[0]
-        if e.figure is b.figure:
-            continue
-        if best.cause in LENIENT or h.cause in LENIENT:
-            h.explains = ()
-            continue
-        moves = ((top[0][0] - start, top[0][1], top[0][2], top[0][3]), (row - start, nc, ne, pow10))
-        if _judged(figs, moves, sums[0][k], sums[1][k], sums[2][k], le, tolerance) != _OFF:
-            h.explains = ()
-    return localise._diagnosis(rel, best, rivals, {}, b.figure.ref, _BY_CAUSE, shown)
-
-
 def _judged(
     figs: Sequence[Figure],
-    moves: Sequence[tuple[int, int, int, int]],
+    moves: Sequence[tuple[int, Written, Unit]],
     g: int,
     diff0: int,
     tol0: int,
     le: bool,
     tol: Tolerance,
 ) -> int:
-    """bulk's verdict of a sum with figures moved (index, coefficient, exponent, unit's power of
-    ten), every value on the sum's grid 10**g or coarser."""
-    d, t = diff0, tol0
-    for i, nc, ne, p in moves:
+    """bulk's verdict of a sum with figures moved (index, value, unit): the difference ``diff0``
+    and allowance ``tol0`` on the grid 10**(g - 1) corrected term by term, on a grid fine enough
+    for the moved figures."""
+    at = min([g - 1, *(w.exponent + unit.pow10 - 1 for _i, w, unit in moves)])
+    scale = 10 ** (g - 1 - at)
+    d, t = diff0 * scale, tol0 * scale
+    for i, w, unit in moves:
         f = figs[i]
-        q = f.unit.pow10
-        moved = nc * 10 ** (ne + p - g + 1) - f.value.coefficient * 10 ** (f.value.exponent + q - g + 1)
+        q, p = f.unit.pow10, unit.pow10
+        moved = w.coefficient * 10 ** (w.exponent + p - at) - f.value.coefficient * 10 ** (f.value.exponent + q - at)
         d += moved if i == 0 else -moved
         if tol.half_exponent(f.value.exponent, q) is not None:
-            t -= 5 * 10 ** (f.value.exponent + q - g)
-        if tol.half_exponent(ne, p) is not None:
-            t += 5 * 10 ** (ne + p - g)
+            t -= 5 * 10 ** (f.value.exponent + q - 1 - at)
+        if tol.half_exponent(w.exponent, p) is not None:
+            t += 5 * 10 ** (w.exponent + p - 1 - at)
     if le:
         return _MATCH if d == 0 else _WITHIN if d > 0 else _ROUNDING if -d <= t else _OFF
     return _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
