@@ -305,3 +305,105 @@ def test_the_difference_is_worded_as_the_localiser_words_it(n: int, e: int, unit
     x = Fraction(n) * Fraction(10) ** e
     assert bulk._shown(d, u) == localise._plain(x / Fraction(10) ** u.pow10)
     assert bulk._shown(None, u) == ""
+
+
+# ---------------------------------------------------------------- bulk_arrays: the same answers as bulk's Python
+
+MONEY = ("元", "万元", "亿元")
+
+
+@st.composite
+def _amount(draw: st.DrawFn, n: str, unit: str) -> Figure:
+    big = draw(st.integers(0, 12)) == 0  # past int64, or past the arrays' 10**15
+    c = draw(st.integers(0, 10**30) if big else st.integers(0, 10**7) | st.sampled_from([0, 1, 10, 500, 12000, 99995]))
+    e = draw(st.integers(-6, 0) | st.just(-2))
+    line = draw(st.integers(1, 9))
+    return Figure(f"d::{n}", n, Written(c, e), parse_unit(unit), Loc("s.txt", line), Loc("d.yaml", line))
+
+
+def _slip(draw: st.DrawFn, f: Figure) -> Figure:
+    """``f`` with one slip of the kinds the causes know (or none): its value and unit only."""
+    c, e, unit = f.value.coefficient, f.value.exponent, f.unit
+    how = draw(st.sampled_from(["none", "digit", "swap", "shift", "unit", "off", "cut", "round", "zero"]))
+    s = str(c)
+    if how == "digit":
+        c += draw(st.sampled_from([1, 10, 100, 9, -1]))
+    elif how == "swap" and len(s) >= 2:
+        k = draw(st.integers(0, len(s) - 2))
+        c = int(s[:k] + s[k + 1] + s[k] + s[k + 2 :])
+    elif how == "shift":
+        e += draw(st.sampled_from([-3, -1, 1, 2]))
+    elif how == "unit" and unit.dimension == "money":
+        unit = parse_unit(draw(st.sampled_from(MONEY)))
+    elif how == "off":
+        c += draw(st.integers(2, 10**5))
+    elif how in ("cut", "round") and e < 0:
+        c, e = (c // 10 if how == "cut" else (c + 5) // 10), e + 1
+    elif how == "zero":
+        c = 0
+    return Figure(f.ref, f.label, Written(max(c, 0), e), unit, f.source, f.yaml)
+
+
+@st.composite
+def singles(draw: st.DrawFn) -> list[Relation]:
+    """Failing relations of their own figures (what bulk settles one at a time): sums, sums at
+    most, unit costs and shares, in mixed units and decimals, some past int64."""
+    out: list[Relation] = []
+    for n in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["sum", "sum", "sum-le", "unit-cost", "share"]))
+        rule = draw(st.sampled_from(["foot", "repeat", "cross-foot", "column-foot", "unit-cost"]))
+        if kind in ("unit-cost", "share"):
+            a = draw(_amount(f"a{n}", "万元/人" if kind == "unit-cost" else "%"))
+            b = draw(_amount(f"b{n}", "人" if kind == "unit-cost" else "万元"))
+            fa = a.value.exponent + (-2 if kind == "share" else 4)
+            exact = a.value.coefficient * b.value.coefficient
+            te = draw(st.integers(-4, 0))
+            shift = fa + b.value.exponent + b.unit.pow10 - 4 - te  # the product in 10**te 万元
+            coef = exact * 10**shift if shift >= 0 else (exact + 10**-shift // 2) // 10**-shift
+            t = Figure(f"d::t{n}", f"t{n}", Written(coef, te), parse_unit("万元"), a.source, a.yaml)
+            out.append(Relation(f"r{n}", "unit-cost", "product", _slip(draw, t), (a, b), "s", "w", "d", "p"))
+            continue
+        unit = draw(st.sampled_from(MONEY))
+        parts = [
+            draw(_amount(f"p{n}x{k}", draw(st.sampled_from((unit, unit, *MONEY)))))
+            for k in range(draw(st.integers(1, 6)))
+        ]
+        g = min(p.value.exponent + p.unit.pow10 for p in parts)
+        s = sum(p.value.coefficient * 10 ** (p.value.exponent + p.unit.pow10 - g) for p in parts)
+        tu = parse_unit(unit)
+        e = g - tu.pow10
+        total = Figure(
+            f"d::t{n}", f"t{n}", Written(s, e) if e <= 0 else Written(s * 10**e, 0), tu, parts[0].source, parts[0].yaml
+        )
+        if draw(st.booleans()):
+            total = _slip(draw, total)
+        else:
+            k = draw(st.integers(0, len(parts) - 1))
+            parts[k] = _slip(draw, parts[k])
+        out.append(Relation(f"r{n}", rule, kind, total, tuple(parts), "s", "w", "d", "p"))
+    return out
+
+
+def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[object, object, int]:
+    """bulk.settle of the failing ``relations`` with the arrays and without (bulk's Python
+    alone), and how many the arrays settled."""
+    from fundaudit.causes import bulk
+
+    failing = _failing(relations, tolerance)
+    with using("en"):
+        fast, left = settle(failing, tolerance)
+        was = bulk.ARRAYS
+        bulk.ARRAYS = 10**9
+        try:
+            slow, left_slow = settle(failing, tolerance)
+        finally:
+            bulk.ARRAYS = was
+    assert [r.id for r in left] == [r.id for r in left_slow]
+    return _plain(fast), _plain(slow), len(fast)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(singles(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
+def test_arrays_settle_as_bulk_settles_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
+    fast, slow, _n = _settled_both(relations, Tolerance(policy))
+    assert fast == slow
