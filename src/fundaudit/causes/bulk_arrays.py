@@ -24,11 +24,13 @@ unexplained — each an array predicate over the digits of the stated and the co
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from fundaudit import i18n
 from fundaudit.causes import (
     REGISTRY,
     coarser_rounding,
@@ -41,11 +43,12 @@ from fundaudit.causes import (
     unexplained,
     unit_slip,
 )
-from fundaudit.causes._base import RESTATED, Candidate, Diagnosis, Edit, shifted, sibling_units
-from fundaudit.causes.localise import LENIENT, NO_CARRY, RIVALS, _Hyp
+from fundaudit.causes._base import RESTATED, WARNING, Applicability, Culprit, Diagnosis, shifted, sibling_units
+from fundaudit.causes.localise import ALONE_POSSIBLE, LENIENT, NO_CARRY, RIVALS
+from fundaudit.causes.unexplained import NO_PATTERN
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
-from fundaudit.numbers import Written
+from fundaudit.numbers import Written, format_scaled
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
 
@@ -348,19 +351,43 @@ def settle_sums(
             ulist.append(odd_)
     odd_code = np.zeros(len(of), dtype=np.int64)
     odd_code[has_o] = [units[odd_units[r]] for r in of[has_o].tolist()]
-    sets = ((has_o, oc, oe, odd_code, 0), (has_w, wc, we, unit_of, wv), (has_r, rc, e, unit_of, rv))
-    fig = np.concatenate([np.flatnonzero(h) for h, *_ in sets])
+    # each candidate's share of the sum's difference and allowance on the judge's grid 10**(g - 1)
+    # (every candidate is on the grid 10**g or coarser): a verdict with two moved is a sum
+    sign = np.where(pos == 0, 1, -1)
+    own_half = np.where(half, 5 * P10[np.clip(shift, 0, 18)], 0)
+
+    def shares(x: Array, y: Array, p: Array) -> tuple[Array, Array]:
+        on = np.clip(y + p - g[of], 0, 17)
+        moved = sign * (x * P10[on] * 10 - vals * 10)
+        now = np.zeros(len(of), dtype=bool) if exact else ~((y >= 0) & (tolerance.policy is Policy.DIGITS))
+        return moved, np.where(now, 5 * P10[on], 0) - own_half
+
+    sets = (
+        (has_o, oc, oe, odd_code, 0, *shares(oc, oe, ou)),
+        (has_w, wc, we, unit_of, wv, *shares(wc, we, u)),
+        (has_r, rc, e, unit_of, rv, *shares(rc, e, u)),
+    )
+    fig = np.concatenate([np.flatnonzero(x[0]) for x in sets])
     cands = Cands(
         fig,
-        np.concatenate([x[h] for h, x, *_ in sets]),
-        np.concatenate([y[h] for h, _x, y, *_ in sets]),
-        np.concatenate([z[h] for h, _x, _y, z, _v in sets]),
-        np.concatenate([np.broadcast_to(v, len(of))[h] for h, _x, _y, _z, v in sets]),
+        np.concatenate([x[1][x[0]] for x in sets]),
+        np.concatenate([x[2][x[0]] for x in sets]),
+        np.concatenate([x[3][x[0]] for x in sets]),
+        np.concatenate([np.broadcast_to(x[4], len(of))[x[0]] for x in sets]),
         np.concatenate([np.full(int(has_o.sum()), True), np.zeros(len(fig) - int(has_o.sum()), dtype=bool)]),
     )
+    dm = np.concatenate([x[5][x[0]] for x in sets]).tolist()
+    dt = np.concatenate([x[6][x[0]] for x in sets]).tolist()
+    diff0_, tol0_ = diff0.tolist(), tol0.tolist()
 
-    def judged(k: int, figs: Sequence[Figure], moves: list[tuple[int, Written, Unit]]) -> int:
-        return _judged(figs, moves, sums[0][k], sums[1][k], sums[2][k], lesser[k], tolerance)
+    def judged(k: int, figs: Sequence[Figure], rows: Sequence[int]) -> int:
+        d, t = diff0_[k], tol0_[k]
+        for row in rows:
+            d += dm[row]
+            t += dt[row]
+        if lesser[k]:
+            return _MATCH if d == 0 else _WITHIN if d > 0 else _ROUNDING if -d <= t else _OFF
+        return _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
 
     at = Figures(starts, of, pos, c, e, u, ulist)
     stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
@@ -561,10 +588,12 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     of = np.repeat(np.arange(n), 3)
     at = Figures(3 * np.arange(n), of, np.tile(np.arange(3), n), c.reshape(-1), e.reshape(-1), up.reshape(-1), ulist)
 
-    def judged(k: int, figs: Sequence[Figure], moves: list[tuple[int, Written, Unit]]) -> int:
+    cc, ce, cu_, ci_ = (x.tolist() for x in (cands.nc, cands.ne, cands.unit, ci[pick]))
+
+    def judged(k: int, figs: Sequence[Figure], rows: Sequence[int]) -> int:
         now = [(f.value, f.unit) for f in figs]
-        for i, w, unit in moves:
-            now[i] = (w, unit)
+        for row in rows:
+            now[ci_[row]] = (Written(cc[row], ce[row]), ulist[cu_[row]])
         return _product_verdict(now, tolerance)
 
     return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n)
@@ -643,7 +672,7 @@ class Cands:
         self.fig, self.nc, self.ne, self.unit, self.verdict, self.odd = fig, nc, ne, unit, verdict, odd
 
 
-_Judge = Callable[[int, Sequence[Figure], list[tuple[int, Written, Unit]]], int]
+_Judge = Callable[[int, Sequence[Figure], Sequence[int]], int]  # a relation's verdict with candidates (rows) applied
 
 
 def _finish(
@@ -676,6 +705,7 @@ def _finish(
     np.add.at(hyps, crel, hyp)
     rows = list(
         zip(
+            order.tolist(),
             fig[order].tolist(),
             cands.nc[order].tolist(),
             cands.ne[order].tolist(),
@@ -688,6 +718,7 @@ def _finish(
     )
     starts = at.starts.tolist()
     units = at.units
+    words = Words()
     done: dict[str, Diagnosis | None] = {}
     for k, (relation, found, carry, sent) in enumerate(
         zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), strict=True)
@@ -700,27 +731,89 @@ def _finish(
         top = rows[bounds[k] : bounds[k] + found]
         figs = (relation.total, *relation.parts)
         start = starts[k]
-        if len({h[5] for h in top}) < len(top):  # a tie: bulk's last key, the candidate's text
-            top.sort(key=lambda h: (h[5], _key_text(figs[h[0] - start].ref, h[1], h[2], units[h[3]].pow10)))
-        made = []
-        moves = []
-        for row, nc, ne, unit, kind_, _key, odd in top[: 1 + RIVALS]:
-            f = figs[row - start]
-            w = Written(nc, ne)
-            cand = Candidate(unit_slip.ID, relation.id, (Edit(f, w, units[unit]),), "odd-unit") if odd else None
-            if cand is None:
-                cand = Candidate("", relation.id, (Edit(f, w, units[unit]),), "")
-            made.append(_Hyp(cand, KINDS[kind_], (relation.id,)))
-            moves.append((row - start, w, units[unit]))
-        best, rivals = made[0], made[1:]
-        b = best.cand.edits[0]
-        for h, move in zip(rivals, moves[1:], strict=True):  # judged again once the best is accepted
-            if move[0] == moves[0][0]:
+        keys = [h[6] for h in top]
+        cut = min(len(top), 1 + RIVALS)
+        within = bisect_right(keys, keys[cut - 1])  # the candidates a tie-break may bring into the first
+        if any(keys[j] == keys[j + 1] for j in range(within - 1)):  # a tie: bulk's last key, the text
+            top = sorted(
+                top[:within], key=lambda h: (h[6], _key_text(figs[h[1] - start].ref, h[2], h[3], units[h[4]].pow10))
+            )
+        chosen = [(figs[h[1] - start], h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
+        first = top[0]
+        alive = [True] * len(chosen)
+        for j in range(1, len(chosen)):  # judged again once the best is accepted
+            if top[j][1] == first[1]:
                 continue
-            if best.cause in LENIENT or h.cause in LENIENT or judged(k, figs, [moves[0], move]) != _OFF:
-                h.explains = ()
-        done[relation.id] = localise._diagnosis(relation, best, rivals, {}, b.figure.ref, _BY_CAUSE, shown[k])
+            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT or judged(k, figs, (first[0], top[j][0])) != _OFF:
+                alive[j] = False
+        done[relation.id] = words(relation, chosen, alive, "odd-unit" if first[7] else "", shown[k])
     return done, np.flatnonzero(route).tolist()
+
+
+class Words:
+    """:func:`fundaudit.causes.localise._diagnosis` of a relation settled alone by one correction
+    (no correction accepted before it, nothing carried): its words from pieces looked up once in
+    the current language."""
+
+    def __init__(self) -> None:
+        self.label = i18n._("{label} (line {line})")
+        self.pattern = i18n._(NO_PATTERN)
+        self.templates = {cause.id: i18n._(cause.template) for cause in REGISTRY}
+        self.as_likely = i18n._("; as likely: ")
+        self.comma = i18n._(", ")
+        self.to = i18n._("{figure} to {value}")
+
+    def labelled(self, f: Figure) -> str:
+        return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
+
+    def __call__(
+        self,
+        rel: Relation,
+        chosen: Sequence[tuple[Figure, int, int, Unit, str]],
+        alive: Sequence[bool],
+        detail: str,
+        shown: str,
+    ) -> Diagnosis:
+        """``chosen``: the best correction then its rivals (figure, coefficient, exponent, unit,
+        cause); ``alive``: whether each still explains the relation once the best is accepted;
+        ``detail``: the best one's."""
+        f, nc, ne, unit, cause = chosen[0]
+        likely = f"{format_scaled(nc, ne)} {unit.text}"
+        figures = [Culprit(f, likely)]
+        refs = {f.ref}
+        texts = [likely]
+        for g, gc, ge, gu, _cause in chosen[1:]:
+            text = f"{format_scaled(gc, ge)} {gu.text}"
+            texts.append(text)
+            if g.ref not in refs:
+                refs.add(g.ref)
+                figures.append(Culprit(g, text))
+        culprit = self.labelled(f)
+        if cause == unexplained.ID:
+            detail = self.pattern.format(culprit=culprit, likely=likely)
+        text = self.templates[cause].format(
+            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=rel.total.unit.text, count=detail
+        )
+        severity = _BY_CAUSE[cause].severity
+        if cause == unexplained.ID and rel.empty:
+            severity = WARNING
+        contenders = [j for j in range(1, len(chosen)) if chosen[j][4] != unexplained.ID and alive[j]]
+        sure = not contenders and cause not in (unexplained.ID, *ALONE_POSSIBLE)
+        same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
+        if same:  # as good a correction of another figure: the culprit is one of them, not known which
+            text += self.as_likely + self.comma.join(
+                self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
+            )
+        return Diagnosis(
+            cause=cause,
+            severity=severity,
+            root=f.ref,
+            text=text,
+            figures=tuple(figures),
+            explains=(rel.id,),
+            applicability=Applicability.LIKELY if sure else Applicability.POSSIBLE,
+            corrections=1,
+        )
 
 
 def _written(t: Array, m: Array) -> tuple[Array, Array]:
