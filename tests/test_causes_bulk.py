@@ -387,11 +387,31 @@ def singles(draw: st.DrawFn) -> list[Relation]:
 def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[object, object, int]:
     """bulk.settle of the failing ``relations`` with the arrays and without (bulk's Python
     alone), and how many the arrays settled."""
-    from fundaudit.causes import bulk
+    from fundaudit.causes import bulk, bulk_arrays
 
     failing = _failing(relations, tolerance)
+    crashed: list[BaseException] = []
+    spied = {name: getattr(bulk_arrays, name) for name in ("settle_sums", "settle_products")}
+
+    def spy(name: str) -> object:
+        def run(*args: object) -> object:
+            try:
+                return spied[name](*args)  # type: ignore[operator]
+            except BaseException as exc:  # bulk falls back to its Python path: the arrays must not
+                crashed.append(exc)
+                raise
+
+        return run
+
     with using("en"):
-        fast, left = settle(failing, tolerance)
+        for name in spied:
+            setattr(bulk_arrays, name, spy(name))
+        try:
+            fast, left = settle(failing, tolerance)
+        finally:
+            for name, f in spied.items():
+                setattr(bulk_arrays, name, f)
+        assert not crashed, crashed
         was = bulk.ARRAYS
         bulk.ARRAYS = 10**9
         try:

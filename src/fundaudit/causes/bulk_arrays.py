@@ -165,13 +165,50 @@ def classify(
     return kind, changed, unsure
 
 
-def _odd_unit(units: Sequence[Unit]) -> tuple[int, Unit] | None:
-    """The figure bulk's odd-unit proposer reads in the others' unit, and that unit (or ``None``)."""
-    odd = [i for i, u in enumerate(units) if units.count(u) == 1]
-    common = [u for u in units if units.count(u) > 1]
-    if len(odd) == 1 and common and len(units) >= 3 and units[odd[0]] in (*sibling_units(common[0]), common[0]):
-        return odd[0], common[0]
-    return None
+def _gather(rels: Sequence[Relation]) -> tuple[list[int], list[int], list[int], Array, list[Unit]]:
+    """The figures of ``rels``, relation by relation, total first: coefficients, exponents, each
+    relation's count, each figure's unit as a code into the list of units returned."""
+    figs = [f for rel in rels for f in (rel.total, *rel.parts)]
+    by_id: dict[int, int] = {}
+    units: dict[Unit, int] = {}
+    ulist: list[Unit] = []
+    codes = []
+    for f in figs:
+        k = by_id.get(id(f.unit))
+        if k is None:
+            k = units.get(f.unit)
+            if k is None:
+                k = units[f.unit] = len(ulist)
+                ulist.append(f.unit)
+            by_id[id(f.unit)] = k
+        codes.append(k)
+    return (
+        [f.value.coefficient for f in figs],
+        [f.value.exponent for f in figs],
+        [1 + len(rel.parts) for rel in rels],
+        np.array(codes, dtype=np.int64),
+        ulist,
+    )
+
+
+def _odd_unit(
+    of: Array, pos: Array, starts: Array, sizes: Array, codes: Array, ulist: list[Unit]
+) -> tuple[Array, Array]:
+    """Per relation, the figure bulk's odd-unit proposer reads in the others' unit (-1: none) and
+    that unit's code: the one figure whose unit no other has, when another unit is shared and the
+    odd one is it or on its ladder (of three figures or more)."""
+    k = len(ulist)
+    _u, inverse, counts = np.unique(of * k + codes, return_inverse=True, return_counts=True)
+    once = counts[inverse.reshape(-1)] == 1
+    n_once = np.add.reduceat(once.astype(np.int64), starts)
+    odd_pos = np.maximum.reduceat(np.where(once, pos, -1), starts)
+    common_pos = np.minimum.reduceat(np.where(once, 1 << 40, pos), starts)
+    ok = (n_once == 1) & (n_once < sizes) & (sizes >= 3)
+    common = codes[starts + np.where(ok, common_pos, 0)]
+    odd = codes[starts + np.where(ok, odd_pos, 0)]
+    ladder = np.array([[a == b or ulist[a] in sibling_units(ulist[b]) for b in range(k)] for a in range(k)], dtype=bool)
+    ok &= ladder[odd, common]
+    return np.where(ok, odd_pos, -1), np.where(ok, common, 0)
 
 
 def settle_sums(
@@ -182,35 +219,15 @@ def settle_sums(
     n = len(rels)
     if n == 0:
         return {}, []
-    coef: list[int] = []
-    exp: list[int] = []
-    p10: list[int] = []
-    count: list[int] = []
-    ladder: list[int] = []
-    odd_at: list[int] = []  # per sum: the figure in a unit odd among the others (bulk's odd-unit proposer), or -1
-    odd_p10: list[int] = []  # and the unit it would be read in
-    odd_units: list[Unit | None] = []
-    units: dict[Unit, int] = {}
-    sent = [False] * n
-    for k, relation in enumerate(rels):
-        figs = (relation.total, *relation.parts)
-        count.append(len(figs))
-        mine = [f.unit for f in figs]
-        odd = _odd_unit(mine) if len(set(mine)) > 1 else None
-        odd_at.append(-1 if odd is None else odd[0])
-        odd_p10.append(0 if odd is None else odd[1].pow10)
-        odd_units.append(None if odd is None else odd[1])
-        sent[k] = relation.rule.startswith("table-")  # two slips together: localise.pairs
-        for f in figs:
-            coef.append(f.value.coefficient)
-            exp.append(f.value.exponent)
-            p10.append(f.unit.pow10)
-            ladder.append(units.setdefault(f.unit, len(units)))
+    coef, exp, count, unit_of, ulist = _gather(rels)
+    sent = [r.rule.startswith("table-") for r in rels]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     of = np.repeat(np.arange(n), sizes)  # each figure's sum
     pos = np.arange(len(of)) - starts[of]  # 0: the total
+    pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
+    at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
     route = np.array(sent, dtype=bool) | (sizes > MOST)
     big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
     for k in big:
@@ -218,7 +235,7 @@ def settle_sums(
     route[of[np.array(big, dtype=np.int64)]] = True
     c = np.array(coef, dtype=np.int64)
     e = np.array(exp, dtype=np.int64)
-    u = np.array(p10, dtype=np.int64)
+    u = pow10[unit_of]
     big_e = e + u
     g = np.minimum.reduceat(big_e, starts)
     shift = big_e - g[of]
@@ -249,8 +266,7 @@ def settle_sums(
     reach = tlen + g[of] - length - big_e  # the target's order of magnitude over the figure's
     maybe = (c == 0) & (t == 0) & keep  # 0 read in another unit: the sum's own verdict, or near it
     moves: list[tuple[int, Array, Unit | None]] = [(k, keep, None) for k in decimal_shift.SHIFTS]
-    unit_of = np.array(ladder, dtype=np.int64)
-    for unit, code in units.items():
+    for code, unit in enumerate(ulist):
         for other in sibling_units(unit):
             moves.append((other.pow10 - unit.pow10, unit_of == code, other))
     vlen = ndigits(vals)
@@ -277,11 +293,12 @@ def settle_sums(
 
     # odd-unit (o): the figure in a unit odd among the others read in theirs, its target written
     # exactly with at most four decimals (then the sum matches)
-    at_odd = np.array(odd_at, dtype=np.int64)
     has_o = np.zeros(len(of), dtype=bool)
     has_o[(starts + at_odd)[at_odd >= 0]] = True
     ou = np.zeros(len(of), dtype=np.int64)
-    ou[starts[at_odd >= 0] + at_odd[at_odd >= 0]] = np.array(odd_p10, dtype=np.int64)[at_odd >= 0]
+    ou_code = np.zeros(len(of), dtype=np.int64)
+    ou_code[(starts + at_odd)[at_odd >= 0]] = odd_code[at_odd >= 0]
+    ou = pow10[ou_code]
     has_o &= keep & (t > 0)
     mo = g[of] - ou
     route |= np.logical_or.reduceat(has_o & (mo > 0), starts)
@@ -344,13 +361,6 @@ def settle_sums(
     has_r &= ~(orr & ~r_wins)
 
     # every candidate, classified and keyed as bulk._ranked keys it
-    ulist = list(units)
-    for odd_ in odd_units:
-        if odd_ is not None and odd_ not in units:
-            units[odd_] = len(ulist)
-            ulist.append(odd_)
-    odd_code = np.zeros(len(of), dtype=np.int64)
-    odd_code[has_o] = [units[odd_units[r]] for r in of[has_o].tolist()]
     # each candidate's share of the sum's difference and allowance on the judge's grid 10**(g - 1)
     # (every candidate is on the grid 10**g or coarser): a verdict with two moved is a sum
     sign = np.where(pos == 0, 1, -1)
@@ -363,7 +373,7 @@ def settle_sums(
         return moved, np.where(now, 5 * P10[on], 0) - own_half
 
     sets = (
-        (has_o, oc, oe, odd_code, 0, *shares(oc, oe, ou)),
+        (has_o, oc, oe, ou_code, 0, *shares(oc, oe, ou)),
         (has_w, wc, we, unit_of, wv, *shares(wc, we, u)),
         (has_r, rc, e, unit_of, rv, *shares(rc, e, u)),
     )
@@ -403,8 +413,8 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     n = len(rels)
     if n == 0:
         return {}, []
-    units: dict[Unit, int] = {}
-    ulist: list[Unit] = []
+    coef, exp, _count, ucode, ulist = _gather(rels)
+    units = {unit: k for k, unit in enumerate(ulist)}
 
     def code(unit: Unit) -> int:
         got = units.get(unit)
@@ -413,27 +423,15 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
             ulist.append(unit)
         return got
 
-    coef: list[int] = []
-    exp: list[int] = []
-    ucode: list[int] = []
-    sent = [False] * n
-    for k, relation in enumerate(rels):
-        figs = (relation.total, *relation.parts)
-        us = [f.unit for f in figs]
-        odd = [i for i, unit in enumerate(us) if us.count(unit) == 1]
-        common = [unit for unit in us if us.count(unit) > 1]
-        if len(odd) == 1 and common and us[odd[0]] in (*_siblings(common[0]), common[0]):
-            sent[k] = True  # bulk's odd-unit proposer
-        for f in figs:
-            coef.append(f.value.coefficient)
-            exp.append(f.value.exponent)
-            ucode.append(code(f.unit))
+    three = np.arange(3 * n) % 3
+    at_odd, _common = _odd_unit(np.arange(3 * n) // 3, three, 3 * np.arange(n), np.full(n, 3), ucode, ulist)
+    sent = (at_odd >= 0).tolist()  # bulk's odd-unit proposer
     big = [k // 3 for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
     route = np.array(sent, dtype=bool)
     route[np.array(big, dtype=np.int64)] = True
     c = np.array([v if 0 <= v < 10**_FIT else 0 for v in coef], dtype=np.int64).reshape(n, 3)
     e = np.array(exp, dtype=np.int64).reshape(n, 3)
-    uc = np.array(ucode, dtype=np.int64).reshape(n, 3)
+    uc = ucode.reshape(n, 3)
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
     up = pow10[uc]
     fp = up.copy()  # each figure's power of ten in the judge's product (% is 10**-2)
@@ -574,6 +572,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     # bulk's pool: one candidate per figure and value, the first written with the fewest digits
     # (then in the figure's own unit)
     sc, tz = stripped(nc)
+    pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)  # the siblings' too
     ve = np.where(nc == 0, 0, ne + pow10[cu] + tz)
     other = cu != uc[crel, ci]
     order = np.lexsort((seq, other, ndigits(nc), ve, sc, ci, crel))
