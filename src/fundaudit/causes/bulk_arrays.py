@@ -24,8 +24,8 @@ unexplained — each an array predicate over the digits of the stated and the co
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -165,9 +165,9 @@ def classify(
     return kind, changed, unsure
 
 
-def _gather(rels: Sequence[Relation]) -> tuple[list[int], list[int], list[int], Array, list[Unit]]:
+def _gather(rels: Sequence[Relation]) -> tuple[list[Figure], list[int], list[int], list[int], Array, list[Unit]]:
     """The figures of ``rels``, relation by relation, total first: coefficients, exponents, each
-    relation's count, each figure's unit as a code into the list of units returned."""
+    relation's count, each figure's unit as a code into the list of units returned (after the figures)."""
     figs = [f for rel in rels for f in (rel.total, *rel.parts)]
     by_id: dict[int, int] = {}
     units: dict[Unit, int] = {}
@@ -183,6 +183,7 @@ def _gather(rels: Sequence[Relation]) -> tuple[list[int], list[int], list[int], 
             by_id[id(f.unit)] = k
         codes.append(k)
     return (
+        figs,
         [f.value.coefficient for f in figs],
         [f.value.exponent for f in figs],
         [1 + len(rel.parts) for rel in rels],
@@ -219,7 +220,7 @@ def settle_sums(
     n = len(rels)
     if n == 0:
         return {}, []
-    coef, exp, count, unit_of, ulist = _gather(rels)
+    flat, coef, exp, count, unit_of, ulist = _gather(rels)
     sent = [r.rule.startswith("table-") for r in rels]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
@@ -390,7 +391,7 @@ def settle_sums(
     dt = np.concatenate([x[6][x[0]] for x in sets]).tolist()
     diff0_, tol0_ = diff0.tolist(), tol0.tolist()
 
-    def judged(k: int, figs: Sequence[Figure], rows: Sequence[int]) -> int:
+    def judged(k: int, rows: Sequence[int]) -> int:
         d, t = diff0_[k], tol0_[k]
         for row in rows:
             d += dm[row]
@@ -399,7 +400,7 @@ def settle_sums(
             return _MATCH if d == 0 else _WITHIN if d > 0 else _ROUNDING if -d <= t else _OFF
         return _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
 
-    at = Figures(starts, of, pos, c, e, u, ulist)
+    at = Figures(flat, starts, of, pos, c, e, u, ulist)
     stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
     return _finish(rels, at, cands, stale, route, judged, shown)
 
@@ -413,7 +414,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     n = len(rels)
     if n == 0:
         return {}, []
-    coef, exp, _count, ucode, ulist = _gather(rels)
+    flat, coef, exp, _count, ucode, ulist = _gather(rels)
     units = {unit: k for k, unit in enumerate(ulist)}
 
     def code(unit: Unit) -> int:
@@ -585,12 +586,14 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         3 * crel[pick] + ci[pick], nc[pick], ne[pick], cu[pick], verdict[pick], np.zeros(len(pick), dtype=bool)
     )
     of = np.repeat(np.arange(n), 3)
-    at = Figures(3 * np.arange(n), of, np.tile(np.arange(3), n), c.reshape(-1), e.reshape(-1), up.reshape(-1), ulist)
+    at = Figures(
+        flat, 3 * np.arange(n), of, np.tile(np.arange(3), n), c.reshape(-1), e.reshape(-1), up.reshape(-1), ulist
+    )
 
     cc, ce, cu_, ci_ = (x.tolist() for x in (cands.nc, cands.ne, cands.unit, ci[pick]))
 
-    def judged(k: int, figs: Sequence[Figure], rows: Sequence[int]) -> int:
-        now = [(f.value, f.unit) for f in figs]
+    def judged(k: int, rows: Sequence[int]) -> int:
+        now = [(f.value, f.unit) for f in flat[3 * k : 3 * k + 3]]
         for row in rows:
             now[ci_[row]] = (Written(cc[row], ce[row]), ulist[cu_[row]])
         return _product_verdict(now, tolerance)
@@ -659,8 +662,11 @@ class Figures:
     relation of each, ``pos`` its place (0: the total), its coefficient, exponent and unit's power
     of ten; ``units``: the units the candidates' codes index."""
 
-    def __init__(self, starts: Array, of: Array, pos: Array, c: Array, e: Array, u: Array, units: list[Unit]):
-        self.starts, self.of, self.pos, self.c, self.e, self.u, self.units = starts, of, pos, c, e, u, units
+    def __init__(
+        self, figs: list[Figure], starts: Array, of: Array, pos: Array, c: Array, e: Array, u: Array, units: list[Unit]
+    ) -> None:
+        self.figs, self.starts, self.of, self.pos, self.c, self.e, self.u = figs, starts, of, pos, c, e, u
+        self.units = units
 
 
 class Cands:
@@ -671,7 +677,7 @@ class Cands:
         self.fig, self.nc, self.ne, self.unit, self.verdict, self.odd = fig, nc, ne, unit, verdict, odd
 
 
-_Judge = Callable[[int, Sequence[Figure], Sequence[int]], int]  # a relation's verdict with candidates (rows) applied
+_Judge = Callable[[int, Sequence[int]], int]  # a relation's verdict with candidates (rows) applied
 
 
 def _finish(
@@ -715,12 +721,20 @@ def _finish(
             strict=True,
         )
     )
-    starts = at.starts.tolist()
+    # the relations where bulk's last key (the candidate's text) may decide the first candidates:
+    # two of equal key at or before the last of the first 1 + RIVALS
+    sk, sr = key[order], crel[order]
+    last = sk[np.minimum(np.array(bounds[:-1]) + np.minimum(hyps, 1 + RIVALS) - 1, len(sk) - 1)] if len(sk) else sk
+    tie = np.zeros(n, dtype=bool)
+    if len(sk) > 1:
+        both = (sr[1:] == sr[:-1]) & (sk[1:] == sk[:-1]) & hyp[order][1:] & (sk[:-1] <= last[sr[:-1]])
+        tie[sr[:-1][both]] = True
+    figures = at.figs
     units = at.units
     words = Words()
     done: dict[str, Diagnosis | None] = {}
-    for k, (relation, found, carry, sent) in enumerate(
-        zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), strict=True)
+    for k, (relation, found, carry, sent, tied) in enumerate(
+        zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
     ):
         if sent:
             continue
@@ -728,25 +742,34 @@ def _finish(
             done[relation.id] = None if carry else localise._unexplained(relation)
             continue
         top = rows[bounds[k] : bounds[k] + found]
-        figs = (relation.total, *relation.parts)
-        start = starts[k]
-        keys = [h[6] for h in top]
-        cut = min(len(top), 1 + RIVALS)
-        within = bisect_right(keys, keys[cut - 1])  # the candidates a tie-break may bring into the first
-        if any(keys[j] == keys[j + 1] for j in range(within - 1)):  # a tie: bulk's last key, the text
-            top = sorted(
-                top[:within], key=lambda h: (h[6], _key_text(figs[h[1] - start].ref, h[2], h[3], units[h[4]].pow10))
-            )
-        chosen = [(figs[h[1] - start], h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
+        cut = min(found, 1 + RIVALS)
+        if tied:  # bulk's last key: the candidate's text (by its figure's ref first: prefix-free)
+            top = _tie_broken(top, cut, figures, units)
+        chosen = [(figures[h[1]], h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
         first = top[0]
-        alive = [True] * len(chosen)
-        for j in range(1, len(chosen)):  # judged again once the best is accepted
+        alive = [True] * cut
+        for j in range(1, cut):  # judged again once the best is accepted
             if top[j][1] == first[1]:
                 continue
-            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT or judged(k, figs, (first[0], top[j][0])) != _OFF:
+            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT or judged(k, (first[0], top[j][0])) != _OFF:
                 alive[j] = False
         done[relation.id] = words(relation, chosen, alive, "odd-unit" if first[7] else "", shown[k])
     return done, np.flatnonzero(route).tolist()
+
+
+_Row = tuple[int, int, int, int, int, int, int, bool]  # index, figure row, coefficient, exponent, unit, kind, key, odd
+
+
+def _tie_broken(top: list[_Row], cut: int, figures: Sequence[Figure], units: Sequence[Unit]) -> list[_Row]:
+    """``top`` (ordered by key) with bulk's last key among those of a key up to the ``cut``-th's:
+    the text of the candidate's key, ``('', ((ref, Fraction(...)),), (), '')`` — ordered by the
+    repr of its figure's ref, which no other is a prefix of, then by the whole text."""
+    limit = top[cut - 1][6]
+    head = [h for h in top if h[6] <= limit]
+    head.sort(key=lambda h: (h[6], repr(figures[h[1]].ref)))
+    if any(a[6] == b[6] and a[1] == b[1] for a, b in pairwise(head)):
+        head.sort(key=lambda h: (h[6], _key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)))
+    return head
 
 
 class Words:
