@@ -53,6 +53,13 @@ from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
 
 Array = np.ndarray[Any, Any]
+
+
+def _at(k: Array | int) -> Array:
+    """``k`` as an index into :data:`P10` (0 to 18: the callers mask what falls outside)."""
+    return np.minimum(np.maximum(k, 0), 18)
+
+
 MOST = 64  # figures of a sum taken here (every sum of them stays within int64)
 _FIT = 15  # digits of a figure's value on its sum's grid
 _SAFE = 17  # digits of a value compared in a 5 % test (20 × its difference stays within int64)
@@ -112,8 +119,8 @@ def classify(
     own = du == 0
     e = np.minimum(ce, ne)
     unsure = (ndigits(c) + ce - e > _SAFE) | (ndigits(n) + ne - e > _SAFE)
-    a = np.where(unsure, 0, c * P10[np.clip(ce - e, 0, 18)])
-    b = np.where(unsure, 0, n * P10[np.clip(ne - e, 0, 18)])
+    a = np.where(unsure, 0, c * P10[_at(ce - e)])
+    b = np.where(unsure, 0, n * P10[_at(ne - e)])
     la, lb = ndigits(a), ndigits(b)
     short = np.minimum(la, lb)
     diff = np.zeros((len(a), 18), dtype=bool)
@@ -147,12 +154,12 @@ def classify(
     far = reads & ((ndigits(n) + k - m > _SAFE) | (ndigits(c) + ce - m > _SAFE))
     unsure |= far
     reads &= ~unsure
-    x = np.where(reads, n * P10[np.clip(k - m, 0, 18)], 0)
-    o = np.where(reads, c * P10[np.clip(ce - m, 0, 18)], 0)
+    x = np.where(reads, n * P10[_at(k - m)], 0)
+    o = np.where(reads, c * P10[_at(ce - m)], 0)
     reads &= np.abs(o - x) * 20 <= x
-    den = P10[np.clip(p - m, 0, 18)]
+    den = P10[_at(p - m)]
     r, rem = x // den, x % den
-    back = P10[np.clip(p - ce, 0, 18)]
+    back = P10[_at(p - ce)]
     up = reads & ((r + (2 * rem >= den)) * back == c)
     cut = reads & ~up & (r * back == c)
     # digit_typo.one_digit_apart: one digit changed, or one dropped or doubled
@@ -319,15 +326,15 @@ def settle_sums(
     most = np.maximum(-e, 0) + 4
     loop = ~skip & (-we > most)
     found = ~skip & ~loop
-    h_here = np.where(half, 5 * P10[np.clip(shift, 0, 18)], 0)
+    h_here = np.where(half, 5 * P10[_at(shift)], 0)
     for dd in range(1, 5):  # shift > 4 >= dd where the loop runs: the rounding is on the grid
         left = loop & ~found
         if not left.any():
             break
-        den = P10[np.clip(shift - dd, 0, 18)]
+        den = P10[_at(shift - dd)]
         rc_ = tt // den + (2 * (tt % den) >= den)
-        moved = rc_ * P10[np.clip(shift - dd + 1, 0, 18)] - c * P10[np.clip(shift + 1, 0, 18)]
-        tol = tol0[of] - h_here + (0 if exact else 5 * P10[np.clip(shift - dd, 0, 18)])
+        moved = rc_ * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
+        tol = tol0[of] - h_here + (0 if exact else 5 * P10[_at(shift - dd)])
         v = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol)
         now = left & (v != _OFF)
         wc = np.where(now, rc_, wc)
@@ -336,10 +343,10 @@ def settle_sums(
         found |= now
     written_w = found.copy()  # in localise.residual's list (the figure's own value too)
     has_w = found & ~((wc == c) & (we == e))
-    den = P10[np.clip(e - m, 0, 18)]
+    den = P10[_at(e - m)]
     rc = tt // den + (2 * (tt % den) >= den)
     has_r = ~skip & (rc != c) & ~(written_w & (wc == rc) & (we == e))
-    moved = (rc - c) * P10[np.clip(shift + 1, 0, 18)]
+    moved = (rc - c) * P10[_at(shift + 1)]
     rv = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol0[of])
     has_r &= rv != _OFF
 
@@ -365,10 +372,10 @@ def settle_sums(
     # each candidate's share of the sum's difference and allowance on the judge's grid 10**(g - 1)
     # (every candidate is on the grid 10**g or coarser): a verdict with two moved is a sum
     sign = np.where(pos == 0, 1, -1)
-    own_half = np.where(half, 5 * P10[np.clip(shift, 0, 18)], 0)
+    own_half = np.where(half, 5 * P10[_at(shift)], 0)
 
     def shares(x: Array, y: Array, p: Array) -> tuple[Array, Array]:
-        on = np.clip(y + p - g[of], 0, 17)
+        on = np.minimum(np.maximum(y + p - g[of], 0), 17)
         moved = sign * (x * P10[on] * 10 - vals * 10)
         now = np.zeros(len(of), dtype=bool) if exact else ~((y >= 0) & (tolerance.policy is Policy.DIGITS))
         return moved, np.where(now, 5 * P10[on], 0) - own_half
@@ -496,7 +503,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
             whole = ne > 0
             too = whole & (ndigits(c[rows, i]) + ne > _SAFE)
             route[rows[too]] = True
-            nc = np.where(whole & ~too, c[rows, i] * P10[np.clip(ne, 0, 18)], c[rows, i])
+            nc = np.where(whole & ~too, c[rows, i] * P10[_at(ne)], c[rows, i])
             ne = np.where(whole, 0, ne)
             v = verdicts(rows, ii, nc, ne, fp[rows, i])
             keep = (v != _OFF) & ~too
@@ -527,8 +534,8 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         too = (ndigits(num) + np.maximum(m, 0) > _SAFE) | (ndigits(den) + np.maximum(-m, 0) > _SAFE)
         route[rows[too]] = True
         rows, num, den, m = rows[~too], num[~too], den[~too], m[~too]
-        p = np.where(m >= 0, num * P10[np.clip(m, 0, 18)], num)
-        q = np.where(m >= 0, den, den * P10[np.clip(-m, 0, 18)])
+        p = np.where(m >= 0, num * P10[_at(m)], num)
+        q = np.where(m >= 0, den, den * P10[_at(-m)])
         k_ = np.gcd(p, q)
         p, q = p // k_, q // k_
         fc, fe = c[rows, i], e[rows, i]
@@ -540,7 +547,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         five, r = _valuation(r, 5)
         d = np.maximum(two, five)
         exact_w = (r == 1) & (d <= np.maximum(-fe, 0) + 4)
-        per = np.where(exact_w & (d <= 18), P10[np.clip(d, 0, 18)] // q, 0)  # q divides 10**d
+        per = np.where(exact_w & (d <= 18), P10[_at(d)] // q, 0)  # q divides 10**d
         too = exact_w & ((d > 18) | (ndigits(p) + ndigits(per) > _SAFE + 1))
         route[rows[too]] = True
         exact_w &= ~too
@@ -617,8 +624,8 @@ def _rounded_q(p: Array, q: Array, x: Array) -> tuple[Array, Array]:
     """bulk._rounded_q: each non-negative ``p / q`` rounded half up to the digit 10**x, and
     whether it did not fit int64 (then 0)."""
     bad = (x <= 0) & (ndigits(p) - x > _SAFE) | (x > 0) & (ndigits(q) + x > _SAFE)
-    num = np.where(bad, 0, np.where(x <= 0, p * P10[np.clip(-x, 0, 18)], p))
-    den = np.where(bad, 1, np.where(x <= 0, q, q * P10[np.clip(x, 0, 18)]))
+    num = np.where(bad, 0, np.where(x <= 0, p * P10[_at(-x)], p))
+    den = np.where(bad, 1, np.where(x <= 0, q, q * P10[_at(x)]))
     r, rem = num // den, num % den
     return r + (2 * rem >= den), bad
 
@@ -632,15 +639,15 @@ def _product_verdicts(cc: Array, ee: Array, hh: Array) -> Array:
     ht, ha, hb = hh[:, 0], hh[:, 1], hh[:, 2]
     g = np.minimum(ea + eb - 2, et - 1)
     fits = (ndigits(ct) + et - g <= _SAFE) & (ndigits(ca) + ndigits(cb) + ea + eb - g <= _SAFE)
-    ab = np.clip(ea + eb - g, 0, 18)
-    st = np.clip(et - g, 0, 18)
+    ab = _at(ea + eb - g)
+    st = _at(et - g)
     z = np.where(fits, 1, 0)
     diff = z * ct * P10[st] - z * ca * cb * P10[ab]
     tol = (
-        np.where(hb, 5 * z * ca * P10[np.clip(ab - 1, 0, 18)], 0)
-        + np.where(ha, 5 * z * cb * P10[np.clip(ab - 1, 0, 18)], 0)
-        + np.where(ha & hb, 25 * P10[np.clip(ab - 2, 0, 18)], 0)
-        + np.where(ht, 5 * P10[np.clip(st - 1, 0, 18)], 0)
+        np.where(hb, 5 * z * ca * P10[_at(ab - 1)], 0)
+        + np.where(ha, 5 * z * cb * P10[_at(ab - 1)], 0)
+        + np.where(ha & hb, 25 * P10[_at(ab - 2)], 0)
+        + np.where(ht, 5 * P10[_at(st - 1)], 0)
     )
     out = np.where(diff == 0, _MATCH, np.where(np.abs(diff) <= tol, _ROUNDING, _OFF))
     for k in np.flatnonzero(~fits).tolist():
@@ -843,13 +850,13 @@ def _written(t: Array, m: Array) -> tuple[Array, Array]:
     the trailing zeros moved into the exponent, up to 10**0 (the decimals' limit is the caller's)."""
     _s, tz = stripped(t)
     z = np.where(t == 0, -m, np.minimum(tz, -m))
-    return t // P10[np.clip(z, 0, 18)], m + z
+    return t // P10[_at(z)], m + z
 
 
 def _same(ac: Array, ae: Array, bc: Array, be: Array) -> Array:
     """Whether ``ac × 10**ae`` and ``bc × 10**be`` are the same number (both below 10**17 on the grid)."""
     low = np.minimum(ae, be)
-    return np.asarray(ac * P10[np.clip(ae - low, 0, 18)] == bc * P10[np.clip(be - low, 0, 18)])
+    return np.asarray(ac * P10[_at(ae - low)] == bc * P10[_at(be - low)])
 
 
 def _key_text(ref: str, c: int, e: int, pow10: int) -> str:
