@@ -650,17 +650,20 @@ def _product_verdicts(cc: Array, ee: Array, hh: Array) -> Array:
         + np.where(ht, 5 * P10[_at(st - 1)], 0)
     )
     out = np.where(diff == 0, _MATCH, np.where(np.abs(diff) <= tol, _ROUNDING, _OFF))
-    for k in np.flatnonzero(~fits).tolist():
-        t_, a_, b_ = int(ct[k]), int(ca[k]), int(cb[k])
-        et_, ea_, eb_, g_ = int(et[k]), int(ea[k]), int(eb[k]), int(g[k])
-        d = t_ * 10 ** (et_ - g_) - a_ * b_ * 10 ** (ea_ + eb_ - g_)
+    bad = np.flatnonzero(~fits)
+    if len(bad):  # in Python integers, element by element (object arrays)
+        t_, a_, b_ = ct[bad].astype(object), ca[bad].astype(object), cb[bad].astype(object)
+        st_, ab_ = (et - g)[bad].astype(object), (ea + eb - g)[bad].astype(object)
+        ten = np.full(len(bad), 10, dtype=object)
+        d = t_ * ten**st_ - a_ * b_ * ten**ab_
+        ha_, hb_, ht_ = ha[bad], hb[bad], ht[bad]
         t = (
-            (5 * abs(a_) * 10 ** (ea_ + eb_ - 1 - g_) if hb[k] else 0)
-            + (5 * abs(b_) * 10 ** (ea_ + eb_ - 1 - g_) if ha[k] else 0)
-            + (25 * 10 ** (ea_ + eb_ - 2 - g_) if ha[k] and hb[k] else 0)
-            + (5 * 10 ** (et_ - 1 - g_) if ht[k] else 0)
+            np.where(hb_, 5 * a_ * ten ** (ab_ - 1), 0)
+            + np.where(ha_, 5 * b_ * ten ** (ab_ - 1), 0)
+            + np.where(ha_ & hb_, 25 * ten ** (ab_ - 2), 0)
+            + np.where(ht_, 5 * ten ** (st_ - 1), 0)
         )
-        out[k] = _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
+        out[bad] = np.where(d == 0, _MATCH, np.where(np.abs(d) <= t, _ROUNDING, _OFF))
     return out
 
 
