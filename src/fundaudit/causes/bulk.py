@@ -137,9 +137,11 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
     sizes: dict[tuple[tuple[int, int], Loc], list[Relation]] = {}  # (difference, YAML file:line) -> relations
     diffs: list[tuple[int, int] | None] = []
+    keys: list[list[tuple[int, int]]] = []  # each relation's figures' values (_value_key)
     for rel in failing:
-        for f in (rel.total, *rel.parts):
-            values.add(_value_key(f))
+        mine = [_value_key(f) for f in (rel.total, *rel.parts)]
+        keys.append(mine)
+        values.update(mine)
         d = _diff_key(rel)
         diffs.append(d)
         if d is not None and d[0] != 0:
@@ -152,7 +154,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
     for cluster in _clusters(failing):
         ds = [diffs[k] for k in cluster]
         rels = [failing[k] for k in cluster]
-        if not all(_alone(r, d, values, sums, sizes) for r, d in zip(rels, ds, strict=True)):
+        if not all(_alone(failing[k], diffs[k], keys[k], values, sums, sizes) for k in cluster):
             continue
         if len(rels) == 1:
             alone.append((rels[0], ds[0]))
@@ -221,30 +223,33 @@ def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
 def _alone(
     rel: Relation,
     d: tuple[int, int] | None,
+    keys: list[tuple[int, int]],
     values: set[tuple[int, int]],
     sums: set[tuple[int, int]],
     sizes: dict[tuple[tuple[int, int], Loc], list[Relation]],
 ) -> bool:
-    """Whether ``rel`` passes every screen of the module doc but the last two."""
+    """Whether ``rel`` passes every screen of the module doc but the last two (``keys``: its
+    figures' :func:`_value_key`)."""
     figs = (rel.total, *rel.parts)
-    if rel.kind not in KINDS or not rel.parts or rel.missing or rel.empty or rel.revision:
+    kind = rel.kind
+    if kind not in KINDS or not rel.parts or rel.missing or rel.empty or rel.revision:
         return False
-    if len({f.ref for f in figs}) != len(figs):
+    mine = {f.ref for f in figs}
+    if len(mine) != len(figs):
         return False
-    if rel.kind == "product" and len(rel.parts) != 2:
+    if kind == "product" and len(rel.parts) != 2:
         return False
-    if rel.kind == "sum" and rel.rule in quarter_rounding.RULES:
+    if kind == "sum" and rel.rule in quarter_rounding.RULES:
         return False
     if any(f.value.coefficient < 0 for f in figs):
         return False
-    if rel.kind != "product" and len({f.unit.dimension for f in figs}) != 1:
+    if kind != "product" and len({f.unit.dimension for f in figs}) != 1:
         return False
-    if any(_value_key(f) in sums for f in figs):
+    if not sums.isdisjoint(keys):
         return False
     if d is not None and d[0] != 0:
-        if rel.kind == "sum" and d[0] > 0 and d in values:
+        if kind == "sum" and d[0] > 0 and d in values:
             return False
-        mine = {f.ref for f in figs}
         for line in {f.yaml for f in figs}:  # a misplaced amount: the opposite difference, no figure shared
             if any(mine.isdisjoint(f.ref for f in (o.total, *o.parts)) for o in sizes.get(((-d[0], d[1]), line), ())):
                 return False
