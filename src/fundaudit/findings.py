@@ -49,6 +49,7 @@ FAILING = frozenset({Verdict.MISMATCH, Verdict.INCOMPLETE, Verdict.REVISED})  # 
 REVISED_BY = "revised by "  # the note of a relation a supersedes link makes: "revised by <doc line>: …"
 HOLDS = frozenset({Verdict.MATCH, Verdict.WITHIN, Verdict.ROUNDING})
 VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict in verdict arrays
+VERDICT_OF_CODE = tuple(VERDICT_CODE)  # the verdict of each code: VERDICT_OF_CODE[VERDICT_CODE[v]] is v
 
 
 def severity_of(verdict: Verdict, diagnosis: Diagnosis | None) -> str:

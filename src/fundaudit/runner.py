@@ -26,6 +26,7 @@ from fundaudit.findings import (
     REVISED_BY,
     SEVERITY_RANK,
     VERDICT_CODE,
+    VERDICT_OF_CODE,
     Finding,
     Relation,
     Verdict,
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
 
 QUIET = frozenset({Verdict.MATCH, Verdict.WITHIN})
-_VERDICTS = tuple(VERDICT_CODE)  # verdict by code
 SMALL = 5_000  # relations; fewer are judged one by one in exact Python, without numpy
 CHUNK = 4_096  # findings worded at a time when they are streamed (:meth:`Audit.iter_shown`): ~20 KB each in flight
 
@@ -302,12 +302,12 @@ class Audit:
             at = self.codes[rows].tolist()
         for start in range(0, len(ids), CHUNK):  # the diagnoses are read a chunk at a time
             chunk = slice(start, start + CHUNK)
-            failing = any(_VERDICTS[c] in FAILING for c in at[chunk])
+            failing = any(VERDICT_OF_CODE[c] in FAILING for c in at[chunk])
             found: Mapping[str, Diagnosis] = self.found(rows[chunk]) if failing else {}
             for rid, code in zip(ids[chunk], at[chunk], strict=True):
                 if rid in self.hidden:
                     continue
-                v = _VERDICTS[code]
+                v = VERDICT_OF_CODE[code]
                 if SEVERITY_RANK[severity_of(v, found.get(rid))] >= rank:
                     return True
         return False

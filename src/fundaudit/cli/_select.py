@@ -169,9 +169,8 @@ class Filters:
         if chunks is None:
             return frozenset(f.id for f in audit.iter_shown(show_all) if not self.keep(f))
         from fundaudit.columnar.arrays import Columns, take
-        from fundaudit.findings import FAILING, VERDICT_CODE, severity_of
+        from fundaudit.findings import FAILING, VERDICT_OF_CODE, severity_of
 
-        verdict_of = tuple(VERDICT_CODE)
         cols, codes = audit.columns, audit.codes
         assert isinstance(cols, Columns) and not isinstance(codes, list)  # chunks are of columnar audits
         rel = cols.relations
@@ -179,7 +178,7 @@ class Filters:
         for chunk in chunks:
             rows = [c for c in chunk if isinstance(c, int)]
             hidden.update(f.id for f in chunk if not isinstance(f, int) and not self.keep(f))
-            verdicts = [verdict_of[c] for c in codes[rows].tolist()]
+            verdicts = [VERDICT_OF_CODE[c] for c in codes[rows].tolist()]
             ids = take(rel.id, rows)
             severities = [""] * len(rows)
             if self.severities:  # a diagnosed failing finding takes its cause's (Finding.severity)
