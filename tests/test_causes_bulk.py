@@ -427,3 +427,36 @@ def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[obje
 def test_arrays_settle_as_bulk_settles_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
     fast, slow, _n = _settled_both(relations, Tolerance(policy))
     assert fast == slow
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["d::a1", "d::a12", "d::a2", "d::b'1", 'd::"q"', "d::a1'", "d::é1"]),
+            st.integers(0, 10**6),
+            st.integers(-4, 0),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(1, 4),
+)
+def test_the_last_tie_break_orders_as_the_candidates_key_text(cands: list[tuple[str, int, int, int]], cut: int) -> None:
+    """bulk_arrays orders candidates of equal key by their figure's ref, then their whole key
+    text, only as far as the first ``cut`` go: as bulk orders them by the key text itself."""
+    from fundaudit.causes import bulk_arrays
+
+    refs = sorted({r for r, *_ in cands})
+    figures = [Figure(r, "x", Written(1, 0), parse_unit("万元"), Loc("s", 1), Loc("d", 1)) for r in refs]
+    units = [parse_unit("元"), parse_unit("万元")]
+    rows = [(k, refs.index(r), c, e, 1, 0, key, False) for k, (r, c, e, key) in enumerate(cands)]
+    rows.sort(key=lambda h: h[6])
+    cut = min(cut, len(rows))
+
+    def text(h: tuple[int, int, int, int, int, int, int, bool]) -> str:
+        return bulk_arrays._key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)
+
+    expected = sorted(rows, key=lambda h: (h[6], text(h)))[:cut]
+    got = bulk_arrays._tie_broken(rows, cut, figures, units)[:cut]
+    assert [(h[6], text(h)) for h in got] == [(h[6], text(h)) for h in expected]
