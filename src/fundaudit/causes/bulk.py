@@ -34,7 +34,9 @@ any correction), so the clusters settled here neither take from nor add to what 
 get. The candidates are computed in Python integers (each figure's target on its relation's
 grid, the 5 % test at the target's order of magnitude, the exact and rounded values) and
 judged as :func:`fundaudit.judge.verdict_of` judges them; a cumulative schedule's come from
-the localiser's own proposers. ``tests/test_causes_bulk.py`` holds the two paths equal, word
+the localiser's own proposers. The one-relation sums and products of a group are settled
+together, as arrays (:mod:`fundaudit.causes.bulk_arrays`); the functions here are the same
+answers one relation at a time, for the rest. ``tests/test_causes_bulk.py`` holds the two paths equal, word
 for word, on invented relation sets, the benchmark's two shapes and the real data.
 """
 

@@ -1,25 +1,32 @@
-"""Settled as arrays: the one-relation sums of :mod:`fundaudit.causes.bulk`, a group at a time.
+"""Settled as arrays: the one-relation sums and products of :mod:`fundaudit.causes.bulk`, a group at a time.
 
-Most failing relations of a large data set are sums that :mod:`fundaudit.causes.bulk` settles
-alone from the same few candidates: each figure set to the value that makes the sum hold (its
-*target*, written exactly) and that target rounded to the figure's own digits. Here those
-candidates, their verdicts, their causes and their ranking keys are computed for every such
-sum of a group at once, as numpy ``int64`` arrays; only the diagnosis itself — the culprit,
-its rivals and the words — is made one relation at a time, by
-:func:`fundaudit.causes.localise._diagnosis` as bulk makes it.
+Most failing relations of a large data set are sums and products that :mod:`fundaudit.causes.bulk`
+settles alone, each from a few candidates of the same kinds: a figure set to the value that
+makes its relation hold (its *target*, written exactly, else rounded to one to four more
+digits), that target rounded to the figure's own digits, the figure read in the unit the others
+share (a sum's odd unit) or, for a product, in a sibling unit or with its point moved. Here
+those candidates, their verdicts (the judge's, on the relation's exact integer grid), bulk's
+pool of them (one per figure and value), their causes and their ranking keys are computed for
+every such relation of a group at once, as numpy ``int64`` arrays — a product's terms past
+int64 as object arrays of Python integers. Only the diagnosis itself is made one relation at a
+time: the best candidate, its rivals judged again, and the words (:class:`Words`, the words of
+:func:`fundaudit.causes.localise._diagnosis` from pieces looked up once per group).
 
-A sum comes here only when every number of its candidates fits ``int64`` exactly (each figure
-below 10**15 on the sum's grid, at most :data:`MOST` figures, no positive exponent). Every
-other sum, and every sum for which another proposer might offer something (a figure whose
-target is within 5 % of it read in a sibling unit or with its point moved, a unit odd among
-the others, a table sum where two slips might add up to the difference, a target that needs
-more digits than the figure has plus four), goes to bulk's Python integers, one at a time.
-No float is used: the screens are integer digit counts and exact integer comparisons.
+A relation comes here only when every number of its candidates fits ``int64`` (a figure below
+10**15 on its relation's grid, at most :data:`MOST` figures, no positive exponent). Every other
+one, and every sum for which another proposer might offer something (a figure whose target is
+within 5 % of it read in a sibling unit or with its point moved and that then holds, a table
+sum where two slips might add up to the difference, a 0 whose target is 0), and every product
+with a unit odd among the others, goes to bulk's Python integers, one relation at a time. No
+float is used: the screens are integer digit counts and exact integer comparisons.
 
-The causes are :func:`fundaudit.causes.bulk._cause_of`'s for a correction in the figure's own
-unit — decimal shift, transposition, coarser rounding, truncation, digit typo, stale total,
-unexplained — each an array predicate over the digits of the stated and the corrected value.
-``tests/test_causes_bulk.py`` holds this path equal to bulk's Python one and to the localiser.
+The causes are :func:`fundaudit.causes.bulk._cause_of`'s — unit slip, decimal shift,
+transposition, coarser rounding, truncation, digit typo, stale total, unexplained — each an
+array predicate over the digits of the stated and the corrected value (:func:`classify`).
+``tests/test_causes_bulk.py`` holds this path equal to bulk's Python one (hypothesis: mixed
+units and decimals, values past int64, every tolerance policy; it fails when the arrays crash
+instead of falling back) and to the localiser (invented relation sets, both benchmark shapes,
+the real data).
 """
 
 from __future__ import annotations
