@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fundaudit.causes._base import Diagnosis
@@ -23,7 +23,7 @@ from fundaudit.columnar.arrays import Columns
 from fundaudit.columnar.diagnoses import groups
 from fundaudit.columnar.group import _localised, decode, diagnose_group, encode
 from fundaudit.columnar.read import read
-from fundaudit.findings import FAILING, Relation
+from fundaudit.findings import FAILING, Relation, Verdict
 from fundaudit.i18n import using
 from fundaudit.judge import verdict
 from fundaudit.loader import load
@@ -460,3 +460,31 @@ def test_the_last_tie_break_orders_as_the_candidates_key_text(cands: list[tuple[
     expected = sorted(rows, key=lambda h: (h[6], text(h)))[:cut]
     got = bulk_arrays._tie_broken(rows, cut, figures, units)[:cut]
     assert [(h[6], text(h)) for h in got] == [(h[6], text(h)) for h in expected]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(-4, 1), st.sampled_from(MONEY)), min_size=2, max_size=6),
+    st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]),
+    st.sampled_from(["schedule", "cross-document", "repeat"]),
+    st.booleans(),
+)
+@example(
+    [(999, -2, "万元"), (500, -2, "万元"), (1000, -2, "万元"), (999, -2, "万元")], Policy.DIGITS, "schedule", False
+)
+def test_a_cumulative_schedule_is_judged_as_the_judge_judges_it(
+    figures: list[tuple[int, int, str]], policy: Policy, rule: str, revised: bool
+) -> None:
+    """bulk's lean verdict of a running total (no words) is the judge's, figure for figure (the
+    example: a running total falling by exactly both allowances, which is no fall)."""
+    from fundaudit.causes import bulk
+    from fundaudit.findings import REVISED_BY
+
+    figs = [
+        Figure(f"d::q{k}", f"q{k}", Written(c, e), parse_unit(u), Loc("s", k + 1), Loc("d", k + 1))
+        for k, (c, e, u) in enumerate(figures)
+    ]
+    note = f"{REVISED_BY}later.yaml" if revised else None
+    rel = Relation("r", rule, "cumulative", figs[0], tuple(figs[1:]), "s", "w", "d", "p", note=note)
+    codes = {Verdict.MATCH: bulk._MATCH, Verdict.WITHIN: bulk._WITHIN, Verdict.ROUNDING: bulk._ROUNDING}
+    want = codes.get(verdict(rel, Tolerance(policy)), bulk._OFF)
+    assert bulk._cumulative_verdict([(f.value, f.unit) for f in figs], Tolerance(policy)) == want

@@ -271,6 +271,11 @@ def _proposed_any(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
     codes = {Verdict.MATCH: _MATCH, Verdict.WITHIN: _WITHIN, Verdict.ROUNDING: _ROUNDING}
 
     def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
+        if rel.kind == "cumulative" and not rel.missing and not rel.empty:
+            now = [(f.value, f.unit) for f in figs]
+            for i, wu in moves.items():
+                now[i] = wu
+            return _cumulative_verdict(now, tolerance)
         world = {figs[i].ref: Edit(figs[i], w, u).applied() for i, (w, u) in moves.items()}
         return codes.get(judged_with(rel, world, tolerance), _OFF)
 
@@ -287,6 +292,24 @@ def _proposed_any(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         i = at[e.figure.ref]
         cands.append((i, e.value, e.unit, c.cause, c.detail, judged({i: (e.value, e.unit)})))
     return figs, cands, judged
+
+
+def _cumulative_verdict(now: Sequence[tuple[Written, Unit]], tolerance: Tolerance) -> int:
+    """bulk's verdict code of a cumulative schedule written as ``now`` (the annual figure, then
+    the running totals; none missing, no empty cell): the judge's (``judge._cumulative``) —
+    no running total falls by more than both allowances, and the last one is the annual figure
+    within them — without its words. A revision or mixed dimensions do not hold either."""
+    if len({u.dimension for _w, u in now}) != 1:
+        return _OFF  # the judge's error
+    terms = [(w.coefficient, w.exponent + u.pow10, _half(tolerance, w.exponent, u.pow10)) for w, u in now]
+    g = min(e for _c, e, _h in terms) - 1
+    vals = [c * 10 ** (e - g) for c, e, _h in terms]
+    tol = [0 if h is None else 5 * 10 ** (h - g) for _c, _e, h in terms]
+    for k in range(2, len(vals)):
+        if vals[k - 1] - vals[k] > tol[k - 1] + tol[k]:
+            return _OFF
+    diff = vals[0] - vals[-1]
+    return _MATCH if diff == 0 else _ROUNDING if abs(diff) <= tol[0] + tol[-1] else _OFF
 
 
 # ---------------------------------------------------------------- sums, in Python integers
