@@ -414,9 +414,19 @@ def settle_sums(
             return _MATCH if d == 0 else _WITHIN if d > 0 else _ROUNDING if -d <= t else _OFF
         return _MATCH if d == 0 else _ROUNDING if abs(d) <= t else _OFF
 
+    dm_, dt_ = np.array(dm, dtype=np.int64), np.array(dt, dtype=np.int64)
+
+    def pairs(a: Array, b: Array) -> Array:
+        r = of[fig[a]]
+        d = diff0[r] + dm_[a] + dm_[b]
+        t = tol0[r] + dt_[a] + dt_[b]
+        plain = np.where(d == 0, _MATCH, np.where(np.abs(d) <= t, _ROUNDING, _OFF))
+        lesser_ = np.where(d == 0, _MATCH, np.where(d > 0, _WITHIN, np.where(-d <= t, _ROUNDING, _OFF)))
+        return np.where(le[r], lesser_, plain)
+
     at = Figures(flat, starts, of, pos, c, e, u, ulist)
     stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
-    return _finish(rels, at, cands, stale, route, judged, shown)
+    return _finish(rels, at, cands, stale, route, judged, shown, pairs)
 
 
 def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis | None], list[int]]:
@@ -474,7 +484,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         return _product_verdicts(cc, ee, hh)
 
     # candidates in bulk's order within a figure: unit slips (0), points moved (1), w (2), r (3)
-    out: list[tuple[Array, ...]] = []  # (rel, i, nc, ne, unit code, verdict, seq)
+    out: list[tuple[Array, ...]] = []  # (rel, i, nc, ne, unit code, verdict, seq, power in the product)
     live = np.flatnonzero(~route)
     for t, triple in enumerate(triples.tolist()):
         rows = live[which[live] == t]
@@ -612,7 +622,20 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
             now[ci_[row]] = (Written(cc[row], ce[row]), ulist[cu_[row]])
         return _product_verdict(now, tolerance)
 
-    return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n)
+    prel, pci, pnc, pne, pother = crel[pick], ci[pick], nc[pick], ne[pick], other[pick]
+
+    def pairs(a: Array, b: Array) -> Array:
+        r = prel[a]
+        cc, ee, hh = c[r].copy(), (e + fp)[r].copy(), halves(e)[r].copy()
+        rows_ = np.arange(len(r))
+        for x in (a, b):
+            cc[rows_, pci[x]] = pnc[x]
+            ee[rows_, pci[x]] = pne[x] + fp[r, pci[x]]
+            hh[rows_, pci[x]] = halves(pne[x])
+        got = _product_verdicts(cc, ee, hh)
+        return np.where(pother[a] | pother[b] | (pci[a] == pci[b]), -1, got)  # a unit changed: judged alone
+
+    return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
 
 
 def _valuation(q: Array, prime: int) -> tuple[Array, Array]:
@@ -705,6 +728,7 @@ def _finish(
     route: Array,
     judged: _Judge,
     shown: Sequence[str],
+    pairs: Callable[[Array, Array], Array],
 ) -> tuple[dict[str, Diagnosis | None], list[int]]:
     """bulk._ranked over every relation's candidates (bulk's pool already made): classified,
     keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out."""
@@ -746,6 +770,15 @@ def _finish(
     if len(sk) > 1:
         both = (sr[1:] == sr[:-1]) & (sk[1:] == sk[:-1]) & hyp[order][1:] & (sk[:-1] <= last[sr[:-1]])
         tie[sr[:-1][both]] = True
+    # the best candidate with each rival on another figure, judged as arrays (-1: by ``judged``)
+    head = np.array(bounds[:-1], dtype=np.int64)
+    ahead = []
+    for j in range(1, 1 + RIVALS):
+        has = (hyps > j) & ~route & ~tie
+        got = np.full(n, -1, dtype=np.int64)
+        if has.any():
+            got[has] = pairs(order[head[has]], order[head[has] + j])
+        ahead.append(got.tolist())
     figures = at.figs
     units = at.units
     words = Words()
@@ -768,7 +801,11 @@ def _finish(
         for j in range(1, cut):  # judged again once the best is accepted
             if top[j][1] == first[1]:
                 continue
-            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT or judged(k, (first[0], top[j][0])) != _OFF:
+            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT:
+                alive[j] = False
+                continue
+            v = ahead[j - 1][k]
+            if (v if v >= 0 else judged(k, (first[0], top[j][0]))) != _OFF:
                 alive[j] = False
         done[relation.id] = words(relation, chosen, alive, "odd-unit" if first[7] else "", shown[k])
     return done, np.flatnonzero(route).tolist()
