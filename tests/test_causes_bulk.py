@@ -276,6 +276,7 @@ def test_the_integer_replicas_equal_the_exact_arithmetic(relations: list[Relatio
         if got is not None:
             assert Fraction(got[0]) * Fraction(10) ** got[1] == d
         for f in (r.total, *r.parts):
+            assert bulk._value_key(f) == bulk._norm(f.value.coefficient, f.value.exponent + f.unit.pow10)
             key = Candidate("", r.id, (Edit(f, f.value, f.unit),)).key
             assert bulk._key_text(f.ref, f.value, f.unit) == repr(key)
 

@@ -101,22 +101,29 @@ def _norm(c: int, e: int) -> tuple[int, int]:
 
 
 def _value_key(fig: Figure) -> tuple[int, int]:
-    return _norm(fig.value.coefficient, fig.value.exponent + fig.unit.pow10)
+    c, e = fig.value.coefficient, fig.value.exponent + fig.unit.pow10
+    return (c, e) if c % 10 else _norm(c, e)
 
 
 def _diff_key(rel: Relation) -> tuple[int, int] | None:
     """:func:`fundaudit.causes._base.difference` of ``rel`` (total − Σ parts, base unit) as
     :func:`_norm` gives it, in Python integers; ``None`` for a product or mixed dimensions."""
-    if rel.kind == "product" or len({f.unit.dimension for f in (rel.total, *rel.parts)}) != 1:
+    total = rel.total
+    if rel.kind == "product":
         return None
+    dim = total.unit.dimension
+    for f in rel.parts:
+        if f.unit.dimension != dim:
+            return None
     parts = rel.parts[-1:] if rel.kind == "cumulative" else rel.parts
-    g = min(f.value.exponent + f.unit.pow10 for f in (rel.total, *parts))
-
-    def on(f: Figure) -> int:
-        moved: int = f.value.coefficient * 10 ** (f.value.exponent + f.unit.pow10 - g)
-        return moved
-
-    return _norm(on(rel.total) - sum(on(p) for p in parts), g)
+    terms = [(f.value.coefficient, f.value.exponent + f.unit.pow10) for f in (total, *parts)]
+    g = min(e for _c, e in terms)
+    n: int = 0
+    for c, e in terms[1:]:
+        n += c * 10 ** (e - g) if e != g else c
+    c, e = terms[0]
+    n = (c * 10 ** (e - g) if e != g else c) - n
+    return (n, g) if n % 10 else _norm(n, g)
 
 
 def _shown(d: tuple[int, int] | None, unit: Unit) -> str:
