@@ -489,3 +489,34 @@ def test_a_cumulative_schedule_is_judged_as_the_judge_judges_it(
     codes = {Verdict.MATCH: bulk._MATCH, Verdict.WITHIN: bulk._WITHIN, Verdict.ROUNDING: bulk._ROUNDING}
     want = codes.get(verdict(rel, Tolerance(policy)), bulk._OFF)
     assert bulk._cumulative_verdict([(f.value, f.unit) for f in figs], Tolerance(policy)) == want
+
+
+@pytest.mark.parametrize(
+    ("last", "unit", "cause"),
+    [
+        (Written(12345, -3), "万元", "decimal-shift"),  # 12.345 for 123.45: the point moved
+        (Written(12345, -2), "元", "unit-slip"),  # 123.45 元 for 123.45 万元
+        (Written(12354, -2), "万元", "transposition"),
+        (Written(12300, -2), "万元", "unexplained"),
+    ],
+)
+def test_a_cumulative_schedule_settled_alone_as_the_localiser_diagnoses_it(
+    last: Written, unit: str, cause: str
+) -> None:
+    """A running total whose last figure is the annual one but for one slip: bulk proposes as
+    the localiser proposes (a point moved, a unit, two digits swapped, ...), word for word."""
+    wan = parse_unit("万元")
+    figs = [
+        Figure("d::year", "year", Written(12345, -2), wan, Loc("s", 1), Loc("d", 1)),
+        Figure("d::q1", "q1", Written(3000, -2), wan, Loc("s", 2), Loc("d", 2)),
+        Figure("d::q2", "q2", Written(7000, -2), wan, Loc("s", 3), Loc("d", 3)),
+        Figure("d::q3", "q3", last, parse_unit(unit), Loc("s", 4), Loc("d", 4)),
+    ]
+    rel = Relation("r", "schedule", "cumulative", figs[0], tuple(figs[1:]), "s", "w", "d", "p")
+    failing = _failing([rel])
+    assert failing
+    with using("en"):
+        settled, _left = settle(failing, DEFAULT)
+    exact, fast = _both(failing, DEFAULT)
+    assert fast == exact
+    assert settled["r"].cause == cause, settled

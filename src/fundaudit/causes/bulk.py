@@ -64,10 +64,8 @@ from fundaudit.causes._base import (
     NEAR,
     RESTATED,
     Candidate,
-    Context,
     Diagnosis,
     Edit,
-    judged_with,
     precision,
     product_shifts,
     same_value,
@@ -77,7 +75,7 @@ from fundaudit.causes._base import (
 )
 from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
-from fundaudit.findings import Relation, Verdict
+from fundaudit.findings import Relation
 from fundaudit.judge import _factor_pows
 from fundaudit.model import Figure, Loc
 from fundaudit.numbers import Written, format_scaled
@@ -209,6 +207,9 @@ def _arrays(
 
 def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
     """The failing relations (by index) joined by the figures they share, each in order."""
+    refs = [f.ref for rel in failing for f in (rel.total, *rel.parts)]
+    if len(set(refs)) == len(refs):  # no figure in two relations (nor twice in one): each alone
+        return [[k] for k in range(len(failing))]
     parent = list(range(len(failing)))
 
     def find(i: int) -> int:
@@ -271,33 +272,62 @@ def _settled(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> 
     return None if got is None else _ranked(rel, *got, _shown(d, rel.total.unit))
 
 
-def _proposed_any(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) -> _Proposed | None:
-    """The candidates of the localiser's own proposers (a cumulative schedule): its verdicts with
-    :func:`fundaudit.causes._base.judged_with`."""
+def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
+    """The candidates the localiser's proposers give a cumulative schedule (unit_slip.propose,
+    decimal_shift.propose, localise.residual, in that order), in Python integers: only the
+    annual figure and the last running total have a target (each other's value), and every
+    verdict is :func:`_cumulative_verdict`'s."""
     figs = (rel.total, *rel.parts)
-    codes = {Verdict.MATCH: _MATCH, Verdict.WITHIN: _WITHIN, Verdict.ROUNDING: _ROUNDING}
+    now = [(f.value, f.unit) for f in figs]
 
     def judged(moves: dict[int, tuple[Written, Unit]]) -> int:
-        if rel.kind == "cumulative" and not rel.missing and not rel.empty:
-            now = [(f.value, f.unit) for f in figs]
-            for i, wu in moves.items():
-                now[i] = wu
-            return _cumulative_verdict(now, tolerance)
-        world = {figs[i].ref: Edit(figs[i], w, u).applied() for i, (w, u) in moves.items()}
-        return codes.get(judged_with(rel, world, tolerance), _OFF)
+        world = list(now)
+        for i, wu in moves.items():
+            world[i] = wu
+        return _cumulative_verdict(world, tolerance)
 
-    ctx = Context(tolerance, {f.ref: [rel] for f in figs}, [rel])
-    at = {f.ref: i for i, f in enumerate(figs)}
-    found = [c for propose in (unit_slip.propose, decimal_shift.propose) for c in propose(rel, ctx)]
-    if not found and _pairs(rel, d):
-        return None
-    found += localise.residual(rel, ctx)
+    last = len(figs) - 1
+    (ct, et), (cl, el) = ((f.value.coefficient, f.value.exponent + f.unit.pow10) for f in (rel.total, figs[last]))
+    g = min(et, el)
+    on_t, on_l = ct * 10 ** (et - g), cl * 10 ** (el - g)
+    targets = {0: on_l, last: on_t}  # n × 10**g base units: the annual figure is the last running total
     cands: list[_Cand] = []
-    for c in found:
-        (e,) = c.edits
-        assert e.value is not None
-        i = at[e.figure.ref]
-        cands.append((i, e.value, e.unit, c.cause, c.detail, judged({i: (e.value, e.unit)})))
+    for i, f in enumerate(figs):  # unit_slip.propose
+        t = targets.get(i)
+        if t is None:
+            continue
+        for unit in _siblings(f.unit):
+            if _near(t, g, f.value.coefficient, f.value.exponent + unit.pow10):
+                v = judged({i: (f.value, unit)})
+                if v != _OFF:
+                    cands.append((i, f.value, unit, unit_slip.ID, "", v))
+    units = [f.unit for f in figs]
+    odd = [i for i, u in enumerate(units) if units.count(u) == 1]
+    common = [u for u in units if units.count(u) > 1]
+    if len(odd) == 1 and common and len(figs) >= 3 and units[odd[0]] in (*_siblings(common[0]), common[0]):
+        i, unit = odd[0], common[0]
+        t = targets.get(i)
+        if t is not None:
+            w = _written(t, g - unit.pow10, 4)
+            if w is not None and w.coefficient > 0:
+                cands.append((i, w, unit, unit_slip.ID, "odd-unit", judged({i: (w, unit)})))
+    for i, f in enumerate(figs):  # decimal_shift.propose
+        t = targets.get(i)
+        if t is None or f.value.coefficient == 0:
+            continue
+        for k in decimal_shift.SHIFTS:
+            if _near(t, g, f.value.coefficient, f.value.exponent + f.unit.pow10 + k):
+                w = shifted(f.value, k)
+                v = judged({i: (w, f.unit)})
+                if v != _OFF:
+                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
+    for i in (0, last):  # localise.residual
+        f, t = figs[i], targets[i]
+        m = g - f.unit.pow10
+        if t < 0 or (t == 0 and f.value.coefficient != 0):
+            continue
+        w = _written(t, m, f.value.decimals + 4)
+        cands += _residual(i, f, w, None, partial(_rounded, t, m), judged)
     return figs, cands, judged
 
 
@@ -501,7 +531,7 @@ def _proposed(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance) ->
     if rel.kind == "product":
         return _proposed_product(rel, tolerance)
     if rel.kind == "cumulative":
-        return _proposed_any(rel, d, tolerance)
+        return _proposed_cumulative(rel, tolerance)
     return _proposed_sum(rel, d, tolerance)
 
 
