@@ -77,7 +77,7 @@ from fundaudit.causes._base import _near as _near_digit
 from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hyp
 from fundaudit.findings import Relation
 from fundaudit.judge import _factor_pows
-from fundaudit.model import Figure, Loc
+from fundaudit.model import Figure
 from fundaudit.numbers import Written, format_scaled
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
@@ -142,7 +142,9 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
-    sizes: dict[tuple[tuple[int, int], Loc], list[Relation]] = {}  # (difference, YAML file:line) -> relations
+    sizes: dict[
+        tuple[tuple[int, int], tuple[str, int]], list[Relation]
+    ] = {}  # (difference, YAML file, line) -> relations
     diffs: list[tuple[int, int] | None] = []
     keys: list[list[tuple[int, int]]] = []  # each relation's figures' values (_value_key)
     for rel in failing:
@@ -154,7 +156,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
         if d is not None and d[0] != 0:
             if d[0] > 0 and rel.kind == "sum":
                 sums.add(d)
-            for line in {f.yaml for f in (rel.total, *rel.parts)}:
+            for line in {(f.yaml.file, f.yaml.line) for f in (rel.total, *rel.parts)}:
                 sizes.setdefault((d, line), []).append(rel)
     done: dict[str, Diagnosis] = {}
     alone: list[tuple[Relation, tuple[int, int] | None]] = []
@@ -236,7 +238,7 @@ def _alone(
     keys: list[tuple[int, int]],
     values: set[tuple[int, int]],
     sums: set[tuple[int, int]],
-    sizes: dict[tuple[tuple[int, int], Loc], list[Relation]],
+    sizes: dict[tuple[tuple[int, int], tuple[str, int]], list[Relation]],
 ) -> bool:
     """Whether ``rel`` passes every screen of the module doc but the last two (``keys``: its
     figures' :func:`_value_key`)."""
@@ -260,7 +262,7 @@ def _alone(
     if d is not None and d[0] != 0:
         if kind == "sum" and d[0] > 0 and d in values:
             return False
-        for line in {f.yaml for f in figs}:  # a misplaced amount: the opposite difference, no figure shared
+        for line in {(f.yaml.file, f.yaml.line) for f in figs}:  # a misplaced amount: the opposite difference
             if any(mine.isdisjoint(f.ref for f in (o.total, *o.parts)) for o in sizes.get(((-d[0], d[1]), line), ())):
                 return False
     return True
