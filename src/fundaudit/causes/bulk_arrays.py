@@ -88,7 +88,7 @@ SLIP, SHIFT, SWAP, COARSE, TRUNC, TYPO, STALE, NONE = range(len(KINDS))
 _ORDER = {c.id: i for i, c in enumerate(REGISTRY)}
 _RANK = np.array([_ORDER[k] for k in KINDS], dtype=np.int64)
 _CARRIED = np.array([k not in NO_CARRY for k in KINDS], dtype=bool)
-_BY_CAUSE = {c.id: c for c in REGISTRY}
+_NONE = unexplained.ID
 
 
 def ndigits(x: Array) -> Array:
@@ -838,6 +838,7 @@ class Words:
         self.as_likely = i18n._("; as likely: ")
         self.comma = i18n._(", ")
         self.to = i18n._("{figure} to {value}")
+        self.severity = {cause.id: cause.severity for cause in REGISTRY}
 
     def labelled(self, f: Figure) -> str:
         return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
@@ -856,39 +857,40 @@ class Words:
         f, nc, ne, unit, cause = chosen[0]
         likely = f"{format_scaled(nc, ne)} {unit.text}"
         figures = [Culprit(f, likely)]
-        refs = {f.ref}
         texts = [likely]
-        for g, gc, ge, gu, _cause in chosen[1:]:
-            text = f"{format_scaled(gc, ge)} {gu.text}"
-            texts.append(text)
-            if g.ref not in refs:
-                refs.add(g.ref)
-                figures.append(Culprit(g, text))
-        culprit = self.labelled(f)
-        if cause == unexplained.ID:
+        if len(chosen) > 1:
+            refs = {f.ref}
+            for g, gc, ge, gu, _cause in chosen[1:]:
+                text = f"{format_scaled(gc, ge)} {gu.text}"
+                texts.append(text)
+                if g.ref not in refs:
+                    refs.add(g.ref)
+                    figures.append(Culprit(g, text))
+        culprit = self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
+        none = cause == _NONE
+        if none:
             detail = self.pattern.format(culprit=culprit, likely=likely)
         text = self.templates[cause].format(
             culprit=culprit, likely=likely, detail=detail, difference=shown, unit=rel.total.unit.text, count=detail
         )
-        severity = _BY_CAUSE[cause].severity
-        if cause == unexplained.ID and rel.empty:
-            severity = WARNING
-        contenders = [j for j in range(1, len(chosen)) if chosen[j][4] != unexplained.ID and alive[j]]
-        sure = not contenders and cause not in (unexplained.ID, *ALONE_POSSIBLE)
-        same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
-        if same:  # as good a correction of another figure: the culprit is one of them, not known which
-            text += self.as_likely + self.comma.join(
-                self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
-            )
+        severity = WARNING if none and rel.empty else self.severity[cause]
+        contenders = [j for j in range(1, len(chosen)) if alive[j] and chosen[j][4] != _NONE]
+        if contenders:
+            same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
+            if same:  # as good a correction of another figure: the culprit is one of them, not known which
+                text += self.as_likely + self.comma.join(
+                    self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
+                )
+        sure = not contenders and not none and cause not in ALONE_POSSIBLE
         return Diagnosis(
-            cause=cause,
-            severity=severity,
-            root=f.ref,
-            text=text,
-            figures=tuple(figures),
-            explains=(rel.id,),
-            applicability=Applicability.LIKELY if sure else Applicability.POSSIBLE,
-            corrections=1,
+            cause,
+            severity,
+            f.ref,
+            text,
+            tuple(figures),
+            (rel.id,),
+            Applicability.LIKELY if sure else Applicability.POSSIBLE,
+            1,
         )
 
 
