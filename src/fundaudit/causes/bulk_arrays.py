@@ -512,29 +512,31 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
                         np.zeros(int(keep.sum()), dtype=np.int64),
                     )
                 )
-    for i in range(3):
-        rows = live[c[live, i] != 0]
-        ii = np.full(len(rows), i)
-        for k in decimal_shift.SHIFTS:
-            ne = e[rows, i] + k
-            whole = ne > 0
-            too = whole & (ndigits(c[rows, i]) + ne > _SAFE)
-            route[rows[too]] = True
-            nc = np.where(whole & ~too, c[rows, i] * P10[_at(ne)], c[rows, i])
-            ne = np.where(whole, 0, ne)
-            v = verdicts(rows, ii, nc, ne, fp[rows, i])
-            keep = (v != _OFF) & ~too
-            out.append(
-                (
-                    rows[keep],
-                    ii[keep],
-                    nc[keep],
-                    ne[keep],
-                    uc[rows, i][keep],
-                    v[keep],
-                    np.ones(int(keep.sum()), dtype=np.int64),
-                )
-            )
+    # every figure's point moved every way at once (decimal_shift.SHIFTS)
+    shifts = np.array(decimal_shift.SHIFTS, dtype=np.int64)
+    rows_i = [(live[c[live, i] != 0], i) for i in range(3)]
+    rows = np.repeat(np.concatenate([r for r, _i in rows_i]), len(shifts))
+    ii = np.repeat(np.concatenate([np.full(len(r), i) for r, i in rows_i]), len(shifts))
+    k_ = np.tile(shifts, len(rows) // len(shifts))
+    fc, ne = c[rows, ii], e[rows, ii] + k_
+    whole = ne > 0
+    too = whole & (ndigits(fc) + ne > _SAFE)
+    route[rows[too]] = True
+    nc = np.where(whole & ~too, fc * P10[_at(ne)], fc)
+    ne = np.where(whole, 0, ne)
+    v = verdicts(rows, ii, nc, ne, fp[rows, ii])
+    keep = (v != _OFF) & ~too
+    out.append(
+        (
+            rows[keep],
+            ii[keep],
+            nc[keep],
+            ne[keep],
+            uc[rows, ii][keep],
+            v[keep],
+            np.ones(int(keep.sum()), dtype=np.int64),
+        )
+    )
     # the targets, each a reduced fraction p / q in its figure's unit
     ct, ca, cb = c[:, 0], c[:, 1], c[:, 2]
     ea, eb, et = e[:, 1] + fp[:, 1], e[:, 2] + fp[:, 2], e[:, 0] + up[:, 0]
@@ -545,52 +547,55 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     )
     big_ab = ndigits(ca) + ndigits(cb) > _SAFE
     route |= big_ab
-    for i, num, den, m, has in wanted:
-        rows = np.flatnonzero(has & ~route)
-        num, den, m = np.where(big_ab, 0, num)[rows], den[rows], m[rows]
-        too = (ndigits(num) + np.maximum(m, 0) > _SAFE) | (ndigits(den) + np.maximum(-m, 0) > _SAFE)
-        route[rows[too]] = True
-        rows, num, den, m = rows[~too], num[~too], den[~too], m[~too]
-        p = np.where(m >= 0, num * P10[_at(m)], num)
-        q = np.where(m >= 0, den, den * P10[_at(-m)])
-        k_ = np.gcd(p, q)
-        p, q = p // k_, q // k_
-        fc, fe = c[rows, i], e[rows, i]
-        skip = (p == 0) & (fc != 0)
-        rows, p, q, fc, fe = rows[~skip], p[~skip], q[~skip], fc[~skip], fe[~skip]
-        ii = np.full(len(rows), i)
-        # written_fraction(p, q, decimals + 4)
-        two, r = _valuation(q, 2)
-        five, r = _valuation(r, 5)
-        d = np.maximum(two, five)
-        exact_w = (r == 1) & (d <= np.maximum(-fe, 0) + 4)
-        per = np.where(exact_w & (d <= 18), P10[_at(d)] // q, 0)  # q divides 10**d
-        too = exact_w & ((d > 18) | (ndigits(p) + ndigits(per) > _SAFE + 1))
-        route[rows[too]] = True
-        exact_w &= ~too
-        wc = np.where(exact_w, p * per, 0)
-        we = -d
-        wv = np.where(exact_w, verdicts(rows, ii, wc, we, fp[rows, i]), _OFF)
-        found = exact_w.copy()
-        for dd in range(1, 5):  # else the first rounding to 1-4 more digits that holds
-            left = ~found
-            if not left.any():
-                break
-            rc_, bad = _rounded_q(p, q, fe - dd)
-            route[rows[left & bad]] = True
-            v = verdicts(rows, ii, rc_, fe - dd, fp[rows, i])
-            now = left & ~bad & (v != _OFF)
-            wc, we, wv = np.where(now, rc_, wc), np.where(now, fe - dd, we), np.where(now, v, wv)
-            found |= now
-        has_w = found & ~((wc == fc) & (we == fe))
-        rc, bad = _rounded_q(p, q, fe)
-        route[rows[bad]] = True
-        rv = verdicts(rows, ii, rc, fe, fp[rows, i])
-        has_r = ~bad & (rc != fc) & ~(found & (wc == rc) & (we == fe)) & (rv != _OFF)
-        for has_, x, y, v, kind in ((has_w, wc, we, wv, 2), (has_r, rc, fe, rv, 3)):
-            out.append(
-                (rows[has_], ii[has_], x[has_], y[has_], uc[rows, i][has_], v[has_], np.full(int(has_.sum()), kind))
-            )
+    picked = [(np.flatnonzero(has & ~route), i, num, den, m) for i, num, den, m, has in wanted]
+    # the three targets of every product at once
+    rows = np.concatenate([r for r, *_ in picked])
+    ii = np.concatenate([np.full(len(r), i) for r, i, *_ in picked])
+    num = np.concatenate([np.where(big_ab, 0, x)[r] for r, _i, x, _d, _m in picked])
+    den = np.concatenate([x[r] for r, _i, _n, x, _m in picked])
+    m = np.concatenate([x[r] for r, _i, _n, _d, x in picked])
+    too = (ndigits(num) + np.maximum(m, 0) > _SAFE) | (ndigits(den) + np.maximum(-m, 0) > _SAFE)
+    route[rows[too]] = True
+    rows, ii, num, den, m = rows[~too], ii[~too], num[~too], den[~too], m[~too]
+    p = np.where(m >= 0, num * P10[_at(m)], num)
+    q = np.where(m >= 0, den, den * P10[_at(-m)])
+    k_ = np.gcd(p, q)
+    p, q = p // k_, q // k_
+    fc, fe = c[rows, ii], e[rows, ii]
+    skip = (p == 0) & (fc != 0)
+    rows, ii, p, q, fc, fe = rows[~skip], ii[~skip], p[~skip], q[~skip], fc[~skip], fe[~skip]
+    # written_fraction(p, q, decimals + 4)
+    two, r = _valuation(q, 2)
+    five, r = _valuation(r, 5)
+    d = np.maximum(two, five)
+    exact_w = (r == 1) & (d <= np.maximum(-fe, 0) + 4)
+    per = np.where(exact_w & (d <= 18), P10[_at(d)] // q, 0)  # q divides 10**d
+    too = exact_w & ((d > 18) | (ndigits(p) + ndigits(per) > _SAFE + 1))
+    route[rows[too]] = True
+    exact_w &= ~too
+    wc = np.where(exact_w, p * per, 0)
+    we = -d
+    wv = np.where(exact_w, verdicts(rows, ii, wc, we, fp[rows, ii]), _OFF)
+    found = exact_w.copy()
+    for dd in range(1, 5):  # else the first rounding to 1-4 more digits that holds
+        left = ~found
+        if not left.any():
+            break
+        rc_, bad = _rounded_q(p, q, fe - dd)
+        route[rows[left & bad]] = True
+        v = verdicts(rows, ii, rc_, fe - dd, fp[rows, ii])
+        now = left & ~bad & (v != _OFF)
+        wc, we, wv = np.where(now, rc_, wc), np.where(now, fe - dd, we), np.where(now, v, wv)
+        found |= now
+    has_w = found & ~((wc == fc) & (we == fe))
+    rc, bad = _rounded_q(p, q, fe)
+    route[rows[bad]] = True
+    rv = verdicts(rows, ii, rc, fe, fp[rows, ii])
+    has_r = ~bad & (rc != fc) & ~(found & (wc == rc) & (we == fe)) & (rv != _OFF)
+    for has_, x, y, v, kind in ((has_w, wc, we, wv, 2), (has_r, rc, fe, rv, 3)):
+        out.append(
+            (rows[has_], ii[has_], x[has_], y[has_], uc[rows, ii][has_], v[has_], np.full(int(has_.sum()), kind))
+        )
     crel, ci, nc, ne, cu, verdict, seq = (np.concatenate([o[j] for o in out]) for j in range(7))
     alive = ~route[crel]
     crel, ci, nc, ne, cu, verdict, seq = (x[alive] for x in (crel, ci, nc, ne, cu, verdict, seq))
