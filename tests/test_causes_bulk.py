@@ -160,11 +160,18 @@ def relation_sets(draw: st.DrawFn) -> list[Relation]:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(relation_sets(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
 def test_settled_alone_as_the_localiser_diagnoses(relations: list[Relation], policy: Policy) -> None:
+    from fundaudit.causes import bulk
+
     failing = _failing(relations, Tolerance(policy))
     if not failing:
         return
     exact, fast = _both(failing, Tolerance(policy))
     assert fast == exact
+    arrays, bulk.ARRAYS = bulk.ARRAYS, 1  # and with the arrays for a few relations too
+    try:
+        assert _both(failing, Tolerance(policy))[1] == exact
+    finally:
+        bulk.ARRAYS = arrays
 
 
 def test_invented_sets_are_settled_often_enough_to_say_something() -> None:
@@ -392,6 +399,7 @@ def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[obje
 
     failing = _failing(relations, tolerance)
     crashed: list[BaseException] = []
+    arrays = bulk.ARRAYS
     spied = {name: getattr(bulk_arrays, name) for name in ("settle_sums", "settle_products")}
 
     def spy(name: str) -> object:
@@ -407,9 +415,11 @@ def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[obje
     with using("en"):
         for name in spied:
             setattr(bulk_arrays, name, spy(name))
+        bulk.ARRAYS = 1  # the arrays even for a few relations
         try:
             fast, left = settle(failing, tolerance)
         finally:
+            bulk.ARRAYS = arrays
             for name, f in spied.items():
                 setattr(bulk_arrays, name, f)
         assert not crashed, crashed
@@ -545,11 +555,15 @@ def test_the_arrays_settle_most_invented_relations_themselves() -> None:
         with using("en"):
             settle(_failing(relations), DEFAULT)
 
+    from fundaudit.causes import bulk
+
     for name in spied:
         setattr(bulk_arrays, name, spy(name))
+    arrays, bulk.ARRAYS = bulk.ARRAYS, 1
     try:
         count()
     finally:
+        bulk.ARRAYS = arrays
         for name, f in spied.items():
             setattr(bulk_arrays, name, f)
     (sums, sums_done), (products, products_done) = seen["settle_sums"], seen["settle_products"]
