@@ -27,6 +27,7 @@ from fundaudit.columnar.arrays import _INT64_MAX, KINDS, Columns, FigureColumns,
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
+_CODED = pa.dictionary(pa.int32(), _TEXT)  # text that repeats (a file's path in every row): each value once
 _BIG = re.compile(r"-?[1-9][0-9]{0,4999}")  # a coefficient's digits (a number has at most a few hundred)
 FIGURES = pa.schema(
     [
@@ -35,30 +36,30 @@ FIGURES = pa.schema(
         ("coefficient", pa.int64()),
         ("big", _TEXT),  # the digits of a coefficient past int64 (its ``coefficient`` is then 0), else null
         ("exponent", pa.int64()),
-        ("unit", _TEXT),
+        ("unit", _CODED),
         ("bound", _TEXT),
         ("note", _TEXT),
-        ("source_file", _TEXT),
+        ("source_file", _CODED),
         ("source_line", _LINES),
-        ("yaml_file", _TEXT),
+        ("yaml_file", _CODED),
         ("yaml_line", _LINES),
     ]
 )
 RELATIONS = pa.schema(
     [
         ("id", _TEXT),
-        ("rule", _TEXT),
+        ("rule", _CODED),
         ("kind", pa.int8()),
-        ("document", _TEXT),
-        ("program", _TEXT),
-        ("subject", _TEXT),
-        ("what", _TEXT),
+        ("document", _CODED),
+        ("program", _CODED),
+        ("subject", _CODED),
+        ("what", _CODED),
         ("total", pa.int64()),
         ("parts", pa.list_(pa.int64())),
         ("missing", pa.list_(_TEXT)),
         ("empty", pa.list_(_TEXT)),
         ("names", pa.list_(_TEXT)),
-        ("yaml_file", _TEXT),
+        ("yaml_file", _CODED),
         ("yaml_line", _LINES),
         ("note", _TEXT),
     ]
@@ -96,12 +97,12 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
             _texts(_all(f.label)),
             *_coefficients(f.coefficient),
             _whole(f.exponent, np.int64),
-            _texts([units[c] for c in f.unit_code.tolist()]),
+            _coded([units[c] for c in f.unit_code.tolist()]),
             _texts(_all(f.bound)),
             _texts(_all(f.note)),
-            _texts(_all(f.source_file)),
+            _coded(_all(f.source_file)),
             _whole(f.source_line, np.int64),
-            _texts(_all(f.yaml_file)),
+            _coded(_all(f.yaml_file)),
             _whole(f.yaml_line, np.int64),
         ],
         schema=FIGURES,
@@ -109,16 +110,16 @@ def encode(cols: Columns, rules: Sequence[str], counts: Sequence[int], meta: dic
     relations = pa.Table.from_arrays(
         [
             _texts(_all(r.id)),
-            _texts(_all(r.rule)),
+            _coded(_all(r.rule)),
             _whole(r.kind, np.int8),
-            _texts(_all(r.document)),
-            _texts(_all(r.program)),
-            _texts(_all(r.subject)),
-            _texts(_all(r.what)),
+            _coded(_all(r.document)),
+            _coded(_all(r.program)),
+            _coded(_all(r.subject)),
+            _coded(_all(r.what)),
             _whole(r.total, np.int64),
             _listed(r.offsets, _whole(r.parts, np.int64)),
             *(_text_lists(_all(col)) for col in (r.missing, r.empty, r.names)),
-            _texts(_all(r.yaml_file)),
+            _coded(_all(r.yaml_file)),
             _whole(r.yaml_line, np.int64),
             _texts(_all(r.note)),
         ],
@@ -170,6 +171,13 @@ def _texts(values: Sequence[str | None]) -> pa.Array:
     return pa.Array.from_buffers(
         _TEXT, len(encoded), [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))], int(missing.sum())
     )
+
+
+def _coded(values: Sequence[str]) -> pa.Array:
+    """``values`` (none missing) dictionary-encoded, each value once, in the order first met."""
+    seen: dict[str, int] = {}
+    codes = [seen.setdefault(v, len(seen)) for v in values]
+    return pa.DictionaryArray.from_arrays(_whole(codes, np.int32), _texts(list(seen)))
 
 
 def _listed(offsets: Any, values: pa.Array) -> pa.Array:
@@ -240,7 +248,10 @@ def decode(data: bytes | memoryview) -> Block:
         raise ValueError("not a coefficient past int64")
     for table, optional in ((figures, ("bound", "note", "big")), (relations, ("note",))):
         for name in table.column_names:
-            if name not in optional and table.column(name).null_count:
+            col = table.column(name)
+            if name not in optional and col.null_count:
+                raise ValueError(f"empty {name}")
+            if col.type == _CODED and any(c.dictionary.null_count for c in col.chunks):
                 raise ValueError(f"empty {name}")
     for name in ("missing", "empty", "names"):
         if relations.column(name).combine_chunks().flatten().null_count:
@@ -248,8 +259,31 @@ def decode(data: bytes | memoryview) -> Block:
     return Block(tuple(rules), tuple(counts), figures, relations, meta)
 
 
-def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
-    """The Columns of the blocks laid end to end (see the module's docstring); all share one rule order."""
+@dataclass(frozen=True, eq=False)
+class Joined(Columns):
+    """The Columns of blocks laid end to end, knowing each relation's block and its row there.
+
+    ``digests[b]`` is the key block ``b`` was stored under (:func:`fundaudit.loader.cache.key`:
+    the file's bytes, its path, document and source, and the code): a relation is a function
+    of its block's key and its row in the block, whatever the other blocks are.
+    """
+
+    digests: tuple[str, ...]
+    order: np.ndarray[Any, Any]  # relation i is row order[i] of the blocks' relations end to end
+    starts: np.ndarray[Any, Any]  # the first row of each block there
+
+    def origin(self, rows: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The block of each relation at ``rows`` and its row in that block."""
+        at = self.order[rows]
+        block = np.searchsorted(self.starts, at, side="right") - 1
+        return block, at - self.starts[block]
+
+
+def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[str] | None = None) -> Columns:
+    """The Columns of the blocks laid end to end (see the module's docstring); all share one rule order.
+
+    With the blocks' keys (``digests``, one per block), they are :class:`Joined`.
+    """
     if not blocks or any(b.rules != blocks[0].rules for b in blocks):
         raise ValueError("blocks of different rules")
     sizes = np.array([b.figures.num_rows for b in blocks], dtype=np.int64)
@@ -277,11 +311,11 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
     def lists(name: str) -> Chunked:
         return Chunked(rels.column(name), order, lists=True)
 
-    unit_col = figs.column("unit").combine_chunks().dictionary_encode()
+    unit_col = figs.column("unit").combine_chunks().dictionary_decode().dictionary_encode()
     # the units in the order of first use, as from_relations numbers them
     units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_col.dictionary.to_pylist())
     has = {name: _np(pc.list_value_length(rels.column(name)), np.int32)[order] > 0 for name in ("missing", "empty")}
-    return Columns(
+    columns = Columns(
         path,
         documents,
         FigureColumns(
@@ -320,6 +354,9 @@ def join(path: str, documents: int, blocks: Sequence[Block]) -> Columns:
             note=texts("note"),
         ),
     )
+    if digests is None or len(digests) != len(blocks) or not all(digests):
+        return columns
+    return Joined(columns.path, columns.documents, columns.figures, columns.relations, tuple(digests), order, rel_start)
 
 
 class Chunked:
@@ -330,6 +367,9 @@ class Chunked:
 
     def __init__(self, col: pa.ChunkedArray, order: np.ndarray[Any, Any] | None = None, lists: bool = False) -> None:
         self._col, self._order, self._lists = col, order, lists
+        sizes = np.array([len(c) for c in col.chunks], dtype=np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)  # each chunk's first row
+        self._codes: tuple[np.ndarray[Any, Any], list[str]] | None = None  # see _coded
 
     def __len__(self) -> int:
         return len(self._col) if self._order is None else len(self._order)
@@ -346,8 +386,53 @@ class Chunked:
         at = np.asarray(rows, dtype=np.int64)
         if self._order is not None:
             at = self._order[at]
-        got = self._col.take(_whole(at, np.int64)).to_pylist()
+        if self._col.type == _CODED:
+            if len(at) and (at.min() < 0 or at.max() >= len(self._col)):
+                raise IndexError("row out of range")
+            codes, values = self._coded()
+            return [values[c] for c in codes[at].tolist()]
+        got = self._take(at).to_pylist()
         return [tuple(x) for x in got] if self._lists else got
+
+    def _coded(self) -> tuple[np.ndarray[Any, Any], list[str]]:
+        """A dictionary-encoded column as one code per row into one list of every chunk's values (made once)."""
+        if self._codes is None:
+            chunks = self._col.chunks
+            sizes = np.array([len(c.dictionary) for c in chunks], dtype=np.int64)
+            base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            lengths = np.array([len(c) for c in chunks], dtype=np.int64)
+            local = [_np(c.indices, np.int32) for c in chunks]
+            codes = (np.concatenate(local).astype(np.int64) if local else np.zeros(0, dtype=np.int64)) + np.repeat(
+                base, lengths
+            )
+            values = [x for c in chunks for x in c.dictionary.to_pylist()]
+            self._codes = (codes, values)
+        return self._codes
+
+    def _take(self, at: np.ndarray[Any, Any]) -> pa.Array:
+        """The column's rows ``at``, taken from the chunks they are in (Arrow's ``take`` of a chunked
+        column joins all its chunks into one first: a few rows of 10^6 cost as much as all)."""
+        chunks = self._col.chunks
+        n = len(self._col)
+        if len(at) and (at.min() < 0 or at.max() >= n):
+            raise IndexError("row out of range")
+        # Arrow's own take when joining the chunks costs less than a take per chunk (about 20 µs each)
+        if len(chunks) == 1 or not len(at) or self._col.nbytes < 60_000 * len(chunks):
+            got = self._col.take(_whole(at, np.int64)).combine_chunks()
+            return got.dictionary_decode() if got.type == _CODED else got
+        starts = self._starts
+        chunk = np.searchsorted(starts, at, side="right") - 1
+        by = np.argsort(chunk, kind="stable")
+        cut = np.flatnonzero(np.diff(chunk[by])) + 1
+        pieces = [
+            chunks[int(chunk[part[0]])].take(_whole(at[part] - starts[chunk[part[0]]], np.int64))
+            for part in np.split(by, cut)
+        ]
+        back = np.empty(len(at), dtype=np.int64)
+        back[by] = np.arange(len(at), dtype=np.int64)
+        if pieces[0].type == _CODED:
+            pieces = [p.dictionary_decode() for p in pieces]
+        return pa.concat_arrays(pieces).take(_whole(back, np.int64))
 
 
 def _all(col: Texts | Lists) -> list[Any]:

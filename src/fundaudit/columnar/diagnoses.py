@@ -36,6 +36,7 @@ import numpy as np
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
 from fundaudit.columnar.group import decode, diagnose_group, workers_allowed
+from fundaudit.columnar.groupcache import through
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
 from fundaudit.progress import note
@@ -181,7 +182,10 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
     size = 0
     progress = _("{done} of {total} failing relations diagnosed")
     done = 0
-    for group, result in zip(members, _results(columns, members, tolerance, jobs(len(rows))), strict=False):
+    results = through(  # the groups stored in the cache are read, the others diagnosed
+        columns, members, tolerance, lambda todo: _results(columns, todo, tolerance, jobs(sum(map(len, todo))))
+    )
+    for group, result in zip(members, results, strict=False):
         done += len(group)
         note(progress.format(done=f"{done:,}", total=f"{len(rows):,}"))
         if isinstance(result, str):

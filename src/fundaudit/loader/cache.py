@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import re
 import sys
@@ -46,7 +47,7 @@ from fundaudit.yamlnodes import Limits
 if TYPE_CHECKING:
     from fundaudit.columnar.blocks import Block
 
-FORMAT = 2  # bumped when the entry layout changes
+FORMAT = 3  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
 ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|arrow)")  # the only files this cache reads, writes or deletes
 LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)
@@ -67,10 +68,12 @@ class Part:
 class Light:
     """An included file as its block (:mod:`fundaudit.columnar.blocks`) has it: columns, no objects.
 
-    ``block`` is None when the file cannot be read that way (see :mod:`fundaudit.loader.fast`).
+    ``block`` is None when the file cannot be read that way (see :mod:`fundaudit.loader.fast`);
+    ``digest`` is the file's key (:func:`key`), which says everything the block was made of.
     """
 
     block: Block | None
+    digest: str = ""
 
 
 class NotLight(Exception):
@@ -157,7 +160,7 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     A block entry (``<key>.arrow``) is stored beside the file's entry and framed as it is: its
     first line repeats the key and a SHA-256 of the rest; anything else is not used.
     """
-    raw = cachefiles.read(folder, f"{digest}.arrow", LIMIT)
+    raw = cachefiles.mapped(folder, f"{digest}.arrow", LIMIT)
     light = None if raw is None else parse_block(raw, digest)
     if light is not None and light.block is not None:
         for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
@@ -166,7 +169,7 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     return light
 
 
-def parse_block(raw: bytes, digest: str) -> Light | None:
+def parse_block(raw: bytes | mmap.mmap, digest: str) -> Light | None:
     """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged)."""
     from fundaudit.columnar.blocks import decode
 
@@ -176,7 +179,7 @@ def parse_block(raw: bytes, digest: str) -> Light | None:
         if cut < 0 or json.loads(raw[:cut]) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
             return None
         if body == UNFIT:
-            return Light(None)
+            return Light(None, digest)
         block = decode(body)
         meta = block.meta
         programs, sources = meta["programs"], meta["sources"]
@@ -186,7 +189,7 @@ def parse_block(raw: bytes, digest: str) -> Light | None:
             and all(type(x) is str for v in sources.values() for x in v)
         ):
             return None
-        return Light(block)
+        return Light(block, digest)
     except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
         return None
 

@@ -65,6 +65,7 @@ class _Ctx:
     # the included files in the order they are read, when the check's columns are made from
     # their blocks (fundaudit.loader.fast): a Light part, or (key, part, document, source)
     light: list[Light | tuple[str, Part, str, str]] | None = None
+    resolved: dict[Path, Path] = field(default_factory=dict)  # see _resolved_once
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""
@@ -147,11 +148,21 @@ class _Scope:
     drafted: str | None = None  # ``drafted:`` of the enclosing node or table (fundaudit draft)
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path | None = None) -> str:
+    """How ``path`` is shown: relative to the working folder when inside it (``cwd``: that folder
+    resolved, when the caller has it), else as given."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path.cwd().resolve() if cwd is None else cwd))
     except ValueError:
         return str(path)
+
+
+def _resolved_once(ctx: _Ctx, path: Path) -> Path:
+    """``path.resolve()``, once per load (the working folder and the entry file's folder, asked for every include)."""
+    got = ctx.resolved.get(path)
+    if got is None:
+        got = ctx.resolved[path] = path.resolve()
+    return got
 
 
 def _read(

@@ -22,6 +22,7 @@ from fundaudit.loader.context import (
     _null,
     _read,
     _read_bytes,
+    _resolved_once,
     _Scope,
     _seq,
     _text,
@@ -244,7 +245,7 @@ def _include_path(ctx: _Ctx, entry: Path, file: str, node: yaml.Node) -> tuple[P
     rel = _text(ctx, file, node, _("an include"))
     if rel is None:
         return None
-    root = entry.parent.resolve()
+    root = _resolved_once(ctx, entry.parent)
     try:
         path = (entry.parent / rel).resolve()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
@@ -269,7 +270,7 @@ def _include_path(ctx: _Ctx, entry: Path, file: str, node: yaml.Node) -> tuple[P
             )
         )
         return None
-    return path, _display(path), rel
+    return path, _display(path, _resolved_once(ctx, Path.cwd())), rel
 
 
 def _links_file(ctx: _Ctx, entry: Path, file: str, node: yaml.Node, out: list[tuple[str, yaml.Node]]) -> None:

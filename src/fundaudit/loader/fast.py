@@ -96,7 +96,7 @@ def audit_input(
         planned = parallel._plan(entry, root)
         if parallel._size(p for p, _display, _doc, _source in planned) < (LARGE if large is None else large):
             return None
-        ahead = parallel.prepare(ctx, entry, root)
+        ahead = parallel.prepare(ctx, entry, root, planned)
         try:
             budget = _documents(ctx, entry, display, root)
         except NotLight:
@@ -109,7 +109,8 @@ def audit_input(
             raise  # every file was read from its YAML: these are the usual way's errors
         finally:
             ahead.close()
-        blocks = list(_blocks(ctx, folder))  # made and stored, so that the next check knows at once
+        made = list(_blocks(ctx, folder))  # made and stored, so that the next check knows at once
+        blocks = [b for b, _digest in made]
         if budget.links or any(d.relations for d in budget.documents) or len(read) != len(planned):
             return None  # (every file the documents include is one block, in their order)
         if any(b is None for b in blocks) or not blocks:
@@ -121,7 +122,7 @@ def audit_input(
         if any(b.rules != ids for b in found) or sum(b.relations.num_rows for b in found) < SMALL:
             return None
         try:
-            columns = join(display, len(budget.documents), found)
+            columns = join(display, len(budget.documents), found, [digest for _b, digest in made])
         except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
             return None
     return columns, Later(display, lambda: _model(entry, limits))
@@ -133,15 +134,15 @@ def _model(entry: Path, limits: Limits) -> Budget:
     return load(entry, limits)
 
 
-def _blocks(ctx: _Ctx, folder: Path) -> Iterator[Block | None]:
-    """The block of each included file in order (None: one has none, and is marked so)."""
+def _blocks(ctx: _Ctx, folder: Path) -> Iterator[tuple[Block | None, str]]:
+    """The block of each included file in order (None: one has none, and is marked so), with its key."""
     from fundaudit.columnar.blocks import decode
 
     made: list[tuple[str, bytes]] = []
     try:
         for item in ctx.light or ():
             if isinstance(item, Light):
-                yield item.block
+                yield item.block, item.digest
                 continue
             digest, part, doc, source = item
             try:
@@ -149,7 +150,7 @@ def _blocks(ctx: _Ctx, folder: Path) -> Iterator[Block | None]:
             except Exception:  # a file the blocks cannot hold for a reason not foreseen: read as usual
                 body = cache.UNFIT
             made.append((digest, cache.block_entry(digest, body)))
-            yield None if body == cache.UNFIT else decode(body)
+            yield None if body == cache.UNFIT else decode(body), digest
     finally:
         cache.write_blocks(folder, made + ctx.blocks)
 

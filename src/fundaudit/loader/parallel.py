@@ -47,10 +47,13 @@ class Ahead:
             self.pool = None
 
 
-def prepare(ctx: _Ctx, entry: Path, root: yaml.Node | None) -> Ahead:
-    """Start reading ahead the included files of the entry file ``entry`` (composed: ``root``)."""
+def prepare(
+    ctx: _Ctx, entry: Path, root: yaml.Node | None, planned: list[tuple[Path, str, str, str]] | None = None
+) -> Ahead:
+    """Start reading ahead the included files of the entry file ``entry`` (composed: ``root``;
+    ``planned``: its :func:`_plan`, when the caller has it)."""
     ahead = Ahead()
-    planned = _plan(entry, root)
+    planned = _plan(entry, root) if planned is None else planned
     if _size(p for p, _display, _doc, _source in planned) < PARALLEL or not _workers():
         return ahead
     todo: list[tuple[str, bytes, Path, str, str, str]] = []
@@ -161,6 +164,7 @@ def _plan(entry: Path, root: yaml.Node | None) -> list[tuple[Path, str, str, str
     if not isinstance(root, yaml.MappingNode):
         return out
     top = entry.parent.resolve()
+    cwd = Path.cwd().resolve()
     for key, value in root.value:
         if key.value != "documents" or not isinstance(value, yaml.SequenceNode):
             continue
@@ -184,7 +188,7 @@ def _plan(entry: Path, root: yaml.Node | None) -> list[tuple[Path, str, str, str
                 except (OSError, RuntimeError, ValueError):
                     continue
                 if path.is_relative_to(top):
-                    out.append((path, _display(path), doc_id.value, source.value))
+                    out.append((path, _display(path, cwd), doc_id.value, source.value))
     return out
 
 
