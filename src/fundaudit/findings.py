@@ -14,6 +14,7 @@ from fundaudit.units import Unit, base_word
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
+    from fundaudit.columnar.group import EncodedDiagnosis
 
 
 class Verdict(StrEnum):
@@ -52,9 +53,12 @@ VERDICT_CODE = {v: i for i, v in enumerate(Verdict)}  # the code of each verdict
 VERDICT_OF_CODE = tuple(VERDICT_CODE)  # the verdict of each code: VERDICT_OF_CODE[VERDICT_CODE[v]] is v
 
 
-def severity_of(verdict: Verdict, diagnosis: Diagnosis | None) -> str:
+def severity_of(verdict: Verdict, diagnosis: Diagnosis | EncodedDiagnosis | None) -> str:
     """A finding's severity: a diagnosed failing finding takes its cause's, the others their
-    verdict's (``error`` for a likely slip, ``warning`` for rounding, blank cells, revisions)."""
+    verdict's (``error`` for a likely slip, ``warning`` for rounding, blank cells, revisions).
+
+    ``diagnosis``: the object, or the tuple it is sent and written from in bulk
+    (:class:`fundaudit.columnar.group.EncodedDiagnosis`)."""
     return diagnosis.severity if diagnosis is not None and verdict in FAILING else SEVERITY[verdict]
 
 

@@ -46,8 +46,8 @@ def _render(n: int, exp: int, keep: int) -> str:
     while exp < -keep and n % 10 == 0:
         n //= 10
         exp += 1
-    if exp > 0:
-        n, exp = n * 10**exp, 0
+    if exp >= 0:
+        return str(n * 10**exp) if exp else str(n)
     return format_scaled(n, exp)
 
 
@@ -294,26 +294,28 @@ def sum_words(
     s_sum = _render(parts_sum, exp - p, keep)
     s_diff = _render(diff, exp - p, keep)
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
+    texts = _texts()
     if verdict is Verdict.INCOMPLETE:
-        said = _("{total}; {n} stated: {sum} {unit}, {short} {unit} short; empty: {cells}")
+        said = texts["incomplete"]
         body = said.format(total=total, n=len(parts), sum=s_sum, unit=unit, short=s_diff, cells=_cells(empty))
         return verdict, s_sum, s_diff, s_tol, worded(rule, subject, body)
-    if kind == "sum-le":
-        op = {Verdict.MATCH: "=", Verdict.WITHIN: "≥", Verdict.ROUNDING: "≈"}.get(verdict, "<")
-    else:
-        op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
+    op = (_LE_OPS if kind == "sum-le" else _OPS).get(verdict, "<" if kind == "sum-le" else "≠")
     if verdict is Verdict.MISMATCH:
-        off = _("off by {diff} {unit}").format(diff=s_diff, unit=unit)
+        off = texts["off"].format(diff=s_diff, unit=unit)
     elif verdict is Verdict.WITHIN:
-        off = _("{diff} {unit} not itemised").format(diff=s_diff, unit=unit)
+        off = texts["within"].format(diff=s_diff, unit=unit)
     elif verdict is Verdict.REVISED:
-        off = _("revised by {later}: off by {diff} {unit}").format(later=revision, diff=s_diff, unit=unit)
+        off = texts["revised"].format(later=revision, diff=s_diff, unit=unit)
     else:  # match; rounding: ≈ says it is within the tolerance; -v gives the difference and tolerance
         off = ""
     if empty:
-        off += (_("; ") if off else "") + _("empty cells as 0: {cells}").format(cells=_cells(empty))
+        off += (texts["semi"] if off else "") + texts["empty"].format(cells=_cells(empty))
     # the diagnosis (fundaudit.causes) comes later
     return verdict, s_sum, s_diff, s_tol, equation(rule, subject, total, unit, parts, names, op, s_sum, off)
+
+
+_OPS = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}  # a sum's or product's operator (else ≠)
+_LE_OPS = {Verdict.MATCH: "=", Verdict.WITHIN: "≥", Verdict.ROUNDING: "≈"}  # a partial sum's (else <)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,8 +356,11 @@ def names_apart(total_ref: str, parts: Sequence[tuple[str, str, int]]) -> tuple[
     """:func:`part_names` from the total's ref and each part's ref, name and source line."""
     doc = total_ref.split("::", 1)[0]
     labels = [label for _ref, label, _line in parts]
+    prefix = doc + "::"
+    if len(set(labels)) == len(labels) and all(ref.startswith(prefix) for ref, _label, _line in parts):
+        return tuple(labels)  # each label once, each part of the total's document: the labels
     return tuple(
-        (label if labels.count(label) == 1 else _("line {line}").format(line=line))
+        (label if labels.count(label) == 1 else _texts()["line"].format(line=line))
         if ref.split("::", 1)[0] == doc
         else f"{ref.split('::', 1)[0]} {label}"  # another document: named by it
         for ref, label, line in parts
@@ -368,7 +373,7 @@ def part_names_of(f: Finding) -> tuple[str, ...]:
 
 
 def _list(names: tuple[str, ...] | list[str]) -> str:
-    return _(", ").join(names)
+    return _texts()["comma"].join(names)
 
 
 def _trimmed(number: str) -> str:
@@ -379,7 +384,7 @@ def _trimmed(number: str) -> str:
 def _cells(empty: tuple[str, ...]) -> str:
     """Empty cells named (always, for one), or counted when the names would not fit one line."""
     named = _list(empty)
-    return named if len(empty) == 1 or len(named) <= 20 else _("{n} cells").format(n=len(empty))
+    return named if len(empty) == 1 or len(named) <= 20 else _texts()["cells"].format(n=len(empty))
 
 
 def _figure(fig: Figure, name: str, unit: str | None = None, full: bool = False) -> str:
@@ -394,7 +399,9 @@ def _figure(fig: Figure, name: str, unit: str | None = None, full: bool = False)
 def said(name: str, value: str, unit_text: str, unit: str | None = None, full: bool = False) -> str:
     """:func:`_figure` of a figure of ``value`` and ``unit_text`` as written."""
     shown = value if unit_text == unit else f"{value} {unit_text}"
-    return f"{name if full else unit_free(name, unit_text)} {shown}".strip()
+    if not full:  # unit_free(name, unit_text)
+        name = "" if name == unit_text else name.removesuffix(_AND + unit_text)
+    return f"{name} {shown}".strip()
 
 
 def _unit_free(fig: Figure, name: str) -> str:
@@ -411,8 +418,12 @@ _AND = " · "  # between the parts of a label (a sentence and its figure, a row 
 
 def distinct(names: Sequence[str]) -> tuple[str, ...]:
     """Names without the leading ``X · `` they all share (``任务 · 目标``, ``任务 · %`` → ``目标``, ``%``)."""
-    heads = {n.split(_AND, 1)[0] for n in names}
-    if len(names) < 2 or len(heads) != 1 or not all(_AND in n for n in names):
+    if len(names) < 2:
+        return tuple(names)
+    for n in names:
+        if _AND not in n:
+            return tuple(names)
+    if len({n.split(_AND, 1)[0] for n in names}) != 1:
         return tuple(names)
     return tuple(n.split(_AND, 1)[1] for n in names)
 
@@ -422,6 +433,8 @@ def _short_subject(subject: str, width: int) -> str:
 
     A long second name of two is the note of a stated relation (``-v`` shows it): left out.
     """
+    if _SEP not in subject:  # one name: itself
+        return subject
     names = subject.split(_SEP)
     if len(names) == 2 and len(names[1]) > 16:
         names = names[:1]
@@ -440,6 +453,32 @@ def relation_words(rule: str) -> str:
 
 
 _RELATION_WORDS: dict[object, dict[str, str]] = {}  # catalogue -> each rule's words in its language
+_TEXTS: dict[object, dict[str, str]] = {}  # catalogue -> the texts the word functions fill, in its language
+
+
+def _texts() -> dict[str, str]:
+    """The texts the word functions fill, in the current language (translated once per catalogue,
+    not once per finding: a finding's message reads several)."""
+    catalogue = translations()
+    texts = _TEXTS.get(catalogue)
+    if texts is None:
+        texts = _TEXTS[catalogue] = {
+            "incomplete": _("{total}; {n} stated: {sum} {unit}, {short} {unit} short; empty: {cells}"),
+            "off": _("off by {diff} {unit}"),
+            "within": _("{diff} {unit} not itemised"),
+            "revised": _("revised by {later}: off by {diff} {unit}"),
+            "semi": _("; "),
+            "empty": _("empty cells as 0: {cells}"),
+            "comma": _(", "),
+            "cells": _("{n} cells"),
+            "line": _("line {line}"),
+            "counted": _("sum of {n}: {sum} {unit}"),
+            "falls": _("the running total falls from {a} to {b}"),
+            # TRANSLATORS: {relation} is the rule in a few words (列合计); English leaves it out, as the
+            # rule's id beside the message says it already ([table-foot]).
+            "head": _("{subject}: {body}"),
+        }
+    return texts
 
 
 def _relation_words() -> dict[str, str]:
@@ -466,11 +505,16 @@ def _w(rel: Relation, body: str) -> str:
 
 def worded(rule: str, subject: str, body: str) -> str:
     """:func:`_w` of a relation of ``rule`` about ``subject``."""
-    head = relation_words(rule)
+    catalogue = translations()
+    words = _RELATION_WORDS.get(catalogue)
+    texts = _TEXTS.get(catalogue)
+    if words is None:
+        words = _RELATION_WORDS[catalogue] = _relation_words()
+    if texts is None:
+        texts = _texts()
+    head = words.get(rule, rule)  # relation_words(rule)
     room = max(16, WIDTH - len(head) - len(body) - 4)
-    # TRANSLATORS: {relation} is the rule in a few words (列合计); English leaves it out, as the
-    # rule's id beside the message says it already ([table-foot]).
-    return _("{subject}: {body}").format(subject=_short_subject(subject, room), relation=head, body=body)
+    return texts["head"].format(subject=_short_subject(subject, room), relation=head, body=body)
 
 
 def equation(
@@ -489,6 +533,16 @@ def equation(
 
     ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
     """
+    texts = _texts()
+    semi = texts["semi"] if off or hint else ""
+    tail = semi + off if off else ""
+    fits = WIDTH * 3 // 4
+    if len(parts) > 1:
+        # each part says at least its value: when even so the listing would not fit, it is not
+        # built to be measured (the body only grows with the parts' names, units and the hint)
+        least = len(total) + len(op) + len(s_sum) + len(unit) + len(tail) + 3 * len(parts) + 3
+        if least + sum([len(value) for value, _u in parts]) > fits:
+            return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
     names = distinct(named)
     if len(parts) == 1:
         value, u = parts[0]
@@ -497,20 +551,34 @@ def equation(
     else:
         terms = " + ".join([said(n, value, u, unit) for (value, u), n in zip(parts, names, strict=True)])
         listed = f"{terms} = {s_sum} {unit}"
-    semi = _("; ") if off or hint else ""
-    tail = semi + off if off else ""
     body = f"{total} {op} {listed}{tail}"
     if hint and len(body) + len(hint) < WIDTH:
         body += semi + hint
-    if len(body) <= WIDTH * 3 // 4 or len(parts) == 1:
+    if len(body) <= fits or len(parts) == 1:
         return worded(rule, subject, body)
     if len(parts) > 1:  # the parts counted: the listed ones do not fit
-        counted = _("sum of {n}: {sum} {unit}").format(n=len(parts), sum=s_sum, unit=unit)
-        body = f"{total} {op} {counted}{tail}"
-        if hint and len(body) + len(hint) < WIDTH:
-            body += semi + hint
-        return worded(rule, subject, body)
+        return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
     raise AssertionError("unreachable")
+
+
+def _counted(
+    rule: str,
+    subject: str,
+    said: tuple[str, str, str, str],
+    n: int,
+    tail: str,
+    semi: str,
+    hint: str | None,
+    texts: dict[str, str],
+) -> str:
+    """:func:`equation`'s body with its ``n`` parts counted, not listed (``said``: the total said,
+    the unit, the operator and the parts' sum)."""
+    total, unit, op, s_sum = said
+    counted = texts["counted"].format(n=n, sum=s_sum, unit=unit)
+    body = f"{total} {op} {counted}{tail}"
+    if hint and len(body) + len(hint) < WIDTH:
+        body += semi + hint
+    return worded(rule, subject, body)
 
 
 def arithmetic(f: Finding) -> list[str]:
@@ -612,7 +680,7 @@ def cumulative_words(
         if drop > tol[k - 1] + tol[k]:
             a, b = figures[k - 1], figures[k]
             d = _render(-drop, g - p, keep)
-            body = _("the running total falls from {a} to {b}").format(a=said(*a), b=said(*b))
+            body = _texts()["falls"].format(a=said(*a), b=said(*b))
             return (Verdict.MISMATCH, _render(vals[-1], g - p, keep), d, "0", worded(rule, subject, body)), True
     total_label, total_value, unit = figures[0]
     diff = vals[0] - vals[-1]
@@ -719,14 +787,21 @@ def product_words(
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
-    op = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}.get(verdict, "≠")
-    off = _("off by {diff} {unit}").format(diff=s_diff, unit=unit) if verdict is Verdict.MISMATCH else ""
-    name_a, name_b = distinct((a[0], b[0]))
-    head = total_label.split(_AND)[0]  # a factor named as the total's own head says nothing more
-    name_a, name_b = ("" if unit_free(n, f[2]) == head else n for f, n in ((a, name_a), (b, name_b)))
-    factors = f"{said(name_a, a[1], a[2])} × {said(name_b, b[1], b[2])}"
-    body = f"{said(total_name(total_label, subject), total_value, unit)} {op} {factors} = {s_prod} {unit}"
-    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body + _("; ") + off if off else body)
+    name_a, value_a, unit_a = a
+    name_b, value_b, unit_b = b
+    if _AND in name_a and _AND in name_b:  # distinct: only names that both have parts can share a head
+        name_a, name_b = distinct((name_a, name_b))
+    head = total_label.split(_AND, 1)[0]  # a factor named as the total's own head says nothing more
+    free_a, free_b = unit_free(name_a, unit_a), unit_free(name_b, unit_b)
+    # said(name, value, unit) of each factor and of the total, its name left out as said above
+    said_a = f"{'' if free_a == head else free_a} {value_a} {unit_a}".strip()
+    said_b = f"{'' if free_b == head else free_b} {value_b} {unit_b}".strip()
+    said_total = said(total_name(total_label, subject), total_value, unit)
+    body = f"{said_total} {_OPS.get(verdict, '≠')} {said_a} × {said_b} = {s_prod} {unit}"
+    if verdict is Verdict.MISMATCH:
+        texts = _texts()
+        body += texts["semi"] + texts["off"].format(diff=s_diff, unit=unit)
+    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body)
 
 
 @cache

@@ -86,6 +86,16 @@ class Audit:
     def path(self) -> str:
         return self.columns.path
 
+    def hiding(self, ids: frozenset[str]) -> Audit:
+        """This audit with the findings ``ids`` hidden too, keeping the diagnoses it has made
+        (they do not depend on what is shown: a filter that read the causes' severities would
+        otherwise have the writer diagnose every failing relation again)."""
+        out = replace(self, hidden=self.hidden | ids)
+        for name in ("bulk", "diagnoses"):  # cached properties, computed once
+            if name in self.__dict__:
+                out.__dict__[name] = self.__dict__[name]
+        return out
+
     @property
     def model(self) -> Budget:
         """The loaded model; only audits of YAML data have one."""

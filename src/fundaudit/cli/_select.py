@@ -183,8 +183,11 @@ class Filters:
             severities = [""] * len(rows)
             if self.severities:  # a diagnosed failing finding takes its cause's (Finding.severity)
                 failing = [r for r, v in zip(rows, verdicts, strict=True) if v in FAILING]
-                found = audit.found(failing) if failing else {}
-                severities = [severity_of(v, found.get(rid)) for rid, v in zip(ids, verdicts, strict=True)]
+                found = audit.bulk.encoded(failing) if failing else {}  # the tuples: no Diagnosis built
+                severities = [
+                    severity_of(v, found[rid][0] if rid in found else None)
+                    for rid, v in zip(ids, verdicts, strict=True)
+                ]
             for rid, v, rule, document, program, severity in zip(
                 ids,
                 verdicts,

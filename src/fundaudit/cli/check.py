@@ -104,9 +104,11 @@ def check(
     if chosen.active:
         hidden = chosen.hidden_in(audit, show_all)
     if confirmed_only:  # drafted relations are hidden and do not fail the check
-        hidden |= frozenset(f.id for f in audit.iter_findings() if f.drafted)
+        from fundaudit.report.pieces import drafted
+
+        hidden |= drafted(audit)  # from the columns, without wording every finding
     if hidden:
-        audit = replace(audit, hidden=audit.hidden | hidden)
+        audit = audit.hiding(hidden)  # the diagnoses a --severity filter read, kept
     if sort != "location":
         audit = replace(audit, order=sort)
     if entries is None:

@@ -15,8 +15,9 @@ The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` 
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
-are worded (:meth:`Diagnoses.found`), so that a run with a hundred thousand failing
-relations holds a few groups' worth.
+are worded (:meth:`Diagnoses.found`; the JSON is written from the plain tuples themselves,
+:meth:`Diagnoses.encoded`), so that a run with a hundred thousand failing relations holds a
+few groups' worth.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import decode, diagnose_group, workers_allowed
+from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group, workers_allowed
 from fundaudit.columnar.groupcache import through
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
@@ -91,21 +92,37 @@ class Diagnoses:
     spool: IO[bytes] | None
     where: list[tuple[int, int]]  # per group: offset and length of its encoded diagnoses
     notes: tuple[str, ...] = ()
-    _cache: dict[int, dict[str, Diagnosis]] = field(default_factory=dict)
+    _cache: dict[int, Decoded] = field(default_factory=dict)
 
     def found(self, rows: Sequence[int]) -> dict[str, Diagnosis]:
         """The diagnoses of the relations at ``rows`` (by id), their groups read from the spool."""
-        wanted = sorted({int(g) for g in self.group_of[np.asarray(rows, dtype=np.int64)].tolist() if g >= 0})
         out: dict[str, Diagnosis] = {}
+        for group in self._groups(rows):
+            out.update(group.diagnoses())
+        return out
+
+    def encoded(self, rows: Sequence[int]) -> dict[str, tuple[EncodedDiagnosis, Decoded]]:
+        """:meth:`found` as the plain tuples they were sent in, each with its group
+        (:class:`~fundaudit.columnar.group.Decoded`), for a writer that words them directly."""
+        out: dict[str, tuple[EncodedDiagnosis, Decoded]] = {}
+        for group in self._groups(rows):
+            out.update({rid: (row, group) for rid, row in group.rows.items()})
+        return out
+
+    def _groups(self, rows: Sequence[int]) -> list[Decoded]:
+        """The groups of the relations at ``rows``, read from the spool (a few kept at a time)."""
+        wanted = sorted({int(g) for g in self.group_of[np.asarray(rows, dtype=np.int64)].tolist() if g >= 0})
+        out = []
         for g in wanted:
-            if g not in self._cache:
+            group = self._cache.get(g)
+            if group is None:
                 if len(self._cache) >= 4:  # a few groups at a time: the findings come in file order
                     self._cache.pop(next(iter(self._cache)))
                 assert self.spool is not None
                 offset, size = self.where[g]
                 self.spool.seek(offset)
-                self._cache[g] = decode(self.spool.read(size))
-            out.update(self._cache[g])
+                group = self._cache[g] = Decoded(self.spool.read(size))
+            out.append(group)
         return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fundaudit.findings import Relation
 from fundaudit.gcpause import paused
@@ -112,28 +112,74 @@ def encode(diagnoses: Mapping[str, Diagnosis]) -> bytes:
 
 def decode(data: bytes) -> dict[str, Diagnosis]:
     """The diagnoses :func:`encode` gave ``data``."""
-    from fundaudit.causes._base import Applicability, Culprit, Diagnosis
+    return Decoded(data).diagnoses()
 
-    table, rows = pickle.loads(data)
-    units: dict[tuple[str, str, int], Unit] = {}
-    figures = []
-    for ref, label, coefficient, exponent, text, dimension, pow10, sf, sl, yf, yl, bound, note, drafted in table:
-        unit = units.get((text, dimension, pow10))
-        if unit is None:
-            unit = units[text, dimension, pow10] = Unit(text, dimension, pow10)
-        figures.append(
-            Figure(ref, label, Written(coefficient, exponent), unit, Loc(sf, sl), Loc(yf, yl), bound, note, drafted)
-        )
-    return {
-        rid: Diagnosis(
-            cause,
-            severity,
-            root,
-            text,
-            tuple(Culprit(figures[at], likely) for at, likely in culprits),
-            explains,
-            Applicability(applicability),
-            corrections,
-        )
-        for rid, cause, severity, root, text, culprits, explains, applicability, corrections in rows
-    }
+
+class EncodedDiagnosis(NamedTuple):
+    """One diagnosis as :func:`encode` sends it: the fields of
+    :class:`~fundaudit.causes._base.Diagnosis`, its culprits as ``(at, likely)`` with ``at`` an
+    index of its group's table of figures (:class:`Decoded`), its applicability a number."""
+
+    id: str  # the relation's
+    cause: str
+    severity: str
+    root: str
+    text: str
+    culprits: tuple[tuple[int, str | None], ...]
+    explains: tuple[str, ...]
+    applicability: int
+    corrections: int
+
+
+class Decoded:
+    """One group's diagnoses as :func:`encode` left them: plain tuples, turned into
+    :class:`~fundaudit.causes._base.Diagnosis` objects only when asked (:meth:`diagnoses`).
+
+    ``rows``: each diagnosis by relation id (:class:`EncodedDiagnosis`), its culprits' ``at``
+    an index of ``table`` (a figure's ``(ref, label, coefficient, exponent, unit text,
+    dimension, pow10, source file, source line, YAML file, YAML line, bound, note, drafted)``). A writer that
+    words the tuples directly (the JSON pieces) keeps what it makes of the table's figures in
+    ``memo``, for as long as the group is read.
+    """
+
+    __slots__ = ("_objects", "memo", "rows", "table")
+
+    def __init__(self, data: bytes) -> None:
+        table, rows = pickle.loads(data)
+        self.table: list[tuple[Any, ...]] = table
+        self.rows: dict[str, EncodedDiagnosis] = {row[0]: EncodedDiagnosis._make(row) for row in rows}
+        self.memo: dict[str, Any] = {}
+        self._objects: dict[str, Diagnosis] | None = None
+
+    def diagnoses(self) -> dict[str, Diagnosis]:
+        """The diagnoses as objects, by relation id (built once)."""
+        if self._objects is None:
+            self._objects = self._build()
+        return self._objects
+
+    def _build(self) -> dict[str, Diagnosis]:
+        from fundaudit.causes._base import Applicability, Culprit, Diagnosis
+
+        units: dict[tuple[str, str, int], Unit] = {}
+        figures = []
+        for row in self.table:
+            ref, label, coefficient, exponent, text, dimension, pow10, sf, sl, yf, yl, bound, note, drafted = row
+            unit = units.get((text, dimension, pow10))
+            if unit is None:
+                unit = units[text, dimension, pow10] = Unit(text, dimension, pow10)
+            figures.append(
+                Figure(ref, label, Written(coefficient, exponent), unit, Loc(sf, sl), Loc(yf, yl), bound, note, drafted)
+            )
+        return {
+            rid: Diagnosis(
+                cause,
+                severity,
+                root,
+                text,
+                tuple(Culprit(figures[at], likely) for at, likely in culprits),
+                explains,
+                Applicability(applicability),
+                corrections,
+            )
+            for rid, cause, severity, root, text, culprits, explains, applicability, corrections in self.rows.values()
+        }

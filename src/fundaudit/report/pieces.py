@@ -18,8 +18,10 @@ encoder. Here the same findings are worded from the columns, in the order of
   :class:`~fundaudit.findings.Finding`'s names, which the text, GitHub, SARIF, JUnit and
   CSV writers read as they read a finding;
 - each finding's JSON is joined from the escaped pieces (:func:`results`), with its
-  diagnosis (:meth:`~fundaudit.runner.Audit.found`) and materiality in exact integers
-  (:func:`fundaudit.findings.materiality_words`).
+  diagnosis worded from the plain tuples the diagnosis sent it in
+  (:meth:`fundaudit.columnar.diagnoses.Diagnoses.encoded`: no ``Diagnosis`` or ``Figure``
+  object is built for it; each culprit figure's JSON made once per group) and its materiality
+  in exact integers (:func:`fundaudit.findings.materiality_words`).
 
 The rare relations the bulk path does not word (parts not stated, a sum of mixed
 dimensions, a product whose units do not multiply), crashed rules, small audits and the
@@ -32,10 +34,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from fundaudit.findings import FAILING, HOLDS, Finding, Verdict, materiality_words, revision_of, severity_of
+from fundaudit.findings import (
+    FAILING,
+    HOLDS,
+    Finding,
+    Verdict,
+    materiality_words,
+    revision_of,
+    severity_of,
+)
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
@@ -54,7 +65,7 @@ from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
-    from fundaudit.model import Figure
+    from fundaudit.columnar.group import Decoded, EncodedDiagnosis
     from fundaudit.runner import Audit
 
 _q = encode_basestring
@@ -63,7 +74,12 @@ _q = encode_basestring
 class Words(NamedTuple):
     """One finding worded in bulk: the fields of :class:`~fundaudit.findings.Finding` a writer
     reads, under the same names, and its figures as :class:`_Chunk` entries (never as model
-    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not."""
+    objects). Its figures carry no draft pattern (:attr:`drafted`), as the columns do not.
+
+    Its diagnosis is kept as the plain tuples it was sent in (``encoded``: the row and its
+    group, :class:`~fundaudit.columnar.group.Decoded`), made an object only when a writer asks
+    for :attr:`diagnosis` (the JSON pieces word the tuples).
+    """
 
     id: str
     rule: str
@@ -75,10 +91,17 @@ class Words(NamedTuple):
     document: str
     program: str
     subject: str
-    diagnosis: Diagnosis | None
+    encoded: tuple[EncodedDiagnosis, Decoded] | None
     figure: tuple[Any, ...]  # the total's entry
     listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
     where: tuple[str, int]  # the relation's YAML file and line
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        if self.encoded is None:
+            return None
+        row, group = self.encoded
+        return group.diagnoses()[row.id]
 
     @property
     def total(self) -> str:
@@ -98,11 +121,11 @@ class Words(NamedTuple):
 
     @property
     def hint(self) -> str | None:
-        return None if self.diagnosis is None else self.diagnosis.text
+        return None if self.encoded is None else self.encoded[0].text
 
     @property
     def severity(self) -> str:
-        return severity_of(self.verdict, self.diagnosis)
+        return severity_of(self.verdict, None if self.encoded is None else self.encoded[0])
 
     @property
     def holds(self) -> bool:
@@ -130,15 +153,33 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
         return
     from fundaudit.i18n import language, using
 
-    for chunk in chunks:
-        # many small acyclic objects: collections would only walk them; the language read once
-        with paused(), using(language()):
-            c = _Chunk(audit, chunk, pieces)
-            items = c.words()
-        yield c, items
+    # many small acyclic objects: collections would only walk them (paused for the whole stream,
+    # not a chunk at a time: the collection on leaving a chunk walked all its objects still held);
+    # the language read once a chunk
+    with paused():
+        for chunk in chunks:
+            with using(language()):
+                c = _Chunk(audit, chunk, pieces)
+                items = c.words()
+            yield c, items
+            del c, items
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
+
+
+def drafted(audit: Audit) -> frozenset[str]:
+    """The ids of :meth:`~fundaudit.runner.Audit.iter_findings` with a figure a draft read and no
+    person confirmed (:attr:`Finding.drafted <fundaudit.findings.Finding.drafted>`: what
+    ``--confirmed-only`` hides), known without wording a finding when the audit's figures are
+    columns: they carry no draft pattern (:class:`Words` neither), so only a crashed rule's
+    finding can have one. Otherwise every finding is worded and asked.
+    """
+    from fundaudit.columnar.arrays import Columns
+
+    if isinstance(audit.columns, Columns) and not hasattr(audit.columns.figures, "drafted"):
+        return frozenset(f.id for f in audit.crashes if f.drafted and f.id not in audit.hidden)
+    return frozenset(f.id for f in audit.iter_findings() if f.drafted)
 
 
 def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
@@ -173,27 +214,35 @@ class _Chunk:
         assert isinstance(audit.columns, Columns)  # a large audit's (Audit.chunks)
         self.columns = audit.columns
         self.q = _Escaped()  # file names, units, rules …: each escaped once
-        self.culprits: dict[Figure, str] = {}  # a diagnosis's figure, by identity (shared in a group)
         self.figs: dict[int, tuple[Any, ...]] = {}
+        self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (pieces only)
+        self.pows: dict[tuple[int, int, int], tuple[int, int] | tuple[None, None]] = {}  # _factor_pows by unit codes
 
     def words(self) -> list[Finding | Words]:
         """The chunk's findings, in its order (:func:`worded`)."""
+        import numpy as np
+
         from fundaudit.columnar.arrays import KINDS, take
 
         rows = [c for c in self.chunk if isinstance(c, int)]
         r = self.columns.relations
         kinds = r.kind[rows].tolist()
         missing = r.has_missing[rows].tolist()
-        starts = r.offsets[rows].tolist()
-        ends = r.offsets[[i + 1 for i in rows]].tolist()
+        starts = r.offsets[rows]
+        sizes = r.offsets[np.asarray(rows, dtype=np.int64) + 1] - starts
+        ends = np.cumsum(sizes).tolist()
+        # every part of every row in one read: row k's are flat[ends[k] - sizes[k]:ends[k]]
+        flat = r.parts[np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(ends[-1] if ends else 0)]
+        flat_list = flat.tolist()
+        parts = [flat_list[b - n : b] for b, n in zip(ends, sizes.tolist(), strict=True)]
         totals = r.total[rows].tolist()
-        parts = [r.parts[a:b].tolist() for a, b in zip(starts, ends, strict=True)]
-        figs = self.figs = self.figures(sorted(set(totals).union(*parts)))
+        figs = self.figs = self.figures(np.unique(np.concatenate([flat, r.total[rows]])).tolist())
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
         worded: list[tuple[Verdict, str, str, str, str] | None] = []
         slow: list[int] = []
+        word = self.word
         for k, (i, kind, miss, total, ps, rule, subject, names, empty, note) in enumerate(
             zip(
                 rows,
@@ -211,8 +260,7 @@ class _Chunk:
         ):
             said = None
             if not miss:
-                fs = [figs[j] for j in ps]
-                said = self.word(KINDS[kind], figs[total], fs, rule, subject, (names, empty, note))
+                said = word(KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note))
             if said is None:
                 slow.append(i)
                 worded.append(None)
@@ -227,11 +275,12 @@ class _Chunk:
         failing = any(w[0] in FAILING for w in worded if w is not None) or any(
             f.verdict in FAILING for f in by_row.values()
         )
-        found = self.audit.found(rows) if failing else {}
+        found = self.audit.bulk.encoded(rows) if failing else {}
         documents = take(r.document, rows)
         programs = take(r.program, rows)
         yaml_files = take(r.yaml_file, rows)
         yaml_lines = r.yaml_line[rows].tolist()
+        listed: set[int] = set()
         for k, i in enumerate(rows):
             this = worded[k]
             if this is None:
@@ -240,6 +289,7 @@ class _Chunk:
             t = figs[totals[k]]
             line = yaml_lines[k]
             rid = ids[k]
+            listed.update(parts[k])
             by_row[i] = Words(
                 rid,
                 rules[k],
@@ -256,18 +306,18 @@ class _Chunk:
                 parts[k],
                 (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
             )
+        if self.pieces:
+            self.listed = self.json_pieces(sorted(listed))
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
-        """Each figure at ``at``: its words, numbers and (``pieces``) JSON (the indices below)."""
+        """Each figure at ``at``: its words and numbers (the indices below)."""
         from fundaudit.columnar.arrays import take
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        q = self.q
-        unit_json = [q[u.text] for u in units]
-        pieces = self.pieces
+        halves: dict[tuple[int, int], int | None] = {}  # half_exponent, once per exponent and unit
         out: dict[int, tuple[Any, ...]] = {}
         for j, ref, label, coef, exp, code, sfile, sline, yfile, yline in zip(
             at,
@@ -283,29 +333,41 @@ class _Chunk:
             strict=True,
         ):
             unit = units[code]
-            value = str(coef) if exp == 0 else format_scaled(coef, exp)  # exact: coef is an int
-            piece = (
-                f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
-                f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
-                f'"location": {{"file": {q[yfile]}, "line": {yline}}}}}'
-                if pieces
-                else ""
-            )
+            key = (exp, code)
+            if key in halves:
+                h = halves[key]
+            else:
+                h = halves[key] = half(exp, unit.pow10)
             out[j] = (
                 ref,
                 label.removesuffix(" total"),  # its name (judge._name)
-                value,
+                str(coef) if exp == 0 else format_scaled(coef, exp),  # exact: coef is an int
                 unit.text,
-                (coef, exp + unit.pow10, half(exp, unit.pow10)),  # judge.Term
+                (coef, exp + unit.pow10, h),  # judge.Term
                 unit,
                 exp,
                 sline,
-                piece,
+                code,
                 sfile,
                 yfile,
                 yline,
             )
         return out
+
+    def json_pieces(self, at: list[int]) -> dict[int, str]:
+        """Each figure at ``at`` (of :attr:`figs`) as the JSON object a finding lists among its
+        parts (``ref``, ``label``, ``value``, ``unit``, ``source``, ``location``), escaped once
+        however many findings list it."""
+        from fundaudit.columnar.arrays import take
+
+        figs, q = self.figs, self.q
+        unit_json = [q[u.text] for u in self.columns.figures.units]
+        return {
+            j: f'{{"ref": {_q(e[_REF])}, "label": {_q(label)}, "value": "{e[_VALUE]}", "unit": {unit_json[e[_CODE]]}, '
+            f'"source": {{"file": {q[e[_SOURCE_FILE]]}, "line": {e[_LINE]}}}, '
+            f'"location": {{"file": {q[e[_YAML_FILE]]}, "line": {e[_YAML_LINE]}}}}}'
+            for j, e, label in zip(at, [figs[j] for j in at], take(self.columns.figures.label, at), strict=True)
+        }
 
     def word(
         self,
@@ -323,9 +385,10 @@ class _Chunk:
         ``texts``: the relation's part names, empty cells and note."""
         names, empty, note = texts
         if kind != "product":
-            dimension = t[_UNIT].dimension
-            if any(p[_UNIT].dimension != dimension for p in ps):
-                return None
+            unit = t[_UNIT]
+            for p in ps:  # a sum of mixed dimensions: the per-finding path
+                if p[_UNIT] is not unit and p[_UNIT].dimension != unit.dimension:
+                    return None
         if kind == "cumulative" and ps:
             last = ps[-1]
             words, falls = cumulative_words(
@@ -343,7 +406,7 @@ class _Chunk:
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
             exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
-            keep = places(unit.pow10, [t[_TERM][1], *(p[_TERM][1] for p in ps)])
+            keep = places(unit.pow10, [exp + 1])  # the grid is one below the finest figure: that one decides
             words = sum_words(
                 rule,
                 kind,
@@ -360,30 +423,36 @@ class _Chunk:
             return words, False
         if kind == "product" and len(ps) == 2:
             a, b = ps
-            pow_a, pow_b = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
+            codes = (a[_CODE], b[_CODE], t[_CODE])
+            pows = self.pows.get(codes)
+            if pows is None:
+                pows = self.pows[codes] = _factor_pows(a[_UNIT], b[_UNIT], t[_UNIT])
+            pow_a, pow_b = pows
             if pow_a is None or pow_b is None:
                 return None
             (ca, _ea, ha), (cb, _eb, hb) = a[_TERM], b[_TERM]
-            terms = product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM])
             words = product_words(
                 rule,
                 subject,
                 (t[_NAME], t[_VALUE], t[_UNIT_TEXT], t[_UNIT].pow10),
                 (a[_NAME], a[_VALUE], a[_UNIT_TEXT]),
                 (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
-                terms,
+                product_on_grid((ca, a[_EXP] + pow_a, ha), (cb, b[_EXP] + pow_b, hb), t[_TERM]),
             )
             return words, False
         return None
 
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
-        q, t, d = self.q, w.figure, w.diagnosis
-        figs = self.figs
-        listed = ", ".join([figs[j][_PIECE] for j in w.listed])
+        q, t, e = self.q, w.figure, w.encoded
+        pieces = self.listed
+        listed = ", ".join([pieces[j] for j in w.listed])
         file, line = w.where
         verdict = w.verdict
-        severity = severity_of(verdict, d)
+        if e is None:
+            severity, hint = severity_of(verdict, None), "null"
+        else:
+            severity, hint = severity_of(verdict, e[0]), _q(e[0].text)
         text = (
             f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
             f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
@@ -391,42 +460,48 @@ class _Chunk:
             f'"source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
             f'"location": {{"file": {q[file]}, "line": {line}}}, "message": {_q(w.message)}, '
             f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
-            f'"parts": [{listed}], "hint": {"null" if d is None else _q(d.text)}'
+            f'"parts": [{listed}], "hint": {hint}'
         )
-        if d is None:
+        if e is None:
             return text + "}"
         amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
         share = "null" if percent is None else f'"{percent}"'
         return (
-            f'{text}, "diagnosis": {self.diagnosis(d)}, "materiality": {{"amount": "{amount}", '
+            f'{text}, "diagnosis": {self.diagnosis(e[0], e[1], hint)}, "materiality": {{"amount": "{amount}", '
             f'"unit": {q[word]}, "percent": {share}}}}}'
         )
 
-    def diagnosis(self, d: Diagnosis) -> str:
-        """``diagnosis_json(d)`` encoded (:func:`fundaudit.report.jsonout.diagnosis_json`)."""
-        culprits = ", ".join(
-            [f'{self.culprit(c.figure)}, "likely": {"null" if c.likely is None else _q(c.likely)}}}' for c in d.figures]
-        )
-        explains = ", ".join([_q(e) for e in d.explains])
+    def diagnosis(self, row: EncodedDiagnosis, group: Decoded, text: str) -> str:
+        """``diagnosis_json`` of a diagnosis given as the tuple of :func:`~fundaudit.columnar.group.encode`
+        (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
+        _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
+        heads = group.memo.get("json")
+        if heads is None:
+            heads = group.memo["json"] = [None] * len(group.table)
+        figures = []
+        for at, likely in culprits:
+            head = heads[at]
+            if head is None:
+                head = heads[at] = self._culprit(group.table[at])
+            figures.append(f'{head}, "likely": {"null" if likely is None else _q(likely)}}}')
+        listed = ", ".join(figures)
+        q = self.q
         return (
-            f'{{"cause": {self.q[d.cause]}, "severity": {self.q[d.severity]}, "root": {_q(d.root)}, '
-            f'"text": {_q(d.text)}, "applicability": "{d.applicability.word}", "corrections": {d.corrections}, '
-            f'"figures": [{culprits}], "explains": [{explains}]}}'
+            f'{{"cause": {q[cause]}, "severity": {q[severity]}, "root": {_q(root)}, '
+            f'"text": {text}, "applicability": "{_applicability()[applicability]}", "corrections": {corrections}, '
+            f'"figures": [{listed}], "explains": [{", ".join([_q(e) for e in explains])}]}}'
         )
 
-    def culprit(self, fig: Figure) -> str:
-        """A culprit figure's JSON object up to its ``likely`` (which the caller adds)."""
-        out = self.culprits.get(fig)
-        if out is None:
-            out = self.culprits[fig] = self._culprit(fig)
-        return out
-
-    def _culprit(self, fig: Figure) -> str:
+    def _culprit(self, fig: tuple[Any, ...]) -> str:
+        """A culprit figure's JSON object up to its ``likely`` (which the caller adds), from its
+        row of a group's table (:class:`~fundaudit.columnar.group.Decoded`)."""
+        ref, label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline = fig[:11]
+        stated = f"{format_scaled(coefficient, exponent)} {unit}"  # Figure.text
         return (
-            f'{{"ref": {_q(fig.ref)}, "label": {_q(fig.label)}, '
-            f'"location": {{"file": {self.q[fig.yaml.file]}, "line": {fig.yaml.line}}}, '
-            f'"source": {{"file": {self.q[fig.source.file]}, "line": {fig.source.line}}}, '
-            f'"stated": {_q(fig.text)}'
+            f'{{"ref": {_q(ref)}, "label": {_q(label)}, '
+            f'"location": {{"file": {self.q[yfile]}, "line": {yline}}}, '
+            f'"source": {{"file": {self.q[sfile]}, "line": {sline}}}, '
+            f'"stated": {_q(stated)}'
         )
 
 
@@ -472,6 +547,14 @@ class _Escaped(dict[str, str]):
         return out
 
 
+@cache
+def _applicability() -> dict[int, str]:
+    """:attr:`Diagnosis.applicability`'s word, by its number (the causes imported when one is worded)."""
+    from fundaudit.causes._base import Applicability
+
+    return {int(a): a.word for a in Applicability}
+
+
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
 (
     _REF,
@@ -482,7 +565,7 @@ class _Escaped(dict[str, str]):
     _UNIT,
     _EXP,
     _LINE,
-    _PIECE,
+    _CODE,
     _SOURCE_FILE,
     _YAML_FILE,
     _YAML_LINE,
