@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fundaudit.causes._base import Diagnosis
@@ -23,7 +23,7 @@ from fundaudit.columnar.arrays import Columns
 from fundaudit.columnar.diagnoses import groups
 from fundaudit.columnar.group import _localised, decode, diagnose_group, encode
 from fundaudit.columnar.read import read
-from fundaudit.findings import FAILING, Relation
+from fundaudit.findings import FAILING, Relation, Verdict
 from fundaudit.i18n import using
 from fundaudit.judge import verdict
 from fundaudit.loader import load
@@ -160,11 +160,18 @@ def relation_sets(draw: st.DrawFn) -> list[Relation]:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(relation_sets(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
 def test_settled_alone_as_the_localiser_diagnoses(relations: list[Relation], policy: Policy) -> None:
+    from fundaudit.causes import bulk
+
     failing = _failing(relations, Tolerance(policy))
     if not failing:
         return
     exact, fast = _both(failing, Tolerance(policy))
     assert fast == exact
+    arrays, bulk.ARRAYS = bulk.ARRAYS, 1  # and with the arrays for a few relations too
+    try:
+        assert _both(failing, Tolerance(policy))[1] == exact
+    finally:
+        bulk.ARRAYS = arrays
 
 
 def test_invented_sets_are_settled_often_enough_to_say_something() -> None:
@@ -276,6 +283,7 @@ def test_the_integer_replicas_equal_the_exact_arithmetic(relations: list[Relatio
         if got is not None:
             assert Fraction(got[0]) * Fraction(10) ** got[1] == d
         for f in (r.total, *r.parts):
+            assert bulk._value_key(f) == bulk._norm(f.value.coefficient, f.value.exponent + f.unit.pow10)
             key = Candidate("", r.id, (Edit(f, f.value, f.unit),)).key
             assert bulk._key_text(f.ref, f.value, f.unit) == repr(key)
 
@@ -291,3 +299,273 @@ def test_one_digit_apart_in_one_pass(a: str, b: str) -> None:
             if c:
                 n = sum(x != y for x, y in zip(a[::-1], c[::-1], strict=False)) + abs(len(a) - len(c))
                 assert bulk._one_digit_apart(a, c, n) == digit_typo.one_digit_apart(a, c)
+
+
+@given(st.integers(-(10**30), 10**30), st.integers(-20, 12), st.sampled_from(["元", "万元", "亿元", "人", "%"]))
+def test_the_difference_is_worded_as_the_localiser_words_it(n: int, e: int, unit: str) -> None:
+    """bulk words a relation's difference from its integer key, the localiser from a Fraction."""
+    from fractions import Fraction
+
+    from fundaudit.causes import bulk, localise
+
+    u = parse_unit(unit)
+    d = bulk._norm(n, e)
+    x = Fraction(n) * Fraction(10) ** e
+    assert bulk._shown(d, u) == localise._plain(x / Fraction(10) ** u.pow10)
+    assert bulk._shown(None, u) == ""
+
+
+# ---------------------------------------------------------------- bulk_arrays: the same answers as bulk's Python
+
+MONEY = ("元", "万元", "亿元")
+
+
+@st.composite
+def _amount(draw: st.DrawFn, n: str, unit: str) -> Figure:
+    big = draw(st.integers(0, 12)) == 0  # past int64, or past the arrays' 10**15
+    c = draw(st.integers(0, 10**30) if big else st.integers(0, 10**7) | st.sampled_from([0, 1, 10, 500, 12000, 99995]))
+    e = draw(st.integers(-6, 0) | st.just(-2))
+    line = draw(st.integers(1, 9))
+    return Figure(f"d::{n}", n, Written(c, e), parse_unit(unit), Loc("s.txt", line), Loc("d.yaml", line))
+
+
+def _slip(draw: st.DrawFn, f: Figure) -> Figure:
+    """``f`` with one slip of the kinds the causes know (or none): its value and unit only."""
+    c, e, unit = f.value.coefficient, f.value.exponent, f.unit
+    how = draw(st.sampled_from(["none", "digit", "swap", "shift", "unit", "off", "cut", "round", "zero"]))
+    s = str(c)
+    if how == "digit":
+        c += draw(st.sampled_from([1, 10, 100, 9, -1]))
+    elif how == "swap" and len(s) >= 2:
+        k = draw(st.integers(0, len(s) - 2))
+        c = int(s[:k] + s[k + 1] + s[k] + s[k + 2 :])
+    elif how == "shift":
+        e += draw(st.sampled_from([-3, -1, 1, 2]))
+    elif how == "unit" and unit.dimension == "money":
+        unit = parse_unit(draw(st.sampled_from(MONEY)))
+    elif how == "off":
+        c += draw(st.integers(2, 10**5))
+    elif how in ("cut", "round") and e < 0:
+        c, e = (c // 10 if how == "cut" else (c + 5) // 10), e + 1
+    elif how == "zero":
+        c = 0
+    return Figure(f.ref, f.label, Written(max(c, 0), e), unit, f.source, f.yaml)
+
+
+@st.composite
+def singles(draw: st.DrawFn) -> list[Relation]:
+    """Failing relations of their own figures (what bulk settles one at a time): sums, sums at
+    most, unit costs and shares, in mixed units and decimals, some past int64."""
+    out: list[Relation] = []
+    for n in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["sum", "sum", "sum-le", "unit-cost", "share"]))
+        rule = draw(st.sampled_from(["foot", "repeat", "cross-foot", "column-foot", "unit-cost"]))
+        if kind in ("unit-cost", "share"):
+            a = draw(_amount(f"a{n}", "万元/人" if kind == "unit-cost" else "%"))
+            b = draw(_amount(f"b{n}", "人" if kind == "unit-cost" else "万元"))
+            fa = a.value.exponent + (-2 if kind == "share" else 4)
+            exact = a.value.coefficient * b.value.coefficient
+            te = draw(st.integers(-4, 0))
+            shift = fa + b.value.exponent + b.unit.pow10 - 4 - te  # the product in 10**te 万元
+            coef = exact * 10**shift if shift >= 0 else (exact + 10**-shift // 2) // 10**-shift
+            t = Figure(f"d::t{n}", f"t{n}", Written(coef, te), parse_unit("万元"), a.source, a.yaml)
+            out.append(Relation(f"r{n}", "unit-cost", "product", _slip(draw, t), (a, b), "s", "w", "d", "p"))
+            continue
+        unit = draw(st.sampled_from(MONEY))
+        parts = [
+            draw(_amount(f"p{n}x{k}", draw(st.sampled_from((unit, unit, *MONEY)))))
+            for k in range(draw(st.integers(1, 6)))
+        ]
+        g = min(p.value.exponent + p.unit.pow10 for p in parts)
+        s = sum(p.value.coefficient * 10 ** (p.value.exponent + p.unit.pow10 - g) for p in parts)
+        tu = parse_unit(unit)
+        e = g - tu.pow10
+        total = Figure(
+            f"d::t{n}", f"t{n}", Written(s, e) if e <= 0 else Written(s * 10**e, 0), tu, parts[0].source, parts[0].yaml
+        )
+        if draw(st.booleans()):
+            total = _slip(draw, total)
+        else:
+            k = draw(st.integers(0, len(parts) - 1))
+            parts[k] = _slip(draw, parts[k])
+        out.append(Relation(f"r{n}", rule, kind, total, tuple(parts), "s", "w", "d", "p"))
+    return out
+
+
+def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[object, object, int]:
+    """bulk.settle of the failing ``relations`` with the arrays and without (bulk's Python
+    alone), and how many the arrays settled."""
+    from fundaudit.causes import bulk, bulk_arrays
+
+    failing = _failing(relations, tolerance)
+    crashed: list[BaseException] = []
+    arrays = bulk.ARRAYS
+    spied = {name: getattr(bulk_arrays, name) for name in ("settle_sums", "settle_products")}
+
+    def spy(name: str) -> object:
+        def run(*args: object) -> object:
+            try:
+                return spied[name](*args)  # type: ignore[operator]
+            except BaseException as exc:  # bulk falls back to its Python path: the arrays must not
+                crashed.append(exc)
+                raise
+
+        return run
+
+    with using("en"):
+        for name in spied:
+            setattr(bulk_arrays, name, spy(name))
+        bulk.ARRAYS = 1  # the arrays even for a few relations
+        try:
+            fast, left = settle(failing, tolerance)
+        finally:
+            bulk.ARRAYS = arrays
+            for name, f in spied.items():
+                setattr(bulk_arrays, name, f)
+        assert not crashed, crashed
+        was = bulk.ARRAYS
+        bulk.ARRAYS = 10**9
+        try:
+            slow, left_slow = settle(failing, tolerance)
+        finally:
+            bulk.ARRAYS = was
+    assert [r.id for r in left] == [r.id for r in left_slow]
+    return _plain(fast), _plain(slow), len(fast)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(singles(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
+def test_arrays_settle_as_bulk_settles_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
+    fast, slow, _n = _settled_both(relations, Tolerance(policy))
+    assert fast == slow
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["d::a1", "d::a12", "d::a2", "d::b'1", 'd::"q"', "d::a1'", "d::é1"]),
+            st.integers(0, 10**6),
+            st.integers(-4, 0),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(1, 4),
+)
+def test_the_last_tie_break_orders_as_the_candidates_key_text(cands: list[tuple[str, int, int, int]], cut: int) -> None:
+    """bulk_arrays orders candidates of equal key by their figure's ref, then their whole key
+    text, only as far as the first ``cut`` go: as bulk orders them by the key text itself."""
+    from fundaudit.causes import bulk_arrays
+
+    refs = sorted({r for r, *_ in cands})
+    figures = [Figure(r, "x", Written(1, 0), parse_unit("万元"), Loc("s", 1), Loc("d", 1)) for r in refs]
+    units = [parse_unit("元"), parse_unit("万元")]
+    rows = [(k, refs.index(r), c, e, 1, 0, key, False) for k, (r, c, e, key) in enumerate(cands)]
+    rows.sort(key=lambda h: h[6])
+    cut = min(cut, len(rows))
+
+    def text(h: tuple[int, int, int, int, int, int, int, bool]) -> str:
+        return bulk_arrays._key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)
+
+    expected = sorted(rows, key=lambda h: (h[6], text(h)))[:cut]
+    got = bulk_arrays._tie_broken(rows, cut, figures, units)[:cut]
+    assert [(h[6], text(h)) for h in got] == [(h[6], text(h)) for h in expected]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(-4, 1), st.sampled_from(MONEY)), min_size=2, max_size=6),
+    st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]),
+    st.sampled_from(["schedule", "cross-document", "repeat"]),
+    st.booleans(),
+)
+@example(
+    [(999, -2, "万元"), (500, -2, "万元"), (1000, -2, "万元"), (999, -2, "万元")], Policy.DIGITS, "schedule", False
+)
+def test_a_cumulative_schedule_is_judged_as_the_judge_judges_it(
+    figures: list[tuple[int, int, str]], policy: Policy, rule: str, revised: bool
+) -> None:
+    """bulk's lean verdict of a running total (no words) is the judge's, figure for figure (the
+    example: a running total falling by exactly both allowances, which is no fall)."""
+    from fundaudit.causes import bulk
+    from fundaudit.findings import REVISED_BY
+
+    figs = [
+        Figure(f"d::q{k}", f"q{k}", Written(c, e), parse_unit(u), Loc("s", k + 1), Loc("d", k + 1))
+        for k, (c, e, u) in enumerate(figures)
+    ]
+    note = f"{REVISED_BY}later.yaml" if revised else None
+    rel = Relation("r", rule, "cumulative", figs[0], tuple(figs[1:]), "s", "w", "d", "p", note=note)
+    codes = {Verdict.MATCH: bulk._MATCH, Verdict.WITHIN: bulk._WITHIN, Verdict.ROUNDING: bulk._ROUNDING}
+    want = codes.get(verdict(rel, Tolerance(policy)), bulk._OFF)
+    assert bulk._cumulative_verdict([(f.value, f.unit) for f in figs], Tolerance(policy)) == want
+
+
+@pytest.mark.parametrize(
+    ("last", "unit", "cause"),
+    [
+        (Written(12345, -3), "万元", "decimal-shift"),  # 12.345 for 123.45: the point moved
+        (Written(12345, -2), "元", "unit-slip"),  # 123.45 元 for 123.45 万元
+        (Written(12354, -2), "万元", "transposition"),
+        (Written(12300, -2), "万元", "unexplained"),
+    ],
+)
+def test_a_cumulative_schedule_settled_alone_as_the_localiser_diagnoses_it(
+    last: Written, unit: str, cause: str
+) -> None:
+    """A running total whose last figure is the annual one but for one slip: bulk proposes as
+    the localiser proposes (a point moved, a unit, two digits swapped, ...), word for word."""
+    wan = parse_unit("万元")
+    figs = [
+        Figure("d::year", "year", Written(12345, -2), wan, Loc("s", 1), Loc("d", 1)),
+        Figure("d::q1", "q1", Written(3000, -2), wan, Loc("s", 2), Loc("d", 2)),
+        Figure("d::q2", "q2", Written(7000, -2), wan, Loc("s", 3), Loc("d", 3)),
+        Figure("d::q3", "q3", last, parse_unit(unit), Loc("s", 4), Loc("d", 4)),
+    ]
+    rel = Relation("r", "schedule", "cumulative", figs[0], tuple(figs[1:]), "s", "w", "d", "p")
+    failing = _failing([rel])
+    assert failing
+    with using("en"):
+        settled, _left = settle(failing, DEFAULT)
+    exact, fast = _both(failing, DEFAULT)
+    assert fast == exact
+    assert settled["r"].cause == cause, settled
+
+
+def test_the_arrays_settle_most_invented_relations_themselves() -> None:
+    """The differential test of bulk_arrays is not vacuous: the arrays (not bulk's Python, to
+    which they send what they cannot settle) settle most sums and products it invents."""
+    from fundaudit.causes import bulk_arrays
+
+    seen = {"settle_sums": [0, 0], "settle_products": [0, 0]}  # relations given, settled by the arrays
+    spied = {name: getattr(bulk_arrays, name) for name in seen}
+
+    def spy(name: str) -> object:
+        def run(*args: object) -> object:
+            got, rest = spied[name](*args)  # type: ignore[operator]
+            seen[name][0] += len(args[0])  # type: ignore[arg-type]
+            seen[name][1] += len(got)
+            return got, rest
+
+        return run
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(singles())
+    def count(relations: list[Relation]) -> None:
+        with using("en"):
+            settle(_failing(relations), DEFAULT)
+
+    from fundaudit.causes import bulk
+
+    for name in spied:
+        setattr(bulk_arrays, name, spy(name))
+    arrays, bulk.ARRAYS = bulk.ARRAYS, 1
+    try:
+        count()
+    finally:
+        bulk.ARRAYS = arrays
+        for name, f in spied.items():
+            setattr(bulk_arrays, name, f)
+    (sums, sums_done), (products, products_done) = seen["settle_sums"], seen["settle_products"]
+    assert sums > 100 and sums_done > sums // 3, seen
+    assert products > 50 and products_done > products // 2, seen

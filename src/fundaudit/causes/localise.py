@@ -558,7 +558,9 @@ def _diagnosis(
     fixed_by: Mapping[str, _Hyp],
     root: str,
     by_cause: Mapping[str, Cause],
+    shown: str | None = None,
 ) -> Diagnosis:
+    """``shown``: the relation's difference as :func:`_text` words it, when the caller has it."""
     cand = h.cand
     figures: list[Culprit] = [Culprit(e.figure, e.new_text or None) for e in cand.edits]
     figures += [Culprit(f, None) for f in cand.extra]
@@ -578,7 +580,7 @@ def _diagnosis(
             if all(c.figure.ref != e.figure.ref for c in figures):
                 figures.append(Culprit(e.figure, e.new_text or None))
     cause = by_cause.get(h.cause)
-    text = _text(rel, h, cause, figures[0])
+    text = _text(rel, h, cause, figures[0], shown)
     corrections = len(cand.edits) + len({fig.ref for fig, _ in earlier})
     also = cand.edits[2:] if h.cause == "misplaced-amount" else cand.edits[1:]
     if also:  # two slips of one kind, or the totals computed from the corrected figure
@@ -623,10 +625,11 @@ def _diagnosis(
     )
 
 
-def _text(rel: Relation, h: _Hyp, cause: Cause | None, first: Culprit) -> str:
-    diff = difference(rel)
+def _text(rel: Relation, h: _Hyp, cause: Cause | None, first: Culprit, shown: str | None = None) -> str:
     unit = rel.total.unit
-    shown = "" if diff is None else _plain(diff / Fraction(10) ** unit.pow10)
+    if shown is None:
+        diff = difference(rel)
+        shown = "" if diff is None else _plain(diff / Fraction(10) ** unit.pow10)
     detail = h.cand.detail
     if h.cause == "unexplained":
         detail = i18n._(NO_PATTERN).format(culprit=label(first.figure), likely=first.likely)
