@@ -227,16 +227,18 @@ def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
     assert doc["errors"] and doc["errors"][0]["file"].endswith("budgets.yaml")
 
 
-def test_workers_only_for_the_command_line_or_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A library caller's script would run again in each spawned worker: no workers unless asked."""
+def test_diagnosis_workers_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diagnosis stays in this process (workers cost more than they save since it is settled
+    in arrays) unless $FUNDAUDIT_JOBS asks, for the command line and a library caller alike."""
     from fundaudit.columnar import diagnoses, group
 
+    cores = len(os.sched_getaffinity(0))
     monkeypatch.delenv("FUNDAUDIT_JOBS", raising=False)
-    monkeypatch.setattr(group, "_ALLOWED", [])
-    assert diagnoses.jobs(10**6) == 1
-    group.allow_workers()
-    assert diagnoses.jobs(10**6) == len(os.sched_getaffinity(0))
-    assert diagnoses.jobs(10) == 1  # small work stays here
-    monkeypatch.setattr(group, "_ALLOWED", [])
-    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
-    assert diagnoses.jobs(10**6) == 1
+    for allowed in ([], [True]):
+        monkeypatch.setattr(group, "_ALLOWED", allowed)
+        assert diagnoses.jobs(10**6) == 1
+        for asked, want in (("2", min(2, cores)), ("1", 1), ("abc", 1), ("0", 1), ("99999", 1)):
+            monkeypatch.setenv("FUNDAUDIT_JOBS", asked)
+            assert diagnoses.jobs(10**6) == want, asked
+            assert diagnoses.jobs(10) == 1  # small work stays here
+        monkeypatch.delenv("FUNDAUDIT_JOBS")

@@ -10,8 +10,11 @@ joined by a YAML file one of their figures is in. Each group is diagnosed on its
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
-The groups are diagnosed in worker processes, one per core (``$FUNDAUDIT_JOBS`` caps them,
-``1`` diagnoses in this process), from :data:`PARALLEL` failing relations on; each worker
+The groups are diagnosed in this process unless ``$FUNDAUDIT_JOBS=N`` asks for N worker
+processes (at most one per core), from :data:`PARALLEL` failing relations on: since the
+diagnosis is settled in arrays (:mod:`fundaudit.causes.bulk_arrays`), sending the groups'
+relations to workers costs more than the workers save (heavy 10^6 on 2 idle cores: 15.5 s
+in one process, 17.4 s with two workers and 10 s more CPU). Each worker
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
@@ -36,7 +39,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group, workers_allowed
+from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group
 from fundaudit.columnar.groupcache import through
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
@@ -127,14 +130,14 @@ class Diagnoses:
 
 
 def jobs(failing: int) -> int:
-    """Worker processes for ``failing`` relations: the cores this process may use
-    (``$FUNDAUDIT_JOBS`` caps them; 1 diagnoses here), none for fewer than :data:`PARALLEL`,
-    and none unless the command line runs or ``$FUNDAUDIT_JOBS`` asks (:func:`allow_workers`)."""
+    """Worker processes for ``failing`` relations: as many as ``$FUNDAUDIT_JOBS`` asks, at most
+    the cores this process may use, none for fewer than :data:`PARALLEL`; none when it is
+    unset or not a number (see the module's doc for why one process is the default)."""
     text = os.environ.get("FUNDAUDIT_JOBS", "")
-    if not text and not workers_allowed():  # a library caller's main module would run again in each
+    if not text:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    wanted = int(text) if text.isdigit() and 0 < len(text) < 4 else cores
+    wanted = max(int(text), 1) if text.isdigit() and 0 < len(text) < 4 else 1
     return min(wanted, cores) if failing >= PARALLEL else 1
 
 

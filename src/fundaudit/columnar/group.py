@@ -1,8 +1,8 @@
 """One group of failing relations diagnosed — in a worker process, or in the main one.
 
 Kept apart from :mod:`fundaudit.columnar.diagnoses` so that a worker imports only the
-diagnosis (no numpy, no tables): it gets one group's relations and sends back their
-diagnoses, encoded as plain tuples (:func:`encode`).
+diagnosis (numpy for the arrays of :mod:`fundaudit.causes.bulk_arrays`, no tables): it gets
+one group's relations and sends back their diagnoses, encoded as plain tuples (:func:`encode`).
 """
 
 from __future__ import annotations
