@@ -76,3 +76,21 @@ def test_a_broken_edit_of_the_real_data_is_named(tmp_path: Path) -> None:
     assert "mismatch" in proc.stdout
     assert f"{target.source.file}:" in proc.stdout
     assert f"{target.yaml.file}:{target.yaml.line} " in proc.stdout, line  # -v: the figure's path and line
+
+
+def test_a_hint_names_the_line_of_a_likely_figure_on_another_row() -> None:
+    """The 合计 row 1499 and the row 1532 fail because of the cell 9851 on row 1534: their hint
+    says on which line the likely figure stands; a hint about a figure of the finding's own line
+    names no line (tests/expected/mismatches.md, transport 附件)."""
+    from fundaudit import i18n
+    from fundaudit.report.text import diagnosis_suffix
+
+    audit = run(load(DATA))
+    by_id = {f.id: f for f in audit.findings}
+    foot = next(f for f in by_id.values() if f.source.line == 1499 and "132142" in f.message)
+    row = next(f for f in by_id.values() if f.source.line == 1534 and f.verdict is Verdict.MISMATCH)
+    with i18n.using("zh"):
+        assert diagnosis_suffix(foot) == " [数字笔误] 可能为 9850 万元（第1534行）"
+        assert diagnosis_suffix(row) == " [数字笔误] 可能为 9850 万元"
+    with i18n.using("en"):
+        assert diagnosis_suffix(foot).endswith(" likely 9850 万元 (line 1534)")

@@ -34,7 +34,8 @@ def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
 
     The cause is named in the current language; nothing is added when no cause is found or the
     cause only repeats the verdict (``revised``), no likely value when it is
-    the sum of several parts the line shows for the total."""
+    the sum of several parts the line shows for the total; the likely figure's line when it is
+    not on the finding's own source line (a cell of another row that a 合计 carries)."""
     d = f.diagnosis
     if d is None or (d.cause in ("unexplained", f.verdict.value) and not verbose):  # nothing to add
         return ""
@@ -51,7 +52,14 @@ def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
         and d.likely == f"{f.parts_sum} {f.unit}"
     )
     said = d.likely is None or (is_sum and not verbose)  # "the total should be the sum the line shows"
-    likely = "" if said else " " + _("likely {value}").format(value=d.likely)
+    likely = ""
+    if not said:
+        at = d.figures[0].figure.source  # the figure likely wrong: named by its line when not on this one
+        if not at.file or at == f.source:
+            likely = " " + _("likely {value}").format(value=d.likely)
+        else:
+            where = _("line {line}").format(line=at.line) if at.file == f.source.file else f"{at.file}:{at.line}"
+            likely = " " + _("likely {value} ({where})").format(value=d.likely, where=where)
     return f" [{cause_term(d.cause)}]{likely}: {d.text}" if verbose else f" [{cause_term(d.cause)}]{likely}"
 
 
