@@ -318,12 +318,8 @@ def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
         t = targets.get(i)
         if t is None or f.value.coefficient == 0:
             continue
-        for k in decimal_shift.SHIFTS:
-            if _near(t, g, f.value.coefficient, f.value.exponent + f.unit.pow10 + k):
-                w = shifted(f.value, k)
-                v = judged({i: (w, f.unit)})
-                if v != _OFF:
-                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
+        c, e = f.value.coefficient, f.value.exponent + f.unit.pow10
+        cands += _shifts(i, f, [k for k in decimal_shift.SHIFTS if _near(t, g, c, e + k)], judged)
     for i in (0, last):  # localise.residual
         f, t = figs[i], targets[i]
         m = g - f.unit.pow10
@@ -485,14 +481,13 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         at = reach[i]
         if c == 0:
             continue
-        for k in decimal_shift.SHIFTS:
-            if at is not None and abs(at - lengths[i] - e - f.unit.pow10 - k) > 1:
-                continue
-            if _near(targets[i], g, c, e + f.unit.pow10 + k):
-                w = shifted(f.value, k)
-                v = judged({i: (w, f.unit)})
-                if v != _OFF:
-                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
+        ks = [
+            k
+            for k in decimal_shift.SHIFTS
+            if (at is None or abs(at - lengths[i] - e - f.unit.pow10 - k) <= 1)
+            and _near(targets[i], g, c, e + f.unit.pow10 + k)
+        ]
+        cands += _shifts(i, f, ks, judged)
     if not cands and _pairs(rel, d):
         return None
     for i, f in enumerate(figs):  # localise.residual
@@ -502,6 +497,18 @@ def _proposed_sum(rel: Relation, d: tuple[int, int] | None, tolerance: Tolerance
         w = _written(t, m, f.value.decimals + 4)
         cands += _residual(i, f, w, _MATCH, partial(_rounded, t, m), judged)
     return figs, cands, judged
+
+
+def _shifts(i: int, f: Figure, ks: Sequence[int], judged: _Judged) -> list[_Cand]:
+    """:func:`fundaudit.causes.decimal_shift` for figure ``i``: its point moved by each of ``ks``
+    (the shifts a proposer's bound lets through, in their order) where the relation then holds."""
+    found = []
+    for k in ks:
+        w = shifted(f.value, k)
+        v = judged({i: (w, f.unit)})
+        if v != _OFF:
+            found.append((i, w, f.unit, decimal_shift.ID, "", v))
+    return found
 
 
 def _residual(
@@ -632,12 +639,7 @@ def _proposed_product(rel: Relation, tolerance: Tolerance) -> _Proposed:
         if f.value.coefficient == 0:
             continue
         may = product_shifts(rel, f)
-        for k in decimal_shift.SHIFTS:
-            if may(k):
-                w = shifted(f.value, k)
-                v = judged({i: (w, f.unit)})
-                if v != _OFF:
-                    cands.append((i, w, f.unit, decimal_shift.ID, "", v))
+        cands += _shifts(i, f, [k for k in decimal_shift.SHIFTS if may(k)], judged)
     for i, (n, q) in wanted:  # localise.residual
         f = figs[i]
         if n < 0 or (n == 0 and f.value.coefficient != 0):
