@@ -743,23 +743,26 @@ def _cluster(
             ):
                 pool[key] = (rel, f, cand)
     hyps: list[_Hyp] = []
-    for rel, f, (_i, w, unit, cause, detail, _v) in pool.values():
-        world = {f.ref: (w, unit)}
+    for rel, f, (i, w, unit, cause, detail, v) in pool.values():
+        # the proposing relation's verdict with this candidate is the one it was proposed with
         explains = tuple(
-            sorted(r.id for r, at, judged in uses[f.ref] if verdict(at, judged, world) in (_MATCH, _ROUNDING))
+            sorted(
+                r.id
+                for r, at, judged in uses[f.ref]
+                if (v if r is rel else judged({at[f.ref]: (w, unit)})) in (_MATCH, _ROUNDING)
+            )
         )
         if not explains:  # dropped: in a first round nothing is carried
             continue
         h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail), explains=explains)
-        h.cause = _cause_of([by_id[x] for x in explains] if explains != (rel.id,) else (rel,), f, w, unit)[0]
-        e = h.cand.edits[0]
+        h.cause, changed = _cause_of([by_id[x] for x in explains] if explains != (rel.id,) else (rel,), f, w, unit)
         h.order = (
             -len(h.explains),
             _ORDER[h.cause],
             False,
             0 if any(by_id[x].total.ref == f.ref for x in h.explains) else 1,
             len(str(abs(w.coefficient)).rstrip("0")),
-            localise._changed_digits(e),
+            changed,
             _key_text(f.ref, w, unit),
         )
         hyps.append(h)
@@ -900,6 +903,20 @@ def _key_text(ref: str, w: Written, unit: Unit) -> str:
     return f"('', (({ref!r}, Fraction({num}, {den})),), (), '')"
 
 
+_FACTORS: dict[Unit, tuple[tuple[str, int | str, int], ...]] = {}
+
+
+def _factors(unit: Unit) -> tuple[tuple[str, int | str, int], ...]:
+    """:func:`fundaudit.causes.localise._factors` of a figure in ``unit``, once per unit."""
+    got = _FACTORS.get(unit)
+    if got is None:
+        got = _FACTORS[unit] = (
+            *(("shift", k, k) for k in localise.SHIFTS),
+            *(("unit", u.text, u.pow10 - unit.pow10) for u in _siblings(unit)),
+        )
+    return got
+
+
 def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     """Whether :func:`fundaudit.causes.localise.pairs` might propose something for ``rel``
     (two slips whose effects add up to the difference; the verdict is not asked)."""
@@ -908,7 +925,7 @@ def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     if len(rel.parts) > PAIR_PARTS:
         return False
     figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
-    slips = [(fig, list(localise._factors(fig))) for fig in figs]
+    slips = [(fig, _factors(fig.unit)) for fig in figs]
     g = min((f.value.exponent + f.unit.pow10 + min(0, *(k for _k, _h, k in fs)) for f, fs in slips), default=0)
     if d[1] < g:
         return True  # never (the difference is on the figures' grid): the localiser's then
