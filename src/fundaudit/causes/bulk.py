@@ -141,6 +141,13 @@ def _shown(d: tuple[int, int] | None, unit: Unit) -> str:
 def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
     """The diagnoses of the failing relations settled here (by id), and the relations left,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
+    diffs, ok = screened(failing)
+    return settle_screened(failing, diffs, ok, tolerance)
+
+
+def screened(failing: Sequence[Relation]) -> tuple[list[tuple[int, int] | None], list[bool]]:
+    """Each failing relation's difference (:func:`_diff_key`) and whether it passes every screen
+    of the module doc but the last two (:func:`_alone`), among the failing relations of its group."""
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
     sizes: dict[
@@ -159,13 +166,27 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
                 sums.add(d)
             for line in {(f.yaml.file, f.yaml.line) for f in (rel.total, *rel.parts)}:
                 sizes.setdefault((d, line), []).append(rel)
+    ok = [_alone(rel, d, mine, values, sums, sizes) for rel, d, mine in zip(failing, diffs, keys, strict=True)]
+    return diffs, ok
+
+
+def settle_screened(
+    failing: Sequence[Relation],
+    diffs: Sequence[tuple[int, int] | None],
+    ok: Sequence[bool],
+    tolerance: Tolerance,
+    arrays: bool = True,
+) -> tuple[dict[str, Diagnosis], list[Relation]]:
+    """:func:`settle` of relations :func:`screened` (``diffs``, ``ok``) among the failing
+    relations of their group; ``arrays``: whether the one-relation sums and products may be
+    settled as arrays (else one at a time: the arrays have had them)."""
     done: dict[str, Diagnosis] = {}
     alone: list[tuple[Relation, tuple[int, int] | None]] = []
     for cluster in _clusters(failing):
+        if not all(ok[k] for k in cluster):
+            continue
         ds = [diffs[k] for k in cluster]
         rels = [failing[k] for k in cluster]
-        if not all(_alone(failing[k], diffs[k], keys[k], values, sums, sizes) for k in cluster):
-            continue
         if len(rels) == 1:
             alone.append((rels[0], ds[0]))
             continue
@@ -173,7 +194,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
             done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has
             continue
-    for rel, d in _arrays(alone, tolerance, done):
+    for rel, d in _arrays(alone, tolerance, done) if arrays else alone:
         try:
             got = _settled(rel, d, tolerance)
         except Exception:  # the localiser meets it again and notes it, as it always has
@@ -743,7 +764,7 @@ def _cluster(
             ):
                 pool[key] = (rel, f, cand)
     hyps: list[_Hyp] = []
-    for rel, f, (i, w, unit, cause, detail, v) in pool.values():
+    for rel, f, (_i, w, unit, cause, detail, v) in pool.values():
         # the proposing relation's verdict with this candidate is the one it was proposed with
         explains = tuple(
             sorted(

@@ -31,7 +31,7 @@ the real data).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -179,9 +179,40 @@ def classify(
     return kind, changed, unsure
 
 
-def _gather(rels: Sequence[Relation]) -> tuple[list[Figure], list[int], list[int], list[int], Array, list[Unit]]:
-    """The figures of ``rels``, relation by relation, total first: coefficients, exponents, each
-    relation's count, each figure's unit as a code into the list of units returned (after the figures)."""
+class Batch:
+    """The relations given to the arrays, as numbers: each relation's id, rule, kind, whether it
+    has an empty cell or a missing part, and its total's unit; its figures one row each, relation
+    by relation, total first (``figs[i]`` the model object of row ``i``, made when asked where the
+    relations come from columns: :mod:`fundaudit.causes.bulk_columns`), their coefficients,
+    exponents, each relation's count of them and each figure's unit as a code into ``units``."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        rules: Sequence[str],
+        kinds: Sequence[str],
+        loose: Sequence[tuple[bool, bool]],
+        totals: Sequence[Unit],
+        figs: Sequence[Figure],
+        coef: list[int],
+        exp: list[int],
+        count: list[int],
+        codes: Array,
+        units: list[Unit],
+    ) -> None:
+        self.ids, self.rules, self.kinds, self.loose, self.totals = ids, rules, kinds, loose, totals
+        self.figs, self.coef, self.exp, self.count, self.codes, self.units = figs, coef, exp, count, codes, units
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _batch(rels: Sequence[Relation] | Batch) -> Batch:
+    return rels if isinstance(rels, Batch) else _gather(rels)
+
+
+def _gather(rels: Sequence[Relation]) -> Batch:
+    """The :class:`Batch` of relations given as model objects."""
     figs = [f for rel in rels for f in (rel.total, *rel.parts)]
     by_id: dict[int, int] = {}
     units: dict[Unit, int] = {}
@@ -196,7 +227,12 @@ def _gather(rels: Sequence[Relation]) -> tuple[list[Figure], list[int], list[int
                 ulist.append(f.unit)
             by_id[id(f.unit)] = k
         codes.append(k)
-    return (
+    return Batch(
+        [rel.id for rel in rels],
+        [rel.rule for rel in rels],
+        [rel.kind for rel in rels],
+        [(bool(rel.empty), bool(rel.missing)) for rel in rels],
+        [rel.total.unit for rel in rels],
         figs,
         [f.value.coefficient for f in figs],
         [f.value.exponent for f in figs],
@@ -227,15 +263,17 @@ def _odd_unit(
 
 
 def settle_sums(
-    rels: Sequence[Relation], shown: Sequence[str], tolerance: Tolerance
+    rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
 ) -> tuple[dict[str, Diagnosis | None], list[int]]:
     """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
     indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
     n = len(rels)
     if n == 0:
         return {}, []
-    flat, coef, exp, count, unit_of, ulist = _gather(rels)
-    sent = [r.rule.startswith("table-") for r in rels]  # two slips together: localise.pairs
+    batch = _batch(rels)
+    flat, coef, exp, count, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.count, batch.codes, batch.units
+    coef = list(coef)
+    sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
@@ -266,7 +304,7 @@ def settle_sums(
     half = np.zeros(len(of), dtype=bool) if exact else ~((e >= 0) & (tolerance.policy is Policy.DIGITS))
     tol0 = np.add.reduceat(np.where(half, 5 * P10[shift], 0), starts)  # on the judge's grid 10**(g - 1)
     diff0 = diff * 10
-    le = np.array([r.kind == "sum-le" for r in rels], dtype=bool)
+    le = np.array([kind == "sum-le" for kind in batch.kinds], dtype=bool)
 
     def verdicts(d: Array, tol: Array) -> Array:
         """bulk's verdict codes of each figure's sum with difference ``d`` and allowance ``tol``."""
@@ -295,13 +333,15 @@ def settle_sums(
         x = np.where(near & fits, vals * P10[max(k, 0)], 0)
         y = np.where(near & fits, t * P10[max(-k, 0)], 0)
         maybe |= near & ~fits
-        for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
+        hits = np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y))
+        if len(hits) and hasattr(flat, "prefetch"):
+            flat.prefetch(hits)
+        for row in hits.tolist():
             r = int(of[row])  # within 5 %: bulk's candidate only when it holds, then bulk's path
-            figs = (rels[r].total, *rels[r].parts)
             i = int(pos[row])
-            f = figs[i]
+            f = flat[row]
             move = (i, shifted(f.value, k), f.unit) if into is None else (i, f.value, into)
-            if _judged(figs, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
+            if _judged({i: f}, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
                 maybe[row] = True
     route |= np.logical_or.reduceat(maybe, starts)
     keep = ~route[of]
@@ -426,10 +466,12 @@ def settle_sums(
 
     at = Figures(flat, starts, of, pos, c, e, u, ulist)
     stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
-    return _finish(rels, at, cands, stale, route, judged, shown, pairs)
+    return _finish(batch, at, cands, stale, route, judged, shown, pairs)
 
 
-def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis | None], list[int]]:
+def settle_products(
+    rels: Sequence[Relation] | Batch, tolerance: Tolerance
+) -> tuple[dict[str, Diagnosis | None], list[int]]:
     """:func:`settle_sums` for one-relation products ``total = a × b`` (bulk._proposed_product's
     candidates: each figure read in a sibling unit, its point moved, set to its target written
     exactly or rounded). No product here is left to the localiser but as bulk leaves it."""
@@ -438,7 +480,8 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     n = len(rels)
     if n == 0:
         return {}, []
-    flat, coef, exp, _count, ucode, ulist = _gather(rels)
+    batch = _batch(rels)
+    flat, coef, exp, ucode, ulist = batch.figs, batch.coef, batch.exp, batch.codes, list(batch.units)
     units = {unit: k for k, unit in enumerate(ulist)}
 
     def code(unit: Unit) -> int:
@@ -622,7 +665,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     cc, ce, cu_, ci_ = (x.tolist() for x in (cands.nc, cands.ne, cands.unit, ci[pick]))
 
     def judged(k: int, rows: Sequence[int]) -> int:
-        now = [(f.value, f.unit) for f in flat[3 * k : 3 * k + 3]]
+        now = [(Written(coef[j], exp[j]), ulist[ucode[j]]) for j in range(3 * k, 3 * k + 3)]
         for row in rows:
             now[ci_[row]] = (Written(cc[row], ce[row]), ulist[cu_[row]])
         return _product_verdict(now, tolerance)
@@ -640,7 +683,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         got = _product_verdicts(cc, ee, hh)
         return np.where(pother[a] | pother[b] | (pci[a] == pci[b]), -1, got)  # a unit changed: judged alone
 
-    return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
+    return _finish(batch, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
 
 
 def _valuation(q: Array, prime: int) -> tuple[Array, Array]:
@@ -708,7 +751,15 @@ class Figures:
     of ten; ``units``: the units the candidates' codes index."""
 
     def __init__(
-        self, figs: list[Figure], starts: Array, of: Array, pos: Array, c: Array, e: Array, u: Array, units: list[Unit]
+        self,
+        figs: Sequence[Figure],
+        starts: Array,
+        of: Array,
+        pos: Array,
+        c: Array,
+        e: Array,
+        u: Array,
+        units: list[Unit],
     ) -> None:
         self.figs, self.starts, self.of, self.pos, self.c, self.e, self.u = figs, starts, of, pos, c, e, u
         self.units = units
@@ -726,7 +777,7 @@ _Judge = Callable[[int, Sequence[int]], int]  # a relation's verdict with candid
 
 
 def _finish(
-    rels: Sequence[Relation],
+    rels: Batch,
     at: Figures,
     cands: Cands,
     stale: Array,
@@ -742,7 +793,7 @@ def _finish(
     crel = at.of[fig]
     pow10 = np.array([unit.pow10 for unit in at.units], dtype=np.int64)
     du = pow10[cands.unit] - at.u[fig]
-    restated = np.array([r.rule in RESTATED for r in rels], dtype=bool)[crel]
+    restated = np.array([rule in RESTATED for rule in rels.rules], dtype=bool)[crel]
     kind, changed, unsure = classify(at.c[fig], at.e[fig], cands.nc, cands.ne, du, restated, stale)
     route = route.copy()
     route[crel[unsure]] = True
@@ -785,16 +836,22 @@ def _finish(
             got[has] = pairs(order[head[has]], order[head[has] + j])
         ahead.append(got.tolist())
     figures = at.figs
+    prefetch = getattr(figures, "prefetch", None)
+    if prefetch is not None:  # the model objects of the figures the words name, made at once
+        wanted = ~route & (hyps > 0)  # the first candidates; every one of a tie (its figures' refs)
+        take = np.where(tie, hyps, np.minimum(hyps, 1 + RIVALS))[wanted]
+        base = np.repeat(head[wanted] - (np.cumsum(take) - take), take)
+        prefetch(fig[order[base + np.arange(int(take.sum()))]])
     units = at.units
     words = Words()
     done: dict[str, Diagnosis | None] = {}
-    for k, (relation, found, carry, sent, tied) in enumerate(
-        zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
+    for k, (rid, found, carry, sent, tied) in enumerate(
+        zip(rels.ids, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
     ):
         if sent:
             continue
         if not found:
-            done[relation.id] = None if carry else localise._unexplained(relation)
+            done[rid] = None if carry else localise.unexplained_of(rid, *rels.loose[k])
             continue
         top = rows[bounds[k] : bounds[k] + found]
         cut = min(found, 1 + RIVALS)
@@ -812,7 +869,8 @@ def _finish(
             v = ahead[j - 1][k]
             if (v if v >= 0 else judged(k, (first[0], top[j][0]))) != _OFF:
                 alive[j] = False
-        done[relation.id] = words(relation, chosen, alive, "odd-unit" if first[7] else "", shown[k])
+        detail = "odd-unit" if first[7] else ""
+        done[rid] = words(rid, rels.totals[k], rels.loose[k][0], chosen, alive, detail, shown[k])
     return done, np.flatnonzero(route).tolist()
 
 
@@ -850,7 +908,9 @@ class Words:
 
     def __call__(
         self,
-        rel: Relation,
+        rid: str,
+        total: Unit,
+        empty: bool,
         chosen: Sequence[tuple[Figure, int, int, Unit, str]],
         alive: Sequence[bool],
         detail: str,
@@ -876,9 +936,9 @@ class Words:
         if none:
             detail = self.pattern.format(culprit=culprit, likely=likely)
         text = self.templates[cause].format(
-            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=rel.total.unit.text, count=detail
+            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=total.text, count=detail
         )
-        severity = WARNING if none and rel.empty else self.severity[cause]
+        severity = WARNING if none and empty else self.severity[cause]
         contenders = [j for j in range(1, len(chosen)) if alive[j] and chosen[j][4] != _NONE]
         if contenders:
             same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
@@ -893,7 +953,7 @@ class Words:
             f.ref,
             text,
             tuple(figures),
-            (rel.id,),
+            (rid,),
             Applicability.LIKELY if sure else Applicability.POSSIBLE,
             1,
         )
@@ -921,7 +981,7 @@ def _key_text(ref: str, c: int, e: int, pow10: int) -> str:
 
 
 def _judged(
-    figs: Sequence[Figure],
+    figs: Mapping[int, Figure],
     moves: Sequence[tuple[int, Written, Unit]],
     g: int,
     diff0: int,

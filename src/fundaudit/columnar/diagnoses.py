@@ -39,7 +39,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group
+from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group, diagnose_rows
 from fundaudit.columnar.groupcache import through
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
@@ -169,8 +169,29 @@ def _results(
             return
         except (OSError, BrokenProcessPool):
             pass
-    for relations in _relations(columns, members[done:]):
-        yield diagnose_group(relations, tolerance, lang)
+    yield from _here(columns, members[done:], tolerance, lang)
+
+
+def _here(
+    columns: Columns, members: list[list[int]], tolerance: Tolerance, lang: str
+) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
+    """Each group's :func:`diagnose_group` in this process, in group order: a group large enough
+    for the arrays from its columns (:func:`~fundaudit.columnar.group.diagnose_rows`), the small
+    ones read as objects many groups at a time."""
+    from fundaudit.causes import bulk
+
+    at = 0
+    while at < len(members):
+        if len(members[at]) >= bulk.ARRAYS:
+            yield diagnose_rows(columns, members[at], tolerance, lang)
+            at += 1
+            continue
+        end = at
+        while end < len(members) and len(members[end]) < bulk.ARRAYS:
+            end += 1
+        for relations in _relations(columns, members[at:end]):
+            yield diagnose_group(relations, tolerance, lang)
+        at = end
 
 
 def _relations(columns: Columns, members: list[list[int]]) -> Iterator[list[Relation]]:
