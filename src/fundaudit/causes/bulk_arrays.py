@@ -264,7 +264,7 @@ def _odd_unit(
 
 def settle_sums(
     rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
-) -> tuple[dict[str, Diagnosis | None], list[int]]:
+) -> tuple[dict[str, Any], list[int]]:
     """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
     indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
     n = len(rels)
@@ -469,9 +469,7 @@ def settle_sums(
     return _finish(batch, at, cands, stale, route, judged, shown, pairs)
 
 
-def settle_products(
-    rels: Sequence[Relation] | Batch, tolerance: Tolerance
-) -> tuple[dict[str, Diagnosis | None], list[int]]:
+def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> tuple[dict[str, Any], list[int]]:
     """:func:`settle_sums` for one-relation products ``total = a × b`` (bulk._proposed_product's
     candidates: each figure read in a sibling unit, its point moved, set to its target written
     exactly or rounded). No product here is left to the localiser but as bulk leaves it."""
@@ -785,7 +783,7 @@ def _finish(
     judged: _Judge,
     shown: Sequence[str],
     pairs: Callable[[Array, Array], Array],
-) -> tuple[dict[str, Diagnosis | None], list[int]]:
+) -> tuple[dict[str, Any], list[int]]:
     """bulk._ranked over every relation's candidates (bulk's pool already made): classified,
     keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out."""
     n = len(rels)
@@ -836,15 +834,25 @@ def _finish(
             got[has] = pairs(order[head[has]], order[head[has] + j])
         ahead.append(got.tolist())
     figures = at.figs
-    prefetch = getattr(figures, "prefetch", None)
-    if prefetch is not None:  # the model objects of the figures the words name, made at once
+    records = getattr(figures, "records", None)
+    pick: Callable[[int], Any] = figures.__getitem__
+    words = Words()
+    if records is not None:  # from columns: the figures the words name as records, read at once
         wanted = ~route & (hyps > 0)  # the first candidates; every one of a tie (its figures' refs)
         take = np.where(tie, hyps, np.minimum(hyps, 1 + RIVALS))[wanted]
         base = np.repeat(head[wanted] - (np.cumsum(take) - take), take)
-        prefetch(fig[order[base + np.arange(int(take.sum()))]])
+        made: dict[int, Record] = records(fig[order[base + np.arange(int(take.sum()))]])
+
+        def pick(i: int) -> Record:
+            got = made.get(i)
+            if got is None:
+                made.update(records([i]))
+                got = made[i]
+            return got
+
+        words = Words(raw=True)
     units = at.units
-    words = Words()
-    done: dict[str, Diagnosis | None] = {}
+    done: dict[str, Diagnosis | Raw | None] = {}
     for k, (rid, found, carry, sent, tied) in enumerate(
         zip(rels.ids, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
     ):
@@ -856,8 +864,8 @@ def _finish(
         top = rows[bounds[k] : bounds[k] + found]
         cut = min(found, 1 + RIVALS)
         if tied:  # bulk's last key: the candidate's text (by its figure's ref first: prefix-free)
-            top = _tie_broken(top, cut, figures, units)
-        chosen = [(figures[h[1]], h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
+            top = _tie_broken(top, cut, lambda i: words.about(pick(i))[0], units)
+        chosen = [(pick(h[1]), h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
         first = top[0]
         alive = [True] * cut
         for j in range(1, cut):  # judged again once the best is accepted
@@ -877,16 +885,20 @@ def _finish(
 _Row = tuple[int, int, int, int, int, int, int, bool]  # index, figure row, coefficient, exponent, unit, kind, key, odd
 
 
-def _tie_broken(top: list[_Row], cut: int, figures: Sequence[Figure], units: Sequence[Unit]) -> list[_Row]:
+def _tie_broken(top: list[_Row], cut: int, ref: Callable[[int], str], units: Sequence[Unit]) -> list[_Row]:
     """``top`` (ordered by key) with bulk's last key among those of a key up to the ``cut``-th's:
     the text of the candidate's key, ``('', ((ref, Fraction(...)),), (), '')`` — ordered by the
-    repr of its figure's ref, which no other is a prefix of, then by the whole text."""
+    repr of its figure's ref (``ref(row)``), which no other is a prefix of, then by the whole text."""
     limit = top[cut - 1][6]
     head = [h for h in top if h[6] <= limit]
-    head.sort(key=lambda h: (h[6], repr(figures[h[1]].ref)))
+    head.sort(key=lambda h: (h[6], repr(ref(h[1]))))
     if any(a[6] == b[6] and a[1] == b[1] for a, b in pairwise(head)):
-        head.sort(key=lambda h: (h[6], _key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)))
+        head.sort(key=lambda h: (h[6], _key_text(ref(h[1]), h[2], h[3], units[h[4]].pow10)))
     return head
+
+
+Record = tuple[Any, ...]  # a figure read from columns: a row of the encoded table (fundaudit.columnar.group.Decoded)
+Raw = tuple[Any, ...]  # a diagnosis of records: the fields of Diagnosis, culprits as (record, likely)
 
 
 class Words:
@@ -894,7 +906,8 @@ class Words:
     (no correction accepted before it, nothing carried): its words from pieces looked up once in
     the current language."""
 
-    def __init__(self) -> None:
+    def __init__(self, raw: bool = False) -> None:
+        self.raw = raw  # figures given as records, the diagnosis made a Raw tuple
         self.label = i18n._("{label} (line {line})")
         self.pattern = i18n._(NO_PATTERN)
         self.templates = {cause.id: i18n._(cause.template) for cause in REGISTRY}
@@ -903,35 +916,44 @@ class Words:
         self.to = i18n._("{figure} to {value}")
         self.severity = {cause.id: cause.severity for cause in REGISTRY}
 
-    def labelled(self, f: Figure) -> str:
-        return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
+    def about(self, f: Any) -> tuple[str, str, int]:
+        """A figure's (or record's) ref, its label with its value and unit, and its source line."""
+        if self.raw:
+            return f[0], f"{f[1]} {format_scaled(f[2], f[3])} {f[4]}", f[8]
+        return f.ref, f"{f.label} {f.value.text()} {f.unit.text}", f.source.line
+
+    def labelled(self, f: Any) -> str:
+        _ref, label, line = self.about(f)
+        return self.label.format(label=label, line=line)
 
     def __call__(
         self,
         rid: str,
         total: Unit,
         empty: bool,
-        chosen: Sequence[tuple[Figure, int, int, Unit, str]],
+        chosen: Sequence[tuple[Any, int, int, Unit, str]],
         alive: Sequence[bool],
         detail: str,
         shown: str,
-    ) -> Diagnosis:
+    ) -> Diagnosis | Raw:
         """``chosen``: the best correction then its rivals (figure, coefficient, exponent, unit,
         cause); ``alive``: whether each still explains the relation once the best is accepted;
         ``detail``: the best one's."""
         f, nc, ne, unit, cause = chosen[0]
         likely = f"{format_scaled(nc, ne)} {unit.text}"
-        figures = [Culprit(f, likely)]
+        figures = [(f, likely)]
         texts = [likely]
+        ref, label, line = self.about(f)
+        refs = [ref]
         if len(chosen) > 1:
-            refs = {f.ref}
             for g, gc, ge, gu, _cause in chosen[1:]:
                 text = f"{format_scaled(gc, ge)} {gu.text}"
                 texts.append(text)
-                if g.ref not in refs:
-                    refs.add(g.ref)
-                    figures.append(Culprit(g, text))
-        culprit = self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
+                other = self.about(g)[0]
+                refs.append(other)
+                if other not in refs[:-1]:
+                    figures.append((g, text))
+        culprit = self.label.format(label=label, line=line)
         none = cause == _NONE
         if none:
             detail = self.pattern.format(culprit=culprit, likely=likely)
@@ -941,22 +963,16 @@ class Words:
         severity = WARNING if none and empty else self.severity[cause]
         contenders = [j for j in range(1, len(chosen)) if alive[j] and chosen[j][4] != _NONE]
         if contenders:
-            same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
+            same = [j for j in contenders if chosen[j][4] == cause and refs[j] != ref]
             if same:  # as good a correction of another figure: the culprit is one of them, not known which
                 text += self.as_likely + self.comma.join(
                     self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
                 )
         sure = not contenders and not none and cause not in ALONE_POSSIBLE
-        return Diagnosis(
-            cause,
-            severity,
-            f.ref,
-            text,
-            tuple(figures),
-            (rid,),
-            Applicability.LIKELY if sure else Applicability.POSSIBLE,
-            1,
-        )
+        applicability = Applicability.LIKELY if sure else Applicability.POSSIBLE
+        if self.raw:
+            return (cause, severity, ref, text, tuple(figures), (rid,), int(applicability), 1)
+        return Diagnosis(cause, severity, ref, text, tuple(Culprit(g, t) for g, t in figures), (rid,), applicability, 1)
 
 
 def _written(t: Array, m: Array) -> tuple[Array, Array]:

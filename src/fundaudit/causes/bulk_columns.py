@@ -29,7 +29,7 @@ import numpy as np
 from fundaudit.causes import bulk, quarter_rounding
 from fundaudit.causes._base import Diagnosis
 from fundaudit.causes.bulk import _diff_key, _norm, _shown
-from fundaudit.causes.bulk_arrays import Batch, ndigits, settle_products, settle_sums, stripped
+from fundaudit.causes.bulk_arrays import Batch, Raw, Record, ndigits, settle_products, settle_sums, stripped
 from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, take
 from fundaudit.findings import Relation, revision_of
 from fundaudit.model import Figure
@@ -64,6 +64,34 @@ class _Figures:
         if rows:
             self._made.update(zip(rows, self._columns.figures_at(rows), strict=True))
 
+    def records(self, at: Sequence[int] | Array) -> dict[int, Record]:
+        """The figures at ``at`` (rows of the batch) as records (:data:`~fundaudit.causes.bulk_arrays.Record`:
+        the row of the encoded table a model object would be encoded as), each column read once."""
+        at = np.asarray(at, dtype=np.int64).tolist()
+        rows = sorted({self._rows[i] for i in at})
+        fc, units = self._columns, self._columns.units
+        index = np.asarray(rows, dtype=np.int64)
+        made = {
+            row: (ref, label, c, e, units[u].text, units[u].dimension, units[u].pow10, sf, sl, yf, yl, b, n, d)
+            for row, ref, label, c, e, u, sf, sl, yf, yl, b, n, d in zip(
+                rows,
+                take(fc.ref, rows),
+                take(fc.label, rows),
+                fc.coefficient[index].tolist(),
+                fc.exponent[index].tolist(),
+                fc.unit_code[index].tolist(),
+                take(fc.source_file, rows),
+                fc.source_line[index].tolist(),
+                take(fc.yaml_file, rows),
+                fc.yaml_line[index].tolist(),
+                take(fc.bound, rows),
+                take(fc.note, rows),
+                take(fc.drafted, rows),
+                strict=True,
+            )
+        }
+        return {i: made[self._rows[i]] for i in at}
+
 
 def _pair_in(a: Array, ax: Array, b: Array, bx: Array) -> Array:
     """Whether each pair ``(a, ax)`` is one of the pairs ``(b, bx)``."""
@@ -85,13 +113,14 @@ class Settled:
     """What :func:`settle_columns` settled of a group, and the rest as model objects.
 
     ``ids``: every relation's id, in the group's order; ``done``: the diagnoses of those settled
-    as arrays; ``rest``: the others as objects, in order, with bulk's screens of them (``diffs``,
-    ``ok``) for :func:`fundaudit.causes.bulk.settle_screened`."""
+    as arrays (:data:`~fundaudit.causes.bulk_arrays.Raw` tuples of records, or objects);
+    ``rest``: the others as objects, in order, with bulk's screens of them (``diffs``, ``ok``)
+    for :func:`fundaudit.causes.bulk.settle_screened`."""
 
     def __init__(
         self,
         ids: list[str],
-        done: dict[str, Diagnosis],
+        done: dict[str, Diagnosis | Raw],
         rest: list[Relation],
         diffs: list[tuple[int, int] | None],
         ok: list[bool],
@@ -195,7 +224,7 @@ def settle_columns(columns: Columns, rows: Sequence[int], tolerance: Tolerance) 
     sums = np.flatnonzero(arrayed & ((kind == SUM) | (kind == SUM_LE)))
     products = np.flatnonzero(arrayed & (kind == PRODUCT))
     ids = take(rc.id, rows)
-    done: dict[str, Diagnosis] = {}
+    done: dict[str, Diagnosis | Raw] = {}
     given: set[int] = set()  # relations given to the arrays and settled there (None: the localiser's)
     held: set[int] = set()  # of those, the ones the arrays left to the localiser
     for which in (sums, products):

@@ -98,8 +98,8 @@ def diagnose_rows(
         if got is None:
             return diagnose_group(columns.relations_at(rows), tolerance, lang)
         try:
-            settled, left = bulk.settle_screened(got.rest, got.diffs, got.ok, tolerance, arrays=False)
-            settled.update(got.done)
+            objects, left = bulk.settle_screened(got.rest, got.diffs, got.ok, tolerance, arrays=False)
+            settled: dict[str, Diagnosis | tuple[Any, ...]] = {**objects, **got.done}
             result = _localised(left, tolerance)
             if result.notes and settled:  # a cause crashed: noted once per round of the whole group
                 settled, result = {}, _localised(columns.relations_at(rows), tolerance)
@@ -119,14 +119,27 @@ def _localised(failing: Sequence[Relation], tolerance: Tolerance) -> Result:
     return diagnose(failing, uses, tolerance, nearby=nearby)
 
 
-def encode(diagnoses: Mapping[str, Diagnosis]) -> bytes:
+def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
     """``diagnoses`` as bytes, for :func:`decode`: plain tuples pickled (a dataclass pickles
-    field by field in Python), each culprit figure once per group, as pickle would share it."""
+    field by field in Python), each culprit figure once per group, as pickle would share it.
+
+    A diagnosis may already be a plain tuple (:data:`fundaudit.causes.bulk_arrays.Raw`: settled
+    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table."""
     table: list[tuple[object, ...]] = []
     index: dict[int, int] = {}
     rows = []
     for rid, d in diagnoses.items():
         culprits = []
+        if isinstance(d, tuple):
+            cause, severity, root, text, figures, explains, applicability, corrections = d
+            for record, likely in figures:
+                at = index.get(id(record))
+                if at is None:
+                    at = index[id(record)] = len(table)
+                    table.append(record)
+                culprits.append((at, likely))
+            rows.append((rid, cause, severity, root, text, tuple(culprits), explains, applicability, corrections))
+            continue
         for c in d.figures:
             f = c.figure
             at = index.get(id(f))
