@@ -864,7 +864,7 @@ def _finish(
         top = rows[bounds[k] : bounds[k] + found]
         cut = min(found, 1 + RIVALS)
         if tied:  # bulk's last key: the candidate's text (by its figure's ref first: prefix-free)
-            top = _tie_broken(top, cut, lambda i: words.about(pick(i))[0], units)
+            top = _tie_broken(top, cut, lambda i: words.ref(pick(i)), units)
         chosen = [(pick(h[1]), h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
         first = top[0]
         alive = [True] * cut
@@ -916,15 +916,15 @@ class Words:
         self.to = i18n._("{figure} to {value}")
         self.severity = {cause.id: cause.severity for cause in REGISTRY}
 
-    def about(self, f: Any) -> tuple[str, str, int]:
-        """A figure's (or record's) ref, its label with its value and unit, and its source line."""
-        if self.raw:
-            return f[0], f"{f[1]} {format_scaled(f[2], f[3])} {f[4]}", f[8]
-        return f.ref, f"{f.label} {f.value.text()} {f.unit.text}", f.source.line
+    def ref(self, f: Any) -> str:
+        """A figure's (or record's) ref."""
+        return f[0] if self.raw else f.ref  # type: ignore[no-any-return]
 
     def labelled(self, f: Any) -> str:
-        _ref, label, line = self.about(f)
-        return self.label.format(label=label, line=line)
+        """A figure's (or record's) label, value and unit, and its source line, as the words name it."""
+        if self.raw:
+            return self.label.format(label=f"{f[1]} {format_scaled(f[2], f[3])} {f[4]}", line=f[8])
+        return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
 
     def __call__(
         self,
@@ -943,17 +943,17 @@ class Words:
         likely = f"{format_scaled(nc, ne)} {unit.text}"
         figures = [(f, likely)]
         texts = [likely]
-        ref, label, line = self.about(f)
+        ref = self.ref(f)
         refs = [ref]
         if len(chosen) > 1:
             for g, gc, ge, gu, _cause in chosen[1:]:
                 text = f"{format_scaled(gc, ge)} {gu.text}"
                 texts.append(text)
-                other = self.about(g)[0]
+                other = self.ref(g)
                 refs.append(other)
                 if other not in refs[:-1]:
                     figures.append((g, text))
-        culprit = self.label.format(label=label, line=line)
+        culprit = self.labelled(f)
         none = cause == _NONE
         if none:
             detail = self.pattern.format(culprit=culprit, likely=likely)
