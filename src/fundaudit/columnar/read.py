@@ -35,6 +35,7 @@ from fundaudit.units import Unit, UnitError, parse_unit
 
 _MAX_MANIFEST = 64 * 1024  # bytes; a manifest is a few lines
 _INT64_MAX = 2**63 - 1
+_KEYS_AT_ONCE = 1 << 20  # row keys checked against their refs a slice at a time
 _OPTIONAL = {"names", "drafted"}  # tables written before the column existed: empty lists, no pattern
 # columns only messages need: read when a finding is worded (Parquet, when the file's
 # metadata shows they have the schema's type and no empty cell)
@@ -286,9 +287,10 @@ def _linked_by_rows(
         if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n):
             return None
     for keyed, named in ((total_rows, totals), (flat_rows, pc.list_flatten(part_lists))):
-        same = pc.equal(pc.take(refs, keyed), named)
-        if same.null_count or not _every(same):
-            return None
+        for at in range(0, len(keyed), _KEYS_AT_ONCE):  # the gathered refs are a copy: in slices
+            same = pc.equal(pc.take(refs, keyed.slice(at, _KEYS_AT_ONCE)), named.slice(at, _KEYS_AT_ONCE))
+            if same.null_count or not _every(same):
+                return None
     if len(pc.unique(refs)) != n:
         return None
     return total, offsets, parts
