@@ -14,7 +14,11 @@ The groups are diagnosed in this process unless ``$FUNDAUDIT_JOBS=N`` asks for N
 processes (at most one per core), from :data:`PARALLEL` failing relations on: since the
 diagnosis is settled in arrays (:mod:`fundaudit.causes.bulk_arrays`), sending the groups'
 relations to workers costs more than the workers save (heavy 10^6 on 2 idle cores: 15.5 s
-in one process, 17.4 s with two workers and 10 s more CPU). Each worker
+in one process, 17.4 s with two workers and 10 s more CPU). In this process a group of
+:data:`~fundaudit.causes.bulk.ARRAYS` failing relations or more is diagnosed from its columns
+(:func:`~fundaudit.columnar.group.diagnose_rows`: the sums and products the arrays settle are
+never made model objects, :mod:`fundaudit.causes.bulk_columns`); the smaller groups are read
+as objects many at a time. Each worker
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
