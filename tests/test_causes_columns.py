@@ -171,3 +171,34 @@ def test_more_decimals_and_values_past_int64(tmp_path: Path) -> None:
     pq.write_table(big, tmp_path / "figures.parquet")
     failing, settled = _by_group(read(tmp_path))
     assert failing > 500 and settled == 0, (failing, settled)
+
+
+def test_a_crashing_cause_is_noted_as_the_objects_path_notes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cause that crashes on a relation left to the localiser: the group is then diagnosed by
+    the localiser alone, from objects, on both paths (same notes, same diagnoses)."""
+    from fundaudit.causes import localise
+
+    heavy.write(heavy.generate(4_000, seed=3), tmp_path)
+    columns = read(tmp_path)
+    from fundaudit.columnar.numpy_engine import verdicts
+
+    codes = verdicts(columns, DEFAULT)
+    rows = np.flatnonzero(np.isin(codes, [VERDICT_CODE[v] for v in FAILING]))
+    rels = columns.relations_at(max(groups(columns, rows), key=len))
+    rels[-1] = replace(rels[-1], missing=("m",))  # not settled: left to the localiser, whose cause crashes
+    columns = _columns(rels)
+    group = list(range(len(rels)))
+    got = settle_columns(columns, group, DEFAULT)
+    assert got is not None and len(got.done) > len(rels) // 2
+
+    def crash(rel: Relation, ctx: object) -> object:
+        if rel.id == rels[-1].id:
+            raise RuntimeError("boom")
+        return iter(())
+
+    monkeypatch.setattr(localise, "residual", crash)
+    fast = diagnose_rows(columns, group, DEFAULT, "en")
+    assert not isinstance(fast, str) and fast[1], fast
+    assert _plain(fast) == _plain(diagnose_group(columns.relations_at(group), DEFAULT, "en"))
