@@ -69,25 +69,11 @@ class _Figures:
         the row of the encoded table a model object would be encoded as), each column read once."""
         at = np.asarray(at, dtype=np.int64).tolist()
         rows = sorted({self._rows[i] for i in at})
-        fc, units = self._columns, self._columns.units
-        index = np.asarray(rows, dtype=np.int64)
+        units = self._columns.units
         made = {
-            row: (ref, label, c, e, units[u].text, units[u].dimension, units[u].pow10, sf, sl, yf, yl, b, n, d)
-            for row, ref, label, c, e, u, sf, sl, yf, yl, b, n, d in zip(
-                rows,
-                take(fc.ref, rows),
-                take(fc.label, rows),
-                fc.coefficient[index].tolist(),
-                fc.exponent[index].tolist(),
-                fc.unit_code[index].tolist(),
-                take(fc.source_file, rows),
-                fc.source_line[index].tolist(),
-                take(fc.yaml_file, rows),
-                fc.yaml_line[index].tolist(),
-                take(fc.bound, rows),
-                take(fc.note, rows),
-                take(fc.drafted, rows),
-                strict=True,
+            row: (ref, label, int(c), e, units[u].text, units[u].dimension, units[u].pow10, sf, sl, yf, yl, b, n, d)
+            for row, (ref, label, c, e, u, sf, sl, yf, yl, b, n, d) in zip(
+                rows, self._columns.fields_at(rows), strict=True
             )
         }
         return {i: made[self._rows[i]] for i in at}
