@@ -333,14 +333,11 @@ def settle_sums(
         x = np.where(near & fits, vals * P10[max(k, 0)], 0)
         y = np.where(near & fits, t * P10[max(-k, 0)], 0)
         maybe |= near & ~fits
-        hits = np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y))
-        if len(hits) and hasattr(flat, "prefetch"):
-            flat.prefetch(hits)
-        for row in hits.tolist():
+        for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
             r = int(of[row])  # within 5 %: bulk's candidate only when it holds, then bulk's path
             i = int(pos[row])
-            f = flat[row]
-            move = (i, shifted(f.value, k), f.unit) if into is None else (i, f.value, into)
+            f = (Written(coef[row], exp[row]), ulist[int(unit_of[row])])  # the figure as written
+            move = (i, shifted(f[0], k), f[1]) if into is None else (i, f[0], into)
             if _judged({i: f}, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
                 maybe[row] = True
     route |= np.logical_or.reduceat(maybe, starts)
@@ -997,7 +994,7 @@ def _key_text(ref: str, c: int, e: int, pow10: int) -> str:
 
 
 def _judged(
-    figs: Mapping[int, Figure],
+    figs: Mapping[int, tuple[Written, Unit]],
     moves: Sequence[tuple[int, Written, Unit]],
     g: int,
     diff0: int,
@@ -1007,17 +1004,17 @@ def _judged(
 ) -> int:
     """bulk's verdict of a sum with figures moved (index, value, unit): the difference ``diff0``
     and allowance ``tol0`` on the grid 10**(g - 1) corrected term by term, on a grid fine enough
-    for the moved figures."""
+    for the moved figures (``figs``: the value and unit each moved figure is written in)."""
     at = min([g - 1, *(w.exponent + unit.pow10 - 1 for _i, w, unit in moves)])
     scale = 10 ** (g - 1 - at)
     d, t = diff0 * scale, tol0 * scale
     for i, w, unit in moves:
-        f = figs[i]
-        q, p = f.unit.pow10, unit.pow10
-        moved = w.coefficient * 10 ** (w.exponent + p - at) - f.value.coefficient * 10 ** (f.value.exponent + q - at)
+        was, own = figs[i]
+        q, p = own.pow10, unit.pow10
+        moved = w.coefficient * 10 ** (w.exponent + p - at) - was.coefficient * 10 ** (was.exponent + q - at)
         d += moved if i == 0 else -moved
-        if tol.half_exponent(f.value.exponent, q) is not None:
-            t -= 5 * 10 ** (f.value.exponent + q - 1 - at)
+        if tol.half_exponent(was.exponent, q) is not None:
+            t -= 5 * 10 ** (was.exponent + q - 1 - at)
         if tol.half_exponent(w.exponent, p) is not None:
             t += 5 * 10 ** (w.exponent + p - 1 - at)
     if le:
