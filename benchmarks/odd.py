@@ -137,7 +137,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, required=True)
     args = ap.parse_args()
     small, large = args.sizes
-    print("| shape | n | wall s | CPU s | n | wall s | CPU s | CPU growth (size ×{:g}) |".format(large / small))
+    print(f"| shape | n | wall s | CPU s | n | wall s | CPU s | CPU growth (size ×{large / small:g}) |")
     print("|---|---|---|---|---|---|---|---|")
     for name in args.shapes:
         row = [name]
