@@ -69,7 +69,7 @@ def diagnose_group(failing: Sequence[Relation], tolerance: Tolerance, lang: str)
     with using(lang), paused():  # many small objects, none in a cycle: a collection frees nothing
         try:
             settled, left = settle(failing, tolerance)
-            result = _localised(left, tolerance)
+            result = _localised(left, tolerance, inputs(failing)[1] if settled and left else None)
             if result.notes and settled:  # a cause crashed: noted once per round of the whole group
                 settled, result = {}, _localised(failing, tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
@@ -100,7 +100,7 @@ def diagnose_rows(
         try:
             objects, left = bulk.settle_screened(got.rest, got.diffs, got.ok, tolerance, arrays=False)
             settled: dict[str, Diagnosis | tuple[Any, ...]] = {**objects, **got.done}
-            result = _localised(left, tolerance)
+            result = _localised(left, tolerance, _nearby_rows(columns, rows, left) if settled and left else None)
             if result.notes and settled:  # a cause crashed: noted once per round of the whole group
                 settled, result = {}, _localised(columns.relations_at(rows), tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
@@ -109,14 +109,58 @@ def diagnose_rows(
     return encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
 
 
-def _localised(failing: Sequence[Relation], tolerance: Tolerance) -> Result:
-    """:func:`fundaudit.causes.localise.diagnose` of ``failing``, their own pool."""
+def _localised(
+    failing: Sequence[Relation], tolerance: Tolerance, near: Mapping[str, Sequence[Figure]] | None = None
+) -> Result:
+    """:func:`fundaudit.causes.localise.diagnose` of ``failing``, their own pool; ``near``: the
+    figures an omitted part is looked for among, when the group had more failing relations
+    (those bulk settled: their figures stay candidates, as when the localiser diagnoses all)."""
     from fundaudit.causes.localise import Result, diagnose
 
     if not failing:
         return Result({})
     uses, nearby = inputs(failing)
-    return diagnose(failing, uses, tolerance, nearby=nearby)
+    return diagnose(failing, uses, tolerance, nearby=nearby if near is None else near)
+
+
+def _nearby_rows(columns: Columns, rows: Sequence[int], left: Sequence[Relation]) -> dict[str, list[Figure]]:
+    """``inputs``' ``nearby`` of the failing relations at ``rows`` (a group, in its order), kept
+    to the figures an omitted part of a relation in ``left`` may be (its total's YAML and source
+    file, within ``omitted_part.LINES`` lines): the same figures in the same order, read as
+    objects for those lines only."""
+    import numpy as np
+
+    from fundaudit.causes.omitted_part import LINES
+    from fundaudit.columnar.arrays import take
+
+    windows: set[tuple[str, str, int]] = set()
+    for rel in left:
+        if rel.kind == "sum":
+            src = rel.total.source
+            windows.update((rel.total.yaml.file, src.file, n) for n in range(src.line - LINES, src.line + LINES + 1))
+    if not windows:
+        return {}
+    fc, rc = columns.figures, columns.relations
+    at = np.asarray(rows, dtype=np.int64)
+    sizes = rc.offsets[at + 1] - rc.offsets[at] + 1
+    starts = np.zeros(len(at), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    of = np.repeat(np.arange(len(at)), sizes)
+    pos = np.arange(len(of)) - starts[of]
+    flat = np.empty(len(of), dtype=np.int64)  # each relation's total, then its parts, in the group's order
+    flat[starts] = rc.total[at]
+    flat[pos > 0] = rc.parts[rc.offsets[at][of[pos > 0]] + pos[pos > 0] - 1]
+    figs, first = np.unique(flat, return_index=True)
+    figs = figs[np.argsort(first, kind="stable")]  # by first appearance, as inputs() keeps them
+    figs = figs[np.isin(fc.source_line[figs], np.array(sorted({w[2] for w in windows}), dtype=np.int64))]
+    near: dict[str, list[Figure]] = {}
+    chosen = figs.tolist()
+    places = zip(take(fc.yaml_file, chosen), take(fc.source_file, chosen), fc.source_line[figs].tolist(), strict=True)
+    kept = [f for f, place in zip(chosen, places, strict=True) if place in windows]  # a left total's file
+    own = {f.ref: f for rel in left for f in (rel.total, *rel.parts)}  # the same objects, as one pool has
+    for fig in fc.figures_at(kept):
+        near.setdefault(fig.yaml.file, []).append(own.get(fig.ref, fig))
+    return near
 
 
 def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
