@@ -294,11 +294,29 @@ def sum_words(
     s_sum = _render(parts_sum, exp - p, keep)
     s_diff = _render(diff, exp - p, keep)
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
+    message = sum_said(rule, kind, subject, empty, revision, total, unit, parts, names, (verdict, s_sum, s_diff))
+    return verdict, s_sum, s_diff, s_tol, message
+
+
+def sum_said(
+    rule: str,
+    kind: str,
+    subject: str,
+    empty: tuple[str, ...],
+    revision: str | None,
+    total: str,
+    unit: str,
+    parts: Sequence[tuple[str, str]],
+    names: tuple[str, ...],
+    judged: tuple[Verdict, str, str],
+) -> str:
+    """:func:`sum_words`'s message, from its verdict, parts' sum and difference as written (``judged``)."""
+    verdict, s_sum, s_diff = judged
     texts = _texts()
     if verdict is Verdict.INCOMPLETE:
         said = texts["incomplete"]
         body = said.format(total=total, n=len(parts), sum=s_sum, unit=unit, short=s_diff, cells=_cells(empty))
-        return verdict, s_sum, s_diff, s_tol, worded(rule, subject, body)
+        return worded(rule, subject, body)
     op = (_LE_OPS if kind == "sum-le" else _OPS).get(verdict, "<" if kind == "sum-le" else "≠")
     if verdict is Verdict.MISMATCH:
         off = texts["off"].format(diff=s_diff, unit=unit)
@@ -311,7 +329,7 @@ def sum_words(
     if empty:
         off += (texts["semi"] if off else "") + texts["empty"].format(cells=_cells(empty))
     # the diagnosis (fundaudit.causes) comes later
-    return verdict, s_sum, s_diff, s_tol, equation(rule, subject, total, unit, parts, names, op, s_sum, off)
+    return equation(rule, subject, total, unit, parts, names, op, s_sum, off)
 
 
 _OPS = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}  # a sum's or product's operator (else ≠)
@@ -780,13 +798,27 @@ def product_words(
     the factors' names, values and units; ``terms``: :func:`product_on_grid`'s.
     """
     prod, tv, tol_int, e, et = terms
-    total_label, total_value, unit, p = total
+    p = total[3]
     diff = tv - prod
     verdict = _graded(diff, tol_int)
     keep = max(0, -(et - p))
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
+    return verdict, s_prod, s_diff, s_tol, product_said(rule, subject, total[:3], a, b, (verdict, s_prod, s_diff))
+
+
+def product_said(
+    rule: str,
+    subject: str,
+    total: tuple[str, str, str],
+    a: tuple[str, str, str],
+    b: tuple[str, str, str],
+    judged: tuple[Verdict, str, str],
+) -> str:
+    """:func:`product_words`'s message, from its verdict, product and difference as written (``judged``)."""
+    verdict, s_prod, s_diff = judged
+    total_label, total_value, unit = total
     name_a, value_a, unit_a = a
     name_b, value_b, unit_b = b
     if _AND in name_a and _AND in name_b:  # distinct: only names that both have parts can share a head
@@ -801,7 +833,7 @@ def product_words(
     if verdict is Verdict.MISMATCH:
         texts = _texts()
         body += texts["semi"] + texts["off"].format(diff=s_diff, unit=unit)
-    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body)
+    return worded(rule, subject, body)
 
 
 @cache

@@ -50,18 +50,21 @@ from fundaudit.findings import (
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
     _factor_pows,
+    _graded,
     cumulative_words,
     names_apart,
     places,
     product_on_grid,
+    product_said,
     product_words,
     said,
     sum_on_grid,
+    sum_said,
+    sum_verdict,
     sum_words,
     total_name,
 )
 from fundaudit.model import Loc
-from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,6 +74,9 @@ if TYPE_CHECKING:
     from fundaudit.runner import Audit
 
 _q = encode_basestring
+_Judged = tuple[
+    int, int, str, str, str
+]  # a relation's difference and allowance on its grid; sum, diff, tolerance as written
 
 
 class Words(NamedTuple):
@@ -249,10 +255,11 @@ class _Chunk:
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
+        numbers = self.numbers(rows, flat, sizes)
         worded: list[tuple[Verdict, str, str, str, str] | None] = []
         slow: list[int] = []
         word = self.word
-        for k, (i, kind, miss, total, ps, rule, subject, names, empty, note) in enumerate(
+        for k, (i, kind, miss, total, ps, rule, subject, names, empty, note, judged) in enumerate(
             zip(
                 rows,
                 kinds,
@@ -264,12 +271,15 @@ class _Chunk:
                 take(r.names, rows),
                 take(r.empty, rows),
                 take(r.note, rows),
+                numbers,
                 strict=True,
             )
         ):
             said = None
             if not miss:
-                said = word(KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note))
+                said = word(
+                    KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note), judged
+                )
             if said is None:
                 slow.append(i)
                 worded.append(None)
@@ -320,9 +330,105 @@ class _Chunk:
             self.listed = self.json_pieces(sorted(listed))
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
+    def numbers(self, rows: list[int], flat: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any]) -> list[_Judged | None]:
+        """Each sum's and product's difference and allowance on its grid, and its parts' sum (or
+        product), difference and tolerance as written, made for the chunk at once in int64
+        arrays (:mod:`fundaudit.report.grid`); ``None`` for the other kinds, the relations not
+        stated in full and those whose integers could pass int64 (worded from Python integers)."""
+        import numpy as np
+
+        from fundaudit.columnar.arrays import KINDS
+        from fundaudit.report import grid
+
+        out: list[_Judged | None] = [None] * len(rows)
+        if not rows:
+            return out
+        r, f = self.columns.relations, self.columns.figures
+        at = np.asarray(rows, dtype=np.int64)
+        kind = r.kind[at]
+        stated = ~r.has_missing[at]
+        firsts = np.cumsum(sizes) - sizes  # row k's parts: flat[firsts[k]:firsts[k] + sizes[k]]
+        pow10 = np.array([u.pow10 for u in f.units], dtype=np.int64)
+        half = self.audit.tolerance.half_exponent
+
+        def terms(figures: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
+            """The coefficient (int64; the least int64 for one past it), exponent, unit code,
+            half-unit exponent and whether there is one, of each figure at ``figures``."""
+            c = f.coefficient[figures]
+            if c.dtype != np.int64:  # Python integers: those past int64 marked as not fitting
+                small = ((c < 2**62) & (c > -(2**62))).astype(bool)
+                c = np.where(small, c, grid.LEAST).astype(np.int64)
+            e, code = f.exponent[figures], f.unit_code[figures]
+            least = int(e.min())
+            keys, inverse = np.unique((e - least) * len(pow10) + code, return_inverse=True)
+            h = [half(x // len(pow10) + least, int(pow10[x % len(pow10)])) for x in keys.tolist()]
+            has = np.array([x is not None for x in h], dtype=bool)[inverse]
+            hv = np.array([0 if x is None else x for x in h], dtype=np.int64)[inverse]
+            return c, e, code, hv, has
+
+        sel = np.flatnonzero(stated & ((kind == KINDS.index("sum")) | (kind == KINDS.index("sum-le"))))
+        if len(sel):
+            n = sizes[sel] + 1  # the total, then the parts
+            starts = np.cumsum(n) - n
+            members = np.empty(int(n.sum()), dtype=np.int64)
+            members[starts] = r.total[at[sel]]
+            rest = np.ones(len(members), dtype=bool)
+            rest[starts] = False
+            members[rest] = flat[grid.ranges(firsts[sel], sizes[sel])]
+            c, e, code, hv, has = terms(members)
+            fits, g, value, diff, tol = grid.sums(c, e + pow10[code], hv, has, starts, n)
+            p = pow10[f.unit_code[r.total[at[sel]]]]
+            keep = np.maximum(0, p - g - 1)  # judge.places(p, [g + 1])
+            self._judged(out, sel[fits], (value - diff)[fits], diff[fits], tol[fits], (g - p)[fits], keep[fits])
+        sel = np.flatnonzero(stated & (kind == KINDS.index("product")) & (sizes == 2))
+        if len(sel):
+            a, b, t = flat[firsts[sel]], flat[firsts[sel] + 1], r.total[at[sel]]
+            (ca, ea, code_a, _ha, has_a), (cb, eb, code_b, _hb, has_b), (ct, et, code_t, _ht, has_t) = (
+                terms(a),
+                terms(b),
+                terms(t),
+            )
+            units, m = f.units, len(pow10)
+            keys, inverse = np.unique((code_a * m + code_b) * m + code_t, return_inverse=True)
+            pows = [_factor_pows(units[x // m // m], units[x // m % m], units[x % m]) for x in keys.tolist()]
+            known = np.array([x is not None for x, _y in pows], dtype=bool)[inverse]
+            pow_a = np.array([x or 0 for x, _y in pows], dtype=np.int64)[inverse]
+            pow_b = np.array([y or 0 for _x, y in pows], dtype=np.int64)[inverse]
+            p = pow10[code_t]
+            fits, prod, tv, tol, e, big_et = grid.products(
+                (ca, ea + pow_a, has_a), (cb, eb + pow_b, has_b), (ct, et + p, has_t)
+            )
+            fits &= known
+            keep = np.maximum(0, p - big_et)  # max(0, -(et - p))
+            self._judged(out, sel[fits], prod[fits], (tv - prod)[fits], tol[fits], (e - p)[fits], keep[fits])
+        return out
+
+    @staticmethod
+    def _judged(
+        out: list[_Judged | None],
+        at: np.ndarray[Any, Any],
+        total: np.ndarray[Any, Any],
+        diff: np.ndarray[Any, Any],
+        tol: np.ndarray[Any, Any],
+        exp: np.ndarray[Any, Any],
+        keep: np.ndarray[Any, Any],
+    ) -> None:
+        """Each relation at ``at``: ``(diff, tol, sum, diff, tolerance)``, the last three as written
+        (:func:`fundaudit.judge._render`: the tolerance to one more decimal, ``0`` when there is none)."""
+        from fundaudit.report import grid
+
+        if not len(at):
+            return
+        s_sum = grid.rendered(total, exp, keep)
+        s_diff = grid.rendered(diff, exp, keep)
+        s_tol = grid.rendered(tol, exp, keep + 1)
+        for k, d, t, a, b, c in zip(at.tolist(), diff.tolist(), tol.tolist(), s_sum, s_diff, s_tol, strict=True):
+            out[k] = (d, t, a, b, c if t else "0")
+
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
         """Each figure at ``at``: its words and numbers (the indices below), column by column."""
         from fundaudit.columnar.arrays import take
+        from fundaudit.report import grid
 
         f = self.columns.figures
         units = f.units
@@ -340,11 +446,10 @@ class _Chunk:
                 zip(
                     take(f.ref, at),
                     [label.removesuffix(" total") for label in labels],  # its name (judge._name)
-                    scaled_texts(f.coefficient[at], f.exponent[at]),  # exact, from the integers
+                    grid.scaled_texts(f.coefficient[at], f.exponent[at]),  # exact, from the integers
                     [u.text for u in of],
                     [  # judge.Term
-                        (c, e + u.pow10, halves[e, code])
-                        for c, e, u, code in zip(coefs, exps, of, codes, strict=True)
+                        (c, e + u.pow10, halves[e, code]) for c, e, u, code in zip(coefs, exps, of, codes, strict=True)
                     ],
                     of,
                     exps,
@@ -384,12 +489,14 @@ class _Chunk:
         rule: str,
         subject: str,
         texts: tuple[tuple[str, ...], tuple[str, ...], str | None],
+        judged: _Judged | None = None,
     ) -> tuple[tuple[Verdict, str, str, str, str], bool] | None:
         """A relation's verdict, parts' sum, difference, tolerance and message, and whether its
         finding lists only its last part (a running total that does not fall); ``None`` for a
         relation the per-finding path words (:func:`fundaudit.judge.explain`'s other cases).
 
-        ``texts``: the relation's part names, empty cells and note."""
+        ``texts``: the relation's part names, empty cells and note; ``judged``: a sum's or a
+        product's numbers made in bulk (:meth:`numbers`), else they are made here."""
         names, empty, note = texts
         if kind != "product":
             unit = t[_UNIT]
@@ -412,6 +519,23 @@ class _Chunk:
             if len(names) != len(ps):
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
+            if judged is not None:
+                diff, tol, s_sum, s_diff, s_tol = judged
+                revision = revision_of(rule, note)
+                verdict = sum_verdict(kind, bool(empty), revision, diff, tol)
+                message = sum_said(
+                    rule,
+                    kind,
+                    subject,
+                    empty,
+                    revision,
+                    said(total_name(t[_NAME], subject), t[_VALUE], t[_UNIT_TEXT]),
+                    t[_UNIT_TEXT],
+                    [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
+                    names,
+                    (verdict, s_sum, s_diff),
+                )
+                return (verdict, s_sum, s_diff, s_tol, message), False
             exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
             keep = places(unit.pow10, [exp + 1])  # the grid is one below the finest figure: that one decides
             words = sum_words(
@@ -430,6 +554,18 @@ class _Chunk:
             return words, False
         if kind == "product" and len(ps) == 2:
             a, b = ps
+            if judged is not None:
+                diff, tol, s_prod, s_diff, s_tol = judged
+                verdict = _graded(diff, tol)
+                message = product_said(
+                    rule,
+                    subject,
+                    (t[_NAME], t[_VALUE], t[_UNIT_TEXT]),
+                    (a[_NAME], a[_VALUE], a[_UNIT_TEXT]),
+                    (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
+                    (verdict, s_prod, s_diff),
+                )
+                return (verdict, s_prod, s_diff, s_tol, message), False
             codes = (a[_CODE], b[_CODE], t[_CODE])
             pows = self.pows.get(codes)
             if pows is None:
@@ -496,13 +632,25 @@ class _Chunk:
     def _culprits(self, table: list[tuple[Any, ...]]) -> list[str]:
         """Each culprit figure's JSON object up to its ``likely`` (which the caller adds), from its
         row of a group's table (:class:`~fundaudit.columnar.group.Decoded`)."""
+        import numpy as np
+
+        from fundaudit.report import grid
+
         q = self.q
+        coefficients = [row[2] for row in table]
+        try:
+            exact = np.array(coefficients, dtype=np.int64)
+        except OverflowError:  # past int64: Python integers
+            exact = np.array(coefficients, dtype=object)
+        values = grid.scaled_texts(exact, np.array([row[3] for row in table], dtype=np.int64))
         return [
             f'{{"ref": {_q(ref)}, "label": {_q(label)}, '
             f'"location": {{"file": {q[yfile]}, "line": {yline}}}, '
             f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
-            f'"stated": {_q(f"{_scaled(coefficient, exponent)} {unit}")}'  # Figure.text
-            for ref, label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline, *_rest in table
+            f'"stated": {_q(f"{value} {unit}")}'  # Figure.text
+            for (ref, label, _c, _e, unit, _dim, _pow10, sfile, sline, yfile, yline, *_rest), value in zip(
+                table, values, strict=True
+            )
         ]
 
 
@@ -538,44 +686,6 @@ def indented(obj: Any, pad: str = "") -> str:
     if isinstance(obj, int):
         return int.__repr__(obj)
     return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
-
-
-def scaled_texts(coefficients: np.ndarray[Any, Any], exponents: np.ndarray[Any, Any]) -> list[str]:
-    """:func:`~fundaudit.numbers.format_scaled` of each ``coefficient × 10**exponent``, in bulk.
-
-    Arrow writes a decimal of scale 0 to 6 as plain digits with the scale's decimals (its
-    text turns scientific only from an adjusted exponent below -6, which such a scale never
-    reaches): the int64 coefficients of such exponents are written by Arrow, a third of the
-    time of formatting each in Python; the others (past int64, more decimals, positive
-    exponents) by :func:`~fundaudit.numbers.format_scaled`.
-    """
-    import numpy as np
-    import pyarrow as pa
-
-    n = len(coefficients)
-    if coefficients.dtype != np.int64:  # some past int64: an object array of Python integers
-        return [_scaled(c, e) for c, e in zip(coefficients.tolist(), exponents.tolist(), strict=True)]
-    kinds = np.unique(exponents).tolist()
-    out: np.ndarray[Any, Any] | None = None if len(kinds) == 1 else np.empty(n, dtype=object)
-    for e in kinds:
-        at = None if out is None else np.flatnonzero(exponents == e)
-        c = coefficients if at is None else coefficients[at]
-        if -6 <= e <= 0:
-            arr = pa.Array.from_buffers(pa.int64(), len(c), [None, pa.py_buffer(np.ascontiguousarray(c))])
-            if e:
-                arr = pa.Array.from_buffers(pa.decimal128(38, -e), len(c), arr.cast(pa.decimal128(38, 0)).buffers())
-            texts = arr.cast(pa.string()).to_pylist()
-        else:
-            texts = [format_scaled(x, e) for x in c.tolist()]
-        if out is None:
-            return texts  # type: ignore[no-any-return]
-        out[at] = texts
-    return [] if out is None else out.tolist()
-
-
-def _scaled(coefficient: int, exponent: int) -> str:
-    """:func:`~fundaudit.numbers.format_scaled`, an integer's text as it is when its exponent is 0."""
-    return str(coefficient) if exponent == 0 else format_scaled(coefficient, exponent)
 
 
 class _Escaped(dict[str, str]):
