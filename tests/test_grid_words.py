@@ -97,3 +97,35 @@ def test_digits_and_the_least_int64() -> None:
     """Digit counts by comparison with powers of ten; the least int64 (no magnitude) never fits."""
     c = np.array([0, 9, 10, -99, 10**18, 2**63 - 1, -(2**63)], dtype=np.int64)
     assert grid.digits(c).tolist() == [0, 1, 2, 2, 19, 19, 19]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(SMALL, st.integers(min_value=-(10**16), max_value=10**16)),
+            st.integers(-9, 3),
+            st.one_of(SMALL, st.just(0)),
+            st.integers(-6, 3),
+            st.sampled_from(["万元", "元", "人", "千伏安", "%", "亿元"]),
+        ),
+        max_size=30,
+    )
+)
+@example([(5, -2, 20000, 0, "元"), (3, 0, 20000, 0, "元"), (-1200, -2, 0, -2, "万元"), (100, -4, 3, 0, "千伏安")])
+def test_materiality_is_materiality_words(rows: list[tuple[int, int, int, int, str]]) -> None:
+    """Amount (base unit, trailing zeros dropped) and percentage (half to even) as
+    :func:`materiality_words` gives them for the difference's text, where they fit int64."""
+    from fundaudit.findings import _base_word, materiality_words
+    from fundaudit.units import parse_unit
+
+    units = [parse_unit(u) for *_x, u in rows]
+    shift = np.array([0 if _base_word(u.dimension) is None else u.pow10 for u in units], dtype=np.int64)
+    d, x, c, e = (np.array([r[i] for r in rows], dtype=np.int64) for i in range(4))
+    fits, amounts, percents = grid.materiality(d, x, c, e, shift)
+    for k, (diff, exp, coefficient, exponent, _u) in enumerate(rows):
+        amount, _word, percent = materiality_words(format_scaled(diff, exp), units[k], coefficient, exponent)
+        assert amounts[k] == amount
+        if fits[k]:
+            assert percents[k] == percent
+        else:  # a zero total (no percentage), or integers past the room
+            assert coefficient == 0 or abs(diff) * 10 ** max(0, exp - exponent) >= 10**10 or abs(coefficient) >= 10**9

@@ -143,3 +143,27 @@ def products(
         + np.where(has_t, 5 * P10[s_t - 1], 0)
     )
     return fits, prod, tv, tol, e, et
+
+
+def materiality(
+    diff: Array, exp: Array, coefficient: Array, exponent: Array, shift: Array
+) -> tuple[Array, list[str], list[str]]:
+    """:func:`fundaudit.findings.materiality_words`'s amount and percentage of each difference
+    ``diff × 10**exp`` (in the total's unit) of a total ``coefficient × 10**exponent``: the
+    amount in the base unit (``shift``: the unit's power of ten, 0 where the format has no
+    base word), its trailing zeros dropped; the percentage to two decimals, rounded half to
+    even (meaningless for a zero total, which has none).
+
+    Returns whether each fits int64 (the others are worded in Python integers), the amounts
+    and the percentages.
+    """
+    d = np.abs(diff)
+    k = exp - exponent  # |diff| / |total| × 10000 = d × 10000 × 10**k / |coefficient|
+    up, down = np.maximum(k, 0), np.maximum(-k, 0)
+    fits = (digits(diff) + 4 + up <= 18) & (digits(coefficient) + down <= 18) & (coefficient != 0)
+    num = np.where(fits, d, 0) * P10[4] * P10[np.where(fits, up, 0)]
+    den = np.where(fits, np.abs(coefficient), 1) * P10[np.where(fits, down, 0)]
+    q, r = np.divmod(num, den)
+    q = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+    amounts = rendered(d, exp + shift, np.zeros(len(d), dtype=np.int64))
+    return fits, amounts, scaled_texts(q, np.full(len(q), -2, dtype=np.int64))

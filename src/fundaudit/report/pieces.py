@@ -36,13 +36,15 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fundaudit.findings import (
     FAILING,
     HOLDS,
+    SEVERITY,
     Finding,
     Verdict,
+    _base_word,
     materiality_words,
     revision_of,
     severity_of,
@@ -74,9 +76,9 @@ if TYPE_CHECKING:
     from fundaudit.runner import Audit
 
 _q = encode_basestring
-_Judged = tuple[
-    int, int, str, str, str
-]  # a relation's difference and allowance on its grid; sum, diff, tolerance as written
+# a relation's difference and allowance on its grid; its sum, difference and tolerance as
+# written; its materiality_words (None: worded from its difference's text)
+_Judged = tuple[int, int, str, str, str, "tuple[str, str, str | None] | None"]
 
 
 class Words(NamedTuple):
@@ -104,6 +106,7 @@ class Words(NamedTuple):
     listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
     where: tuple[str, int]  # the relation's YAML file and line
     drafted: str | None  # the draft pattern of a figure no person confirmed (Finding.drafted)
+    measured: tuple[str, str, str | None] | None = None  # materiality_words, when made in bulk
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -203,14 +206,11 @@ def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
     from fundaudit.report.jsonout import finding_json
 
     for chunk, items in worded(audit, show_all, True):
-        texts = []
-        for w in items:
-            if isinstance(w, Words):
-                assert chunk is not None
-                texts.append(chunk.json(w))
-            else:
-                texts.append(_dumps(finding_json(w)))
-        yield texts
+        if chunk is None:
+            yield [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
+            continue
+        json = chunk.json
+        yield [json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
 
 
 def _dumps(obj: Any) -> str:
@@ -224,6 +224,7 @@ class _Chunk:
         self.audit = audit
         self.chunk = chunk
         self.pieces = pieces
+        self.drafts = True  # False: no figure of the chunk has a draft pattern (every Words.drafted is None)
         from fundaudit.columnar.arrays import Columns
 
         assert isinstance(audit.columns, Columns)  # a large audit's (Audit.chunks)
@@ -304,6 +305,7 @@ class _Chunk:
             this = worded[k]
             if this is None:
                 continue
+            judged = numbers[k]
             verdict, s_sum, s_diff, s_tol, message = this
             t = figs[totals[k]]
             line = yaml_lines[k]
@@ -324,7 +326,10 @@ class _Chunk:
                 t,
                 parts[k],
                 (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
-                t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None),
+                (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
+                if self.drafts
+                else None,
+                None if judged is None else judged[5],
             )
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
@@ -379,7 +384,8 @@ class _Chunk:
             fits, g, value, diff, tol = grid.sums(c, e + pow10[code], hv, has, starts, n)
             p = pow10[f.unit_code[r.total[at[sel]]]]
             keep = np.maximum(0, p - g - 1)  # judge.places(p, [g + 1])
-            self._judged(out, sel[fits], (value - diff)[fits], diff[fits], tol[fits], (g - p)[fits], keep[fits])
+            total = (c[starts], e[starts], code[starts])
+            self._judged(out, sel[fits], ((value - diff), diff, tol, g - p, keep), total, fits)
         sel = np.flatnonzero(stated & (kind == KINDS.index("product")) & (sizes == 2))
         if len(sel):
             a, b, t = flat[firsts[sel]], flat[firsts[sel] + 1], r.total[at[sel]]
@@ -400,30 +406,63 @@ class _Chunk:
             )
             fits &= known
             keep = np.maximum(0, p - big_et)  # max(0, -(et - p))
-            self._judged(out, sel[fits], prod[fits], (tv - prod)[fits], tol[fits], (e - p)[fits], keep[fits])
+            self._judged(out, sel[fits], (prod, tv - prod, tol, e - p, keep), (ct, et, code_t), fits)
         return out
 
-    @staticmethod
     def _judged(
+        self,
         out: list[_Judged | None],
         at: np.ndarray[Any, Any],
-        total: np.ndarray[Any, Any],
-        diff: np.ndarray[Any, Any],
-        tol: np.ndarray[Any, Any],
-        exp: np.ndarray[Any, Any],
-        keep: np.ndarray[Any, Any],
+        numbers: tuple[np.ndarray[Any, Any], ...],
+        total: tuple[np.ndarray[Any, Any], ...],
+        fits: np.ndarray[Any, Any],
     ) -> None:
-        """Each relation at ``at``: ``(diff, tol, sum, diff, tolerance)``, the last three as written
-        (:func:`fundaudit.judge._render`: the tolerance to one more decimal, ``0`` when there is none)."""
+        """Each relation at ``at`` (the rows that ``fits``): ``(diff, tol, sum, diff, tolerance,
+        materiality)``, the sum, difference and tolerance as written (:func:`fundaudit.judge._render`:
+        the tolerance to one more decimal, ``0`` when there is none), the materiality as
+        :func:`~fundaudit.findings.materiality_words` words it (``None`` where it is not made here).
+
+        ``numbers``: the sum (or product), difference, allowance, exponent in the total's unit and
+        decimals kept; ``total``: the total's coefficient, written exponent and unit code."""
+        import numpy as np
+
         from fundaudit.report import grid
 
         if not len(at):
             return
-        s_sum = grid.rendered(total, exp, keep)
+        value, diff, tol, exp, keep = (x[fits] for x in numbers)
+        coefficient, exponent, code = (x[fits] for x in total)
+        units = self.columns.figures.units
+        words = [_base_word(u.dimension) for u in units]
+        word = [u.text if w is None else w for u, w in zip(units, words, strict=True)]
+        shift = np.array([0 if w is None else u.pow10 for u, w in zip(units, words, strict=True)], dtype=np.int64)
+        known, amounts, percents = grid.materiality(diff, exp, coefficient, exponent, shift[code])
+        zero = coefficient == 0
+        s_sum = grid.rendered(value, exp, keep)
         s_diff = grid.rendered(diff, exp, keep)
         s_tol = grid.rendered(tol, exp, keep + 1)
-        for k, d, t, a, b, c in zip(at.tolist(), diff.tolist(), tol.tolist(), s_sum, s_diff, s_tol, strict=True):
-            out[k] = (d, t, a, b, c if t else "0")
+        for k, d, t, a, b, c, m, amount, percent, z, u in zip(
+            at.tolist(),
+            diff.tolist(),
+            tol.tolist(),
+            s_sum,
+            s_diff,
+            s_tol,
+            known.tolist(),
+            amounts,
+            percents,
+            zero.tolist(),
+            code.tolist(),
+            strict=True,
+        ):
+            out[k] = (
+                d,
+                t,
+                a,
+                b,
+                c if t else "0",
+                (amount, word[u], percent) if m else (amount, word[u], None) if z else None,
+            )
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
         """Each figure at ``at``: its words and numbers (the indices below), column by column."""
@@ -440,6 +479,8 @@ class _Chunk:
         halves = {key: half(key[0], units[key[1]].pow10) for key in set(zip(exps, codes, strict=True))}
         of = [units[code] for code in codes]
         labels = take(f.label, at)
+        drafted = take(f.drafted, at)
+        self.drafts = any(drafted)
         return dict(
             zip(
                 at,
@@ -458,7 +499,7 @@ class _Chunk:
                     take(f.source_file, at),
                     take(f.yaml_file, at),
                     f.yaml_line[at].tolist(),
-                    take(f.drafted, at),
+                    drafted,
                     labels,
                     strict=True,
                 ),
@@ -520,7 +561,7 @@ class _Chunk:
                 names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
             unit = t[_UNIT]
             if judged is not None:
-                diff, tol, s_sum, s_diff, s_tol = judged
+                diff, tol, s_sum, s_diff, s_tol, _m = judged
                 revision = revision_of(rule, note)
                 verdict = sum_verdict(kind, bool(empty), revision, diff, tol)
                 message = sum_said(
@@ -555,7 +596,7 @@ class _Chunk:
         if kind == "product" and len(ps) == 2:
             a, b = ps
             if judged is not None:
-                diff, tol, s_prod, s_diff, s_tol = judged
+                diff, tol, s_prod, s_diff, s_tol, _m = judged
                 verdict = _graded(diff, tol)
                 message = product_said(
                     rule,
@@ -594,7 +635,8 @@ class _Chunk:
         drafted = f', "drafted": {_q(w.drafted)}' if w.drafted else ""
         head = (
             f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict._value_}", '
-            f'"severity": {q[severity_of(verdict, None if e is None else e[0])]}, "total": "{t[_VALUE]}", '
+            f'"severity": {q[e[0].severity if e is not None and verdict in FAILING else SEVERITY[verdict]]}, '
+            f'"total": "{t[_VALUE]}", '
             f'"unit": {q[t[_UNIT_TEXT]]}, "parts_sum": "{w.parts_sum}", "diff": "{w.diff}", '
             f'"tolerance": "{w.tolerance}", "source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
             f'"location": {{"file": {q[file]}, "line": {line}}}, "message": {_q(w.message)}, '
@@ -605,7 +647,7 @@ class _Chunk:
             return f"{head}null{drafted}}}"
         row = e[0]
         hint = _q(row.text)
-        amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
+        amount, word, percent = w.measured or materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
         share = "null" if percent is None else f'"{percent}"'
         return (
             f'{head}{hint}{drafted}, "diagnosis": {self.diagnosis(row, e[1], hint)}, "materiality": {{"amount": '
