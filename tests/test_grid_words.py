@@ -10,6 +10,7 @@ not fit int64 is said not to fit, never computed wrong.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow.compute  # noqa: F401  (loaded: scaled_texts writes with Arrow, as for tables read from Parquet)
 from hypothesis import example, given
 from hypothesis import strategies as st
 

@@ -13,6 +13,7 @@ other kinds. ``tests/test_bulk_words.py`` holds both to the same texts.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -34,13 +35,16 @@ def scaled_texts(coefficients: Array, exponents: Array) -> list[str]:
     text turns scientific only from an adjusted exponent below -6, which such a scale never
     reaches): the int64 coefficients of such exponents are written by Arrow, a third of the
     time of formatting each in Python; the others (past int64, more decimals, positive
-    exponents) by :func:`~fundaudit.numbers.format_scaled`.
+    exponents) by :func:`~fundaudit.numbers.format_scaled`, as are all of them when Arrow is
+    not loaded already (the same texts either way).
     """
+    n = len(coefficients)
+    if coefficients.dtype != np.int64 or "pyarrow.compute" not in sys.modules:
+        # some past int64 (an object array of Python integers), or Arrow not loaded (tables read
+        # from YAML: importing it would cost more than it saves)
+        return [_scaled(c, e) for c, e in zip(coefficients.tolist(), exponents.tolist(), strict=True)]
     import pyarrow as pa
 
-    n = len(coefficients)
-    if coefficients.dtype != np.int64:  # some past int64: an object array of Python integers
-        return [_scaled(c, e) for c, e in zip(coefficients.tolist(), exponents.tolist(), strict=True)]
     kinds = np.unique(exponents).tolist()
     out: Array | None = None if len(kinds) == 1 else np.empty(n, dtype=object)
     for e in kinds:
