@@ -67,6 +67,7 @@ from fundaudit.judge import (
     total_name,
 )
 from fundaudit.model import Loc
+from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -146,6 +147,43 @@ class Words(NamedTuple):
     @property
     def total_ref(self) -> str:
         return str(self.figure[_REF])
+
+
+class Diagnosed(NamedTuple):
+    """What the one-line writers (text, GitHub, SARIF) say of a finding's diagnosis: its cause,
+    root and text, and its first (likely) figure's corrected value and ``(ref, source line,
+    YAML line, text as written)``."""
+
+    cause: str
+    root: str
+    text: str
+    likely: str | None
+    figure: tuple[str, Loc, Loc, str] | None
+
+
+def diagnosed(f: Finding | Words) -> Diagnosed | None:
+    """:class:`Diagnosed` of a finding's diagnosis (``None`` when it has none): a finding worded
+    in bulk is read from the tuple its diagnosis was sent in
+    (:class:`~fundaudit.columnar.group.EncodedDiagnosis`), without making its group's
+    :class:`~fundaudit.causes._base.Diagnosis` objects."""
+    if isinstance(f, Words):
+        if f.encoded is None:
+            return None
+        row, group = f.encoded
+        if not row.culprits:
+            return Diagnosed(row.cause, row.root, row.text, None, None)
+        at, likely = row.culprits[0]
+        ref, _label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline = group.table[at][:11]
+        stated = f"{format_scaled(coefficient, exponent)} {unit}"  # Figure.text
+        return Diagnosed(row.cause, row.root, row.text, likely, (ref, Loc(sfile, sline), Loc(yfile, yline), stated))
+    d = f.diagnosis
+    if d is None:
+        return None
+    if not d.figures:
+        return Diagnosed(d.cause, d.root, d.text, None, None)
+    first = d.figures[0]
+    fig = first.figure
+    return Diagnosed(d.cause, d.root, d.text, first.likely, (fig.ref, fig.source, fig.yaml, fig.text))
 
 
 def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple[_Chunk | None, list[Finding | Words]]]:
