@@ -11,7 +11,7 @@ relations in one vectorized pass; the shown findings are then worded here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -231,6 +231,9 @@ def _sum_terms_of(total: Figure, parts: Sequence[Figure], tolerance: Tolerance) 
     )
 
 
+# the parts' names (part_names), or what names them when the message lists them: a listing too
+# long for one line counts the parts without naming them (equation)
+Names = tuple[str, ...] | Callable[[], tuple[str, ...]]
 Term = tuple[int, int, "int | None"]  # a figure's coefficient, base-unit exponent and half-unit exponent
 
 
@@ -277,7 +280,7 @@ def sum_words(
     unit: str,
     pow10: int,
     parts: Sequence[tuple[str, str]],
-    names: tuple[str, ...],
+    names: Names,
     terms: tuple[int, int, int, int, int],
 ) -> tuple[Verdict, str, str, str, str]:
     """A sum's verdict, parts' sum, difference, tolerance and message, from words and numbers.
@@ -307,7 +310,7 @@ def sum_said(
     total: str,
     unit: str,
     parts: Sequence[tuple[str, str]],
-    names: tuple[str, ...],
+    names: Names,
     judged: tuple[Verdict, str, str],
 ) -> str:
     """:func:`sum_words`'s message, from its verdict, parts' sum and difference as written (``judged``)."""
@@ -541,7 +544,7 @@ def equation(
     total: str,
     unit: str,
     parts: Sequence[tuple[str, str]],
-    named: tuple[str, ...],
+    named: Names,
     op: str,
     s_sum: str,
     off: str,
@@ -549,7 +552,8 @@ def equation(
 ) -> str:
     """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit.
 
-    ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
+    ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written;
+    ``named``: their names (:data:`Names`).
     """
     texts = _texts()
     semi = texts["semi"] if off or hint else ""
@@ -561,7 +565,7 @@ def equation(
         least = len(total) + len(op) + len(s_sum) + len(unit) + len(tail) + 3 * len(parts) + 3
         if least + sum([len(value) for value, _u in parts]) > fits:
             return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
-    names = distinct(named)
+    names = distinct(named() if callable(named) else named)
     if len(parts) == 1:
         value, u = parts[0]
         terms = said(names[0], value, u)

@@ -51,6 +51,7 @@ from fundaudit.findings import (
 )
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
+    Names,
     _factor_pows,
     _graded,
     cumulative_words,
@@ -595,8 +596,9 @@ class _Chunk:
             )
             return words, not falls
         if kind == "sum" or kind == "sum-le":
-            if len(names) != len(ps):
-                names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
+            named: Names = names
+            if len(names) != len(ps):  # named when the message lists them (equation)
+                named = lambda: names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])  # noqa: E731
             unit = t[_UNIT]
             if judged is not None:
                 diff, tol, s_sum, s_diff, s_tol, _m = judged
@@ -611,7 +613,7 @@ class _Chunk:
                     said(total_name(t[_NAME], subject), t[_VALUE], t[_UNIT_TEXT]),
                     t[_UNIT_TEXT],
                     [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
-                    names,
+                    named,
                     (verdict, s_sum, s_diff),
                 )
                 return (verdict, s_sum, s_diff, s_tol, message), False
@@ -627,7 +629,7 @@ class _Chunk:
                 t[_UNIT_TEXT],
                 unit.pow10,
                 [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
-                names,
+                named,
                 (value, diff, tol, exp, keep),
             )
             return words, False
