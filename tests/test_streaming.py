@@ -92,12 +92,15 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
 
         return counted
 
-    # a relation is worded one by one (explain) or in bulk (a sum's, product's or running total's words)
+    # a relation is worded one by one (explain) or in bulk (a sum's, product's or running total's
+    # words; a sum's or product's message from the numbers made for the chunk at once)
     for module, name in (
         (runner, "explain"),
         (pieces, "sum_words"),
         (pieces, "product_words"),
         (pieces, "cumulative_words"),
+        (pieces, "sum_said"),
+        (pieces, "product_said"),
     ):
         monkeypatch.setattr(module, name, counting(getattr(module, name)))
     audit = runner.judge(reading.read(heavy_tables))

@@ -11,7 +11,7 @@ relations in one vectorized pass; the shown findings are then worded here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -231,6 +231,9 @@ def _sum_terms_of(total: Figure, parts: Sequence[Figure], tolerance: Tolerance) 
     )
 
 
+# the parts' names (part_names), or what names them when the message lists them: a listing too
+# long for one line counts the parts without naming them (equation)
+Names = tuple[str, ...] | Callable[[], tuple[str, ...]]
 Term = tuple[int, int, "int | None"]  # a figure's coefficient, base-unit exponent and half-unit exponent
 
 
@@ -277,7 +280,7 @@ def sum_words(
     unit: str,
     pow10: int,
     parts: Sequence[tuple[str, str]],
-    names: tuple[str, ...],
+    names: Names,
     terms: tuple[int, int, int, int, int],
 ) -> tuple[Verdict, str, str, str, str]:
     """A sum's verdict, parts' sum, difference, tolerance and message, from words and numbers.
@@ -294,11 +297,29 @@ def sum_words(
     s_sum = _render(parts_sum, exp - p, keep)
     s_diff = _render(diff, exp - p, keep)
     s_tol = _render(tol, exp - p, keep + 1) if tol else "0"
+    message = sum_said(rule, kind, subject, empty, revision, total, unit, parts, names, (verdict, s_sum, s_diff))
+    return verdict, s_sum, s_diff, s_tol, message
+
+
+def sum_said(
+    rule: str,
+    kind: str,
+    subject: str,
+    empty: tuple[str, ...],
+    revision: str | None,
+    total: str,
+    unit: str,
+    parts: Sequence[tuple[str, str]],
+    names: Names,
+    judged: tuple[Verdict, str, str],
+) -> str:
+    """:func:`sum_words`'s message, from its verdict, parts' sum and difference as written (``judged``)."""
+    verdict, s_sum, s_diff = judged
     texts = _texts()
     if verdict is Verdict.INCOMPLETE:
         said = texts["incomplete"]
         body = said.format(total=total, n=len(parts), sum=s_sum, unit=unit, short=s_diff, cells=_cells(empty))
-        return verdict, s_sum, s_diff, s_tol, worded(rule, subject, body)
+        return worded(rule, subject, body)
     op = (_LE_OPS if kind == "sum-le" else _OPS).get(verdict, "<" if kind == "sum-le" else "≠")
     if verdict is Verdict.MISMATCH:
         off = texts["off"].format(diff=s_diff, unit=unit)
@@ -311,7 +332,7 @@ def sum_words(
     if empty:
         off += (texts["semi"] if off else "") + texts["empty"].format(cells=_cells(empty))
     # the diagnosis (fundaudit.causes) comes later
-    return verdict, s_sum, s_diff, s_tol, equation(rule, subject, total, unit, parts, names, op, s_sum, off)
+    return equation(rule, subject, total, unit, parts, names, op, s_sum, off)
 
 
 _OPS = {Verdict.MATCH: "=", Verdict.ROUNDING: "≈"}  # a sum's or product's operator (else ≠)
@@ -523,7 +544,7 @@ def equation(
     total: str,
     unit: str,
     parts: Sequence[tuple[str, str]],
-    named: tuple[str, ...],
+    named: Names,
     op: str,
     s_sum: str,
     off: str,
@@ -531,7 +552,8 @@ def equation(
 ) -> str:
     """``total op part + part … = sum, off by d``; the parts counted instead when they do not fit.
 
-    ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written.
+    ``total``: the total said (:func:`said`); ``parts``: each part's value and unit as written;
+    ``named``: their names (:data:`Names`).
     """
     texts = _texts()
     semi = texts["semi"] if off or hint else ""
@@ -543,7 +565,7 @@ def equation(
         least = len(total) + len(op) + len(s_sum) + len(unit) + len(tail) + 3 * len(parts) + 3
         if least + sum([len(value) for value, _u in parts]) > fits:
             return _counted(rule, subject, (total, unit, op, s_sum), len(parts), tail, semi, hint, texts)
-    names = distinct(named)
+    names = distinct(named() if callable(named) else named)
     if len(parts) == 1:
         value, u = parts[0]
         terms = said(names[0], value, u)
@@ -780,13 +802,27 @@ def product_words(
     the factors' names, values and units; ``terms``: :func:`product_on_grid`'s.
     """
     prod, tv, tol_int, e, et = terms
-    total_label, total_value, unit, p = total
+    p = total[3]
     diff = tv - prod
     verdict = _graded(diff, tol_int)
     keep = max(0, -(et - p))
     s_prod = _render(prod, e - p, keep)
     s_diff = _render(diff, e - p, keep)
     s_tol = _render(tol_int, e - p, keep + 1) if tol_int else "0"
+    return verdict, s_prod, s_diff, s_tol, product_said(rule, subject, total[:3], a, b, (verdict, s_prod, s_diff))
+
+
+def product_said(
+    rule: str,
+    subject: str,
+    total: tuple[str, str, str],
+    a: tuple[str, str, str],
+    b: tuple[str, str, str],
+    judged: tuple[Verdict, str, str],
+) -> str:
+    """:func:`product_words`'s message, from its verdict, product and difference as written (``judged``)."""
+    verdict, s_prod, s_diff = judged
+    total_label, total_value, unit = total
     name_a, value_a, unit_a = a
     name_b, value_b, unit_b = b
     if _AND in name_a and _AND in name_b:  # distinct: only names that both have parts can share a head
@@ -801,7 +837,7 @@ def product_words(
     if verdict is Verdict.MISMATCH:
         texts = _texts()
         body += texts["semi"] + texts["off"].format(diff=s_diff, unit=unit)
-    return verdict, s_prod, s_diff, s_tol, worded(rule, subject, body)
+    return worded(rule, subject, body)
 
 
 @cache

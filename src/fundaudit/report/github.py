@@ -11,7 +11,7 @@ from typing import TextIO
 
 from fundaudit.findings import Finding
 from fundaudit.report.escape import github_data, github_property
-from fundaudit.report.pieces import Words, worded
+from fundaudit.report.pieces import Words, diagnosed, worded
 from fundaudit.runner import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
@@ -26,12 +26,12 @@ def _annotation(f: Finding | Words) -> str:
     source = f.source
     where = f" ({source.file}:{source.line})" if source.file else ""
     at, title, message = f.location, f"{f.rule} {f.verdict.value}", f.message + where
-    d = f.diagnosis
+    d = diagnosed(f)
     if d is not None:
         title += f" [{d.cause}]"
         message += f"; {d.text}"
-        if d.figures and d.figures[0].likely is not None:
-            at = d.figures[0].figure.yaml
+        if d.figure is not None and d.likely is not None:
+            at = d.figure[2]
     return (
         f"::{_LEVEL[f.severity]} file={github_property(at.file)},line={at.line},"
         f"title={github_property(title)}::{github_data(message)}\n"

@@ -36,27 +36,34 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fundaudit.findings import (
     FAILING,
     HOLDS,
+    SEVERITY,
     Finding,
     Verdict,
+    _base_word,
     materiality_words,
     revision_of,
     severity_of,
 )
 from fundaudit.gcpause import paused
 from fundaudit.judge import (
+    Names,
     _factor_pows,
+    _graded,
     cumulative_words,
     names_apart,
     places,
     product_on_grid,
+    product_said,
     product_words,
     said,
     sum_on_grid,
+    sum_said,
+    sum_verdict,
     sum_words,
     total_name,
 )
@@ -64,11 +71,16 @@ from fundaudit.model import Loc
 from fundaudit.numbers import format_scaled
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from fundaudit.causes._base import Diagnosis
     from fundaudit.columnar.group import Decoded, EncodedDiagnosis
     from fundaudit.runner import Audit
 
 _q = encode_basestring
+# a relation's difference and allowance on its grid; its sum, difference and tolerance as
+# written; its materiality_words (None: worded from its difference's text)
+_Judged = tuple[int, int, str, str, str, "tuple[str, str, str | None] | None"]
 
 
 class Words(NamedTuple):
@@ -96,6 +108,7 @@ class Words(NamedTuple):
     listed: list[int]  # the figures the finding lists (its parts), as indices of the chunk's entries
     where: tuple[str, int]  # the relation's YAML file and line
     drafted: str | None  # the draft pattern of a figure no person confirmed (Finding.drafted)
+    measured: tuple[str, str, str | None] | None = None  # materiality_words, when made in bulk
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -135,6 +148,43 @@ class Words(NamedTuple):
     @property
     def total_ref(self) -> str:
         return str(self.figure[_REF])
+
+
+class Diagnosed(NamedTuple):
+    """What the one-line writers (text, GitHub, SARIF) say of a finding's diagnosis: its cause,
+    root and text, and its first (likely) figure's corrected value and ``(ref, source line,
+    YAML line, text as written)``."""
+
+    cause: str
+    root: str
+    text: str
+    likely: str | None
+    figure: tuple[str, Loc, Loc, str] | None
+
+
+def diagnosed(f: Finding | Words) -> Diagnosed | None:
+    """:class:`Diagnosed` of a finding's diagnosis (``None`` when it has none): a finding worded
+    in bulk is read from the tuple its diagnosis was sent in
+    (:class:`~fundaudit.columnar.group.EncodedDiagnosis`), without making its group's
+    :class:`~fundaudit.causes._base.Diagnosis` objects."""
+    if isinstance(f, Words):
+        if f.encoded is None:
+            return None
+        row, group = f.encoded
+        if not row.culprits:
+            return Diagnosed(row.cause, row.root, row.text, None, None)
+        at, likely = row.culprits[0]
+        ref, _label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline = group.table[at][:11]
+        stated = f"{format_scaled(coefficient, exponent)} {unit}"  # Figure.text
+        return Diagnosed(row.cause, row.root, row.text, likely, (ref, Loc(sfile, sline), Loc(yfile, yline), stated))
+    d = f.diagnosis
+    if d is None:
+        return None
+    if not d.figures:
+        return Diagnosed(d.cause, d.root, d.text, None, None)
+    first = d.figures[0]
+    fig = first.figure
+    return Diagnosed(d.cause, d.root, d.text, first.likely, (fig.ref, fig.source, fig.yaml, fig.text))
 
 
 def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple[_Chunk | None, list[Finding | Words]]]:
@@ -195,14 +245,11 @@ def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
     from fundaudit.report.jsonout import finding_json
 
     for chunk, items in worded(audit, show_all, True):
-        texts = []
-        for w in items:
-            if isinstance(w, Words):
-                assert chunk is not None
-                texts.append(chunk.json(w))
-            else:
-                texts.append(_dumps(finding_json(w)))
-        yield texts
+        if chunk is None:
+            yield [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
+            continue
+        json = chunk.json
+        yield [json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
 
 
 def _dumps(obj: Any) -> str:
@@ -216,6 +263,7 @@ class _Chunk:
         self.audit = audit
         self.chunk = chunk
         self.pieces = pieces
+        self.drafts = True  # False: no figure of the chunk has a draft pattern (every Words.drafted is None)
         from fundaudit.columnar.arrays import Columns
 
         assert isinstance(audit.columns, Columns)  # a large audit's (Audit.chunks)
@@ -247,10 +295,11 @@ class _Chunk:
         ids = take(r.id, rows)
         rules = take(r.rule, rows)
         subjects = take(r.subject, rows)
+        numbers = self.numbers(rows, flat, sizes)
         worded: list[tuple[Verdict, str, str, str, str] | None] = []
         slow: list[int] = []
         word = self.word
-        for k, (i, kind, miss, total, ps, rule, subject, names, empty, note) in enumerate(
+        for k, (i, kind, miss, total, ps, rule, subject, names, empty, note, judged) in enumerate(
             zip(
                 rows,
                 kinds,
@@ -262,12 +311,15 @@ class _Chunk:
                 take(r.names, rows),
                 take(r.empty, rows),
                 take(r.note, rows),
+                numbers,
                 strict=True,
             )
         ):
             said = None
             if not miss:
-                said = word(KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note))
+                said = word(
+                    KINDS[kind], figs[total], [figs[j] for j in ps], rule, subject, (names, empty, note), judged
+                )
             if said is None:
                 slow.append(i)
                 worded.append(None)
@@ -292,6 +344,7 @@ class _Chunk:
             this = worded[k]
             if this is None:
                 continue
+            judged = numbers[k]
             verdict, s_sum, s_diff, s_tol, message = this
             t = figs[totals[k]]
             line = yaml_lines[k]
@@ -312,71 +365,200 @@ class _Chunk:
                 t,
                 parts[k],
                 (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
-                t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None),
+                (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
+                if self.drafts
+                else None,
+                None if judged is None else judged[5],
             )
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
+    def numbers(self, rows: list[int], flat: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any]) -> list[_Judged | None]:
+        """Each sum's and product's difference and allowance on its grid, and its parts' sum (or
+        product), difference and tolerance as written, made for the chunk at once in int64
+        arrays (:mod:`fundaudit.report.grid`); ``None`` for the other kinds, the relations not
+        stated in full and those whose integers could pass int64 (worded from Python integers)."""
+        import numpy as np
+
+        from fundaudit.columnar.arrays import KINDS
+        from fundaudit.report import grid
+
+        out: list[_Judged | None] = [None] * len(rows)
+        if not rows:
+            return out
+        r, f = self.columns.relations, self.columns.figures
+        at = np.asarray(rows, dtype=np.int64)
+        kind = r.kind[at]
+        stated = ~r.has_missing[at]
+        firsts = np.cumsum(sizes) - sizes  # row k's parts: flat[firsts[k]:firsts[k] + sizes[k]]
+        pow10 = np.array([u.pow10 for u in f.units], dtype=np.int64)
+        half = self.audit.tolerance.half_exponent
+
+        def terms(figures: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
+            """The coefficient (int64; the least int64 for one past it), exponent, unit code,
+            half-unit exponent and whether there is one, of each figure at ``figures``."""
+            c = f.coefficient[figures]
+            if c.dtype != np.int64:  # Python integers: those past int64 marked as not fitting
+                small = ((c < 2**62) & (c > -(2**62))).astype(bool)
+                c = np.where(small, c, grid.LEAST).astype(np.int64)
+            e, code = f.exponent[figures], f.unit_code[figures]
+            least = int(e.min())
+            keys, inverse = np.unique((e - least) * len(pow10) + code, return_inverse=True)
+            h = [half(x // len(pow10) + least, int(pow10[x % len(pow10)])) for x in keys.tolist()]
+            has = np.array([x is not None for x in h], dtype=bool)[inverse]
+            hv = np.array([0 if x is None else x for x in h], dtype=np.int64)[inverse]
+            return c, e, code, hv, has
+
+        sel = np.flatnonzero(stated & ((kind == KINDS.index("sum")) | (kind == KINDS.index("sum-le"))))
+        if len(sel):
+            n = sizes[sel] + 1  # the total, then the parts
+            starts = np.cumsum(n) - n
+            members = np.empty(int(n.sum()), dtype=np.int64)
+            members[starts] = r.total[at[sel]]
+            rest = np.ones(len(members), dtype=bool)
+            rest[starts] = False
+            members[rest] = flat[grid.ranges(firsts[sel], sizes[sel])]
+            c, e, code, hv, has = terms(members)
+            fits, g, value, diff, tol = grid.sums(c, e + pow10[code], hv, has, starts, n)
+            p = pow10[f.unit_code[r.total[at[sel]]]]
+            keep = np.maximum(0, p - g - 1)  # judge.places(p, [g + 1])
+            total = (c[starts], e[starts], code[starts])
+            self._judged(out, sel[fits], ((value - diff), diff, tol, g - p, keep), total, fits)
+        sel = np.flatnonzero(stated & (kind == KINDS.index("product")) & (sizes == 2))
+        if len(sel):
+            a, b, t = flat[firsts[sel]], flat[firsts[sel] + 1], r.total[at[sel]]
+            (ca, ea, code_a, _ha, has_a), (cb, eb, code_b, _hb, has_b), (ct, et, code_t, _ht, has_t) = (
+                terms(a),
+                terms(b),
+                terms(t),
+            )
+            units, m = f.units, len(pow10)
+            keys, inverse = np.unique((code_a * m + code_b) * m + code_t, return_inverse=True)
+            pows = [_factor_pows(units[x // m // m], units[x // m % m], units[x % m]) for x in keys.tolist()]
+            known = np.array([x is not None for x, _y in pows], dtype=bool)[inverse]
+            pow_a = np.array([x or 0 for x, _y in pows], dtype=np.int64)[inverse]
+            pow_b = np.array([y or 0 for _x, y in pows], dtype=np.int64)[inverse]
+            p = pow10[code_t]
+            fits, prod, tv, tol, e, big_et = grid.products(
+                (ca, ea + pow_a, has_a), (cb, eb + pow_b, has_b), (ct, et + p, has_t)
+            )
+            fits &= known
+            keep = np.maximum(0, p - big_et)  # max(0, -(et - p))
+            self._judged(out, sel[fits], (prod, tv - prod, tol, e - p, keep), (ct, et, code_t), fits)
+        return out
+
+    def _judged(
+        self,
+        out: list[_Judged | None],
+        at: np.ndarray[Any, Any],
+        numbers: tuple[np.ndarray[Any, Any], ...],
+        total: tuple[np.ndarray[Any, Any], ...],
+        fits: np.ndarray[Any, Any],
+    ) -> None:
+        """Each relation at ``at`` (the rows that ``fits``): ``(diff, tol, sum, diff, tolerance,
+        materiality)``, the sum, difference and tolerance as written (:func:`fundaudit.judge._render`:
+        the tolerance to one more decimal, ``0`` when there is none), the materiality as
+        :func:`~fundaudit.findings.materiality_words` words it (``None`` where it is not made here).
+
+        ``numbers``: the sum (or product), difference, allowance, exponent in the total's unit and
+        decimals kept; ``total``: the total's coefficient, written exponent and unit code."""
+        import numpy as np
+
+        from fundaudit.report import grid
+
+        if not len(at):
+            return
+        value, diff, tol, exp, keep = (x[fits] for x in numbers)
+        coefficient, exponent, code = (x[fits] for x in total)
+        units = self.columns.figures.units
+        words = [_base_word(u.dimension) for u in units]
+        word = [u.text if w is None else w for u, w in zip(units, words, strict=True)]
+        shift = np.array([0 if w is None else u.pow10 for u, w in zip(units, words, strict=True)], dtype=np.int64)
+        known, amounts, percents = grid.materiality(diff, exp, coefficient, exponent, shift[code])
+        zero = coefficient == 0
+        s_sum = grid.rendered(value, exp, keep)
+        s_diff = grid.rendered(diff, exp, keep)
+        s_tol = grid.rendered(tol, exp, keep + 1)
+        for k, d, t, a, b, c, m, amount, percent, z, u in zip(
+            at.tolist(),
+            diff.tolist(),
+            tol.tolist(),
+            s_sum,
+            s_diff,
+            s_tol,
+            known.tolist(),
+            amounts,
+            percents,
+            zero.tolist(),
+            code.tolist(),
+            strict=True,
+        ):
+            out[k] = (
+                d,
+                t,
+                a,
+                b,
+                c if t else "0",
+                (amount, word[u], percent) if m else (amount, word[u], None) if z else None,
+            )
+
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
-        """Each figure at ``at``: its words and numbers (the indices below)."""
+        """Each figure at ``at``: its words and numbers (the indices below), column by column."""
         from fundaudit.columnar.arrays import take
+        from fundaudit.report import grid
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        halves: dict[tuple[int, int], int | None] = {}  # half_exponent, once per exponent and unit
-        out: dict[int, tuple[Any, ...]] = {}
-        for j, ref, label, coef, exp, code, sfile, sline, yfile, yline, drafted in zip(
-            at,
-            take(f.ref, at),
-            take(f.label, at),
-            f.coefficient[at].tolist(),
-            f.exponent[at].tolist(),
-            f.unit_code[at].tolist(),
-            take(f.source_file, at),
-            f.source_line[at].tolist(),
-            take(f.yaml_file, at),
-            f.yaml_line[at].tolist(),
-            take(f.drafted, at),
-            strict=True,
-        ):
-            unit = units[code]
-            key = (exp, code)
-            if key in halves:
-                h = halves[key]
-            else:
-                h = halves[key] = half(exp, unit.pow10)
-            out[j] = (
-                ref,
-                label.removesuffix(" total"),  # its name (judge._name)
-                str(coef) if exp == 0 else format_scaled(coef, exp),  # exact: coef is an int
-                unit.text,
-                (coef, exp + unit.pow10, h),  # judge.Term
-                unit,
-                exp,
-                sline,
-                code,
-                sfile,
-                yfile,
-                yline,
-                drafted,
+        coefs = f.coefficient[at].tolist()
+        exps = f.exponent[at].tolist()
+        codes = f.unit_code[at].tolist()
+        # half_exponent once per exponent and unit; the unit of each figure
+        halves = {key: half(key[0], units[key[1]].pow10) for key in set(zip(exps, codes, strict=True))}
+        of = [units[code] for code in codes]
+        labels = take(f.label, at)
+        drafted = take(f.drafted, at)
+        self.drafts = any(drafted)
+        return dict(
+            zip(
+                at,
+                zip(
+                    take(f.ref, at),
+                    [label.removesuffix(" total") for label in labels],  # its name (judge._name)
+                    grid.scaled_texts(f.coefficient[at], f.exponent[at]),  # exact, from the integers
+                    [u.text for u in of],
+                    [  # judge.Term
+                        (c, e + u.pow10, halves[e, code]) for c, e, u, code in zip(coefs, exps, of, codes, strict=True)
+                    ],
+                    of,
+                    exps,
+                    f.source_line[at].tolist(),
+                    codes,
+                    take(f.source_file, at),
+                    take(f.yaml_file, at),
+                    f.yaml_line[at].tolist(),
+                    drafted,
+                    labels,
+                    strict=True,
+                ),
+                strict=True,
             )
-        return out
+        )
 
     def json_pieces(self, at: list[int]) -> dict[int, str]:
         """Each figure at ``at`` (of :attr:`figs`) as the JSON object a finding lists among its
         parts (``ref``, ``label``, ``value``, ``unit``, ``source``, ``location``), escaped once
         however many findings list it."""
-        from fundaudit.columnar.arrays import take
-
         figs, q = self.figs, self.q
         unit_json = [q[u.text] for u in self.columns.figures.units]
         return {
-            j: f'{{"ref": {_q(e[_REF])}, "label": {_q(label)}, "value": "{e[_VALUE]}", "unit": {unit_json[e[_CODE]]}, '
-            f'"source": {{"file": {q[e[_SOURCE_FILE]]}, "line": {e[_LINE]}}}, '
-            f'"location": {{"file": {q[e[_YAML_FILE]]}, "line": {e[_YAML_LINE]}}}}}'
-            for j, e, label in zip(at, [figs[j] for j in at], take(self.columns.figures.label, at), strict=True)
+            j: f'{{"ref": {_q(ref)}, "label": {_q(label)}, "value": "{value}", "unit": {unit_json[code]}, '
+            f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
+            f'"location": {{"file": {q[yfile]}, "line": {yline}}}}}'
+            for j, (ref, _name, value, _u, _t, _unit, _e, sline, code, sfile, yfile, yline, _d, label) in zip(
+                at, [figs[j] for j in at], strict=True
+            )
         }
 
     def word(
@@ -387,12 +569,14 @@ class _Chunk:
         rule: str,
         subject: str,
         texts: tuple[tuple[str, ...], tuple[str, ...], str | None],
+        judged: _Judged | None = None,
     ) -> tuple[tuple[Verdict, str, str, str, str], bool] | None:
         """A relation's verdict, parts' sum, difference, tolerance and message, and whether its
         finding lists only its last part (a running total that does not fall); ``None`` for a
         relation the per-finding path words (:func:`fundaudit.judge.explain`'s other cases).
 
-        ``texts``: the relation's part names, empty cells and note."""
+        ``texts``: the relation's part names, empty cells and note; ``judged``: a sum's or a
+        product's numbers made in bulk (:meth:`numbers`), else they are made here."""
         names, empty, note = texts
         if kind != "product":
             unit = t[_UNIT]
@@ -412,9 +596,27 @@ class _Chunk:
             )
             return words, not falls
         if kind == "sum" or kind == "sum-le":
-            if len(names) != len(ps):
-                names = names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])
+            named: Names = names
+            if len(names) != len(ps):  # named when the message lists them (equation)
+                named = lambda: names_apart(t[_REF], [(p[_REF], p[_NAME], p[_LINE]) for p in ps])  # noqa: E731
             unit = t[_UNIT]
+            if judged is not None:
+                diff, tol, s_sum, s_diff, s_tol, _m = judged
+                revision = revision_of(rule, note)
+                verdict = sum_verdict(kind, bool(empty), revision, diff, tol)
+                message = sum_said(
+                    rule,
+                    kind,
+                    subject,
+                    empty,
+                    revision,
+                    said(total_name(t[_NAME], subject), t[_VALUE], t[_UNIT_TEXT]),
+                    t[_UNIT_TEXT],
+                    [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
+                    named,
+                    (verdict, s_sum, s_diff),
+                )
+                return (verdict, s_sum, s_diff, s_tol, message), False
             exp, value, diff, tol = sum_on_grid(t[_TERM], [p[_TERM] for p in ps])
             keep = places(unit.pow10, [exp + 1])  # the grid is one below the finest figure: that one decides
             words = sum_words(
@@ -427,12 +629,24 @@ class _Chunk:
                 t[_UNIT_TEXT],
                 unit.pow10,
                 [(p[_VALUE], p[_UNIT_TEXT]) for p in ps],
-                names,
+                named,
                 (value, diff, tol, exp, keep),
             )
             return words, False
         if kind == "product" and len(ps) == 2:
             a, b = ps
+            if judged is not None:
+                diff, tol, s_prod, s_diff, s_tol, _m = judged
+                verdict = _graded(diff, tol)
+                message = product_said(
+                    rule,
+                    subject,
+                    (t[_NAME], t[_VALUE], t[_UNIT_TEXT]),
+                    (a[_NAME], a[_VALUE], a[_UNIT_TEXT]),
+                    (b[_NAME], b[_VALUE], b[_UNIT_TEXT]),
+                    (verdict, s_prod, s_diff),
+                )
+                return (verdict, s_prod, s_diff, s_tol, message), False
             codes = (a[_CODE], b[_CODE], t[_CODE])
             pows = self.pows.get(codes)
             if pows is None:
@@ -456,31 +670,28 @@ class _Chunk:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
         q, t, e = self.q, w.figure, w.encoded
         pieces = self.listed
-        listed = ", ".join([pieces[j] for j in w.listed])
         file, line = w.where
         verdict = w.verdict
-        if e is None:
-            severity, hint = severity_of(verdict, None), "null"
-        else:
-            severity, hint = severity_of(verdict, e[0]), _q(e[0].text)
-        text = (
-            f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict.value}", '
-            f'"severity": {q[severity]}, "total": "{t[_VALUE]}", "unit": {q[t[_UNIT_TEXT]]}, '
-            f'"parts_sum": "{w.parts_sum}", "diff": "{w.diff}", "tolerance": "{w.tolerance}", '
-            f'"source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
+        drafted = f', "drafted": {_q(w.drafted)}' if w.drafted else ""
+        head = (
+            f'{{"id": {_q(w.id)}, "rule": {q[w.rule]}, "verdict": "{verdict._value_}", '
+            f'"severity": {q[e[0].severity if e is not None and verdict in FAILING else SEVERITY[verdict]]}, '
+            f'"total": "{t[_VALUE]}", '
+            f'"unit": {q[t[_UNIT_TEXT]]}, "parts_sum": "{w.parts_sum}", "diff": "{w.diff}", '
+            f'"tolerance": "{w.tolerance}", "source": {{"file": {q[t[_SOURCE_FILE]]}, "line": {t[_LINE]}}}, '
             f'"location": {{"file": {q[file]}, "line": {line}}}, "message": {_q(w.message)}, '
             f'"document": {q[w.document]}, "program": {q[w.program]}, "subject": {_q(w.subject)}, '
-            f'"parts": [{listed}], "hint": {hint}'
+            f'"parts": [{", ".join([pieces[j] for j in w.listed])}], "hint": '
         )
-        if w.drafted:
-            text += f', "drafted": {_q(w.drafted)}'
         if e is None:
-            return text + "}"
-        amount, word, percent = materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
+            return f"{head}null{drafted}}}"
+        row = e[0]
+        hint = _q(row.text)
+        amount, word, percent = w.measured or materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
         share = "null" if percent is None else f'"{percent}"'
         return (
-            f'{text}, "diagnosis": {self.diagnosis(e[0], e[1], hint)}, "materiality": {{"amount": "{amount}", '
-            f'"unit": {q[word]}, "percent": {share}}}}}'
+            f'{head}{hint}{drafted}, "diagnosis": {self.diagnosis(row, e[1], hint)}, "materiality": {{"amount": '
+            f'"{amount}", "unit": {q[word]}, "percent": {share}}}}}'
         )
 
     def diagnosis(self, row: EncodedDiagnosis, group: Decoded, text: str) -> str:
@@ -488,33 +699,41 @@ class _Chunk:
         (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
         _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
         heads = group.memo.get("json")
-        if heads is None:
-            heads = group.memo["json"] = [None] * len(group.table)
-        figures = []
-        for at, likely in culprits:
-            head = heads[at]
-            if head is None:
-                head = heads[at] = self._culprit(group.table[at])
-            figures.append(f'{head}, "likely": {"null" if likely is None else _q(likely)}}}')
-        listed = ", ".join(figures)
+        if heads is None:  # every culprit figure of the group (its table holds no other), once
+            heads = group.memo["json"] = self._culprits(group.table)
         q = self.q
+        listed = ", ".join(
+            [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in culprits]
+        )
         return (
             f'{{"cause": {q[cause]}, "severity": {q[severity]}, "root": {_q(root)}, '
             f'"text": {text}, "applicability": "{_applicability()[applicability]}", "corrections": {corrections}, '
-            f'"figures": [{listed}], "explains": [{", ".join([_q(e) for e in explains])}]}}'
+            f'"figures": [{listed}], "explains": [{", ".join(map(_q, explains))}]}}'
         )
 
-    def _culprit(self, fig: tuple[Any, ...]) -> str:
-        """A culprit figure's JSON object up to its ``likely`` (which the caller adds), from its
+    def _culprits(self, table: list[tuple[Any, ...]]) -> list[str]:
+        """Each culprit figure's JSON object up to its ``likely`` (which the caller adds), from its
         row of a group's table (:class:`~fundaudit.columnar.group.Decoded`)."""
-        ref, label, coefficient, exponent, unit, _dim, _pow10, sfile, sline, yfile, yline = fig[:11]
-        stated = f"{format_scaled(coefficient, exponent)} {unit}"  # Figure.text
-        return (
+        import numpy as np
+
+        from fundaudit.report import grid
+
+        q = self.q
+        coefficients = [row[2] for row in table]
+        try:
+            exact = np.array(coefficients, dtype=np.int64)
+        except OverflowError:  # past int64: Python integers
+            exact = np.array(coefficients, dtype=object)
+        values = grid.scaled_texts(exact, np.array([row[3] for row in table], dtype=np.int64))
+        return [
             f'{{"ref": {_q(ref)}, "label": {_q(label)}, '
-            f'"location": {{"file": {self.q[yfile]}, "line": {yline}}}, '
-            f'"source": {{"file": {self.q[sfile]}, "line": {sline}}}, '
-            f'"stated": {_q(stated)}'
-        )
+            f'"location": {{"file": {q[yfile]}, "line": {yline}}}, '
+            f'"source": {{"file": {q[sfile]}, "line": {sline}}}, '
+            f'"stated": {_q(f"{value} {unit}")}'  # Figure.text
+            for (ref, label, _c, _e, unit, _dim, _pow10, sfile, sline, yfile, yline, *_rest), value in zip(
+                table, values, strict=True
+            )
+        ]
 
 
 def indented(obj: Any, pad: str = "") -> str:
@@ -582,4 +801,5 @@ def _applicability() -> dict[int, str]:
     _YAML_FILE,
     _YAML_LINE,
     _DRAFTED,
-) = range(13)
+    _LABEL,
+) = range(14)

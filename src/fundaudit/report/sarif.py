@@ -17,7 +17,7 @@ from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import uri
-from fundaudit.report.pieces import Words, indented, worded
+from fundaudit.report.pieces import Words, diagnosed, indented, worded
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
 
@@ -32,8 +32,9 @@ def _result(
     f: Finding | Words, rule_index: dict[str, int], baseline: Comparison | None, new_ids: set[str]
 ) -> dict[str, Any]:
     """One finding as a SARIF result."""
+    d = diagnosed(f)
     result: dict[str, Any] = {
-        "ruleId": f.diagnosis.cause if f.diagnosis else f.rule,
+        "ruleId": d.cause if d else f.rule,
         "level": _LEVEL[f.severity],
         "kind": "pass" if f.holds and f.verdict is not Verdict.ROUNDING else "fail",
         "message": {"text": f.message},
@@ -57,8 +58,8 @@ def _result(
     }
     if f.drafted:
         result["properties"]["drafted"] = f.drafted
-    if f.diagnosis is not None:
-        result["properties"].update(check=f.rule, cause=f.diagnosis.cause, root=f.diagnosis.root)
+    if d is not None:
+        result["properties"].update(check=f.rule, cause=d.cause, root=d.root)
     if result["ruleId"] in rule_index:
         result["ruleIndex"] = rule_index[result["ruleId"]]
     if baseline is not None:
@@ -74,20 +75,19 @@ def _result(
                 },
             }
         ]
-    d = f.diagnosis
-    if d is not None and d.figures and d.figures[0].likely is not None:
-        culprit = d.figures[0]
+    if d is not None and d.figure is not None and d.likely is not None:
+        _ref, _source, yaml, stated = d.figure
         result.setdefault("relatedLocations", []).append(
             {
                 "id": 2,
                 "message": {
                     "text": _("likely culprit: {figure} → {value} ({cause})").format(
-                        figure=culprit.figure.text, value=culprit.likely, cause=d.cause
+                        figure=stated, value=d.likely, cause=d.cause
                     )
                 },
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(culprit.figure.yaml.file), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": culprit.figure.yaml.line},
+                    "artifactLocation": {"uri": uri(yaml.file), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": yaml.line},
                 },
             }
         )

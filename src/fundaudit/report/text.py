@@ -25,7 +25,7 @@ from fundaudit.i18n import _
 from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
-from fundaudit.report.pieces import Words, worded
+from fundaudit.report.pieces import Words, diagnosed, worded
 from fundaudit.runner import Audit, RelationList
 
 
@@ -36,9 +36,11 @@ def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
     cause only repeats the verdict (``revised``), no likely value when it is
     the sum of several parts the line shows for the total; the likely figure's line when it is
     not on the finding's own source line (a cell of another row that a 合计 carries)."""
-    d = f.diagnosis
+    d = diagnosed(f)
     if d is None or (d.cause in ("unexplained", f.verdict.value) and not verbose):  # nothing to add
         return ""
+    cause, said_text, likely_value = d.cause, d.text, d.likely
+    first_ref, first_source = (None, None) if d.figure is None else d.figure[:2]
     if isinstance(f, Words):
         total_ref: str | None = f.total_ref
         parts = len(f.listed)
@@ -46,21 +48,19 @@ def diagnosis_suffix(f: Finding | Words, verbose: bool = False) -> str:
         total_ref = None if f.total_figure is None else f.total_figure.ref
         parts = len(f.parts)
     is_sum = (
-        total_ref is not None
-        and parts > 1
-        and d.figures[0].figure.ref == total_ref
-        and d.likely == f"{f.parts_sum} {f.unit}"
+        total_ref is not None and parts > 1 and first_ref == total_ref and likely_value == f"{f.parts_sum} {f.unit}"
     )
-    said = d.likely is None or (is_sum and not verbose)  # "the total should be the sum the line shows"
+    said = likely_value is None or (is_sum and not verbose)  # "the total should be the sum the line shows"
     likely = ""
     if not said:
-        at = d.figures[0].figure.source  # the figure likely wrong: named by its line when not on this one
+        at = first_source  # the figure likely wrong: named by its line when not on this one
+        assert at is not None  # a likely value is a culprit's
         if not at.file or at == f.source:
-            likely = " " + _("likely {value}").format(value=d.likely)
+            likely = " " + _("likely {value}").format(value=likely_value)
         else:
             where = _("line {line}").format(line=at.line) if at.file == f.source.file else f"{at.file}:{at.line}"
-            likely = " " + _("likely {value} ({where})").format(value=d.likely, where=where)
-    return f" [{cause_term(d.cause)}]{likely}: {d.text}" if verbose else f" [{cause_term(d.cause)}]{likely}"
+            likely = " " + _("likely {value} ({where})").format(value=likely_value, where=where)
+    return f" [{cause_term(cause)}]{likely}: {said_text}" if verbose else f" [{cause_term(cause)}]{likely}"
 
 
 class Roots:
@@ -71,9 +71,10 @@ class Roots:
         self.roots: dict[str, tuple[str, str]] = {}  # root -> severity and cause of its first finding
 
     def add(self, f: Finding | Words) -> None:
-        if f.diagnosis is not None:
+        d = diagnosed(f)
+        if d is not None:
             self.diagnosed += 1
-            self.roots.setdefault(f.diagnosis.root, (f.severity, f.diagnosis.cause))
+            self.roots.setdefault(d.root, (f.severity, d.cause))
 
     def line(self) -> str | None:
         """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
@@ -129,10 +130,11 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
     """Write the findings as they are worded, then the summary (memory stays flat)."""
     roots = Roots()
     own = {} if verbose else own_sources(audit)
+    memo: dict[str, str] = {}  # texts of the language looked up once a write, not once a line
     if verbose:  # the arithmetic lists every figure: the findings as model objects
         for f in audit.iter_shown(show_all):
             roots.add(f)
-            lines = [_line(f, own)]
+            lines = [_line(f, own, memo)]
             lines.extend(text(line) for line in arithmetic(f))
             if f.diagnosis is not None and f.diagnosis.text != f.hint:  # the arithmetic shows the hint
                 lines.append(text(f"      {f.diagnosis.text}"))
@@ -141,7 +143,7 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
         for _chunk, findings in worded(audit, show_all):  # a chunk at a time, worded in bulk
             for w in findings:
                 roots.add(w)
-            out.write("".join([_line(w, own) + "\n" for w in findings]))
+            out.write("".join([_line(w, own, memo) + "\n" for w in findings]))
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     out.write(
@@ -153,16 +155,28 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
     )
 
 
-def _line(f: Finding | Words, own: dict[str, str]) -> str:
-    """A finding's line: ``yaml_file:line: source: verdict [rule] message [cause] likely X``."""
+def _line(f: Finding | Words, own: dict[str, str], memo: dict[str, str] | None = None) -> str:
+    """A finding's line: ``yaml_file:line: source: verdict [rule] message [cause] likely X``.
+
+    ``memo``: the texts of the current language already looked up (verdict names …), kept
+    across the lines of one write."""
+    if memo is None:
+        memo = {}
     source, location = f.source, f.location
     src = f"{text(source.file)}:{source.line}" if source.file else "-"
     if source.file and own.get(location.file) == source.file:
-        src = _("source line {line}").format(line=source.line)
+        said = memo.get("\0source")
+        if said is None:
+            said = memo["\0source"] = _("source line {line}")
+        src = said.format(line=source.line)
     mark = " (" + _("drafted, unconfirmed") + ")" if f.drafted else ""
+    value = f.verdict.value
+    name = memo.get(value)
+    if name is None:
+        name = memo[value] = verdict_name(value)
     return (
         f"{text(location.file)}:{location.line}: {src}: "
-        f"{verdict_name(f.verdict.value)}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
+        f"{name}{mark} [{f.rule}] {text(f.message)}{text(diagnosis_suffix(f))}"
     )
 
 
