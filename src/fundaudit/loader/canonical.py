@@ -22,7 +22,7 @@ import yaml
 
 from fundaudit.loader.cache import Part
 from fundaudit.loader.context import _CANONICAL, _ID, _Ctx, _Scope, _valid_line
-from fundaudit.loader.figures import _SHORT, _add, _canonical, _figure, _make_figure
+from fundaudit.loader.figures import _LINE_DIGITS, _SHORT, _figure, _make_figure
 from fundaudit.loader.nodes import _NODE_KEYS, _SCHEDULE_KEYS, _SCHEDULE_REQUIRED, _node, _shares
 from fundaudit.loader.subset import Map, Seq, parse
 from fundaudit.loader.tables import _ROLES, _ROW_KEYS, _ROW_REQUIRED, _table
@@ -49,7 +49,11 @@ class _Doubt(Exception):
 
 
 def read(data: bytes, file: str, doc: str, source: str, limits: Limits) -> Part | None:
-    """The part of document ``doc`` that the included file ``file`` (its bytes) gives, or None (read it as usual)."""
+    """The part of document ``doc`` that the included file ``file`` (its bytes) gives, or None (read it as usual).
+
+    Its figures are in the order the usual reader registers them; a figure whose reference is
+    taken (in this file too) is found when the caller registers them, as for a cached part.
+    """
     if len(data) > limits.max_bytes:
         return None
     try:
@@ -57,7 +61,7 @@ def read(data: bytes, file: str, doc: str, source: str, limits: Limits) -> Part 
     except UnicodeDecodeError:
         return None
     root = parse(text, limits.max_depth, limits.max_scalar)
-    if root is None or root.keys() != {"programs"} or root.lines is None:
+    if root is None or root.keys() != {"programs"}:
         return None
     build = _Build(_Ctx(limits), _Scope(file, doc, source))
     try:
@@ -143,10 +147,17 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 class _Build:
+    """Builds the part; figures made here are appended to ``ctx.figures`` (the usual readers, which
+    this calls for what it does not build itself, register theirs there too, in order)."""
+
     def __init__(self, ctx: _Ctx, scope: _Scope) -> None:
         self.ctx = ctx
         self.scope = scope
         self.file = scope.file
+        self.units: dict[str, Unit] = {}
+        self.sources: dict[str, Loc] = {}  # by the text of the source line
+        self.lines: dict[int, Loc] = {}  # by the line in this file
+        self.figures = ctx.figures
 
     def programs(self, value: Any, line: int) -> list[Node]:
         programs = _list(value)
@@ -223,25 +234,72 @@ class _Build:
         return made
 
     def figure(self, value: Any, line: int, ref: str, label: str) -> Figure:
-        """A figure, as :func:`fundaudit.loader.figures._figure` reads it."""
+        """A figure, as :func:`fundaudit.loader.figures._figure` reads it (its common case, here, directly)."""
         if type(value) is str:
             canonical = _CANONICAL.match(value)
             if canonical is not None:
-                fig = _canonical(self.ctx, self.scope, canonical, ref, label, line)
-                if fig is not None:
-                    return fig
+                num, unit_text, source = canonical.groups()
+                if num[0] != "-" and len(num) <= _SHORT and len(source) < _LINE_DIGITS:
+                    unit = self.units.get(unit_text) or self.unit(unit_text)
+                    if unit is not None:
+                        whole, _dot, decimals = num.partition(".")
+                        where = self.sources.get(source) or self.source(source)
+                        at = self.lines.get(line) or self.line(line)
+                        fig = Figure(
+                            ref,
+                            label,
+                            Written(int(whole + decimals), -len(decimals)),
+                            unit,
+                            where,
+                            at,
+                            None,
+                            None,
+                            self.scope.drafted,
+                        )
+                        self.figures.append(fig)
+                        return fig
         return self._slow(_figure(self.ctx, self.scope, _node_of(value, line), ref, label))  # type: ignore[no-any-return]
 
+    def source(self, text: str) -> Loc:
+        where = self.sources[text] = Loc(self.scope.source, int(text))
+        return where
+
+    def line(self, line: int) -> Loc:
+        at = self.lines[line] = Loc(self.file, line)
+        return at
+
+    def unit(self, text: str) -> Unit | None:
+        try:
+            unit = self.units[text] = parse_unit(text)
+        except UnitError:
+            return None
+        return unit
+
+    def add(self, ref: str, label: str, value: Written, unit: Unit, source: str, line: int) -> Figure:
+        """The figure ``value unit @source``, written on ``line``, appended to the part's figures."""
+        where = self.sources.get(source) or self.source(source)
+        at = self.lines.get(line) or self.line(line)
+        fig = Figure(ref, label, value, unit, where, at, None, None, self.scope.drafted)
+        self.figures.append(fig)
+        return fig
+
     def named(self, m: dict[str, Any], line: int, prefix: str) -> list[Figure]:
+        if type(m) is not Map:  # a flow mapping: every figure on its line
+            figure = self.figure
+            return [figure(value, line, prefix + key, key) for key, value in m.items()]
         return [self.figure(value, _at(m, key, line, value), prefix + key, key) for key, value in m.items()]
 
     def split(self, value: Any, line: int, prefix: str, path: str) -> tuple[SplitEntry, ...]:
         """A ``split:``, as :func:`fundaudit.loader.nodes._split` reads it."""
         m = _mapping(value)
         out: list[SplitEntry] = []
+        lines = m.lines if type(m) is Map else None
         for key, entry in m.items():
             name = f"{path}/{key}" if path else key
-            at = _at(m, key, line, None)  # the key's line
+            at = line if lines is None else lines[key]  # the key's line
+            if type(entry) is str:  # the common case
+                out.append(SplitEntry(key, self.figure(entry, at, prefix + name, name), (), False, Loc(self.file, at)))
+                continue
             here = _at(m, key, line, entry)
             if isinstance(entry, dict) and ("amount" in entry or "split" in entry):
                 if not entry.keys() <= _SPLIT_KEYS:
@@ -340,7 +398,8 @@ class _Build:
         if rid == "":
             raise _Doubt  # _table's check of a row's given id would find "" among the ids
         label = _text(m["label"])
-        source_line = _line(m["line"])
+        source_text = m["line"]
+        source_line = _line(source_text)
         role = _text(m["role"]) if "role" in m else "detail"
         if role not in _ROLES:
             raise _Doubt
@@ -356,7 +415,8 @@ class _Build:
         if len(cells) != len(columns):
             raise _Doubt
         at = _at(m, "cells", line, cells)
-        ctx, scope = self.ctx, self.scope
+        lines = cells.lines if type(cells) is Seq else None
+        prefix = f"{self.scope.doc}::{path}/{rid}:"
         made: list[Figure | None] = []
         for i, (col, cell) in enumerate(zip(columns, cells, strict=True)):
             if cell is None:
@@ -371,15 +431,16 @@ class _Build:
             cunit = col.unit or row_unit or unit
             if cunit is None:
                 raise _Doubt
-            here = _at(cells, i, at, cell)
-            ref = f"{scope.doc}::{path}/{rid}:{col.name}"
+            here = at if lines is None else lines[i]
             number = _NUMBER.match(text)
             if number is not None and len(text) <= _SHORT:
-                whole, decimals = number.group(1), number.group(2) or ""
+                whole, decimals = number.groups("")
                 value = Written(int(whole + decimals), -len(decimals))
-                made.append(_add(ctx, scope, ref, col.name, value, cunit, source_line, here))
+                made.append(self.add(prefix + col.name, col.name, value, cunit, source_text, here))
             else:
-                fig = _make_figure(ctx, scope, _node_of(cell, here), ref, col.name, text, cunit, source_line)
+                fig = _make_figure(
+                    self.ctx, self.scope, _node_of(cell, here), prefix + col.name, col.name, text, cunit, source_line
+                )
                 made.append(self._slow(fig))
         return Row(
             rid,
@@ -388,6 +449,6 @@ class _Build:
             sums,
             cross,
             tuple(made),
-            Loc(scope.source, source_line),
-            Loc(self.file, line),
+            self.sources.get(source_text) or self.source(source_text),
+            self.lines.get(line) or self.line(line),
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import yaml
 
 from fundaudit.i18n import N_, _
@@ -38,11 +36,28 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         text = str(node.value)
         canonical = _CANONICAL.match(text)
         if canonical is not None:
-            fig = _canonical(ctx, scope, canonical, ref, label, node.start_mark.line + 1)
-            if fig is not None:
-                return fig
             num, unit_text, line_text = canonical.groups()
             line: str | int = int(line_text) if len(line_text) < _LINE_DIGITS else line_text  # no sign, no 0
+            if num[0] != "-" and len(num) <= _SHORT and type(line) is int:
+                # the common case, which nothing can refuse but the unit: parse_number's result, directly
+                try:
+                    unit = parse_unit(unit_text)
+                except UnitError:
+                    pass
+                else:
+                    whole, _dot, decimals = num.partition(".")
+                    fig = Figure(
+                        ref,
+                        label,
+                        Written(int(whole + decimals), -len(decimals)),
+                        unit,
+                        ctx.loc(scope.source, line),
+                        ctx.loc(file, node.start_mark.line + 1),
+                        None,
+                        None,
+                        scope.drafted,
+                    )
+                    return ctx.add_figure(fig)
             return _make_figure(ctx, scope, node, ref, label, num, unit_text, line)
         m = _FIGURE.match(text)
         if m is None or not m.group("num"):
@@ -103,28 +118,6 @@ def _figure(ctx: _Ctx, scope: _Scope, node: yaml.Node, ref: str, label: str) -> 
         )
         return None
     return _make_figure(ctx, scope, node, ref, label, num, unit_text, line_text, bound, note)
-
-
-def _canonical(ctx: _Ctx, scope: _Scope, canonical: re.Match[str], ref: str, label: str, at: int) -> Figure | None:
-    """The figure of a compact text that matched ``_CANONICAL``, written on line ``at``, when nothing
-    can refuse it (the common case: parse_number's result, directly), else None."""
-    num, unit_text, line_text = canonical.groups()
-    if num[0] == "-" or len(num) > _SHORT or len(line_text) >= _LINE_DIGITS:
-        return None
-    try:
-        unit = parse_unit(unit_text)
-    except UnitError:
-        return None
-    whole, _dot, decimals = num.partition(".")
-    return _add(ctx, scope, ref, label, Written(int(whole + decimals), -len(decimals)), unit, int(line_text), at)
-
-
-def _add(ctx: _Ctx, scope: _Scope, ref: str, label: str, value: Written, unit: Unit, line: int, at: int) -> Figure:
-    """Register the figure ``value unit @line`` written on line ``at`` of the scope's file."""
-    fig = Figure(
-        ref, label, value, unit, ctx.loc(scope.source, line), ctx.loc(scope.file, at), None, None, scope.drafted
-    )
-    return ctx.add_figure(fig)
 
 
 def _make_figure(
