@@ -26,7 +26,7 @@ import yaml
 
 from fundaudit.gcpause import paused
 from fundaudit.i18n import language, using
-from fundaudit.loader import cache
+from fundaudit.loader import cache, canonical
 from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
@@ -194,6 +194,10 @@ def _plan(entry: Path, root: yaml.Node | None) -> list[tuple[Path, str, str, str
 
 def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> Part | None:
     """The part of document ``doc`` that the bytes of an included file give, or None (an error in it)."""
+    quick = canonical.read(data, display, doc, source, limits)
+    if quick is not None:  # no error in it but, perhaps, a figure given twice
+        unique = len({f.ref for f in quick.figures}) == len(quick.figures)
+        return quick if unique and cache.storable(quick) else None
     ctx = _Ctx(limits)
     root = _compose(ctx, data, display)
     if not isinstance(root, yaml.MappingNode):

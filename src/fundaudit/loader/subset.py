@@ -210,17 +210,24 @@ class _Reader:
             if tokens[at] == "}":
                 return mapping, at + 1
             while True:
-                key = _flow_key(tokens[at], keys)
+                token = tokens[at]
+                key = token if token in keys else _flow_key(token, keys)
                 if tokens[at + 1] != ": " or key in mapping:
                     raise _Doubt
                 token = tokens[at + 2]
                 first = token[0]
                 if first in "[{":
                     mapping[key], at = self.flow(tokens, at + 2, number, depth + 1)
+                    token = tokens[at]
                 else:
-                    mapping[key] = _flow_scalar(token)
+                    if first == '"':
+                        mapping[key] = token[1:-1]
+                    elif first in "]},:'":
+                        mapping[key] = _flow_scalar(token)
+                    else:
+                        mapping[key] = None if token in _NULLS else token
                     at += 3
-                token = tokens[at]
+                    token = tokens[at]
                 if token == ", ":
                     at += 1
                 elif token == "}":
