@@ -100,7 +100,9 @@ def part_texts(draw: st.DrawFn) -> str:
                 out += [f"      - name: 子项目{i}", f"        total: {draw(_figure(line))}"]
         if draw(st.booleans()):
             line += 1
-            columns = draw(st.sampled_from(("[投资, {name: 里程, unit: 公里}]", "[A, B]", '[A, {name: B, unit: "万{row}"}]')))
+            columns = draw(
+                st.sampled_from(("[投资, {name: 里程, unit: 公里}]", "[A, B]", '[A, {name: B, unit: "万{row}"}]'))
+            )
             out += [
                 "    tables:",
                 "      - id: t",
@@ -115,7 +117,11 @@ def part_texts(draw: st.DrawFn) -> str:
                 a = draw(_rarely(("46659.38", "88.7", "0", "", "-", " 7 "), ("-3", "012", "1.5e3")))
                 b = draw(st.sampled_from(("1", "2.50", "null", "~")))
                 cells = f'["{a}", "{b}"]' if draw(st.booleans()) else f'["{a}", {b}]'
-                extra = draw(_rarely(("", ", role: total", ", unit: 元", f", id: r{r}", ", cross: false"), (", sums: [1]", ", id: x")))
+                extra = draw(
+                    _rarely(
+                        ("", ", role: total", ", unit: 元", f", id: r{r}", ", cross: false"), (", sums: [1]", ", id: x")
+                    )
+                )
                 out.append(f"          - {{label: 行{r}, line: {line}{extra}, cells: {cells}}}")
             if draw(st.booleans()) and columns == "[A, B]":
                 out.append("        column_sums: {A: [B]}")
@@ -211,7 +217,7 @@ def _mutate(text: str, mutations: list[tuple[str, int, Any]]) -> str:
             elif b > 0:
                 lines[x] = " " * b + lines[x]
             else:
-                lines[x] = lines[x][-b:] if lines[x][: -b].strip() == "" else lines[x]
+                lines[x] = lines[x][-b:] if lines[x][:-b].strip() == "" else lines[x]
             text = "\n".join(lines)
     return text
 
@@ -297,7 +303,7 @@ def test_the_reader_gives_the_composers_tree_or_nothing_long(text: str, mutation
         "a: é\n",
         "é: 1\n",
         "k" * 300 + ": 1\n",
-        "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        "a: " + "[" * 64 + "x" + "]" * 64 + "\n",
         "a: " + "x" * 70_000 + "\n",
         "a: b: c\n",
         "a: b:\n",

@@ -16,14 +16,14 @@ registers them again in the load's, in order, as it does for a file taken from t
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from fundaudit.loader.cache import Part
 from fundaudit.loader.context import _CANONICAL, _ID, _Ctx, _Scope, _valid_line
 from fundaudit.loader.figures import _LINE_DIGITS, _SHORT, _figure, _make_figure
-from fundaudit.loader.nodes import _NODE_KEYS, _SCHEDULE_KEYS, _SCHEDULE_REQUIRED, _node, _shares
+from fundaudit.loader.nodes import _NODE_KEYS, _SCHEDULE_KEYS, _SCHEDULE_REQUIRED, _node
 from fundaudit.loader.subset import Map, Seq, parse
 from fundaudit.loader.tables import _ROLES, _ROW_KEYS, _ROW_REQUIRED, _table
 from fundaudit.model import Column, Figure, Loc, Node, Row, Schedule, SplitEntry, Table
@@ -42,6 +42,9 @@ _SLOW_TABLE = frozenset(("column_sums", "schedules", "products", "drafted"))  # 
 _SPLIT_KEYS = frozenset(("amount", "split", "partial", "all"))
 _COLUMN_KEYS = frozenset(("name", "unit", "foot"))
 _STR, _NULL, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "seq", "map"))
+
+
+_T = TypeVar("_T")
 
 
 class _Doubt(Exception):
@@ -85,7 +88,7 @@ def _at(container: dict[str, Any] | list[Any], key: Any, line: int, value: Any) 
 
 def _node_of(value: Any, line: int) -> yaml.Node:
     """The node the composer makes of ``value`` (starting on ``line``), for the usual readers."""
-    mark = yaml.Mark("", 0, line - 1, 0, None, None)
+    mark = _mark(line)
     if value is None:
         return yaml.ScalarNode(_NULL, "", mark, mark)
     if type(value) is str:
@@ -94,10 +97,14 @@ def _node_of(value: Any, line: int) -> yaml.Node:
         pairs = []
         for key, item in value.items():
             at = _at(value, key, line, None)
-            key_mark = yaml.Mark("", 0, at - 1, 0, None, None)
+            key_mark = _mark(at)
             pairs.append((yaml.ScalarNode(_STR, key, key_mark, key_mark), _node_of(item, _at(value, key, line, item))))
         return yaml.MappingNode(_MAP, pairs, mark, mark)
     return yaml.SequenceNode(_SEQ, [_node_of(x, _at(value, i, line, x)) for i, x in enumerate(value)], mark, mark)
+
+
+def _mark(line: int) -> yaml.Mark:
+    return yaml.Mark("", 0, line - 1, 0, "", 0)
 
 
 def _text(value: Any) -> str:
@@ -109,7 +116,7 @@ def _text(value: Any) -> str:
 def _bool(value: Any) -> bool:
     if value != "true" and value != "false":
         raise _Doubt
-    return value == "true"
+    return bool(value == "true")
 
 
 def _line(value: Any) -> int:
@@ -170,7 +177,7 @@ class _Build:
             raise _Doubt
         if not _SLOW_NODE.isdisjoint(m.keys()):
             return self._slow(_node(self.ctx, self.scope, _node_of(m, line), parent, is_program, position))
-        ctx, scope = self.ctx, self.scope
+        scope = self.scope
         if "id" in m:
             node_id = _id(m["id"])
         elif is_program:
@@ -181,7 +188,11 @@ class _Build:
         path = f"{parent}/{node_id}" if parent else node_id
         prefix = f"{scope.doc}::{path}:"
         source_line = _line(m["line"]) if "line" in m else None
-        total = self.figure(m["total"], _at(m, "total", line, m["total"]), prefix + "total", f"{name} total") if "total" in m else None
+        total = (
+            self.figure(m["total"], _at(m, "total", line, m["total"]), prefix + "total", f"{name} total")
+            if "total" in m
+            else None
+        )
         split = self.split(m["split"], _at(m, "split", line, m["split"]), prefix, "") if "split" in m else ()
         items: list[Node] = []
         child_ids: dict[str, int] = {}
@@ -198,7 +209,9 @@ class _Build:
         if "figures" in m:
             named = _mapping(m["figures"])
             figures = self.named(named, _at(m, "figures", line, named), prefix)
-        schedule = self.schedule(m["schedule"], _at(m, "schedule", line, m["schedule"]), prefix) if "schedule" in m else None
+        schedule = (
+            self.schedule(m["schedule"], _at(m, "schedule", line, m["schedule"]), prefix) if "schedule" in m else None
+        )
         tables: list[Table] = []
         if "tables" in m:
             listed = _list(m["tables"])
@@ -228,7 +241,8 @@ class _Build:
             note=_text(m["note"]) if "note" in m else None,
         )
 
-    def _slow(self, made: Any) -> Any:
+    def _slow(self, made: _T | None) -> _T:
+        """What a usual reader made, when it found nothing wrong."""
         if made is None or self.ctx.errors:
             raise _Doubt
         return made
@@ -258,7 +272,7 @@ class _Build:
                         )
                         self.figures.append(fig)
                         return fig
-        return self._slow(_figure(self.ctx, self.scope, _node_of(value, line), ref, label))  # type: ignore[no-any-return]
+        return self._slow(_figure(self.ctx, self.scope, _node_of(value, line), ref, label))
 
     def source(self, text: str) -> Loc:
         where = self.sources[text] = Loc(self.scope.source, int(text))
@@ -309,20 +323,26 @@ class _Build:
                     if "amount" in entry
                     else None
                 )
-                sub = self.split(entry["split"], _at(entry, "split", here, entry["split"]), prefix, name) if "split" in entry else ()
+                sub = (
+                    self.split(entry["split"], _at(entry, "split", here, entry["split"]), prefix, name)
+                    if "split" in entry
+                    else ()
+                )
                 partial = _bool(entry["partial"]) if "partial" in entry else False
                 whole = _text(entry["all"]) if "all" in entry else None
                 if whole is not None and (amount is None or sub):
                     raise _Doubt
                 out.append(SplitEntry(key, amount, sub, partial, Loc(self.file, at), whole))
             else:
-                out.append(SplitEntry(key, self.figure(entry, here, prefix + name, name), (), False, Loc(self.file, at)))
+                out.append(
+                    SplitEntry(key, self.figure(entry, here, prefix + name, name), (), False, Loc(self.file, at))
+                )
         return tuple(out)
 
     def schedule(self, value: Any, line: int, prefix: str) -> Schedule:
         """A ``schedule:``, as :func:`fundaudit.loader.nodes._schedule` reads it."""
         m = _mapping(value)
-        if not m.keys() <= _SCHEDULE_KEYS or not _SCHEDULE_REQUIRED <= m.keys():
+        if not m.keys() <= _SCHEDULE_KEYS or not m.keys() >= _SCHEDULE_REQUIRED:
             raise _Doubt
         kind = _text(m["kind"])
         if kind not in ("incremental", "cumulative"):
@@ -336,13 +356,13 @@ class _Build:
     def table(self, value: Any, line: int, parent: str) -> Table:
         """A table, as :func:`fundaudit.loader.tables._table` reads it."""
         m = _mapping(value)
-        if not m.keys() <= _TABLE_KEYS or not _TABLE_REQUIRED <= m.keys():
+        if not m.keys() <= _TABLE_KEYS or not m.keys() >= _TABLE_REQUIRED:
             raise _Doubt
         listed = _list(m["columns"])
         if not _SLOW_TABLE.isdisjoint(m.keys()) or any(
             isinstance(c, dict) and type(c.get("unit")) is str and "{row}" in c["unit"] for c in listed
         ):
-            return self._slow(_table(self.ctx, self.scope, _node_of(m, line), parent))  # type: ignore[no-any-return]
+            return self._slow(_table(self.ctx, self.scope, _node_of(m, line), parent))
         tid = _id(m["id"])
         title = _text(m["title"])
         source_line = _line(m["line"])
@@ -392,7 +412,7 @@ class _Build:
     def row(self, value: Any, line: int, path: str, position: int, columns: list[Column], unit: Unit | None) -> Row:
         """A row, as :func:`fundaudit.loader.tables._row` reads it."""
         m = _mapping(value)
-        if not m.keys() <= _ROW_KEYS or not _ROW_REQUIRED <= m.keys():
+        if not m.keys() <= _ROW_KEYS or not m.keys() >= _ROW_REQUIRED:
             raise _Doubt
         rid = _text(m["id"]) if "id" in m else str(position)
         if rid == "":

@@ -219,11 +219,11 @@ def _include_part(
         cached = cache.read(ctx.cache, digest, display, source) if ctx.cache is not None else None
         if cached is not None:
             return display, cached, digest
-    part = canonical.read(data, display, doc, source, ctx.limits)  # the layout fmt writes: no nodes composed
-    if part is not None:
+    quick = canonical.read(data, display, doc, source, ctx.limits)  # the layout fmt writes: no nodes composed
+    if quick is not None:
         if digest is not None and ctx.cache is not None:
-            ctx.stored.append((digest, part))
-        return display, part, digest
+            ctx.stored.append((digest, quick))
+        return display, quick, digest
     root = _compose(ctx, data, display)
     m = _mapping(ctx, display, root, _("an included file")) if root is not None else None
     return (display, m, digest) if m is not None else None

@@ -36,9 +36,7 @@ _PLAIN = re.compile(_FIRST + r"[^#]*\Z")  # a plain scalar in block context (": 
 _DOUBLE = re.compile(r'"[^"\\]*"\Z')
 _SINGLE = re.compile(r"'(?:[^']|'')*'\Z")
 # the tokens of a flow collection: brackets, ", ", ": ", quoted and plain scalars
-_TOKEN = re.compile(
-    r"""[\[\]{}]|, |: |"[^"\\]*"|'(?:[^']|'')*'|""" + _FIRST + r"""(?:[^,\[\]{}#:]*[^\s,\[\]{}#:])?"""
-)
+_TOKEN = re.compile(r"""[\[\]{}]|, |: |"[^"\\]*"|'(?:[^']|'')*'|""" + _FIRST + r"""(?:[^,\[\]{}#:]*[^\s,\[\]{}#:])?""")
 _KEY_CHARS = 250
 
 
