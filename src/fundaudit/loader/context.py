@@ -69,6 +69,11 @@ class _Ctx:
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""
+        refs = [fig.ref for fig in part.figures]
+        if self.by_ref.keys().isdisjoint(refs) and len(set(refs)) == len(refs):  # the usual case, at C speed
+            self.by_ref.update(zip(refs, part.figures, strict=True))
+            self.figures.extend(part.figures)
+            return
         for fig in part.figures:
             self.add_figure(fig)
 
