@@ -44,17 +44,26 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The included files the loader composes from YAML from now on (the others came from the cache)."""
-    from fundaudit.loader import documents
+    """The included files the loader reads from YAML from now on (the others came from the cache):
+    composed, or read by the quick path (fundaudit.loader.canonical)."""
+    from fundaudit.loader import canonical, documents
 
     seen: list[str] = []
     real = documents._compose
+    quick = canonical.read
 
     def spy(ctx: object, data: bytes, display: str) -> object:
         seen.append(display)
         return real(ctx, data, display)  # type: ignore[arg-type]
 
+    def quick_spy(data: bytes, display: str, *args: object) -> object:
+        got = quick(data, display, *args)  # type: ignore[arg-type]
+        if got is not None and sys._getframe(1).f_globals["__name__"] == documents.__name__:  # not read ahead
+            seen.append(display)
+        return got
+
     monkeypatch.setattr(documents, "_compose", spy)
+    monkeypatch.setattr(canonical, "read", quick_spy)
     return seen
 
 
