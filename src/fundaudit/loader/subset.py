@@ -38,6 +38,7 @@ _SINGLE = re.compile(r"'(?:[^']|'')*'\Z")
 # the tokens of a flow collection: brackets, ", ", ": ", quoted and plain scalars
 _TOKEN = re.compile(r"""[\[\]{}]|, |: |"[^"\\]*"|'(?:[^']|'')*'|""" + _FIRST + r"""(?:[^,\[\]{}#:]*[^\s,\[\]{}#:])?""")
 _KEY_CHARS = 250
+_MARKER = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
 
 
 class Map(dict[str, Any]):
@@ -63,6 +64,8 @@ class _Doubt(Exception):
 def parse(text: str, max_depth: int, max_scalar: int) -> Map | None:
     """The top mapping of ``text``, as libyaml composes it, or None (not certainly so, or not a mapping)."""
     if not text.replace("\n", "").isprintable():
+        return None
+    if " \n" in text or text[-1:] == " " or _MARKER.search(text):  # a trailing space, a document marker
         return None
     lines = text.split("\n")
     if max(map(len, lines)) > max_scalar:
@@ -97,18 +100,12 @@ class _Reader:
     def __init__(self, lines: list[str], max_depth: int) -> None:
         self.max_depth = max_depth - 2  # a margin: the composer's checks count scalars too
         self.keys: set[str] = set()  # keys found short and NFC
-        rows: list[tuple[int, int, str]] = []
-        for number, raw in enumerate(lines, start=1):
-            content = raw.lstrip(" ")
-            if not content or content[0] == "#":
-                continue
-            if raw[-1] == " ":
-                raise _Doubt
-            indent = len(raw) - len(content)
-            if indent == 0 and content[:3] in ("---", "..."):
-                raise _Doubt  # a document marker
-            rows.append((number, indent, content))
-        self.rows = rows
+        # (line, indent, content) of each line but blank lines and comments
+        self.rows = [
+            (number, len(raw) - len(content), content)
+            for number, raw in enumerate(lines, start=1)
+            if (content := raw.lstrip(" ")) and content[0] != "#"
+        ]
 
     def root(self) -> Map:
         rows = self.rows
