@@ -446,3 +446,37 @@ def test_the_real_data_loads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _outcome(ROOT / "data" / "budgets.yaml")
     monkeypatch.setattr(canonical, "read", lambda *args: None)
     assert fast == _outcome(ROOT / "data" / "budgets.yaml")
+
+
+@pytest.mark.parametrize("spoil", [False, True])
+def test_files_parsed_by_workers_load_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: bool) -> None:
+    """With the cache off, workers only parse (a plain tree each); the model and the errors are the same."""
+    from fundaudit.loader import parallel
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import yamlset
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    entry = yamlset.write(6000, tmp_path / "set", 6)
+    if spoil:  # an error in a file a worker parses, another that is not in the layout fmt writes
+        names = sorted(p for p in entry.parent.glob("p*.yaml"))
+        first = names[0].read_text(encoding="utf-8")
+        names[0].write_text(first.replace("@1\n", "@0\n", 1), encoding="utf-8")
+        names[1].write_text(names[1].read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    alone = _outcome(entry)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL", 0)
+    parsed: list[bool] = []
+    real = parallel._from_parser
+
+    def spy(*args: Any) -> Any:
+        parsed.append(True)
+        return real(*args)
+
+    monkeypatch.setattr(parallel, "_from_parser", spy)
+    assert _outcome(entry) == alone
+    assert parsed  # the workers parsed
+    assert isinstance(alone, list) == spoil

@@ -57,23 +57,32 @@ def read(data: bytes, file: str, doc: str, source: str, limits: Limits) -> Part 
     Its figures are in the order the usual reader registers them; a figure whose reference is
     taken (in this file too) is found when the caller registers them, as for a cached part.
     """
+    return build(tree(data, limits), file, doc, source, limits)
+
+
+def tree(data: bytes, limits: Limits) -> Map | None:
+    """The file's plain tree (:func:`fundaudit.loader.subset.parse`), or None."""
     if len(data) > limits.max_bytes:
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    root = parse(text, limits.max_depth, limits.max_scalar)
+    return parse(text, limits.max_depth, limits.max_scalar)
+
+
+def build(root: Map | None, file: str, doc: str, source: str, limits: Limits) -> Part | None:
+    """The part the file's plain tree ``root`` gives (see :func:`read`), or None."""
     if root is None or root.keys() != {"programs"}:
         return None
-    build = _Build(_Ctx(limits), _Scope(file, doc, source))
+    made = _Build(_Ctx(limits), _Scope(file, doc, source))
     try:
-        programs = build.programs(root["programs"], _at(root, "programs", root.line, root["programs"]))
+        programs = made.programs(root["programs"], _at(root, "programs", root.line, root["programs"]))
     except _Doubt:
         return None
-    if build.ctx.errors:
+    if made.ctx.errors:
         return None
-    return Part(tuple(programs), tuple(build.ctx.figures), None, None)
+    return Part(tuple(programs), tuple(made.ctx.figures), None, None)
 
 
 def _at(container: dict[str, Any] | list[Any], key: Any, line: int, value: Any) -> int:
