@@ -371,6 +371,17 @@ documents:
 """
 
 
+def _count_quick(monkeypatch: pytest.MonkeyPatch, taken: list[bool]) -> None:
+    """From now on, note in ``taken`` whether the quick path took each file it was given."""
+
+    def counted(*args: Any) -> Any:
+        got = READ(*args)
+        taken.append(got is not None)
+        return got
+
+    monkeypatch.setattr(canonical, "read", counted)
+
+
 def _both(tmp: Path, monkeypatch: pytest.MonkeyPatch, a: str, b: str) -> tuple[int, Any]:
     """The outcomes of loading ``a`` and ``b`` (included by one document) with and without the quick path."""
     (tmp / "budgets.yaml").write_text(ENTRY, encoding="utf-8")
@@ -378,18 +389,11 @@ def _both(tmp: Path, monkeypatch: pytest.MonkeyPatch, a: str, b: str) -> tuple[i
     (tmp / "b.yaml").write_bytes(b.encode("utf-8", "surrogatepass"))
     monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
     monkeypatch.chdir(tmp)
-    taken = []
-    quick = READ
-
-    def counted(*args: Any) -> Any:
-        got = quick(*args)
-        taken.append(got is not None)
-        return got
-
+    taken: list[bool] = []
     outcomes = []
     for lang in ("en", "zh"):
         with using(lang):
-            monkeypatch.setattr(canonical, "read", counted)
+            _count_quick(monkeypatch, taken)
             fast = _outcome(tmp / "budgets.yaml")
             monkeypatch.setattr(canonical, "read", lambda *args: None)
             full = _outcome(tmp / "budgets.yaml")
@@ -426,15 +430,8 @@ def test_the_quick_path_on_the_benchmark_layout(tmp_path: Path, monkeypatch: pyt
         sys.path.remove(str(ROOT / "benchmarks"))
     entry = yamlset.write(3000, tmp_path / "set", 3)
     monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
-    taken = []
-    quick = READ
-
-    def counted(*args: Any) -> Any:
-        got = quick(*args)
-        taken.append(got is not None)
-        return got
-
-    monkeypatch.setattr(canonical, "read", counted)
+    taken: list[bool] = []
+    _count_quick(monkeypatch, taken)
     fast = _outcome(entry)
     monkeypatch.setattr(canonical, "read", lambda *args: None)
     assert taken and all(taken)

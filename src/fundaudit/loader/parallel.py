@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -117,11 +117,8 @@ def _from_worker(
     """
 
     def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
-        try:
-            made = future.result()
-        except (OSError, BrokenProcessPool):
-            return None
-        if made is None or made[0] != digest:
+        made = _result(future, digest)
+        if made is None:
             return None
         light = None if made[2] is None else cache.parse_block(made[2], digest)
         if light is not None:
@@ -138,16 +135,23 @@ def _from_parser(
     """The part built here from the plain tree a worker parsed (fundaudit.loader.canonical), or None."""
 
     def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
-        try:
-            made = future.result()
-        except (OSError, BrokenProcessPool):
-            return None
-        if made is None or made[0] != digest:
-            return None
-        part = canonical.build(made[1], display, doc, source, limits)
+        made = _result(future, digest)
+        part = None if made is None else canonical.build(made[1], display, doc, source, limits)
         return None if part is None else (part, None, None)
 
     return done
+
+
+_R = TypeVar("_R", bound=tuple[Any, ...])
+
+
+def _result(future: Future[_R | None], digest: str) -> _R | None:
+    """What a worker sent for the file of key ``digest``; None: nothing usable (it failed, or read other bytes)."""
+    try:
+        made = future.result()
+    except (OSError, BrokenProcessPool):
+        return None
+    return made if made is not None and made[0] == digest else None
 
 
 def _size(paths: Iterable[Path]) -> int:

@@ -116,6 +116,17 @@ class _Reader:
             raise _Doubt
         return top
 
+    def row(self, at: int, end: int, indent: int) -> tuple[int, str] | None:
+        """The line and content of row ``at`` of a block at ``indent``; None: the block has ended."""
+        if at == end:
+            return None
+        number, here, content = self.rows[at]
+        if here == indent:
+            return number, content
+        if here < indent:
+            return None
+        raise _Doubt  # deeper than the block, where nothing is expected
+
     def mapping(self, at: int, indent: int, depth: int) -> tuple[Map, int]:
         if depth > self.max_depth:
             raise _Doubt
@@ -124,12 +135,8 @@ class _Reader:
         out = Map()
         out.line = rows[at][0]
         out.lines = lines = {}
-        while at < end:
-            number, here, content = rows[at]
-            if here != indent:
-                if here < indent:
-                    break
-                raise _Doubt
+        while (row := self.row(at, end, indent)) is not None:
+            number, content = row
             match = _KEY.match(content)
             if match is None:
                 raise _Doubt
@@ -161,12 +168,8 @@ class _Reader:
         out = Seq()
         out.line = rows[at][0]
         out.lines = lines = []
-        while at < end:
-            number, here, content = rows[at]
-            if here != indent:
-                if here < indent:
-                    break
-                raise _Doubt
+        while (row := self.row(at, end, indent)) is not None:
+            number, content = row
             if content[:2] != "- ":
                 raise _Doubt
             rest = content[2:]
@@ -199,55 +202,44 @@ class _Reader:
         if depth > self.max_depth:
             raise _Doubt
         keys = self.keys
-        if tokens[at] == "{":
-            mapping: dict[str, Any] = {}
-            at += 1
-            if tokens[at] == "}":
-                return mapping, at + 1
-            while True:
+        opening = tokens[at]
+        is_map = opening == "{"
+        if not is_map and opening != "[":
+            raise _Doubt
+        closing = "}" if is_map else "]"
+        out: Any = {} if is_map else []
+        at += 1
+        if tokens[at] == closing:
+            return out, at + 1
+        while True:
+            if is_map:
                 token = tokens[at]
                 key = token if token in keys else _flow_key(token, keys)
-                if tokens[at + 1] != ": " or key in mapping:
+                if tokens[at + 1] != ": " or key in out:
                     raise _Doubt
-                token = tokens[at + 2]
-                first = token[0]
-                if first in "[{":
-                    mapping[key], at = self.flow(tokens, at + 2, number, depth + 1)
-                    token = tokens[at]
-                else:
-                    if first == '"':
-                        mapping[key] = token[1:-1]
-                    elif first in "]},:'":
-                        mapping[key] = _flow_scalar(token)
-                    else:
-                        mapping[key] = None if token in _NULLS else token
-                    at += 3
-                    token = tokens[at]
-                if token == ", ":
-                    at += 1
-                elif token == "}":
-                    return mapping, at + 1
-                else:
-                    raise _Doubt
-        if tokens[at] != "[":
-            raise _Doubt
-        seq: list[Any] = []
-        at += 1
-        if tokens[at] == "]":
-            return seq, at + 1
-        while True:
+                at += 2
             token = tokens[at]
-            if token[0] in "[{":
-                item, at = self.flow(tokens, at, number, depth + 1)
-                seq.append(item)
+            first = token[0]
+            value: Any
+            if first in "[{":
+                value, at = self.flow(tokens, at, number, depth + 1)
             else:
-                seq.append(_flow_scalar(token))
+                if first == '"':
+                    value = token[1:-1]
+                elif first in "]},:'":
+                    value = _flow_scalar(token)
+                else:
+                    value = None if token in _NULLS else token
                 at += 1
+            if is_map:
+                out[key] = value
+            else:
+                out.append(value)
             token = tokens[at]
             if token == ", ":
                 at += 1
-            elif token == "]":
-                return seq, at + 1
+            elif token == closing:
+                return out, at + 1
             else:
                 raise _Doubt
 
