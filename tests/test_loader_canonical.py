@@ -477,3 +477,50 @@ def test_files_parsed_by_workers_load_the_same(tmp_path: Path, monkeypatch: pyte
     assert _outcome(entry) == alone
     assert parsed  # the workers parsed
     assert isinstance(alone, list) == spoil
+
+
+def _entry_outcomes(tmp: Path, monkeypatch: pytest.MonkeyPatch, programs: str) -> tuple[int, Any]:
+    """Outcomes of an entry file whose document holds ``programs`` (an included file's text, indented),
+    with and without the quick path (both languages), and how often the quick path built them."""
+    head = "fundaudit: 1\ndocuments:\n  - id: d\n    source: d.txt\n    title: t\n    include: [b.yaml]\n"
+    body = "\n".join("    " + line if line else line for line in programs.split("\n"))
+    (tmp / "budgets.yaml").write_bytes((head + body).encode("utf-8", "surrogatepass"))
+    (tmp / "b.yaml").write_text("programs:\n  - id: other\n    name: 又一项\n    total: 6 万元 @9\n", encoding="utf-8")
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.chdir(tmp)
+    built: list[bool] = []
+    real_entry, real_programs = canonical.entry, canonical.programs
+
+    def counted(*args: Any) -> Any:
+        got = real_programs(*args)
+        built.append(got is not None)
+        return got
+
+    outcomes = []
+    for lang in ("en", "zh"):
+        with using(lang):
+            monkeypatch.setattr(canonical, "entry", real_entry)
+            monkeypatch.setattr(canonical, "programs", counted)
+            fast = _outcome(tmp / "budgets.yaml")
+            monkeypatch.setattr(canonical, "entry", lambda *args: None)
+            full = _outcome(tmp / "budgets.yaml")
+        assert fast == full, lang
+        outcomes.append(fast)
+    return sum(built), outcomes
+
+
+@QUICK
+@given(part_texts(), MUTATIONS)
+def test_an_entry_file_loads_the_same_with_the_quick_path(
+    tmp_path_factory: pytest.TempPathFactory, text: str, mutations: list[tuple[str, int, Any]]
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _entry_outcomes(tmp_path_factory.mktemp("e"), monkeypatch, _mutate(text, mutations))
+
+
+def test_the_quick_path_builds_the_programs_of_a_canonical_entry_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "tests" / "fixtures" / "canonical-part.yaml").read_text(encoding="utf-8")
+    built, outcomes = _entry_outcomes(tmp_path, monkeypatch, text)
+    assert built == 2 and not isinstance(outcomes[0], list)

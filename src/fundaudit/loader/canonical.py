@@ -96,7 +96,11 @@ def _at(container: dict[str, Any] | list[Any], key: Any, line: int, value: Any) 
 
 
 def _node_of(value: Any, line: int) -> yaml.Node:
-    """The node the composer makes of ``value`` (starting on ``line``), for the usual readers."""
+    """The node the composer makes of ``value`` (starting on ``line``), for the usual readers.
+
+    The same tags, values and lines (the reader takes no null written as a word, no null key,
+    nothing whose column a message would give).
+    """
     mark = _mark(line)
     if value is None:
         return yaml.ScalarNode(_NULL, "", mark, mark)
@@ -110,6 +114,65 @@ def _node_of(value: Any, line: int) -> yaml.Node:
             pairs.append((yaml.ScalarNode(_STR, key, key_mark, key_mark), _node_of(item, _at(value, key, line, item))))
         return yaml.MappingNode(_MAP, pairs, mark, mark)
     return yaml.SequenceNode(_SEQ, [_node_of(x, _at(value, i, line, x)) for i, x in enumerate(value)], mark, mark)
+
+
+class Deferred(yaml.SequenceNode):
+    """The ``programs:`` list of a document in the entry file, as the quick reader has it.
+
+    :func:`programs` builds it directly; its ``value`` (the nodes the composer makes of it) is
+    made only when asked, for the usual readers.
+    """
+
+    def __init__(self, plain: Seq, line: int) -> None:
+        self.plain = plain
+        self._nodes: list[yaml.Node] | None = None
+        super().__init__(_SEQ, None, _mark(line), _mark(line))
+
+    @property
+    def value(self) -> list[yaml.Node]:
+        if self._nodes is None:
+            self._nodes = _node_of(self.plain, self.start_mark.line + 1).value
+        return self._nodes
+
+    @value.setter
+    def value(self, nodes: list[yaml.Node] | None) -> None:
+        self._nodes = nodes
+
+
+def entry(data: bytes, limits: Limits) -> yaml.Node | None:
+    """The entry file's top node, as the composer makes it, or None (compose it as usual).
+
+    Each document's ``programs:`` written as a block list is a :class:`Deferred` node.
+    """
+    root = tree(data, limits)
+    if root is None:
+        return None
+    top = _node_of(root, root.line)
+    for key, value in top.value:
+        if key.value == "documents" and isinstance(value, yaml.SequenceNode):
+            plain = root["documents"]
+            for i, doc in enumerate(value.value):
+                if isinstance(doc, yaml.MappingNode) and type(plain[i]) is Map:
+                    doc.value = [
+                        (k, Deferred(plain[i]["programs"], v.start_mark.line + 1))
+                        if k.value == "programs" and type(plain[i]["programs"]) is Seq
+                        else (k, v)
+                        for k, v in doc.value
+                    ]
+    return top
+
+
+def programs(ctx: _Ctx, scope: _Scope, node: Deferred) -> list[Node] | None:
+    """The programs of a :class:`Deferred` list, their figures registered in ``ctx``; None: read them as usual."""
+    made = _Build(_Ctx(ctx.limits), scope)
+    try:
+        built = made.programs(node.plain, node.plain.line)
+    except _Doubt:
+        return None
+    if made.ctx.errors:
+        return None
+    ctx.add_part(Part(tuple(built), tuple(made.ctx.figures), None, None))
+    return built
 
 
 def _mark(line: int) -> yaml.Mark:

@@ -165,6 +165,11 @@ def read_part(ctx: _Ctx, file: str, m: yaml.MappingNode, doc: str, source: str) 
 
 
 def _programs(ctx: _Ctx, scope: _Scope, sub: dict[str, yaml.Node]) -> list[Node]:
+    listed = sub.get("programs")
+    if isinstance(listed, canonical.Deferred):  # in the entry file, in the layout fmt writes
+        built = canonical.programs(ctx, scope, listed)
+        if built is not None:
+            return built
     return [
         prog
         for pnode in _seq(ctx, scope.file, sub.get("programs", _null()), "programs")

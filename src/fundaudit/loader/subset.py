@@ -3,7 +3,7 @@
 :func:`parse` reads a text only when every line is one it recognises with certainty, and then
 gives exactly the tree libyaml composes (see :mod:`fundaudit.yamlnodes`), as plain Python
 values: a mapping is a :class:`Map` (a dict, its keys in order), a list a :class:`Seq`, a
-scalar its text (a ``str``), a null scalar ``None``; each mapping and list keeps the line it
+scalar its text (a ``str``), an empty one (``key:``) ``None``; each mapping and list keeps the line it
 starts on and, written in block style, the line of each key or item. Anything else, and any
 doubt, gives ``None``, and the file is read by the full composer, which says what is wrong.
 
@@ -13,7 +13,8 @@ collections that open and close on one line (``{a: b, c: d}``, ``[a, "b"]``, sep
 ``", "`` and ``": "`` exactly), plain scalars that cannot be read two ways, quoted scalars
 without escapes, blank lines and whole-line comments. It refuses (``None``): tabs, carriage
 returns, a byte-order mark or any other character that is not printable; anchors, aliases
-and tags; block scalars (``|``, ``>``) and any scalar over two lines; explicit keys (``?``);
+and tags; a null written as a word (``~``, ``null``); block scalars (``|``, ``>``) and any
+scalar over two lines; explicit keys (``?``);
 ``#`` or ``: `` inside a plain scalar; a trailing space; document markers and directives;
 duplicate keys, keys not in Unicode NFC, keys over 250 characters (libyaml's limit on a key
 is 1024 bytes); nesting near ``max_depth``; a line longer than ``max_scalar``.
@@ -93,7 +94,9 @@ def _scalar(text: str) -> str | None:
         return text[1:-1].replace("''", "'")
     if _PLAIN.match(text) is None or ": " in text or text[-1] == ":":
         raise _Doubt
-    return None if text in _NULLS else text
+    if text in _NULLS:
+        raise _Doubt  # a null written as a word (its node keeps the word)
+    return text
 
 
 class _Reader:
@@ -229,7 +232,9 @@ class _Reader:
                 elif first in "]},:'":
                     value = _flow_scalar(token)
                 else:
-                    value = None if token in _NULLS else token
+                    if token in _NULLS:
+                        raise _Doubt
+                    value = token
                 at += 1
             if is_map:
                 out[key] = value
@@ -252,7 +257,9 @@ def _flow_scalar(token: str) -> str | None:
         return token[1:-1].replace("''", "'")
     if first in "]},:":
         raise _Doubt
-    return None if token in _NULLS else token
+    if token in _NULLS:
+        raise _Doubt
+    return token
 
 
 def _flow_key(token: str, known: set[str]) -> str:
@@ -268,8 +275,8 @@ def _flow_key(token: str, known: set[str]) -> str:
         key = token[1:-1].replace("''", "'")
     else:
         key = token
-    if len(token) > _KEY_CHARS or not (key.isascii() or unicodedata.is_normalized("NFC", key)):
-        raise _Doubt
+    if len(token) > _KEY_CHARS or key in _NULLS or not (key.isascii() or unicodedata.is_normalized("NFC", key)):
+        raise _Doubt  # too long for libyaml, a null key, a key not in NFC
     if key is token:
         known.add(key)
     return key
