@@ -147,18 +147,27 @@ def entry(data: bytes, limits: Limits) -> yaml.Node | None:
     root = tree(data, limits)
     if root is None:
         return None
-    top = _node_of(root, root.line)
+    documents = root.get("documents")
+    if type(documents) is not Seq:
+        return _node_of(root, root.line)
+    listed = Seq(Map(doc) if type(doc) is Map else doc for doc in documents)  # shallow copies
+    listed.line, listed.lines = documents.line, documents.lines
+    deferred: dict[int, Deferred] = {}
+    for i, doc in enumerate(listed):
+        if type(doc) is Map:
+            doc.line, doc.lines = documents[i].line, documents[i].lines
+            if type(doc.get("programs")) is Seq:
+                deferred[i] = Deferred(doc["programs"], doc["programs"].line)
+                doc["programs"] = None  # a placeholder, replaced below
+    plain = Map(root)
+    plain.line, plain.lines = root.line, root.lines
+    plain["documents"] = listed
+    top = _node_of(plain, root.line)
     for key, value in top.value:
-        if key.value == "documents" and isinstance(value, yaml.SequenceNode):
-            plain = root["documents"]
+        if key.value == "documents":
             for i, doc in enumerate(value.value):
-                if isinstance(doc, yaml.MappingNode) and type(plain[i]) is Map:
-                    doc.value = [
-                        (k, Deferred(plain[i]["programs"], v.start_mark.line + 1))
-                        if k.value == "programs" and type(plain[i]["programs"]) is Seq
-                        else (k, v)
-                        for k, v in doc.value
-                    ]
+                if i in deferred:
+                    doc.value = [(k, deferred[i] if k.value == "programs" else v) for k, v in doc.value]
     return top
 
 
