@@ -11,6 +11,12 @@ parser's, anything that would be an error, and a file with ``relations:`` or ``l
 model keeps those as YAML nodes). The file is then read the usual way, which reports every
 error as before. The figures are registered in a context of the file's own; the caller
 registers them again in the load's, in order, as it does for a file taken from the cache.
+
+The entry file is read the same way when it can (:func:`entry`): its nodes are made from the
+plain tree, but each document's ``programs:`` list is a :class:`Deferred` node that
+:func:`programs` builds directly (its nodes are made only if the usual readers need them).
+Workers that only parse (:mod:`fundaudit.loader.parallel`, the cache off) send the plain tree,
+which :func:`build` makes into the part here.
 """
 
 from __future__ import annotations
