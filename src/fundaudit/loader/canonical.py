@@ -207,6 +207,8 @@ def _bool(value: Any) -> bool:
 
 
 def _line(value: Any) -> int:
+    if type(value) is str and value.isdigit() and value.isascii() and len(value) < _LINE_DIGITS and value[0] != "0":
+        return int(value)  # fewer digits than MAX_LINE, no leading zero: a valid line
     line = _valid_line(_text(value))
     if line is None:
         raise _Doubt
@@ -313,7 +315,7 @@ class _Build:
             path=path,
             id=node_id,
             name=name,
-            yaml=Loc(self.file, line),
+            yaml=self.lines.get(line) or self.line(line),
             source=Loc(scope.source, source_line) if source_line else None,
             total=total,
             only=None,
@@ -398,8 +400,9 @@ class _Build:
         for key, entry in m.items():
             name = f"{path}/{key}" if path else key
             at = line if lines is None else lines[key]  # the key's line
+            where = self.lines.get(at) or self.line(at)
             if type(entry) is str:  # the common case
-                out.append(SplitEntry(key, self.figure(entry, at, prefix + name, name), (), False, Loc(self.file, at)))
+                out.append(SplitEntry(key, self.figure(entry, at, prefix + name, name), (), False, where))
                 continue
             here = _at(m, key, line, entry)
             if isinstance(entry, dict) and ("amount" in entry or "split" in entry):
@@ -419,11 +422,9 @@ class _Build:
                 whole = _text(entry["all"]) if "all" in entry else None
                 if whole is not None and (amount is None or sub):
                     raise _Doubt
-                out.append(SplitEntry(key, amount, sub, partial, Loc(self.file, at), whole))
+                out.append(SplitEntry(key, amount, sub, partial, where, whole))
             else:
-                out.append(
-                    SplitEntry(key, self.figure(entry, here, prefix + name, name), (), False, Loc(self.file, at))
-                )
+                out.append(SplitEntry(key, self.figure(entry, here, prefix + name, name), (), False, where))
         return tuple(out)
 
     def schedule(self, value: Any, line: int, prefix: str) -> Schedule:
