@@ -325,19 +325,25 @@ def _many(folder: Path, files: int = 6, bad: dict[str, str] | None = None) -> Pa
 
 @pytest.fixture
 def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Files read ahead in two processes from the first byte on; the files that workers read."""
+    """Files read ahead in two processes from the first byte on; the files that workers read
+    (with the cache off, workers only parse them: fundaudit.loader.canonical)."""
     from fundaudit.loader import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL", 0)
     monkeypatch.setattr(parallel, "_workers", lambda: 1)
     by_worker: list[str] = []
-    real = parallel._from_worker
+    real, parser = parallel._from_worker, parallel._from_parser
 
     def spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
         return real(future, digest, display, source)  # type: ignore[arg-type]
 
+    def parser_spy(future: object, digest: str, display: str, *args: object) -> object:
+        by_worker.append(display)
+        return parser(future, digest, display, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(parallel, "_from_worker", spy)
+    monkeypatch.setattr(parallel, "_from_parser", parser_spy)
     return by_worker
 
 
