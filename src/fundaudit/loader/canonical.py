@@ -37,6 +37,7 @@ from fundaudit.numbers import Written
 from fundaudit.units import Unit, UnitError, parse_unit
 from fundaudit.yamlnodes import Limits
 
+_OTHER_TOP = re.compile(r"^(?!programs:|#|\s|$)", re.MULTILINE)  # a line at column 0 but "programs:" or a comment
 _NUMBER = re.compile(r"(0|[1-9][0-9]*)(?:\.([0-9]+))?\Z")  # parse_number's, no sign: nothing to refuse
 _EMPTY_CELLS = frozenset(("", "-", "—", "/", "~", "null"))
 _SLOW_NODE = frozenset(("shares", "only", "drafted"))  # read by loader.nodes
@@ -63,16 +64,22 @@ def read(data: bytes, file: str, doc: str, source: str, limits: Limits) -> Part 
     Its figures are in the order the usual reader registers them; a figure whose reference is
     taken (in this file too) is found when the caller registers them, as for a cached part.
     """
-    return build(tree(data, limits), file, doc, source, limits)
+    return build(tree(data, limits, programs_only=True), file, doc, source, limits)
 
 
-def tree(data: bytes, limits: Limits) -> Map | None:
-    """The file's plain tree (:func:`fundaudit.loader.subset.parse`), or None."""
+def tree(data: bytes, limits: Limits, programs_only: bool = False) -> Map | None:
+    """The file's plain tree (:func:`fundaudit.loader.subset.parse`), or None.
+
+    ``programs_only``: None at once for a file with another top-level key than ``programs``
+    (``relations:``, ``links:``), which :func:`build` would not take.
+    """
     if len(data) > limits.max_bytes:
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        return None
+    if programs_only and _OTHER_TOP.search(text):
         return None
     return parse(text, limits.max_depth, limits.max_scalar)
 

@@ -248,7 +248,7 @@ def _parse(path: str, display: str, doc: str, source: str, limits: Limits) -> tu
             data = read_limited(path, limits.max_bytes)
         except Unreadable:
             return None
-        return cache.key(data, display, doc, source, limits), canonical.tree(data, limits)
+        return cache.key(data, display, doc, source, limits), canonical.tree(data, limits, programs_only=True)
 
 
 def _work(
