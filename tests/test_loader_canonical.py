@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -390,16 +391,29 @@ def _both(tmp: Path, monkeypatch: pytest.MonkeyPatch, a: str, b: str) -> tuple[i
     monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
     monkeypatch.chdir(tmp)
     taken: list[bool] = []
+
+    def quick() -> None:
+        _count_quick(monkeypatch, taken)
+
+    outcomes = _both_ways(tmp / "budgets.yaml", quick, lambda: monkeypatch.setattr(canonical, "read", _never))
+    return sum(taken), outcomes
+
+
+def _never(*args: Any) -> None:
+    """The quick path, turned off."""
+
+
+def _both_ways(entry: Path, quick: Callable[[], None], full: Callable[[], None]) -> list[Any]:
+    """The outcomes of loading ``entry`` (en, zh) after ``quick()``; the same after ``full()``."""
     outcomes = []
     for lang in ("en", "zh"):
         with using(lang):
-            _count_quick(monkeypatch, taken)
-            fast = _outcome(tmp / "budgets.yaml")
-            monkeypatch.setattr(canonical, "read", lambda *args: None)
-            full = _outcome(tmp / "budgets.yaml")
-        assert fast == full, lang
+            quick()
+            fast = _outcome(entry)
+            full()
+            assert _outcome(entry) == fast, lang
         outcomes.append(fast)
-    return sum(taken), outcomes
+    return outcomes
 
 
 @QUICK
@@ -433,7 +447,7 @@ def test_the_quick_path_on_the_benchmark_layout(tmp_path: Path, monkeypatch: pyt
     taken: list[bool] = []
     _count_quick(monkeypatch, taken)
     fast = _outcome(entry)
-    monkeypatch.setattr(canonical, "read", lambda *args: None)
+    monkeypatch.setattr(canonical, "read", _never)
     assert taken and all(taken)
     assert fast == _outcome(entry)
 
@@ -441,7 +455,7 @@ def test_the_quick_path_on_the_benchmark_layout(tmp_path: Path, monkeypatch: pyt
 def test_the_real_data_loads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
     fast = _outcome(ROOT / "data" / "budgets.yaml")
-    monkeypatch.setattr(canonical, "read", lambda *args: None)
+    monkeypatch.setattr(canonical, "read", _never)
     assert fast == _outcome(ROOT / "data" / "budgets.yaml")
 
 
@@ -496,16 +510,11 @@ def _entry_outcomes(tmp: Path, monkeypatch: pytest.MonkeyPatch, programs: str) -
         built.append(got is not None)
         return got
 
-    outcomes = []
-    for lang in ("en", "zh"):
-        with using(lang):
-            monkeypatch.setattr(canonical, "entry", real_entry)
-            monkeypatch.setattr(canonical, "programs", counted)
-            fast = _outcome(tmp / "budgets.yaml")
-            monkeypatch.setattr(canonical, "entry", lambda *args: None)
-            full = _outcome(tmp / "budgets.yaml")
-        assert fast == full, lang
-        outcomes.append(fast)
+    def quick() -> None:
+        monkeypatch.setattr(canonical, "entry", real_entry)
+        monkeypatch.setattr(canonical, "programs", counted)
+
+    outcomes = _both_ways(tmp / "budgets.yaml", quick, lambda: monkeypatch.setattr(canonical, "entry", _never))
     return sum(built), outcomes
 
 
