@@ -44,17 +44,26 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The included files the loader composes from YAML from now on (the others came from the cache)."""
-    from fundaudit.loader import documents
+    """The included files the loader reads from YAML from now on (the others came from the cache):
+    composed, or read by the quick path (fundaudit.loader.canonical)."""
+    from fundaudit.loader import canonical, documents
 
     seen: list[str] = []
     real = documents._compose
+    quick = canonical.read
 
     def spy(ctx: object, data: bytes, display: str) -> object:
         seen.append(display)
         return real(ctx, data, display)  # type: ignore[arg-type]
 
+    def quick_spy(data: bytes, display: str, *args: object) -> object:
+        got = quick(data, display, *args)  # type: ignore[arg-type]
+        if got is not None and sys._getframe(1).f_globals["__name__"] == documents.__name__:  # not read ahead
+            seen.append(display)
+        return got
+
     monkeypatch.setattr(documents, "_compose", spy)
+    monkeypatch.setattr(canonical, "read", quick_spy)
     return seen
 
 
@@ -316,19 +325,25 @@ def _many(folder: Path, files: int = 6, bad: dict[str, str] | None = None) -> Pa
 
 @pytest.fixture
 def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Files read ahead in two processes from the first byte on; the files that workers read."""
+    """Files read ahead in two processes from the first byte on; the files that workers read
+    (with the cache off, workers only parse them: fundaudit.loader.canonical)."""
     from fundaudit.loader import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL", 0)
     monkeypatch.setattr(parallel, "_workers", lambda: 1)
     by_worker: list[str] = []
-    real = parallel._from_worker
+    real, parser = parallel._from_worker, parallel._from_parser
 
     def spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
         return real(future, digest, display, source)  # type: ignore[arg-type]
 
+    def parser_spy(future: object, digest: str, display: str, *args: object) -> object:
+        by_worker.append(display)
+        return parser(future, digest, display, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(parallel, "_from_worker", spy)
+    monkeypatch.setattr(parallel, "_from_parser", parser_spy)
     return by_worker
 
 

@@ -16,8 +16,8 @@ import yaml
 from fundaudit.errors import InvalidData
 from fundaudit.gcpause import paused
 from fundaudit.i18n import _
-from fundaudit.loader import cache, parallel
-from fundaudit.loader.context import _Ctx, _display, _mapping, _read, _Scope, _seq, _text
+from fundaudit.loader import cache, canonical, parallel
+from fundaudit.loader.context import _compose, _Ctx, _display, _mapping, _read_bytes, _Scope, _seq, _text
 from fundaudit.loader.documents import _document, _links_file
 from fundaudit.loader.relations import _links, _relations
 from fundaudit.model import Budget, Declared, Document
@@ -47,7 +47,8 @@ _FREEZE = 50_000
 def _load(entry: Path, limits: Limits) -> Budget:
     ctx = _Ctx(limits, cache=cache.where())
     display = _display(entry)
-    root = _read(ctx, entry, display)
+    data = _read_bytes(ctx, entry, display)
+    root = None if data is None else canonical.entry(data, limits) or _compose(ctx, data, display)
     ahead = parallel.prepare(ctx, entry, root)
     try:
         return _documents(ctx, entry, display, root)

@@ -69,6 +69,11 @@ class _Ctx:
 
     def add_part(self, part: Part) -> None:
         """Register the figures of a file taken from the cache, as if they had been read now."""
+        refs = [fig.ref for fig in part.figures]
+        if self.by_ref.keys().isdisjoint(refs) and len(set(refs)) == len(refs):  # the usual case, at C speed
+            self.by_ref.update(zip(refs, part.figures, strict=True))
+            self.figures.extend(part.figures)
+            return
         for fig in part.figures:
             self.add_figure(fig)
 
@@ -239,9 +244,17 @@ def _bool(ctx: _Ctx, file: str, node: yaml.Node, what: str) -> bool:
     return False
 
 
-def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) -> int | None:
+def _valid_line(text: str) -> int | None:
+    """The source line ``text`` states, or None when it is not a valid one (see :func:`_line_number`)."""
     if text.isdigit() and text.isascii() and len(text) <= len(str(MAX_LINE)) and 1 <= int(text) <= MAX_LINE:
         return int(text)
+    return None
+
+
+def _line_number(ctx: _Ctx, file: str, node: yaml.Node, text: str, what: str) -> int | None:
+    line = _valid_line(text)
+    if line is not None:
+        return line
     if text.isdigit() and text.isascii() and text.strip("0"):
         ctx.error(
             file,

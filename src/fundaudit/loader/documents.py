@@ -9,7 +9,7 @@ import yaml
 
 from fundaudit.errors import LoadError
 from fundaudit.i18n import NP_, _
-from fundaudit.loader import cache
+from fundaudit.loader import cache, canonical
 from fundaudit.loader.cache import Light, NotLight, Part
 from fundaudit.loader.context import (
     _PATH_SHOWN,
@@ -165,6 +165,11 @@ def read_part(ctx: _Ctx, file: str, m: yaml.MappingNode, doc: str, source: str) 
 
 
 def _programs(ctx: _Ctx, scope: _Scope, sub: dict[str, yaml.Node]) -> list[Node]:
+    listed = sub.get("programs")
+    if isinstance(listed, canonical.Deferred):  # in the entry file, in the layout fmt writes
+        built = canonical.programs(ctx, scope, listed)
+        if built is not None:
+            return built
     return [
         prog
         for pnode in _seq(ctx, scope.file, sub.get("programs", _null()), "programs")
@@ -219,6 +224,11 @@ def _include_part(
         cached = cache.read(ctx.cache, digest, display, source) if ctx.cache is not None else None
         if cached is not None:
             return display, cached, digest
+    quick = canonical.read(data, display, doc, source, ctx.limits)  # the layout fmt writes: no nodes composed
+    if quick is not None:
+        if digest is not None and ctx.cache is not None:
+            ctx.stored.append((digest, quick))
+        return display, quick, digest
     root = _compose(ctx, data, display)
     m = _mapping(ctx, display, root, _("an included file")) if root is not None else None
     return (display, m, digest) if m is not None else None

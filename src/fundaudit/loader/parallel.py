@@ -21,15 +21,17 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from fundaudit.gcpause import paused
 from fundaudit.i18n import language, using
-from fundaudit.loader import cache
+from fundaudit.loader import cache, canonical
 from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
+from fundaudit.loader.subset import Map
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
 
 PARALLEL = 2 << 20  # bytes of included YAML to read (about 40,000 figures) from which workers start
@@ -72,18 +74,25 @@ def prepare(
     if not workers:
         return ahead
     lang = language()
+    trees = ctx.cache is None and ctx.light is None  # nothing to store: the workers only parse
     try:
         ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         light = ctx.light is not None
-        futures = [
-            ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
+        futures: list[Future[Any]] = [
+            ahead.pool.submit(_parse, str(path), display, doc, source, ctx.limits)
+            if trees
+            else ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
             for _digest, _data, path, display, doc, source in todo
         ]
     except (OSError, RuntimeError):
         ahead.close()
         return ahead
-    for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
-        ctx.prepared[digest] = _from_worker(future, digest, display, source)
+    for (digest, _data, _path, display, doc, source), future in zip(todo, futures, strict=True):
+        ctx.prepared[digest] = (
+            _from_parser(future, digest, display, doc, source, ctx.limits)
+            if trees
+            else _from_worker(future, digest, display, source)
+        )
     for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
         if not future.cancel():  # a worker has it, and every file before it
             break
@@ -108,11 +117,8 @@ def _from_worker(
     """
 
     def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
-        try:
-            made = future.result()
-        except (OSError, BrokenProcessPool):
-            return None
-        if made is None or made[0] != digest:
+        made = _result(future, digest)
+        if made is None:
             return None
         light = None if made[2] is None else cache.parse_block(made[2], digest)
         if light is not None:
@@ -121,6 +127,31 @@ def _from_worker(
         return None if part is None else (part, made[1], None)
 
     return done
+
+
+def _from_parser(
+    future: Future[tuple[str, Map | None] | None], digest: str, display: str, doc: str, source: str, limits: Limits
+) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
+    """The part built here from the plain tree a worker parsed (fundaudit.loader.canonical), or None."""
+
+    def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
+        made = _result(future, digest)
+        part = None if made is None else canonical.build(made[1], display, doc, source, limits)
+        return None if part is None else (part, None, None)
+
+    return done
+
+
+_R = TypeVar("_R", bound=tuple[Any, ...])
+
+
+def _result(future: Future[_R | None], digest: str) -> _R | None:
+    """What a worker sent for the file of key ``digest``; None: nothing usable (it failed, or read other bytes)."""
+    try:
+        made = future.result()
+    except (OSError, BrokenProcessPool):
+        return None
+    return made if made is not None and made[0] == digest else None
 
 
 def _size(paths: Iterable[Path]) -> int:
@@ -194,6 +225,10 @@ def _plan(entry: Path, root: yaml.Node | None) -> list[tuple[Path, str, str, str
 
 def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> Part | None:
     """The part of document ``doc`` that the bytes of an included file give, or None (an error in it)."""
+    quick = canonical.read(data, display, doc, source, limits)
+    if quick is not None:  # no error in it but, perhaps, a figure given twice
+        unique = len({f.ref for f in quick.figures}) == len(quick.figures)
+        return quick if unique and cache.storable(quick) else None
     ctx = _Ctx(limits)
     root = _compose(ctx, data, display)
     if not isinstance(root, yaml.MappingNode):
@@ -201,6 +236,19 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     part = read_part(ctx, display, root, doc, source)
     part = Part(part.programs, tuple(ctx.figures), part.relations, part.links)
     return part if not ctx.errors and cache.storable(part) else None
+
+
+def _parse(path: str, display: str, doc: str, source: str, limits: Limits) -> tuple[str, Map | None] | None:
+    """In a worker: an included file's cache key and plain tree (None: not in the layout fmt writes).
+
+    None: unreadable.
+    """
+    with paused():
+        try:
+            data = read_limited(path, limits.max_bytes)
+        except Unreadable:
+            return None
+        return cache.key(data, display, doc, source, limits), canonical.tree(data, limits, programs_only=True)
 
 
 def _work(
