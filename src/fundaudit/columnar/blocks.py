@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,15 +77,43 @@ RELATIONS = pa.schema(
 )
 
 
-@dataclass(frozen=True, eq=False)
 class Block:
-    """One file's columns: ``counts[k]`` relations of rule ``rules[k]``, then the next rule's."""
+    """One file's columns: ``counts[k]`` relations of rule ``rules[k]``, then the next rule's.
 
-    rules: tuple[str, ...]
-    counts: tuple[int, ...]
-    figures: pa.Table
-    relations: pa.Table
-    meta: dict[str, Any]  # what the caller keeps beside the columns (JSON)
+    ``meta`` is what the caller keeps beside the columns (JSON). The tables are given, or
+    read when first asked for by ``open`` (which raises ValueError when they are damaged):
+    a block whose file's findings are known already is never read past its head.
+    """
+
+    __slots__ = ("_open", "_tables", "counts", "meta", "rules")
+
+    def __init__(
+        self,
+        rules: tuple[str, ...],
+        counts: tuple[int, ...],
+        meta: dict[str, Any],
+        tables: tuple[pa.Table, pa.Table] | None = None,
+        read: Callable[[], tuple[pa.Table, pa.Table]] | None = None,
+    ) -> None:
+        self.rules, self.counts, self.meta = rules, counts, meta
+        self._tables, self._open = tables, read
+
+    @property
+    def figures(self) -> pa.Table:
+        return self.tables()[0]
+
+    @property
+    def relations(self) -> pa.Table:
+        return self.tables()[1]
+
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        """The figures and the relations (read now if they were not); ValueError: damaged."""
+        if self._tables is None:
+            if self._open is None:
+                raise ValueError("a block without its tables")
+            self._tables = self._open()
+            self._open = None
+        return self._tables
 
 
 def fits(cols: Columns) -> bool:
@@ -217,9 +245,44 @@ def _np(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray[Any, Any]:
 def decode(data: bytes | memoryview) -> Block:
     """The block ``data`` holds; raises ValueError when anything in it is not as :func:`encode` writes it."""
     view = memoryview(data)
+    cut = head_size(view)
+    rules, counts, meta = decode_head(view[8:cut])
+    return Block(rules, counts, meta, decode_tables(view[cut:], counts))
+
+
+def head_size(view: memoryview) -> int:
+    """Where the head of the block ``view`` ends (its first frame); ValueError: truncated."""
+    if len(view) < 8:
+        raise ValueError("truncated block")
+    end = 8 + int.from_bytes(view[:8], "little")
+    if end > len(view):
+        raise ValueError("truncated block")
+    return end
+
+
+def decode_head(head: memoryview | bytes) -> tuple[tuple[str, ...], tuple[int, ...], dict[str, Any]]:
+    """The rules, their relations' counts and the meta of a block's head (its first frame's bytes)."""
+    got = json.loads(bytes(head), parse_float=_refuse, parse_constant=_refuse)
+    if not isinstance(got, dict):
+        raise ValueError("damaged head")
+    rules, counts, meta = got["rules"], got["counts"], got["meta"]
+    if not (
+        isinstance(rules, list)
+        and isinstance(counts, list)
+        and isinstance(meta, dict)
+        and len(rules) == len(counts)
+        and all(type(x) is str for x in rules)
+        and all(type(n) is int and n >= 0 for n in counts)
+    ):
+        raise ValueError("damaged head")
+    return tuple(rules), tuple(counts), meta
+
+
+def decode_tables(view: memoryview, counts: Sequence[int]) -> tuple[pa.Table, pa.Table]:
+    """The figures and relations of a block, after its head: every column's type, index and bound checked."""
     pieces = []
     at = 0
-    for _ in range(3):
+    for _ in range(2):
         if at + 8 > len(view):
             raise ValueError("truncated block")
         size = int.from_bytes(view[at : at + 8], "little")
@@ -230,18 +293,7 @@ def decode(data: bytes | memoryview) -> Block:
         at += size
     if at != len(view):
         raise ValueError("trailing bytes")
-    head = json.loads(bytes(pieces[0]), parse_float=_refuse, parse_constant=_refuse)
-    rules, counts, meta = head["rules"], head["counts"], head["meta"]
-    if not (
-        isinstance(rules, list)
-        and isinstance(counts, list)
-        and isinstance(meta, dict)
-        and len(rules) == len(counts)
-        and all(type(x) is str for x in rules)
-        and all(type(n) is int and n >= 0 for n in counts)
-    ):
-        raise ValueError("damaged head")
-    figures, relations = (_table(p, schema) for p, schema in ((pieces[1], FIGURES), (pieces[2], RELATIONS)))
+    figures, relations = (_table(p, schema) for p, schema in ((pieces[0], FIGURES), (pieces[1], RELATIONS)))
     n = figures.num_rows
     if sum(counts) != relations.num_rows:
         raise ValueError("relations miscounted")
@@ -268,7 +320,7 @@ def decode(data: bytes | memoryview) -> Block:
     for name in ("missing", "empty", "names"):
         if relations.column(name).combine_chunks().flatten().null_count:
             raise ValueError(f"empty {name}")
-    return Block(tuple(rules), tuple(counts), figures, relations, meta)
+    return figures, relations
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,8 +30,9 @@ a file whose block says it has none (``UNFIT``) sends the check there at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import yaml
 
@@ -45,8 +46,10 @@ from fundaudit.model import Budget, Declared, Document, Figure, Loc
 from fundaudit.yamlnodes import Limits
 
 if TYPE_CHECKING:
+    from fundaudit.columnar import resultcache
     from fundaudit.columnar.arrays import Columns
     from fundaudit.columnar.blocks import Block
+    from fundaudit.tolerance import Tolerance
 
 LARGE = 8 << 20  # bytes of included YAML (about 150,000 figures) from which blocks are used
 LOCAL = frozenset(
@@ -75,6 +78,50 @@ def audit_input(
     :func:`~fundaudit.loader.load` would, when every included file was read from its YAML (no
     block was used, so that the errors are those of the usual way) and the data has errors.
     """
+    limits = limits or Limits()
+    for _attempt in range(2):
+        got = gather(path, limits, large)
+        if got is None:
+            return None
+        if not got.damaged():  # (a block whose tables are damaged is deleted: read again, it is made anew)
+            break
+    else:
+        return None
+    from fundaudit.columnar.blocks import join
+
+    try:
+        columns = join(got.display, got.documents, got.blocks, got.digests)
+    except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
+        return None
+    entry = Path(path)
+    return columns, Later(got.display, lambda: _model(entry, limits))
+
+
+@dataclass(frozen=True, eq=False)
+class Gathered:
+    """The blocks of a large data set's included files, in order (see :func:`gather`)."""
+
+    display: str  # the entry file, as shown
+    documents: int
+    blocks: list[Block]
+    digests: list[str]  # each block's key (:func:`fundaudit.loader.cache.key`)
+    folder: Path
+
+    def damaged(self) -> bool:
+        """Whether a block's tables are damaged; each such block entry is deleted."""
+        bad = []
+        for block, digest in zip(self.blocks, self.digests, strict=True):
+            try:
+                block.tables()
+            except Exception:  # whatever the damaged tables raise
+                bad.append(digest)
+        for digest in bad:
+            cache.forget_block(self.folder, digest)
+        return bool(bad)
+
+
+def gather(path: str | Path, limits: Limits | None = None, large: int | None = None) -> Gathered | None:
+    """The blocks of the data at ``path``, its tables read only when asked for, or None (see :func:`audit_input`)."""
     from fundaudit.loader import _documents
     from fundaudit.rules import REGISTRY
     from fundaudit.runner import SMALL
@@ -115,17 +162,11 @@ def audit_input(
             return None  # (every file the documents include is one block, in their order)
         if any(b is None for b in blocks) or not blocks:
             return None
-        from fundaudit.columnar.blocks import join
-
         ids = tuple(r.id for r in REGISTRY)
         found = [b for b in blocks if b is not None]
-        if any(b.rules != ids for b in found) or sum(b.relations.num_rows for b in found) < SMALL:
+        if any(b.rules != ids for b in found) or sum(sum(b.counts) for b in found) < SMALL:
             return None
-        try:
-            columns = join(display, len(budget.documents), found, [digest for _b, digest in made])
-        except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
-            return None
-    return columns, Later(display, lambda: _model(entry, limits))
+    return Gathered(display, len(budget.documents), found, [digest for _b, digest in made], folder)
 
 
 def _model(entry: Path, limits: Limits) -> Budget:
@@ -193,6 +234,7 @@ def block_of(part: Part, doc: str, source: str) -> bytes:
     if len(cols.figures) != len(part.figures) or not fits(cols):
         return cache.UNFIT
     meta = {"programs": [[p.id, p.yaml.line] for p in part.programs], "sources": sources_of(part.programs)}
+    meta["file"] = display
     return encode(cols, [r.id for r in REGISTRY], counts, meta)
 
 
@@ -241,3 +283,82 @@ class Later(Budget):
     @property
     def figures(self) -> tuple[Figure, ...]:
         return self._model().figures
+
+
+def quick_check(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail_on: str, out: TextIO) -> bool | None:
+    """``fundaudit check PATH --format json`` (or ``jsonl``) from each file's outcome, or None: take the usual way.
+
+    For a large data set whose every file has a block (:func:`gather`): each file's share of the
+    output is read from :mod:`fundaudit.columnar.resultcache`, or made from its block (and
+    stored) when it has none — after an edit, the edited file's only. The document is the one
+    :mod:`fundaudit.report.jsonout` writes: the head, then the files' findings in the order of
+    their paths. Returns whether a finding has severity ``fail_on`` or worse (the exit code).
+    Any error, and None: the usual way says what is wrong.
+    """
+    from fundaudit.columnar import resultcache
+    from fundaudit.i18n import language
+
+    if fmt not in ("json", "jsonl") or fail_on not in resultcache.LEVELS:
+        return None
+    folder = resultcache.where()
+    try:
+        got = gather(path)
+    except InvalidData:
+        return None
+    if got is None or folder is None:
+        return None
+    files = [b.meta.get("file") for b in got.blocks]
+    if len(set(files)) != len(files):
+        return None  # a file included twice: its relations are one group of diagnoses
+    lang = language()
+    keys = [resultcache.key(d, tolerance, lang, show_all) for d in got.digests]
+    outcomes: list[tuple[str, resultcache.Outcome]] = []
+    made: list[tuple[str, resultcache.Outcome]] = []
+    try:
+        for block, digest, key, file in zip(got.blocks, got.digests, keys, files, strict=True):
+            found = resultcache.read(folder, key)
+            if found is None:
+                try:
+                    found = resultcache.outcome(block, digest, tolerance, show_all)
+                except ValueError:  # its tables are damaged: made again by the usual way
+                    cache.forget_block(got.folder, digest)
+                    return None
+                if found is None:
+                    return None
+                made.append((key, found))
+            outcomes.append((str(file), found))
+    finally:
+        resultcache.write(folder, made)
+    outcomes.sort(key=lambda pair: pair[0])  # findings by file (then line and id, within each)
+    shown = [o.texts for _file, o in outcomes if o.shown]
+    if fmt == "jsonl":
+        out.write("".join(text + "\n" for text in shown))
+    else:
+        _document(got, tolerance, [o for _file, o in outcomes], shown, out)
+    level = resultcache.LEVELS.index(fail_on)
+    return any(o.fails[level] for _file, o in outcomes)
+
+
+def _document(
+    got: Gathered, tolerance: Tolerance, outcomes: list[resultcache.Outcome], shown: list[str], out: TextIO
+) -> None:
+    """The JSON document (:func:`fundaudit.report.jsonout.write`) of the files' outcomes."""
+    import json
+
+    from fundaudit.findings import VERDICT_CODE
+    from fundaudit.report.jsonout import SCHEMA_VERSION
+
+    counts = [sum(o.counts[i] for o in outcomes) for i in range(len(VERDICT_CODE))]
+    summary = {
+        "documents": got.documents,
+        "figures": sum(o.figures for o in outcomes),
+        "relations": sum(counts),
+        **{v.value: counts[i] for v, i in VERDICT_CODE.items()},
+    }
+    head = {"version": SCHEMA_VERSION, "data": got.display, "tolerance": tolerance.policy.value, "summary": summary}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    out.write(f'{text},\n  "results": ')
+    if not shown:
+        out.write("[]\n}\n")
+        return
+    out.write("[\n    " + ",\n    ".join(text.replace("\n", ",\n    ") for text in shown) + "\n  ]\n}\n")
