@@ -12,7 +12,7 @@ then line, then id. So :func:`outcome` audits one block on its own and keeps:
 - how many of its relations have each verdict and how many figures it states (the summary is
   their sum);
 - whether a finding of it has severity ``error``, or ``warning`` or worse (the exit code);
-- the JSON object of each finding it shows, a line each, in order.
+- the JSON object of each finding it shows, in order, as the JSON document lists them.
 
 :func:`fundaudit.loader.fast.quick_check` writes the document from the files' outcomes in
 the order of their paths. A block whose findings could not be told apart this way (a relation
@@ -56,6 +56,7 @@ SIZE = 1 << 30  # the entries kept add up to at most this many bytes
 LIMIT = 256 << 20  # an entry larger than this is not read
 SUFFIX = "result"
 ENTRY = re.compile(r"[0-9a-f]{64}\.result")  # the only files this cache reads, writes or deletes
+SEPARATOR = ",\n    "  # between two results of the JSON document (jsonout.write): a JSON object has no line break
 LEVELS = ("error", "warning")  # the severities --fail-on takes, in the order of Outcome.fails
 
 
@@ -66,7 +67,7 @@ class Outcome:
     counts: tuple[int, ...]  # relations of each verdict code
     figures: int  # figures stated
     fails: tuple[bool, ...]  # a finding of severity LEVELS[k] or worse
-    texts: str  # each finding shown, as its JSON object, one a line ("" when none)
+    texts: str  # each finding shown, as its JSON object, joined by SEPARATOR ("" when none)
     shown: int  # findings shown
 
 
@@ -121,7 +122,7 @@ def outcome(block: Block, digest: str, tolerance: Tolerance, show_all: bool) -> 
         tuple(int(n) for n in counts),
         columns.stated_figures,
         tuple(audit.fails(level) for level in LEVELS),
-        "\n".join(texts),
+        SEPARATOR.join(texts),
         len(texts),
     )
 
@@ -157,7 +158,10 @@ def read(folder: Path | None, digest: str) -> Outcome | None:
         ):
             return None
         texts = data.decode("utf-8")
-        if (texts.count("\n") + 1 if texts else 0) != shown or (texts and not (texts[0] == "{" and texts[-1] == "}")):
+        lines = texts.count("\n")
+        if (lines + 1 if texts else 0) != shown or texts.count(SEPARATOR) != lines:
+            return None
+        if texts and not (texts[0] == "{" and texts[-1] == "}"):
             return None
     except (ValueError, TypeError, KeyError, RecursionError):
         return None

@@ -45,7 +45,7 @@ from fundaudit.units import Unit, parse_unit
 from fundaudit.yamlnodes import Limits
 
 if TYPE_CHECKING:
-    from fundaudit.columnar.blocks import Block
+    from fundaudit.columnar.blockhead import Block
 
 FORMAT = 5  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
@@ -177,7 +177,7 @@ def parse_block(raw: bytes | mmap.mmap, digest: str, lazy: bool = False) -> Ligh
 
     ``lazy``: its tables checked and read when first asked for, not now.
     """
-    from fundaudit.columnar.blocks import Block, decode_head, decode_tables, head_size
+    from fundaudit.columnar.blockhead import Block, decode_head, head_size
 
     cut = raw.find(b"\n")
     body = memoryview(raw)[cut + 1 :]  # not copied: a block is large
@@ -202,6 +202,8 @@ def parse_block(raw: bytes | mmap.mmap, digest: str, lazy: bool = False) -> Ligh
         rest, sealed = body[end:], stated[3]
 
         def tables() -> Any:
+            from fundaudit.columnar.blocks import decode_tables
+
             if hashlib.sha256(rest).hexdigest() != sealed:
                 raise ValueError("damaged block")
             return decode_tables(rest, counts)

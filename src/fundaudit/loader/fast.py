@@ -177,8 +177,6 @@ def _model(entry: Path, limits: Limits) -> Budget:
 
 def _blocks(ctx: _Ctx, folder: Path) -> Iterator[tuple[Block | None, str]]:
     """The block of each included file in order (None: one has none, and is marked so), with its key."""
-    from fundaudit.columnar.blocks import decode
-
     made: list[tuple[str, bytes]] = []
     try:
         for item in ctx.light or ():
@@ -191,7 +189,12 @@ def _blocks(ctx: _Ctx, folder: Path) -> Iterator[tuple[Block | None, str]]:
             except Exception:  # a file the blocks cannot hold for a reason not foreseen: read as usual
                 body = cache.UNFIT
             made.append((digest, cache.block_entry(digest, body)))
-            yield None if body == cache.UNFIT else decode(body), digest
+            if body == cache.UNFIT:
+                yield None, digest
+                continue
+            from fundaudit.columnar.blocks import decode
+
+            yield decode(body), digest
     finally:
         cache.write_blocks(folder, made + ctx.blocks)
 
@@ -332,7 +335,8 @@ def quick_check(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail
     outcomes.sort(key=lambda pair: pair[0])  # findings by file (then line and id, within each)
     shown = [o.texts for _file, o in outcomes if o.shown]
     if fmt == "jsonl":
-        out.write("".join(text + "\n" for text in shown))
+        for text in shown:
+            out.write(text.replace(resultcache.SEPARATOR, "\n") + "\n")
     else:
         _document(got, tolerance, [o for _file, o in outcomes], shown, out)
     level = resultcache.LEVELS.index(fail_on)
@@ -345,6 +349,7 @@ def _document(
     """The JSON document (:func:`fundaudit.report.jsonout.write`) of the files' outcomes."""
     import json
 
+    from fundaudit.columnar import resultcache
     from fundaudit.findings import VERDICT_CODE
     from fundaudit.report.jsonout import SCHEMA_VERSION
 
@@ -361,4 +366,9 @@ def _document(
     if not shown:
         out.write("[]\n}\n")
         return
-    out.write("[\n    " + ",\n    ".join(text.replace("\n", ",\n    ") for text in shown) + "\n  ]\n}\n")
+    sep = "[\n    "
+    for text in shown:
+        out.write(sep)
+        out.write(text)
+        sep = resultcache.SEPARATOR
+    out.write("\n  ]\n}\n")
