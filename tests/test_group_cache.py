@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
-from fundaudit.columnar import diagnoses, groupcache
+from fundaudit.columnar import diagnoses, groupcache, resultcache
 from fundaudit.i18n import set_language
 from fundaudit.loader import fast
 
@@ -57,6 +57,7 @@ def groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(where))
     monkeypatch.setenv("FUNDAUDIT_JOBS", "1")  # diagnosed here, where they are counted
     monkeypatch.setattr(fast, "LARGE", 0)
+    monkeypatch.setattr(resultcache, "where", lambda: None)  # each file's findings as written: tests of their own
     return where / "groups"
 
 

@@ -15,6 +15,7 @@ there were no cache, and no error changes a result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mmap
 import os
@@ -144,16 +145,25 @@ def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | Non
         if where.is_symlink():
             return
         now = time.time()
-        for p in where.iterdir():
-            if _TEMPORARY.fullmatch(p.name) and not p.is_symlink() and p.lstat().st_mtime < now - STALE:
-                p.unlink(missing_ok=True)
-        ours = [p for p in where.iterdir() if entry.fullmatch(p.name) and not p.is_symlink()]  # never another file
-        stats = {p: p.stat() for p in ours}
-        newest = sorted(ours, key=lambda p: stats[p].st_mtime, reverse=True)
+        ours = []
+        with os.scandir(where) as listing:  # one lstat per file (pathlib's is_symlink and stat made three)
+            for item in listing:
+                name = item.name
+                if entry.fullmatch(name):
+                    if not item.is_symlink():  # never another file
+                        ours.append((item.stat(follow_symlinks=False), item.path))
+                elif (
+                    _TEMPORARY.fullmatch(name)
+                    and not item.is_symlink()
+                    and item.stat(follow_symlinks=False).st_mtime < now - STALE
+                ):
+                    os.unlink(item.path)
+        ours.sort(key=lambda pair: pair[0].st_mtime, reverse=True)
         total = 0
-        for n, path in enumerate(newest):
-            total += stats[path].st_size
+        for n, (stat, path) in enumerate(ours):
+            total += stat.st_size
             if n >= keep or (size is not None and total > size):  # the oldest go first
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
     except OSError:
         return
