@@ -56,7 +56,7 @@ SIZE = 1 << 30  # the entries kept add up to at most this many bytes
 LIMIT = 256 << 20  # an entry larger than this is not read
 SUFFIX = "result"
 ENTRY = re.compile(r"[0-9a-f]{64}\.result")  # the only files this cache reads, writes or deletes
-SEPARATOR = ",\n    "  # between two results of the JSON document (jsonout.write): a JSON object has no line break
+SEPARATOR = b",\n    "  # between two results of the JSON document (jsonout.write): a JSON object has no line break
 LEVELS = ("error", "warning")  # the severities --fail-on takes, in the order of Outcome.fails
 
 
@@ -67,7 +67,7 @@ class Outcome:
     counts: tuple[int, ...]  # relations of each verdict code
     figures: int  # figures stated
     fails: tuple[bool, ...]  # a finding of severity LEVELS[k] or worse
-    texts: str  # each finding shown, as its JSON object, joined by SEPARATOR ("" when none)
+    texts: bytes  # each finding shown, as its JSON object in UTF-8, joined by SEPARATOR (b"" when none)
     shown: int  # findings shown
 
 
@@ -117,12 +117,16 @@ def outcome(block: Block, digest: str, tolerance: Tolerance, show_all: bool) -> 
     texts = [text for chunk in results(audit, show_all) for text in chunk]
     if any("\n" in text for text in texts):
         return None
+    try:
+        data = "\n".join(texts).encode("utf-8")
+    except UnicodeEncodeError:  # (a file name the system gave as bytes it could not decode)
+        return None
     counts = np.bincount(np.asarray(codes, dtype=np.int64), minlength=len(VERDICT_CODE)).tolist()
     return Outcome(
         tuple(int(n) for n in counts),
         columns.stated_figures,
         tuple(audit.fails(level) for level in LEVELS),
-        SEPARATOR.join(texts),
+        data.replace(b"\n", SEPARATOR),
         len(texts),
     )
 
@@ -157,17 +161,16 @@ def read(folder: Path | None, digest: str) -> Outcome | None:
             and shown >= 0
         ):
             return None
-        texts = data.decode("utf-8")
-        lines = texts.count("\n")
-        if (lines + 1 if texts else 0) != shown or texts.count(SEPARATOR) != lines:
+        lines = data.count(b"\n")
+        if (lines + 1 if data else 0) != shown or data.count(SEPARATOR) != lines:
             return None
-        if texts and not (texts[0] == "{" and texts[-1] == "}"):
+        if data and not (data.startswith(b"{") and data.endswith(b"}")):
             return None
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
     with contextlib.suppress(OSError):  # used again: kept among the newest
         os.utime(folder / f"{digest}.{SUFFIX}")  # type: ignore[operator]
-    return Outcome(tuple(counts), figures, tuple(fails), texts, shown)
+    return Outcome(tuple(counts), figures, tuple(fails), data, shown)
 
 
 def write(folder: Path | None, entries: list[tuple[str, Outcome]]) -> None:
@@ -177,7 +180,7 @@ def write(folder: Path | None, entries: list[tuple[str, Outcome]]) -> None:
     wrote = False
     for digest, got in entries:
         line = {"counts": list(got.counts), "figures": got.figures, "fails": list(got.fails), "shown": got.shown}
-        body = json.dumps(line).encode() + b"\n" + got.texts.encode("utf-8")
+        body = json.dumps(line).encode() + b"\n" + got.texts
         data = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
         wrote = cachefiles.write(folder, f"{digest}.{SUFFIX}", data) or wrote
     if wrote:

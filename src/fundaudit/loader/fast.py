@@ -29,6 +29,7 @@ a file whose block says it has none (``UNFIT``) sends the check there at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -335,21 +336,20 @@ def quick_check(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail
     outcomes.sort(key=lambda pair: pair[0])  # findings by file (then line and id, within each)
     shown = [o.texts for _file, o in outcomes if o.shown]
     if fmt == "jsonl":
-        for text in shown:
-            out.write(text.replace(resultcache.SEPARATOR, "\n") + "\n")
+        _write(out, [text.replace(resultcache.SEPARATOR, b"\n") + b"\n" for text in shown])
     else:
-        _document(got, tolerance, [o for _file, o in outcomes], shown, out)
+        pieces = [resultcache.SEPARATOR] * (2 * len(shown) - 1) if shown else []
+        pieces[::2] = shown
+        listed = [b"[\n    ", *pieces, b"\n  ]\n}\n"] if shown else [b"[]\n}\n"]
+        _write(out, [_head(got, tolerance, [o for _file, o in outcomes]), *listed])
     level = resultcache.LEVELS.index(fail_on)
     return any(o.fails[level] for _file, o in outcomes)
 
 
-def _document(
-    got: Gathered, tolerance: Tolerance, outcomes: list[resultcache.Outcome], shown: list[str], out: TextIO
-) -> None:
-    """The JSON document (:func:`fundaudit.report.jsonout.write`) of the files' outcomes."""
+def _head(got: Gathered, tolerance: Tolerance, outcomes: list[resultcache.Outcome]) -> bytes:
+    """The JSON document (:func:`fundaudit.report.jsonout.write`) up to its first result, with its summary."""
     import json
 
-    from fundaudit.columnar import resultcache
     from fundaudit.findings import VERDICT_CODE
     from fundaudit.report.jsonout import SCHEMA_VERSION
 
@@ -362,13 +362,19 @@ def _document(
     }
     head = {"version": SCHEMA_VERSION, "data": got.display, "tolerance": tolerance.policy.value, "summary": summary}
     text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
-    out.write(f'{text},\n  "results": ')
-    if not shown:
-        out.write("[]\n}\n")
+    return f'{text},\n  "results": '.encode()
+
+
+def _write(out: TextIO, pieces: list[bytes]) -> None:
+    """The pieces (UTF-8) one after the other: to the bytes under ``out`` when it writes UTF-8
+    and ends lines with "\n" (decoding the findings' text costs as much as all the rest), else as text."""
+    raw = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if raw is None or encoding != "utf8" or os.linesep != "\n":
+        for piece in pieces:
+            out.write(piece.decode("utf-8"))
         return
-    sep = "[\n    "
-    for text in shown:
-        out.write(sep)
-        out.write(text)
-        sep = resultcache.SEPARATOR
-    out.write("\n  ]\n}\n")
+    out.flush()
+    for piece in pieces:
+        raw.write(piece)
+    raw.flush()
