@@ -390,6 +390,16 @@ def tables(b: Budget, yaml_file: str) -> tuple[Any, Any, int]:
     return pa.table(f, schema=FIGURES), pa.table(r, schema=RELATIONS), docs
 
 
+def row_keys(fig: Any, rel: Any) -> Any:
+    """``rel`` with the figure rows of its refs, as ``fundaudit export`` writes them."""
+    import pyarrow as pa
+
+    row = {ref: i for i, ref in enumerate(fig["ref"].to_pylist())}
+    total_row = pa.array([row[t] for t in rel["total_ref"].to_pylist()], pa.int64())
+    part_rows = pa.array([[row[p] for p in ps] for ps in rel["part_refs"].to_pylist()], pa.list_(pa.int64()))
+    return rel.append_column("total_row", total_row).append_column("part_rows", part_rows)
+
+
 def write_tables(b: Budget, out: Path, yaml_file: str) -> None:
     """Write the budget's tables as Parquet, with the manifest ``fundaudit export`` writes."""
     import json
@@ -397,6 +407,7 @@ def write_tables(b: Budget, out: Path, yaml_file: str) -> None:
     import pyarrow.parquet as pq
 
     fig, rel, docs = tables(b, yaml_file)
+    rel = row_keys(fig, rel)
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(fig, out / "figures.parquet", compression="zstd")
     pq.write_table(rel, out / "relations.parquet", compression="zstd")

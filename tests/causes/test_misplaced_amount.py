@@ -41,3 +41,33 @@ def test_a_line_number_of_another_yaml_file_is_no_shared_row() -> None:
     )
     assert found["nj"].cause != "misplaced-amount" and found["pc"].cause != "misplaced-amount"
     assert found["nj"].root != found["pc"].root
+
+
+def test_sums_that_share_their_total_are_not_listed_to_each_other(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A total that 600 one-part sums repeat, half of them off by +d and half by −d: each is a
+    partner of the others by line and difference, but shares the total with them, so none
+    can hold the other's amount. They are not listed to each other (that was quadratic),
+    and the genuine pair on row 1288 is still found."""
+    from fundaudit.causes._base import Context
+
+    listed: list[int] = []
+    full = Context.failing_with_difference_on
+
+    def counting(self, diff, lines, besides=()):  # type: ignore[no-untyped-def]
+        found = full(self, diff, lines, besides)
+        listed.append(len(found))
+        return found
+
+    monkeypatch.setattr(Context, "failing_with_difference_on", counting)
+    hub = fig("t::r1:total", "1000 万元", 1)
+    spokes = [
+        rel(f"s{i:03d}", hub, fig(f"t::r{i + 2}:x", f"{1000 + (1 if i % 2 else -1)} 万元", i + 2)) for i in range(600)
+    ]
+    nj, pc = fig("t::r1288:南江", "380 万元", 1288), fig("t::r1288:平昌", "10 万元", 1288)
+    found = diagnoses(
+        *spokes,
+        rel("nj", fig("t::r1283:南江", "1190 万元", 1283), fig("t::r1287:南江", "1000 万元", 1287), nj),
+        rel("pc", fig("t::r1283:平昌", "1200 万元", 1283), fig("t::r1287:平昌", "1000 万元", 1287), pc),
+    )
+    assert found["nj"].cause == "misplaced-amount"
+    assert sum(listed) < 100  # the spokes, each sharing the total with 299 of opposite difference

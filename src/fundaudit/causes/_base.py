@@ -8,7 +8,7 @@ breaking one that holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
@@ -129,23 +129,31 @@ class Context:
 
     _targets: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _by_line: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict)
-    _by_difference_line: dict[tuple[Fraction | None, Loc | None], list[tuple[int, Relation]]] = field(
+    _by_difference_line: dict[tuple[Fraction | None, Loc | None], dict[str, list[tuple[int, Relation]]]] = field(
         default_factory=dict
     )
 
-    def failing_with_difference_on(self, diff: Fraction, lines: Iterable[Loc]) -> list[Relation]:
+    def failing_with_difference_on(
+        self, diff: Fraction, lines: Iterable[Loc], besides: Collection[str] = ()
+    ) -> list[Relation]:
         """The failing relations whose difference is ``diff`` and that have a figure on one of the
-        YAML ``lines`` (each a file and a line), in the order of :attr:`failing` (indexed once per
-        context: no scan per relation)."""
+        YAML ``lines`` (each a file and a line) other than the figures ``besides`` (refs), in the
+        order of :attr:`failing` (indexed once per context: no scan per relation).
+
+        A relation found only through a figure of ``besides`` is left out: the relations that
+        share one figure (a total that a thousand one-line sums repeat) are not listed to each
+        other, which made the listing quadratic."""
         if not self._by_difference_line:
-            self._by_difference_line[None, None] = []  # built, even when nothing fails
+            self._by_difference_line[None, None] = {}  # built, even when nothing fails
             for at, rel in enumerate(self.failing):
                 d = self.difference(rel)
-                for line in {f.yaml for f in (rel.total, *rel.parts)}:
-                    self._by_difference_line.setdefault((d, line), []).append((at, rel))
+                for f in {f.ref: f for f in (rel.total, *rel.parts)}.values():
+                    self._by_difference_line.setdefault((d, f.yaml), {}).setdefault(f.ref, []).append((at, rel))
         found: dict[int, Relation] = {}
         for line in lines:
-            found.update(self._by_difference_line.get((diff, line), ()))
+            for ref, entries in self._by_difference_line.get((diff, line), {}).items():
+                if ref not in besides:
+                    found.update(entries)
         return [found[at] for at in sorted(found)]
 
     def nearby_on(self, yaml_file: str, source_file: str, line: int) -> Sequence[Figure]:

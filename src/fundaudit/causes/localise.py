@@ -54,6 +54,7 @@ from fundaudit.causes._base import (
     written,
 )
 from fundaudit.causes.unexplained import NO_PATTERN, NO_SINGLE
+from fundaudit.causes.wide import WideSum
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
@@ -164,7 +165,7 @@ def diagnose(
             break
         ctx = Context(tolerance, uses, remaining, nearby or {})
         pool: dict[tuple[object, ...], _Hyp] = {}
-        held: dict[str, bool] = {}  # relation id -> holds with the corrections accepted so far
+        held = _Held()  # relation id -> holds with the corrections accepted so far
         rel_of = {r.id: r for r in remaining}
         for rel in remaining:
             for cand in _proposals(rel, ctx, causes, notes):
@@ -467,7 +468,7 @@ def _evaluate(
     failing_ids: set[str],
     assigned: Mapping[str, object],
     tolerance: Tolerance,
-    held: dict[str, bool],
+    held: _Held,
 ) -> bool:
     """Set ``h.explains``; False when it explains nothing new or breaks a relation that holds."""
     cand = h.cand
@@ -485,13 +486,41 @@ def _evaluate(
         before = held.get(rid)
         if before is None:
             before = held[rid] = holds_with(rel, subs, tolerance)
-        after = judged_with(rel, _world(rel, mine, subs), tolerance)
+        after = _judged_after(rel, mine, subs, tolerance, held)
         if before and after not in HOLDS and not lenient:
             return False
         if after in FIXED and not before and rid in failing_ids and rid not in assigned:
             explains.append(rid)
     h.explains = tuple(sorted(explains))
     return bool(explains)
+
+
+def _judged_after(
+    rel: Relation, mine: Mapping[str, Figure], subs: Mapping[str, Figure], tolerance: Tolerance, held: _Held
+) -> Verdict:
+    """The verdict of ``rel`` with ``mine`` over ``subs``: a wide sum from its terms kept in
+    ``held`` (:mod:`fundaudit.causes.wide`), any other relation judged in full."""
+    if WideSum.fits(rel):
+        kept = held.sums.get(rel.id)
+        if kept is None:
+            kept = held.sums[rel.id] = WideSum(rel, subs, tolerance)
+        quick = kept.verdict(mine)
+        if quick is not None:
+            return quick
+    return judged_with(rel, _world(rel, mine, subs), tolerance)
+
+
+class _Held(dict[str, bool]):
+    """Relation id → whether it holds with the corrections accepted so far; and the wide sums'
+    terms with them. Cleared when the corrections change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sums: dict[str, WideSum] = {}
+
+    def clear(self) -> None:
+        super().clear()
+        self.sums.clear()
 
 
 def _world(rel: Relation, mine: Mapping[str, Figure], subs: Mapping[str, Figure]) -> dict[str, Figure]:

@@ -36,7 +36,7 @@ def propose(rel: Relation, ctx: Context) -> Iterator[Candidate]:
         return
     mine = {f.ref for f in (rel.total, *rel.parts)}
     lines = {f.yaml for f in (rel.total, *rel.parts)}  # a pair shares a YAML line: the others are not looked at
-    for other in ctx.failing_with_difference_on(-diff, lines):
+    for other in ctx.failing_with_difference_on(-diff, lines, besides=mine):
         if other.id <= rel.id:
             continue
         if mine & {f.ref for f in (other.total, *other.parts)}:

@@ -27,6 +27,7 @@ from fundaudit.columnar.schema import (
     MAX_LISTED,
     NULLABLE,
     RELATIONS,
+    ROW_KEYS,
 )
 from fundaudit.errors import InvalidData, LoadError, os_reason
 from fundaudit.i18n import _
@@ -34,6 +35,7 @@ from fundaudit.units import Unit, UnitError, parse_unit
 
 _MAX_MANIFEST = 64 * 1024  # bytes; a manifest is a few lines
 _INT64_MAX = 2**63 - 1
+_KEYS_AT_ONCE = 1 << 20  # row keys checked against their refs a slice at a time
 _OPTIONAL = {"names", "drafted"}  # tables written before the column existed: empty lists, no pattern
 # columns only messages need: read when a finding is worded (Parquet, when the file's
 # metadata shows they have the schema's type and no empty cell)
@@ -142,7 +144,8 @@ def read(path: Path) -> Columns:
     if ref_table is None or link_table is None:
         raise InvalidData(problems.errors)
     refs = ref_table["ref"].combine_chunks()
-    total, offsets, parts = _links(refs, link_table, fname, rname, problems, csv)
+    linked = _linked_by_rows(refs, link_table, rels.row_keys())
+    total, offsets, parts = linked or _links(refs, link_table, fname, rname, problems, csv)
     del ref_table, link_table
     # the texts of messages are read when a finding is worded, unless a check needs them now
     later_f, later_r = figs.deferrable(_LATER_FIGURES), rels.deferrable(_LATER_RELATIONS) - rels.absent
@@ -243,6 +246,56 @@ def _empty_lists(n: int) -> pa.ListArray:
     return pa.ListArray.from_arrays(offsets, pa.nulls(0, pa.string()))
 
 
+def _linked_by_rows(
+    refs: pa.Array, links: pa.Table, keys: pa.Table | None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]] | None:
+    """Each relation's total and parts as figure rows from the row keys (``ROW_KEYS``), or
+    ``None`` when they cannot be trusted: absent, of another type, with an empty cell or a
+    row out of range, a list of another length than its ``part_refs``, a key whose figure
+    has another ref, or refs not all distinct (then :func:`_links` hashes and reports).
+
+    Checking that every key's figure bears the ref the relation names costs a gather and a
+    comparison, not hashing every reference; the refs are still hashed once, to be sure
+    they are distinct."""
+    if keys is None or refs.null_count:
+        return None
+    total_rows, part_rows = (keys[n].combine_chunks() for n in ROW_KEYS.names)
+    if not pa.types.is_integer(total_rows.type) or not pa.types.is_list(part_rows.type):
+        return None
+    if not pa.types.is_integer(part_rows.type.value_type) or total_rows.null_count or part_rows.null_count:
+        return None
+    part_lists = links["part_refs"].combine_chunks()
+    totals = links["total_ref"].combine_chunks()
+    if part_lists.null_count or totals.null_count:
+        return None
+    if isinstance(totals, pa.DictionaryArray):
+        totals = totals.dictionary_decode()
+    offsets = _int64s(part_lists.offsets, 0)
+    offsets = offsets - offsets[0]
+    key_offsets = _int64s(part_rows.offsets, 0)
+    if not np.array_equal(offsets, key_offsets - key_offsets[0]):
+        return None
+    flat_rows = pc.list_flatten(part_rows)
+    if flat_rows.null_count:
+        return None
+    try:
+        total, parts = _int64s(total_rows, -1), _int64s(flat_rows, -1)
+    except pa.ArrowInvalid:  # an unsigned row past int64
+        return None
+    n = len(refs)
+    for rows in (total, parts):
+        if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n):
+            return None
+    for keyed, named in ((total_rows, totals), (flat_rows, pc.list_flatten(part_lists))):
+        for at in range(0, len(keyed), _KEYS_AT_ONCE):  # the gathered refs are a copy: in slices
+            same = pc.equal(pc.take(refs, keyed.slice(at, _KEYS_AT_ONCE)), named.slice(at, _KEYS_AT_ONCE))
+            if same.null_count or not _every(same):
+                return None
+    if len(pc.unique(refs)) != n:
+        return None
+    return total, offsets, parts
+
+
 def _links(
     refs: pa.Array, links: pa.Table, fname: str, rname: str, problems: _Problems, csv: bool
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -302,6 +355,7 @@ class _TableFile:
     def __init__(self, path: Path, schema: pa.Schema, problems: _Problems) -> None:
         self.path, self.schema, self.problems = path, schema, problems
         self.ok = False
+        self._keys = False
         self.absent: set[str] = set()
         self._parquet: Any = None
         self._csv: pa.Table | None = None
@@ -340,10 +394,21 @@ class _TableFile:
         if missing:
             problems.add(str(path), 0, _("missing column(s): {names}").format(names=", ".join(missing)))
             return
-        extra = [n for n in names if n not in schema.names]
+        self._keys = schema is RELATIONS and self._parquet is not None and all(n in names for n in ROW_KEYS.names)
+        extra = [n for n in names if n not in schema.names and not (self._parquet is not None and n in ROW_KEYS.names)]
         if extra:
             problems.add(str(path), 0, _("unknown column(s): {names}").format(names=", ".join(extra)))
         self.ok = True
+
+    def row_keys(self) -> pa.Table | None:
+        """The Parquet relations table's row keys as stored (unchecked), or ``None``."""
+        if not self.ok or not self._keys:
+            return None
+        try:
+            table: pa.Table = self._parquet.read(columns=ROW_KEYS.names)
+        except (pa.ArrowException, OSError):
+            return None  # an index that cannot be read is not used; the refs are linked instead
+        return table
 
     def deferrable(self, names: Sequence[str]) -> set[str]:
         """Which of ``names`` can be read later: a Parquet column of exactly the schema's type

@@ -13,7 +13,8 @@ DECIMAL(38, 0) when a value does not fit), ``exponent`` (int32): the amount is e
 relations: ``id`` (unique), ``rule``, ``kind`` (sum | sum-le | cumulative | product),
 ``document``, ``program``, ``subject``, ``what``, ``total_ref``, ``part_refs`` (list of refs;
 in CSV one cell joined by U+001F), ``missing``, ``empty`` (lists of names), ``yaml_file``,
-``yaml_line`` (0: where its total stands), ``note``.
+``yaml_line`` (0: where its total stands), ``note``; in Parquet, optionally ``total_row`` and
+``part_rows`` (the figure rows of the refs, an index ``export`` writes: see ``ROW_KEYS``).
 
 :mod:`fundaudit.columnar.write` writes them (``fundaudit export``), :mod:`fundaudit.columnar.read`
 reads and checks them (``fundaudit check DIR``).
@@ -69,5 +70,10 @@ RELATIONS = pa.schema(
         ("note", pa.string()),
     ]
 )
+# Optional in a Parquet relations table: the figure rows (0-based) of ``total_ref`` and of
+# each of ``part_refs``, as ``fundaudit export`` writes them. They are an index, never the
+# data: used only when every row key agrees with its ref (then the refs need not be hashed
+# to find their rows); otherwise they are ignored and the refs are linked as without them.
+ROW_KEYS = pa.schema([("total_row", pa.int64()), ("part_rows", pa.list_(pa.int64()))])
 NULLABLE = {"bound", "note", "drafted"}
 LISTS = ("part_refs", "missing", "empty", "names")

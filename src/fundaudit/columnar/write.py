@@ -83,6 +83,15 @@ def tables(cols: Columns) -> tuple[pa.Table, pa.Table]:
     return fig, rel
 
 
+def with_row_keys(rel: pa.Table, cols: Columns) -> pa.Table:
+    """``rel`` with the figure rows of its refs (``schema.ROW_KEYS``): a reader that finds
+    them in agreement with the refs need not hash the refs to link them."""
+    r = cols.relations
+    total_row = pa.array(np.asarray(r.total, dtype=np.int64))
+    part_rows = pa.ListArray.from_arrays(pa.array(r.offsets, pa.int32()), pa.array(np.asarray(r.parts, dtype=np.int64)))
+    return rel.append_column("total_row", total_row).append_column("part_rows", part_rows)
+
+
 _INT32_MAX = 2**31 - 1
 
 
@@ -166,7 +175,7 @@ def write(cols: Columns, out: Path, fmt: str = "parquet") -> list[Path]:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        for name, table in (("figures", fig), ("relations", rel)):
+        for name, table in (("figures", fig), ("relations", with_row_keys(rel, cols))):
             sink = pa.BufferOutputStream()
             pq.write_table(table, sink, compression="zstd")
             files[out / f"{name}.parquet"] = sink.getvalue().to_pybytes()
