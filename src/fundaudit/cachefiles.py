@@ -23,6 +23,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 _CODE: list[str] = []  # the digest of fundaudit's code, computed once per process
@@ -132,14 +133,33 @@ def write(where: Path | None, name: str, data: bytes) -> bool:
         return False
 
 
+_BATCH: list[dict[tuple[Path, re.Pattern[str], int, int | None], None]] = []  # prunes put off (see batched)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Put off every :func:`prune` asked for inside the block to its end, each folder pruned once
+    (a folder of thousands of entries takes tens of milliseconds to list; a check after an edit
+    writes a few entries to each of three folders)."""
+    _BATCH.append({})
+    try:
+        yield
+    finally:
+        for args in _BATCH.pop():
+            prune(*args)
+
+
 def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | None = None) -> None:
     """Delete all but the ``keep`` newest entries of ``where`` whose names match ``entry`` in full.
 
     With ``size``, the newest entries kept add up to at most ``size`` bytes as well. A
     temporary file of :func:`write` older than :data:`STALE` seconds is deleted too (its writer
-    was killed before it could rename or delete it).
+    was killed before it could rename or delete it). Inside :func:`batched`, done at its end.
     """
     if where is None:
+        return
+    if _BATCH:
+        _BATCH[-1][where, entry, keep, size] = None
         return
     try:
         if where.is_symlink():

@@ -299,11 +299,19 @@ def quick_check(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail
     their paths. Returns whether a finding has severity ``fail_on`` or worse (the exit code).
     Any error, and None: the usual way says what is wrong.
     """
+    from fundaudit import cachefiles
     from fundaudit.columnar import resultcache
-    from fundaudit.i18n import language
 
     if fmt not in ("json", "jsonl") or fail_on not in resultcache.LEVELS:
         return None
+    with cachefiles.batched():  # each cache folder pruned once, at the end
+        return _quick(path, tolerance, fmt, show_all, fail_on, out)
+
+
+def _quick(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail_on: str, out: TextIO) -> bool | None:
+    from fundaudit.columnar import resultcache
+    from fundaudit.i18n import language
+
     folder = resultcache.where()
     try:
         got = gather(path)
