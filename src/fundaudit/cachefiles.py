@@ -20,6 +20,7 @@ import hashlib
 import mmap
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -72,12 +73,41 @@ def read(where: Path | None, name: str, limit: int) -> bytes | None:
     if where is None:
         return None
     try:
-        path = where / name
-        if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
+        fd = _open(where, name, limit)
+        if fd is None:
             return None
-        return path.read_bytes()
+        with open(fd, "rb") as fh:
+            return fh.read()
     except OSError:
         return None
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open(where: Path, name: str, limit: int) -> int | None:
+    """A descriptor of the regular file ``name`` in ``where`` of at most ``limit`` bytes, or None.
+
+    Neither the folder nor the entry may be a symbolic link (the entry is opened without
+    following one where the system can, and checked first where it cannot); anything but a
+    regular file (a folder, a named pipe, which ``O_NONBLOCK`` keeps from blocking) is refused
+    after opening, from the same descriptor.
+    """
+    if os.path.islink(where):
+        return None
+    path = os.path.join(where, name)
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+        return None
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            fd, kept = -1, fd
+            return kept
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def mapped(where: Path | None, name: str, limit: int) -> mmap.mmap | None:
@@ -91,13 +121,13 @@ def mapped(where: Path | None, name: str, limit: int) -> mmap.mmap | None:
     if where is None:
         return None
     try:
-        path = where / name
-        if where.is_symlink() or path.is_symlink() or not path.is_file():
+        fd = _open(where, name, limit)
+        if fd is None:
             return None
-        with path.open("rb") as fh:
-            if os.fstat(fh.fileno()).st_size > limit:
-                return None
-            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
     except (OSError, ValueError):  # (an empty file cannot be mapped)
         return None
 
@@ -180,8 +210,8 @@ def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | Non
                     os.unlink(item.path)
         ours.sort(key=lambda pair: pair[0].st_mtime, reverse=True)
         total = 0
-        for n, (stat, path) in enumerate(ours):
-            total += stat.st_size
+        for n, (info, path) in enumerate(ours):
+            total += info.st_size
             if n >= keep or (size is not None and total > size):  # the oldest go first
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
