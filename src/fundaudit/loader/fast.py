@@ -29,6 +29,7 @@ a file whose block says it has none (``UNFIT``) sends the check there at once.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -374,15 +375,22 @@ def _head(got: Gathered, tolerance: Tolerance, outcomes: list[resultcache.Outcom
 
 
 def _write(out: TextIO, pieces: list[bytes]) -> None:
-    """The pieces (UTF-8) one after the other: to the bytes under ``out`` when it writes UTF-8
-    and ends lines with "\n" (decoding the findings' text costs as much as all the rest), else as text."""
-    raw = getattr(out, "buffer", None)
+    """The pieces (UTF-8) one after the other, as bytes when ``out`` takes them in UTF-8 with
+    lines ended by "\n" (decoding the findings' text costs as much as all the rest), else as text.
+
+    ``out`` takes bytes through its ``write_bytes`` (the command line's standard output, which
+    reports a failed write as it reports one of text) or, when it is a plain text stream, its
+    ``buffer``.
+    """
     encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if raw is None or encoding != "utf8" or os.linesep != "\n":
+    write = getattr(out, "write_bytes", None)
+    if write is None and type(out) is io.TextIOWrapper:
+        out.flush()
+        write = out.buffer.write
+    if write is None or encoding != "utf8" or os.linesep != "\n":
         for piece in pieces:
             out.write(piece.decode("utf-8"))
         return
-    out.flush()
     for piece in pieces:
-        raw.write(piece)
-    raw.flush()
+        write(piece)
+    out.flush()
