@@ -28,7 +28,7 @@ from fundaudit.loader import fast
 from fundaudit.tolerance import Policy, Tolerance
 
 from .conftest import ROOT
-from .test_cache_blocks import B_TABLE, PROGRAM, _edited, _small
+from .test_cache_blocks import B_TABLE, PROGRAM, _copy, _edited, _small
 from .test_loader_fuzz import MUTATIONS, _mutate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -37,24 +37,19 @@ import yamlset
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About 20,000 figures (more than the runner's SMALL relations) in six files."""
-    return yamlset.write(20_000, tmp_path_factory.mktemp("set") / "data", 6)
+    """About 24,000 figures (more than the runner's SMALL relations) in eight files and two documents."""
+    return yamlset.write(24_000, tmp_path_factory.mktemp("set") / "data", 8)
 
 
 @pytest.fixture(autouse=True)
 def _language_restored() -> Iterator[None]:
-    """``--lang`` sets the language for the rest of the process: back to the tests' own after each."""
     yield
-    set_language(None)
+    set_language(None)  # --lang sets the language for the rest of the process
 
 
 @pytest.fixture
 def entry(dataset: Path, tmp_path: Path) -> Path:
-    to = tmp_path / "data"
-    to.mkdir()
-    for path in dataset.parent.iterdir():
-        (to / path.name).write_bytes(path.read_bytes())
-    return to / dataset.name
+    return _copy(dataset, tmp_path / "data")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import mmap
 import os
 import re
@@ -26,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 _CODE: list[str] = []  # the digest of fundaudit's code, computed once per process
 _TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]{1,32}(?:\.[a-z]{1,8})?")  # as tempfile.mkstemp names them in write()
@@ -66,6 +68,41 @@ def code_digest() -> str:
             h.update(file.name.encode() + b"\0" + file.read_bytes())
         _CODE.append(h.hexdigest())
     return _CODE[0]
+
+
+def seal(version: int, digest: str, body: bytes) -> bytes:
+    """An entry: a head line repeating the format ``version`` and the key ``digest`` and carrying
+    a SHA-256 of ``body``, then ``body`` (see :func:`unseal`)."""
+    return json.dumps([version, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+
+
+def unseal(raw: bytes, version: int, digest: str) -> bytes | None:
+    """The body of the entry ``raw`` (:func:`seal`), or None: another format or key, or damaged."""
+    head, _, body = raw.partition(b"\n")
+    try:
+        stated = json.loads(head)
+    except ValueError:
+        return None
+    return body if stated == [version, digest, hashlib.sha256(body).hexdigest()] else None
+
+
+def read_sealed(where: Path | None, name: str, limit: int, version: int, digest: str) -> tuple[bytes, bytes] | None:
+    """The first line of the body of the sealed entry ``name`` (:func:`seal`) and the rest, or None."""
+    raw = read(where, name, limit)
+    body = None if raw is None else unseal(raw, version, digest)
+    if body is None:
+        return None
+    line, _, rest = body.partition(b"\n")
+    return line, rest
+
+
+def whole(text: bytes | str) -> Any:
+    """The JSON ``text`` holds, with whole numbers only (a float or NaN refuses it: ValueError)."""
+    return json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"not a whole number: {text}")
 
 
 def read(where: Path | None, name: str, limit: int) -> bytes | None:

@@ -6,9 +6,10 @@ Kept apart from the columns so that a check whose every file's findings are know
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from fundaudit.cachefiles import whole
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -65,7 +66,7 @@ def head_size(view: memoryview) -> int:
 
 def decode_head(head: memoryview | bytes) -> tuple[tuple[str, ...], tuple[int, ...], dict[str, Any]]:
     """The rules, their relations' counts and the meta of a block's head (its first frame's bytes)."""
-    got = json.loads(bytes(head), parse_float=_refuse, parse_constant=_refuse)
+    got = whole(bytes(head))
     if not isinstance(got, dict):
         raise ValueError("damaged head")
     rules, counts, meta = got["rules"], got["counts"], got["meta"]
@@ -79,7 +80,3 @@ def decode_head(head: memoryview | bytes) -> tuple[tuple[str, ...], tuple[int, .
     ):
         raise ValueError("damaged head")
     return tuple(rules), tuple(counts), meta
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

@@ -531,7 +531,3 @@ def _table(data: memoryview, schema: pa.Schema) -> pa.Table:
         raise ValueError("not the columns of a block")
     table.validate(full=True)
     return table
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

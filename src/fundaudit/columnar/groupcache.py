@@ -131,21 +131,17 @@ def _entry(digest: str, result: tuple[bytes, tuple[str, ...]]) -> bytes:
     """The bytes of the entry of a group's result: a head line (format, key, SHA-256 of the rest),
     the notes as a line of JSON, then the encoded diagnoses as they are."""
     data, notes = result
-    body = json.dumps(list(notes), ensure_ascii=False).encode() + b"\n" + data
-    return json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+    return cachefiles.seal(FORMAT, digest, json.dumps(list(notes), ensure_ascii=False).encode() + b"\n" + data)
 
 
 def _read(folder: Path, digest: str, ids: list[str]) -> tuple[bytes, tuple[str, ...]] | None:
     """The result stored under ``digest`` if it is sound and is the diagnoses of the relations ``ids``, else None."""
-    raw = cachefiles.read(folder, f"{digest}.{SUFFIX}", LIMIT)
-    if raw is None:
+    sealed = cachefiles.read_sealed(folder, f"{digest}.{SUFFIX}", LIMIT, FORMAT, digest)
+    if sealed is None:
         return None
-    head, _, body = raw.partition(b"\n")
+    line, data = sealed
     try:
-        if json.loads(head) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
-            return None
-        line, _, data = body.partition(b"\n")
-        notes = json.loads(line, parse_float=_refuse, parse_constant=_refuse)
+        notes = cachefiles.whole(line)
         if not isinstance(notes, list) or not all(type(n) is str for n in notes):
             return None
         with paused():  # many small objects, none in a cycle
@@ -215,7 +211,3 @@ class _Plain(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

@@ -138,15 +138,12 @@ def _values(table: Any, name: str) -> set[str]:
 
 def read(folder: Path | None, digest: str) -> Outcome | None:
     """The outcome stored under ``digest``, or None (none, or not sound)."""
-    raw = cachefiles.read(folder, f"{digest}.{SUFFIX}", LIMIT)
-    if raw is None:
+    sealed = cachefiles.read_sealed(folder, f"{digest}.{SUFFIX}", LIMIT, FORMAT, digest)
+    if sealed is None:
         return None
-    head, _, body = raw.partition(b"\n")
+    line, data = sealed
     try:
-        if json.loads(head) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
-            return None
-        line, _, data = body.partition(b"\n")
-        got = json.loads(line, parse_float=_refuse, parse_constant=_refuse)
+        got = cachefiles.whole(line)
         counts, figures, fails, shown = got["counts"], got["figures"], got["fails"], got["shown"]
         if not (
             type(counts) is list
@@ -180,12 +177,7 @@ def write(folder: Path | None, entries: list[tuple[str, Outcome]]) -> None:
     wrote = False
     for digest, got in entries:
         line = {"counts": list(got.counts), "figures": got.figures, "fails": list(got.fails), "shown": got.shown}
-        body = json.dumps(line).encode() + b"\n" + got.texts
-        data = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+        data = cachefiles.seal(FORMAT, digest, json.dumps(line).encode() + b"\n" + got.texts)
         wrote = cachefiles.write(folder, f"{digest}.{SUFFIX}", data) or wrote
     if wrote:
         cachefiles.prune(folder, ENTRY, KEEP, SIZE)
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

@@ -126,21 +126,20 @@ def read(folder: Path | None, digest: str, display: str, source: str) -> Part | 
 
 def parse(raw: bytes, digest: str, display: str, source: str) -> Part | None:
     """The part an entry's bytes state, or ``None`` (damaged, or made under another key)."""
-    head, _, body = raw.partition(b"\n")
+    body = cachefiles.unseal(raw, FORMAT, digest)
+    if body is None:
+        return None
     try:
-        stated = json.loads(head)
-        if stated != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
-            return None
-        return _decode(json.loads(body, parse_float=_refuse, parse_constant=_refuse), display, source)
+        return _decode(cachefiles.whole(body), display, source)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
 
 
 def entry(digest: str, part: Part) -> bytes:
     """The bytes of the entry of ``part`` under ``digest``."""
-    body = json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
-    head = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode()
-    return head + b"\n" + body
+    return cachefiles.seal(
+        FORMAT, digest, json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
+    )
 
 
 def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
@@ -243,10 +242,6 @@ def write_blocks(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
     for digest, data in entries:
         cachefiles.write(folder, f"{digest}.arrow", data)
     cachefiles.prune(folder, ENTRY, KEEP, SIZE)
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")
 
 
 # ------------------------------------------------------------------------------ encoding
