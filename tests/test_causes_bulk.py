@@ -469,7 +469,7 @@ def test_the_last_tie_break_orders_as_the_candidates_key_text(cands: list[tuple[
         return bulk_arrays._key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)
 
     expected = sorted(rows, key=lambda h: (h[6], text(h)))[:cut]
-    got = bulk_arrays._tie_broken(rows, cut, figures, units)[:cut]
+    got = bulk_arrays._tie_broken(rows, cut, lambda i: figures[i].ref, units)[:cut]
     assert [(h[6], text(h)) for h in got] == [(h[6], text(h)) for h in expected]
 
 

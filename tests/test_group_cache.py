@@ -65,13 +65,18 @@ def groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def diagnosed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of failing relations of each group diagnosed from now on (the others came from the cache)."""
     seen: list[int] = []
-    real = diagnoses.diagnose_group
+    real, from_columns = diagnoses.diagnose_group, diagnoses.diagnose_rows
 
     def spy(failing: list[object], *args: object) -> object:
         seen.append(len(failing))
         return real(failing, *args)  # type: ignore[arg-type]
 
+    def spy_rows(columns: object, rows: list[int], *args: object) -> object:  # a large group, from its columns
+        seen.append(len(rows))
+        return from_columns(columns, rows, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(diagnoses, "diagnose_group", spy)
+    monkeypatch.setattr(diagnoses, "diagnose_rows", spy_rows)
     return seen
 
 
@@ -205,6 +210,7 @@ def test_a_diagnosis_that_could_not_run_is_not_stored(
     entry: Path, groups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(diagnoses, "diagnose_group", lambda *a: "diagnosis could not run: boom")
+    monkeypatch.setattr(diagnoses, "diagnose_rows", lambda *a: "diagnosis could not run: boom")
     crashed = _check(entry)
     assert not list(groups.glob("*.group"))
     monkeypatch.undo()

@@ -141,6 +141,13 @@ def _shown(d: tuple[int, int] | None, unit: Unit) -> str:
 def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis], list[Relation]]:
     """The diagnoses of the failing relations settled here (by id), and the relations left,
     in their order, for :func:`fundaudit.causes.localise.diagnose`."""
+    diffs, ok = screened(failing)
+    return settle_screened(failing, diffs, ok, tolerance)
+
+
+def screened(failing: Sequence[Relation]) -> tuple[list[tuple[int, int] | None], list[bool]]:
+    """Each failing relation's difference (:func:`_diff_key`) and whether it passes every screen
+    of the module doc but the last two (:func:`_alone`), among the failing relations of its group."""
     values: set[tuple[int, int]] = set()
     sums: set[tuple[int, int]] = set()  # the positive differences of sums
     sizes: dict[
@@ -159,13 +166,27 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
                 sums.add(d)
             for line in {(f.yaml.file, f.yaml.line) for f in (rel.total, *rel.parts)}:
                 sizes.setdefault((d, line), []).append(rel)
+    ok = [_alone(rel, d, mine, values, sums, sizes) for rel, d, mine in zip(failing, diffs, keys, strict=True)]
+    return diffs, ok
+
+
+def settle_screened(
+    failing: Sequence[Relation],
+    diffs: Sequence[tuple[int, int] | None],
+    ok: Sequence[bool],
+    tolerance: Tolerance,
+    arrays: bool = True,
+) -> tuple[dict[str, Diagnosis], list[Relation]]:
+    """:func:`settle` of relations :func:`screened` (``diffs``, ``ok``) among the failing
+    relations of their group; ``arrays``: whether the one-relation sums and products may be
+    settled as arrays (else one at a time: the arrays have had them)."""
     done: dict[str, Diagnosis] = {}
     alone: list[tuple[Relation, tuple[int, int] | None]] = []
     for cluster in _clusters(failing):
+        if not all(ok[k] for k in cluster):
+            continue
         ds = [diffs[k] for k in cluster]
         rels = [failing[k] for k in cluster]
-        if not all(_alone(failing[k], diffs[k], keys[k], values, sums, sizes) for k in cluster):
-            continue
         if len(rels) == 1:
             alone.append((rels[0], ds[0]))
             continue
@@ -173,7 +194,7 @@ def settle(failing: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str,
             done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has
             continue
-    for rel, d in _arrays(alone, tolerance, done):
+    for rel, d in _arrays(alone, tolerance, done) if arrays else alone:
         try:
             got = _settled(rel, d, tolerance)
         except Exception:  # the localiser meets it again and notes it, as it always has
@@ -743,23 +764,26 @@ def _cluster(
             ):
                 pool[key] = (rel, f, cand)
     hyps: list[_Hyp] = []
-    for rel, f, (_i, w, unit, cause, detail, _v) in pool.values():
-        world = {f.ref: (w, unit)}
+    for rel, f, (_i, w, unit, cause, detail, v) in pool.values():
+        # the proposing relation's verdict with this candidate is the one it was proposed with
         explains = tuple(
-            sorted(r.id for r, at, judged in uses[f.ref] if verdict(at, judged, world) in (_MATCH, _ROUNDING))
+            sorted(
+                r.id
+                for r, at, judged in uses[f.ref]
+                if (v if r is rel else judged({at[f.ref]: (w, unit)})) in (_MATCH, _ROUNDING)
+            )
         )
         if not explains:  # dropped: in a first round nothing is carried
             continue
         h = _Hyp(Candidate(cause, rel.id, (Edit(f, w, unit),), detail), explains=explains)
-        h.cause = _cause_of([by_id[x] for x in explains] if explains != (rel.id,) else (rel,), f, w, unit)[0]
-        e = h.cand.edits[0]
+        h.cause, changed = _cause_of([by_id[x] for x in explains] if explains != (rel.id,) else (rel,), f, w, unit)
         h.order = (
             -len(h.explains),
             _ORDER[h.cause],
             False,
             0 if any(by_id[x].total.ref == f.ref for x in h.explains) else 1,
             len(str(abs(w.coefficient)).rstrip("0")),
-            localise._changed_digits(e),
+            changed,
             _key_text(f.ref, w, unit),
         )
         hyps.append(h)
@@ -900,6 +924,20 @@ def _key_text(ref: str, w: Written, unit: Unit) -> str:
     return f"('', (({ref!r}, Fraction({num}, {den})),), (), '')"
 
 
+_FACTORS: dict[Unit, tuple[tuple[str, int | str, int], ...]] = {}
+
+
+def _factors(unit: Unit) -> tuple[tuple[str, int | str, int], ...]:
+    """:func:`fundaudit.causes.localise._factors` of a figure in ``unit``, once per unit."""
+    got = _FACTORS.get(unit)
+    if got is None:
+        got = _FACTORS[unit] = (
+            *(("shift", k, k) for k in localise.SHIFTS),
+            *(("unit", u.text, u.pow10 - unit.pow10) for u in _siblings(unit)),
+        )
+    return got
+
+
 def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     """Whether :func:`fundaudit.causes.localise.pairs` might propose something for ``rel``
     (two slips whose effects add up to the difference; the verdict is not asked)."""
@@ -908,7 +946,7 @@ def _pairs(rel: Relation, d: tuple[int, int] | None) -> bool:
     if len(rel.parts) > PAIR_PARTS:
         return False
     figs = [f for f in (rel.total, *rel.parts) if f.value.coefficient != 0]
-    slips = [(fig, list(localise._factors(fig))) for fig in figs]
+    slips = [(fig, _factors(fig.unit)) for fig in figs]
     g = min((f.value.exponent + f.unit.pow10 + min(0, *(k for _k, _h, k in fs)) for f, fs in slips), default=0)
     if d[1] < g:
         return True  # never (the difference is on the figures' grid): the localiser's then

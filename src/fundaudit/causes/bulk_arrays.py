@@ -31,7 +31,7 @@ the real data).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -179,9 +179,40 @@ def classify(
     return kind, changed, unsure
 
 
-def _gather(rels: Sequence[Relation]) -> tuple[list[Figure], list[int], list[int], list[int], Array, list[Unit]]:
-    """The figures of ``rels``, relation by relation, total first: coefficients, exponents, each
-    relation's count, each figure's unit as a code into the list of units returned (after the figures)."""
+class Batch:
+    """The relations given to the arrays, as numbers: each relation's id, rule, kind, whether it
+    has an empty cell or a missing part, and its total's unit; its figures one row each, relation
+    by relation, total first (``figs[i]`` the model object of row ``i``, made when asked where the
+    relations come from columns: :mod:`fundaudit.causes.bulk_columns`), their coefficients,
+    exponents, each relation's count of them and each figure's unit as a code into ``units``."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        rules: Sequence[str],
+        kinds: Sequence[str],
+        loose: Sequence[tuple[bool, bool]],
+        totals: Sequence[Unit],
+        figs: Sequence[Figure],
+        coef: list[int],
+        exp: list[int],
+        count: list[int],
+        codes: Array,
+        units: list[Unit],
+    ) -> None:
+        self.ids, self.rules, self.kinds, self.loose, self.totals = ids, rules, kinds, loose, totals
+        self.figs, self.coef, self.exp, self.count, self.codes, self.units = figs, coef, exp, count, codes, units
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _batch(rels: Sequence[Relation] | Batch) -> Batch:
+    return rels if isinstance(rels, Batch) else _gather(rels)
+
+
+def _gather(rels: Sequence[Relation]) -> Batch:
+    """The :class:`Batch` of relations given as model objects."""
     figs = [f for rel in rels for f in (rel.total, *rel.parts)]
     by_id: dict[int, int] = {}
     units: dict[Unit, int] = {}
@@ -196,7 +227,12 @@ def _gather(rels: Sequence[Relation]) -> tuple[list[Figure], list[int], list[int
                 ulist.append(f.unit)
             by_id[id(f.unit)] = k
         codes.append(k)
-    return (
+    return Batch(
+        [rel.id for rel in rels],
+        [rel.rule for rel in rels],
+        [rel.kind for rel in rels],
+        [(bool(rel.empty), bool(rel.missing)) for rel in rels],
+        [rel.total.unit for rel in rels],
         figs,
         [f.value.coefficient for f in figs],
         [f.value.exponent for f in figs],
@@ -227,15 +263,17 @@ def _odd_unit(
 
 
 def settle_sums(
-    rels: Sequence[Relation], shown: Sequence[str], tolerance: Tolerance
-) -> tuple[dict[str, Diagnosis | None], list[int]]:
+    rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
+) -> tuple[dict[str, Any], list[int]]:
     """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
     indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
     n = len(rels)
     if n == 0:
         return {}, []
-    flat, coef, exp, count, unit_of, ulist = _gather(rels)
-    sent = [r.rule.startswith("table-") for r in rels]  # two slips together: localise.pairs
+    batch = _batch(rels)
+    flat, coef, exp, count, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.count, batch.codes, batch.units
+    coef = list(coef)
+    sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
@@ -266,7 +304,7 @@ def settle_sums(
     half = np.zeros(len(of), dtype=bool) if exact else ~((e >= 0) & (tolerance.policy is Policy.DIGITS))
     tol0 = np.add.reduceat(np.where(half, 5 * P10[shift], 0), starts)  # on the judge's grid 10**(g - 1)
     diff0 = diff * 10
-    le = np.array([r.kind == "sum-le" for r in rels], dtype=bool)
+    le = np.array([kind == "sum-le" for kind in batch.kinds], dtype=bool)
 
     def verdicts(d: Array, tol: Array) -> Array:
         """bulk's verdict codes of each figure's sum with difference ``d`` and allowance ``tol``."""
@@ -297,11 +335,10 @@ def settle_sums(
         maybe |= near & ~fits
         for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
             r = int(of[row])  # within 5 %: bulk's candidate only when it holds, then bulk's path
-            figs = (rels[r].total, *rels[r].parts)
             i = int(pos[row])
-            f = figs[i]
-            move = (i, shifted(f.value, k), f.unit) if into is None else (i, f.value, into)
-            if _judged(figs, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
+            f = (Written(coef[row], exp[row]), ulist[int(unit_of[row])])  # the figure as written
+            move = (i, shifted(f[0], k), f[1]) if into is None else (i, f[0], into)
+            if _judged({i: f}, [move], sums[0][r], sums[1][r], sums[2][r], lesser[r], tolerance) != _OFF:
                 maybe[row] = True
     route |= np.logical_or.reduceat(maybe, starts)
     keep = ~route[of]
@@ -426,10 +463,10 @@ def settle_sums(
 
     at = Figures(flat, starts, of, pos, c, e, u, ulist)
     stale = (pos[fig] == 0) & (sizes[of[fig]] > 2)
-    return _finish(rels, at, cands, stale, route, judged, shown, pairs)
+    return _finish(batch, at, cands, stale, route, judged, shown, pairs)
 
 
-def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dict[str, Diagnosis | None], list[int]]:
+def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> tuple[dict[str, Any], list[int]]:
     """:func:`settle_sums` for one-relation products ``total = a × b`` (bulk._proposed_product's
     candidates: each figure read in a sibling unit, its point moved, set to its target written
     exactly or rounded). No product here is left to the localiser but as bulk leaves it."""
@@ -438,7 +475,8 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     n = len(rels)
     if n == 0:
         return {}, []
-    flat, coef, exp, _count, ucode, ulist = _gather(rels)
+    batch = _batch(rels)
+    flat, coef, exp, ucode, ulist = batch.figs, batch.coef, batch.exp, batch.codes, list(batch.units)
     units = {unit: k for k, unit in enumerate(ulist)}
 
     def code(unit: Unit) -> int:
@@ -622,7 +660,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
     cc, ce, cu_, ci_ = (x.tolist() for x in (cands.nc, cands.ne, cands.unit, ci[pick]))
 
     def judged(k: int, rows: Sequence[int]) -> int:
-        now = [(f.value, f.unit) for f in flat[3 * k : 3 * k + 3]]
+        now = [(Written(coef[j], exp[j]), ulist[ucode[j]]) for j in range(3 * k, 3 * k + 3)]
         for row in rows:
             now[ci_[row]] = (Written(cc[row], ce[row]), ulist[cu_[row]])
         return _product_verdict(now, tolerance)
@@ -640,7 +678,7 @@ def settle_products(rels: Sequence[Relation], tolerance: Tolerance) -> tuple[dic
         got = _product_verdicts(cc, ee, hh)
         return np.where(pother[a] | pother[b] | (pci[a] == pci[b]), -1, got)  # a unit changed: judged alone
 
-    return _finish(rels, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
+    return _finish(batch, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
 
 
 def _valuation(q: Array, prime: int) -> tuple[Array, Array]:
@@ -708,7 +746,15 @@ class Figures:
     of ten; ``units``: the units the candidates' codes index."""
 
     def __init__(
-        self, figs: list[Figure], starts: Array, of: Array, pos: Array, c: Array, e: Array, u: Array, units: list[Unit]
+        self,
+        figs: Sequence[Figure],
+        starts: Array,
+        of: Array,
+        pos: Array,
+        c: Array,
+        e: Array,
+        u: Array,
+        units: list[Unit],
     ) -> None:
         self.figs, self.starts, self.of, self.pos, self.c, self.e, self.u = figs, starts, of, pos, c, e, u
         self.units = units
@@ -726,7 +772,7 @@ _Judge = Callable[[int, Sequence[int]], int]  # a relation's verdict with candid
 
 
 def _finish(
-    rels: Sequence[Relation],
+    rels: Batch,
     at: Figures,
     cands: Cands,
     stale: Array,
@@ -734,7 +780,7 @@ def _finish(
     judged: _Judge,
     shown: Sequence[str],
     pairs: Callable[[Array, Array], Array],
-) -> tuple[dict[str, Diagnosis | None], list[int]]:
+) -> tuple[dict[str, Any], list[int]]:
     """bulk._ranked over every relation's candidates (bulk's pool already made): classified,
     keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out."""
     n = len(rels)
@@ -742,7 +788,7 @@ def _finish(
     crel = at.of[fig]
     pow10 = np.array([unit.pow10 for unit in at.units], dtype=np.int64)
     du = pow10[cands.unit] - at.u[fig]
-    restated = np.array([r.rule in RESTATED for r in rels], dtype=bool)[crel]
+    restated = np.array([rule in RESTATED for rule in rels.rules], dtype=bool)[crel]
     kind, changed, unsure = classify(at.c[fig], at.e[fig], cands.nc, cands.ne, du, restated, stale)
     route = route.copy()
     route[crel[unsure]] = True
@@ -785,22 +831,38 @@ def _finish(
             got[has] = pairs(order[head[has]], order[head[has] + j])
         ahead.append(got.tolist())
     figures = at.figs
-    units = at.units
+    records = getattr(figures, "records", None)
+    pick: Callable[[int], Any] = figures.__getitem__
     words = Words()
-    done: dict[str, Diagnosis | None] = {}
-    for k, (relation, found, carry, sent, tied) in enumerate(
-        zip(rels, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
+    if records is not None:  # from columns: the figures the words name as records, read at once
+        wanted = ~route & (hyps > 0)  # the first candidates; every one of a tie (its figures' refs)
+        take = np.where(tie, hyps, np.minimum(hyps, 1 + RIVALS))[wanted]
+        base = np.repeat(head[wanted] - (np.cumsum(take) - take), take)
+        made: dict[int, Record] = records(fig[order[base + np.arange(int(take.sum()))]])
+
+        def pick(i: int) -> Record:
+            got = made.get(i)
+            if got is None:
+                made.update(records([i]))
+                got = made[i]
+            return got
+
+        words = Words(raw=True)
+    units = at.units
+    done: dict[str, Diagnosis | Raw | None] = {}
+    for k, (rid, found, carry, sent, tied) in enumerate(
+        zip(rels.ids, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
     ):
         if sent:
             continue
         if not found:
-            done[relation.id] = None if carry else localise._unexplained(relation)
+            done[rid] = None if carry else localise.unexplained_of(rid, *rels.loose[k])
             continue
         top = rows[bounds[k] : bounds[k] + found]
         cut = min(found, 1 + RIVALS)
         if tied:  # bulk's last key: the candidate's text (by its figure's ref first: prefix-free)
-            top = _tie_broken(top, cut, figures, units)
-        chosen = [(figures[h[1]], h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
+            top = _tie_broken(top, cut, lambda i: words.ref(pick(i)), units)
+        chosen = [(pick(h[1]), h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
         first = top[0]
         alive = [True] * cut
         for j in range(1, cut):  # judged again once the best is accepted
@@ -812,23 +874,28 @@ def _finish(
             v = ahead[j - 1][k]
             if (v if v >= 0 else judged(k, (first[0], top[j][0]))) != _OFF:
                 alive[j] = False
-        done[relation.id] = words(relation, chosen, alive, "odd-unit" if first[7] else "", shown[k])
+        detail = "odd-unit" if first[7] else ""
+        done[rid] = words(rid, rels.totals[k], rels.loose[k][0], chosen, alive, detail, shown[k])
     return done, np.flatnonzero(route).tolist()
 
 
 _Row = tuple[int, int, int, int, int, int, int, bool]  # index, figure row, coefficient, exponent, unit, kind, key, odd
 
 
-def _tie_broken(top: list[_Row], cut: int, figures: Sequence[Figure], units: Sequence[Unit]) -> list[_Row]:
+def _tie_broken(top: list[_Row], cut: int, ref: Callable[[int], str], units: Sequence[Unit]) -> list[_Row]:
     """``top`` (ordered by key) with bulk's last key among those of a key up to the ``cut``-th's:
     the text of the candidate's key, ``('', ((ref, Fraction(...)),), (), '')`` — ordered by the
-    repr of its figure's ref, which no other is a prefix of, then by the whole text."""
+    repr of its figure's ref (``ref(row)``), which no other is a prefix of, then by the whole text."""
     limit = top[cut - 1][6]
     head = [h for h in top if h[6] <= limit]
-    head.sort(key=lambda h: (h[6], repr(figures[h[1]].ref)))
+    head.sort(key=lambda h: (h[6], repr(ref(h[1]))))
     if any(a[6] == b[6] and a[1] == b[1] for a, b in pairwise(head)):
-        head.sort(key=lambda h: (h[6], _key_text(figures[h[1]].ref, h[2], h[3], units[h[4]].pow10)))
+        head.sort(key=lambda h: (h[6], _key_text(ref(h[1]), h[2], h[3], units[h[4]].pow10)))
     return head
+
+
+Record = tuple[Any, ...]  # a figure read from columns: a row of the encoded table (fundaudit.columnar.group.Decoded)
+Raw = tuple[Any, ...]  # a diagnosis of records: the fields of Diagnosis, culprits as (record, likely)
 
 
 class Words:
@@ -836,7 +903,8 @@ class Words:
     (no correction accepted before it, nothing carried): its words from pieces looked up once in
     the current language."""
 
-    def __init__(self) -> None:
+    def __init__(self, raw: bool = False) -> None:
+        self.raw = raw  # figures given as records, the diagnosis made a Raw tuple
         self.label = i18n._("{label} (line {line})")
         self.pattern = i18n._(NO_PATTERN)
         self.templates = {cause.id: i18n._(cause.template) for cause in REGISTRY}
@@ -845,58 +913,63 @@ class Words:
         self.to = i18n._("{figure} to {value}")
         self.severity = {cause.id: cause.severity for cause in REGISTRY}
 
-    def labelled(self, f: Figure) -> str:
+    def ref(self, f: Any) -> str:
+        """A figure's (or record's) ref."""
+        return f[0] if self.raw else f.ref  # type: ignore[no-any-return]
+
+    def labelled(self, f: Any) -> str:
+        """A figure's (or record's) label, value and unit, and its source line, as the words name it."""
+        if self.raw:
+            return self.label.format(label=f"{f[1]} {format_scaled(f[2], f[3])} {f[4]}", line=f[8])
         return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
 
     def __call__(
         self,
-        rel: Relation,
-        chosen: Sequence[tuple[Figure, int, int, Unit, str]],
+        rid: str,
+        total: Unit,
+        empty: bool,
+        chosen: Sequence[tuple[Any, int, int, Unit, str]],
         alive: Sequence[bool],
         detail: str,
         shown: str,
-    ) -> Diagnosis:
+    ) -> Diagnosis | Raw:
         """``chosen``: the best correction then its rivals (figure, coefficient, exponent, unit,
         cause); ``alive``: whether each still explains the relation once the best is accepted;
         ``detail``: the best one's."""
         f, nc, ne, unit, cause = chosen[0]
         likely = f"{format_scaled(nc, ne)} {unit.text}"
-        figures = [Culprit(f, likely)]
+        figures = [(f, likely)]
         texts = [likely]
+        ref = self.ref(f)
+        refs = [ref]
         if len(chosen) > 1:
-            refs = {f.ref}
             for g, gc, ge, gu, _cause in chosen[1:]:
                 text = f"{format_scaled(gc, ge)} {gu.text}"
                 texts.append(text)
-                if g.ref not in refs:
-                    refs.add(g.ref)
-                    figures.append(Culprit(g, text))
-        culprit = self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
+                other = self.ref(g)
+                refs.append(other)
+                if other not in refs[:-1]:
+                    figures.append((g, text))
+        culprit = self.labelled(f)
         none = cause == _NONE
         if none:
             detail = self.pattern.format(culprit=culprit, likely=likely)
         text = self.templates[cause].format(
-            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=rel.total.unit.text, count=detail
+            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=total.text, count=detail
         )
-        severity = WARNING if none and rel.empty else self.severity[cause]
+        severity = WARNING if none and empty else self.severity[cause]
         contenders = [j for j in range(1, len(chosen)) if alive[j] and chosen[j][4] != _NONE]
         if contenders:
-            same = [j for j in contenders if chosen[j][4] == cause and chosen[j][0].ref != f.ref]
+            same = [j for j in contenders if chosen[j][4] == cause and refs[j] != ref]
             if same:  # as good a correction of another figure: the culprit is one of them, not known which
                 text += self.as_likely + self.comma.join(
                     self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
                 )
         sure = not contenders and not none and cause not in ALONE_POSSIBLE
-        return Diagnosis(
-            cause,
-            severity,
-            f.ref,
-            text,
-            tuple(figures),
-            (rel.id,),
-            Applicability.LIKELY if sure else Applicability.POSSIBLE,
-            1,
-        )
+        applicability = Applicability.LIKELY if sure else Applicability.POSSIBLE
+        if self.raw:
+            return (cause, severity, ref, text, tuple(figures), (rid,), int(applicability), 1)
+        return Diagnosis(cause, severity, ref, text, tuple(Culprit(g, t) for g, t in figures), (rid,), applicability, 1)
 
 
 def _written(t: Array, m: Array) -> tuple[Array, Array]:
@@ -921,7 +994,7 @@ def _key_text(ref: str, c: int, e: int, pow10: int) -> str:
 
 
 def _judged(
-    figs: Sequence[Figure],
+    figs: Mapping[int, tuple[Written, Unit]],
     moves: Sequence[tuple[int, Written, Unit]],
     g: int,
     diff0: int,
@@ -931,17 +1004,17 @@ def _judged(
 ) -> int:
     """bulk's verdict of a sum with figures moved (index, value, unit): the difference ``diff0``
     and allowance ``tol0`` on the grid 10**(g - 1) corrected term by term, on a grid fine enough
-    for the moved figures."""
+    for the moved figures (``figs``: the value and unit each moved figure is written in)."""
     at = min([g - 1, *(w.exponent + unit.pow10 - 1 for _i, w, unit in moves)])
     scale = 10 ** (g - 1 - at)
     d, t = diff0 * scale, tol0 * scale
     for i, w, unit in moves:
-        f = figs[i]
-        q, p = f.unit.pow10, unit.pow10
-        moved = w.coefficient * 10 ** (w.exponent + p - at) - f.value.coefficient * 10 ** (f.value.exponent + q - at)
+        was, own = figs[i]
+        q, p = own.pow10, unit.pow10
+        moved = w.coefficient * 10 ** (w.exponent + p - at) - was.coefficient * 10 ** (was.exponent + q - at)
         d += moved if i == 0 else -moved
-        if tol.half_exponent(f.value.exponent, q) is not None:
-            t -= 5 * 10 ** (f.value.exponent + q - 1 - at)
+        if tol.half_exponent(was.exponent, q) is not None:
+            t -= 5 * 10 ** (was.exponent + q - 1 - at)
         if tol.half_exponent(w.exponent, p) is not None:
             t += 5 * 10 ** (w.exponent + p - 1 - at)
     if le:

@@ -689,13 +689,18 @@ def _plain(x: object) -> str:
 
 
 def _unexplained(rel: Relation) -> Diagnosis:
+    return unexplained_of(rel.id, bool(rel.empty), bool(rel.missing))
+
+
+def unexplained_of(rid: str, empty: bool, missing: bool) -> Diagnosis:
+    """The diagnosis of relation ``rid`` that no single correction explains."""
     return Diagnosis(
         cause="unexplained",
-        severity=WARNING if rel.empty or rel.missing else "error",
-        root=rel.id,
+        severity=WARNING if empty or missing else "error",
+        root=rid,
         text=i18n._(NO_SINGLE),
         figures=(),
-        explains=(rel.id,),
+        explains=(rid,),
         applicability=Applicability.POSSIBLE,
         corrections=0,
     )

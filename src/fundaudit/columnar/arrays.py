@@ -12,7 +12,7 @@ Only the findings that are shown are turned back into :class:`~fundaudit.model.F
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -124,22 +124,27 @@ class FigureColumns:
                 note=note,
                 drafted=drafted,
             )
-            for ref, label, coef, exp, code, sfile, sline, yfile, yline, bound, note, drafted in zip(
-                take(self.ref, rows),
-                take(self.label, rows),
-                self.coefficient[rows].tolist(),
-                self.exponent[rows].tolist(),
-                self.unit_code[rows].tolist(),
-                take(self.source_file, rows),
-                self.source_line[rows].tolist(),
-                take(self.yaml_file, rows),
-                self.yaml_line[rows].tolist(),
-                take(self.bound, rows),
-                take(self.note, rows),
-                take(self.drafted, rows),
-                strict=True,
-            )
+            for ref, label, coef, exp, code, sfile, sline, yfile, yline, bound, note, drafted in self.fields_at(rows)
         ]
+
+    def fields_at(self, rows: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+        """The fields of the figures at ``rows``, one tuple each: ref, label, coefficient, exponent,
+        unit code, source file and line, YAML file and line, bound, note, drafted."""
+        return zip(
+            take(self.ref, rows),
+            take(self.label, rows),
+            self.coefficient[rows].tolist(),
+            self.exponent[rows].tolist(),
+            self.unit_code[rows].tolist(),
+            take(self.source_file, rows),
+            self.source_line[rows].tolist(),
+            take(self.yaml_file, rows),
+            self.yaml_line[rows].tolist(),
+            take(self.bound, rows),
+            take(self.note, rows),
+            take(self.drafted, rows),
+            strict=True,
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,11 @@ The groups are diagnosed in this process unless ``$FUNDAUDIT_JOBS=N`` asks for N
 processes (at most one per core), from :data:`PARALLEL` failing relations on: since the
 diagnosis is settled in arrays (:mod:`fundaudit.causes.bulk_arrays`), sending the groups'
 relations to workers costs more than the workers save (heavy 10^6 on 2 idle cores: 15.5 s
-in one process, 17.4 s with two workers and 10 s more CPU). Each worker
+in one process, 17.4 s with two workers and 10 s more CPU). In this process a group of
+:data:`~fundaudit.causes.bulk.ARRAYS` failing relations or more is diagnosed from its columns
+(:func:`~fundaudit.columnar.group.diagnose_rows`: the sums and products the arrays settle are
+never made model objects, :mod:`fundaudit.causes.bulk_columns`); the smaller groups are read
+as objects many at a time. Each worker
 gets one group's relations and sends back its diagnoses, in the order of the groups. They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
@@ -39,7 +43,7 @@ import numpy as np
 
 from fundaudit.causes._base import Diagnosis
 from fundaudit.columnar.arrays import Columns, take
-from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group
+from fundaudit.columnar.group import Decoded, EncodedDiagnosis, diagnose_group, diagnose_rows
 from fundaudit.columnar.groupcache import through
 from fundaudit.findings import Relation
 from fundaudit.i18n import _
@@ -169,8 +173,29 @@ def _results(
             return
         except (OSError, BrokenProcessPool):
             pass
-    for relations in _relations(columns, members[done:]):
-        yield diagnose_group(relations, tolerance, lang)
+    yield from _here(columns, members[done:], tolerance, lang)
+
+
+def _here(
+    columns: Columns, members: list[list[int]], tolerance: Tolerance, lang: str
+) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
+    """Each group's :func:`diagnose_group` in this process, in group order: a group large enough
+    for the arrays from its columns (:func:`~fundaudit.columnar.group.diagnose_rows`), the small
+    ones read as objects many groups at a time."""
+    from fundaudit.causes import bulk
+
+    at = 0
+    while at < len(members):
+        if len(members[at]) >= bulk.ARRAYS:
+            yield diagnose_rows(columns, members[at], tolerance, lang)
+            at += 1
+            continue
+        end = at
+        while end < len(members) and len(members[end]) < bulk.ARRAYS:
+            end += 1
+        for relations in _relations(columns, members[at:end]):
+            yield diagnose_group(relations, tolerance, lang)
+        at = end
 
 
 def _relations(columns: Columns, members: list[list[int]]) -> Iterator[list[Relation]]:

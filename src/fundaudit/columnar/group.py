@@ -21,6 +21,7 @@ from fundaudit.units import Unit
 if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
     from fundaudit.causes.localise import Result
+    from fundaudit.columnar.arrays import Columns
 
 _ALLOWED: list[bool] = []  # set by the command line, whose main module a worker may start again
 
@@ -77,6 +78,37 @@ def diagnose_group(failing: Sequence[Relation], tolerance: Tolerance, lang: str)
     return encode({rel.id: settled[rel.id] if rel.id in settled else found[rel.id] for rel in failing}), result.notes
 
 
+def diagnose_rows(
+    columns: Columns, rows: Sequence[int], tolerance: Tolerance, lang: str
+) -> tuple[bytes, tuple[str, ...]] | str:
+    """:func:`diagnose_group` of the failing relations at ``rows`` of ``columns`` (one group, in
+    its order), the same bytes: the relations bulk settles as arrays are read from the columns as
+    numbers (:mod:`fundaudit.causes.bulk_columns`), only the others made model objects."""
+    from fundaudit.causes import bulk
+    from fundaudit.causes.bulk_columns import settle_columns
+    from fundaudit.i18n import using
+
+    if len(rows) < bulk.ARRAYS:  # no arrays: the objects' path
+        return diagnose_group(columns.relations_at(rows), tolerance, lang)
+    with using(lang), paused():
+        try:
+            got = settle_columns(columns, rows, tolerance)
+        except Exception:  # the objects' path meets it again, and says so as it always has
+            got = None
+        if got is None:
+            return diagnose_group(columns.relations_at(rows), tolerance, lang)
+        try:
+            objects, left = bulk.settle_screened(got.rest, got.diffs, got.ok, tolerance, arrays=False)
+            settled: dict[str, Diagnosis | tuple[Any, ...]] = {**objects, **got.done}
+            result = _localised(left, tolerance)
+            if result.notes and settled:  # a cause crashed: noted once per round of the whole group
+                settled, result = {}, _localised(columns.relations_at(rows), tolerance)
+        except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
+            return f"diagnosis could not run: {type(exc).__name__}: {exc}"
+    found = result.diagnoses
+    return encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
+
+
 def _localised(failing: Sequence[Relation], tolerance: Tolerance) -> Result:
     """:func:`fundaudit.causes.localise.diagnose` of ``failing``, their own pool."""
     from fundaudit.causes.localise import Result, diagnose
@@ -87,14 +119,27 @@ def _localised(failing: Sequence[Relation], tolerance: Tolerance) -> Result:
     return diagnose(failing, uses, tolerance, nearby=nearby)
 
 
-def encode(diagnoses: Mapping[str, Diagnosis]) -> bytes:
+def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
     """``diagnoses`` as bytes, for :func:`decode`: plain tuples pickled (a dataclass pickles
-    field by field in Python), each culprit figure once per group, as pickle would share it."""
+    field by field in Python), each culprit figure once per group, as pickle would share it.
+
+    A diagnosis may already be a plain tuple (:data:`fundaudit.causes.bulk_arrays.Raw`: settled
+    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table."""
     table: list[tuple[object, ...]] = []
     index: dict[int, int] = {}
     rows = []
     for rid, d in diagnoses.items():
         culprits = []
+        if isinstance(d, tuple):
+            cause, severity, root, text, figures, explains, applicability, corrections = d
+            for record, likely in figures:
+                at = index.get(id(record))
+                if at is None:
+                    at = index[id(record)] = len(table)
+                    table.append(record)
+                culprits.append((at, likely))
+            rows.append((rid, cause, severity, root, text, tuple(culprits), explains, applicability, corrections))
+            continue
         for c in d.figures:
             f = c.figure
             at = index.get(id(f))
