@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fundaudit.cli import app
-from fundaudit.columnar import diagnoses, groupcache
+from fundaudit.columnar import diagnoses, groupcache, resultcache
 from fundaudit.i18n import set_language
 from fundaudit.loader import fast
 
@@ -57,6 +57,7 @@ def groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(where))
     monkeypatch.setenv("FUNDAUDIT_JOBS", "1")  # diagnosed here, where they are counted
     monkeypatch.setattr(fast, "LARGE", 0)
+    monkeypatch.setattr(resultcache, "where", lambda: None)  # each file's findings as written: tests of their own
     return where / "groups"
 
 
@@ -144,6 +145,14 @@ def _foreign(paths: list[Path]) -> None:
     _restamp(paths[0], paths[1].read_bytes().partition(b"\n")[2])
 
 
+def _retyped(paths: list[Path], field: int, value: object) -> None:
+    """The entry's own diagnoses with one field of each replaced by ``value`` (plain data, right ids)."""
+    notes, _, data = paths[0].read_bytes().partition(b"\n")[2].partition(b"\n")
+    table, rows = pickle.loads(data)
+    rows = [(*row[:field], value, *row[field + 1 :]) for row in rows]
+    _restamp(paths[0], notes + b"\n" + pickle.dumps((table, rows)))
+
+
 DAMAGE: dict[str, Callable[[list[Path]], None]] = {
     "cut short": lambda ps: ps[0].write_bytes(ps[0].read_bytes()[:-7]),
     "one bit flipped": lambda ps: ps[0].write_bytes(
@@ -155,6 +164,9 @@ DAMAGE: dict[str, Callable[[list[Path]], None]] = {
     "code to run": lambda ps: _restamp(ps[0], b"[]\n" + pickle.dumps(([], [_Call()]))),
     "not the encoded shape": lambda ps: _restamp(ps[0], b"[]\n" + pickle.dumps((1, 2, 3))),
     "notes not text": lambda ps: _restamp(ps[0], b"[1]\n" + ps[0].read_bytes().partition(b"\n")[2].partition(b"\n")[2]),
+    "text where a number is written as it is": lambda ps: _retyped(ps, 8, '1, "injected": true'),
+    "a severity that is none": lambda ps: _retyped(ps, 2, "fatal"),
+    "a culprit past the table": lambda ps: _retyped(ps, 5, ((10**6, None),)),
     "a folder": lambda ps: (ps[0].unlink(), ps[0].mkdir()),
     "a link": lambda ps: (ps[0].unlink(), ps[0].symlink_to(ps[1])),
 }

@@ -15,14 +15,19 @@ there were no cache, and no error changes a result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import mmap
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 _CODE: list[str] = []  # the digest of fundaudit's code, computed once per process
 _TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]{1,32}(?:\.[a-z]{1,8})?")  # as tempfile.mkstemp names them in write()
@@ -65,17 +70,81 @@ def code_digest() -> str:
     return _CODE[0]
 
 
+def seal(version: int, digest: str, body: bytes) -> bytes:
+    """An entry: a head line repeating the format ``version`` and the key ``digest`` and carrying
+    a SHA-256 of ``body``, then ``body`` (see :func:`unseal`)."""
+    return json.dumps([version, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+
+
+def unseal(raw: bytes, version: int, digest: str) -> bytes | None:
+    """The body of the entry ``raw`` (:func:`seal`), or None: another format or key, or damaged."""
+    head, _, body = raw.partition(b"\n")
+    try:
+        stated = json.loads(head)
+    except ValueError:
+        return None
+    return body if stated == [version, digest, hashlib.sha256(body).hexdigest()] else None
+
+
+def read_sealed(where: Path | None, name: str, limit: int, version: int, digest: str) -> tuple[bytes, bytes] | None:
+    """The first line of the body of the sealed entry ``name`` (:func:`seal`) and the rest, or None."""
+    raw = read(where, name, limit)
+    body = None if raw is None else unseal(raw, version, digest)
+    if body is None:
+        return None
+    line, _, rest = body.partition(b"\n")
+    return line, rest
+
+
+def whole(text: bytes | str) -> Any:
+    """The JSON ``text`` holds, with whole numbers only (a float or NaN refuses it: ValueError)."""
+    return json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"not a whole number: {text}")
+
+
 def read(where: Path | None, name: str, limit: int) -> bytes | None:
     """The bytes of the entry ``name`` in ``where``, or ``None`` (none, a link, larger than ``limit``)."""
     if where is None:
         return None
     try:
-        path = where / name
-        if where.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
+        fd = _open(where, name, limit)
+        if fd is None:
             return None
-        return path.read_bytes()
+        with open(fd, "rb") as fh:
+            return fh.read()
     except OSError:
         return None
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open(where: Path, name: str, limit: int) -> int | None:
+    """A descriptor of the regular file ``name`` in ``where`` of at most ``limit`` bytes, or None.
+
+    Neither the folder nor the entry may be a symbolic link (the entry is opened without
+    following one where the system can, and checked first where it cannot); anything but a
+    regular file (a folder, a named pipe, which ``O_NONBLOCK`` keeps from blocking) is refused
+    after opening, from the same descriptor.
+    """
+    if os.path.islink(where):
+        return None
+    path = os.path.join(where, name)
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+        return None
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            fd, kept = -1, fd
+            return kept
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def mapped(where: Path | None, name: str, limit: int) -> mmap.mmap | None:
@@ -89,13 +158,13 @@ def mapped(where: Path | None, name: str, limit: int) -> mmap.mmap | None:
     if where is None:
         return None
     try:
-        path = where / name
-        if where.is_symlink() or path.is_symlink() or not path.is_file():
+        fd = _open(where, name, limit)
+        if fd is None:
             return None
-        with path.open("rb") as fh:
-            if os.fstat(fh.fileno()).st_size > limit:
-                return None
-            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
     except (OSError, ValueError):  # (an empty file cannot be mapped)
         return None
 
@@ -131,29 +200,57 @@ def write(where: Path | None, name: str, data: bytes) -> bool:
         return False
 
 
+_BATCH: list[dict[tuple[Path, re.Pattern[str], int, int | None], None]] = []  # prunes put off (see batched)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Put off every :func:`prune` asked for inside the block to its end, each folder pruned once
+    (a folder of thousands of entries takes tens of milliseconds to list; a check after an edit
+    writes a few entries to each of three folders)."""
+    _BATCH.append({})
+    try:
+        yield
+    finally:
+        for args in _BATCH.pop():
+            prune(*args)
+
+
 def prune(where: Path | None, entry: re.Pattern[str], keep: int, size: int | None = None) -> None:
     """Delete all but the ``keep`` newest entries of ``where`` whose names match ``entry`` in full.
 
     With ``size``, the newest entries kept add up to at most ``size`` bytes as well. A
     temporary file of :func:`write` older than :data:`STALE` seconds is deleted too (its writer
-    was killed before it could rename or delete it).
+    was killed before it could rename or delete it). Inside :func:`batched`, done at its end.
     """
     if where is None:
+        return
+    if _BATCH:
+        _BATCH[-1][where, entry, keep, size] = None
         return
     try:
         if where.is_symlink():
             return
         now = time.time()
-        for p in where.iterdir():
-            if _TEMPORARY.fullmatch(p.name) and not p.is_symlink() and p.lstat().st_mtime < now - STALE:
-                p.unlink(missing_ok=True)
-        ours = [p for p in where.iterdir() if entry.fullmatch(p.name) and not p.is_symlink()]  # never another file
-        stats = {p: p.stat() for p in ours}
-        newest = sorted(ours, key=lambda p: stats[p].st_mtime, reverse=True)
+        ours = []
+        with os.scandir(where) as listing:  # one lstat per file (pathlib's is_symlink and stat made three)
+            for item in listing:
+                name = item.name
+                if entry.fullmatch(name):
+                    if not item.is_symlink():  # never another file
+                        ours.append((item.stat(follow_symlinks=False), item.path))
+                elif (
+                    _TEMPORARY.fullmatch(name)
+                    and not item.is_symlink()
+                    and item.stat(follow_symlinks=False).st_mtime < now - STALE
+                ):
+                    os.unlink(item.path)
+        ours.sort(key=lambda pair: pair[0].st_mtime, reverse=True)
         total = 0
-        for n, path in enumerate(newest):
-            total += stats[path].st_size
+        for n, (info, path) in enumerate(ours):
+            total += info.st_size
             if n >= keep or (size is not None and total > size):  # the oldest go first
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
     except OSError:
         return

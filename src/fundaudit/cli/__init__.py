@@ -92,6 +92,15 @@ class _Watched:
         except OSError as exc:
             raise _StdoutError(exc) from None
 
+    def write_bytes(self, data: bytes) -> None:
+        """Write text already encoded in the stream's encoding, after what it holds (loader.fast's findings)."""
+        self.written = self.written or bool(data)
+        try:
+            self.stream.flush()
+            self.stream.buffer.write(data)
+        except OSError as exc:
+            raise _StdoutError(exc) from None
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 

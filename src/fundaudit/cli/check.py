@@ -99,6 +99,18 @@ def check(
         )
     if where.documents:
         chosen = replace(chosen, documents=chosen.documents or where.documents)
+    elif entries is None and not (chosen.active or confirmed_only) and (sort, engine) == ("location", "native"):
+        from fundaudit.cli._common import _is_document
+        from fundaudit.loader.fast import quick_check
+
+        # a large data set's JSON from each file's findings as stored, when it can be (None: the usual way)
+        failed = (
+            None
+            if _is_document(where.path)
+            else quick_check(where.path, Tolerance(tolerance), fmt, show_all, fail_on, sys.stdout)
+        )
+        if failed is not None:
+            raise typer.Exit(1 if failed else 0)
     audit = _audit(where.path, Tolerance(tolerance), engine, spark_master, fmt)
     hidden: frozenset[str] = frozenset()
     if chosen.active:

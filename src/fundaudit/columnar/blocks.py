@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fundaudit.columnar.arrays import (
     _INT64_MAX,
@@ -34,6 +33,8 @@ from fundaudit.columnar.arrays import (
     filled_arrow,
     take,
 )
+from fundaudit.columnar.blockhead import Block as Block
+from fundaudit.columnar.blockhead import decode_head, head_size
 from fundaudit.units import Unit, parse_unit
 
 _TEXT, _LINES = pa.string(), pa.int64()
@@ -75,17 +76,6 @@ RELATIONS = pa.schema(
         ("note", _TEXT),
     ]
 )
-
-
-@dataclass(frozen=True, eq=False)
-class Block:
-    """One file's columns: ``counts[k]`` relations of rule ``rules[k]``, then the next rule's."""
-
-    rules: tuple[str, ...]
-    counts: tuple[int, ...]
-    figures: pa.Table
-    relations: pa.Table
-    meta: dict[str, Any]  # what the caller keeps beside the columns (JSON)
 
 
 def fits(cols: Columns) -> bool:
@@ -162,10 +152,13 @@ def _joined_coefficients(figs: pa.Table) -> np.ndarray[Any, Any]:
         return ints
     out: np.ndarray[Any, Any] = np.empty(len(ints), dtype=object)
     out[:] = ints.tolist()
-    valid = _np(pc.cast(pc.is_valid(big), pa.int8()), np.int8).astype(bool)
-    rows = np.flatnonzero(valid)
-    for i, text in zip(rows.tolist(), big.take(_whole(rows, np.int64)).to_pylist(), strict=True):
-        out[i] = int(text)
+    at = 0
+    for chunk in big.chunks:  # (only the chunks that hold one read whole)
+        if chunk.null_count < len(chunk):
+            for i, text in enumerate(chunk.to_pylist()):
+                if text is not None:
+                    out[at + i] = int(text)
+        at += len(chunk)
     return out
 
 
@@ -217,9 +210,16 @@ def _np(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray[Any, Any]:
 def decode(data: bytes | memoryview) -> Block:
     """The block ``data`` holds; raises ValueError when anything in it is not as :func:`encode` writes it."""
     view = memoryview(data)
+    cut = head_size(view)
+    rules, counts, meta = decode_head(view[8:cut])
+    return Block(rules, counts, meta, decode_tables(view[cut:], counts))
+
+
+def decode_tables(view: memoryview, counts: Sequence[int]) -> tuple[pa.Table, pa.Table]:
+    """The figures and relations of a block, after its head: every column's type, index and bound checked."""
     pieces = []
     at = 0
-    for _ in range(3):
+    for _ in range(2):
         if at + 8 > len(view):
             raise ValueError("truncated block")
         size = int.from_bytes(view[at : at + 8], "little")
@@ -230,24 +230,13 @@ def decode(data: bytes | memoryview) -> Block:
         at += size
     if at != len(view):
         raise ValueError("trailing bytes")
-    head = json.loads(bytes(pieces[0]), parse_float=_refuse, parse_constant=_refuse)
-    rules, counts, meta = head["rules"], head["counts"], head["meta"]
-    if not (
-        isinstance(rules, list)
-        and isinstance(counts, list)
-        and isinstance(meta, dict)
-        and len(rules) == len(counts)
-        and all(type(x) is str for x in rules)
-        and all(type(n) is int and n >= 0 for n in counts)
-    ):
-        raise ValueError("damaged head")
-    figures, relations = (_table(p, schema) for p, schema in ((pieces[1], FIGURES), (pieces[2], RELATIONS)))
+    figures, relations = (_table(p, schema) for p, schema in ((pieces[0], FIGURES), (pieces[1], RELATIONS)))
     n = figures.num_rows
     if sum(counts) != relations.num_rows:
         raise ValueError("relations miscounted")
     total = _np(relations.column("total"), np.int64)
     kind = _np(relations.column("kind"), np.int8)
-    parts = _np(relations.column("parts").combine_chunks().flatten(), np.int64)
+    parts = _np(pa.chunked_array(_flat(relations.column("parts")), pa.int64()), np.int64)
     if (
         (len(total) and (total.min() < 0 or total.max() >= n))
         or (len(parts) and (parts.min() < 0 or parts.max() >= n))
@@ -266,9 +255,9 @@ def decode(data: bytes | memoryview) -> Block:
             if col.type == _CODED and any(c.dictionary.null_count for c in col.chunks):
                 raise ValueError(f"empty {name}")
     for name in ("missing", "empty", "names"):
-        if relations.column(name).combine_chunks().flatten().null_count:
+        if any(values.null_count for values in _flat(relations.column(name))):
             raise ValueError(f"empty {name}")
-    return Block(tuple(rules), tuple(counts), figures, relations, meta)
+    return figures, relations
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,10 +312,10 @@ def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[s
     def lists(name: str) -> Chunked:
         return Chunked(rels.column(name), order, lists=True)
 
-    unit_col = figs.column("unit").combine_chunks().dictionary_decode().dictionary_encode()
+    unit_texts, unit_code = _first_used(figs.column("unit"))
     # the units in the order of first use, as from_relations numbers them
-    units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_col.dictionary.to_pylist())
-    has = {name: _np(pc.list_value_length(rels.column(name)), np.int32)[order] > 0 for name in ("missing", "empty")}
+    units: tuple[Unit, ...] = tuple(parse_unit(t) for t in unit_texts)
+    has = {name: _lengths(rels.column(name))[order] > 0 for name in ("missing", "empty")}
     columns = Columns(
         path,
         documents,
@@ -335,7 +324,7 @@ def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[s
             label=Chunked(figs.column("label")),
             coefficient=_joined_coefficients(figs),
             exponent=_numbers(figs, "exponent"),
-            unit_code=_np(unit_col.indices, np.int32).astype(np.int64),
+            unit_code=unit_code,
             units=units,
             bound=Chunked(figs.column("bound")),
             note=Chunked(figs.column("note")),
@@ -372,6 +361,9 @@ def join(path: str, documents: int, blocks: Sequence[Block], digests: Sequence[s
     return Joined(columns.path, columns.documents, columns.figures, columns.relations, tuple(digests), order, rel_start)
 
 
+_FEW = 50_000  # rows of a text column read whole when first taken from (a file's; a data set's are taken by row)
+
+
 class Chunked:
     """A text (or text list) column of the joined blocks, read an element at a time, never copied whole.
 
@@ -383,6 +375,7 @@ class Chunked:
         sizes = np.array([len(c) for c in col.chunks], dtype=np.int64)
         self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)  # each chunk's first row
         self._codes: tuple[np.ndarray[Any, Any], list[str]] | None = None  # see _coded
+        self._all: list[Any] | None = None  # every row, of a column of _FEW rows at most (see take)
 
     def __len__(self) -> int:
         return len(self._col) if self._order is None else len(self._order)
@@ -404,7 +397,15 @@ class Chunked:
                 raise IndexError("row out of range")
             codes, values = self._coded()
             return [values[c] for c in codes[at].tolist()]
-        got = self._take(at).to_pylist()
+        if len(self._col) <= _FEW:  # one file's column: read whole once (Arrow's take imports pyarrow.compute, 60 ms)
+            if len(at) and (at.min() < 0 or at.max() >= len(self._col)):
+                raise IndexError("row out of range")
+            if self._all is None:
+                self._all = self._col.to_pylist()
+            whole = self._all
+            got = [whole[i] for i in at.tolist()]
+        else:
+            got = self._take(at).to_pylist()
         return [tuple(x) for x in got] if self._lists else got
 
     def filled(self) -> np.ndarray[Any, Any]:
@@ -465,6 +466,38 @@ def _ranges(starts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> np.n
     return out
 
 
+def _first_used(col: pa.ChunkedArray) -> tuple[list[str], np.ndarray[Any, Any]]:
+    """The texts of a dictionary-encoded column in the order of first use, and each row's code among them."""
+    code_of: dict[str, int] = {}
+    codes = []
+    for chunk in col.chunks:
+        texts = chunk.dictionary.to_pylist()
+        at = _np(chunk.indices, np.int32)
+        used, first = np.unique(at, return_index=True)
+        local = np.zeros(len(texts), dtype=np.int64)
+        for i in used[np.argsort(first)].tolist():
+            local[i] = code_of.setdefault(texts[i], len(code_of))
+        codes.append(local[at])
+    out: np.ndarray[Any, Any] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    return list(code_of), out
+
+
+def _flat(col: pa.ChunkedArray) -> list[pa.Array]:
+    """The values of each chunk of a list column, every value its lists hold (not through pyarrow.compute)."""
+    out = []
+    for chunk in col.chunks:
+        at = _np(chunk.offsets, np.int32)
+        out.append(chunk.values.slice(int(at[0]), int(at[-1] - at[0])) if len(at) else chunk.values.slice(0, 0))
+    return out
+
+
+def _lengths(col: pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """The length of each list of a list column without empty rows (pyarrow.compute costs 60 ms to import)."""
+    parts = [np.diff(_np(c.offsets, np.int32)) for c in col.chunks]
+    out: np.ndarray[Any, Any] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    return out
+
+
 def _numbers(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
     return _np(table.column(name), np.int8 if name == "kind" else np.int64)
 
@@ -498,7 +531,3 @@ def _table(data: memoryview, schema: pa.Schema) -> pa.Table:
         raise ValueError("not the columns of a block")
     table.validate(full=True)
     return table
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

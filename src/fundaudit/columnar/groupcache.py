@@ -131,34 +131,77 @@ def _entry(digest: str, result: tuple[bytes, tuple[str, ...]]) -> bytes:
     """The bytes of the entry of a group's result: a head line (format, key, SHA-256 of the rest),
     the notes as a line of JSON, then the encoded diagnoses as they are."""
     data, notes = result
-    body = json.dumps(list(notes), ensure_ascii=False).encode() + b"\n" + data
-    return json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+    return cachefiles.seal(FORMAT, digest, json.dumps(list(notes), ensure_ascii=False).encode() + b"\n" + data)
 
 
 def _read(folder: Path, digest: str, ids: list[str]) -> tuple[bytes, tuple[str, ...]] | None:
     """The result stored under ``digest`` if it is sound and is the diagnoses of the relations ``ids``, else None."""
-    from fundaudit.columnar.group import decode
-
-    raw = cachefiles.read(folder, f"{digest}.{SUFFIX}", LIMIT)
-    if raw is None:
+    sealed = cachefiles.read_sealed(folder, f"{digest}.{SUFFIX}", LIMIT, FORMAT, digest)
+    if sealed is None:
         return None
-    head, _, body = raw.partition(b"\n")
+    line, data = sealed
     try:
-        if json.loads(head) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
-            return None
-        line, _, data = body.partition(b"\n")
-        notes = json.loads(line, parse_float=_refuse, parse_constant=_refuse)
+        notes = cachefiles.whole(line)
         if not isinstance(notes, list) or not all(type(n) is str for n in notes):
             return None
         with paused():  # many small objects, none in a cycle
-            _Plain(io.BytesIO(data)).load()  # plain data only: a global (code) refuses the entry
-            if set(decode(data)) != set(ids):
-                return None  # not the diagnoses of these relations
+            loaded = _Plain(io.BytesIO(data)).load()  # plain data only: a global (code) refuses the entry
+            if not _sound(loaded, ids):
+                return None  # not the diagnoses of these relations, or not in the shape encode() gives
     except Exception:  # whatever a damaged entry raises: not used
         return None
     with contextlib.suppress(OSError):  # used again: kept among the newest
         os.utime(folder / f"{digest}.{SUFFIX}")
     return data, tuple(notes)
+
+
+_TEXT = (str,)
+_FIGURE = (str, str, int, int, str, str, int, str, int, str, int)  # then bound, note, drafted: text or None
+
+
+def _sound(loaded: Any, ids: list[str]) -> bool:
+    """Whether ``loaded`` is what :func:`~fundaudit.columnar.group.encode` gives for the relations ``ids``:
+    every field of the type the writers read (a JSON writer joins some of them as they are), every
+    culprit a figure of the table, and exactly one diagnosis per relation.
+
+    Checked here, field by field, rather than by building the diagnoses (which would not see a
+    number where text belongs), so that an entry whose bytes were forged is refused, not written.
+    """
+    from fundaudit.causes._base import Applicability
+    from fundaudit.findings import SEVERITY_RANK
+
+    if type(loaded) is not tuple or len(loaded) != 2:
+        return False
+    table, rows = loaded
+    if type(table) is not list or type(rows) is not list or len(rows) != len(ids):
+        return False
+    for fig in table:
+        if type(fig) is not tuple or len(fig) != 14:
+            return False
+        if any(type(x) is not t for x, t in zip(fig, _FIGURE, strict=False)):
+            return False
+        if any(x is not None and type(x) is not str for x in fig[11:]):
+            return False
+    size = len(table)
+    kinds = {int(a) for a in Applicability}
+    seen = set()
+    for row in rows:
+        if type(row) is not tuple or len(row) != 9:
+            return False
+        rid, cause, severity, root, text, culprits, explains, applicability, corrections = row
+        if not all(type(x) is str for x in (rid, cause, severity, root, text)) or severity not in SEVERITY_RANK:
+            return False
+        if type(culprits) is not tuple or type(explains) is not tuple or not all(type(x) is str for x in explains):
+            return False
+        for c in culprits:
+            if type(c) is not tuple or len(c) != 2 or type(c[0]) is not int or not 0 <= c[0] < size:
+                return False
+            if c[1] is not None and type(c[1]) is not str:
+                return False
+        if type(applicability) is not int or applicability not in kinds or type(corrections) is not int:
+            return False
+        seen.add(rid)
+    return seen == set(ids)
 
 
 class _Plain(pickle.Unpickler):
@@ -168,7 +211,3 @@ class _Plain(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")

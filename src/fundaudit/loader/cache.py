@@ -45,9 +45,9 @@ from fundaudit.units import Unit, parse_unit
 from fundaudit.yamlnodes import Limits
 
 if TYPE_CHECKING:
-    from fundaudit.columnar.blocks import Block
+    from fundaudit.columnar.blockhead import Block
 
-FORMAT = 4  # bumped when the entry layout changes
+FORMAT = 5  # bumped when the entry layout changes
 KEEP = 4096  # entries kept: one per state of each included file, the most recently used
 ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|arrow)")  # the only files this cache reads, writes or deletes
 LIMIT = 1 << 30  # an entry larger than this is not read (about 1.5 times its YAML file)
@@ -126,21 +126,20 @@ def read(folder: Path | None, digest: str, display: str, source: str) -> Part | 
 
 def parse(raw: bytes, digest: str, display: str, source: str) -> Part | None:
     """The part an entry's bytes state, or ``None`` (damaged, or made under another key)."""
-    head, _, body = raw.partition(b"\n")
+    body = cachefiles.unseal(raw, FORMAT, digest)
+    if body is None:
+        return None
     try:
-        stated = json.loads(head)
-        if stated != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
-            return None
-        return _decode(json.loads(body, parse_float=_refuse, parse_constant=_refuse), display, source)
+        return _decode(cachefiles.whole(body), display, source)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
 
 
 def entry(digest: str, part: Part) -> bytes:
     """The bytes of the entry of ``part`` under ``digest``."""
-    body = json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
-    head = json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode()
-    return head + b"\n" + body
+    return cachefiles.seal(
+        FORMAT, digest, json.dumps(_encode(part), ensure_ascii=False, separators=(",", ":")).encode()
+    )
 
 
 def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
@@ -157,11 +156,14 @@ def write(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
 def read_block(folder: Path | None, digest: str) -> Light | None:
     """The block stored under ``digest`` (``Light(None)``: the file has none), or ``None``.
 
-    A block entry (``<key>.arrow``) is stored beside the file's entry and framed as it is: its
-    first line repeats the key and a SHA-256 of the rest; anything else is not used.
+    A block entry (``<key>.arrow``) is stored beside the file's entry; its first line repeats
+    the key and carries a SHA-256 of the block's head (its rules, counts and meta) and one of
+    the rest (its tables). The head is checked and read here; the tables only when first asked
+    for (:class:`~fundaudit.columnar.blocks.Block`: a damaged one raises ValueError then), so
+    that a check whose findings of this file are known already reads no more of it.
     """
     raw = cachefiles.mapped(folder, f"{digest}.arrow", LIMIT)
-    light = None if raw is None else parse_block(raw, digest)
+    light = None if raw is None else parse_block(raw, digest, lazy=True)
     if light is not None and light.block is not None:
         for name in (f"{digest}.arrow", f"{digest}.json"):  # used again: kept among the newest
             with contextlib.suppress(OSError):
@@ -169,34 +171,68 @@ def read_block(folder: Path | None, digest: str) -> Light | None:
     return light
 
 
-def parse_block(raw: bytes | mmap.mmap, digest: str) -> Light | None:
-    """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged)."""
-    from fundaudit.columnar.blocks import decode
+def parse_block(raw: bytes | mmap.mmap, digest: str, lazy: bool = False) -> Light | None:
+    """The block an entry's bytes state (``Light(None)``: the file has none), or ``None`` (damaged).
+
+    ``lazy``: its tables checked and read when first asked for, not now.
+    """
+    from fundaudit.columnar.blockhead import Block, decode_head, head_size
 
     cut = raw.find(b"\n")
     body = memoryview(raw)[cut + 1 :]  # not copied: a block is large
     try:
-        if cut < 0 or json.loads(raw[:cut]) != [FORMAT, digest, hashlib.sha256(body).hexdigest()]:
+        stated = json.loads(raw[:cut]) if cut >= 0 else None
+        if type(stated) is not list or len(stated) != 4 or stated[:2] != [FORMAT, digest]:
             return None
         if body == UNFIT:
-            return Light(None, digest)
-        block = decode(body)
-        meta = block.meta
+            return Light(None, digest) if stated[2:] == [hashlib.sha256(UNFIT).hexdigest(), _EMPTY] else None
+        end = head_size(body)
+        if hashlib.sha256(body[:end]).hexdigest() != stated[2]:
+            return None
+        rules, counts, meta = decode_head(body[8:end])
         programs, sources = meta["programs"], meta["sources"]
         if not (
             all(type(pid) is str and type(line) is int for pid, line in programs)
             and set(sources) == {"named", "keys", "items"}
             and all(type(x) is str for v in sources.values() for x in v)
+            and type(meta.get("file")) is str
         ):
             return None
+        rest, sealed = body[end:], stated[3]
+
+        def tables() -> Any:
+            from fundaudit.columnar.blocks import decode_tables
+
+            if hashlib.sha256(rest).hexdigest() != sealed:
+                raise ValueError("damaged block")
+            return decode_tables(rest, counts)
+
+        block = Block(rules, counts, meta, read=tables)
+        if not lazy:
+            block.tables()
         return Light(block, digest)
     except Exception:  # whatever a damaged entry raises (Arrow's errors too): not used
         return None
 
 
+_EMPTY = hashlib.sha256(b"").hexdigest()
+
+
 def block_entry(digest: str, body: bytes) -> bytes:
-    """The bytes of the block entry ``body`` (from :func:`fundaudit.columnar.blocks.encode`, or UNFIT)."""
-    return json.dumps([FORMAT, digest, hashlib.sha256(body).hexdigest()]).encode() + b"\n" + body
+    """The bytes of the block entry ``body`` (from :func:`fundaudit.columnar.blocks.encode`, or UNFIT):
+    a line of the format, the key and the SHA-256 of the block's head and of its tables, then the block."""
+    end = len(body) if body == UNFIT else 8 + int.from_bytes(body[:8], "little")
+    seals = [hashlib.sha256(part).hexdigest() for part in (body[:end], body[end:])]
+    return json.dumps([FORMAT, digest, *seals]).encode() + b"\n" + body
+
+
+def forget_block(folder: Path | None, digest: str) -> None:
+    """Delete the block entry ``digest`` (its tables turned out damaged): the next check makes it again."""
+    if folder is not None and ENTRY.fullmatch(f"{digest}.arrow"):
+        with contextlib.suppress(OSError):
+            path = folder / f"{digest}.arrow"
+            if not folder.is_symlink() and not path.is_symlink():
+                path.unlink()
 
 
 def write_blocks(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
@@ -206,10 +242,6 @@ def write_blocks(folder: Path | None, entries: list[tuple[str, bytes]]) -> None:
     for digest, data in entries:
         cachefiles.write(folder, f"{digest}.arrow", data)
     cachefiles.prune(folder, ENTRY, KEEP, SIZE)
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(f"not a whole number: {text}")
 
 
 # ------------------------------------------------------------------------------ encoding

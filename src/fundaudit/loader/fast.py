@@ -29,9 +29,12 @@ a file whose block says it has none (``UNFIT``) sends the check there at once.
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import yaml
 
@@ -45,8 +48,10 @@ from fundaudit.model import Budget, Declared, Document, Figure, Loc
 from fundaudit.yamlnodes import Limits
 
 if TYPE_CHECKING:
+    from fundaudit.columnar import resultcache
     from fundaudit.columnar.arrays import Columns
     from fundaudit.columnar.blocks import Block
+    from fundaudit.tolerance import Tolerance
 
 LARGE = 8 << 20  # bytes of included YAML (about 150,000 figures) from which blocks are used
 LOCAL = frozenset(
@@ -75,6 +80,50 @@ def audit_input(
     :func:`~fundaudit.loader.load` would, when every included file was read from its YAML (no
     block was used, so that the errors are those of the usual way) and the data has errors.
     """
+    limits = limits or Limits()
+    for _attempt in range(2):
+        got = gather(path, limits, large)
+        if got is None:
+            return None
+        if not got.damaged():  # (a block whose tables are damaged is deleted: read again, it is made anew)
+            break
+    else:
+        return None
+    from fundaudit.columnar.blocks import join
+
+    try:
+        columns = join(got.display, got.documents, got.blocks, got.digests)
+    except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
+        return None
+    entry = Path(path)
+    return columns, Later(got.display, lambda: _model(entry, limits))
+
+
+@dataclass(frozen=True, eq=False)
+class Gathered:
+    """The blocks of a large data set's included files, in order (see :func:`gather`)."""
+
+    display: str  # the entry file, as shown
+    documents: int
+    blocks: list[Block]
+    digests: list[str]  # each block's key (:func:`fundaudit.loader.cache.key`)
+    folder: Path
+
+    def damaged(self) -> bool:
+        """Whether a block's tables are damaged; each such block entry is deleted."""
+        bad = []
+        for block, digest in zip(self.blocks, self.digests, strict=True):
+            try:
+                block.tables()
+            except Exception:  # whatever the damaged tables raise
+                bad.append(digest)
+        for digest in bad:
+            cache.forget_block(self.folder, digest)
+        return bool(bad)
+
+
+def gather(path: str | Path, limits: Limits | None = None, large: int | None = None) -> Gathered | None:
+    """The blocks of the data at ``path``, its tables read only when asked for, or None (see :func:`audit_input`)."""
     from fundaudit.loader import _documents
     from fundaudit.rules import REGISTRY
     from fundaudit.runner import SMALL
@@ -115,17 +164,11 @@ def audit_input(
             return None  # (every file the documents include is one block, in their order)
         if any(b is None for b in blocks) or not blocks:
             return None
-        from fundaudit.columnar.blocks import join
-
         ids = tuple(r.id for r in REGISTRY)
         found = [b for b in blocks if b is not None]
-        if any(b.rules != ids for b in found) or sum(b.relations.num_rows for b in found) < SMALL:
+        if any(b.rules != ids for b in found) or sum(sum(b.counts) for b in found) < SMALL:
             return None
-        try:
-            columns = join(display, len(budget.documents), found, [digest for _b, digest in made])
-        except Exception:  # blocks that do not fit together, for a reason not foreseen: read as usual
-            return None
-    return columns, Later(display, lambda: _model(entry, limits))
+    return Gathered(display, len(budget.documents), found, [digest for _b, digest in made], folder)
 
 
 def _model(entry: Path, limits: Limits) -> Budget:
@@ -136,8 +179,6 @@ def _model(entry: Path, limits: Limits) -> Budget:
 
 def _blocks(ctx: _Ctx, folder: Path) -> Iterator[tuple[Block | None, str]]:
     """The block of each included file in order (None: one has none, and is marked so), with its key."""
-    from fundaudit.columnar.blocks import decode
-
     made: list[tuple[str, bytes]] = []
     try:
         for item in ctx.light or ():
@@ -150,7 +191,12 @@ def _blocks(ctx: _Ctx, folder: Path) -> Iterator[tuple[Block | None, str]]:
             except Exception:  # a file the blocks cannot hold for a reason not foreseen: read as usual
                 body = cache.UNFIT
             made.append((digest, cache.block_entry(digest, body)))
-            yield None if body == cache.UNFIT else decode(body), digest
+            if body == cache.UNFIT:
+                yield None, digest
+                continue
+            from fundaudit.columnar.blocks import decode
+
+            yield decode(body), digest
     finally:
         cache.write_blocks(folder, made + ctx.blocks)
 
@@ -193,6 +239,7 @@ def block_of(part: Part, doc: str, source: str) -> bytes:
     if len(cols.figures) != len(part.figures) or not fits(cols):
         return cache.UNFIT
     meta = {"programs": [[p.id, p.yaml.line] for p in part.programs], "sources": sources_of(part.programs)}
+    meta["file"] = display
     return encode(cols, [r.id for r in REGISTRY], counts, meta)
 
 
@@ -241,3 +288,109 @@ class Later(Budget):
     @property
     def figures(self) -> tuple[Figure, ...]:
         return self._model().figures
+
+
+def quick_check(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail_on: str, out: TextIO) -> bool | None:
+    """``fundaudit check PATH --format json`` (or ``jsonl``) from each file's outcome, or None: take the usual way.
+
+    For a large data set whose every file has a block (:func:`gather`): each file's share of the
+    output is read from :mod:`fundaudit.columnar.resultcache`, or made from its block (and
+    stored) when it has none — after an edit, the edited file's only. The document is the one
+    :mod:`fundaudit.report.jsonout` writes: the head, then the files' findings in the order of
+    their paths. Returns whether a finding has severity ``fail_on`` or worse (the exit code).
+    Any error, and None: the usual way says what is wrong.
+    """
+    from fundaudit import cachefiles
+    from fundaudit.columnar import resultcache
+
+    if fmt not in ("json", "jsonl") or fail_on not in resultcache.LEVELS:
+        return None
+    with cachefiles.batched():  # each cache folder pruned once, at the end
+        return _quick(path, tolerance, fmt, show_all, fail_on, out)
+
+
+def _quick(path: Path, tolerance: Tolerance, fmt: str, show_all: bool, fail_on: str, out: TextIO) -> bool | None:
+    from fundaudit.columnar import resultcache
+    from fundaudit.i18n import language
+
+    folder = resultcache.where()
+    try:
+        got = gather(path)
+    except InvalidData:
+        return None
+    if got is None or folder is None:
+        return None
+    files = [b.meta.get("file") for b in got.blocks]
+    if len(set(files)) != len(files):
+        return None  # a file included twice: its relations are one group of diagnoses
+    lang = language()
+    keys = [resultcache.key(d, tolerance, lang, show_all) for d in got.digests]
+    outcomes: list[tuple[str, resultcache.Outcome]] = []
+    made: list[tuple[str, resultcache.Outcome]] = []
+    try:
+        for block, digest, key, file in zip(got.blocks, got.digests, keys, files, strict=True):
+            found = resultcache.read(folder, key)
+            if found is None:
+                try:
+                    found = resultcache.outcome(block, digest, tolerance, show_all)
+                except ValueError:  # its tables are damaged: made again by the usual way
+                    cache.forget_block(got.folder, digest)
+                    return None
+                if found is None:
+                    return None
+                made.append((key, found))
+            outcomes.append((str(file), found))
+    finally:
+        resultcache.write(folder, made)
+    outcomes.sort(key=lambda pair: pair[0])  # findings by file (then line and id, within each)
+    shown = [o.texts for _file, o in outcomes if o.shown]
+    if fmt == "jsonl":
+        _write(out, [text.replace(resultcache.SEPARATOR, b"\n") + b"\n" for text in shown])
+    else:
+        pieces = [resultcache.SEPARATOR] * (2 * len(shown) - 1) if shown else []
+        pieces[::2] = shown
+        listed = [b"[\n    ", *pieces, b"\n  ]\n}\n"] if shown else [b"[]\n}\n"]
+        _write(out, [_head(got, tolerance, [o for _file, o in outcomes]), *listed])
+    level = resultcache.LEVELS.index(fail_on)
+    return any(o.fails[level] for _file, o in outcomes)
+
+
+def _head(got: Gathered, tolerance: Tolerance, outcomes: list[resultcache.Outcome]) -> bytes:
+    """The JSON document (:func:`fundaudit.report.jsonout.write`) up to its first result, with its summary."""
+    import json
+
+    from fundaudit.findings import VERDICT_CODE
+    from fundaudit.report.jsonout import SCHEMA_VERSION
+
+    counts = [sum(o.counts[i] for o in outcomes) for i in range(len(VERDICT_CODE))]
+    summary = {
+        "documents": got.documents,
+        "figures": sum(o.figures for o in outcomes),
+        "relations": sum(counts),
+        **{v.value: counts[i] for v, i in VERDICT_CODE.items()},
+    }
+    head = {"version": SCHEMA_VERSION, "data": got.display, "tolerance": tolerance.policy.value, "summary": summary}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    return f'{text},\n  "results": '.encode()
+
+
+def _write(out: TextIO, pieces: list[bytes]) -> None:
+    """The pieces (UTF-8) one after the other, as bytes when ``out`` takes them in UTF-8 with
+    lines ended by "\n" (decoding the findings' text costs as much as all the rest), else as text.
+
+    ``out`` takes bytes through its ``write_bytes`` (the command line's standard output, which
+    reports a failed write as it reports one of text) or, when it is a plain text stream, its
+    ``buffer``.
+    """
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    write = getattr(out, "write_bytes", None)
+    if write is None and type(out) is io.TextIOWrapper:
+        out.flush()
+        write = out.buffer.write
+    if write is None or encoding != "utf8" or os.linesep != "\n":
+        for piece in pieces:
+            out.write(piece.decode("utf-8"))
+        return
+    for piece in pieces:
+        write(piece)
+    out.flush()
