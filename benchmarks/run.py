@@ -513,8 +513,11 @@ def main() -> None:
             "shape, rounding) counts equal the planted ones; peers agree: each peer's verdict counts equal "
             "fundaudit's. Diagnose: the diagnosis of every failing relation (fundaudit.causes), timed alone; "
             "word + write JSON: the findings worded and streamed as the JSON document after it, per finding. "
-            "The diagnosis of large data runs in worker processes (one per core): e2e peak memory is the "
-            "main process's, with the largest worker's in parentheses; the peak-memory target counts both.\n",
+            "The diagnosis runs in the main process (worker processes only when `$FUNDAUDIT_JOBS` asks): "
+            "e2e peak memory is the main process's, with the largest worker's in parentheses when there is "
+            "one; the peak-memory target counts both. The budget shape's relations table carries row keys "
+            "(`total_row`, `part_rows`, as `fundaudit export` writes them; `synth.py`); the heavy shape's, "
+            "an independent writer's, does not.\n",
             encoding="utf-8",
         )
 
