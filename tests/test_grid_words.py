@@ -119,6 +119,7 @@ def test_digits_and_the_least_int64() -> None:
     )
 )
 @example([(5, -2, 20000, 0, "元"), (3, 0, 20000, 0, "元"), (-1200, -2, 0, -2, "万元"), (100, -4, 3, 0, "千伏安")])
+@example([(0, -9, 1000000, 3, "千伏安")])  # CI found it: a total scaled 10**12 to the difference's grid
 def test_materiality_is_materiality_words(rows: list[tuple[int, int, int, int, str]]) -> None:
     """Amount (base unit, trailing zeros dropped) and percentage (half to even) as
     :func:`materiality_words` gives them for the difference's text, where they fit int64."""
@@ -134,5 +135,6 @@ def test_materiality_is_materiality_words(rows: list[tuple[int, int, int, int, s
         assert amounts[k] == amount
         if fits[k]:
             assert percents[k] == percent
-        else:  # a zero total (no percentage), or integers past the room
-            assert coefficient == 0 or abs(diff) * 10 ** max(0, exp - exponent) >= 10**10 or abs(coefficient) >= 10**9
+        else:  # a zero total (no percentage), or integers past int64's room once scaled to one grid
+            up, down = max(0, exp - exponent), max(0, exponent - exp)
+            assert coefficient == 0 or _digits(diff) + 4 + up > 18 or _digits(coefficient) + down > 18
