@@ -326,24 +326,24 @@ def _many(folder: Path, files: int = 6, bad: dict[str, str] | None = None) -> Pa
 @pytest.fixture
 def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Files read ahead in two processes from the first byte on; the files that workers read
-    (with the cache off, workers only parse them: fundaudit.loader.canonical)."""
+    (with the cache off, workers send each part's plain values, not an entry: fundaudit.loader.cache.encode)."""
     from fundaudit.loader import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL", 0)
     monkeypatch.setattr(parallel, "_workers", lambda: 1)
     by_worker: list[str] = []
-    real, parser = parallel._from_worker, parallel._from_parser
+    real, builder = parallel._from_worker, parallel._from_builder
 
     def spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
         return real(future, digest, display, source)  # type: ignore[arg-type]
 
-    def parser_spy(future: object, digest: str, display: str, *args: object) -> object:
+    def builder_spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
-        return parser(future, digest, display, *args)  # type: ignore[arg-type]
+        return builder(future, digest, display, source)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_from_worker", spy)
-    monkeypatch.setattr(parallel, "_from_parser", parser_spy)
+    monkeypatch.setattr(parallel, "_from_builder", builder_spy)
     return by_worker
 
 

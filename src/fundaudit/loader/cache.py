@@ -39,6 +39,7 @@ import yaml
 
 from fundaudit import cachefiles
 from fundaudit.i18n import language
+from fundaudit.loader import adopt
 from fundaudit.model import Column, Figure, Loc, Node, Row, Schedule, Shares, SplitEntry, Table, TableSpec
 from fundaudit.numbers import Written
 from fundaudit.units import Unit, parse_unit
@@ -130,7 +131,21 @@ def parse(raw: bytes, digest: str, display: str, source: str) -> Part | None:
     if body is None:
         return None
     try:
-        return _decode(cachefiles.whole(body), display, source)
+        stated = cachefiles.whole(body)
+    except (ValueError, RecursionError):
+        return None
+    return decode(stated, display, source)
+
+
+def encode(part: Part) -> dict[str, Any]:
+    """What an entry states of ``part``, as plain lists, text and whole numbers (see :func:`decode`)."""
+    return _encode(part)
+
+
+def decode(stated: Any, display: str, source: str) -> Part | None:
+    """The part that ``stated`` (from :func:`encode`, read from an entry or sent by a worker) gives, or ``None``."""
+    try:
+        return _decode(stated, display, source)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
 
@@ -376,20 +391,33 @@ def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
     units = {text: parse_unit(text) for text in set(unit_texts)}
     at_source = {line: Loc(source, line) for line in set(source_lines)}
     at_yaml = {line: Loc(display, line) for line in set(yaml_lines)}
-    figures = list(
-        map(
-            Figure,
-            refs,
-            labels,
-            map(Written, coefficients, exponents),
-            map(units.__getitem__, unit_texts),
-            map(at_source.__getitem__, source_lines),
-            map(at_yaml.__getitem__, yaml_lines),
-        )
+    count = len(refs)
+    bounds: list[str | None] | None = None
+    notes: list[str | None] | None = None
+    drafts: list[str | None] | None = None
+    extra = columns["extra"]
+    if extra:
+        bounds, notes, drafts = [None] * count, [None] * count, [None] * count
+        for i, bound, note, drafted in extra:
+            if not 0 <= _int(i) < count:
+                raise IndexError("no such figure")
+            bounds[i], notes[i], drafts[i] = _opt(bound), _opt(note), _opt(drafted)
+    values = {"coefficient": coefficients, "exponent": exponents}
+    figures = adopt.columns(
+        Figure,
+        count,
+        {
+            "ref": refs,
+            "label": labels,
+            "value": adopt.columns(Written, count, values),
+            "unit": list(map(units.__getitem__, unit_texts)),
+            "source": list(map(at_source.__getitem__, source_lines)),
+            "yaml": list(map(at_yaml.__getitem__, yaml_lines)),
+            "bound": bounds,
+            "note": notes,
+            "drafted": drafts,
+        },
     )
-    for i, bound, note, drafted in columns["extra"]:
-        f = figures[_int(i)]
-        figures[i] = Figure(f.ref, f.label, f.value, f.unit, f.source, f.yaml, _opt(bound), _opt(note), _opt(drafted))
 
     def unit_of(text: Any) -> Unit:
         found = units.get(text)
@@ -401,13 +429,27 @@ def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
         found: Figure = figures[i]
         return found
 
-    def opt_fig(i: Any) -> Figure | None:
-        return None if i is None else figures[i]
+    def yaml_at(line: Any) -> Loc:
+        found = at_yaml.get(line)
+        if found is None:
+            found = at_yaml[line] = Loc(display, _int(line))
+        return found
+
+    def source_at(line: Any) -> Loc:
+        found = at_source.get(line)
+        if found is None:
+            found = at_source[line] = Loc(source, _int(line))
+        return found
+
+    # made empty and filled a column at a time (fundaudit.loader.adopt) before the part is returned: each
+    # object is made once its fields are known (its items and sub-splits first), so rows and objects match
+    splits, rows, nodes = adopt.Batch(SplitEntry), adopt.Batch(Row), adopt.Batch(Node)
 
     def split(entries: list[Any]) -> tuple[SplitEntry, ...]:
+        make = splits.make
         return tuple(
             [
-                SplitEntry(k, None if a is None else figures[a], split(s) if s else (), p, Loc(display, y), w)
+                make((k, None if a is None else figures[a], split(s) if s else (), p, yaml_at(y), w))
                 for k, a, s, p, y, w in entries
             ]
         )
@@ -418,19 +460,21 @@ def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
 
     def row(r: list[Any]) -> Row:
         rid, label, role, sums, cross, cells, source_line, yaml_line = r
-        return Row(
-            rid,
-            label,
-            role,
-            None if sums is None else tuple(sums),
-            cross,
-            tuple([None if c is None else figures[c] for c in cells]),
-            Loc(source, source_line),
-            Loc(display, yaml_line),
+        return rows.make(
+            (
+                rid,
+                label,
+                role,
+                None if sums is None else tuple(sums),
+                cross,
+                tuple([None if c is None else figures[c] for c in cells]),
+                source_at(source_line),
+                yaml_at(yaml_line),
+            )
         )
 
     def table(t: list[Any]) -> Table:
-        path, tid, title, source_line, yaml_line, columns, sums, rows, schedules, products = t
+        path, tid, title, source_line, yaml_line, columns, sums, table_rows, schedules, products = t
         return Table(
             path=_str(path),
             id=_str(tid),
@@ -441,7 +485,7 @@ def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
                 Column(_str(n), None if u is None else unit_of(u), _bool(f), _opt(tp)) for n, u, f, tp in columns
             ),
             column_sums=tuple((_str(n), tuple(_str(p) for p in parts)) for n, parts in sums),
-            rows=tuple(row(r) for r in rows),
+            rows=tuple([row(r) for r in table_rows]),
             schedules=tuple(spec(s) for s in schedules),
             products=tuple(spec(s) for s in products),
         )
@@ -449,26 +493,30 @@ def _decode(raw: dict[str, Any], display: str, source: str) -> Part:
     def node(n: list[Any]) -> Node:
         path, nid, name, yaml_line, source_line, total, only, splits, split_partial = n[:9]
         items, items_partial, figs, schedule, shares, tables, note = n[9:]
-        return Node(
-            path=_str(path),
-            id=_str(nid),
-            name=_str(name),
-            yaml=Loc(display, _int(yaml_line)),
-            source=None if source_line is None else Loc(source, _int(source_line)),
-            total=opt_fig(total),
-            only=_opt(only),
-            split=split(splits),
-            split_partial=_bool(split_partial),
-            items=tuple(node(i) for i in items),
-            items_partial=_bool(items_partial),
-            figures=tuple(fig(f) for f in figs),
-            schedule=None if schedule is None else _schedule(schedule, fig, display),
-            shares=None if shares is None else _shares(shares, fig, display),
-            tables=tuple(table(t) for t in tables),
-            note=_opt(note),
+        return nodes.make(
+            (
+                _str(path),
+                _str(nid),
+                _str(name),
+                yaml_at(yaml_line),
+                None if source_line is None else source_at(source_line),
+                None if total is None else figures[total],
+                _opt(only),
+                split(splits) if splits else (),
+                _bool(split_partial),
+                tuple([node(i) for i in items]),
+                _bool(items_partial),
+                tuple([figures[f] for f in figs]),
+                None if schedule is None else _schedule(schedule, fig, display),
+                None if shares is None else _shares(shares, fig, display),
+                tuple([table(t) for t in tables]) if tables else (),
+                _opt(note),
+            )
         )
 
-    programs = tuple(node(p) for p in raw["programs"])
+    programs = tuple([node(p) for p in raw["programs"]])
+    for batch in (splits, rows, nodes):
+        batch.fill()
     return Part(programs, tuple(figures), _node_of(raw["relations"]), _node_of(raw["links"]))
 
 

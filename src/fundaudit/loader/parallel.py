@@ -31,7 +31,6 @@ from fundaudit.loader import cache, canonical
 from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
-from fundaudit.loader.subset import Map
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
 
 PARALLEL = 2 << 20  # bytes of included YAML to read (about 40,000 figures) from which workers start
@@ -74,24 +73,22 @@ def prepare(
     if not workers:
         return ahead
     lang = language()
-    trees = ctx.cache is None and ctx.light is None  # nothing to store: the workers only parse
+    plain = ctx.cache is None and ctx.light is None  # nothing to store: the part's plain values, no entry
     try:
         ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         light = ctx.light is not None
         futures: list[Future[Any]] = [
-            ahead.pool.submit(_parse, str(path), display, doc, source, ctx.limits)
-            if trees
+            ahead.pool.submit(_build, str(path), display, doc, source, ctx.limits, lang)
+            if plain
             else ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
             for _digest, _data, path, display, doc, source in todo
         ]
     except (OSError, RuntimeError):
         ahead.close()
         return ahead
-    for (digest, _data, _path, display, doc, source), future in zip(todo, futures, strict=True):
+    for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
         ctx.prepared[digest] = (
-            _from_parser(future, digest, display, doc, source, ctx.limits)
-            if trees
-            else _from_worker(future, digest, display, source)
+            _from_builder(future, digest, display, source) if plain else _from_worker(future, digest, display, source)
         )
     for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
         if not future.cancel():  # a worker has it, and every file before it
@@ -129,14 +126,14 @@ def _from_worker(
     return done
 
 
-def _from_parser(
-    future: Future[tuple[str, Map | None] | None], digest: str, display: str, doc: str, source: str, limits: Limits
+def _from_builder(
+    future: Future[tuple[str, Any] | None], digest: str, display: str, source: str
 ) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
-    """The part built here from the plain tree a worker parsed (fundaudit.loader.canonical), or None."""
+    """The part a worker built and sent as the plain values of its cache entry (:func:`cache.encode`), or None."""
 
     def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
         made = _result(future, digest)
-        part = None if made is None else canonical.build(made[1], display, doc, source, limits)
+        part = None if made is None or made[1] is None else cache.decode(made[1], display, source)
         return None if part is None else (part, None, None)
 
     return done
@@ -238,17 +235,19 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     return part if not ctx.errors and cache.storable(part) else None
 
 
-def _parse(path: str, display: str, doc: str, source: str, limits: Limits) -> tuple[str, Map | None] | None:
-    """In a worker: an included file's cache key and plain tree (None: not in the layout fmt writes).
+def _build(path: str, display: str, doc: str, source: str, limits: Limits, lang: str) -> tuple[str, Any] | None:
+    """In a worker: an included file's cache key and its part as the plain values of a cache entry.
 
-    None: unreadable.
+    None: unreadable; ``(key, None)``: an error in it.
     """
-    with paused():
+    with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
         except Unreadable:
             return None
-        return cache.key(data, display, doc, source, limits), canonical.tree(data, limits, programs_only=True)
+        digest = cache.key(data, display, doc, source, limits)
+        part = _read(limits, data, display, doc, source)
+        return digest, None if part is None else cache.encode(part)
 
 
 def _work(
