@@ -13,7 +13,14 @@ is told apart.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import pickle
+import shutil
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +35,7 @@ from fundaudit.model import Figure, Loc, Node, Row, SplitEntry
 from fundaudit.numbers import Written
 from fundaudit.units import parse_unit
 from fundaudit.yamlnodes import Limits
-from tests.test_loader_canonical import LONG, MUTATIONS, QUICK, ROOT, _dump, _mutate, part_texts
+from tests.test_loader_canonical import LONG, MUTATIONS, QUICK, ROOT, _dump, _mutate, _outcome, part_texts
 
 DISPLAY, DOC, SOURCE = "data/p.yaml", "d", "d.txt"
 
@@ -49,7 +56,7 @@ def _sent(tmp: Path, data: bytes) -> Any:
     """What a worker sends for ``data`` (pickled and unpickled, as the pool passes it), made into a part."""
     path = tmp / "p.yaml"
     path.write_bytes(data)
-    made = parallel._build(str(path), DISPLAY, DOC, SOURCE, Limits(), "en")
+    made = parallel._build(0, str(path), DISPLAY, DOC, SOURCE, Limits(), "en")
     assert made is not None and made[0] == cache.key(data, DISPLAY, DOC, SOURCE, Limits())
     if made[1] is None:
         return None
@@ -184,3 +191,48 @@ def test_only_plain_frozen_slotted_dataclasses_are_batched() -> None:
     batch.rows.append((1,))
     with pytest.raises(ValueError):
         batch.fill()  # a row that does not fit its class
+
+
+# --- workers that fail
+
+
+def _set(tmp: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import yamlset
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return Path(yamlset.write(6000, tmp / "set", 6))
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")  # the pool's thread failing
+@pytest.mark.parametrize("cache_on", [False, True])
+def test_a_killed_worker_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: bool) -> None:
+    """A worker killed while it reads: its files are read here; the model is the same, no traceback."""
+    entry = _set(tmp_path)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "on" if cache_on else "off")
+    monkeypatch.setenv("FUNDAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
+    alone = _outcome(entry)
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL", 0)
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def killer() -> None:
+        while not stop.is_set() and not killed:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid or 0, signal.SIGKILL)
+                killed.append(child.pid or 0)
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        got = _outcome(entry)
+    finally:
+        stop.set()
+        thread.join()
+    assert killed  # a worker was killed
+    assert got == alone

@@ -75,13 +75,15 @@ def prepare(
     lang = language()
     plain = ctx.cache is None and ctx.light is None  # nothing to store: the part's plain values, no entry
     try:
-        ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        spawn = multiprocessing.get_context("spawn")
+        claims = spawn.Array("b", len(todo))  # who reads each file: see _claim
+        ahead.pool = ProcessPoolExecutor(workers, mp_context=spawn, initializer=_share, initargs=(claims,))
         light = ctx.light is not None
         futures: list[Future[Any]] = [
-            ahead.pool.submit(_build, str(path), display, doc, source, ctx.limits, lang)
+            ahead.pool.submit(_build, at, str(path), display, doc, source, ctx.limits, lang)
             if plain
-            else ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
-            for _digest, _data, path, display, doc, source in todo
+            else ahead.pool.submit(_work, at, str(path), display, doc, source, ctx.limits, lang, light)
+            for at, (_digest, _data, path, display, doc, source) in enumerate(todo)
         ]
     except (OSError, RuntimeError):
         ahead.close()
@@ -90,11 +92,42 @@ def prepare(
         ctx.prepared[digest] = (
             _from_builder(future, digest, display, source) if plain else _from_worker(future, digest, display, source)
         )
-    for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
-        if not future.cancel():  # a worker has it, and every file before it
+    for at in reversed(range(len(todo))):  # from the last file on, until one a worker has
+        if not _claim(claims, at, _HERE):
             break
+        digest, data, _path, display, doc, source = todo[at]
         ctx.prepared[digest] = _here(_read(ctx.limits, data, display, doc, source))
     return ahead
+
+
+# Which process reads each file read ahead: an array shared with the workers, a byte a file. A file
+# is claimed once (under the array's lock): by a worker when its task starts, by this process from
+# the last file on. A worker's task for a file this process claimed ends at once (nothing sent), so no
+# task is ever cancelled: Python 3.11's pool, when a worker dies, fails on a cancelled task in its
+# own thread (a traceback on stderr).
+_FREE, _WORKER, _HERE = 0, 1, 2
+_CLAIMS: Any = None  # in a worker: the array (see _share)
+
+
+def _share(claims: Any) -> None:
+    """In a worker, once: the array of claims."""
+    global _CLAIMS
+    _CLAIMS = claims
+
+
+def _claim(claims: Any, at: int, who: int) -> bool:
+    """Claim file ``at`` for ``who``; False: claimed already (or the lock is not had within a second:
+    a process killed while holding it)."""
+    lock = claims.get_lock()
+    if not lock.acquire(timeout=1.0):
+        return False
+    try:
+        if claims[at] != _FREE:
+            return False
+        claims[at] = who
+        return True
+    finally:
+        lock.release()
 
 
 def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
@@ -235,11 +268,15 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     return part if not ctx.errors and cache.storable(part) else None
 
 
-def _build(path: str, display: str, doc: str, source: str, limits: Limits, lang: str) -> tuple[str, Any] | None:
-    """In a worker: an included file's cache key and its part as the plain values of a cache entry.
+def _build(
+    at: int, path: str, display: str, doc: str, source: str, limits: Limits, lang: str
+) -> tuple[str, Any] | None:
+    """In a worker: the cache key of included file ``at`` and its part as the plain values of a cache entry.
 
-    None: unreadable; ``(key, None)``: an error in it.
+    None: unreadable, or read by the main process; ``(key, None)``: an error in it.
     """
+    if _CLAIMS is not None and not _claim(_CLAIMS, at, _WORKER):
+        return None
     with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
@@ -251,12 +288,14 @@ def _build(path: str, display: str, doc: str, source: str, limits: Limits, lang:
 
 
 def _work(
-    path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
+    at: int, path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
 ) -> tuple[str, bytes, bytes | None] | None:
-    """In a worker: an included file's cache key, entry and (``light``) block entry.
+    """In a worker: the cache key, entry and (``light``) block entry of included file ``at``.
 
-    None: unreadable, or an error in it.
+    None: unreadable, read by the main process, or an error in it.
     """
+    if _CLAIMS is not None and not _claim(_CLAIMS, at, _WORKER):
+        return None
     with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
