@@ -361,6 +361,8 @@ def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(parallel, "_from_worker", spy)
     monkeypatch.setattr(parallel, "_from_builder", builder_spy)
+    claim = parallel._claim  # this process takes no file: the workers read them all
+    monkeypatch.setattr(parallel, "_claim", lambda claims, at, who: who != parallel._HERE and claim(claims, at, who))
     return by_worker
 
 
