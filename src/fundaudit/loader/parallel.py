@@ -5,12 +5,17 @@ the entry file that reports nothing: the documents are then read as usual and sa
 wrong). When the files not in the cache add up to :data:`PARALLEL` bytes or more, worker
 processes (see :func:`_workers`: one per idle core but one, or as ``$FUNDAUDIT_JOBS`` says;
 only for the command line or when ``$FUNDAUDIT_JOBS`` asks, see
-:func:`fundaudit.columnar.group.allow_workers`) read them from the first on, each into the
-entry it would have in the cache (:mod:`fundaudit.loader.cache`), while this process reads
-them from the last on. A file read ahead is used only for the bytes, document, path, limits
-and language it was read for (its cache key), once, and only when it was read without a
-single error; anything else is read again in the usual way, where every error is found. The
-model is the same, and so is every error, whether files are read ahead or not.
+:func:`fundaudit.columnar.group.allow_workers`) read them from the first on, while this process
+reads them from the last on (each file is claimed by one, see :func:`_claim`). A worker builds
+each file's part and sends the entry it would have in the cache (:mod:`fundaudit.loader.cache`)
+or, with the cache off, the plain values of that entry (lists, text and whole numbers, which
+the pool pickles at C speed): this process makes the part's objects from them a column at a
+time (:mod:`fundaudit.loader.adopt`), in about a quarter of the time it takes to read the file
+itself, so the workers build the model too. A file read ahead is used only for the bytes,
+document, path, limits and language it was read for (its cache key), once, and only when it
+was read without a single error; anything else is read again in the usual way, where every
+error is found. The model is the same, and so is every error, whether files are read ahead or
+not, and when a worker dies (its files are read here).
 """
 
 from __future__ import annotations
