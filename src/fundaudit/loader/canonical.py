@@ -15,8 +15,9 @@ registers them again in the load's, in order, as it does for a file taken from t
 The entry file is read the same way when it can (:func:`entry`): its nodes are made from the
 plain tree, but each document's ``programs:`` list is a :class:`Deferred` node that
 :func:`programs` builds directly (its nodes are made only if the usual readers need them).
-Workers that only parse (:mod:`fundaudit.loader.parallel`, the cache off) send the plain tree,
-which :func:`build` makes into the part here.
+Workers (:mod:`fundaudit.loader.parallel`) read files with :func:`read` too and send the part's
+plain values. The figures made here are made empty and filled a column at a time when the part
+is done (:mod:`fundaudit.loader.adopt`).
 """
 
 from __future__ import annotations
