@@ -59,12 +59,16 @@ def edit_one(out: Path) -> None:
     path.write_text(text, "utf-8")
 
 
+# "cpu": this process's CPU time; "all": with its workers' (reaped when the load ends)
 _LOAD = """
-import json, sys, time
+import json, resource, sys, time
 from fundaudit.loader import load
-t = time.perf_counter(); c = time.process_time()
+def used():
+    return sum(getattr(resource.getrusage(w), f) for w in (0, -1) for f in ("ru_utime", "ru_stime"))
+t = time.perf_counter(); c = time.process_time(); a = used()
 b = load(sys.argv[1])
-print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "figures": len(b.figures)}))
+wall, cpu, every = time.perf_counter() - t, time.process_time() - c, used() - a
+print(json.dumps({"wall": wall, "cpu": cpu, "all": every, "figures": len(b.figures)}))
 """
 
 
@@ -109,6 +113,17 @@ def _check(entry: Path, env: dict[str, str]) -> str:
     )
     got = json.loads(done.stdout)
     return f"{got['wall']:.3f} s wall, {got['cpu']:.3f} s CPU, {got['peak']:.0f} MB peak"
+
+
+def _size(folder: Path) -> str:
+    """The bytes of the YAML cache's entries (.json, .arrow) and of everything in ``folder``."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    mb = {
+        kind: sum(p.stat().st_size for p in files if p.parent.name == "yaml" and p.suffix == kind) / 1e6
+        for kind in (".json", ".arrow")
+    }
+    every = sum(p.stat().st_size for p in files) / 1e6
+    return f"{mb['.json']:.1f} MB of .json and {mb['.arrow']:.1f} MB of .arrow entries, {every:.1f} MB in all"
 
 
 def startup(runs: int) -> str:
@@ -182,18 +197,19 @@ def main() -> None:
     rows["... one edited"] = _load(entry, on, _INPUT)
     for name, r in rows.items():
         print(
-            f"{name:16} {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, "
+            f"{name:16} {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU ({r.get('all', r['cpu']):.3f} s with workers), "
             f"{r['figures'] / r['wall']:,.0f} figures/s ({r['figures']:,} figures, {args.files} files)"
             if r["figures"]
             else f"{name:16} {r['wall']:.3f} s wall: the usual way (no blocks)"
         )
-    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end; the cache: {_size(cache)}")
     if args.check:
         print(f"check, first (stores every group's diagnoses): {_check(entry, on)}")
         edit_one(data)
         print(f"check, one file edited (only its group diagnosed): {_check(entry, on)}")
         print(f"check, nothing edited since: {_check(entry, on)}")
         print(f"check, cache off: {_check(entry, off)}")
+        print(f"the cache after the checks: {_size(cache)}")
 
 
 if __name__ == "__main__":

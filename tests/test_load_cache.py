@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -189,16 +190,29 @@ def test_a_load_with_errors_stores_nothing_and_nothing_is_written_beside_the_dat
 def _entry_of(cached: Path, name: str) -> Path:
     """The entry of the included file whose YAML holds ``name``."""
     for path in cached.glob("*.json"):
-        if name in path.read_text(encoding="utf-8"):
+        if name in _plain(path.read_bytes()).decode("utf-8"):
             return path
     raise AssertionError(name)
 
 
+def _plain(raw: bytes) -> bytes:
+    """An entry with its JSON inflated (it is stored compressed)."""
+    head, _, body = raw.partition(b"\n")
+    return head + b"\n" + zlib.decompress(body)
+
+
+def _packed(plain: bytes) -> bytes:
+    """An entry (with its JSON as :func:`_plain` gives it) as it is stored, its head as it is."""
+    head, newline, body = plain.partition(b"\n")
+    return head + newline + zlib.compress(body, 1) if newline else plain
+
+
 def _restamp(path: Path, body: bytes) -> None:
-    """Write ``body`` as the entry's payload under a matching checksum (an entry edited on purpose)."""
+    """Write the JSON ``body`` as the entry's payload under a matching checksum (an entry edited on purpose)."""
     head = json.loads(path.read_bytes().partition(b"\n")[0])
-    head[2] = hashlib.sha256(body).hexdigest()
-    path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+    packed = zlib.compress(body, 1)
+    head[2] = hashlib.sha256(packed).hexdigest()
+    path.write_bytes(json.dumps(head).encode() + b"\n" + packed)
 
 
 @pytest.mark.parametrize(
@@ -219,7 +233,10 @@ def test_a_damaged_entry_is_passed_over(
     entry = _data(tmp_path / "data")
     cold = fingerprint(load(entry))
     path = _entry_of(cached, "甲")
-    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    raw = path.read_bytes()
+    damaged = damage(_plain(raw))  # type: ignore[operator]
+    path.write_bytes(_packed(damaged))
+    assert path.read_bytes() != raw
     composed = _composed(monkeypatch)
     assert fingerprint(load(entry)) == cold
     assert str(tmp_path / "data" / "a.yaml") in composed
@@ -251,7 +268,7 @@ def test_an_entry_that_does_not_say_a_model_is_passed_over(
     entry = _data(tmp_path / "data")
     cold = fingerprint(load(entry))
     path = _entry_of(cached, "甲")
-    payload = json.loads(path.read_bytes().partition(b"\n")[2])
+    payload = json.loads(_plain(path.read_bytes()).partition(b"\n")[2])
     _restamp(path, json.dumps(edit(payload), ensure_ascii=False).encode())  # type: ignore[operator]
     composed = _composed(monkeypatch)
     assert fingerprint(load(entry)) == cold
@@ -326,24 +343,26 @@ def _many(folder: Path, files: int = 6, bad: dict[str, str] | None = None) -> Pa
 @pytest.fixture
 def ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Files read ahead in two processes from the first byte on; the files that workers read
-    (with the cache off, workers only parse them: fundaudit.loader.canonical)."""
+    (with the cache off, workers send each part's plain values, not an entry: fundaudit.loader.cache.encode)."""
     from fundaudit.loader import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL", 0)
     monkeypatch.setattr(parallel, "_workers", lambda: 1)
     by_worker: list[str] = []
-    real, parser = parallel._from_worker, parallel._from_parser
+    real, builder = parallel._from_worker, parallel._from_builder
 
     def spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
         return real(future, digest, display, source)  # type: ignore[arg-type]
 
-    def parser_spy(future: object, digest: str, display: str, *args: object) -> object:
+    def builder_spy(future: object, digest: str, display: str, source: str) -> object:
         by_worker.append(display)
-        return parser(future, digest, display, *args)  # type: ignore[arg-type]
+        return builder(future, digest, display, source)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_from_worker", spy)
-    monkeypatch.setattr(parallel, "_from_parser", parser_spy)
+    monkeypatch.setattr(parallel, "_from_builder", builder_spy)
+    claim = parallel._claim  # this process takes no file: the workers read them all
+    monkeypatch.setattr(parallel, "_claim", lambda claims, at, who: who != parallel._HERE and claim(claims, at, who))
     return by_worker
 
 

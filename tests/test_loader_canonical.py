@@ -461,7 +461,8 @@ def test_the_real_data_loads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("spoil", [False, True])
 def test_files_parsed_by_workers_load_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: bool) -> None:
-    """With the cache off, workers only parse (a plain tree each); the model and the errors are the same."""
+    """With the cache off, workers build each file's part and send its plain values (the cache entry's); the
+    model and the errors are the same."""
     from fundaudit.loader import parallel
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -470,7 +471,7 @@ def test_files_parsed_by_workers_load_the_same(tmp_path: Path, monkeypatch: pyte
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     entry = yamlset.write(6000, tmp_path / "set", 6)
-    if spoil:  # an error in a file a worker parses, another that is not in the layout fmt writes
+    if spoil:  # an error in a file a worker reads, another that is not in the layout fmt writes
         names = sorted(p for p in entry.parent.glob("p*.yaml"))
         first = names[0].read_text(encoding="utf-8")
         names[0].write_text(first.replace("@1\n", "@0\n", 1), encoding="utf-8")
@@ -480,17 +481,27 @@ def test_files_parsed_by_workers_load_the_same(tmp_path: Path, monkeypatch: pyte
     alone = _outcome(entry)
     monkeypatch.setenv("FUNDAUDIT_JOBS", "2")
     monkeypatch.setattr(parallel, "PARALLEL", 0)
-    parsed: list[bool] = []
-    real = parallel._from_parser
+    built: list[bool] = []  # for each file a worker read: whether its part was used
+    real = parallel._from_builder
 
     def spy(*args: Any) -> Any:
-        parsed.append(True)
-        return real(*args)
+        done = real(*args)
 
-    monkeypatch.setattr(parallel, "_from_parser", spy)
+        def recorded() -> Any:
+            got = done()
+            built.append(got is not None)
+            return got
+
+        return recorded
+
+    monkeypatch.setattr(parallel, "_from_builder", spy)
+    claim = parallel._claim  # this process takes no file: the workers read them all
+    monkeypatch.setattr(parallel, "_claim", lambda claims, at, who: who != parallel._HERE and claim(claims, at, who))
     assert _outcome(entry) == alone
-    assert parsed  # the workers parsed
+    assert any(built)  # a worker built a part that was used
     assert isinstance(alone, list) == spoil
+    if spoil:
+        assert not all(built)  # and the files with an error were read again, here
 
 
 def _entry_outcomes(tmp: Path, monkeypatch: pytest.MonkeyPatch, programs: str) -> tuple[int, Any]:

@@ -15,8 +15,9 @@ registers them again in the load's, in order, as it does for a file taken from t
 The entry file is read the same way when it can (:func:`entry`): its nodes are made from the
 plain tree, but each document's ``programs:`` list is a :class:`Deferred` node that
 :func:`programs` builds directly (its nodes are made only if the usual readers need them).
-Workers that only parse (:mod:`fundaudit.loader.parallel`, the cache off) send the plain tree,
-which :func:`build` makes into the part here.
+Workers (:mod:`fundaudit.loader.parallel`) read files with :func:`read` too and send the part's
+plain values. The figures made here are made empty and filled a column at a time when the part
+is done (:mod:`fundaudit.loader.adopt`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from fundaudit.loader.adopt import Batch
 from fundaudit.loader.cache import Part
 from fundaudit.loader.context import _CANONICAL, _ID, _Ctx, _Scope, _valid_line
 from fundaudit.loader.figures import _LINE_DIGITS, _SHORT, _figure, _make_figure
@@ -52,6 +54,7 @@ _STR, _NULL, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "se
 
 
 _T = TypeVar("_T")
+_new = object.__new__
 
 
 class _Doubt(Exception):
@@ -95,6 +98,7 @@ def build(root: Map | None, file: str, doc: str, source: str, limits: Limits) ->
         return None
     if made.ctx.errors:
         return None
+    made.fill()
     return Part(tuple(programs), tuple(made.ctx.figures), None, None)
 
 
@@ -193,6 +197,7 @@ def programs(ctx: _Ctx, scope: _Scope, node: Deferred) -> list[Node] | None:
         return None
     if made.ctx.errors:
         return None
+    made.fill()
     ctx.add_part(Part(tuple(built), tuple(made.ctx.figures), None, None))
     return built
 
@@ -261,6 +266,14 @@ class _Build:
         self.sources: dict[str, Loc] = {}  # by the text of the source line
         self.lines: dict[int, Loc] = {}  # by the line in this file
         self.figures = ctx.figures
+        # the figures made here, and their values, filled by fill() (fundaudit.loader.adopt)
+        self.made = Batch(Figure)
+        self.values = Batch(Written)
+
+    def fill(self) -> None:
+        """Set the fields of the figures made here (none may be read before)."""
+        self.values.fill()
+        self.made.fill()
 
     def programs(self, value: Any, line: int) -> list[Node]:
         programs = _list(value)
@@ -355,17 +368,12 @@ class _Build:
                         whole, _dot, decimals = num.partition(".")
                         where = self.sources.get(source) or self.source(source)
                         at = self.lines.get(line) or self.line(line)
-                        fig = Figure(
-                            ref,
-                            label,
-                            Written(int(whole + decimals), -len(decimals)),
-                            unit,
-                            where,
-                            at,
-                            None,
-                            None,
-                            self.scope.drafted,
-                        )
+                        value = _new(Written)
+                        self.values.objects.append(value)
+                        self.values.rows.append((int(whole + decimals), -len(decimals)))
+                        fig = _new(Figure)
+                        self.made.objects.append(fig)
+                        self.made.rows.append((ref, label, value, unit, where, at, None, None, self.scope.drafted))
                         self.figures.append(fig)
                         return fig
         return self._slow(_figure(self.ctx, self.scope, _node_of(value, line), ref, label))
@@ -389,7 +397,9 @@ class _Build:
         """The figure ``value unit @source``, written on ``line``, appended to the part's figures."""
         where = self.sources.get(source) or self.source(source)
         at = self.lines.get(line) or self.line(line)
-        fig = Figure(ref, label, value, unit, where, at, None, None, self.scope.drafted)
+        fig = _new(Figure)
+        self.made.objects.append(fig)
+        self.made.rows.append((ref, label, value, unit, where, at, None, None, self.scope.drafted))
         self.figures.append(fig)
         return fig
 
@@ -550,7 +560,9 @@ class _Build:
             number = _NUMBER.match(text)
             if number is not None and len(text) <= _SHORT:
                 whole, decimals = number.groups("")
-                value = Written(int(whole + decimals), -len(decimals))
+                value = _new(Written)
+                self.values.objects.append(value)
+                self.values.rows.append((int(whole + decimals), -len(decimals)))
                 made.append(self.add(prefix + col.name, col.name, value, cunit, source_text, here))
             else:
                 fig = _make_figure(

@@ -5,12 +5,17 @@ the entry file that reports nothing: the documents are then read as usual and sa
 wrong). When the files not in the cache add up to :data:`PARALLEL` bytes or more, worker
 processes (see :func:`_workers`: one per idle core but one, or as ``$FUNDAUDIT_JOBS`` says;
 only for the command line or when ``$FUNDAUDIT_JOBS`` asks, see
-:func:`fundaudit.columnar.group.allow_workers`) read them from the first on, each into the
-entry it would have in the cache (:mod:`fundaudit.loader.cache`), while this process reads
-them from the last on. A file read ahead is used only for the bytes, document, path, limits
-and language it was read for (its cache key), once, and only when it was read without a
-single error; anything else is read again in the usual way, where every error is found. The
-model is the same, and so is every error, whether files are read ahead or not.
+:func:`fundaudit.columnar.group.allow_workers`) read them from the first on, while this process
+reads them from the last on (each file is claimed by one, see :func:`_claim`). A worker builds
+each file's part and sends the entry it would have in the cache (:mod:`fundaudit.loader.cache`)
+or, with the cache off, the plain values of that entry (lists, text and whole numbers, which
+the pool pickles at C speed): this process makes the part's objects from them a column at a
+time (:mod:`fundaudit.loader.adopt`), in about a quarter of the time it takes to read the file
+itself, so the workers build the model too. A file read ahead is used only for the bytes,
+document, path, limits and language it was read for (its cache key), once, and only when it
+was read without a single error; anything else is read again in the usual way, where every
+error is found. The model is the same, and so is every error, whether files are read ahead or
+not, and when a worker dies (its files are read here).
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ from fundaudit.loader import cache, canonical
 from fundaudit.loader.cache import Light, Part
 from fundaudit.loader.context import _compose, _Ctx, _display
 from fundaudit.loader.documents import _inside, read_part
-from fundaudit.loader.subset import Map
 from fundaudit.yamlnodes import Limits, Unreadable, read_limited
 
 PARALLEL = 2 << 20  # bytes of included YAML to read (about 40,000 figures) from which workers start
@@ -74,30 +78,61 @@ def prepare(
     if not workers:
         return ahead
     lang = language()
-    trees = ctx.cache is None and ctx.light is None  # nothing to store: the workers only parse
+    plain = ctx.cache is None and ctx.light is None  # nothing to store: the part's plain values, no entry
     try:
-        ahead.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        spawn = multiprocessing.get_context("spawn")
+        claims = spawn.Array("b", len(todo))  # who reads each file: see _claim
+        ahead.pool = ProcessPoolExecutor(workers, mp_context=spawn, initializer=_share, initargs=(claims,))
         light = ctx.light is not None
         futures: list[Future[Any]] = [
-            ahead.pool.submit(_parse, str(path), display, doc, source, ctx.limits)
-            if trees
-            else ahead.pool.submit(_work, str(path), display, doc, source, ctx.limits, lang, light)
-            for _digest, _data, path, display, doc, source in todo
+            ahead.pool.submit(_build, at, str(path), display, doc, source, ctx.limits, lang)
+            if plain
+            else ahead.pool.submit(_work, at, str(path), display, doc, source, ctx.limits, lang, light)
+            for at, (_digest, _data, path, display, doc, source) in enumerate(todo)
         ]
     except (OSError, RuntimeError):
         ahead.close()
         return ahead
-    for (digest, _data, _path, display, doc, source), future in zip(todo, futures, strict=True):
+    for (digest, _data, _path, display, _doc, source), future in zip(todo, futures, strict=True):
         ctx.prepared[digest] = (
-            _from_parser(future, digest, display, doc, source, ctx.limits)
-            if trees
-            else _from_worker(future, digest, display, source)
+            _from_builder(future, digest, display, source) if plain else _from_worker(future, digest, display, source)
         )
-    for (digest, data, _path, display, doc, source), future in reversed(list(zip(todo, futures, strict=True))):
-        if not future.cancel():  # a worker has it, and every file before it
+    for at in reversed(range(len(todo))):  # from the last file on, until one a worker has
+        if not _claim(claims, at, _HERE):
             break
+        digest, data, _path, display, doc, source = todo[at]
         ctx.prepared[digest] = _here(_read(ctx.limits, data, display, doc, source))
     return ahead
+
+
+# Which process reads each file read ahead: an array shared with the workers, a byte a file. A file
+# is claimed once (under the array's lock): by a worker when its task starts, by this process from
+# the last file on. A worker's task for a file this process claimed ends at once (nothing sent), so no
+# task is ever cancelled: Python 3.11's pool, when a worker dies, fails on a cancelled task in its
+# own thread (a traceback on stderr).
+_FREE, _WORKER, _HERE = 0, 1, 2
+_CLAIMS: Any = None  # in a worker: the array (see _share)
+
+
+def _share(claims: Any) -> None:
+    """In a worker, once: the array of claims."""
+    global _CLAIMS
+    _CLAIMS = claims
+
+
+def _claim(claims: Any, at: int, who: int) -> bool:
+    """Claim file ``at`` for ``who``; False: claimed already (or the lock is not had within a second:
+    a process killed while holding it)."""
+    lock = claims.get_lock()
+    if not lock.acquire(timeout=1.0):
+        return False
+    try:
+        if claims[at] != _FREE:
+            return False
+        claims[at] = who
+        return True
+    finally:
+        lock.release()
 
 
 def _here(part: Part | None) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
@@ -129,14 +164,14 @@ def _from_worker(
     return done
 
 
-def _from_parser(
-    future: Future[tuple[str, Map | None] | None], digest: str, display: str, doc: str, source: str, limits: Limits
+def _from_builder(
+    future: Future[tuple[str, Any] | None], digest: str, display: str, source: str
 ) -> Callable[[], tuple[Part | Light, bytes | None, bytes | None] | None]:
-    """The part built here from the plain tree a worker parsed (fundaudit.loader.canonical), or None."""
+    """The part a worker built and sent as the plain values of its cache entry (:func:`cache.encode`), or None."""
 
     def done() -> tuple[Part | Light, bytes | None, bytes | None] | None:
         made = _result(future, digest)
-        part = None if made is None else canonical.build(made[1], display, doc, source, limits)
+        part = None if made is None or made[1] is None else cache.decode(made[1], display, source)
         return None if part is None else (part, None, None)
 
     return done
@@ -238,26 +273,34 @@ def _read(limits: Limits, data: bytes, display: str, doc: str, source: str) -> P
     return part if not ctx.errors and cache.storable(part) else None
 
 
-def _parse(path: str, display: str, doc: str, source: str, limits: Limits) -> tuple[str, Map | None] | None:
-    """In a worker: an included file's cache key and plain tree (None: not in the layout fmt writes).
+def _build(
+    at: int, path: str, display: str, doc: str, source: str, limits: Limits, lang: str
+) -> tuple[str, Any] | None:
+    """In a worker: the cache key of included file ``at`` and its part as the plain values of a cache entry.
 
-    None: unreadable.
+    None: unreadable, or read by the main process; ``(key, None)``: an error in it.
     """
-    with paused():
+    if _CLAIMS is not None and not _claim(_CLAIMS, at, _WORKER):
+        return None
+    with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
         except Unreadable:
             return None
-        return cache.key(data, display, doc, source, limits), canonical.tree(data, limits, programs_only=True)
+        digest = cache.key(data, display, doc, source, limits)
+        part = _read(limits, data, display, doc, source)
+        return digest, None if part is None else cache.encode(part)
 
 
 def _work(
-    path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
+    at: int, path: str, display: str, doc: str, source: str, limits: Limits, lang: str, light: bool = False
 ) -> tuple[str, bytes, bytes | None] | None:
-    """In a worker: an included file's cache key, entry and (``light``) block entry.
+    """In a worker: the cache key, entry and (``light``) block entry of included file ``at``.
 
-    None: unreadable, or an error in it.
+    None: unreadable, read by the main process, or an error in it.
     """
+    if _CLAIMS is not None and not _claim(_CLAIMS, at, _WORKER):
+        return None
     with using(lang), paused():
         try:
             data = read_limited(path, limits.max_bytes)
