@@ -27,7 +27,7 @@ from fundaudit.loader import fast
 from fundaudit.tolerance import Policy, Tolerance
 
 from .conftest import ROOT
-from .test_cache_blocks import B_TABLE, PROGRAM, _copy, _edited, _small
+from .test_cache_blocks import B_TABLE, PROGRAM, _copy, _edited, _reseal, _small, _unpacked
 from .test_loader_fuzz import MUTATIONS, _mutate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -257,12 +257,9 @@ def test_a_block_whose_tables_are_damaged_is_made_again(
         path.unlink()
     blocks = sorted((results.parent / "yaml").glob("*.arrow"))
     for path in blocks[:2]:
-        raw = path.read_bytes()
-        head, _, body = raw.partition(b"\n")
-        forged = _edited(body, "parts", [-1])  # an index out of range, resealed as a forger would
-        end = 8 + int.from_bytes(forged[:8], "little")
-        seals = [hashlib.sha256(p).hexdigest() for p in (forged[:end], forged[end:])]
-        path.write_bytes(json.dumps([*json.loads(head)[:2], *seals]).encode() + b"\n" + forged)
+        body = _unpacked(path.read_bytes().partition(b"\n")[2])
+        _reseal(path, _edited(body, "parts", [-1]))  # an index out of range, resealed as a forger would
+        forged = path.read_bytes().partition(b"\n")[2]
     assert _check(entry, *argv) == cold == _off(entry, monkeypatch, *argv)
     assert all(not p.exists() or p.read_bytes().partition(b"\n")[2] != forged for p in blocks[:2])
     made.clear()
