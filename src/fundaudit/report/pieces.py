@@ -35,7 +35,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from itertools import chain
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -110,7 +109,6 @@ class Words(NamedTuple):
     where: tuple[str, int]  # the relation's YAML file and line
     drafted: str | None  # the draft pattern of a figure no person confirmed (Finding.drafted)
     measured: tuple[str, str, str | None] | None = None  # materiality_words, when made in bulk
-    at: int = -1  # the total's figure (an index of the figures' columns)
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -250,28 +248,8 @@ def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
         if chunk is None:
             yield [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
             continue
-        made = chunk.jsons(items)
-        yield made if isinstance(made, list) else made.to_pylist()
-
-
-def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
-    """:func:`results`, each chunk's objects joined by ``sep`` into one text (never an empty one)."""
-    from fundaudit.report import columns
-    from fundaudit.report.jsonout import finding_json
-
-    for chunk, items in worded(audit, show_all, True):
-        if chunk is None:
-            texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
-            for k in range(0, len(texts), _BATCH):
-                yield sep.join(texts[k : k + _BATCH])
-            continue
-        if not items:
-            continue
-        made = chunk.jsons(items)
-        yield sep.join(made) if isinstance(made, list) else columns.text(made, sep)
-
-
-_BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
+        json = chunk.json
+        yield [json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
 
 
 def _dumps(obj: Any) -> str:
@@ -292,8 +270,7 @@ class _Chunk:
         self.columns = audit.columns
         self.q = _Escaped()  # file names, units, rules …: each escaped once
         self.figs: dict[int, tuple[Any, ...]] = {}
-        self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (made by json when first asked)
-        self.shown: set[int] = set()  # the figures the chunk's findings list
+        self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (pieces only)
         self.pows: dict[tuple[int, int, int], tuple[int, int] | tuple[None, None]] = {}  # _factor_pows by unit codes
 
     def words(self) -> list[Finding | Words]:
@@ -392,9 +369,9 @@ class _Chunk:
                 if self.drafts
                 else None,
                 None if judged is None else judged[5],
-                totals[k],
             )
-        self.shown = listed
+        if self.pieces:
+            self.listed = self.json_pieces(sorted(listed))
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
     def numbers(self, rows: list[int], flat: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any]) -> list[_Judged | None]:
@@ -689,129 +666,10 @@ class _Chunk:
             return words, False
         return None
 
-    def jsons(self, items: list[Finding | Words]) -> Any:
-        """Each item's JSON object (:meth:`json`'s text; a :class:`~fundaudit.findings.Finding`'s
-        ``finding_json``) as an Arrow string column made a field at a time for the whole chunk
-        (:mod:`fundaudit.report.columns`); a list of texts made one by one when a text cannot
-        go through Arrow (:class:`~fundaudit.report.columns.Unencodable`)."""
-        import numpy as np
-        import pyarrow as pa
-
-        from fundaudit.report import columns
-        from fundaudit.report.jsonout import finding_json
-
-        at = [k for k, w in enumerate(items) if isinstance(w, Words)]
-        try:
-            made = self._jsons(cast("list[Words]", [items[k] for k in at]))
-            if len(at) == len(items):
-                return made
-            others = [k for k, w in enumerate(items) if not isinstance(w, Words)]
-            rest = columns.strings([_dumps(finding_json(cast("Finding", items[k]))) for k in others])
-            order = np.empty(len(items), dtype=np.int64)
-            order[at] = np.arange(len(at))
-            order[others] = len(at) + np.arange(len(others))
-            return columns.taken(pa.concat_arrays([made, rest]), order)
-        except columns.Unencodable:
-            return [self.json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
-
-    def _jsons(self, ws: list[Words]) -> Any:
-        """:meth:`json` of each of ``ws``, a field at a time (:meth:`jsons`)."""
-        import numpy as np
-
-        from fundaudit.report import columns as c
-
-        n = len(ws)
-        if not n:
-            return c.strings([])
-        (ids, rules, verdicts, sums, diffs, tols, messages, documents, programs, subjects, encoded, _totals, listed,
-         where, drafted, _measured, total_at) = zip(*ws, strict=True)  # fmt: skip
-        # every figure of the chunk: its JSON object (a finding's part) and its fields (a total's)
-        figs = self.figs
-        order = np.array(sorted(figs), dtype=np.int64)
-        (refs, _names, values, _texts, _terms, _units, _exps, slines, codes, sfiles, yfiles, ylines, _drafts,
-         labels) = zip(*[figs[j] for j in order.tolist()], strict=True)  # fmt: skip
-        unit_json = c.taken(c.escaped([u.text for u in self.columns.figures.units]), codes)
-        value = c.strings(values)
-        source_file, source_line = c.escaped(sfiles), c.numbers(slines)
-        figure_json = c.required(
-            '{"ref": ', c.escaped(refs), ', "label": ', c.escaped(labels), ', "value": "', value, '", "unit": ',
-            unit_json, ', "source": {"file": ', source_file, ', "line": ', source_line,
-            '}, "location": {"file": ', c.escaped(yfiles), ', "line": ', c.numbers(ylines), "}}",
-        )  # fmt: skip
-        flat = np.fromiter(chain.from_iterable(listed), dtype=np.int64)
-        parts = c.lists(c.taken(figure_json, np.searchsorted(order, flat)), [len(x) for x in listed], ", ")
-        total = c.integers(np.searchsorted(order, np.array(total_at, dtype=np.int64)))
-        q = self.q
-        severity = [
-            q[e[0].severity if e is not None and v in FAILING else SEVERITY[v]]
-            for v, e in zip(verdicts, encoded, strict=True)
-        ]
-        files, lines = zip(*where, strict=True)
-        marked = [d or None for d in drafted]
-        found = [k for k, e in enumerate(encoded) if e is not None]
-        hints = c.escaped([encoded[k][0].text for k in found])
-        return c.joined(
-            '{"id": ', c.escaped(ids), ', "rule": ', c.escaped(rules), ', "verdict": "',
-            c.strings([v._value_ for v in verdicts]), '", "severity": ', c.strings(severity), ', "total": "',
-            value.take(total), '", "unit": ', unit_json.take(total), ', "parts_sum": "', c.strings(sums),
-            '", "diff": "', c.strings(diffs), '", "tolerance": "', c.strings(tols), '", "source": {"file": ',
-            source_file.take(total), ', "line": ', source_line.take(total), '}, "location": {"file": ',
-            c.escaped(files), ', "line": ', c.numbers(lines), '}, "message": ', c.escaped(messages),
-            ', "document": ', c.escaped(documents), ', "program": ', c.escaped(programs), ', "subject": ',
-            c.escaped(subjects), ', "parts": [', parts, '], "hint": ',
-            c.otherwise(c.placed(hints, found, n), "null"),
-            c.required(', "drafted": ', c.escaped(marked)) if any(marked) else None,
-            c.placed(self._diagnoses([ws[k] for k in found], hints), found, n) if found else None,
-            "}",
-        )  # fmt: skip
-
-    def _diagnoses(self, ws: list[Words], hints: Any) -> Any:
-        """Each diagnosed finding's ``, "diagnosis": …, "materiality": …`` (:meth:`json`), a
-        field at a time; ``hints``: their diagnoses' texts, escaped."""
-
-        from fundaudit.report import columns as c
-
-        rows = [cast("tuple[EncodedDiagnosis, Decoded]", w.encoded)[0] for w in ws]
-        heads: list[str] = []
-        likely: list[str | None] = []
-        for w, row in zip(ws, rows, strict=True):
-            group = cast("tuple[EncodedDiagnosis, Decoded]", w.encoded)[1]
-            made = group.memo.get("json")
-            if made is None:  # every culprit figure of the group (its table holds no other), once
-                made = group.memo["json"] = self._culprits(group.table)
-            for at, guess in row.culprits:
-                heads.append(made[at])
-                likely.append(guess)
-        figures = c.joined(c.strings(heads), ', "likely": ', c.otherwise(c.escaped(likely), "null"), "}")
-        explains = c.escaped(list(chain.from_iterable(row.explains for row in rows)))
-        words = _applicability()
-        q = self.q
-        amounts: list[str] = []
-        units: list[str] = []
-        percents: list[str] = []
-        for w in ws:
-            t = w.figure
-            amount, word, percent = w.measured or materiality_words(w.diff, t[_UNIT], t[_TERM][0], t[_EXP])
-            amounts.append(amount)
-            units.append(q[word])
-            percents.append("null" if percent is None else f'"{percent}"')
-        return c.required(
-            ', "diagnosis": {"cause": ', c.escaped([row.cause for row in rows]), ', "severity": ',
-            c.escaped([row.severity for row in rows]), ', "root": ', c.escaped([row.root for row in rows]),
-            ', "text": ', hints, ', "applicability": "', c.strings([words[row.applicability] for row in rows]),
-            '", "corrections": ', c.numbers([row.corrections for row in rows]), ', "figures": [',
-            c.lists(figures, [len(row.culprits) for row in rows], ", "), '], "explains": [',
-            c.lists(explains, [len(row.explains) for row in rows], ", "),
-            ']}, "materiality": {"amount": "', c.strings(amounts), '", "unit": ', c.strings(units),
-            ', "percent": ', c.strings(percents), "}",
-        )  # fmt: skip
-
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
         q, t, e = self.q, w.figure, w.encoded
         pieces = self.listed
-        if not pieces and self.shown:
-            pieces = self.listed = self.json_pieces(sorted(self.shown))
         file, line = w.where
         verdict = w.verdict
         drafted = f', "drafted": {_q(w.drafted)}' if w.drafted else ""
