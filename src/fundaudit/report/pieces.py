@@ -242,14 +242,24 @@ def drafted(audit: Audit) -> frozenset[str]:
 def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
     """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
     encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
+    for text in joined(audit, show_all, "\n"):  # a JSON text holds no line break (escaped as \n)
+        yield text.split("\n")
+
+
+def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
+    """:func:`results`' objects joined by ``sep``, a text for each chunk (never an empty one)."""
     from fundaudit.report.jsonout import finding_json
 
     for chunk, items in worded(audit, show_all, True):
-        if chunk is None:
-            yield [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
-            continue
-        json = chunk.json
-        yield [json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
+        if chunk is None:  # worded one by one
+            texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
+            for k in range(0, len(texts), _BATCH):
+                yield sep.join(texts[k : k + _BATCH])
+        elif items:
+            yield chunk.text(items, sep)
+
+
+_BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
 
 
 def _dumps(obj: Any) -> str:
@@ -665,6 +675,126 @@ class _Chunk:
             )
             return words, False
         return None
+
+    def text(self, items: list[Finding | Words], sep: str) -> str:
+        """The items' JSON objects (:meth:`json`'s texts, a :class:`~fundaudit.findings.Finding`'s
+        ``finding_json``) joined by ``sep``, assembled a field at a time (:meth:`_text`)."""
+        from fundaudit.report.jsonout import finding_json
+
+        out: list[str] = []
+        run: list[Words] = []
+        for w in items:
+            if isinstance(w, Words):
+                run.append(w)
+                continue
+            if run:
+                out.append(self._text(run, sep))
+                run = []
+            out.append(_dumps(finding_json(w)))
+        if run:
+            out.append(self._text(run, sep))
+        return sep.join(out)
+
+    def _text(self, ws: list[Words], sep: str) -> str:
+        """:meth:`json` of each of ``ws`` joined by ``sep``, made a field at a time: each field a
+        column (a row per finding) of a table of the texts to join, the fixed text between them
+        a column of one text, every text copied once, into the one the table joins to."""
+        import numpy as np
+
+        n = len(ws)
+        (ids, rules, verdicts, sums, diffs, tols, messages, documents, programs, subjects, encoded, totals, listed,
+         where, drafted, measured) = zip(*ws, strict=True)  # fmt: skip
+        q = self.q
+        esc = q.__getitem__
+        pieces = self.listed
+        files, lines = zip(*where, strict=True)
+        severity = [
+            e[0].severity if e is not None and v in FAILING else SEVERITY[v]
+            for v, e in zip(verdicts, encoded, strict=True)
+        ]
+        fields: list[str | list[str] | tuple[str, ...]] = [
+            sep,
+            '{"id": ',
+            list(map(_q, ids)),
+            ', "rule": ',
+            list(map(esc, rules)),
+            ', "verdict": "',
+            [v._value_ for v in verdicts],
+            '", "severity": ',
+            list(map(esc, severity)),
+            ', "total": "',
+            [t[_VALUE] for t in totals],
+            '", "unit": ',
+            [q[t[_UNIT_TEXT]] for t in totals],
+            ', "parts_sum": "',
+            sums,
+            '", "diff": "',
+            diffs,
+            '", "tolerance": "',
+            tols,
+            '", "source": {"file": ',
+            [q[t[_SOURCE_FILE]] for t in totals],
+            ', "line": ',
+            [str(t[_LINE]) for t in totals],
+            '}, "location": {"file": ',
+            list(map(esc, files)),
+            ', "line": ',
+            list(map(str, lines)),
+            '}, "message": ',
+            list(map(_q, messages)),
+            ', "document": ',
+            list(map(esc, documents)),
+            ', "program": ',
+            list(map(esc, programs)),
+            ', "subject": ',
+            list(map(_q, subjects)),
+            ', "parts": [',
+            [", ".join([pieces[j] for j in x]) for x in listed],
+            '], "hint": ',
+        ]
+        found = [k for k, e in enumerate(encoded) if e is not None]
+        hint = len(fields)
+        fields.append("null")
+        marked = len(fields)
+        fields.append("")
+        if found:
+            fields += [
+                ', "diagnosis": ',
+                "",
+                ', "materiality": {"amount": "',
+                "",
+                '", "unit": ',
+                "",
+                ', "percent": ',
+                "",
+                "}",
+            ]
+        fields.append("}")
+        k = len(fields)
+        table = np.empty((n, k), dtype=object)
+        for at, field in enumerate(fields):
+            table[:, at] = field if isinstance(field, str) else np.array(field, dtype=object)
+        table[0, 0] = ""
+        if any(drafted):
+            table[:, marked] = [f', "drafted": {_q(d)}' if d else "" for d in drafted]
+        if found:
+            rows = np.array(found, dtype=np.int64)
+            hints = [_q(encoded[r][0].text) for r in found]
+            table[rows, hint] = hints
+            table[rows, marked + 2] = [
+                self.diagnosis(encoded[r][0], encoded[r][1], h) for r, h in zip(found, hints, strict=True)
+            ]
+            words = [
+                measured[r] or materiality_words(diffs[r], totals[r][_UNIT], totals[r][_TERM][0], totals[r][_EXP])
+                for r in found
+            ]
+            table[rows, marked + 4] = [w[0] for w in words]
+            table[rows, marked + 6] = [q[w[1]] for w in words]
+            table[rows, marked + 8] = ["null" if w[2] is None else f'"{w[2]}"' for w in words]
+            undiagnosed = np.ones(n, dtype=bool)
+            undiagnosed[rows] = False
+            table[undiagnosed, marked + 1 : marked + 10] = ""
+        return "".join(table.ravel().tolist())
 
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
