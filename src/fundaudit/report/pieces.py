@@ -515,39 +515,48 @@ class _Chunk:
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
         """Each figure at ``at``: its words and numbers (the indices below), column by column."""
+        import numpy as np
+
         from fundaudit.columnar.arrays import take
         from fundaudit.report import grid
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        coefs = f.coefficient[at].tolist()
-        exps = f.exponent[at].tolist()
-        codes = f.unit_code[at].tolist()
-        # half_exponent once per exponent and unit; the unit of each figure
-        halves = {key: half(key[0], units[key[1]].pow10) for key in set(zip(exps, codes, strict=True))}
-        of = [units[code] for code in codes]
+        where = np.asarray(at, dtype=np.int64)
+        exps_np, codes_np = f.exponent[where], f.unit_code[where]
+        exps, codes = exps_np.tolist(), codes_np.tolist()
+        # each figure's unit, and its half-unit exponent once per exponent and unit
+        keys, inverse = np.unique(exps_np * len(units) + codes_np, return_inverse=True)
+        halves = [half(int(x) // len(units), units[int(x) % len(units)].pow10) for x in keys.tolist()]
+        pow10 = np.array([u.pow10 for u in units], dtype=np.int64)
         labels = take(f.label, at)
         drafted = take(f.drafted, at)
         self.drafts = any(drafted)
+        of = list(map(units.__getitem__, codes))
         return dict(
             zip(
                 at,
                 zip(
                     take(f.ref, at),
                     [label.removesuffix(" total") for label in labels],  # its name (judge._name)
-                    grid.scaled_texts(f.coefficient[at], f.exponent[at]),  # exact, from the integers
-                    [u.text for u in of],
-                    [  # judge.Term
-                        (c, e + u.pow10, halves[e, code]) for c, e, u, code in zip(coefs, exps, of, codes, strict=True)
-                    ],
+                    grid.scaled_texts(f.coefficient[where], exps_np),  # exact, from the integers
+                    list(map(self._unit_texts().__getitem__, codes)),
+                    list(  # judge.Term
+                        zip(
+                            f.coefficient[where].tolist(),
+                            (exps_np + pow10[codes_np]).tolist(),
+                            list(map(halves.__getitem__, inverse.tolist())),
+                            strict=True,
+                        )
+                    ),
                     of,
                     exps,
-                    f.source_line[at].tolist(),
+                    f.source_line[where].tolist(),
                     codes,
                     take(f.source_file, at),
                     take(f.yaml_file, at),
-                    f.yaml_line[at].tolist(),
+                    f.yaml_line[where].tolist(),
                     drafted,
                     labels,
                     strict=True,
@@ -555,6 +564,10 @@ class _Chunk:
                 strict=True,
             )
         )
+
+    def _unit_texts(self) -> tuple[str, ...]:
+        """Each unit's text, by its code."""
+        return tuple(u.text for u in self.columns.figures.units)
 
     def json_pieces(self, at: list[int]) -> dict[int, str]:
         """Each figure at ``at`` (of :attr:`figs`) as the JSON object a finding lists among its
