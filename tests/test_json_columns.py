@@ -45,6 +45,7 @@ def _figure(draw: st.DrawFn, key: str) -> Figure:
         unit=parse_unit(draw(_UNITS)),
         source=Loc(draw(_HOSTILE) or "s.txt", draw(st.integers(1, 9))),
         yaml=Loc(draw(_HOSTILE) or "d.yaml", draw(st.integers(1, 9))),
+        drafted=draw(st.sampled_from([None, None, "", "pattern", '草"拟\n\ud800'])),
     )
 
 

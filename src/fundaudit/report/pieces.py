@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from fundaudit.runner import Audit
 
 _q = encode_basestring
+_new = tuple.__new__
 # a relation's difference and allowance on its grid; its sum, difference and tolerance as
 # written; its materiality_words (None: worded from its difference's text)
 _Judged = tuple[int, int, str, str, str, "tuple[str, str, str | None] | None"]
@@ -360,25 +361,28 @@ class _Chunk:
             line = yaml_lines[k]
             rid = ids[k]
             listed.update(parts[k])
-            by_row[i] = Words(
-                rid,
-                rules[k],
-                verdict,
-                s_sum,
-                s_diff,
-                s_tol,
-                message,
-                documents[k],
-                programs[k],
-                subjects[k],
-                found.get(rid),
-                t,
-                parts[k],
-                (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
-                (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
-                if self.drafts
-                else None,
-                None if judged is None else judged[5],
+            by_row[i] = _new(  # Words(...), without its Python __new__
+                Words,
+                (
+                    rid,
+                    rules[k],
+                    verdict,
+                    s_sum,
+                    s_diff,
+                    s_tol,
+                    message,
+                    documents[k],
+                    programs[k],
+                    subjects[k],
+                    found.get(rid),
+                    t,
+                    parts[k],
+                    (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
+                    (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
+                    if self.drafts
+                    else None,
+                    None if judged is None else judged[5],
+                ),
             )
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
@@ -771,17 +775,12 @@ class _Chunk:
         marked = len(fields)
         fields.append("")
         if found:
+            # diagnosis_json's fields, then the materiality's: blank in the undiagnosed rows
             fields += [
-                ', "diagnosis": ',
-                "",
-                ', "materiality": {"amount": "',
-                "",
-                '", "unit": ',
-                "",
-                ', "percent": ',
-                "",
-                "}",
-            ]
+                ', "diagnosis": {"cause": ', "", ', "severity": ', "", ', "root": ', "", ', "text": ', "",
+                ', "applicability": "', "", '", "corrections": ', "", ', "figures": [', "", '], "explains": [', "",
+                ']}, "materiality": {"amount": "', "", '", "unit": ', "", ', "percent": ', "", "}",
+            ]  # fmt: skip
         fields.append("}")
         k = len(fields)
         table = np.empty((n, k), dtype=object)
@@ -792,21 +791,33 @@ class _Chunk:
             table[:, marked] = [f', "drafted": {_q(d)}' if d else "" for d in drafted]
         if found:
             rows = np.array(found, dtype=np.int64)
-            hints = [_q(encoded[r][0].text) for r in found]
+            diagnoses = [encoded[r][0] for r in found]
+            hints = list(map(_q, [d.text for d in diagnoses]))
             table[rows, hint] = hints
-            table[rows, marked + 2] = [
-                self.diagnosis(encoded[r][0], encoded[r][1], h) for r, h in zip(found, hints, strict=True)
-            ]
+            applicability = _applicability()
             words = [
                 measured[r] or materiality_words(diffs[r], totals[r][_UNIT], totals[r][_TERM][0], totals[r][_EXP])
                 for r in found
             ]
-            table[rows, marked + 4] = [w[0] for w in words]
-            table[rows, marked + 6] = [q[w[1]] for w in words]
-            table[rows, marked + 8] = ["null" if w[2] is None else f'"{w[2]}"' for w in words]
+            for at, column in enumerate(
+                (
+                    [q[d.cause] for d in diagnoses],
+                    [q[d.severity] for d in diagnoses],
+                    list(map(_q, [d.root for d in diagnoses])),
+                    hints,
+                    [applicability[d.applicability] for d in diagnoses],
+                    [str(d.corrections) for d in diagnoses],
+                    [self._figures(encoded[r]) for r in found],
+                    [", ".join(map(_q, d.explains)) for d in diagnoses],
+                    [w[0] for w in words],
+                    [q[w[1]] for w in words],
+                    ["null" if w[2] is None else f'"{w[2]}"' for w in words],
+                )
+            ):
+                table[rows, marked + 2 + 2 * at] = column
             undiagnosed = np.ones(n, dtype=bool)
             undiagnosed[rows] = False
-            table[undiagnosed, marked + 1 : marked + 10] = ""
+            table[undiagnosed, marked + 1 : k - 1] = ""
         return "".join(table.ravel().tolist())
 
     def json(self, w: Words) -> str:
@@ -840,18 +851,22 @@ class _Chunk:
     def diagnosis(self, row: EncodedDiagnosis, group: Decoded, text: str) -> str:
         """``diagnosis_json`` of a diagnosis given as the tuple of :func:`~fundaudit.columnar.group.encode`
         (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
-        _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
-        heads = group.memo.get("json")
-        if heads is None:  # every culprit figure of the group (its table holds no other), once
-            heads = group.memo["json"] = self._culprits(group.table)
+        _rid, cause, severity, root, _text, _culprits, explains, applicability, corrections = row
         q = self.q
-        listed = ", ".join(
-            [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in culprits]
-        )
         return (
             f'{{"cause": {q[cause]}, "severity": {q[severity]}, "root": {_q(root)}, '
             f'"text": {text}, "applicability": "{_applicability()[applicability]}", "corrections": {corrections}, '
-            f'"figures": [{listed}], "explains": [{", ".join(map(_q, explains))}]}}'
+            f'"figures": [{self._figures((row, group))}], "explains": [{", ".join(map(_q, explains))}]}}'
+        )
+
+    def _figures(self, encoded: tuple[EncodedDiagnosis, Decoded]) -> str:
+        """A diagnosis's ``figures`` (the inside of its list), its culprits from its group's table."""
+        row, group = encoded
+        heads = group.memo.get("json")
+        if heads is None:  # every culprit figure of the group (its table holds no other), once
+            heads = group.memo["json"] = self._culprits(group.table)
+        return ", ".join(
+            [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in row.culprits]
         )
 
     def _culprits(self, table: list[tuple[Any, ...]]) -> list[str]:
