@@ -5,14 +5,22 @@ Exit codes: 0 every relation holds (or is within rounding); 1 a mismatch (or a c
 could not run); 2 invalid input or usage.
 """
 
+import gc
 import os
 import sys
 from typing import Any, TextIO
 
-import typer
+from fundaudit.gcpause import paused
 
-from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
-from fundaudit.i18n import N_, _
+# Importing typer and the commands builds tens of thousands of long-lived objects, none garbage:
+# the collector is off meanwhile, and they are then frozen (moved out of its sight), so that no
+# later pass walks them again. A check of the real data runs 2 % fewer instructions (callgrind).
+with paused():
+    import typer
+
+    from fundaudit.cli import baseline, catalogue, causes, check, diff, draft, explain, export, fmt, report, sources
+    from fundaudit.i18n import N_, _
+gc.freeze()
 
 app = typer.Typer(
     add_completion=False,
