@@ -122,9 +122,10 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
 def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     """Write the document, indented, with each result on a line of its own (one finding, one diff line).
 
-    The results are worded and written a chunk at a time as they come, joined from pieces
-    worded once per figure (:mod:`fundaudit.report.pieces`; ``indent`` would select the
-    pure-Python encoder): memory does not grow with the number of findings.
+    The results are worded and written a chunk at a time as they come, each chunk's one text
+    assembled a field at a time from pieces worded once per figure
+    (:func:`fundaudit.report.pieces.joined`; ``indent`` would select the pure-Python
+    encoder): memory does not grow with the number of findings.
     """
     from fundaudit.report.pieces import joined
 
