@@ -30,7 +30,6 @@ from fundaudit.model import Figure
 from fundaudit.runner import Audit
 
 SCHEMA_VERSION = 1
-_BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
 
 
 def figure_json(fig: Figure) -> dict[str, Any]:
@@ -123,29 +122,30 @@ def document(audit: Audit, show_all: bool) -> dict[str, Any]:
 def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     """Write the document, indented, with each result on a line of its own (one finding, one diff line).
 
-    The results are worded and written a chunk at a time as they come, joined from pieces
-    worded once per figure (:mod:`fundaudit.report.pieces`; ``indent`` would select the
-    pure-Python encoder): memory does not grow with the number of findings.
+    The results are worded and written a chunk at a time as they come, each chunk's one text
+    assembled a field at a time from pieces worded once per figure
+    (:func:`fundaudit.report.pieces.joined`; ``indent`` would select the pure-Python
+    encoder): memory does not grow with the number of findings.
     """
-    from fundaudit.report.pieces import results
+    from fundaudit.report.pieces import joined
 
     head = json.dumps(_head(audit, show_all), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
     out.write(f'{head},\n  "results": ')
     sep = "[\n    "
-    for texts in results(audit, show_all):
-        for k in range(0, len(texts), _BATCH):
-            out.write(sep + ",\n    ".join(texts[k : k + _BATCH]))
-            sep = ",\n    "
+    for text in joined(audit, show_all, ",\n    "):
+        out.write(sep)
+        out.write(text)
+        sep = ",\n    "
     out.write("[]\n}\n" if sep.startswith("[") else "\n  ]\n}\n")
 
 
 def write_lines(audit: Audit, show_all: bool, out: TextIO) -> None:
     """JSON Lines (``--format jsonl``): one result a line, the objects of the document's ``results``."""
-    from fundaudit.report.pieces import results
+    from fundaudit.report.pieces import joined
 
-    for texts in results(audit, show_all):
-        for k in range(0, len(texts), _BATCH):
-            out.write("\n".join(texts[k : k + _BATCH]) + "\n")
+    for text in joined(audit, show_all, "\n"):
+        out.write(text)
+        out.write("\n")
 
 
 def render(audit: Audit, show_all: bool) -> str:

@@ -17,11 +17,18 @@ encoder. Here the same findings are worded from the columns, in the order of
   those figures' words and numbers, into :class:`Words`: a finding's fields under
   :class:`~fundaudit.findings.Finding`'s names, which the text, GitHub, SARIF, JUnit and
   CSV writers read as they read a finding;
-- each finding's JSON is joined from the escaped pieces (:func:`results`), with its
-  diagnosis worded from the plain tuples the diagnosis sent it in
-  (:meth:`fundaudit.columnar.diagnoses.Diagnoses.encoded`: no ``Diagnosis`` or ``Figure``
-  object is built for it; each culprit figure's JSON made once per group) and its materiality
-  in exact integers (:func:`fundaudit.findings.materiality_words`).
+- a chunk's JSON is assembled a field at a time (:meth:`_Chunk.text`, :func:`joined`): a
+  table of texts with a row per finding and a column per field or fixed text between fields,
+  each column filled at once (its texts escaped by one ``map``), joined into the chunk's one
+  text — each text copied once, where joining each finding's object and then the objects
+  copied every finding twice. Its diagnosis is worded from the plain tuples the diagnosis
+  sent it in (:meth:`fundaudit.columnar.diagnoses.Diagnoses.encoded`: no ``Diagnosis`` or
+  ``Figure`` object is built for it; each culprit figure's JSON made once per group), its
+  materiality in exact integers (:func:`fundaudit.findings.materiality_words`).
+  :meth:`_Chunk.json` words one finding's object, the definition the table is held to
+  (``tests/test_json_columns.py``). The same table in Arrow (``binary_join_element_wise``)
+  measured slower: the texts made in Python cross into UTF-8 and the chunk's text back,
+  each crossing dearer than the joins it saves.
 
 The rare relations the bulk path does not word (parts not stated, a sum of mixed
 dimensions, a product whose units do not multiply), crashed rules, small audits and the
@@ -36,6 +43,7 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fundaudit.findings import (
@@ -78,6 +86,7 @@ if TYPE_CHECKING:
     from fundaudit.runner import Audit
 
 _q = encode_basestring
+_new = tuple.__new__
 # a relation's difference and allowance on its grid; its sum, difference and tolerance as
 # written; its materiality_words (None: worded from its difference's text)
 _Judged = tuple[int, int, str, str, str, "tuple[str, str, str | None] | None"]
@@ -242,14 +251,24 @@ def drafted(audit: Audit) -> frozenset[str]:
 def results(audit: Audit, show_all: bool) -> Iterator[list[str]]:
     """Each shown finding's JSON object (as :func:`~fundaudit.report.jsonout.finding_json`
     encodes it), in :meth:`~fundaudit.runner.Audit.iter_shown`'s order, a chunk at a time."""
+    for text in joined(audit, show_all, "\n"):  # a JSON text holds no line break (escaped as \n)
+        yield text.split("\n")
+
+
+def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
+    """:func:`results`' objects joined by ``sep``, a text for each chunk (never an empty one)."""
     from fundaudit.report.jsonout import finding_json
 
     for chunk, items in worded(audit, show_all, True):
-        if chunk is None:
-            yield [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]  # worded one by one
-            continue
-        json = chunk.json
-        yield [json(w) if isinstance(w, Words) else _dumps(finding_json(w)) for w in items]
+        if chunk is None:  # worded one by one
+            texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
+            for k in range(0, len(texts), _BATCH):
+                yield sep.join(texts[k : k + _BATCH])
+        elif items:
+            yield chunk.text(items, sep)
+
+
+_BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
 
 
 def _dumps(obj: Any) -> str:
@@ -350,25 +369,28 @@ class _Chunk:
             line = yaml_lines[k]
             rid = ids[k]
             listed.update(parts[k])
-            by_row[i] = Words(
-                rid,
-                rules[k],
-                verdict,
-                s_sum,
-                s_diff,
-                s_tol,
-                message,
-                documents[k],
-                programs[k],
-                subjects[k],
-                found.get(rid),
-                t,
-                parts[k],
-                (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
-                (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
-                if self.drafts
-                else None,
-                None if judged is None else judged[5],
+            by_row[i] = _new(  # Words(...), without its Python __new__
+                Words,
+                (
+                    rid,
+                    rules[k],
+                    verdict,
+                    s_sum,
+                    s_diff,
+                    s_tol,
+                    message,
+                    documents[k],
+                    programs[k],
+                    subjects[k],
+                    found.get(rid),
+                    t,
+                    parts[k],
+                    (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
+                    (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
+                    if self.drafts
+                    else None,
+                    None if judged is None else judged[5],
+                ),
             )
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
@@ -505,39 +527,48 @@ class _Chunk:
 
     def figures(self, at: list[int]) -> dict[int, tuple[Any, ...]]:
         """Each figure at ``at``: its words and numbers (the indices below), column by column."""
+        import numpy as np
+
         from fundaudit.columnar.arrays import take
         from fundaudit.report import grid
 
         f = self.columns.figures
         units = f.units
         half = self.audit.tolerance.half_exponent
-        coefs = f.coefficient[at].tolist()
-        exps = f.exponent[at].tolist()
-        codes = f.unit_code[at].tolist()
-        # half_exponent once per exponent and unit; the unit of each figure
-        halves = {key: half(key[0], units[key[1]].pow10) for key in set(zip(exps, codes, strict=True))}
-        of = [units[code] for code in codes]
+        where = np.asarray(at, dtype=np.int64)
+        exps_np, codes_np = f.exponent[where], f.unit_code[where]
+        exps, codes = exps_np.tolist(), codes_np.tolist()
+        # each figure's unit, and its half-unit exponent once per exponent and unit
+        keys, inverse = np.unique(exps_np * len(units) + codes_np, return_inverse=True)
+        halves = [half(int(x) // len(units), units[int(x) % len(units)].pow10) for x in keys.tolist()]
+        pow10 = np.array([u.pow10 for u in units], dtype=np.int64)
         labels = take(f.label, at)
         drafted = take(f.drafted, at)
         self.drafts = any(drafted)
+        of = list(map(units.__getitem__, codes))
         return dict(
             zip(
                 at,
                 zip(
                     take(f.ref, at),
                     [label.removesuffix(" total") for label in labels],  # its name (judge._name)
-                    grid.scaled_texts(f.coefficient[at], f.exponent[at]),  # exact, from the integers
-                    [u.text for u in of],
-                    [  # judge.Term
-                        (c, e + u.pow10, halves[e, code]) for c, e, u, code in zip(coefs, exps, of, codes, strict=True)
-                    ],
+                    grid.scaled_texts(f.coefficient[where], exps_np),  # exact, from the integers
+                    list(map(self._unit_texts().__getitem__, codes)),
+                    list(  # judge.Term
+                        zip(
+                            f.coefficient[where].tolist(),
+                            (exps_np + pow10[codes_np]).tolist(),
+                            list(map(halves.__getitem__, inverse.tolist())),
+                            strict=True,
+                        )
+                    ),
                     of,
                     exps,
-                    f.source_line[at].tolist(),
+                    f.source_line[where].tolist(),
                     codes,
                     take(f.source_file, at),
                     take(f.yaml_file, at),
-                    f.yaml_line[at].tolist(),
+                    f.yaml_line[where].tolist(),
                     drafted,
                     labels,
                     strict=True,
@@ -545,6 +576,10 @@ class _Chunk:
                 strict=True,
             )
         )
+
+    def _unit_texts(self) -> tuple[str, ...]:
+        """Each unit's text, by its code."""
+        return tuple(u.text for u in self.columns.figures.units)
 
     def json_pieces(self, at: list[int]) -> dict[int, str]:
         """Each figure at ``at`` (of :attr:`figs`) as the JSON object a finding lists among its
@@ -666,6 +701,133 @@ class _Chunk:
             return words, False
         return None
 
+    def text(self, items: list[Finding | Words], sep: str) -> str:
+        """The items' JSON objects (:meth:`json`'s texts, a :class:`~fundaudit.findings.Finding`'s
+        ``finding_json``) joined by ``sep``, assembled a field at a time (:meth:`_text`)."""
+        from fundaudit.report.jsonout import finding_json
+
+        out: list[str] = []
+        run: list[Words] = []
+        for w in items:
+            if isinstance(w, Words):
+                run.append(w)
+                continue
+            if run:
+                out.append(self._text(run, sep))
+                run = []
+            out.append(_dumps(finding_json(w)))
+        if run:
+            out.append(self._text(run, sep))
+        return sep.join(out)
+
+    def _text(self, ws: list[Words], sep: str) -> str:
+        """:meth:`json` of each of ``ws`` joined by ``sep``, made a field at a time: each field a
+        column (a row per finding) of a table of the texts to join, the fixed text between them
+        a column of one text, every text copied once, into the one the table joins to."""
+        import numpy as np
+
+        n = len(ws)
+        (ids, rules, verdicts, sums, diffs, tols, messages, documents, programs, subjects, encoded, totals, listed,
+         where, drafted, measured) = zip(*ws, strict=True)  # fmt: skip
+        q = self.q
+        esc = q.__getitem__
+        pieces = self.listed
+        files, lines = zip(*where, strict=True)
+        severity = [
+            e[0].severity if e is not None and v in FAILING else SEVERITY[v]
+            for v, e in zip(verdicts, encoded, strict=True)
+        ]
+        fields: list[str | list[str] | tuple[str, ...]] = [
+            sep,
+            '{"id": ',
+            list(map(_q, ids)),
+            ', "rule": ',
+            list(map(esc, rules)),
+            ', "verdict": "',
+            list(map(attrgetter("_value_"), verdicts)),
+            '", "severity": ',
+            list(map(esc, severity)),
+            ', "total": "',
+            list(map(itemgetter(_VALUE), totals)),
+            '", "unit": ',
+            list(map(esc, map(itemgetter(_UNIT_TEXT), totals))),
+            ', "parts_sum": "',
+            sums,
+            '", "diff": "',
+            diffs,
+            '", "tolerance": "',
+            tols,
+            '", "source": {"file": ',
+            list(map(esc, map(itemgetter(_SOURCE_FILE), totals))),
+            ', "line": ',
+            list(map(str, map(itemgetter(_LINE), totals))),
+            '}, "location": {"file": ',
+            list(map(esc, files)),
+            ', "line": ',
+            list(map(str, lines)),
+            '}, "message": ',
+            list(map(_q, messages)),
+            ', "document": ',
+            list(map(esc, documents)),
+            ', "program": ',
+            list(map(esc, programs)),
+            ', "subject": ',
+            list(map(_q, subjects)),
+            ', "parts": [',
+            [", ".join([pieces[j] for j in x]) for x in listed],
+            '], "hint": ',
+        ]
+        found = [k for k, e in enumerate(encoded) if e is not None]
+        hint = len(fields)
+        fields.append("null")
+        marked = len(fields)
+        fields.append("")
+        if found:
+            # diagnosis_json's fields, then the materiality's: blank in the undiagnosed rows
+            fields += [
+                ', "diagnosis": {"cause": ', "", ', "severity": ', "", ', "root": ', "", ', "text": ', "",
+                ', "applicability": "', "", '", "corrections": ', "", ', "figures": [', "", '], "explains": [', "",
+                ']}, "materiality": {"amount": "', "", '", "unit": ', "", ', "percent": ', "", "}",
+            ]  # fmt: skip
+        fields.append("}")
+        k = len(fields)
+        table = np.empty((n, k), dtype=object)
+        for at, field in enumerate(fields):
+            table[:, at] = field if isinstance(field, str) else np.array(field, dtype=object)
+        table[0, 0] = ""
+        if any(drafted):
+            table[:, marked] = [f', "drafted": {_q(d)}' if d else "" for d in drafted]
+        if found:
+            rows = np.array(found, dtype=np.int64)
+            diagnoses = [encoded[r][0] for r in found]
+            hints = list(map(_q, [d.text for d in diagnoses]))
+            table[rows, hint] = hints
+            applicability = _applicability()
+            words = [
+                measured[r] or materiality_words(diffs[r], totals[r][_UNIT], totals[r][_TERM][0], totals[r][_EXP])
+                for r in found
+            ]
+            for at, column in enumerate(
+                (
+                    [q[d.cause] for d in diagnoses],
+                    [q[d.severity] for d in diagnoses],
+                    list(map(_q, [d.root for d in diagnoses])),
+                    hints,
+                    [applicability[d.applicability] for d in diagnoses],
+                    [str(d.corrections) for d in diagnoses],
+                    [self._figures(encoded[r]) for r in found],
+                    [", ".join(map(_q, d.explains)) for d in diagnoses],
+                    [w[0] for w in words],
+                    [q[w[1]] for w in words],
+                    ["null" if w[2] is None else f'"{w[2]}"' for w in words],
+                )
+            ):
+                table[rows, marked + 2 + 2 * at] = column
+            undiagnosed = np.ones(n, dtype=bool)
+            undiagnosed[rows] = False
+            table[undiagnosed, marked + 1 : k - 1] = ""
+        return "".join(table.ravel().tolist())
+
     def json(self, w: Words) -> str:
         """One finding's JSON object, joined from its pieces (the fields of ``finding_json``)."""
         q, t, e = self.q, w.figure, w.encoded
@@ -697,18 +859,22 @@ class _Chunk:
     def diagnosis(self, row: EncodedDiagnosis, group: Decoded, text: str) -> str:
         """``diagnosis_json`` of a diagnosis given as the tuple of :func:`~fundaudit.columnar.group.encode`
         (:func:`fundaudit.report.jsonout.diagnosis_json`); ``text``: its text, escaped."""
-        _rid, cause, severity, root, _text, culprits, explains, applicability, corrections = row
-        heads = group.memo.get("json")
-        if heads is None:  # every culprit figure of the group (its table holds no other), once
-            heads = group.memo["json"] = self._culprits(group.table)
+        _rid, cause, severity, root, _text, _culprits, explains, applicability, corrections = row
         q = self.q
-        listed = ", ".join(
-            [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in culprits]
-        )
         return (
             f'{{"cause": {q[cause]}, "severity": {q[severity]}, "root": {_q(root)}, '
             f'"text": {text}, "applicability": "{_applicability()[applicability]}", "corrections": {corrections}, '
-            f'"figures": [{listed}], "explains": [{", ".join(map(_q, explains))}]}}'
+            f'"figures": [{self._figures((row, group))}], "explains": [{", ".join(map(_q, explains))}]}}'
+        )
+
+    def _figures(self, encoded: tuple[EncodedDiagnosis, Decoded]) -> str:
+        """A diagnosis's ``figures`` (the inside of its list), its culprits from its group's table."""
+        row, group = encoded
+        heads = group.memo.get("json")
+        if heads is None:  # every culprit figure of the group (its table holds no other), once
+            heads = group.memo["json"] = self._culprits(group.table)
+        return ", ".join(
+            [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in row.culprits]
         )
 
     def _culprits(self, table: list[tuple[Any, ...]]) -> list[str]:
