@@ -22,7 +22,7 @@ path equal, byte for byte, to the objects' path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from fundaudit.causes import bulk, quarter_rounding
 from fundaudit.causes._base import Diagnosis
 from fundaudit.causes.bulk import _diff_key, _norm, _shown
 from fundaudit.causes.bulk_arrays import Batch, Raw, Record, ndigits, settle_products, settle_sums, stripped
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, take
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, take
 from fundaudit.findings import Relation, revision_of
 from fundaudit.model import Figure
 from fundaudit.tolerance import Tolerance
@@ -95,6 +95,33 @@ def _normed(n: Array, x: Array) -> tuple[Array, Array]:
     return np.where(n < 0, -s, s), np.where(n == 0, 0, x + tz)
 
 
+class Flat(NamedTuple):
+    """The figures of some relations, one row each, relation by relation, total then parts:
+    ``sizes`` and ``starts`` of each relation's rows, ``of`` each row's relation, ``pos`` its
+    place (0: the total) and ``figs`` its figure (a row of the figure columns)."""
+
+    sizes: Array
+    starts: Array
+    of: Array
+    pos: Array
+    figs: Array
+
+
+def flat_figures(rc: RelationColumns, at: Array) -> Flat:
+    """The figures of the relations at ``at`` (rows of ``rc``, in that order), total then parts."""
+    first = rc.offsets[at]
+    sizes = rc.offsets[at + 1] - first + 1
+    starts = np.zeros(len(at), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    of = np.repeat(np.arange(len(at)), sizes)  # each figure's relation
+    pos = np.arange(len(of)) - starts[of]  # 0: the total
+    figs = np.empty(len(of), dtype=np.int64)  # each figure's row in the columns
+    figs[starts] = rc.total[at]
+    part = pos > 0
+    figs[part] = rc.parts[first[of[part]] + pos[part] - 1]
+    return Flat(sizes, starts, of, pos, figs)
+
+
 class Settled:
     """What :func:`settle_columns` settled of a group, and the rest as model objects.
 
@@ -122,17 +149,9 @@ def settle_columns(columns: Columns, rows: Sequence[int], tolerance: Tolerance) 
         return None
     at = np.asarray(rows, dtype=np.int64)
     n = len(at)
-    first, last = rc.offsets[at], rc.offsets[at + 1]
-    nparts = last - first
-    sizes = nparts + 1
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    of = np.repeat(np.arange(n), sizes)  # each figure's relation
-    pos = np.arange(len(of)) - starts[of]  # 0: the total
-    figs = np.empty(len(of), dtype=np.int64)  # each figure's row in the columns
-    figs[starts] = rc.total[at]
-    part = pos > 0
-    figs[part] = rc.parts[first[of[part]] + pos[part] - 1]
+    flat = flat_figures(rc, at)
+    sizes, starts, of, pos, figs = flat.sizes, flat.starts, flat.of, flat.pos, flat.figs
+    nparts = sizes - 1
     kind = rc.kind[at].astype(np.int64)
     c = fc.coefficient[figs]
     e = fc.exponent[figs].astype(np.int64)

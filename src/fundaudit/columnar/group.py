@@ -130,6 +130,7 @@ def _nearby_rows(columns: Columns, rows: Sequence[int], left: Sequence[Relation]
     objects for those lines only."""
     import numpy as np
 
+    from fundaudit.causes.bulk_columns import flat_figures
     from fundaudit.causes.omitted_part import LINES
     from fundaudit.columnar.arrays import take
 
@@ -140,16 +141,8 @@ def _nearby_rows(columns: Columns, rows: Sequence[int], left: Sequence[Relation]
             windows.update((rel.total.yaml.file, src.file, n) for n in range(src.line - LINES, src.line + LINES + 1))
     if not windows:
         return {}
-    fc, rc = columns.figures, columns.relations
-    at = np.asarray(rows, dtype=np.int64)
-    sizes = rc.offsets[at + 1] - rc.offsets[at] + 1
-    starts = np.zeros(len(at), dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    of = np.repeat(np.arange(len(at)), sizes)
-    pos = np.arange(len(of)) - starts[of]
-    flat = np.empty(len(of), dtype=np.int64)  # each relation's total, then its parts, in the group's order
-    flat[starts] = rc.total[at]
-    flat[pos > 0] = rc.parts[rc.offsets[at][of[pos > 0]] + pos[pos > 0] - 1]
+    fc = columns.figures
+    flat = flat_figures(columns.relations, np.asarray(rows, dtype=np.int64)).figs  # total then parts, in order
     figs, first = np.unique(flat, return_index=True)
     figs = figs[np.argsort(first, kind="stable")]  # by first appearance, as inputs() keeps them
     figs = figs[np.isin(fc.source_line[figs], np.array(sorted({w[2] for w in windows}), dtype=np.int64))]
