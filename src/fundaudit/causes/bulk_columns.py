@@ -70,13 +70,17 @@ class _Figures:
         at = np.asarray(at, dtype=np.int64).tolist()
         rows = sorted({self._rows[i] for i in at})
         units = self._columns.units
-        made = {
-            row: (ref, label, int(c), e, units[u].text, units[u].dimension, units[u].pow10, sf, sl, yf, yl, b, n, d)
-            for row, (ref, label, c, e, u, sf, sl, yf, yl, b, n, d) in zip(
-                rows, self._columns.fields_at(rows), strict=True
-            )
-        }
+        ref, label, c, e, u, sf, sl, yf, yl, b, n, d = self._columns.columns_at(rows)
+        text, dim, pow10 = ([getattr(units[k], name) for k in u] for name in ("text", "dimension", "pow10"))
+        made = dict(
+            zip(rows, zip(ref, label, c, e, text, dim, pow10, sf, sl, yf, yl, b, n, d, strict=True), strict=True)
+        )
         return {i: made[self._rows[i]] for i in at}
+
+    def refs(self, at: Sequence[int] | Array) -> dict[int, str]:
+        """The refs of the figures at ``at`` (rows of the batch), the column read once."""
+        at = np.asarray(at, dtype=np.int64).tolist()
+        return dict(zip(at, take(self._columns.ref, [self._rows[i] for i in at]), strict=True))
 
 
 def _pair_in(a: Array, ax: Array, b: Array, bx: Array) -> Array:
