@@ -30,6 +30,7 @@ from fundaudit.causes import bulk, quarter_rounding
 from fundaudit.causes._base import Diagnosis
 from fundaudit.causes.bulk import _diff_key, _norm, _shown
 from fundaudit.causes.bulk_arrays import Batch, Raw, Record, ndigits, settle_products, settle_sums, stripped
+from fundaudit.causes.bulk_cumulative import settle_cumulative
 from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, take
 from fundaudit.findings import Relation, revision_of
 from fundaudit.model import Figure
@@ -232,20 +233,22 @@ def settle_columns(columns: Columns, rows: Sequence[int], tolerance: Tolerance) 
     arrayed = ok & single
     sums = np.flatnonzero(arrayed & ((kind == SUM) | (kind == SUM_LE)))
     products = np.flatnonzero(arrayed & (kind == PRODUCT))
+    cumulatives = np.flatnonzero(arrayed & (kind == CUMULATIVE))
     ids = take(rc.id, rows)
     done: dict[str, Diagnosis | Raw] = {}
     given: set[int] = set()  # relations given to the arrays and settled there (None: the localiser's)
     held: set[int] = set()  # of those, the ones the arrays left to the localiser
-    for which in (sums, products):
+    for which in (sums, products, cumulatives):
         if len(which) < bulk.ARRAYS:
             continue
         batch = _batch(columns, at, which, ids, rules, kind, starts, sizes, figs, c, e, code)
-        if which is sums:
+        if which is products:
+            got, routed = settle_products(batch, tolerance)
+        else:
             diffs = zip(dn[which].tolist(), dg[which].tolist(), code[starts[which]].tolist(), strict=True)
             shown = [_shown((a, b), units[u]) for a, b, u in diffs]
-            got, routed = settle_sums(batch, shown, tolerance)
-        else:
-            got, routed = settle_products(batch, tolerance)
+            settle = settle_sums if which is sums else settle_cumulative
+            got, routed = settle(batch, shown, tolerance)
         back = set(routed)
         for j, k in enumerate(which.tolist()):
             if j in back:
