@@ -165,18 +165,19 @@ def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
     table: list[tuple[object, ...]] = []
     index: dict[int, int] = {}
     rows = []
+    known, add = index.get, table.append
     for rid, d in diagnoses.items():
         culprits = []
-        if isinstance(d, tuple):
-            cause, severity, root, text, figures, explains, applicability, corrections = d
-            for record, likely in figures:
-                at = index.get(id(record))
+        if type(d) is tuple:  # a Raw tuple
+            for record, likely in d[4]:
+                at = known(id(record))
                 if at is None:
                     at = index[id(record)] = len(table)
-                    table.append(record)
+                    add(record)
                 culprits.append((at, likely))
-            rows.append((rid, cause, severity, root, text, tuple(culprits), explains, applicability, corrections))
+            rows.append((rid, d[0], d[1], d[2], d[3], tuple(culprits), d[5], d[6], d[7]))
             continue
+        assert not isinstance(d, tuple)
         for c in d.figures:
             f = c.figure
             at = index.get(id(f))
