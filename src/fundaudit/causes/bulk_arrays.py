@@ -131,7 +131,8 @@ def classify(
     la, lb = ndigits(a), ndigits(b)
     short = np.minimum(la, lb)
     diff = np.zeros((len(a), 18), dtype=bool)
-    for j in range(18):  # the digits compared from the right
+    top = int(max(la.max(), lb.max())) if len(a) else 0  # no digit beyond: equal there
+    for j in range(top):  # the digits compared from the right
         diff[:, j] = ((a // P10[j]) % 10 != (b // P10[j]) % 10) & (j < short)
     count = diff.sum(axis=1)
     changed = np.abs(la - lb) + count
@@ -172,7 +173,7 @@ def classify(
     # digit_typo.one_digit_apart: one digit changed, or one dropped or doubled
     longer, shorter = np.where(la > lb, a, b), np.where(la > lb, b, a)
     dropped = np.zeros(len(a), dtype=bool)
-    for j in range(17):
+    for j in range(min(top, 17)):  # past the longer's digits: itself, which no shorter one is
         dropped |= (longer // P10[j + 1]) * P10[j] + longer % P10[j] == shorter
     typo = own & (((la == lb) & (changed == 1)) | ((np.abs(la - lb) == 1) & dropped))
     kind = np.select([slip, shift, swap, up, cut, typo, stale], [SLIP, SHIFT, SWAP, COARSE, TRUNC, TYPO, STALE], NONE)

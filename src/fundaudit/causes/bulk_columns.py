@@ -72,7 +72,8 @@ class _Figures:
         rows = sorted({self._rows[i] for i in at})
         units = self._columns.units
         ref, label, c, e, u, sf, sl, yf, yl, b, n, d = self._columns.columns_at(rows)
-        text, dim, pow10 = ([getattr(units[k], name) for k in u] for name in ("text", "dimension", "pow10"))
+        texts, dims, pows = [x.text for x in units], [x.dimension for x in units], [x.pow10 for x in units]
+        text, dim, pow10 = [texts[k] for k in u], [dims[k] for k in u], [pows[k] for k in u]
         made = dict(
             zip(rows, zip(ref, label, c, e, text, dim, pow10, sf, sl, yf, yl, b, n, d, strict=True), strict=True)
         )
