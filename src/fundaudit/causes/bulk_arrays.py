@@ -91,6 +91,17 @@ _CARRIED = np.array([k not in NO_CARRY for k in KINDS], dtype=bool)
 _NONE = unexplained.ID
 
 
+def fitting(coef: Sequence[int]) -> tuple[Array, Array]:
+    """The coefficients as ``int64``, each outside ``[0, 10**15)`` (a figure the arrays leave to
+    bulk's Python integers) as 0, and which those are."""
+    try:
+        c = np.array(coef, dtype=np.int64)
+    except OverflowError:  # a coefficient past int64
+        c = np.array([v if 0 <= v < 10**_FIT else -1 for v in coef], dtype=np.int64)
+    big = (c < 0) | (c >= 10**_FIT)
+    return np.where(big, 0, c), big
+
+
 def ndigits(x: Array) -> Array:
     """``len(str(x))`` of each non-negative ``x`` below 10**18 (``0`` has one digit)."""
     return np.maximum(np.searchsorted(P10, x, side="right"), 1)
@@ -273,7 +284,6 @@ def settle_sums(
         return {}, []
     batch = _batch(rels)
     flat, coef, exp, count, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.count, batch.codes, batch.units
-    coef = list(coef)
     sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
@@ -283,11 +293,8 @@ def settle_sums(
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
     at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
     route = np.array(sent, dtype=bool) | (sizes > MOST)
-    big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
-    for k in big:
-        coef[k] = 0
-    route[of[np.array(big, dtype=np.int64)]] = True
-    c = np.array(coef, dtype=np.int64)
+    c, big = fitting(coef)
+    route[of[big]] = True
     e = np.array(exp, dtype=np.int64)
     u = pow10[unit_of]
     big_e = e + u
@@ -391,8 +398,8 @@ def settle_sums(
     den = P10[_at(e - m)]
     rc = tt // den + (2 * (tt % den) >= den)
     has_r = ~skip & (rc != c) & ~(written_w & (wc == rc) & (we == e))
-    moved = (rc - c) * P10[_at(shift + 1)]
-    rv = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol0[of])
+    moved_r = (rc - c) * P10[_at(shift + 1)]
+    rv = verdicts(diff0[of] + np.where(pos == 0, moved_r, -moved_r), tol0[of])
     has_r &= rv != _OFF
 
     # bulk's pool: one candidate per figure and value, the one written with fewer digits (or in
@@ -490,10 +497,10 @@ def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> t
     three = np.arange(3 * n) % 3
     at_odd, _common = _odd_unit(np.arange(3 * n) // 3, three, 3 * np.arange(n), np.full(n, 3), ucode, ulist)
     sent = (at_odd >= 0).tolist()  # bulk's odd-unit proposer
-    big = [k // 3 for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
+    c, big = fitting(coef)
     route = np.array(sent, dtype=bool)
-    route[np.array(big, dtype=np.int64)] = True
-    c = np.array([v if 0 <= v < 10**_FIT else 0 for v in coef], dtype=np.int64).reshape(n, 3)
+    route[np.flatnonzero(big) // 3] = True
+    c = c.reshape(n, 3)
     e = np.array(exp, dtype=np.int64).reshape(n, 3)
     uc = ucode.reshape(n, 3)
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)

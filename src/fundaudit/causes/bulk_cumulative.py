@@ -45,6 +45,7 @@ from fundaudit.causes.bulk_arrays import (
     _finish,
     _odd_unit,
     _written,
+    fitting,
     ndigits,
     stripped,
 )
@@ -89,12 +90,8 @@ def settle_cumulative(
     pos = np.arange(len(of)) - starts[of]  # 0: the annual figure
     codes = np.asarray(batch.codes, dtype=np.int64)
     route = (sizes > MOST) | (sizes < 2)
-    coef = list(batch.coef)
-    big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
-    for k in big:
-        coef[k] = 0
-    route[of[np.array(big, dtype=np.int64)]] = True
-    c = np.array(coef, dtype=np.int64)
+    c, big = fitting(batch.coef)
+    route[of[big]] = True
     e = np.array(batch.exp, dtype=np.int64)
     u = pow10[codes]
     x = e + u  # each figure's exponent in its base unit
