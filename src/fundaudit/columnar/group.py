@@ -105,8 +105,11 @@ def diagnose_rows(
                 settled, result = {}, _localised(columns.relations_at(rows), tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
             return f"diagnosis could not run: {type(exc).__name__}: {exc}"
-    found = result.diagnoses
-    return encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
+        found = result.diagnoses
+        data = encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
+        # freed while the collector is still off: else its first collection after would walk them all
+        del got, objects, left, settled, result, found
+    return data
 
 
 def _localised(
@@ -161,20 +164,19 @@ def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
     field by field in Python), each culprit figure once per group, as pickle would share it.
 
     A diagnosis may already be a plain tuple (:data:`fundaudit.causes.bulk_arrays.Raw`: settled
-    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table."""
+    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table;
+    the relation was settled alone (no figure in common with another failing relation), so its
+    records are no other diagnosis's and each goes into the table as it comes."""
     table: list[tuple[object, ...]] = []
     index: dict[int, int] = {}
     rows = []
-    known, add = index.get, table.append
+    add = table.append
     for rid, d in diagnoses.items():
         culprits = []
-        if type(d) is tuple:  # a Raw tuple
+        if type(d) is tuple:  # a Raw tuple: its records are its own (a relation settled alone)
             for record, likely in d[4]:
-                at = known(id(record))
-                if at is None:
-                    at = index[id(record)] = len(table)
-                    add(record)
-                culprits.append((at, likely))
+                culprits.append((len(table), likely))
+                add(record)
             rows.append((rid, d[0], d[1], d[2], d[3], tuple(culprits), d[5], d[6], d[7]))
             continue
         assert not isinstance(d, tuple)
