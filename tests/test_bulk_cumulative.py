@@ -10,6 +10,9 @@ arrays settle most of them themselves, so that the comparison is not vacuous.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +27,9 @@ from fundaudit.numbers import Written
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import parse_unit
 
-MONEY = ("元", "万元", "亿元")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_causes_bulk import MONEY, _slip
+
 POLICIES = st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT])
 
 
@@ -34,28 +39,6 @@ def _written(n: int, unit: str, e: int) -> Written:
     if k >= 0:
         return Written((n + 10**k // 2) // 10**k, e)
     return Written(n * 10**-k, e)
-
-
-def _slip(draw: st.DrawFn, f: Figure) -> Figure:
-    c, e, unit = f.value.coefficient, f.value.exponent, f.unit
-    how = draw(st.sampled_from(["digit", "swap", "shift", "unit", "off", "cut", "round", "zero", "none"]))
-    s = str(c)
-    if how == "digit":
-        c += draw(st.sampled_from([1, 10, 100, 9, -1]))
-    elif how == "swap" and len(s) >= 2:
-        k = draw(st.integers(0, len(s) - 2))
-        c = int(s[:k] + s[k + 1] + s[k] + s[k + 2 :])
-    elif how == "shift":
-        e += draw(st.sampled_from([-3, -1, 1, 2]))
-    elif how == "unit":
-        unit = parse_unit(draw(st.sampled_from(MONEY)))
-    elif how == "off":
-        c += draw(st.integers(2, 10**5))
-    elif how in ("cut", "round") and e < 0:
-        c, e = (c // 10 if how == "cut" else (c + 5) // 10), e + 1
-    elif how == "zero":
-        c = 0
-    return Figure(f.ref, f.label, Written(max(c, 0), e), unit, f.source, f.yaml)
 
 
 @st.composite

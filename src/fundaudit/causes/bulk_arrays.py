@@ -485,15 +485,7 @@ def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> t
         return {}, []
     batch = _batch(rels)
     flat, coef, exp, ucode, ulist = batch.figs, batch.coef, batch.exp, batch.codes, list(batch.units)
-    units = {unit: k for k, unit in enumerate(ulist)}
-
-    def code(unit: Unit) -> int:
-        got = units.get(unit)
-        if got is None:
-            got = units[unit] = len(ulist)
-            ulist.append(unit)
-        return got
-
+    code = unit_codes(ulist)
     three = np.arange(3 * n) % 3
     at_odd, _common = _odd_unit(np.arange(3 * n) // 3, three, 3 * np.arange(n), np.full(n, 3), ucode, ulist)
     sent = (at_odd >= 0).tolist()  # bulk's odd-unit proposer
@@ -687,6 +679,20 @@ def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> t
         return np.where(pother[a] | pother[b] | (pci[a] == pci[b]), -1, got)  # a unit changed: judged alone
 
     return _finish(batch, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
+
+
+def unit_codes(ulist: list[Unit]) -> Callable[[Unit], int]:
+    """Each unit's code: its index in ``ulist``, where a unit not yet in it is appended."""
+    units = {unit: k for k, unit in enumerate(ulist)}
+
+    def code(unit: Unit) -> int:
+        got = units.get(unit)
+        if got is None:
+            got = units[unit] = len(ulist)
+            ulist.append(unit)
+        return got
+
+    return code
 
 
 def _valuation(q: Array, prime: int) -> tuple[Array, Array]:

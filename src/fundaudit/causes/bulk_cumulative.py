@@ -48,11 +48,11 @@ from fundaudit.causes.bulk_arrays import (
     fitting,
     ndigits,
     stripped,
+    unit_codes,
 )
 from fundaudit.findings import Relation
 from fundaudit.numbers import Written
 from fundaudit.tolerance import Policy, Tolerance
-from fundaudit.units import Unit
 
 _WIDE = 1 << 40  # an exponent no figure has
 
@@ -70,15 +70,7 @@ def settle_cumulative(
         return {}, []
     batch = _batch(rels)
     ulist = list(batch.units)
-    units = {unit: k for k, unit in enumerate(ulist)}
-
-    def code(unit: Unit) -> int:
-        got = units.get(unit)
-        if got is None:
-            got = units[unit] = len(ulist)
-            ulist.append(unit)
-        return got
-
+    code = unit_codes(ulist)
     for unit in list(ulist):
         for sibling in _siblings(unit):
             code(sibling)
