@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -91,6 +91,17 @@ _CARRIED = np.array([k not in NO_CARRY for k in KINDS], dtype=bool)
 _NONE = unexplained.ID
 
 
+def fitting(coef: Sequence[int]) -> tuple[Array, Array]:
+    """The coefficients as ``int64``, each outside ``[0, 10**15)`` (a figure the arrays leave to
+    bulk's Python integers) as 0, and which those are."""
+    try:
+        c = np.array(coef, dtype=np.int64)
+    except OverflowError:  # a coefficient past int64
+        c = np.array([v if 0 <= v < 10**_FIT else -1 for v in coef], dtype=np.int64)
+    big = (c < 0) | (c >= 10**_FIT)
+    return np.where(big, 0, c), big
+
+
 def ndigits(x: Array) -> Array:
     """``len(str(x))`` of each non-negative ``x`` below 10**18 (``0`` has one digit)."""
     return np.maximum(np.searchsorted(P10, x, side="right"), 1)
@@ -131,7 +142,8 @@ def classify(
     la, lb = ndigits(a), ndigits(b)
     short = np.minimum(la, lb)
     diff = np.zeros((len(a), 18), dtype=bool)
-    for j in range(18):  # the digits compared from the right
+    top = int(max(la.max(), lb.max())) if len(a) else 0  # no digit beyond: equal there
+    for j in range(top):  # the digits compared from the right
         diff[:, j] = ((a // P10[j]) % 10 != (b // P10[j]) % 10) & (j < short)
     count = diff.sum(axis=1)
     changed = np.abs(la - lb) + count
@@ -172,7 +184,7 @@ def classify(
     # digit_typo.one_digit_apart: one digit changed, or one dropped or doubled
     longer, shorter = np.where(la > lb, a, b), np.where(la > lb, b, a)
     dropped = np.zeros(len(a), dtype=bool)
-    for j in range(17):
+    for j in range(min(top, 17)):  # past the longer's digits: itself, which no shorter one is
         dropped |= (longer // P10[j + 1]) * P10[j] + longer % P10[j] == shorter
     typo = own & (((la == lb) & (changed == 1)) | ((np.abs(la - lb) == 1) & dropped))
     kind = np.select([slip, shift, swap, up, cut, typo, stale], [SLIP, SHIFT, SWAP, COARSE, TRUNC, TYPO, STALE], NONE)
@@ -272,7 +284,6 @@ def settle_sums(
         return {}, []
     batch = _batch(rels)
     flat, coef, exp, count, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.count, batch.codes, batch.units
-    coef = list(coef)
     sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
@@ -282,11 +293,8 @@ def settle_sums(
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
     at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
     route = np.array(sent, dtype=bool) | (sizes > MOST)
-    big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
-    for k in big:
-        coef[k] = 0
-    route[of[np.array(big, dtype=np.int64)]] = True
-    c = np.array(coef, dtype=np.int64)
+    c, big = fitting(coef)
+    route[of[big]] = True
     e = np.array(exp, dtype=np.int64)
     u = pow10[unit_of]
     big_e = e + u
@@ -390,8 +398,8 @@ def settle_sums(
     den = P10[_at(e - m)]
     rc = tt // den + (2 * (tt % den) >= den)
     has_r = ~skip & (rc != c) & ~(written_w & (wc == rc) & (we == e))
-    moved = (rc - c) * P10[_at(shift + 1)]
-    rv = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol0[of])
+    moved_r = (rc - c) * P10[_at(shift + 1)]
+    rv = verdicts(diff0[of] + np.where(pos == 0, moved_r, -moved_r), tol0[of])
     has_r &= rv != _OFF
 
     # bulk's pool: one candidate per figure and value, the one written with fewer digits (or in
@@ -477,22 +485,14 @@ def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> t
         return {}, []
     batch = _batch(rels)
     flat, coef, exp, ucode, ulist = batch.figs, batch.coef, batch.exp, batch.codes, list(batch.units)
-    units = {unit: k for k, unit in enumerate(ulist)}
-
-    def code(unit: Unit) -> int:
-        got = units.get(unit)
-        if got is None:
-            got = units[unit] = len(ulist)
-            ulist.append(unit)
-        return got
-
+    code = unit_codes(ulist)
     three = np.arange(3 * n) % 3
     at_odd, _common = _odd_unit(np.arange(3 * n) // 3, three, 3 * np.arange(n), np.full(n, 3), ucode, ulist)
     sent = (at_odd >= 0).tolist()  # bulk's odd-unit proposer
-    big = [k // 3 for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
+    c, big = fitting(coef)
     route = np.array(sent, dtype=bool)
-    route[np.array(big, dtype=np.int64)] = True
-    c = np.array([v if 0 <= v < 10**_FIT else 0 for v in coef], dtype=np.int64).reshape(n, 3)
+    route[np.flatnonzero(big) // 3] = True
+    c = c.reshape(n, 3)
     e = np.array(exp, dtype=np.int64).reshape(n, 3)
     uc = ucode.reshape(n, 3)
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
@@ -681,6 +681,20 @@ def settle_products(rels: Sequence[Relation] | Batch, tolerance: Tolerance) -> t
     return _finish(batch, at, cands, np.zeros(len(pick), dtype=bool), route, judged, [""] * n, pairs)
 
 
+def unit_codes(ulist: list[Unit]) -> Callable[[Unit], int]:
+    """Each unit's code: its index in ``ulist``, where a unit not yet in it is appended."""
+    units = {unit: k for k, unit in enumerate(ulist)}
+
+    def code(unit: Unit) -> int:
+        got = units.get(unit)
+        if got is None:
+            got = units[unit] = len(ulist)
+            ulist.append(unit)
+        return got
+
+    return code
+
+
 def _valuation(q: Array, prime: int) -> tuple[Array, Array]:
     """How many times ``prime`` divides each positive ``q``, and what is left."""
     q = q.copy()
@@ -782,11 +796,17 @@ def _finish(
     pairs: Callable[[Array, Array], Array],
 ) -> tuple[dict[str, Any], list[int]]:
     """bulk._ranked over every relation's candidates (bulk's pool already made): classified,
-    keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out."""
+    keyed, ranked, the best and its rivals made a diagnosis; the relations routed are left out.
+
+    Everything but the words is arrays: the ranking (bulk's last key, the candidate's text, by
+    its figure's ref as a rank of the refs' reprs), the rivals judged again once the best is
+    accepted (:func:`pairs`, ``judged`` where it cannot), which of them contend; the words are
+    put together relation by relation (:meth:`Words.settled`)."""
     n = len(rels)
     fig = cands.fig
     crel = at.of[fig]
-    pow10 = np.array([unit.pow10 for unit in at.units], dtype=np.int64)
+    units = at.units
+    pow10 = np.array([unit.pow10 for unit in units], dtype=np.int64)
     du = pow10[cands.unit] - at.u[fig]
     restated = np.array([rule in RESTATED for rule in rels.rules], dtype=bool)[crel]
     kind, changed, unsure = classify(at.c[fig], at.e[fig], cands.nc, cands.ne, du, restated, stale)
@@ -795,91 +815,125 @@ def _finish(
     key = ((_RANK[kind] * 2 + (at.pos[fig] > 0)) * 64 + significant(cands.nc)) * 64 + changed
     hyp = (cands.verdict == _MATCH) | (cands.verdict == _ROUNDING)
     order = np.lexsort((key, ~hyp, crel))
-    bounds = np.searchsorted(crel[order], np.arange(n + 1)).tolist()
+    bounds = np.searchsorted(crel[order], np.arange(n + 1))
+    head = bounds[:-1]
     carried = np.zeros(n, dtype=bool)
     np.logical_or.at(carried, crel, _CARRIED[kind])
     hyps = np.zeros(n, dtype=np.int64)
     np.add.at(hyps, crel, hyp)
-    rows = list(
-        zip(
-            order.tolist(),
-            fig[order].tolist(),
-            cands.nc[order].tolist(),
-            cands.ne[order].tolist(),
-            cands.unit[order].tolist(),
-            kind[order].tolist(),
-            key[order].tolist(),
-            cands.odd[order].tolist(),
-            strict=True,
-        )
-    )
+    cut = np.minimum(hyps, 1 + RIVALS)  # the best and its rivals
+    live = ~route & (hyps > 0)
     # the relations where bulk's last key (the candidate's text) may decide the first candidates:
     # two of equal key at or before the last of the first 1 + RIVALS
-    sk, sr = key[order], crel[order]
-    last = sk[np.minimum(np.array(bounds[:-1]) + np.minimum(hyps, 1 + RIVALS) - 1, len(sk) - 1)] if len(sk) else sk
+    sk, sr, sh = key[order], crel[order], hyp[order]
+    last = sk[np.minimum(head + cut - 1, len(sk) - 1)] if len(sk) else np.zeros(n, dtype=np.int64)
     tie = np.zeros(n, dtype=bool)
     if len(sk) > 1:
-        both = (sr[1:] == sr[:-1]) & (sk[1:] == sk[:-1]) & hyp[order][1:] & (sk[:-1] <= last[sr[:-1]])
+        both = (sr[1:] == sr[:-1]) & (sk[1:] == sk[:-1]) & sh[1:] & (sk[:-1] <= last[sr[:-1]])
         tie[sr[:-1][both]] = True
-    # the best candidate with each rival on another figure, judged as arrays (-1: by ``judged``)
-    head = np.array(bounds[:-1], dtype=np.int64)
-    ahead = []
-    for j in range(1, 1 + RIVALS):
-        has = (hyps > j) & ~route & ~tie
-        got = np.full(n, -1, dtype=np.int64)
-        if has.any():
-            got[has] = pairs(order[head[has]], order[head[has] + j])
-        ahead.append(got.tolist())
+    tie &= live
+    # the refs of the first candidates' figures, and of every one of a tie
     figures = at.figs
     records = getattr(figures, "records", None)
-    pick: Callable[[int], Any] = figures.__getitem__
-    words = Words()
-    if records is not None:  # from columns: the figures the words name as records, read at once
-        wanted = ~route & (hyps > 0)  # the first candidates; every one of a tie (its figures' refs)
-        take = np.where(tie, hyps, np.minimum(hyps, 1 + RIVALS))[wanted]
-        base = np.repeat(head[wanted] - (np.cumsum(take) - take), take)
-        made: dict[int, Record] = records(fig[order[base + np.arange(int(take.sum()))]])
-
-        def pick(i: int) -> Record:
-            got = made.get(i)
-            if got is None:
-                made.update(records([i]))
-                got = made[i]
-            return got
-
-        words = Words(raw=True)
-    units = at.units
-    done: dict[str, Diagnosis | Raw | None] = {}
-    for k, (rid, found, carry, sent, tied) in enumerate(
-        zip(rels.ids, hyps.tolist(), carried.tolist(), route.tolist(), tie.tolist(), strict=True)
-    ):
-        if sent:
-            continue
-        if not found:
-            done[rid] = None if carry else localise.unexplained_of(rid, *rels.loose[k])
-            continue
-        top = rows[bounds[k] : bounds[k] + found]
-        cut = min(found, 1 + RIVALS)
-        if tied:  # bulk's last key: the candidate's text (by its figure's ref first: prefix-free)
-            top = _tie_broken(top, cut, lambda i: words.ref(pick(i)), units)
-        chosen = [(pick(h[1]), h[2], h[3], units[h[4]], KINDS[h[5]]) for h in top[:cut]]
-        first = top[0]
-        alive = [True] * cut
-        for j in range(1, cut):  # judged again once the best is accepted
-            if top[j][1] == first[1]:
-                continue
-            if chosen[0][4] in LENIENT or chosen[j][4] in LENIENT:
-                alive[j] = False
-                continue
-            v = ahead[j - 1][k]
-            if (v if v >= 0 else judged(k, (first[0], top[j][0]))) != _OFF:
-                alive[j] = False
-        detail = "odd-unit" if first[7] else ""
-        done[rid] = words(rid, rels.totals[k], rels.loose[k][0], chosen, alive, detail, shown[k])
+    words = Words(raw=records is not None)
+    count = np.where(tie, hyps, cut)[live]
+    wanted = np.repeat(head[live] - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    if records is not None:  # from columns: the ref column read once
+        refs: dict[int, str] = figures.refs(fig[order[wanted]])  # type: ignore[attr-defined]
+    else:
+        refs = {i: figures[i].ref for i in fig[order[wanted]].tolist()}
+    if tie.any():  # bulk's last key, by the rank of the repr of the figure's ref among the ties'
+        inhead = tie[sr] & sh & (sk <= last[sr])
+        hp = np.flatnonzero(inhead)
+        reprs = [repr(refs[i]) for i in fig[order[hp]].tolist()]
+        ranks = {r: j for j, r in enumerate(sorted(set(reprs)))}
+        rank = np.zeros(len(order), dtype=np.int64)
+        rank[hp] = [ranks[r] for r in reprs]
+        perm = np.lexsort((np.arange(len(order)), rank, np.where(inhead, sk, 0), ~inhead, sr))
+        order, inhead = order[perm], inhead[perm]
+        sk, fo = key[order], fig[order]
+        twice = (sr[1:] == sr[:-1]) & inhead[1:] & inhead[:-1] & (sk[1:] == sk[:-1]) & (fo[1:] == fo[:-1])
+        for k in np.unique(sr[:-1][twice]).tolist():  # one figure twice: the whole key text
+            b, m = int(head[k]), int(inhead[head[k] : bounds[k + 1]].sum())
+            top: list[_Row] = [
+                (i, f, c, e, u, 0, x, False)
+                for i, f, c, e, u, x in zip(
+                    order[b : b + m].tolist(),
+                    fig[order[b : b + m]].tolist(),
+                    cands.nc[order[b : b + m]].tolist(),
+                    cands.ne[order[b : b + m]].tolist(),
+                    cands.unit[order[b : b + m]].tolist(),
+                    key[order[b : b + m]].tolist(),
+                    strict=True,
+                )
+            ]
+            order[b : b + m] = [h[0] for h in _tie_broken(top, int(cut[k]), refs.__getitem__, units)]
+    # the best and its rivals of each relation settled here, one slot each
+    lk = np.flatnonzero(live)
+    per = cut[lk]
+    srel = np.repeat(lk, per)
+    sj = np.arange(len(srel)) - np.repeat(np.cumsum(per) - per, per)
+    scand = order[head[srel] + sj]
+    sfirst = order[head[srel]]
+    sfig = fig[scand]
+    skind = kind[scand]
+    # each rival judged again once the best is accepted: alive when the relation still fails
+    alive = np.ones(len(srel), dtype=bool)
+    other = (sj > 0) & (sfig != fig[sfirst])
+    lenient = _LENIENT[skind] | _LENIENT[kind[sfirst]]
+    alive[other & lenient] = False
+    ask = np.flatnonzero(other & ~lenient)
+    if len(ask):
+        v = np.asarray(pairs(sfirst[ask], scand[ask]), dtype=np.int64)
+        for x in np.flatnonzero(v < 0).tolist():  # not as arrays: bulk's verdict
+            v[x] = judged(int(srel[ask[x]]), (int(sfirst[ask[x]]), int(scand[ask[x]])))
+        alive[ask] = v == _OFF
+    contends = alive & (sj > 0) & (skind != NONE)
+    alike = contends & (skind == kind[sfirst])
+    # the figures the words name: the best's, each rival's the first time (its culprits), the alike
+    again = np.zeros(len(sfig), dtype=bool)
+    for x in range(1, RIVALS + 1):
+        again[x:] |= (sj[x:] >= x) & (sfig[x:] == sfig[:-x])
+    named = ~again | alike
+    rows_named = sfig[named].tolist()
+    made = records(rows_named) if records is not None else {i: figures[i] for i in rows_named}
+    slots = Slots(
+        [refs[i] for i in sfig.tolist()],
+        [made[i] if x else None for i, x in zip(sfig.tolist(), named.tolist(), strict=True)],
+        cands.nc[scand].tolist(),
+        cands.ne[scand].tolist(),
+        cands.unit[scand].tolist(),
+        skind.tolist(),
+        cands.odd[scand].tolist(),
+        contends.tolist(),
+        alike,
+    )
+    done = words.settled(rels, units, lk.tolist(), per.tolist(), slots, shown)
+    for k in np.flatnonzero(~route & (hyps == 0)).tolist():
+        done[rels.ids[k]] = None if carried[k] else words.unexplained(rels.ids[k], *rels.loose[k])
     return done, np.flatnonzero(route).tolist()
 
 
+_LENIENT = np.array([k in LENIENT for k in KINDS], dtype=bool)
 _Row = tuple[int, int, int, int, int, int, int, bool]  # index, figure row, coefficient, exponent, unit, kind, key, odd
+
+
+class Slots(NamedTuple):
+    """The best candidate and its rivals of each relation settled, one slot each, relation by
+    relation: the figure (a model object or a record), the corrected coefficient, exponent and
+    unit code, the cause (index into :data:`KINDS`), whether it is an odd-unit correction,
+    whether it contends (a rival still explaining the relation once the best is accepted, of a
+    cause but ``unexplained``) and whether it contends with the best's own cause."""
+
+    ref: list[str]
+    figure: list[Any]  # None where the words do not name it (a rival's figure named before)
+    nc: list[int]
+    ne: list[int]
+    unit: list[int]
+    kind: list[int]
+    odd: list[bool]
+    contends: list[bool]
+    alike: Array
 
 
 def _tie_broken(top: list[_Row], cut: int, ref: Callable[[int], str], units: Sequence[Unit]) -> list[_Row]:
@@ -923,53 +977,77 @@ class Words:
             return self.label.format(label=f"{f[1]} {format_scaled(f[2], f[3])} {f[4]}", line=f[8])
         return self.label.format(label=f"{f.label} {f.value.text()} {f.unit.text}", line=f.source.line)
 
-    def __call__(
-        self,
-        rid: str,
-        total: Unit,
-        empty: bool,
-        chosen: Sequence[tuple[Any, int, int, Unit, str]],
-        alive: Sequence[bool],
-        detail: str,
-        shown: str,
-    ) -> Diagnosis | Raw:
-        """``chosen``: the best correction then its rivals (figure, coefficient, exponent, unit,
-        cause); ``alive``: whether each still explains the relation once the best is accepted;
-        ``detail``: the best one's."""
-        f, nc, ne, unit, cause = chosen[0]
-        likely = f"{format_scaled(nc, ne)} {unit.text}"
-        figures = [(f, likely)]
-        texts = [likely]
-        ref = self.ref(f)
-        refs = [ref]
-        if len(chosen) > 1:
-            for g, gc, ge, gu, _cause in chosen[1:]:
-                text = f"{format_scaled(gc, ge)} {gu.text}"
-                texts.append(text)
-                other = self.ref(g)
-                refs.append(other)
-                if other not in refs[:-1]:
-                    figures.append((g, text))
-        culprit = self.labelled(f)
-        none = cause == _NONE
-        if none:
-            detail = self.pattern.format(culprit=culprit, likely=likely)
-        text = self.templates[cause].format(
-            culprit=culprit, likely=likely, detail=detail, difference=shown, unit=total.text, count=detail
-        )
-        severity = WARNING if none and empty else self.severity[cause]
-        contenders = [j for j in range(1, len(chosen)) if alive[j] and chosen[j][4] != _NONE]
-        if contenders:
-            same = [j for j in contenders if chosen[j][4] == cause and refs[j] != ref]
-            if same:  # as good a correction of another figure: the culprit is one of them, not known which
-                text += self.as_likely + self.comma.join(
-                    self.to.format(figure=self.labelled(chosen[j][0]), value=texts[j]) for j in same
+    def unexplained(self, rid: str, empty: bool, missing: bool) -> Diagnosis | Raw:
+        """:func:`fundaudit.causes.localise.unexplained_of` (a Raw tuple when the figures are records)."""
+        got = localise.unexplained_of(rid, empty, missing)
+        if not self.raw:
+            return got
+        return (got.cause, got.severity, got.root, got.text, (), got.explains, int(got.applicability), got.corrections)
+
+    def settled(
+        self, rels: Batch, units: Sequence[Unit], which: list[int], per: list[int], slots: Slots, shown: Sequence[str]
+    ) -> dict[str, Any]:
+        """The diagnoses of the relations ``which`` (indices into ``rels``), each the best
+        correction of its ``per`` slots of ``slots`` then its rivals; ``shown``: each relation's
+        difference in words."""
+        texts = [u.text for u in units]
+        figs, kinds, contends, refs = slots.figure, slots.kind, slots.contends, slots.ref
+        likely = [
+            f"{format_scaled(c, e)} {texts[u]}" if f is not None else ""
+            for f, c, e, u in zip(figs, slots.nc, slots.ne, slots.unit, strict=True)
+        ]
+        starts = np.cumsum(np.array(per, dtype=np.int64)) - np.array(per, dtype=np.int64)
+        alike = np.add.reduceat(slots.alike, starts).tolist() if len(per) else []
+        causes = [KINDS[k] for k in range(len(KINDS))]
+        templates = [self.templates[c] for c in causes]
+        severities = [self.severity[c] for c in causes]
+        likely_p = [Applicability.LIKELY if c not in ALONE_POSSIBLE else Applicability.POSSIBLE for c in causes]
+        possible = Applicability.POSSIBLE
+        labelled, raw, ids, totals, loose = self.labelled, self.raw, rels.ids, rels.totals, rels.loose
+        done: dict[str, Any] = {}
+        s = 0
+        for k, m, same_ in zip(which, per, alike, strict=True):
+            rid = ids[k]
+            f, first, cause, ref = figs[s], likely[s], kinds[s], refs[s]
+            culprit = labelled(f)
+            none = cause == NONE
+            odd = "odd-unit" if slots.odd[s] else ""
+            detail = self.pattern.format(culprit=culprit, likely=first) if none else odd
+            text = templates[cause].format(
+                culprit=culprit, likely=first, detail=detail, difference=shown[k], unit=totals[k].text, count=detail
+            )
+            severity = WARNING if none and loose[k][0] else severities[cause]
+            culprits = [(f, first)]
+            applicability = possible if none else likely_p[cause]
+            if m > 1:
+                seen = [ref]
+                for j in range(s + 1, s + m):
+                    if refs[j] not in seen:
+                        culprits.append((figs[j], likely[j]))
+                    seen.append(refs[j])
+                if any(contends[s + 1 : s + m]):
+                    applicability = possible
+                    if same_:  # as good a correction of another figure: the culprit is one of them
+                        same = [j for j in range(s + 1, s + m) if slots.alike[j] and refs[j] != ref]
+                        if same:
+                            text += self.as_likely + self.comma.join(
+                                self.to.format(figure=labelled(figs[j]), value=likely[j]) for j in same
+                            )
+            if raw:
+                done[rid] = (causes[cause], severity, ref, text, tuple(culprits), (rid,), int(applicability), 1)
+            else:
+                done[rid] = Diagnosis(
+                    causes[cause],
+                    severity,
+                    ref,
+                    text,
+                    tuple(Culprit(g, t) for g, t in culprits),
+                    (rid,),
+                    applicability,
+                    1,
                 )
-        sure = not contenders and not none and cause not in ALONE_POSSIBLE
-        applicability = Applicability.LIKELY if sure else Applicability.POSSIBLE
-        if self.raw:
-            return (cause, severity, ref, text, tuple(figures), (rid,), int(applicability), 1)
-        return Diagnosis(cause, severity, ref, text, tuple(Culprit(g, t) for g, t in figures), (rid,), applicability, 1)
+            s += m
+        return done
 
 
 def _written(t: Array, m: Array) -> tuple[Array, Array]:

@@ -22,7 +22,7 @@ path equal, byte for byte, to the objects' path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,7 +30,8 @@ from fundaudit.causes import bulk, quarter_rounding
 from fundaudit.causes._base import Diagnosis
 from fundaudit.causes.bulk import _diff_key, _norm, _shown
 from fundaudit.causes.bulk_arrays import Batch, Raw, Record, ndigits, settle_products, settle_sums, stripped
-from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, take
+from fundaudit.causes.bulk_cumulative import settle_cumulative
+from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, take
 from fundaudit.findings import Relation, revision_of
 from fundaudit.model import Figure
 from fundaudit.tolerance import Tolerance
@@ -70,13 +71,18 @@ class _Figures:
         at = np.asarray(at, dtype=np.int64).tolist()
         rows = sorted({self._rows[i] for i in at})
         units = self._columns.units
-        made = {
-            row: (ref, label, int(c), e, units[u].text, units[u].dimension, units[u].pow10, sf, sl, yf, yl, b, n, d)
-            for row, (ref, label, c, e, u, sf, sl, yf, yl, b, n, d) in zip(
-                rows, self._columns.fields_at(rows), strict=True
-            )
-        }
+        ref, label, c, e, u, sf, sl, yf, yl, b, n, d = self._columns.columns_at(rows)
+        texts, dims, pows = [x.text for x in units], [x.dimension for x in units], [x.pow10 for x in units]
+        text, dim, pow10 = [texts[k] for k in u], [dims[k] for k in u], [pows[k] for k in u]
+        made = dict(
+            zip(rows, zip(ref, label, c, e, text, dim, pow10, sf, sl, yf, yl, b, n, d, strict=True), strict=True)
+        )
         return {i: made[self._rows[i]] for i in at}
+
+    def refs(self, at: Sequence[int] | Array) -> dict[int, str]:
+        """The refs of the figures at ``at`` (rows of the batch), the column read once."""
+        at = np.asarray(at, dtype=np.int64).tolist()
+        return dict(zip(at, take(self._columns.ref, [self._rows[i] for i in at]), strict=True))
 
 
 def _pair_in(a: Array, ax: Array, b: Array, bx: Array) -> Array:
@@ -93,6 +99,33 @@ def _normed(n: Array, x: Array) -> tuple[Array, Array]:
     """bulk._norm of each ``n × 10**x``: trailing zeros moved into the exponent, 0 as (0, 0)."""
     s, tz = stripped(np.abs(n))
     return np.where(n < 0, -s, s), np.where(n == 0, 0, x + tz)
+
+
+class Flat(NamedTuple):
+    """The figures of some relations, one row each, relation by relation, total then parts:
+    ``sizes`` and ``starts`` of each relation's rows, ``of`` each row's relation, ``pos`` its
+    place (0: the total) and ``figs`` its figure (a row of the figure columns)."""
+
+    sizes: Array
+    starts: Array
+    of: Array
+    pos: Array
+    figs: Array
+
+
+def flat_figures(rc: RelationColumns, at: Array) -> Flat:
+    """The figures of the relations at ``at`` (rows of ``rc``, in that order), total then parts."""
+    first = rc.offsets[at]
+    sizes = rc.offsets[at + 1] - first + 1
+    starts = np.zeros(len(at), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    of = np.repeat(np.arange(len(at)), sizes)  # each figure's relation
+    pos = np.arange(len(of)) - starts[of]  # 0: the total
+    figs = np.empty(len(of), dtype=np.int64)  # each figure's row in the columns
+    figs[starts] = rc.total[at]
+    part = pos > 0
+    figs[part] = rc.parts[first[of[part]] + pos[part] - 1]
+    return Flat(sizes, starts, of, pos, figs)
 
 
 class Settled:
@@ -122,17 +155,9 @@ def settle_columns(columns: Columns, rows: Sequence[int], tolerance: Tolerance) 
         return None
     at = np.asarray(rows, dtype=np.int64)
     n = len(at)
-    first, last = rc.offsets[at], rc.offsets[at + 1]
-    nparts = last - first
-    sizes = nparts + 1
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    of = np.repeat(np.arange(n), sizes)  # each figure's relation
-    pos = np.arange(len(of)) - starts[of]  # 0: the total
-    figs = np.empty(len(of), dtype=np.int64)  # each figure's row in the columns
-    figs[starts] = rc.total[at]
-    part = pos > 0
-    figs[part] = rc.parts[first[of[part]] + pos[part] - 1]
+    flat = flat_figures(rc, at)
+    sizes, starts, of, pos, figs = flat.sizes, flat.starts, flat.of, flat.pos, flat.figs
+    nparts = sizes - 1
     kind = rc.kind[at].astype(np.int64)
     c = fc.coefficient[figs]
     e = fc.exponent[figs].astype(np.int64)
@@ -209,20 +234,22 @@ def settle_columns(columns: Columns, rows: Sequence[int], tolerance: Tolerance) 
     arrayed = ok & single
     sums = np.flatnonzero(arrayed & ((kind == SUM) | (kind == SUM_LE)))
     products = np.flatnonzero(arrayed & (kind == PRODUCT))
+    cumulatives = np.flatnonzero(arrayed & (kind == CUMULATIVE))
     ids = take(rc.id, rows)
     done: dict[str, Diagnosis | Raw] = {}
     given: set[int] = set()  # relations given to the arrays and settled there (None: the localiser's)
     held: set[int] = set()  # of those, the ones the arrays left to the localiser
-    for which in (sums, products):
+    for which in (sums, products, cumulatives):
         if len(which) < bulk.ARRAYS:
             continue
         batch = _batch(columns, at, which, ids, rules, kind, starts, sizes, figs, c, e, code)
-        if which is sums:
+        if which is products:
+            got, routed = settle_products(batch, tolerance)
+        else:
             diffs = zip(dn[which].tolist(), dg[which].tolist(), code[starts[which]].tolist(), strict=True)
             shown = [_shown((a, b), units[u]) for a, b, u in diffs]
-            got, routed = settle_sums(batch, shown, tolerance)
-        else:
-            got, routed = settle_products(batch, tolerance)
+            settle = settle_sums if which is sums else settle_cumulative
+            got, routed = settle(batch, shown, tolerance)
         back = set(routed)
         for j, k in enumerate(which.tolist()):
             if j in back:

@@ -130,7 +130,11 @@ class FigureColumns:
     def fields_at(self, rows: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         """The fields of the figures at ``rows``, one tuple each: ref, label, coefficient, exponent,
         unit code, source file and line, YAML file and line, bound, note, drafted."""
-        return zip(
+        return zip(*self.columns_at(rows), strict=True)
+
+    def columns_at(self, rows: Sequence[int]) -> list[list[Any]]:
+        """:meth:`fields_at` column by column: one list per field, in that order."""
+        return [
             take(self.ref, rows),
             take(self.label, rows),
             self.coefficient[rows].tolist(),
@@ -143,8 +147,7 @@ class FigureColumns:
             take(self.bound, rows),
             take(self.note, rows),
             take(self.drafted, rows),
-            strict=True,
-        )
+        ]
 
 
 @dataclass(frozen=True, eq=False)

@@ -105,8 +105,11 @@ def diagnose_rows(
                 settled, result = {}, _localised(columns.relations_at(rows), tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
             return f"diagnosis could not run: {type(exc).__name__}: {exc}"
-    found = result.diagnoses
-    return encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
+        found = result.diagnoses
+        data = encode({rid: settled[rid] if rid in settled else found[rid] for rid in got.ids}), result.notes
+        # freed while the collector is still off: else its first collection after would walk them all
+        del got, objects, left, settled, result, found
+    return data
 
 
 def _localised(
@@ -130,6 +133,7 @@ def _nearby_rows(columns: Columns, rows: Sequence[int], left: Sequence[Relation]
     objects for those lines only."""
     import numpy as np
 
+    from fundaudit.causes.bulk_columns import flat_figures
     from fundaudit.causes.omitted_part import LINES
     from fundaudit.columnar.arrays import take
 
@@ -140,16 +144,8 @@ def _nearby_rows(columns: Columns, rows: Sequence[int], left: Sequence[Relation]
             windows.update((rel.total.yaml.file, src.file, n) for n in range(src.line - LINES, src.line + LINES + 1))
     if not windows:
         return {}
-    fc, rc = columns.figures, columns.relations
-    at = np.asarray(rows, dtype=np.int64)
-    sizes = rc.offsets[at + 1] - rc.offsets[at] + 1
-    starts = np.zeros(len(at), dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    of = np.repeat(np.arange(len(at)), sizes)
-    pos = np.arange(len(of)) - starts[of]
-    flat = np.empty(len(of), dtype=np.int64)  # each relation's total, then its parts, in the group's order
-    flat[starts] = rc.total[at]
-    flat[pos > 0] = rc.parts[rc.offsets[at][of[pos > 0]] + pos[pos > 0] - 1]
+    fc = columns.figures
+    flat = flat_figures(columns.relations, np.asarray(rows, dtype=np.int64)).figs  # total then parts, in order
     figs, first = np.unique(flat, return_index=True)
     figs = figs[np.argsort(first, kind="stable")]  # by first appearance, as inputs() keeps them
     figs = figs[np.isin(fc.source_line[figs], np.array(sorted({w[2] for w in windows}), dtype=np.int64))]
@@ -168,22 +164,22 @@ def encode(diagnoses: Mapping[str, Diagnosis | tuple[Any, ...]]) -> bytes:
     field by field in Python), each culprit figure once per group, as pickle would share it.
 
     A diagnosis may already be a plain tuple (:data:`fundaudit.causes.bulk_arrays.Raw`: settled
-    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table."""
+    from columns), its culprits ``(record, likely)`` with the record the figure's row of the table;
+    the relation was settled alone (no figure in common with another failing relation), so its
+    records are no other diagnosis's and each goes into the table as it comes."""
     table: list[tuple[object, ...]] = []
     index: dict[int, int] = {}
     rows = []
+    add = table.append
     for rid, d in diagnoses.items():
         culprits = []
-        if isinstance(d, tuple):
-            cause, severity, root, text, figures, explains, applicability, corrections = d
-            for record, likely in figures:
-                at = index.get(id(record))
-                if at is None:
-                    at = index[id(record)] = len(table)
-                    table.append(record)
-                culprits.append((at, likely))
-            rows.append((rid, cause, severity, root, text, tuple(culprits), explains, applicability, corrections))
+        if type(d) is tuple:  # a Raw tuple: its records are its own (a relation settled alone)
+            for record, likely in d[4]:
+                culprits.append((len(table), likely))
+                add(record)
+            rows.append((rid, d[0], d[1], d[2], d[3], tuple(culprits), d[5], d[6], d[7]))
             continue
+        assert not isinstance(d, tuple)
         for c in d.figures:
             f = c.figure
             at = index.get(id(f))
