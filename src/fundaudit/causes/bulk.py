@@ -194,7 +194,7 @@ def settle_screened(
             done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has
             continue
-    for rel, d in _arrays(alone, tolerance, done) if arrays else alone:
+    for rel, d in _arrays(alone, tolerance, done, arrays):
         try:
             got = _settled(rel, d, tolerance)
         except Exception:  # the localiser meets it again and notes it, as it always has
@@ -205,15 +205,21 @@ def settle_screened(
 
 
 def _arrays(
-    alone: list[tuple[Relation, tuple[int, int] | None]], tolerance: Tolerance, done: dict[str, Diagnosis]
+    alone: list[tuple[Relation, tuple[int, int] | None]],
+    tolerance: Tolerance,
+    done: dict[str, Diagnosis],
+    arrays: bool = True,
 ) -> list[tuple[Relation, tuple[int, int] | None]]:
     """The sums and products of ``alone`` settled as arrays (:mod:`fundaudit.causes.bulk_arrays`)
-    into ``done``; the relations left for :func:`_settled`, in their order."""
-    from fundaudit.causes.bulk_arrays import settle_products, settle_sums
+    into ``done``; the relations left for :func:`_settled`, in their order. ``arrays`` False:
+    the arrays have had them, all but the table sums they leave for two slips together
+    (:func:`_pairs`), which go to them again once :func:`_pairs` has cleared them here."""
+    from fundaudit.causes.bulk_arrays import _gather, settle_products, settle_sums
 
     taken: set[int] = set()
-    for kinds in (("sum", "sum-le"), ("product",)):
-        at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds]
+    cleared = {k for k, (rel, d) in enumerate(alone) if rel.kind in ("sum", "sum-le") and _unpaired(rel, d)}
+    for kinds in (("sum", "sum-le"), ("product",)) if arrays else (("sum", "sum-le"),):
+        at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds and (arrays or k in cleared)]
         if len(at) < ARRAYS:
             continue
         rels = [alone[k][0] for k in at]
@@ -221,12 +227,25 @@ def _arrays(
             if kinds[0] == "product":
                 got, rest = settle_products(rels, tolerance)
             else:
-                got, rest = settle_sums(rels, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
+                batch = _gather(rels)  # a table sum cleared of two slips together: as any other sum
+                batch.rules = [_UNPAIRED if k in cleared else rel.rule for k, rel in zip(at, rels, strict=True)]
+                got, rest = settle_sums(batch, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
         except Exception:  # bulk's own path then, relation by relation
             continue
         done.update({rid: d for rid, d in got.items() if d is not None})
         taken |= set(at) - {at[k] for k in rest}
     return [x for k, x in enumerate(alone) if k not in taken]
+
+
+_UNPAIRED = "pairs-cleared"  # the rule the arrays are given for a table sum _pairs has cleared (no RESTATED rule
+# is a table one: the rule's only other use there)
+
+
+def _unpaired(rel: Relation, d: tuple[int, int] | None) -> bool:
+    """Whether ``rel`` is a table sum for which :func:`_pairs` proposes nothing: then the
+    localiser's two slips together cannot be its answer, and its rule plays no other part in
+    what the arrays decide (:mod:`fundaudit.causes.bulk_arrays` sends every table sum back)."""
+    return rel.rule.startswith("table-") and rel.rule not in RESTATED and not _pairs(rel, d)
 
 
 def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
