@@ -182,6 +182,7 @@ def settle_screened(
     settled as arrays (else one at a time: the arrays have had them)."""
     done: dict[str, Diagnosis] = {}
     alone: list[tuple[Relation, tuple[int, int] | None]] = []
+    many: list[tuple[list[Relation], list[tuple[int, int] | None]]] = []
     for cluster in _clusters(failing):
         if not all(ok[k] for k in cluster):
             continue
@@ -189,7 +190,18 @@ def settle_screened(
         rels = [failing[k] for k in cluster]
         if len(rels) == 1:
             alone.append((rels[0], ds[0]))
-            continue
+        elif not any(r.kind == "cumulative" for r in rels):  # bulk._cluster's first screen
+            many.append((rels, ds))
+    if len(many) >= ARRAYS:  # as arrays (bulk_clusters), the clusters they send back one at a time
+        from fundaudit.causes.bulk_clusters import settle_clusters
+
+        try:
+            got, back = settle_clusters([m[0] for m in many], [m[1] for m in many], tolerance)
+        except Exception:  # bulk's own path then, cluster by cluster
+            got, back = {}, list(range(len(many)))
+        done.update(got)
+        many = [many[k] for k in back]
+    for rels, ds in many:
         try:
             done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has

@@ -1,0 +1,547 @@
+"""Clusters settled as arrays: the sums :func:`fundaudit.causes.bulk._cluster` settles, many clusters at once.
+
+A cluster is a few failing sums joined by the figures they share (a row total and the column
+it closes, a figure read in the wrong unit that two sums hold). :func:`fundaudit.causes.bulk._cluster`
+plays the localiser's first round over each: every relation's own candidates (the figure read in
+a sibling unit or with its point moved, the odd unit read in the others', the figure set to
+its target written exactly or rounded), merged by figure and value, judged in every relation
+of the figure, classified, ranked, accepted best first. Here the candidates, their verdicts in
+their own relation, their values as bulk's pool keys them, their causes and their ranking keys
+are computed for every relation of every cluster at once as numpy ``int64`` arrays (the
+candidates' formulas are :func:`fundaudit.causes.bulk_arrays.settle_sums`'s); in Python, per
+cluster, only what is left: a shared figure's candidates judged in the other relations, the
+pool, the acceptance, the rivals and the words (:func:`fundaudit.causes.localise._diagnosis`).
+
+A cluster comes here only when every number fits ``int64`` (as the arrays take a sum: a figure
+below 10**15 on its relation's grid, at most :data:`~fundaudit.causes.bulk_arrays.MOST` figures,
+no positive exponent) and all of its relations are sums; a figure read in another unit or with
+its point moved is judged in exact Python integers (few: the 5 % screen is an exact integer
+comparison). Every other cluster is sent back to :func:`fundaudit.causes.bulk._cluster`. No
+float is used. ``tests/test_causes_clusters.py`` holds this path equal to ``_cluster``, word for
+word (hypothesis: shared figures, mixed units and decimals, every tolerance policy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from fundaudit.causes import bulk, decimal_shift, localise, unit_slip
+from fundaudit.causes._base import RESTATED, Candidate, Diagnosis, Edit, shifted
+from fundaudit.causes.bulk_arrays import (
+    _FIT,
+    _MATCH,
+    _OFF,
+    _ROUNDING,
+    _SAFE,
+    _WITHIN,
+    KINDS,
+    MOST,
+    P10,
+    _at,
+    _gather,
+    _judged,
+    _odd_unit,
+    _written,
+    classify,
+    ndigits,
+    significant,
+    stripped,
+)
+from fundaudit.causes.localise import LENIENT, RIVALS, _Hyp
+from fundaudit.findings import Relation
+from fundaudit.model import Figure
+from fundaudit.numbers import Written
+from fundaudit.tolerance import Policy, Tolerance
+from fundaudit.units import Unit
+
+Array = np.ndarray[Any, Any]
+_RANK = {k: bulk._ORDER[k] for k in KINDS}
+_GOOD = (_MATCH, _ROUNDING)
+
+
+def settle_clusters(
+    clusters: Sequence[Sequence[Relation]], diffs: Sequence[Sequence[tuple[int, int] | None]], tolerance: Tolerance
+) -> tuple[dict[str, Diagnosis], list[int]]:
+    """bulk._cluster of each cluster: the diagnoses of the clusters it settles, and the indices of
+    the clusters sent back to it (any other cluster bulk._cluster leaves to the localiser)."""
+    rels = [rel for cluster in clusters for rel in cluster]
+    n = len(rels)
+    if n == 0:
+        return {}, []
+    cl_of = np.repeat(np.arange(len(clusters)), [len(c) for c in clusters])
+    batch = _gather(rels)
+    flat, coef, exp, count, unit_of, ulist = batch.figs, list(batch.coef), batch.exp, batch.count, batch.codes, batch.units
+    sizes = np.array(count, dtype=np.int64)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    of = np.repeat(np.arange(n), sizes)  # each figure's relation
+    pos = np.arange(len(of)) - starts[of]  # 0: the total
+    pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
+    at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
+    route = np.array([rel.kind not in ("sum", "sum-le") for rel in rels], dtype=bool) | (sizes > MOST)
+    big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
+    for k in big:
+        coef[k] = 0
+    route[of[np.array(big, dtype=np.int64)]] = True
+    c = np.array(coef, dtype=np.int64)
+    e = np.array(exp, dtype=np.int64)
+    u = pow10[unit_of]
+    big_e = e + u
+    g = np.minimum.reduceat(big_e, starts)
+    shift = big_e - g[of]
+    route |= np.logical_or.reduceat((e > 0) | (shift + ndigits(c) > _FIT), starts)
+    keep = ~route[of]
+    c = np.where(keep, c, 0)
+    shift = np.where(keep, shift, 0)
+    vals = c * P10[shift]  # each figure on its sum's grid 10**g
+    total_sum = np.add.reduceat(np.where(pos > 0, vals, 0), starts)
+    diff = vals[starts] - total_sum
+    t = np.where(pos == 0, total_sum[of], vals + diff[of])  # each figure's target, on the grid
+    exact = tolerance.policy is Policy.EXACT
+    half = np.zeros(len(of), dtype=bool) if exact else ~((e >= 0) & (tolerance.policy is Policy.DIGITS))
+    tol0 = np.add.reduceat(np.where(half, 5 * P10[shift], 0), starts)  # on the judge's grid 10**(g - 1)
+    diff0 = diff * 10
+    le = np.array([rel.kind == "sum-le" for rel in rels], dtype=bool)
+
+    def verdicts(d: Array, tol: Array, lesser: Array) -> Array:
+        """bulk's verdict codes of sums with difference ``d`` and allowance ``tol``."""
+        plain = np.where(d == 0, _MATCH, np.where(np.abs(d) <= tol, _ROUNDING, _OFF))
+        less = np.where(d == 0, _MATCH, np.where(d > 0, _WITHIN, np.where(-d <= tol, _ROUNDING, _OFF)))
+        return np.where(lesser, less, plain)
+
+    route |= verdicts(diff0, tol0, le) != _OFF  # held before any correction: not a failing sum of bulk's
+
+    gl, d0l, t0l, lel = g.tolist(), diff0.tolist(), tol0.tolist(), le.tolist()
+    cl, el = coef, list(exp)
+
+    def judged(r: int, moves: dict[int, tuple[Written, Unit]]) -> int:
+        """bulk's verdict of relation ``r`` with its figures at ``moves`` (positions) moved."""
+        s = int(starts[r])
+        figs = {i: (Written(cl[s + i], el[s + i]), ulist[int(unit_of[s + i])]) for i in moves}
+        return _judged(figs, [(i, w, unit) for i, (w, unit) in moves.items()], gl[r], d0l[r], t0l[r], lel[r], tolerance)
+
+    # the candidates of each relation alone, in bulk._proposed_sum's order: a figure read in a
+    # sibling unit (unit_slip), the odd unit read in the others' (o), its point moved (decimal_shift),
+    # then the residual (w) and the target rounded to the figure's own digits (r)
+    extra: list[tuple[int, int, int, Unit, str, int, int]] = []  # row, coefficient, exponent, unit, cause, verdict, rank
+    length = ndigits(c)
+    tlen = ndigits(np.abs(t))
+    reach = tlen + g[of] - length - big_e
+    route[of[(c == 0) & (t == 0) & keep]] = True  # 0 read in another unit: bulk's path
+    moves: list[tuple[int, Array, Unit | None, int]] = []
+    for code, unit in enumerate(ulist):
+        for j, other in enumerate(bulk._siblings(unit)):
+            moves.append((other.pow10 - unit.pow10, unit_of == code, other, j))
+    for j, k in enumerate(decimal_shift.SHIFTS):
+        moves.append((k, np.ones(len(of), dtype=bool), None, j))
+    vlen = ndigits(vals)
+    for k, mine_, into, rank in moves:
+        near = mine_ & keep & (c != 0) & (t > 0) & (np.abs(reach - k) <= 1)
+        if not near.any():
+            continue
+        fits = (vlen + max(k, 0) <= _SAFE) & (tlen + max(-k, 0) <= _SAFE)
+        x = np.where(near & fits, vals * P10[max(k, 0)], 0)
+        y = np.where(near & fits, t * P10[max(-k, 0)], 0)
+        route[of[near & ~fits]] = True
+        for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
+            r = int(of[row])
+            i = int(pos[row])
+            was = Written(coef[row], exp[row])
+            w, unit = (shifted(was, k), ulist[int(unit_of[row])]) if into is None else (was, into)
+            v = judged(r, {i: (w, unit)})
+            if v != _OFF:
+                cause = decimal_shift.ID if into is None else unit_slip.ID
+                extra.append((row, w.coefficient, w.exponent, unit, cause, v, rank))
+    keep = ~route[of]
+
+    # odd-unit (o): the figure in a unit odd among the others read in theirs, its target written
+    # exactly with at most four decimals (then the sum matches)
+    has_o = np.zeros(len(of), dtype=bool)
+    has_o[(starts + at_odd)[at_odd >= 0]] = True
+    ou_code = np.zeros(len(of), dtype=np.int64)
+    ou_code[(starts + at_odd)[at_odd >= 0]] = odd_code[at_odd >= 0]
+    ou = pow10[ou_code]
+    has_o &= keep & (t > 0)
+    mo = g[of] - ou
+    route[of[has_o & (mo > 0)]] = True
+    keep = ~route[of]
+    has_o &= keep
+    oc, oe = _written(np.where(has_o, t, 0), np.where(has_o, mo, 0))
+    has_o &= -oe <= 4
+
+    # the residual (w): the target written exactly with at most the figure's decimals plus four,
+    # else the first rounding of it to 1-4 more digits that holds; and the target rounded to the
+    # figure's own digits (r), when that holds
+    m = g[of] - u
+    skip = ~keep | (t < 0) | ((t == 0) & (c != 0))
+    tt = np.where(skip, 0, t)
+    wc, we = _written(tt, m)
+    wv = np.zeros(len(of), dtype=np.int64)
+    most = np.maximum(-e, 0) + 4
+    loop = ~skip & (-we > most)
+    found = ~skip & ~loop
+    h_here = np.where(half, 5 * P10[_at(shift)], 0)
+    for dd in range(1, 5):
+        left = loop & ~found
+        if not left.any():
+            break
+        den = P10[_at(shift - dd)]
+        rc_ = tt // den + (2 * (tt % den) >= den)
+        moved = rc_ * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
+        tol = tol0[of] - h_here + (0 if exact else 5 * P10[_at(shift - dd)])
+        v = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol, le[of])
+        now = left & (v != _OFF)
+        wc = np.where(now, rc_, wc)
+        we = np.where(now, e - dd, we)
+        wv = np.where(now, v, wv)
+        found |= now
+    written_w = found.copy()
+    has_w = found & ~((wc == c) & (we == e))
+    den = P10[_at(e - m)]
+    rc = tt // den + (2 * (tt % den) >= den)
+    has_r = ~skip & (rc != c) & ~(written_w & (wc == rc) & (we == e))
+    moved = (rc - c) * P10[_at(shift + 1)]
+    rv = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol0[of], le[of])
+    has_r &= rv != _OFF
+
+    # a relation none of whose first proposers offers anything: two slips together may (a table sum)
+    pre = np.zeros(n, dtype=bool)
+    pre[of[has_o]] = True
+    pre[[int(of[x[0]]) for x in extra]] = True
+    dead = np.zeros(len(clusters), dtype=bool)  # bulk._cluster leaves the whole cluster to the localiser
+    for r in np.flatnonzero(~pre & ~route).tolist():
+        rel = rels[r]
+        if rel.rule.startswith("table-") and bulk._pairs(rel, diffs_of(diffs, clusters, r)):
+            dead[cl_of[r]] = True
+
+    # every candidate as one row: its figure's row, value, unit, proposing cause, detail, verdict
+    rows = [
+        np.array([x[0] for x in extra], dtype=np.int64),
+        np.flatnonzero(has_o),
+        np.flatnonzero(has_w),
+        np.flatnonzero(has_r),
+    ]
+    fig = np.concatenate(rows)
+    nc = np.concatenate([np.array([x[1] for x in extra], dtype=np.int64), oc[rows[1]], wc[rows[2]], rc[rows[3]]])
+    ne = np.concatenate([np.array([x[2] for x in extra], dtype=np.int64), oe[rows[1]], we[rows[2]], e[rows[3]]])
+    cunits = [x[3] for x in extra] + [ulist[k] for k in ou_code[rows[1]].tolist()] + [ulist[k] for k in unit_of[rows[2]].tolist()]
+    cunits += [ulist[k] for k in unit_of[rows[3]].tolist()]
+    cpow = np.array([unit.pow10 for unit in cunits], dtype=np.int64)
+    verdict = np.concatenate(
+        [np.array([x[5] for x in extra], dtype=np.int64), np.zeros(len(rows[1]), dtype=np.int64), wv[rows[2]], rv[rows[3]]]
+    )
+    # bulk._proposed_sum's order within a relation: the unit slips, the odd unit, the shifts, the
+    # residual (w before r), each by figure and then as its proposer tries them
+    kind_of = np.concatenate(
+        [
+            np.array([0 if x[4] == unit_slip.ID else 2 for x in extra], dtype=np.int64),
+            np.ones(len(rows[1]), dtype=np.int64),
+            np.full(len(rows[2]) + len(rows[3]), 3, dtype=np.int64),
+        ]
+    )
+    sub = np.concatenate(
+        [
+            np.array([x[6] for x in extra], dtype=np.int64),
+            np.zeros(len(rows[1]) + len(rows[2]), dtype=np.int64),
+            np.ones(len(rows[3]), dtype=np.int64),
+        ]
+    )
+    crel = of[fig]
+    okc = ~route[crel] & ~dead[cl_of[crel]]
+    order = np.lexsort((sub, pos[fig], kind_of, crel))
+    order = order[okc[order]]
+    # bulk's pool key: the figure's ref and the value in the base unit without trailing zeros
+    sn, tz = stripped(nc)
+    vexp = np.where(nc == 0, 0, ne + cpow + tz)
+    vco = np.where(nc == 0, 0, sn)
+    digits = ndigits(nc)
+    du = cpow - u[fig]
+    sig = significant(nc)
+    restated_rel = np.array([rel.rule in RESTATED for rel in rels], dtype=bool)
+
+    ids = [rel.id for rel in rels]
+    refs = [f.ref for f in flat]
+    uses: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (cluster, ref) -> (relation, position)
+    cll = cl_of.tolist()
+    for row, (r, i) in enumerate(zip(of.tolist(), pos.tolist(), strict=True)):
+        uses.setdefault((cll[r], refs[row]), []).append((r, i))
+
+    # the pool of each cluster, and each candidate's explains
+    ol = order.tolist()
+    figl, crl = fig.tolist(), crel.tolist()
+    keyl = list(zip(vco.tolist(), vexp.tolist(), strict=True))
+    digitl = digits.tolist()
+    ncl, nel, vl = nc.tolist(), ne.tolist(), verdict.tolist()
+    pool: dict[tuple[int, str, tuple[int, int]], int] = {}
+    for x in ol:
+        row = figl[x]
+        key = (cll[crl[x]], refs[row], keyl[x])
+        known = pool.get(key)
+        if known is None or (digitl[x], cunits[x] != flat[row].unit) < (
+            digitl[known],
+            cunits[known] != flat[figl[known]].unit,
+        ):
+            pool[key] = x
+    explains: dict[int, tuple[int, ...]] = {}
+    for x in pool.values():
+        row = figl[x]
+        r = crl[x]
+        at = uses[cll[r], refs[row]]
+        if len(at) == 1:
+            if vl[x] in _GOOD:
+                explains[x] = (r,)
+            continue
+        w, unit = Written(ncl[x], nel[x]), cunits[x]
+        got = [o for o, i in at if (vl[x] if o == r else judged(o, {i: (w, unit)})) in _GOOD]
+        if got:
+            explains[x] = tuple(sorted(got, key=lambda o: ids[o]))
+    hx = np.array(sorted(explains), dtype=np.int64)
+    if not len(hx):
+        return {}, np.flatnonzero(np.logical_or.reduceat(route, _cluster_starts(clusters))).tolist()
+    hl = hx.tolist()
+    many = np.array([len(explains[x]) for x in hl], dtype=np.int64)
+    restated = np.array([any(restated_rel[o] for o in explains[x]) for x in hl], dtype=bool)
+    stale = np.zeros(len(hl), dtype=bool)  # the total of an explained sum of several parts
+    totalof = np.zeros(len(hl), dtype=bool)  # the total of an explained relation
+    for j, x in enumerate(hl):
+        ref = refs[figl[x]]
+        for o in explains[x]:
+            if refs[int(starts[o])] == ref:
+                totalof[j] = True
+                if count[o] > 2:
+                    stale[j] = True
+    kind, changed, unsure = classify(c[fig[hx]], e[fig[hx]], nc[hx], ne[hx], du[hx], restated, stale)
+    route[crel[hx][unsure]] = True
+    rank = np.array([_RANK[k] for k in KINDS], dtype=np.int64)[kind]
+    cl_h = cl_of[crel[hx]]
+    sort = np.lexsort((changed, sig[hx], ~totalof, rank, -many, cl_h))
+    kl = kind.tolist()
+    ints = list(zip((-many).tolist(), rank.tolist(), (~totalof).tolist(), sig[hx].tolist(), changed.tolist(), strict=True))
+    return _finish(
+        clusters,
+        diffs,
+        rels,
+        flat,
+        cl_of,
+        route,
+        dead,
+        [hl[j] for j in sort.tolist()],
+        {hl[j]: (KINDS[kl[j]], ints[j]) for j in range(len(hl))},
+        explains,
+        figl,
+        crl,
+        ncl,
+        nel,
+        cunits,
+        kind_of.tolist(),
+        starts,
+        uses,
+        judged,
+    )
+
+
+def diffs_of(
+    diffs: Sequence[Sequence[tuple[int, int] | None]], clusters: Sequence[Sequence[Relation]], r: int
+) -> tuple[int, int] | None:
+    """The difference of the ``r``-th relation of all clusters."""
+    for k, cluster in enumerate(clusters):
+        if r < len(cluster):
+            return diffs[k][r]
+        r -= len(cluster)
+    raise IndexError(r)
+
+
+def _cluster_starts(clusters: Sequence[Sequence[Relation]]) -> Array:
+    lens = np.array([len(c) for c in clusters], dtype=np.int64)
+    out = np.zeros(len(clusters), dtype=np.int64)
+    np.cumsum(lens[:-1], out=out[1:])
+    return out
+
+
+def _finish(
+    clusters: Sequence[Sequence[Relation]],
+    diffs: Sequence[Sequence[tuple[int, int] | None]],
+    rels: list[Relation],
+    flat: Sequence[Figure],
+    cl_of: Array,
+    route: Array,
+    dead: Array,
+    ranked: list[int],
+    classes: dict[int, tuple[str, tuple[int, ...]]],
+    explains: dict[int, tuple[int, ...]],
+    figl: list[int],
+    crl: list[int],
+    ncl: list[int],
+    nel: list[int],
+    cunits: list[Unit],
+    kind_of: list[int],
+    starts: Array,
+    uses: dict[tuple[int, str], list[tuple[int, int]]],
+    judged: Any,
+) -> tuple[dict[str, Diagnosis], list[int]]:
+    """Per cluster: the hypotheses ranked (the candidate's text the last key), accepted as the
+    localiser accepts them, and the words."""
+    first = _cluster_starts(clusters).tolist()
+    sent = np.logical_or.reduceat(route, _cluster_starts(clusters)).tolist()
+    cll = cl_of.tolist()
+    by_cluster: dict[int, list[int]] = {}
+    for x in ranked:
+        by_cluster.setdefault(cll[crl[x]], []).append(x)
+    done: dict[str, Diagnosis] = {}
+    back = [k for k in range(len(clusters)) if sent[k]]
+    for k, cluster in enumerate(clusters):
+        if sent[k] or dead[k]:
+            continue
+        hs = _tie_broken(by_cluster.get(k, []), classes, flat, figl, ncl, nel, cunits)
+        got = _accept(k, cluster, diffs[k], first[k], hs, classes, explains, flat, figl, crl, ncl, nel, cunits, kind_of, starts, uses, judged)
+        if got is not None:
+            done.update(got)
+    return done, back
+
+
+def _tie_broken(
+    hs: list[int],
+    classes: dict[int, tuple[str, tuple[int, ...]]],
+    flat: Sequence[Figure],
+    figl: list[int],
+    ncl: list[int],
+    nel: list[int],
+    cunits: list[Unit],
+) -> list[int]:
+    """``hs`` (ordered by their integer keys) with bulk's last key, the candidate's text, where two share them."""
+
+    def text(x: int) -> str:
+        return bulk._key_text(flat[figl[x]].ref, Written(ncl[x], nel[x]), cunits[x])
+
+    out: list[int] = []
+    run: list[int] = []
+    for x in hs:  # runs of equal integer keys, each ordered by the text
+        if run and classes[x][1] != classes[run[0]][1]:
+            out += run if len(run) == 1 else sorted(run, key=text)
+            run = []
+        run.append(x)
+    out += run if len(run) == 1 else sorted(run, key=text)
+    return out
+
+
+def _accept(
+    k: int,
+    rels: Sequence[Relation],
+    ds: Sequence[tuple[int, int] | None],
+    base: int,
+    hs: list[int],
+    classes: dict[int, tuple[str, tuple[int, ...]]],
+    explains0: dict[int, tuple[int, ...]],
+    flat: Sequence[Figure],
+    figl: list[int],
+    crl: list[int],
+    ncl: list[int],
+    nel: list[int],
+    cunits: list[Unit],
+    kind_of: list[int],
+    starts: Array,
+    uses: dict[tuple[int, str], list[tuple[int, int]]],
+    judged: Any,
+) -> dict[str, Diagnosis] | None:
+    """bulk._cluster's acceptance and words over the ranked hypotheses ``hs`` of cluster ``k``."""
+    ids = [rel.id for rel in rels]
+    explains = {x: [ids[o - base] for o in explains0[x]] for x in hs}
+    explaining: dict[str, list[int]] = {}
+    for x in hs:
+        for rid in explains[x]:
+            explaining.setdefault(rid, []).append(x)
+    subs: dict[str, tuple[Written, Unit]] = {}
+    kept: set[str] = set()
+    held: dict[int, bool] = {}
+    assigned: dict[str, tuple[int, list[int]]] = {}
+    fixed_by: dict[str, int] = {}
+    accepted: list[int] = []
+
+    def verdict(o: int, world: dict[str, tuple[Written, Unit]]) -> int:
+        mine = {}
+        for i, f in enumerate((rels[o - base].total, *rels[o - base].parts)):
+            if f.ref in world:
+                mine[i] = world[f.ref]
+        return judged(o, mine) if mine else _OFF  # no move: the failing relation as it stands
+
+    watched: set[int] | None = None  # once every relation is assigned: the rivals, whose explains may yet change
+    for x in hs:
+        if watched is None and len(assigned) == len(rels):
+            # of the rivals, those whose explains a diagnosis reads (a contender: another cause than
+            # unexplained, explaining as many as the accepted one; a later pass may leave it none)
+            watched = {
+                g
+                for h, rivals in assigned.values()
+                for g in rivals
+                if classes[g][0] != "unexplained" and len(explains[g]) >= len(explains[h])
+            }
+        if watched is not None and x not in watched:
+            continue  # accepted it cannot be (nothing is left to explain), and no diagnosis names it
+        ref = flat[figl[x]].ref
+        if ref in subs or ref in kept:
+            continue
+        value = (Written(ncl[x], nel[x]), cunits[x])
+        world = {**subs, ref: value}
+        lenient = classes[x][0] in LENIENT
+        now: list[str] = []
+        for o, _i in uses[k, ref]:
+            before = held.get(o)
+            if before is None:
+                before = held[o] = verdict(o, subs) != _OFF
+            after = verdict(o, world)
+            if before and after == _OFF and not lenient:
+                break
+            if after in _GOOD and not before and ids[o - base] not in assigned:
+                now.append(ids[o - base])
+        else:
+            explains[x] = sorted(now)
+            if not now:
+                continue
+            for rid in explains[x]:
+                rivals = [g for g in explaining.get(rid, ()) if g != x and rid in explains[g]][:RIVALS]
+                assigned[rid] = (x, rivals)
+            accepted.append(x)
+            if lenient:
+                kept.add(ref)
+                continue
+            subs[ref] = value
+            fixed_by[ref] = x
+            held.clear()
+    for j, rel in enumerate(rels):  # localise._held_after
+        if rel.id in assigned:
+            continue
+        mine = [fixed_by[f.ref] for f in (rel.total, *rel.parts) if f.ref in fixed_by]
+        if mine and verdict(base + j, subs) in _GOOD:
+            assigned[rel.id] = (mine[0], [])
+    if len(assigned) != len(rels):
+        return None
+    made: dict[int, _Hyp] = {}
+
+    def hyp(x: int) -> _Hyp:
+        got = made.get(x)
+        if got is None:
+            f = flat[figl[x]]
+            cause = (unit_slip.ID, unit_slip.ID, decimal_shift.ID, "")[kind_of[x]]
+            detail = "odd-unit" if kind_of[x] == 1 else ""
+            edit = Edit(f, Written(ncl[x], nel[x]), cunits[x])
+            got = made[x] = _Hyp(Candidate(cause, ids[crl[x] - base], (edit,), detail), classes[x][0], tuple(explains[x]))
+            if x in accepted:
+                got.group = accepted.index(x)
+        return got
+
+    for x in accepted:
+        hyp(x)
+    hyps_fixed = {ref: made[x] for ref, x in fixed_by.items()}
+    got_assigned = {rid: (hyp(x), [hyp(g) for g in rivals]) for rid, (x, rivals) in assigned.items()}
+    acc = [made[x] for x in accepted]
+    groups = localise._roots(list(rels), got_assigned, hyps_fixed, acc)
+    out = {}
+    for rel, d in zip(rels, ds, strict=True):
+        h, rivals = got_assigned[rel.id]
+        head = acc[groups[h.group]]
+        root = localise._root_id(head)
+        out[rel.id] = localise._diagnosis(rel, h, rivals, hyps_fixed, root, bulk._BY_CAUSE, bulk._shown(d, rel.total.unit))
+    return out
