@@ -196,10 +196,10 @@ def settle_screened(
         from fundaudit.causes.bulk_clusters import settle_clusters
 
         try:
-            got, back = settle_clusters([m[0] for m in many], [m[1] for m in many], tolerance)
+            settled, back = settle_clusters([m[0] for m in many], [m[1] for m in many], tolerance)
         except Exception:  # bulk's own path then, cluster by cluster
-            got, back = {}, list(range(len(many)))
-        done.update(got)
+            settled, back = {}, list(range(len(many)))
+        done.update(settled)
         many = [many[k] for k in back]
     for rels, ds in many:
         try:

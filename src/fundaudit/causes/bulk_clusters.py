@@ -73,7 +73,14 @@ def settle_clusters(
         return {}, []
     cl_of = np.repeat(np.arange(len(clusters)), [len(c) for c in clusters])
     batch = _gather(rels)
-    flat, coef, exp, count, unit_of, ulist = batch.figs, list(batch.coef), batch.exp, batch.count, batch.codes, batch.units
+    flat, coef, exp, count, unit_of, ulist = (
+        batch.figs,
+        list(batch.coef),
+        batch.exp,
+        batch.count,
+        batch.codes,
+        batch.units,
+    )
     sizes = np.array(count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
@@ -126,7 +133,9 @@ def settle_clusters(
     # the candidates of each relation alone, in bulk._proposed_sum's order: a figure read in a
     # sibling unit (unit_slip), the odd unit read in the others' (o), its point moved (decimal_shift),
     # then the residual (w) and the target rounded to the figure's own digits (r)
-    extra: list[tuple[int, int, int, Unit, str, int, int]] = []  # row, coefficient, exponent, unit, cause, verdict, rank
+    extra: list[
+        tuple[int, int, int, Unit, str, int, int]
+    ] = []  # row, coefficient, exponent, unit, cause, verdict, rank
     length = ndigits(c)
     tlen = ndigits(np.abs(t))
     reach = tlen + g[of] - length - big_e
@@ -143,10 +152,10 @@ def settle_clusters(
         if not near.any():
             continue
         fits = (vlen + max(k, 0) <= _SAFE) & (tlen + max(-k, 0) <= _SAFE)
-        x = np.where(near & fits, vals * P10[max(k, 0)], 0)
-        y = np.where(near & fits, t * P10[max(-k, 0)], 0)
+        xs = np.where(near & fits, vals * P10[max(k, 0)], 0)
+        ys = np.where(near & fits, t * P10[max(-k, 0)], 0)
         route[of[near & ~fits]] = True
-        for row in np.flatnonzero(near & fits & (np.abs(x - y) * 20 <= y)).tolist():
+        for row in np.flatnonzero(near & fits & (np.abs(xs - ys) * 20 <= ys)).tolist():
             r = int(of[row])
             i = int(pos[row])
             was = Written(coef[row], exp[row])
@@ -189,14 +198,14 @@ def settle_clusters(
         if not left.any():
             break
         den = P10[_at(shift - dd)]
-        rc_ = tt // den + (2 * (tt % den) >= den)
-        moved = rc_ * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
+        rd = tt // den + (2 * (tt % den) >= den)
+        moved = rd * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
         tol = tol0[of] - h_here + (0 if exact else 5 * P10[_at(shift - dd)])
-        v = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol, le[of])
-        now = left & (v != _OFF)
-        wc = np.where(now, rc_, wc)
+        vd = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol, le[of])
+        now = left & (vd != _OFF)
+        wc = np.where(now, rd, wc)
         we = np.where(now, e - dd, we)
-        wv = np.where(now, v, wv)
+        wv = np.where(now, vd, wv)
         found |= now
     written_w = found.copy()
     has_w = found & ~((wc == c) & (we == e))
@@ -227,11 +236,20 @@ def settle_clusters(
     fig = np.concatenate(rows)
     nc = np.concatenate([np.array([x[1] for x in extra], dtype=np.int64), oc[rows[1]], wc[rows[2]], rc[rows[3]]])
     ne = np.concatenate([np.array([x[2] for x in extra], dtype=np.int64), oe[rows[1]], we[rows[2]], e[rows[3]]])
-    cunits = [x[3] for x in extra] + [ulist[k] for k in ou_code[rows[1]].tolist()] + [ulist[k] for k in unit_of[rows[2]].tolist()]
+    cunits = (
+        [x[3] for x in extra]
+        + [ulist[k] for k in ou_code[rows[1]].tolist()]
+        + [ulist[k] for k in unit_of[rows[2]].tolist()]
+    )
     cunits += [ulist[k] for k in unit_of[rows[3]].tolist()]
     cpow = np.array([unit.pow10 for unit in cunits], dtype=np.int64)
     verdict = np.concatenate(
-        [np.array([x[5] for x in extra], dtype=np.int64), np.zeros(len(rows[1]), dtype=np.int64), wv[rows[2]], rv[rows[3]]]
+        [
+            np.array([x[5] for x in extra], dtype=np.int64),
+            np.zeros(len(rows[1]), dtype=np.int64),
+            wv[rows[2]],
+            rv[rows[3]],
+        ]
     )
     # bulk._proposed_sum's order within a relation: the unit slips, the odd unit, the shifts, the
     # residual (w before r), each by figure and then as its proposer tries them
@@ -302,7 +320,7 @@ def settle_clusters(
     if not len(hx):
         return {}, np.flatnonzero(np.logical_or.reduceat(route, _cluster_starts(clusters))).tolist()
     hl = hx.tolist()
-    many = np.array([len(explains[x]) for x in hl], dtype=np.int64)
+    nexp = np.array([len(explains[x]) for x in hl], dtype=np.int64)
     restated = np.array([any(restated_rel[o] for o in explains[x]) for x in hl], dtype=bool)
     stale = np.zeros(len(hl), dtype=bool)  # the total of an explained sum of several parts
     totalof = np.zeros(len(hl), dtype=bool)  # the total of an explained relation
@@ -315,11 +333,13 @@ def settle_clusters(
                     stale[j] = True
     kind, changed, unsure = classify(c[fig[hx]], e[fig[hx]], nc[hx], ne[hx], du[hx], restated, stale)
     route[crel[hx][unsure]] = True
-    rank = np.array([_RANK[k] for k in KINDS], dtype=np.int64)[kind]
+    crank = np.array([_RANK[k] for k in KINDS], dtype=np.int64)[kind]
     cl_h = cl_of[crel[hx]]
-    sort = np.lexsort((changed, sig[hx], ~totalof, rank, -many, cl_h))
+    sort = np.lexsort((changed, sig[hx], ~totalof, crank, -nexp, cl_h))
     kl = kind.tolist()
-    ints = list(zip((-many).tolist(), rank.tolist(), (~totalof).tolist(), sig[hx].tolist(), changed.tolist(), strict=True))
+    ints = list(
+        zip((-nexp).tolist(), crank.tolist(), (~totalof).tolist(), sig[hx].tolist(), changed.tolist(), strict=True)
+    )
     return _finish(
         clusters,
         diffs,
@@ -396,7 +416,25 @@ def _finish(
         if sent[k] or dead[k]:
             continue
         hs = _tie_broken(by_cluster.get(k, []), classes, flat, figl, ncl, nel, cunits)
-        got = _accept(k, cluster, diffs[k], first[k], hs, classes, explains, flat, figl, crl, ncl, nel, cunits, kind_of, starts, uses, judged)
+        got = _accept(
+            k,
+            cluster,
+            diffs[k],
+            first[k],
+            hs,
+            classes,
+            explains,
+            flat,
+            figl,
+            crl,
+            ncl,
+            nel,
+            cunits,
+            kind_of,
+            starts,
+            uses,
+            judged,
+        )
         if got is not None:
             done.update(got)
     return done, back
@@ -527,7 +565,9 @@ def _accept(
             cause = (unit_slip.ID, unit_slip.ID, decimal_shift.ID, "")[kind_of[x]]
             detail = "odd-unit" if kind_of[x] == 1 else ""
             edit = Edit(f, Written(ncl[x], nel[x]), cunits[x])
-            got = made[x] = _Hyp(Candidate(cause, ids[crl[x] - base], (edit,), detail), classes[x][0], tuple(explains[x]))
+            got = made[x] = _Hyp(
+                Candidate(cause, ids[crl[x] - base], (edit,), detail), classes[x][0], tuple(explains[x])
+            )
             if x in accepted:
                 got.group = accepted.index(x)
         return got
@@ -540,8 +580,10 @@ def _accept(
     groups = localise._roots(list(rels), got_assigned, hyps_fixed, acc)
     out = {}
     for rel, d in zip(rels, ds, strict=True):
-        h, rivals = got_assigned[rel.id]
+        h, others = got_assigned[rel.id]
         head = acc[groups[h.group]]
         root = localise._root_id(head)
-        out[rel.id] = localise._diagnosis(rel, h, rivals, hyps_fixed, root, bulk._BY_CAUSE, bulk._shown(d, rel.total.unit))
+        out[rel.id] = localise._diagnosis(
+            rel, h, others, hyps_fixed, root, bulk._BY_CAUSE, bulk._shown(d, rel.total.unit)
+        )
     return out

@@ -1,0 +1,197 @@
+"""Clusters settled as arrays (fundaudit.causes.bulk_clusters) get bulk._cluster's diagnoses, word for word.
+
+Differential: invented tables (cells, row totals, column totals, a grand total; mixed units and
+decimals, values past the arrays' reach, one or two slips of the kinds the causes know) give
+clusters of failing sums joined by shared figures; each is settled by bulk._cluster one at a
+time and by :func:`fundaudit.causes.bulk_clusters.settle_clusters` all at once, and the two must
+agree on every cluster the arrays keep (those they send back are bulk._cluster's anyway). The
+localiser's own answer for the same sets is held by tests/test_causes_bulk.py, which runs the
+arrays too.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fundaudit.causes import bulk
+from fundaudit.causes._base import Diagnosis
+from fundaudit.causes.bulk_clusters import settle_clusters
+from fundaudit.findings import FAILING, Relation
+from fundaudit.i18n import using
+from fundaudit.judge import verdict
+from fundaudit.model import Figure, Loc
+from fundaudit.numbers import Written
+from fundaudit.tolerance import DEFAULT, Policy, Tolerance
+from fundaudit.units import parse_unit
+
+MONEY = ("元", "万元", "亿元")
+
+
+def _figure(ref: str, c: int, e: int, unit: str, line: int) -> Figure:
+    return Figure(f"d::{ref}", ref, Written(c, e), parse_unit(unit), Loc("s.txt", line), Loc("d.yaml", line))
+
+
+def _slip(draw: st.DrawFn, f: Figure) -> Figure:
+    """``f`` with one slip of the kinds the causes know: its value and unit only."""
+    c, e, unit = f.value.coefficient, f.value.exponent, f.unit
+    how = draw(st.sampled_from(["digit", "swap", "shift", "unit", "off", "cut", "round", "zero", "stale"]))
+    s = str(c)
+    if how == "digit":
+        c += draw(st.sampled_from([1, 10, 100, 9, -1]))
+    elif how == "swap" and len(s) >= 2:
+        k = draw(st.integers(0, len(s) - 2))
+        c = int(s[:k] + s[k + 1] + s[k] + s[k + 2 :])
+    elif how == "shift":
+        e += draw(st.sampled_from([-3, -1, 1, 2]))
+    elif how == "unit":
+        unit = parse_unit(draw(st.sampled_from(MONEY)))
+    elif how == "off":
+        c += draw(st.integers(2, 10**5))
+    elif how in ("cut", "round") and e < 0:
+        c, e = (c // 10 if how == "cut" else (c + 5) // 10), e + 1
+    elif how == "zero":
+        c = 0
+    elif how == "stale":
+        c += 1234 * 10 ** draw(st.integers(0, 3))
+    return Figure(f.ref, f.label, Written(max(c, 0), e), unit, f.source, f.yaml)
+
+
+def _total(ref: str, parts: list[Figure], unit: str, line: int) -> Figure:
+    """A figure in ``unit`` that the ``parts`` add up to exactly."""
+    g = min(p.value.exponent + p.unit.pow10 for p in parts)
+    s = sum(p.value.coefficient * 10 ** (p.value.exponent + p.unit.pow10 - g) for p in parts)
+    e = g - parse_unit(unit).pow10
+    return _figure(ref, s, e, unit, line) if e <= 0 else _figure(ref, s * 10**e, 0, unit, line)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> list[Relation]:
+    """Tables of cells with row totals (cross-foot), column totals (column-foot) and a grand total
+    of the row totals (foot), one to three slips among their figures; now and then a sum at most."""
+    out: list[Relation] = []
+    for t in range(draw(st.integers(1, 3))):
+        unit = draw(st.sampled_from(MONEY))
+        rows, cols = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        big = draw(st.integers(0, 10)) == 0
+        cells = [
+            [
+                _figure(
+                    f"t{t}r{i}c{j}",
+                    draw(st.integers(0, 10**20) if big else st.integers(0, 10**8) | st.sampled_from([0, 1, 10, 99995])),
+                    draw(st.integers(-4, 0) | st.just(-2)),
+                    draw(st.sampled_from((unit, unit, unit, *MONEY))),
+                    10 * t + i,
+                )
+                for j in range(cols)
+            ]
+            for i in range(rows)
+        ]
+        row_totals = [_total(f"t{t}r{i}", cells[i], unit, 10 * t + i) for i in range(rows)]
+        col_totals = [_total(f"t{t}c{j}", [cells[i][j] for i in range(rows)], unit, 10 * t + 9) for j in range(cols)]
+        grand = _total(f"t{t}", row_totals, unit, 10 * t + 9)
+        everything = {f.ref: f for f in (*[c for row in cells for c in row], *row_totals, *col_totals, grand)}
+        for _ in range(draw(st.integers(1, 3))):
+            ref = draw(st.sampled_from(sorted(everything)))
+            everything[ref] = _slip(draw, everything[ref])
+
+        def now(f: Figure, everything: dict[str, Figure] = everything) -> Figure:
+            return everything[f.ref]
+
+        def kind() -> str:
+            return "sum-le" if draw(st.integers(0, 8)) == 0 else "sum"
+
+        rule = draw(st.sampled_from(["cross-foot", "table-foot", "repeat"]))
+        for i in range(rows):
+            out.append(
+                Relation(f"t{t}#r{i}", rule, kind(), now(row_totals[i]), tuple(map(now, cells[i])), "s", "w", "d", "p")
+            )
+        for j in range(cols):
+            parts = tuple(now(cells[i][j]) for i in range(rows))
+            out.append(Relation(f"t{t}#c{j}", "column-foot", kind(), now(col_totals[j]), parts, "s", "w", "d", "p"))
+        if rows > 1:
+            out.append(
+                Relation(f"t{t}#foot", "foot", kind(), now(grand), tuple(map(now, row_totals)), "s", "w", "d", "p")
+            )
+    return out
+
+
+def _failing(relations: list[Relation], tolerance: Tolerance) -> list[Relation]:
+    out = []
+    for r in relations:
+        try:
+            v = verdict(r, tolerance)
+        except Exception:
+            continue
+        if v in FAILING:
+            out.append(r)
+    return out
+
+
+def _plain(diagnoses: dict[str, Diagnosis]) -> dict[str, tuple[object, ...]]:
+    """Every field of every diagnosis, figures by what they hold."""
+    return {
+        rid: (
+            d.cause,
+            d.severity,
+            d.root,
+            d.text,
+            tuple((c.figure.ref, c.figure.text, c.figure.source, c.figure.yaml, c.likely) for c in d.figures),
+            d.explains,
+            d.applicability,
+            d.corrections,
+        )
+        for rid, d in diagnoses.items()
+    }
+
+
+def _clusters(failing: list[Relation]) -> tuple[list[list[Relation]], list[list[tuple[int, int] | None]]]:
+    """The clusters of ``failing`` that bulk.settle_screened gives bulk._cluster (and the arrays)."""
+    diffs, ok = bulk.screened(failing)
+    rels, ds = [], []
+    for cluster in bulk._clusters(failing):
+        if len(cluster) > 1 and all(ok[k] for k in cluster) and all(failing[k].kind != "cumulative" for k in cluster):
+            rels.append([failing[k] for k in cluster])
+            ds.append([diffs[k] for k in cluster])
+    return rels, ds
+
+
+def _both(relations: list[Relation], tolerance: Tolerance) -> tuple[int, int]:
+    """Each cluster settled both ways, equal where the arrays keep it; (clusters, kept)."""
+    clusters, ds = _clusters(_failing(relations, tolerance))
+    with using("en"):
+        got, back = settle_clusters(clusters, ds, tolerance)
+        for k, (rels, d) in enumerate(zip(clusters, ds, strict=True)):
+            if k in back:
+                continue
+            expected = bulk._cluster(rels, d, tolerance) or {}
+            mine = {r.id: got[r.id] for r in rels if r.id in got}
+            assert _plain(mine) == _plain(expected), (k, [r.id for r in rels])
+    assert set(got) <= {r.id for k, rels in enumerate(clusters) if k not in back for r in rels}
+    return len(clusters), len(clusters) - len(back)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
+def test_clusters_settle_as_bulk_settles_them_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
+    _both(relations, Tolerance(policy))
+
+
+def test_the_arrays_keep_most_invented_clusters() -> None:
+    """The differential test is not vacuous: the arrays (not bulk._cluster, to which they send what
+    they cannot settle) keep most clusters it invents, and settle many of them."""
+    seen = kept = settled = 0
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(tables())
+    def count(relations: list[Relation]) -> None:
+        nonlocal seen, kept, settled
+        n, k = _both(relations, DEFAULT)
+        seen += n
+        kept += k
+        clusters, ds = _clusters(_failing(relations, DEFAULT))
+        with using("en"):
+            settled += len(settle_clusters(clusters, ds, DEFAULT)[0])
+
+    count()
+    assert seen > 60 and kept > seen // 2 and settled > seen // 2, (seen, kept, settled)
