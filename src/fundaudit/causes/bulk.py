@@ -229,7 +229,7 @@ def _arrays(
     from fundaudit.causes.bulk_arrays import _gather, settle_products, settle_sums
 
     taken: set[int] = set()
-    cleared = {k for k, (rel, d) in enumerate(alone) if rel.kind in ("sum", "sum-le") and _unpaired(rel, d)}
+    cleared = _unpaired(alone)
     for kinds in (("sum", "sum-le"), ("product",)) if arrays else (("sum", "sum-le"),):
         at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds and (arrays or k in cleared)]
         if len(at) < ARRAYS:
@@ -253,11 +253,20 @@ _UNPAIRED = "pairs-cleared"  # the rule the arrays are given for a table sum _pa
 # is a table one: the rule's only other use there)
 
 
-def _unpaired(rel: Relation, d: tuple[int, int] | None) -> bool:
-    """Whether ``rel`` is a table sum for which :func:`_pairs` proposes nothing: then the
-    localiser's two slips together cannot be its answer, and its rule plays no other part in
-    what the arrays decide (:mod:`fundaudit.causes.bulk_arrays` sends every table sum back)."""
-    return rel.rule.startswith("table-") and rel.rule not in RESTATED and not _pairs(rel, d)
+def _unpaired(alone: Sequence[tuple[Relation, tuple[int, int] | None]]) -> set[int]:
+    """The table sums of ``alone`` (by index) for which :func:`_pairs` proposes nothing: then the
+    localiser's two slips together cannot be their answer, and their rule plays no other part in
+    what the arrays decide (:mod:`fundaudit.causes.bulk_arrays` sends every table sum back).
+    Screened as arrays (:mod:`fundaudit.causes.bulk_pairs`)."""
+    from fundaudit.causes.bulk_pairs import paired
+
+    at = [
+        k
+        for k, (rel, _d) in enumerate(alone)
+        if rel.kind in ("sum", "sum-le") and rel.rule.startswith("table-") and rel.rule not in RESTATED
+    ]
+    found = paired([alone[k][0] for k in at], [alone[k][1] for k in at])
+    return {k for k, two in zip(at, found, strict=True) if not two}
 
 
 def _clusters(failing: Sequence[Relation]) -> list[list[int]]:

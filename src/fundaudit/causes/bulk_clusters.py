@@ -50,6 +50,7 @@ from fundaudit.causes.bulk_arrays import (
     significant,
     stripped,
 )
+from fundaudit.causes.bulk_pairs import paired
 from fundaudit.causes.localise import LENIENT, RIVALS, _Hyp
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
@@ -221,9 +222,10 @@ def settle_clusters(
     pre[of[has_o]] = True
     pre[[int(of[x[0]]) for x in extra]] = True
     dead = np.zeros(len(clusters), dtype=bool)  # bulk._cluster leaves the whole cluster to the localiser
-    for r in np.flatnonzero(~pre & ~route).tolist():
-        rel = rels[r]
-        if rel.rule.startswith("table-") and bulk._pairs(rel, diffs_of(diffs, clusters, r)):
+    asked = [r for r in np.flatnonzero(~pre & ~route).tolist() if rels[r].rule.startswith("table-")]
+    flat_diffs = [d for ds in diffs for d in ds]
+    for r, two in zip(asked, paired([rels[r] for r in asked], [flat_diffs[r] for r in asked]), strict=True):
+        if two:
             dead[cl_of[r]] = True
 
     # every candidate as one row: its figure's row, value, unit, proposing cause, detail, verdict
@@ -282,38 +284,54 @@ def settle_clusters(
 
     ids = [rel.id for rel in rels]
     refs = [f.ref for f in flat]
-    uses: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (cluster, ref) -> (relation, position)
+    ref_ids: dict[str, int] = {}
+    ref_of = np.array([ref_ids.setdefault(ref, len(ref_ids)) for ref in refs], dtype=np.int64)
+    # how many relations of its cluster hold each figure (one: its candidates are judged in its own only)
+    place = cl_of[of] * len(ref_ids) + ref_of
+    _u, inverse, counts = np.unique(place, return_inverse=True, return_counts=True)
+    held_by = counts[inverse.reshape(-1)]
     cll = cl_of.tolist()
-    for row, (r, i) in enumerate(zip(of.tolist(), pos.tolist(), strict=True)):
-        uses.setdefault((cll[r], refs[row]), []).append((r, i))
+    uses: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (cluster, ref) -> (relation, position), if shared
+    for row in np.flatnonzero(held_by > 1).tolist():
+        r = int(of[row])
+        uses.setdefault((cll[r], refs[row]), []).append((r, int(pos[row])))
 
-    # the pool of each cluster, and each candidate's explains
-    ol = order.tolist()
+    # bulk's pool: one candidate per cluster, figure and value, the first of the fewest digits
+    # written (then in the figure's own unit) in bulk's order
+    own = np.concatenate(
+        [
+            np.array([x[3] == flat[x[0]].unit for x in extra], dtype=bool),
+            ou_code[rows[1]] == unit_of[rows[1]],
+            np.ones(len(rows[2]) + len(rows[3]), dtype=bool),
+        ]
+    )
+    keep_c = np.zeros(len(fig), dtype=bool)
+    keep_c[order] = True
+    rank_in = np.zeros(len(fig), dtype=np.int64)
+    rank_in[order] = np.arange(len(order))
+    cand = np.flatnonzero(keep_c)
+    ckey = cl_of[crel[cand]] * len(ref_ids) + ref_of[fig[cand]]
+    by = np.lexsort((rank_in[cand], ~own[cand], digits[cand], vexp[cand], vco[cand], ckey))
+    srt = cand[by]
+    same = np.zeros(len(srt), dtype=bool)
+    if len(srt) > 1:
+        k1, k2 = ckey[by], (vco[srt], vexp[srt])
+        same[1:] = (k1[1:] == k1[:-1]) & (k2[0][1:] == k2[0][:-1]) & (k2[1][1:] == k2[1][:-1])
+    pooled = srt[~same]
+
+    # each pooled candidate's explains: its own relation, where its figure is in no other; else
+    # judged in every relation of the cluster that holds the figure
     figl, crl = fig.tolist(), crel.tolist()
-    keyl = list(zip(vco.tolist(), vexp.tolist(), strict=True))
-    digitl = digits.tolist()
     ncl, nel, vl = nc.tolist(), ne.tolist(), verdict.tolist()
-    pool: dict[tuple[int, str, tuple[int, int]], int] = {}
-    for x in ol:
-        row = figl[x]
-        key = (cll[crl[x]], refs[row], keyl[x])
-        known = pool.get(key)
-        if known is None or (digitl[x], cunits[x] != flat[row].unit) < (
-            digitl[known],
-            cunits[known] != flat[figl[known]].unit,
-        ):
-            pool[key] = x
-    explains: dict[int, tuple[int, ...]] = {}
-    for x in pool.values():
+    alone = held_by[fig[pooled]] == 1
+    good = (verdict[pooled] == _MATCH) | (verdict[pooled] == _ROUNDING)
+    mine = pooled[alone & good]
+    explains: dict[int, tuple[int, ...]] = dict(zip(mine.tolist(), ((r,) for r in crel[mine].tolist()), strict=True))
+    for x in pooled[~alone].tolist():
         row = figl[x]
         r = crl[x]
-        at = uses[cll[r], refs[row]]
-        if len(at) == 1:
-            if vl[x] in _GOOD:
-                explains[x] = (r,)
-            continue
         w, unit = Written(ncl[x], nel[x]), cunits[x]
-        got = [o for o, i in at if (vl[x] if o == r else judged(o, {i: (w, unit)})) in _GOOD]
+        got = [o for o, i in uses[cll[r], refs[row]] if (vl[x] if o == r else judged(o, {i: (w, unit)})) in _GOOD]
         if got:
             explains[x] = tuple(sorted(got, key=lambda o: ids[o]))
     hx = np.array(sorted(explains), dtype=np.int64)
@@ -321,11 +339,16 @@ def settle_clusters(
         return {}, np.flatnonzero(np.logical_or.reduceat(route, _cluster_starts(clusters))).tolist()
     hl = hx.tolist()
     nexp = np.array([len(explains[x]) for x in hl], dtype=np.int64)
-    restated = np.array([any(restated_rel[o] for o in explains[x]) for x in hl], dtype=bool)
-    stale = np.zeros(len(hl), dtype=bool)  # the total of an explained sum of several parts
-    totalof = np.zeros(len(hl), dtype=bool)  # the total of an explained relation
-    for j, x in enumerate(hl):
+    # restated: a relation restating one quantity among those it explains; stale: the total of an
+    # explained sum of several parts; totalof: the total of an explained relation
+    totalof = pos[fig[hx]] == 0
+    restated = restated_rel[crel[hx]]
+    stale = totalof & (sizes[crel[hx]] > 2)
+    for j in np.flatnonzero(held_by[fig[hx]] > 1).tolist():
+        x = hl[j]
         ref = refs[figl[x]]
+        restated[j] = any(restated_rel[o] for o in explains[x])
+        totalof[j] = stale[j] = False
         for o in explains[x]:
             if refs[int(starts[o])] == ref:
                 totalof[j] = True
@@ -361,17 +384,6 @@ def settle_clusters(
         uses,
         judged,
     )
-
-
-def diffs_of(
-    diffs: Sequence[Sequence[tuple[int, int] | None]], clusters: Sequence[Sequence[Relation]], r: int
-) -> tuple[int, int] | None:
-    """The difference of the ``r``-th relation of all clusters."""
-    for k, cluster in enumerate(clusters):
-        if r < len(cluster):
-            return diffs[k][r]
-        r -= len(cluster)
-    raise IndexError(r)
 
 
 def _cluster_starts(clusters: Sequence[Sequence[Relation]]) -> Array:
@@ -454,15 +466,24 @@ def _tie_broken(
     def text(x: int) -> str:
         return bulk._key_text(flat[figl[x]].ref, Written(ncl[x], nel[x]), cunits[x])
 
+    def ordered(run: list[int]) -> list[int]:
+        """``run`` by the text: by its figure's ref first (the text starts with its repr, which no
+        other ref's is a prefix of), the whole text where two are of one figure."""
+        if len(run) == 1:
+            return run
+        refs = [repr(flat[figl[x]].ref) for x in run]
+        if len(set(refs)) < len(refs):
+            return sorted(run, key=text)
+        return [x for _r, x in sorted(zip(refs, run, strict=True))]
+
     out: list[int] = []
     run: list[int] = []
     for x in hs:  # runs of equal integer keys, each ordered by the text
         if run and classes[x][1] != classes[run[0]][1]:
-            out += run if len(run) == 1 else sorted(run, key=text)
+            out += ordered(run)
             run = []
         run.append(x)
-    out += run if len(run) == 1 else sorted(run, key=text)
-    return out
+    return out + ordered(run)
 
 
 def _accept(
@@ -525,14 +546,18 @@ def _accept(
         world = {**subs, ref: value}
         lenient = classes[x][0] in LENIENT
         now: list[str] = []
-        for o, _i in uses[k, ref]:
+        for o in [o for o, _i in uses[k, ref]] if (k, ref) in uses else [crl[x]]:
             before = held.get(o)
             if before is None:
-                before = held[o] = verdict(o, subs) != _OFF
-            after = verdict(o, world)
-            if before and after == _OFF and not lenient:
-                break
-            if after in _GOOD and not before and ids[o - base] not in assigned:
+                before = held[o] = bool(subs) and verdict(o, subs) != _OFF  # none moved: it fails
+            if subs:
+                after = verdict(o, world)
+                if before and after == _OFF and not lenient:
+                    break
+                good = after in _GOOD
+            else:  # the first round's verdict, as explains0 has it
+                good = o in explains0[x]
+            if good and not before and ids[o - base] not in assigned:
                 now.append(ids[o - base])
         else:
             explains[x] = sorted(now)
