@@ -195,3 +195,82 @@ def test_the_arrays_keep_most_invented_clusters() -> None:
 
     count()
     assert seen > 60 and kept > seen // 2 and settled > seen // 2, (seen, kept, settled)
+
+
+# ---------------------------------------------------------------- two slips together, as arrays
+
+
+@st.composite
+def table_sums(draw: st.DrawFn) -> list[Relation]:
+    """Table sums with two slips of one kind (a point moved, a unit misread) on two figures, or
+    other slips, or none; now and then a figure past int64, a 0, a figure held twice."""
+    out: list[Relation] = []
+    for n in range(draw(st.integers(1, 8))):
+        unit = draw(st.sampled_from(MONEY))
+        parts = [
+            _figure(
+                f"s{n}p{k}",
+                draw(st.integers(0, 10**25) if draw(st.integers(0, 12)) == 0 else st.integers(0, 10**7)),
+                draw(st.integers(-6, 0)),
+                draw(st.sampled_from((unit, unit, *MONEY))),
+                k,
+            )
+            for k in range(draw(st.integers(1, 5)))
+        ]
+        figs = [_total(f"s{n}", parts, unit, 9), *parts]
+        how = draw(st.sampled_from(["shift", "unit", "other", "none"]))
+        for i in draw(st.lists(st.integers(0, len(figs) - 1), min_size=1, max_size=2, unique=True)):
+            f = figs[i]
+            if how == "shift":
+                f = Figure(
+                    f.ref,
+                    f.label,
+                    Written(f.value.coefficient, f.value.exponent + draw(st.sampled_from([-2, -1, 1, 3]))),
+                    f.unit,
+                    f.source,
+                    f.yaml,
+                )
+            elif how == "unit":
+                f = Figure(f.ref, f.label, f.value, parse_unit(draw(st.sampled_from(MONEY))), f.source, f.yaml)
+            elif how == "other":
+                f = _slip(draw, f)
+            figs[i] = f
+        if draw(st.integers(0, 15)) == 0:
+            figs.append(figs[1])  # a figure twice
+        rule = draw(st.sampled_from(["table-foot", "table-foot", "table-total", "foot"]))
+        out.append(
+            Relation(
+                f"s{n}",
+                rule,
+                draw(st.sampled_from(["sum", "sum", "sum-le"])),
+                figs[0],
+                tuple(figs[1:]),
+                "s",
+                "w",
+                "d",
+                "p",
+            )
+        )
+    return out
+
+
+PAIRED = [0, 0]  # sums asked, sums with two slips together
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table_sums())
+def test_two_slips_together_screened_as_arrays_as_bulk_asks_one_at_a_time(relations: list[Relation]) -> None:
+    from fundaudit.causes.bulk_pairs import paired
+
+    diffs = [bulk._diff_key(rel) for rel in relations]
+    expected = [bulk._pairs(rel, d) for rel, d in zip(relations, diffs, strict=True)]
+    assert paired(relations, diffs) == expected
+    PAIRED[0] += len(expected)
+    PAIRED[1] += sum(expected)
+
+
+def test_two_slips_together_are_found_often_enough_to_say_something() -> None:
+    """The differential test above is not vacuous: many of its sums have two slips together."""
+    if PAIRED[0] < 200:
+        test_two_slips_together_screened_as_arrays_as_bulk_asks_one_at_a_time()
+    assert PAIRED[0] > 200 and PAIRED[1] > PAIRED[0] // 10, PAIRED
