@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from fundaudit.i18n import set_language
 from fundaudit.loader import load
 from fundaudit.model import Budget
 from fundaudit.runner import Audit, run
@@ -33,6 +34,14 @@ documents:
 def sources_dir() -> Path | None:
     value = os.environ.get("FUNDAUDIT_SOURCES")
     return Path(value) if value else None
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """``--lang`` (a command run in this process) sets the language for the rest of the process:
+    back to the suite's own (English, above) after each test."""
+    yield
+    set_language(None)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import json
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from fundaudit.cli import app
 from fundaudit.columnar import diagnoses, groupcache, resultcache
-from fundaudit.i18n import set_language
 from fundaudit.loader import fast
 
 from .conftest import ROOT
@@ -32,13 +31,6 @@ import yamlset
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 20,000 figures (more than the runner's SMALL relations) in six files."""
     return yamlset.write(20_000, tmp_path_factory.mktemp("set") / "data", 6)
-
-
-@pytest.fixture(autouse=True)
-def _language_restored() -> Iterator[None]:
-    """``--lang`` sets the language for the rest of the process: back to the tests' own after each."""
-    yield
-    set_language(None)
 
 
 @pytest.fixture

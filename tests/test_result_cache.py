@@ -13,7 +13,7 @@ import json
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from fundaudit.cli import app
 from fundaudit.columnar import resultcache
-from fundaudit.i18n import set_language
 from fundaudit.loader import fast
 from fundaudit.tolerance import Policy, Tolerance
 
@@ -39,12 +38,6 @@ import yamlset
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 24,000 figures (more than the runner's SMALL relations) in eight files and two documents."""
     return yamlset.write(24_000, tmp_path_factory.mktemp("set") / "data", 8)
-
-
-@pytest.fixture(autouse=True)
-def _language_restored() -> Iterator[None]:
-    yield
-    set_language(None)  # --lang sets the language for the rest of the process
 
 
 @pytest.fixture

@@ -130,17 +130,28 @@ def duckdb_verdicts(figures: pa.Table, relations: pa.Table, tolerance: Tolerance
 
 
 def spark_session(master: str | None = None) -> Any:
-    """A Spark session: ``master`` or $FUNDAUDIT_SPARK_MASTER (default ``local[*]``)."""
-    from pyspark.sql import SparkSession
+    """A Spark session: ``master`` or $FUNDAUDIT_SPARK_MASTER (default ``local[*]``).
 
-    master = master or os.environ.get("FUNDAUDIT_SPARK_MASTER", "local[*]")
-    return (
-        SparkSession.builder.master(master)
-        .appName("fundaudit")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("FUNDAUDIT_SPARK_PARTITIONS", "8"))
-        .getOrCreate()
-    )
+    Spark's own console progress bar is off (fundaudit's progress line shows the stage, and only
+    on a terminal: a bar written into a piped or logged stderr is noise), and its log says only
+    errors once the session is up."""
+    import warnings
+
+    with warnings.catch_warnings():  # pyspark warns, at import, of a pandas version it has not tested
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\b")
+        from pyspark.sql import SparkSession
+
+        master = master or os.environ.get("FUNDAUDIT_SPARK_MASTER", "local[*]")
+        session = (
+            SparkSession.builder.master(master)
+            .appName("fundaudit")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", os.environ.get("FUNDAUDIT_SPARK_PARTITIONS", "8"))
+            .getOrCreate()
+        )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def spark_verdicts(tables_dir: Path, tolerance: Tolerance, spark: Any = None) -> pa.Table:
