@@ -356,12 +356,20 @@ def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
     on_t, on_l = ct * 10 ** (et - g), cl * 10 ** (el - g)
     targets = {0: on_l, last: on_t}  # n × 10**g base units: the annual figure is the last running total
     cands: list[_Cand] = []
+    # within 5 % of a target only at its order of magnitude, give or take one (as _proposed_sum screens)
+    reach = {i: None if t == 0 else len(str(abs(t))) + g for i, t in targets.items()}
+
+    def far(i: int, c: int, e: int) -> bool:
+        at = reach[i]
+        return c != 0 and at is not None and abs(at - len(str(abs(c))) - e) > 1
+
     for i, f in enumerate(figs):  # unit_slip.propose
         t = targets.get(i)
         if t is None:
             continue
         for unit in _siblings(f.unit):
-            if _near(t, g, f.value.coefficient, f.value.exponent + unit.pow10):
+            c, e = f.value.coefficient, f.value.exponent + unit.pow10
+            if not far(i, c, e) and _near(t, g, c, e):
                 v = judged({i: (f.value, unit)})
                 if v != _OFF:
                     cands.append((i, f.value, unit, unit_slip.ID, "", v))
@@ -380,7 +388,8 @@ def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
         if t is None or f.value.coefficient == 0:
             continue
         c, e = f.value.coefficient, f.value.exponent + f.unit.pow10
-        cands += _shifts(i, f, [k for k in decimal_shift.SHIFTS if _near(t, g, c, e + k)], judged)
+        ks = [k for k in decimal_shift.SHIFTS if not far(i, c, e + k) and _near(t, g, c, e + k)]
+        cands += _shifts(i, f, ks, judged)
     for i in (0, last):  # localise.residual
         f, t = figs[i], targets[i]
         m = g - f.unit.pow10
