@@ -274,3 +274,45 @@ def test_two_slips_together_are_found_often_enough_to_say_something() -> None:
     if PAIRED[0] < 200:
         test_two_slips_together_screened_as_arrays_as_bulk_asks_one_at_a_time()
     assert PAIRED[0] > 200 and PAIRED[1] > PAIRED[0] // 10, PAIRED
+
+
+def test_figures_thousands_of_digits_apart_are_asked_exactly() -> None:
+    """A careless table: one cell written with five thousand decimals. The residues' grid would be
+    too wide; bulk's own exact answers are given, the same as one at a time."""
+    from fundaudit.causes.bulk_pairs import paired
+
+    tiny = _figure("p0", 1, -5000, "元", 1)
+    parts = [tiny, _figure("p1", 12345, -2, "万元", 2), _figure("p2", 50, 0, "亿元", 3)]
+    total = _total("t", parts, "万元", 9)
+    shifted = Figure(parts[1].ref, "p1", Written(12345, -3), parts[1].unit, parts[1].source, parts[1].yaml)
+    rels = [
+        Relation("a", "table-foot", "sum", total, (tiny, shifted, parts[2]), "s", "w", "d", "p"),
+        Relation("b", "table-foot", "sum", total, (tiny, parts[1], parts[2]), "s", "w", "d", "p"),
+    ]
+    diffs = [bulk._diff_key(rel) for rel in rels]
+    assert paired(rels, diffs) == [bulk._pairs(rel, d) for rel, d in zip(rels, diffs, strict=True)]
+
+
+def test_a_cluster_past_the_arrays_reach_is_sent_back() -> None:
+    """A cluster with a cell past int64 and one thousands of digits finer than the others goes back
+    to bulk._cluster whole; a plain one next to it is settled here, as bulk._cluster settles it."""
+    clusters, ds = [], []
+    for n, (c, e) in enumerate([(10**30, 0), (1, -3000), (1234, -2)]):
+        cell = _figure(f"x{n}", c, e, "元", 1)
+        other = _figure(f"y{n}", 500, 0, "元", 2)
+        row = _total(f"r{n}", [cell, other], "元", 1)
+        col = _total(f"c{n}", [cell], "元", 3)
+        slipped = Figure(
+            cell.ref, cell.label, Written(cell.value.coefficient + 7, e), cell.unit, cell.source, cell.yaml
+        )
+        rels = [
+            Relation(f"r{n}", "cross-foot", "sum", row, (slipped, other), "s", "w", "d", "p"),
+            Relation(f"c{n}", "column-foot", "sum", col, (slipped,), "s", "w", "d", "p"),
+        ]
+        clusters.append(rels)
+        ds.append([bulk._diff_key(rel) for rel in rels])
+    with using("en"):
+        got, back = settle_clusters(clusters, ds, DEFAULT)
+        assert back == [0, 1]
+        expected = bulk._cluster(clusters[2], ds[2], DEFAULT)
+    assert expected is not None and _plain(got) == _plain(expected)

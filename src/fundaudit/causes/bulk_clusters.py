@@ -152,6 +152,9 @@ def settle_clusters(
         near = mine_ & keep & (c != 0) & (t > 0) & (np.abs(reach - k) <= 1)
         if not near.any():
             continue
+        if abs(k) > _SAFE:  # units further apart than int64 reaches: bulk's path
+            route[of[near]] = True
+            continue
         fits = (vlen + max(k, 0) <= _SAFE) & (tlen + max(-k, 0) <= _SAFE)
         xs = np.where(near & fits, vals * P10[max(k, 0)], 0)
         ys = np.where(near & fits, t * P10[max(-k, 0)], 0)
