@@ -23,13 +23,14 @@ word (hypothesis: shared figures, mixed units and decimals, every tolerance poli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from fundaudit.causes import bulk, decimal_shift, localise, unit_slip
-from fundaudit.causes._base import RESTATED, Candidate, Diagnosis, Edit, shifted
+from fundaudit import i18n
+from fundaudit.causes import REGISTRY, bulk, decimal_shift, unit_slip
+from fundaudit.causes._base import RESTATED, WARNING, Applicability, Culprit, Diagnosis, shifted
 from fundaudit.causes.bulk_arrays import (
     _FIT,
     _MATCH,
@@ -51,7 +52,8 @@ from fundaudit.causes.bulk_arrays import (
     stripped,
 )
 from fundaudit.causes.bulk_pairs import paired
-from fundaudit.causes.localise import LENIENT, RIVALS, _Hyp
+from fundaudit.causes.localise import ALONE_POSSIBLE, LENIENT, RIVALS
+from fundaudit.causes.unexplained import NO_PATTERN
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
@@ -366,27 +368,52 @@ def settle_clusters(
     ints = list(
         zip((-nexp).tolist(), crank.tolist(), (~totalof).tolist(), sig[hx].tolist(), changed.tolist(), strict=True)
     )
-    return _finish(
-        clusters,
-        diffs,
-        rels,
+    cands = _Cands(
         flat,
-        cl_of,
-        route,
-        dead,
-        [hl[j] for j in sort.tolist()],
-        {hl[j]: (KINDS[kl[j]], ints[j]) for j in range(len(hl))},
-        explains,
         figl,
         crl,
         ncl,
         nel,
         cunits,
         kind_of.tolist(),
-        starts,
+        {hl[j]: (KINDS[kl[j]], ints[j]) for j in range(len(hl))},
+        explains,
         uses,
         judged,
     )
+    return _finish(clusters, diffs, cl_of, route, dead, [hl[j] for j in sort.tolist()], cands)
+
+
+class _Cands:
+    """The candidates of every cluster, by index: the row of each one's figure in ``flat``, its
+    relation, value (coefficient, exponent, unit), proposer (``kind_of``: 0 a unit slip, 1 the odd
+    unit, 2 a shift, 3 the residual); of those with a first-round explains, their cause and
+    integer ranking keys (``classes``) and the relations they explain (``explains``); where a figure
+    is held by several relations of its cluster (``uses``); a relation's verdict with figures
+    moved (``judged``)."""
+
+    def __init__(
+        self,
+        flat: Sequence[Figure],
+        figl: list[int],
+        crl: list[int],
+        ncl: list[int],
+        nel: list[int],
+        cunits: list[Unit],
+        kind_of: list[int],
+        classes: dict[int, tuple[str, tuple[int, ...]]],
+        explains: dict[int, tuple[int, ...]],
+        uses: dict[tuple[int, str], list[tuple[int, int]]],
+        judged: Callable[[int, dict[int, tuple[Written, Unit]]], int],
+    ) -> None:
+        self.flat, self.figl, self.crl, self.ncl, self.nel, self.cunits = flat, figl, crl, ncl, nel, cunits
+        self.kind_of, self.classes, self.explains, self.uses, self.judged = kind_of, classes, explains, uses, judged
+
+    def figure(self, x: int) -> Figure:
+        return self.flat[self.figl[x]]
+
+    def value(self, x: int) -> tuple[Written, Unit]:
+        return Written(self.ncl[x], self.nel[x]), self.cunits[x]
 
 
 def _cluster_starts(clusters: Sequence[Sequence[Relation]]) -> Array:
@@ -399,82 +426,45 @@ def _cluster_starts(clusters: Sequence[Sequence[Relation]]) -> Array:
 def _finish(
     clusters: Sequence[Sequence[Relation]],
     diffs: Sequence[Sequence[tuple[int, int] | None]],
-    rels: list[Relation],
-    flat: Sequence[Figure],
     cl_of: Array,
     route: Array,
     dead: Array,
     ranked: list[int],
-    classes: dict[int, tuple[str, tuple[int, ...]]],
-    explains: dict[int, tuple[int, ...]],
-    figl: list[int],
-    crl: list[int],
-    ncl: list[int],
-    nel: list[int],
-    cunits: list[Unit],
-    kind_of: list[int],
-    starts: Array,
-    uses: dict[tuple[int, str], list[tuple[int, int]]],
-    judged: Any,
+    cands: _Cands,
 ) -> tuple[dict[str, Diagnosis], list[int]]:
     """Per cluster: the hypotheses ranked (the candidate's text the last key), accepted as the
-    localiser accepts them, and the words."""
+    localiser accepts them, and the words; and the clusters sent back."""
     first = _cluster_starts(clusters).tolist()
     sent = np.logical_or.reduceat(route, _cluster_starts(clusters)).tolist()
     cll = cl_of.tolist()
     by_cluster: dict[int, list[int]] = {}
     for x in ranked:
-        by_cluster.setdefault(cll[crl[x]], []).append(x)
+        by_cluster.setdefault(cll[cands.crl[x]], []).append(x)
     done: dict[str, Diagnosis] = {}
-    back = [k for k in range(len(clusters)) if sent[k]]
+    words = _Words(cands)
     for k, cluster in enumerate(clusters):
         if sent[k] or dead[k]:
             continue
-        hs = _tie_broken(by_cluster.get(k, []), classes, flat, figl, ncl, nel, cunits)
-        got = _accept(
-            k,
-            cluster,
-            diffs[k],
-            first[k],
-            hs,
-            classes,
-            explains,
-            flat,
-            figl,
-            crl,
-            ncl,
-            nel,
-            cunits,
-            kind_of,
-            starts,
-            uses,
-            judged,
-        )
+        got = _accept(k, cluster, diffs[k], first[k], _tie_broken(by_cluster.get(k, []), cands), cands, words)
         if got is not None:
             done.update(got)
-    return done, back
+    return done, [k for k in range(len(clusters)) if sent[k]]
 
 
-def _tie_broken(
-    hs: list[int],
-    classes: dict[int, tuple[str, tuple[int, ...]]],
-    flat: Sequence[Figure],
-    figl: list[int],
-    ncl: list[int],
-    nel: list[int],
-    cunits: list[Unit],
-) -> list[int]:
+def _tie_broken(hs: list[int], cands: _Cands) -> list[int]:
     """``hs`` (ordered by their integer keys) with bulk's last key, the candidate's text, where two share them."""
 
+    classes = cands.classes
+
     def text(x: int) -> str:
-        return bulk._key_text(flat[figl[x]].ref, Written(ncl[x], nel[x]), cunits[x])
+        return bulk._key_text(cands.figure(x).ref, *cands.value(x))
 
     def ordered(run: list[int]) -> list[int]:
         """``run`` by the text: by its figure's ref first (the text starts with its repr, which no
         other ref's is a prefix of), the whole text where two are of one figure."""
         if len(run) == 1:
             return run
-        refs = [repr(flat[figl[x]].ref) for x in run]
+        refs = [repr(cands.figure(x).ref) for x in run]
         if len(set(refs)) < len(refs):
             return sorted(run, key=text)
         return [x for _r, x in sorted(zip(refs, run, strict=True))]
@@ -495,20 +485,11 @@ def _accept(
     ds: Sequence[tuple[int, int] | None],
     base: int,
     hs: list[int],
-    classes: dict[int, tuple[str, tuple[int, ...]]],
-    explains0: dict[int, tuple[int, ...]],
-    flat: Sequence[Figure],
-    figl: list[int],
-    crl: list[int],
-    ncl: list[int],
-    nel: list[int],
-    cunits: list[Unit],
-    kind_of: list[int],
-    starts: Array,
-    uses: dict[tuple[int, str], list[tuple[int, int]]],
-    judged: Any,
+    cands: _Cands,
+    words: _Words,
 ) -> dict[str, Diagnosis] | None:
     """bulk._cluster's acceptance and words over the ranked hypotheses ``hs`` of cluster ``k``."""
+    classes, explains0, uses, judged = cands.classes, cands.explains, cands.uses, cands.judged
     ids = [rel.id for rel in rels]
     explains = {x: [ids[o - base] for o in explains0[x]] for x in hs}
     explaining: dict[str, list[int]] = {}
@@ -542,14 +523,14 @@ def _accept(
             }
         if watched is not None and x not in watched:
             continue  # accepted it cannot be (nothing is left to explain), and no diagnosis names it
-        ref = flat[figl[x]].ref
+        ref = cands.figure(x).ref
         if ref in subs or ref in kept:
             continue
-        value = (Written(ncl[x], nel[x]), cunits[x])
+        value = cands.value(x)
         world = {**subs, ref: value}
         lenient = classes[x][0] in LENIENT
         now: list[str] = []
-        for o in [o for o, _i in uses[k, ref]] if (k, ref) in uses else [crl[x]]:
+        for o in [o for o, _i in uses[k, ref]] if (k, ref) in uses else [cands.crl[x]]:
             before = held.get(o)
             if before is None:
                 before = held[o] = bool(subs) and verdict(o, subs) != _OFF  # none moved: it fails
@@ -584,34 +565,118 @@ def _accept(
             assigned[rel.id] = (mine[0], [])
     if len(assigned) != len(rels):
         return None
-    made: dict[int, _Hyp] = {}
+    # localise._roots over the accepted hypotheses (by index), and localise._diagnosis of each relation
+    parent = list(range(len(accepted)))
+    group = {x: j for j, x in enumerate(accepted)}
 
-    def hyp(x: int) -> _Hyp:
-        got = made.get(x)
-        if got is None:
-            f = flat[figl[x]]
-            cause = (unit_slip.ID, unit_slip.ID, decimal_shift.ID, "")[kind_of[x]]
-            detail = "odd-unit" if kind_of[x] == 1 else ""
-            edit = Edit(f, Written(ncl[x], nel[x]), cunits[x])
-            got = made[x] = _Hyp(
-                Candidate(cause, ids[crl[x] - base], (edit,), detail), classes[x][0], tuple(explains[x])
-            )
-            if x in accepted:
-                got.group = accepted.index(x)
-        return got
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
 
-    for x in accepted:
-        hyp(x)
-    hyps_fixed = {ref: made[x] for ref, x in fixed_by.items()}
-    got_assigned = {rid: (hyp(x), [hyp(g) for g in rivals]) for rid, (x, rivals) in assigned.items()}
-    acc = [made[x] for x in accepted]
-    groups = localise._roots(list(rels), got_assigned, hyps_fixed, acc)
+    for rel in rels:
+        h = assigned[rel.id][0]
+        for f in (rel.total, *rel.parts):
+            other = fixed_by.get(f.ref)
+            if other is not None and other != h:
+                a, b = find(group[h]), find(group[other])
+                parent[max(a, b)] = min(a, b)
     out = {}
     for rel, d in zip(rels, ds, strict=True):
-        h, others = got_assigned[rel.id]
-        head = acc[groups[h.group]]
-        root = localise._root_id(head)
-        out[rel.id] = localise._diagnosis(
-            rel, h, others, hyps_fixed, root, bulk._BY_CAUSE, bulk._shown(d, rel.total.unit)
-        )
+        h, others = assigned[rel.id]
+        root = cands.figure(accepted[find(group[h])]).ref
+        out[rel.id] = words(rel, h, others, fixed_by, root, bulk._shown(d, rel.total.unit), explains)
     return out
+
+
+class _Words:
+    """:func:`fundaudit.causes.localise._diagnosis` of a relation of a cluster, its hypotheses each
+    one figure's correction (candidates by index), from pieces looked up once in the current language."""
+
+    def __init__(self, cands: _Cands) -> None:
+        self.cands = cands
+        self.line = i18n._("{label} (line {line})")
+        self.pattern = i18n._(NO_PATTERN)
+        self.templates = {cause.id: i18n._(cause.template) for cause in REGISTRY}
+        self.after = i18n._("; after correcting ")
+        self.comma = i18n._(", ")
+        self.to = i18n._("{figure} to {value}")
+        self.resolves = i18n._("; one correction resolves {n} findings")
+        self.as_likely = i18n._("; as likely: ")
+
+    def figure(self, x: int) -> Figure:
+        return self.cands.figure(x)
+
+    def likely(self, x: int) -> str:
+        """The candidate's value as an edit's ``new_text``."""
+        w, unit = self.cands.value(x)
+        return f"{w.text()} {unit.text}"
+
+    def label(self, fig: Figure) -> str:
+        return self.line.format(label=f"{fig.label} {fig.text}", line=fig.source.line)
+
+    def __call__(
+        self,
+        rel: Relation,
+        h: int,
+        rivals: Sequence[int],
+        fixed_by: dict[str, int],
+        root: str,
+        shown: str,
+        explains: dict[int, list[str]],
+    ) -> Diagnosis:
+        """The diagnosis of ``rel``: ``h`` the hypothesis assigned to it, ``rivals`` those listed after
+        it, ``fixed_by`` the hypothesis accepted for each figure corrected, ``explains`` what each
+        explains once the round is over."""
+        classes = self.cands.classes
+        mine = self.figure(h)
+        figures = [Culprit(mine, self.likely(h))]
+        earlier = [f for f in (rel.total, *rel.parts) if f.ref in fixed_by and fixed_by[f.ref] != h]
+        for f in earlier:  # the culprits corrected earlier follow
+            figures.append(Culprit(f, self.likely(fixed_by[f.ref])))
+        for g in rivals:
+            other = self.figure(g)
+            if all(c.figure.ref != other.ref for c in figures):
+                figures.append(Culprit(other, self.likely(g)))
+        cause = classes[h][0]
+        first = figures[0]
+        detail = "odd-unit" if self.cands.kind_of[h] == 1 else ""
+        if cause == "unexplained":
+            detail = self.pattern.format(culprit=self.label(first.figure), likely=first.likely)
+        text = self.templates.get(cause, "{detail}").format(
+            culprit=self.label(first.figure),
+            likely=first.likely,
+            detail=detail,
+            difference=shown,
+            unit=rel.total.unit.text,
+            count=detail,
+        )
+        if earlier:
+            text += self.after + self.comma.join(
+                self.to.format(figure=self.label(f), value=c.likely) for f, c in zip(earlier, figures[1:], strict=False)
+            )
+        n = len(explains[h])
+        if n > 1:
+            text += self.resolves.format(n=n)
+        known = bulk._BY_CAUSE.get(cause)
+        severity = known.severity if known is not None else "error"
+        if cause == "unexplained" and rel.empty:
+            severity = WARNING
+        contenders = [g for g in rivals if classes[g][0] != "unexplained" and len(explains[g]) >= n]
+        likely = n >= 2 or (not contenders and cause not in ("unexplained", *ALONE_POSSIBLE))
+        same = [g for g in contenders if classes[g][0] == cause and self.figure(g).ref != mine.ref]
+        if same:  # as good a correction of another figure: the culprit is one of them, not known which
+            text += self.as_likely + self.comma.join(
+                self.to.format(figure=self.label(self.figure(g)), value=self.likely(g)) for g in same
+            )
+        return Diagnosis(
+            cause=cause,
+            severity=severity,
+            root=root,
+            text=text,
+            figures=tuple(figures),
+            explains=tuple(explains[h]),
+            applicability=Applicability.LIKELY if likely else Applicability.POSSIBLE,
+            corrections=1 + len({f.ref for f in earlier}),
+        )
