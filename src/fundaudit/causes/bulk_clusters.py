@@ -363,7 +363,17 @@ def settle_clusters(
     route[crel[hx][unsure]] = True
     crank = np.array([_RANK[k] for k in KINDS], dtype=np.int64)[kind]
     cl_h = cl_of[crel[hx]]
-    sort = np.lexsort((changed, sig[hx], ~totalof, crank, -nexp, cl_h))
+    # bulk's last key, the candidate's text, starts with its figure's ref's repr (no other ref's is a
+    # prefix of it): ordered by that first; where two of one figure tie on every other key, by the text
+    names = sorted(ref_ids, key=repr)
+    by_name = np.zeros(len(ref_ids), dtype=np.int64)
+    by_name[np.array([ref_ids[r] for r in names], dtype=np.int64)] = np.arange(len(names))
+    name = by_name[ref_of[fig[hx]]]
+    sort = np.lexsort((name, changed, sig[hx], ~totalof, crank, -nexp, cl_h))
+    keys = np.stack([cl_h, -nexp, crank, ~totalof, sig[hx], changed, name])[:, sort]
+    tied = np.zeros(len(clusters), dtype=bool)
+    if len(sort) > 1:
+        tied[cl_h[sort][1:][(keys[:, 1:] == keys[:, :-1]).all(axis=0)]] = True
     kl = kind.tolist()
     ints = list(
         zip((-nexp).tolist(), crank.tolist(), (~totalof).tolist(), sig[hx].tolist(), changed.tolist(), strict=True)
@@ -381,7 +391,7 @@ def settle_clusters(
         uses,
         judged,
     )
-    return _finish(clusters, diffs, cl_of, route, dead, [hl[j] for j in sort.tolist()], cands)
+    return _finish(clusters, diffs, cl_of, route, dead, tied, [hl[j] for j in sort.tolist()], cands)
 
 
 class _Cands:
@@ -429,6 +439,7 @@ def _finish(
     cl_of: Array,
     route: Array,
     dead: Array,
+    tied: Array,
     ranked: list[int],
     cands: _Cands,
 ) -> tuple[dict[str, Diagnosis], list[int]]:
@@ -445,7 +456,8 @@ def _finish(
     for k, cluster in enumerate(clusters):
         if sent[k] or dead[k]:
             continue
-        got = _accept(k, cluster, diffs[k], first[k], _tie_broken(by_cluster.get(k, []), cands), cands, words)
+        hs = by_cluster.get(k, [])
+        got = _accept(k, cluster, diffs[k], first[k], _tie_broken(hs, cands) if tied[k] else hs, cands, words)
         if got is not None:
             done.update(got)
     return done, [k for k in range(len(clusters)) if sent[k]]
@@ -491,15 +503,21 @@ def _accept(
     """bulk._cluster's acceptance and words over the ranked hypotheses ``hs`` of cluster ``k``."""
     classes, explains0, uses, judged = cands.classes, cands.explains, cands.uses, cands.judged
     ids = [rel.id for rel in rels]
-    explains = {x: [ids[o - base] for o in explains0[x]] for x in hs}
-    explaining: dict[str, list[int]] = {}
+    changed: dict[int, tuple[int, ...]] = {}  # what an accepted (or passed) hypothesis explains now
+
+    def explains(x: int) -> tuple[int, ...]:
+        """The relations (by index, in their ids' order) ``x`` explains."""
+        got = changed.get(x)
+        return explains0[x] if got is None else got
+
+    explaining: dict[int, list[int]] = {}
     for x in hs:
-        for rid in explains[x]:
-            explaining.setdefault(rid, []).append(x)
+        for o in explains0[x]:
+            explaining.setdefault(o, []).append(x)
     subs: dict[str, tuple[Written, Unit]] = {}
     kept: set[str] = set()
     held: dict[int, bool] = {}
-    assigned: dict[str, tuple[int, list[int]]] = {}
+    assigned: dict[int, tuple[int, list[int]]] = {}  # by relation index
     fixed_by: dict[str, int] = {}
     accepted: list[int] = []
 
@@ -519,7 +537,7 @@ def _accept(
                 g
                 for h, rivals in assigned.values()
                 for g in rivals
-                if classes[g][0] != "unexplained" and len(explains[g]) >= len(explains[h])
+                if classes[g][0] != "unexplained" and len(explains(g)) >= len(explains(h))
             }
         if watched is not None and x not in watched:
             continue  # accepted it cannot be (nothing is left to explain), and no diagnosis names it
@@ -529,7 +547,7 @@ def _accept(
         value = cands.value(x)
         world = {**subs, ref: value}
         lenient = classes[x][0] in LENIENT
-        now: list[str] = []
+        now: list[int] = []
         for o in [o for o, _i in uses[k, ref]] if (k, ref) in uses else [cands.crl[x]]:
             before = held.get(o)
             if before is None:
@@ -541,15 +559,15 @@ def _accept(
                 good = after in _GOOD
             else:  # the first round's verdict, as explains0 has it
                 good = o in explains0[x]
-            if good and not before and ids[o - base] not in assigned:
-                now.append(ids[o - base])
+            if good and not before and o not in assigned:
+                now.append(o)
         else:
-            explains[x] = sorted(now)
+            changed[x] = tuple(sorted(now, key=lambda o: ids[o - base]))
             if not now:
                 continue
-            for rid in explains[x]:
-                rivals = [g for g in explaining.get(rid, ()) if g != x and rid in explains[g]][:RIVALS]
-                assigned[rid] = (x, rivals)
+            for o in changed[x]:
+                rivals = [g for g in explaining.get(o, ()) if g != x and o in explains(g)][:RIVALS]
+                assigned[o] = (x, rivals)
             accepted.append(x)
             if lenient:
                 kept.add(ref)
@@ -558,11 +576,11 @@ def _accept(
             fixed_by[ref] = x
             held.clear()
     for j, rel in enumerate(rels):  # localise._held_after
-        if rel.id in assigned:
+        if base + j in assigned:
             continue
         mine = [fixed_by[f.ref] for f in (rel.total, *rel.parts) if f.ref in fixed_by]
         if mine and verdict(base + j, subs) in _GOOD:
-            assigned[rel.id] = (mine[0], [])
+            assigned[base + j] = (mine[0], [])
     if len(assigned) != len(rels):
         return None
     # localise._roots over the accepted hypotheses (by index), and localise._diagnosis of each relation
@@ -575,18 +593,19 @@ def _accept(
             i = parent[i]
         return i
 
-    for rel in rels:
-        h = assigned[rel.id][0]
+    for j, rel in enumerate(rels):
+        h = assigned[base + j][0]
         for f in (rel.total, *rel.parts):
             other = fixed_by.get(f.ref)
             if other is not None and other != h:
                 a, b = find(group[h]), find(group[other])
                 parent[max(a, b)] = min(a, b)
     out = {}
-    for rel, d in zip(rels, ds, strict=True):
-        h, others = assigned[rel.id]
+    for j, (rel, d) in enumerate(zip(rels, ds, strict=True)):
+        h, others = assigned[base + j]
         root = cands.figure(accepted[find(group[h])]).ref
-        out[rel.id] = words(rel, h, others, fixed_by, root, bulk._shown(d, rel.total.unit), explains)
+        ex = {x: tuple(ids[o - base] for o in explains(x)) for x in (h, *others)}
+        out[rel.id] = words(rel, h, others, fixed_by, root, bulk._shown(d, rel.total.unit), ex)
     return out
 
 
@@ -624,7 +643,7 @@ class _Words:
         fixed_by: dict[str, int],
         root: str,
         shown: str,
-        explains: dict[int, list[str]],
+        explains: dict[int, tuple[str, ...]],
     ) -> Diagnosis:
         """The diagnosis of ``rel``: ``h`` the hypothesis assigned to it, ``rivals`` those listed after
         it, ``fixed_by`` the hypothesis accepted for each figure corrected, ``explains`` what each
@@ -676,7 +695,7 @@ class _Words:
             root=root,
             text=text,
             figures=tuple(figures),
-            explains=tuple(explains[h]),
+            explains=explains[h],
             applicability=Applicability.LIKELY if likely else Applicability.POSSIBLE,
             corrections=1 + len({f.ref for f in earlier}),
         )
