@@ -182,6 +182,7 @@ def settle_screened(
     settled as arrays (else one at a time: the arrays have had them)."""
     done: dict[str, Diagnosis] = {}
     alone: list[tuple[Relation, tuple[int, int] | None]] = []
+    many: list[tuple[list[Relation], list[tuple[int, int] | None]]] = []
     for cluster in _clusters(failing):
         if not all(ok[k] for k in cluster):
             continue
@@ -189,12 +190,23 @@ def settle_screened(
         rels = [failing[k] for k in cluster]
         if len(rels) == 1:
             alone.append((rels[0], ds[0]))
-            continue
+        elif not any(r.kind == "cumulative" for r in rels):  # bulk._cluster's first screen
+            many.append((rels, ds))
+    if len(many) >= ARRAYS:  # as arrays (bulk_clusters), the clusters they send back one at a time
+        from fundaudit.causes.bulk_clusters import settle_clusters
+
+        try:
+            settled, back = settle_clusters([m[0] for m in many], [m[1] for m in many], tolerance)
+        except Exception:  # bulk's own path then, cluster by cluster
+            settled, back = {}, list(range(len(many)))
+        done.update(settled)
+        many = [many[k] for k in back]
+    for rels, ds in many:
         try:
             done.update(_cluster(rels, ds, tolerance) or {})
         except Exception:  # the localiser meets it again and notes it, as it always has
             continue
-    for rel, d in _arrays(alone, tolerance, done) if arrays else alone:
+    for rel, d in _arrays(alone, tolerance, done, arrays):
         try:
             got = _settled(rel, d, tolerance)
         except Exception:  # the localiser meets it again and notes it, as it always has
@@ -205,15 +217,21 @@ def settle_screened(
 
 
 def _arrays(
-    alone: list[tuple[Relation, tuple[int, int] | None]], tolerance: Tolerance, done: dict[str, Diagnosis]
+    alone: list[tuple[Relation, tuple[int, int] | None]],
+    tolerance: Tolerance,
+    done: dict[str, Diagnosis],
+    arrays: bool = True,
 ) -> list[tuple[Relation, tuple[int, int] | None]]:
     """The sums and products of ``alone`` settled as arrays (:mod:`fundaudit.causes.bulk_arrays`)
-    into ``done``; the relations left for :func:`_settled`, in their order."""
-    from fundaudit.causes.bulk_arrays import settle_products, settle_sums
+    into ``done``; the relations left for :func:`_settled`, in their order. ``arrays`` False:
+    the arrays have had them, all but the table sums they leave for two slips together
+    (:func:`_pairs`), which go to them again once :func:`_pairs` has cleared them here."""
+    from fundaudit.causes.bulk_arrays import _gather, settle_products, settle_sums
 
     taken: set[int] = set()
-    for kinds in (("sum", "sum-le"), ("product",)):
-        at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds]
+    cleared = _unpaired(alone)
+    for kinds in (("sum", "sum-le"), ("product",)) if arrays else (("sum", "sum-le"),):
+        at = [k for k, (rel, _d) in enumerate(alone) if rel.kind in kinds and (arrays or k in cleared)]
         if len(at) < ARRAYS:
             continue
         rels = [alone[k][0] for k in at]
@@ -221,12 +239,37 @@ def _arrays(
             if kinds[0] == "product":
                 got, rest = settle_products(rels, tolerance)
             else:
-                got, rest = settle_sums(rels, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
+                batch = _gather(rels)  # a table sum cleared of two slips together: as any other sum
+                batch.rules = [_UNPAIRED if k in cleared else rel.rule for k, rel in zip(at, rels, strict=True)]
+                got, rest = settle_sums(batch, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
         except Exception:  # bulk's own path then, relation by relation
             continue
         done.update({rid: d for rid, d in got.items() if d is not None})
         taken |= set(at) - {at[k] for k in rest}
     return [x for k, x in enumerate(alone) if k not in taken]
+
+
+_UNPAIRED = "pairs-cleared"  # the rule the arrays are given for a table sum _pairs has cleared (no RESTATED rule
+# is a table one: the rule's only other use there)
+
+
+def _unpaired(alone: Sequence[tuple[Relation, tuple[int, int] | None]]) -> set[int]:
+    """The table sums of ``alone`` (by index) for which :func:`_pairs` proposes nothing: then the
+    localiser's two slips together cannot be their answer, and their rule plays no other part in
+    what the arrays decide (:mod:`fundaudit.causes.bulk_arrays` sends every table sum back).
+    Screened as arrays (:mod:`fundaudit.causes.bulk_pairs`)."""
+    from fundaudit.causes.bulk_pairs import paired
+
+    at = [
+        k
+        for k, (rel, _d) in enumerate(alone)
+        if rel.kind in ("sum", "sum-le") and rel.rule.startswith("table-") and rel.rule not in RESTATED
+    ]
+    try:
+        found = paired([alone[k][0] for k in at], [alone[k][1] for k in at])
+    except Exception:  # one at a time then (a crash of _pairs itself is the localiser's to meet)
+        found = [True] * len(at)
+    return {k for k, two in zip(at, found, strict=True) if not two}
 
 
 def _clusters(failing: Sequence[Relation]) -> list[list[int]]:
@@ -316,12 +359,20 @@ def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
     on_t, on_l = ct * 10 ** (et - g), cl * 10 ** (el - g)
     targets = {0: on_l, last: on_t}  # n × 10**g base units: the annual figure is the last running total
     cands: list[_Cand] = []
+    # within 5 % of a target only at its order of magnitude, give or take one (as _proposed_sum screens)
+    reach = {i: None if t == 0 else len(str(abs(t))) + g for i, t in targets.items()}
+
+    def far(i: int, c: int, e: int) -> bool:
+        at = reach[i]
+        return c != 0 and at is not None and abs(at - len(str(abs(c))) - e) > 1
+
     for i, f in enumerate(figs):  # unit_slip.propose
         t = targets.get(i)
         if t is None:
             continue
         for unit in _siblings(f.unit):
-            if _near(t, g, f.value.coefficient, f.value.exponent + unit.pow10):
+            c, e = f.value.coefficient, f.value.exponent + unit.pow10
+            if not far(i, c, e) and _near(t, g, c, e):
                 v = judged({i: (f.value, unit)})
                 if v != _OFF:
                     cands.append((i, f.value, unit, unit_slip.ID, "", v))
@@ -340,7 +391,8 @@ def _proposed_cumulative(rel: Relation, tolerance: Tolerance) -> _Proposed:
         if t is None or f.value.coefficient == 0:
             continue
         c, e = f.value.coefficient, f.value.exponent + f.unit.pow10
-        cands += _shifts(i, f, [k for k in decimal_shift.SHIFTS if _near(t, g, c, e + k)], judged)
+        ks = [k for k in decimal_shift.SHIFTS if not far(i, c, e + k) and _near(t, g, c, e + k)]
+        cands += _shifts(i, f, ks, judged)
     for i in (0, last):  # localise.residual
         f, t = figs[i], targets[i]
         m = g - f.unit.pow10
