@@ -57,14 +57,19 @@ def test_ties_are_broken_as_bulk_breaks_them(relations: list[Relation], policy: 
 
 
 def test_the_arrays_settle_the_tied_sums_themselves() -> None:
-    """Not vacuous: the arrays settle most of these relations themselves (and leaving out the
-    refs' ranks from the arrays' tie-break makes the test above fail)."""
-    seen = [0]
+    """Not vacuous: bulk settles a good share of these relations with the arrays at work (over a
+    quarter; derandomized, since the share varies from run to run: it was once asserted as 150 of
+    about 470 and failed with 108), and leaving out the refs' ranks from the arrays' tie-break
+    makes the test above fail."""
+    seen = [0, 0]  # settled by the arrays, relations
 
-    @settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=100, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(tied_sums())
     def count(relations: list[Relation]) -> None:
         seen[0] += _settled_both(relations, Tolerance(Policy.DIGITS))[2]
+        seen[1] += len(relations)
 
     count()
-    assert seen[0] > 150, seen
+    assert seen[0] > seen[1] / 4, seen  # 164 of 469 with this hypothesis (derandomized)
