@@ -368,3 +368,49 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
     err = proc.stderr.read().decode("utf-8")
     assert proc.wait(timeout=120) == 141
     assert err == ""
+
+
+@pytest.mark.parametrize("where", ["__del__", "weakref", "gc"])
+def test_a_signal_raised_where_python_swallows_exceptions_still_ends_the_command(where: str) -> None:
+    """SIGTERM whose exception is raised inside a finaliser (or a weakref or collector callback,
+    or an import lock's callback, as a real `report` once met) is sent again, not lost: the
+    command still ends with 143, without a traceback (before: "Exception ignored in ...",
+    the traceback, and the command ran on to exit 0)."""
+    program = f"""
+import gc, os, signal, sys, time, weakref
+from fundaudit.outputs import Terminated, terminate_as_exception
+terminate_as_exception()
+
+def swallowing():
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(10**5):  # the handler runs here, inside the finaliser
+        pass
+
+class Obj:
+    def __del__(self):
+        swallowing()
+
+where = {where!r}
+try:
+    if where == "__del__":
+        Obj()
+    elif where == "weakref":
+        class W: pass
+        w = W(); ref = weakref.ref(w, lambda r: swallowing()); del w
+    else:
+        def once(phase, info):
+            gc.callbacks.remove(once)
+            swallowing()
+        gc.callbacks.append(once)
+        gc.collect()
+    print("survived the swallowing", file=sys.stderr)
+    time.sleep(5)
+    sys.exit(0)
+except Terminated as exc:
+    sys.exit(128 + exc.signum)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err

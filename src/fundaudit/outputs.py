@@ -31,11 +31,13 @@ import contextlib
 import os
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from fundaudit.errors import os_reason
 from fundaudit.i18n import _
@@ -61,10 +63,48 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def terminate_as_exception() -> None:
-    """Make SIGTERM and SIGHUP raise ``Terminated`` (the command line calls this once)."""
+    """Make SIGTERM and SIGHUP raise ``Terminated`` (the command line calls this once).
+
+    A signal's exception raised where Python swallows every exception (a finaliser, a weakref
+    or garbage-collector callback, an import lock's callback: "Exception ignored in ...") is
+    not lost: the signal is sent again a moment later, when the swallowing code has returned
+    (:func:`_redeliver`), so the command still ends with its exit code and no traceback.
+    """
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, _raise_terminated)
+        if not getattr(sys.unraisablehook, "_fundaudit", False):
+            sys.unraisablehook = _redelivering(sys.unraisablehook)
+
+
+_again: list[int] = []  # signals swallowed, to be sent again
+
+
+def _redelivering(hook: Callable[[Any], object]) -> Callable[[Any], object]:
+    """``hook`` for every unraisable exception but a signal's, which is sent again instead."""
+
+    def unraisable(info: Any) -> object:
+        exc = info.exc_value
+        if isinstance(exc, Terminated):
+            _again.append(exc.signum)
+        elif isinstance(exc, KeyboardInterrupt):
+            _again.append(signal.SIGINT)
+        else:
+            return hook(info)
+        # not sent from here (its handler would raise inside this hook, and be swallowed again):
+        # SIGALRM a millisecond later sends it, from whatever ordinary code then runs
+        signal.signal(signal.SIGALRM, _redeliver)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+        return None
+
+    unraisable._fundaudit = True  # type: ignore[attr-defined]
+    return unraisable
+
+
+def _redeliver(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    while _again:
+        signal.raise_signal(_again.pop())
 
 
 def describe(path: Path | str, exc: OSError) -> str:
