@@ -430,3 +430,23 @@ def test_an_edited_file_loads_the_same_with_the_others_cached(
         again = _outcome(entry)  # the mutated file from the cache, if it loaded
         mp.setenv("FUNDAUDIT_CACHE", "off")
         assert first == again == _outcome(entry)
+
+
+def test_an_entry_that_inflates_past_the_limit_is_passed_over(
+    tmp_path: Path, cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resealed entry whose compressed JSON inflates past ``INFLATED`` (a zip bomb, or an entry
+    larger than one was ever read uncompressed) is read from its YAML instead, and inflating
+    stops at the limit; the same entry is used when the limit allows it."""
+    entry = _data(tmp_path / "data")
+    cold = fingerprint(load(entry))
+    path = _entry_of(cached, "甲")
+    padded = _plain(path.read_bytes()).partition(b"\n")[2] + b" " * (4 << 20)  # 4 MiB: 4 KiB compressed
+    composed = _composed(monkeypatch)
+    _restamp(path, padded)
+    assert fingerprint(load(entry)) == cold
+    assert str(tmp_path / "data" / "a.yaml") not in composed  # within the limit: used
+    _restamp(path, padded)
+    monkeypatch.setattr(cache, "INFLATED", 1 << 20)
+    assert fingerprint(load(entry)) == cold
+    assert str(tmp_path / "data" / "a.yaml") in composed  # past it: read from its YAML

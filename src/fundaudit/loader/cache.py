@@ -160,7 +160,7 @@ def entry(digest: str, part: Part) -> bytes:
 # An entry's JSON is stored compressed (zlib, its fastest level: about a sixth of the size, 0.2 s a
 # million figures to inflate), and a block's tables likewise (zstd, through Arrow, which reads them):
 # at 10^7 figures the entries fit the cache's SIZE.
-INFLATED = 8 * LIMIT  # bytes an entry or a block's tables may inflate to; more refuses it
+INFLATED = LIMIT  # bytes an entry or a block's tables may inflate to (as before they were compressed); more refuses it
 
 
 def _inflate(body: bytes | None) -> bytes | None:
