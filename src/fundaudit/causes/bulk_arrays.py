@@ -274,28 +274,55 @@ def _odd_unit(
     return np.where(ok, odd_pos, -1), np.where(ok, common, 0)
 
 
-def settle_sums(
-    rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
-) -> tuple[dict[str, Any], list[int]]:
-    """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
-    indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
-    n = len(rels)
-    if n == 0:
-        return {}, []
-    batch = _batch(rels)
-    flat, coef, exp, count, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.count, batch.codes, batch.units
-    sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
-    sizes = np.array(count, dtype=np.int64)
+class SumGrid(NamedTuple):
+    """The sums of a :class:`Batch` on their own grids, as :func:`settle_sums` and
+    :func:`fundaudit.causes.bulk_clusters.settle_clusters` take them (one row a figure, each sum's
+    total first): where each sum starts, its figures' positions, the odd unit, which sums go to
+    bulk's Python path (``route``), the coefficients, exponents and units, the grid 10**g of each
+    sum, each figure's value and target on it, and the judge's difference and allowance."""
+
+    sizes: Array
+    starts: Array
+    of: Array
+    pos: Array
+    pow10: Array
+    at_odd: Array
+    odd_code: Array
+    route: Array
+    big: Array
+    c: Array
+    e: Array
+    u: Array
+    big_e: Array
+    g: Array
+    shift: Array
+    keep: Array
+    vals: Array
+    t: Array
+    exact: bool
+    half: Array
+    tol0: Array
+    diff0: Array
+    le: Array
+
+
+def sum_grid(batch: Batch, sent: Sequence[bool], tolerance: Tolerance) -> SumGrid:
+    """The :class:`SumGrid` of ``batch``'s sums; ``sent``: the sums routed to bulk's Python path
+    before their numbers are looked at (as are those with more than :data:`MOST` figures, a
+    coefficient outside ``[0, 10**15)``, a positive exponent or a value past the grid)."""
+    n = len(batch)
+    sizes = np.array(batch.count, dtype=np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     of = np.repeat(np.arange(n), sizes)  # each figure's sum
     pos = np.arange(len(of)) - starts[of]  # 0: the total
+    unit_of, ulist = batch.codes, batch.units
     pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
     at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
     route = np.array(sent, dtype=bool) | (sizes > MOST)
-    c, big = fitting(coef)
+    c, big = fitting(batch.coef)
     route[of[big]] = True
-    e = np.array(exp, dtype=np.int64)
+    e = np.array(batch.exp, dtype=np.int64)
     u = pow10[unit_of]
     big_e = e + u
     g = np.minimum.reduceat(big_e, starts)
@@ -313,6 +340,69 @@ def settle_sums(
     tol0 = np.add.reduceat(np.where(half, 5 * P10[shift], 0), starts)  # on the judge's grid 10**(g - 1)
     diff0 = diff * 10
     le = np.array([kind == "sum-le" for kind in batch.kinds], dtype=bool)
+    return SumGrid(
+        sizes,
+        starts,
+        of,
+        pos,
+        pow10,
+        at_odd,
+        odd_code,
+        route,
+        big,
+        c,
+        e,
+        u,
+        big_e,
+        g,
+        shift,
+        keep,
+        vals,
+        t,
+        exact,
+        half,
+        tol0,
+        diff0,
+        le,
+    )
+
+
+def settle_sums(
+    rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
+) -> tuple[dict[str, Any], list[int]]:
+    """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
+    indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
+    n = len(rels)
+    if n == 0:
+        return {}, []
+    batch = _batch(rels)
+    flat, coef, exp, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.codes, batch.units
+    sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
+    (
+        sizes,
+        starts,
+        of,
+        pos,
+        pow10,
+        at_odd,
+        odd_code,
+        route,
+        _big,
+        c,
+        e,
+        u,
+        big_e,
+        g,
+        shift,
+        keep,
+        vals,
+        t,
+        exact,
+        half,
+        tol0,
+        diff0,
+        le,
+    ) = sum_grid(batch, sent, tolerance)
 
     def verdicts(d: Array, tol: Array) -> Array:
         """bulk's verdict codes of each figure's sum with difference ``d`` and allowance ``tol``."""

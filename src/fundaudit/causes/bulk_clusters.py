@@ -32,24 +32,22 @@ from fundaudit import i18n
 from fundaudit.causes import REGISTRY, bulk, decimal_shift, unit_slip
 from fundaudit.causes._base import RESTATED, WARNING, Applicability, Culprit, Diagnosis, shifted
 from fundaudit.causes.bulk_arrays import (
-    _FIT,
     _MATCH,
     _OFF,
     _ROUNDING,
     _SAFE,
     _WITHIN,
     KINDS,
-    MOST,
     P10,
     _at,
     _gather,
     _judged,
-    _odd_unit,
     _written,
     classify,
     ndigits,
     significant,
     stripped,
+    sum_grid,
 )
 from fundaudit.causes.bulk_pairs import paired
 from fundaudit.causes.localise import ALONE_POSSIBLE, LENIENT, RIVALS
@@ -57,7 +55,7 @@ from fundaudit.causes.unexplained import NO_PATTERN
 from fundaudit.findings import Relation
 from fundaudit.model import Figure
 from fundaudit.numbers import Written
-from fundaudit.tolerance import Policy, Tolerance
+from fundaudit.tolerance import Tolerance
 from fundaudit.units import Unit
 
 Array = np.ndarray[Any, Any]
@@ -78,43 +76,38 @@ def settle_clusters(
     batch = _gather(rels)
     flat, coef, exp, count, unit_of, ulist = (
         batch.figs,
-        list(batch.coef),
+        batch.coef,
         batch.exp,
         batch.count,
         batch.codes,
         batch.units,
     )
-    sizes = np.array(count, dtype=np.int64)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    of = np.repeat(np.arange(n), sizes)  # each figure's relation
-    pos = np.arange(len(of)) - starts[of]  # 0: the total
-    pow10 = np.array([unit.pow10 for unit in ulist], dtype=np.int64)
-    at_odd, odd_code = _odd_unit(of, pos, starts, sizes, unit_of, ulist)
-    route = np.array([rel.kind not in ("sum", "sum-le") for rel in rels], dtype=bool) | (sizes > MOST)
-    big = [k for k, v in enumerate(coef) if not 0 <= v < 10**_FIT]
-    for k in big:
-        coef[k] = 0
-    route[of[np.array(big, dtype=np.int64)]] = True
-    c = np.array(coef, dtype=np.int64)
-    e = np.array(exp, dtype=np.int64)
-    u = pow10[unit_of]
-    big_e = e + u
-    g = np.minimum.reduceat(big_e, starts)
-    shift = big_e - g[of]
-    route |= np.logical_or.reduceat((e > 0) | (shift + ndigits(c) > _FIT), starts)
-    keep = ~route[of]
-    c = np.where(keep, c, 0)
-    shift = np.where(keep, shift, 0)
-    vals = c * P10[shift]  # each figure on its sum's grid 10**g
-    total_sum = np.add.reduceat(np.where(pos > 0, vals, 0), starts)
-    diff = vals[starts] - total_sum
-    t = np.where(pos == 0, total_sum[of], vals + diff[of])  # each figure's target, on the grid
-    exact = tolerance.policy is Policy.EXACT
-    half = np.zeros(len(of), dtype=bool) if exact else ~((e >= 0) & (tolerance.policy is Policy.DIGITS))
-    tol0 = np.add.reduceat(np.where(half, 5 * P10[shift], 0), starts)  # on the judge's grid 10**(g - 1)
-    diff0 = diff * 10
-    le = np.array([rel.kind == "sum-le" for rel in rels], dtype=bool)
+    (
+        sizes,
+        starts,
+        of,
+        pos,
+        pow10,
+        at_odd,
+        odd_code,
+        route,
+        big,
+        c,
+        e,
+        u,
+        big_e,
+        g,
+        shift,
+        keep,
+        vals,
+        t,
+        exact,
+        half,
+        tol0,
+        diff0,
+        le,
+    ) = sum_grid(batch, [rel.kind not in ("sum", "sum-le") for rel in rels], tolerance)
+    coef = [0 if out else v for v, out in zip(coef, big.tolist(), strict=True)]  # as the grid takes them
 
     def verdicts(d: Array, tol: Array, lesser: Array) -> Array:
         """bulk's verdict codes of sums with difference ``d`` and allowance ``tol``."""
@@ -205,7 +198,7 @@ def settle_clusters(
             break
         den = P10[_at(shift - dd)]
         rd = tt // den + (2 * (tt % den) >= den)
-        moved = rd * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
+        moved: Array = rd * P10[_at(shift - dd + 1)] - c * P10[_at(shift + 1)]
         tol = tol0[of] - h_here + (0 if exact else 5 * P10[_at(shift - dd)])
         vd = verdicts(diff0[of] + np.where(pos == 0, moved, -moved), tol, le[of])
         now = left & (vd != _OFF)
