@@ -226,7 +226,7 @@ def _arrays(
     into ``done``; the relations left for :func:`_settled`, in their order. ``arrays`` False:
     the arrays have had them, all but the table sums they leave for two slips together
     (:func:`_pairs`), which go to them again once :func:`_pairs` has cleared them here."""
-    from fundaudit.causes.bulk_arrays import _gather, settle_products, settle_sums
+    from fundaudit.causes.bulk_arrays import settle_products, settle_sums
 
     taken: set[int] = set()
     cleared = _unpaired(alone)
@@ -239,18 +239,13 @@ def _arrays(
             if kinds[0] == "product":
                 got, rest = settle_products(rels, tolerance)
             else:
-                batch = _gather(rels)  # a table sum cleared of two slips together: as any other sum
-                batch.rules = [_UNPAIRED if k in cleared else rel.rule for k, rel in zip(at, rels, strict=True)]
-                got, rest = settle_sums(batch, [_shown(alone[k][1], alone[k][0].total.unit) for k in at], tolerance)
+                shown = [_shown(alone[k][1], alone[k][0].total.unit) for k in at]
+                got, rest = settle_sums(rels, shown, tolerance, [k in cleared for k in at])
         except Exception:  # bulk's own path then, relation by relation
             continue
         done.update({rid: d for rid, d in got.items() if d is not None})
         taken |= set(at) - {at[k] for k in rest}
     return [x for k, x in enumerate(alone) if k not in taken]
-
-
-_UNPAIRED = "pairs-cleared"  # the rule the arrays are given for a table sum _pairs has cleared (no RESTATED rule
-# is a table one: the rule's only other use there)
 
 
 def _unpaired(alone: Sequence[tuple[Relation, tuple[int, int] | None]]) -> set[int]:

@@ -368,16 +368,23 @@ def sum_grid(batch: Batch, sent: Sequence[bool], tolerance: Tolerance) -> SumGri
 
 
 def settle_sums(
-    rels: Sequence[Relation] | Batch, shown: Sequence[str], tolerance: Tolerance
+    rels: Sequence[Relation] | Batch,
+    shown: Sequence[str],
+    tolerance: Tolerance,
+    cleared: Sequence[bool] | None = None,
 ) -> tuple[dict[str, Any], list[int]]:
     """The diagnoses bulk gives one-relation sums (``None``: left to the localiser), and the
-    indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words."""
+    indices of the sums sent to bulk's Python path. ``shown``: each sum's difference in words.
+    A table sum goes to bulk's path (the localiser's two slips together), unless ``cleared``
+    says :func:`fundaudit.causes.bulk._pairs` has found no such pair for it."""
     n = len(rels)
     if n == 0:
         return {}, []
     batch = _batch(rels)
     flat, coef, exp, unit_of, ulist = batch.figs, batch.coef, batch.exp, batch.codes, batch.units
     sent = [rule.startswith("table-") for rule in batch.rules]  # two slips together: localise.pairs
+    if cleared is not None:
+        sent = [table and not done for table, done in zip(sent, cleared, strict=True)]
     (
         sizes,
         starts,
