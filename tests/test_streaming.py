@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fundaudit import i18n, runner
+from fundaudit import runner
 from fundaudit.columnar import read as reading
 from fundaudit.columnar.arrays import from_relations
 from fundaudit.loader import load
@@ -78,7 +77,9 @@ def test_groups_give_the_diagnoses_of_the_whole_run(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first result is written before the second chunk is worded."""
+    """The first result is written before the second chunk is worded (in this process: in
+    workers, at most two chunks a worker are in flight, test_forked)."""
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(runner, "CHUNK", 50)
     from fundaudit.report import pieces
@@ -115,26 +116,6 @@ def test_a_writer_holds_one_chunk(heavy_tables: Path, monkeypatch: pytest.Monkey
     jsonout.write(audit, True, sink)
     assert 0 < sink.first <= 50
     assert len(worded) == len(audit.codes)
-
-
-def test_workers_give_the_diagnoses_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fundaudit.columnar import diagnoses
-
-    heavy.write(heavy.generate(9_000, seed=11), tmp_path)  # two YAML files: two groups at least
-    monkeypatch.setattr(runner, "SMALL", 1)
-    monkeypatch.setattr(diagnoses, "PARALLEL", 1)
-    columns = reading.read(tmp_path)
-    rows = range(len(columns.relations))
-    found = {}
-    for jobs in ("1", "2"):
-        monkeypatch.setenv("FUNDAUDIT_JOBS", jobs)
-        audit = runner.judge(columns)
-        with i18n.using("zh"):  # not the environment's language: the workers must be told
-            found[jobs] = {k: repr(d) for k, d in audit.bulk.found(rows).items()}
-        assert len(audit.bulk.where) > 1  # several groups: several were in flight
-    assert diagnoses.jobs(10) == 2 or len(os.sched_getaffinity(0)) < 2
-    assert found["2"] == found["1"]
-    assert any("不符" in d or "更正" in d or "，" in d for d in found["1"].values())  # in Chinese
 
 
 def test_hidden_findings_and_crashed_rules_stream_in_place(heavy_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,20 +209,3 @@ def test_jsonl_of_data_that_cannot_be_audited(tmp_path: Path) -> None:
     assert len(lines) == 1
     doc = json.loads(lines[0])
     assert doc["errors"] and doc["errors"][0]["file"].endswith("budgets.yaml")
-
-
-def test_diagnosis_workers_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The diagnosis stays in this process (workers cost more than they save since it is settled
-    in arrays) unless $FUNDAUDIT_JOBS asks, for the command line and a library caller alike."""
-    from fundaudit.columnar import diagnoses, group
-
-    cores = len(os.sched_getaffinity(0))
-    monkeypatch.delenv("FUNDAUDIT_JOBS", raising=False)
-    for allowed in ([], [True]):
-        monkeypatch.setattr(group, "_ALLOWED", allowed)
-        assert diagnoses.jobs(10**6) == 1
-        for asked, want in (("2", min(2, cores)), ("1", 1), ("abc", 1), ("0", 1), ("99999", 1)):
-            monkeypatch.setenv("FUNDAUDIT_JOBS", asked)
-            assert diagnoses.jobs(10**6) == want, asked
-            assert diagnoses.jobs(10) == 1  # small work stays here
-        monkeypatch.delenv("FUNDAUDIT_JOBS")

@@ -10,16 +10,16 @@ joined by a YAML file one of their figures is in. Each group is diagnosed on its
 ``uses`` and ``nearby`` figures the whole run would give it, and gives the diagnoses the
 whole run gives; what differs is what is held at once: one group's relations, never all.
 
-The groups are diagnosed in this process unless ``$FUNDAUDIT_JOBS=N`` asks for N worker
-processes (at most one per core), from :data:`PARALLEL` failing relations on: since the
-diagnosis is settled in arrays (:mod:`fundaudit.causes.bulk_arrays`), sending the groups'
-relations to workers costs more than the workers save (heavy 10^6 on 2 idle cores: 15.5 s
-in one process, 17.4 s with two workers and 10 s more CPU). In this process a group of
-:data:`~fundaudit.causes.bulk.ARRAYS` failing relations or more is diagnosed from its columns
-(:func:`~fundaudit.columnar.group.diagnose_rows`: the sums and products the arrays settle are
-never made model objects, :mod:`fundaudit.causes.bulk_columns`); the smaller groups are read
-as objects many at a time. Each worker
-gets one group's relations and sends back its diagnoses, in the order of the groups. They
+A group of :data:`~fundaudit.causes.bulk.ARRAYS` failing relations or more is diagnosed from
+its columns (:func:`~fundaudit.columnar.group.diagnose_rows`: the sums and products the arrays
+settle are never made model objects, :mod:`fundaudit.causes.bulk_columns`); the smaller groups
+are read as objects many at a time. From :data:`_FORK_BATCHES` batches of :data:`CHUNK` failing
+relations on, the batches of groups are diagnosed in worker processes forked from this one
+(:mod:`fundaudit.forked`: on the command line, one per core; ``$FUNDAUDIT_JOBS=N`` for N): a
+worker is sent a batch's rows, reads the relations from the columns it was forked with, and
+sends back each group's encoded diagnoses, in the order of the groups (heavy 10^6 on 2 idle
+cores: 18.3 s end to end against 27.2 s in one process; the workers of an earlier version,
+started afresh and sent the relations as objects, cost more than they saved). They
 wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in a temporary
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
 are worded (:meth:`Diagnoses.found`; the JSON is written from the plain tuples themselves,
@@ -29,13 +29,9 @@ few groups' worth.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import tempfile
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -52,7 +48,7 @@ from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time to be diagnosed (many small groups at once)
 _SPOOL = 16 * 1024 * 1024  # bytes of encoded diagnoses kept in memory before they go to disk
-PARALLEL = 20_000  # failing relations from which the groups are diagnosed in worker processes
+_FORK_BATCHES = 5  # batches of CHUNK failing relations from which the groups are diagnosed in worker processes
 
 
 def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
@@ -126,54 +122,55 @@ class Diagnoses:
                 if len(self._cache) >= 4:  # a few groups at a time: the findings come in file order
                     self._cache.pop(next(iter(self._cache)))
                 assert self.spool is not None
-                offset, size = self.where[g]
-                self.spool.seek(offset)
-                group = self._cache[g] = Decoded(self.spool.read(size))
+                group = self._cache[g] = Decoded(self._read(*self.where[g]))
             out.append(group)
         return out
 
-
-def jobs(failing: int) -> int:
-    """Worker processes for ``failing`` relations: as many as ``$FUNDAUDIT_JOBS`` asks, at most
-    the cores this process may use, none for fewer than :data:`PARALLEL`; none when it is
-    unset or not a number (see the module's doc for why one process is the default)."""
-    text = os.environ.get("FUNDAUDIT_JOBS", "")
-    if not text:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    wanted = max(int(text), 1) if text.isdigit() and 0 < len(text) < 4 else 1
-    return min(wanted, cores) if failing >= PARALLEL else 1
+    def _read(self, offset: int, size: int) -> bytes:
+        """``size`` bytes of the spool from ``offset``. Once it is on disk, without moving the
+        file's position: workers forked from this process (:mod:`fundaudit.forked`) share it."""
+        assert self.spool is not None
+        if getattr(self.spool, "_rolled", False):
+            return os.pread(self.spool.fileno(), size, offset)
+        self.spool.seek(offset)
+        return self.spool.read(size)
 
 
 def _results(
-    columns: Columns, members: list[list[int]], tolerance: Tolerance, workers: int
+    columns: Columns, members: list[list[int]], tolerance: Tolerance, failing: int
 ) -> Iterator[tuple[bytes, tuple[str, ...]] | str]:
-    """Each group's :func:`diagnose_group`, in group order; in ``workers`` processes when more than one.
-
-    A few groups are in flight at a time (their relations pickled to the workers), so that the
-    relations of all groups are never held at once. Should the workers fail (killed, no
-    ``fork``/``spawn``), the groups left are diagnosed here.
-    """
+    """Each group's :func:`diagnose_group`, in group order: ``failing`` relations in all, in
+    forked worker processes when there are many (:func:`fundaudit.forked.processes`), a batch of
+    groups of :data:`CHUNK` relations or more to a worker, each sending back its groups' results
+    (the columns are in the memory it was forked with); else here."""
+    from fundaudit import forked
     from fundaudit.i18n import language
 
     lang = language()
-    done = 0
-    if workers > 1 and len(members) > 1:
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                flight: deque[Future[tuple[bytes, tuple[str, ...]] | str]] = deque()
-                for relations in _relations(columns, members):
-                    flight.append(pool.submit(diagnose_group, relations, tolerance, lang))
-                    if len(flight) > 2 * workers:
-                        yield flight.popleft().result()
-                        done += 1
-                while flight:
-                    yield flight.popleft().result()
-                    done += 1
-            return
-        except (OSError, BrokenProcessPool):
-            pass
-    yield from _here(columns, members[done:], tolerance, lang)
+    workers = forked.processes(failing // CHUNK, _FORK_BATCHES) if len(members) > 1 else 1
+    if workers <= 1:
+        yield from _here(columns, members, tolerance, lang)
+        return
+
+    def batch(groups: list[list[int]]) -> list[tuple[bytes, tuple[str, ...]] | str]:
+        return list(_here(columns, groups, tolerance, lang))
+
+    for results in forked.ordered(batch, _batches(members), workers):
+        yield from results
+
+
+def _batches(members: list[list[int]]) -> Iterator[list[list[int]]]:
+    """The groups in order, in batches of at least :data:`CHUNK` relations (the last may hold fewer)."""
+    batch: list[list[int]] = []
+    size = 0
+    for group in members:
+        batch.append(group)
+        size += len(group)
+        if size >= CHUNK:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _here(
@@ -228,7 +225,7 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
     progress = _("{done} of {total} failing relations diagnosed")
     done = 0
     results = through(  # the groups stored in the cache are read, the others diagnosed
-        columns, members, tolerance, lambda todo: _results(columns, todo, tolerance, jobs(sum(map(len, todo))))
+        columns, members, tolerance, lambda todo: _results(columns, todo, tolerance, sum(map(len, todo)))
     )
     for group, result in zip(members, results, strict=False):
         done += len(group)
@@ -242,4 +239,5 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
         where.append((size, len(data)))
         size += len(data)
         notes.extend(said)
+    spool.flush()  # read back with os.pread once on disk (Diagnoses._read)
     return Diagnoses(group_of, spool, where, tuple(notes))

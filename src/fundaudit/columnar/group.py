@@ -27,13 +27,14 @@ _ALLOWED: list[bool] = []  # set by the command line, whose main module a worker
 
 
 def allow_workers() -> None:
-    """Let large diagnoses run in worker processes (the command line calls this).
+    """Let large loads, diagnoses and wordings run in worker processes (the command line calls this).
 
-    A worker is a new interpreter (``spawn``) that imports the caller's main module again;
-    a script that runs its work at import time (no ``if __name__ == "__main__":``) would run
-    it once more in every worker. So a library caller gets workers only when it asks for
-    them with ``$FUNDAUDIT_JOBS``; the ``fundaudit`` command, whose main module is safe to
-    import, allows them here.
+    A loading worker is a new interpreter (``spawn``) that imports the caller's main module
+    again: a script that runs its work at import time (no ``if __name__ == "__main__":``) would
+    run it once more in every worker. The diagnosis's and the wording's workers are forked
+    (:mod:`fundaudit.forked`), which a process with threads of its own (a notebook's kernel)
+    may not survive. So a library caller gets workers only when it asks for them with
+    ``$FUNDAUDIT_JOBS``; the ``fundaudit`` command allows them here.
     """
     _ALLOWED[:] = [True]
 

@@ -40,7 +40,7 @@ before the next one is worded, so memory does not grow with the number of findin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
 from operator import attrgetter, itemgetter
@@ -259,13 +259,50 @@ def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
     """:func:`results`' objects joined by ``sep``, a text for each chunk (never an empty one)."""
     from fundaudit.report.jsonout import finding_json
 
-    for chunk, items in worded(audit, show_all, True):
-        if chunk is None:  # worded one by one
-            texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
-            for k in range(0, len(texts), _BATCH):
-                yield sep.join(texts[k : k + _BATCH])
-        elif items:
-            yield chunk.text(items, sep)
+    chunks = audit.chunks(show_all) if BULK else None
+    if chunks is not None:
+        yield from _joined_chunks(audit, chunks, show_all, sep)
+        return
+    for _none, items in worded(audit, show_all, True):
+        texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
+        for k in range(0, len(texts), _BATCH):
+            yield sep.join(texts[k : k + _BATCH])
+
+
+def _joined_chunks(audit: Audit, chunks: Iterator[list[int | Finding]], show_all: bool, sep: str) -> Iterator[str]:
+    """:func:`joined` of a large audit, a chunk at a time: the chunks worded and assembled in
+    forked workers when there are many (:mod:`fundaudit.forked`; the diagnosis is made first,
+    so that every worker has it), else here; the same texts in the same order either way."""
+    import numpy as np
+
+    from fundaudit import forked
+    from fundaudit.i18n import language, using
+    from fundaudit.runner import CHUNK, QUIET
+
+    lang = language()
+
+    def one(chunk: list[int | Finding]) -> str:
+        with paused(), using(lang):
+            c = _Chunk(audit, chunk, True)
+            items = c.words()
+            return c.text(items, sep) if items else ""
+
+    shown = len(audit.codes) if show_all else int((~np.isin(audit.codes, _codes(QUIET))).sum())
+    workers = forked.processes(shown // CHUNK, _FORK_CHUNKS)
+    if workers > 1 and np.isin(audit.codes, _codes(FAILING)).any():
+        _ = audit.bulk  # diagnosed here, once, before the fork
+    for text in forked.ordered(one, chunks, workers):
+        if text:
+            yield text
+
+
+_FORK_CHUNKS = 8  # chunks of findings from which they are worded in worker processes
+
+
+def _codes(verdicts: Iterable[Verdict]) -> list[int]:
+    from fundaudit.findings import VERDICT_CODE
+
+    return [VERDICT_CODE[v] for v in verdicts]
 
 
 _BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)
