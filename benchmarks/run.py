@@ -34,6 +34,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import bytecode  # noqa: E402
 import heavy  # noqa: E402
 import synth  # noqa: E402
 
@@ -53,10 +54,14 @@ def _peak_mb() -> float:
 
 
 class _Workers:
-    """The largest peak resident memory (VmHWM) of this process's children, polled while a stage runs.
+    """The memory of this process's children (worker processes) while a stage runs: the largest
+    sum, polled every 0.2 s, of their private pages (Private_Clean + Private_Dirty of
+    /proc/PID/smaps_rollup).
 
-    ``ru_maxrss`` of the children is no use: a worker started by fork + exec reports the size
-    of its parent at the fork. VmHWM is reset by exec, and read from /proc every 0.2 s.
+    Private, not resident: a worker forked from this process (fundaudit.forked) shares the pages
+    it only reads with this one, and they are counted once, in this process's own peak; a
+    worker started afresh (the loader's) has only private pages. ``ru_maxrss`` of the children
+    would be no use either way: a child started by fork + exec reports its parent's size.
     """
 
     def __init__(self) -> None:
@@ -68,16 +73,21 @@ class _Workers:
     def _poll(self) -> None:
         me = str(os.getpid())
         while not self._done.wait(0.2):
+            total = 0
             for entry in Path("/proc").iterdir():
                 if not entry.name.isdigit():
                     continue
                 try:
                     status = (entry / "status").read_text()
+                    if f"\nPPid:\t{me}\n" not in status:
+                        continue
+                    rollup = (entry / "smaps_rollup").read_text()
                 except OSError:
                     continue
-                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
-                    self.peak = max(self.peak, int(fields["VmHWM"].split()[0]) / 1024)
+                for line in rollup.splitlines():
+                    if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                        total += int(line.split()[1])
+            self.peak = max(self.peak, total / 1024)
 
     def stop(self) -> float:
         self._done.set()
@@ -389,7 +399,7 @@ def _machine() -> str:
 def report(rows: list[dict[str, Any]], start: dict[str, float] | None = None) -> str:
     head = (
         "| shape | figures | relations | findings | load YAML | load Parquet | evaluate (first / best of 5) "
-        "| diagnose | word + write JSON (µs/finding) | fundaudit e2e: wall, peak MB (worker) | DuckDB e2e "
+        "| diagnose | word + write JSON (µs/finding) | fundaudit e2e: wall, peak MB (workers) | DuckDB e2e "
         "| polars e2e | pandas e2e | e2e / DuckDB | peak / DuckDB | slips found | peers agree |"
     )
     lines = [head, "|" + "---|" * 17]
@@ -423,7 +433,7 @@ def report(rows: list[dict[str, Any]], start: dict[str, float] | None = None) ->
 
 
 def _workers(stage: dict[str, Any]) -> str:
-    """`` (+ 180)``: the largest worker process's peak, when the stage had workers."""
+    """`` (+ 180)``: the workers' own memory at its largest (:class:`_Workers`), when the stage had workers."""
     mb = stage.get("workers_mb", 0)
     return f" (+ {mb:.0f})" if mb > 1 else ""
 
@@ -491,6 +501,8 @@ def main() -> None:
         result["load"] = (load, os.getloadavg()[0])
         print(json.dumps(result))
         return
+    compiled = bytecode.compiled()
+    print(compiled, flush=True)
     sizes = [10_000] if args.smoke else args.sizes
     rows = [bench(shape, n, args.work, args.yaml_max) for shape in args.shapes for n in sizes]
     start = None if args.smoke else startup(args.startup_runs)
@@ -503,7 +515,8 @@ def main() -> None:
             "# fundaudit benchmark\n\n"
             f"Machine: {_machine()}.\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`"
             f" ({time.strftime('%Y-%m-%d')}). Load average (1 minute) at the stages' starts and ends: "
-            f"{_load(rows)} on {os.cpu_count()} cores.\n\n{table}\n\n"
+            f"{_load(rows)} on {os.cpu_count()} cores; {compiled} before anything was timed "
+            "(benchmarks/bytecode.py says why).\n\n{table}\n\n"
             "Times are of the stage alone in a fresh process; end to end (fundaudit and the peers) is the "
             "wall time of the whole process, interpreter start and imports included, and its peak resident "
             "memory. The peers (benchmarks/peers.py) judge every relation kind exactly on each relation's grid "
@@ -513,11 +526,13 @@ def main() -> None:
             "shape, rounding) counts equal the planted ones; peers agree: each peer's verdict counts equal "
             "fundaudit's. Diagnose: the diagnosis of every failing relation (fundaudit.causes), timed alone; "
             "word + write JSON: the findings worded and streamed as the JSON document after it, per finding. "
-            "The diagnosis runs in the main process (worker processes only when `$FUNDAUDIT_JOBS` asks): "
-            "e2e peak memory is the main process's, with the largest worker's in parentheses when there is "
-            "one; the peak-memory target counts both. The budget shape's relations table carries row keys "
-            "(`total_row`, `part_rows`, as `fundaudit export` writes them; `synth.py`); the heavy shape's, "
-            "an independent writer's, does not.\n",
+            "End to end, the diagnosis's groups and the JSON's chunks are shared among worker processes "
+            "forked from the main one, one per core (fundaudit.forked; the diagnose and word + write columns "
+            "are timed in one process): e2e peak memory is the main process's, with the workers' own memory "
+            "in parentheses (the largest sum of their private pages; what they share with the main process "
+            "is counted once, in its peak); the peak-memory target counts both. The budget shape's relations "
+            "table carries row keys (`total_row`, `part_rows`, as `fundaudit export` writes them; `synth.py`); "
+            "the heavy shape's, an independent writer's, does not.\n",
             encoding="utf-8",
         )
 

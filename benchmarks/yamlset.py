@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import bytecode
 import synth
 
 
@@ -174,6 +175,7 @@ def main() -> None:
     ap.add_argument("--jobs", default="1", help="$FUNDAUDIT_JOBS of the loads (1: no worker processes)")
     ap.add_argument("--startup", type=int, default=0, help="only: the real data's check against import pandas, N runs")
     args = ap.parse_args()
+    print(bytecode.compiled())
     if args.startup:
         print(startup(args.startup))
         return

@@ -15,7 +15,7 @@ import pytest
 from fundaudit import forked, i18n, runner
 from fundaudit.columnar import diagnoses, group
 from fundaudit.columnar import read as reading
-from fundaudit.report import jsonout, pieces
+from fundaudit.report import csvout, github, jsonout, junit, pieces, sarif, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -150,12 +150,25 @@ def test_workers_give_the_diagnoses_of_one_process(heavy_tables: Path, monkeypat
     assert any("不符" in d or "更正" in d or "，" in d for d in found["1"].values())  # in Chinese
 
 
+WRITERS = {
+    "json": lambda a: jsonout.render(a, False),
+    "json-all": lambda a: jsonout.render(a, True),
+    "jsonl": lambda a: "".join(t + "\n" for t in pieces.joined(a, False, "\n")),
+    "text": lambda a: text.render(a, False),
+    "text-all": lambda a: text.render(a, True),
+    "github": lambda a: github.render(a, False),
+    "sarif": lambda a: sarif.render(a, False),
+    "junit": lambda a: junit.render(a, False),
+    "csv": lambda a: csvout.render(a),
+}
+
+
 @pytest.mark.parametrize("spill", [False, True])
-def test_workers_write_the_json_of_one_process(
+def test_workers_write_every_format_as_one_process(
     heavy_tables: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
 ) -> None:
-    """The JSON document and JSON Lines, worded a chunk at a time in workers: the same bytes; the
-    diagnoses they read from the spool in memory, or on disk (shared with the workers)."""
+    """Every format, worded a chunk at a time in workers: the same bytes, in both languages; the
+    diagnoses the workers read from the spool in memory, or on disk (shared with the workers)."""
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(runner, "CHUNK", 100)  # many chunks
     monkeypatch.setattr(pieces, "_FORK_CHUNKS", 1)
@@ -163,14 +176,18 @@ def test_workers_write_the_json_of_one_process(
         monkeypatch.setattr(diagnoses, "_SPOOL", 1)
     calls = _counting(monkeypatch)
     columns = reading.read(heavy_tables)
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("FUNDAUDIT_JOBS", jobs)
         audit = runner.judge(columns)
-        with i18n.using("en"):
-            out[jobs] = (jsonout.render(audit, False), "".join(pieces.joined(audit, True, "\n")))
+        for lang in ("zh", "en"):
+            with i18n.using(lang):
+                for name, write in WRITERS.items():
+                    out.setdefault(jobs, {})[f"{name}-{lang}"] = write(audit)
         if spill and audit.bulk.spool is not None:
             assert getattr(audit.bulk.spool, "_rolled", False)
-    assert 2 in calls or len(os.sched_getaffinity(0)) < 2
-    assert out["2"] == out["1"]
-    assert out["1"][0].count('"id": ') > 1000
+    assert calls.count(2) >= len(WRITERS) * 2 or len(os.sched_getaffinity(0)) < 2
+    for name, made in out["1"].items():
+        assert out["2"][name] == made, name
+    assert out["1"]["json-zh"].count('"id": ') > 1000
+    assert "根因" in out["1"]["text-zh"] or "个根" in out["1"]["text-zh"]

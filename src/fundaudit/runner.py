@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from fundaudit.causes.localise import Result
     from fundaudit.columnar.arrays import Columns
     from fundaudit.columnar.diagnoses import Diagnoses
+    from fundaudit.columnar.group import EncodedDiagnosis
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
 
@@ -313,7 +314,9 @@ class Audit:
         for start in range(0, len(ids), CHUNK):  # the diagnoses are read a chunk at a time
             chunk = slice(start, start + CHUNK)
             failing = any(VERDICT_OF_CODE[c] in FAILING for c in at[chunk])
-            found: Mapping[str, Diagnosis] = self.found(rows[chunk]) if failing else {}
+            found: Mapping[str, Diagnosis | EncodedDiagnosis] = {}
+            if failing:  # a large audit's diagnoses as the tuples they are stored as: no objects made
+                found = self.bulk.severities(rows[chunk]) if self._in_groups else self.found(rows[chunk])
             for rid, code in zip(ids[chunk], at[chunk], strict=True):
                 if rid in self.hidden:
                     continue

@@ -112,6 +112,13 @@ class Diagnoses:
             out.update({rid: (row, group) for rid, row in group.rows.items()})
         return out
 
+    def severities(self, rows: Sequence[int]) -> dict[str, EncodedDiagnosis]:
+        """:meth:`found` as the plain tuples they were stored as (what a severity needs)."""
+        out: dict[str, EncodedDiagnosis] = {}
+        for group in self._groups(rows):
+            out.update(group.rows)
+        return out
+
     def _groups(self, rows: Sequence[int]) -> list[Decoded]:
         """The groups of the relations at ``rows``, read from the spool (a few kept at a time)."""
         wanted = sorted({int(g) for g in self.group_of[np.asarray(rows, dtype=np.int64)].tolist() if g >= 0})

@@ -11,7 +11,8 @@ import csv
 import io
 from typing import TextIO
 
-from fundaudit.report.pieces import worded
+from fundaudit.findings import Finding
+from fundaudit.report.pieces import Words, per_chunk
 from fundaudit.report.safe import neutralise
 from fundaudit.report.summary import FINDING_COLUMNS, finding_row
 from fundaudit.runner import Audit
@@ -20,10 +21,16 @@ from fundaudit.runner import Audit
 def write(audit: Audit, out: TextIO) -> None:
     """Write the rows as the findings are worded (memory stays flat)."""
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FINDING_COLUMNS)
-    for _chunk, findings in worded(audit, True):  # every relation, a chunk at a time, worded in bulk
-        writer.writerows([[neutralise(str(v)) for v in finding_row(f)] for f in findings])
+    csv.writer(out, lineterminator="\n").writerow(FINDING_COLUMNS)
+
+    def rows(_chunk: object, findings: list[Finding | Words]) -> str:
+        block = io.StringIO()
+        rows = [[neutralise(str(v)) for v in finding_row(f)] for f in findings]
+        csv.writer(block, lineterminator="\n").writerows(rows)
+        return block.getvalue()
+
+    for block in per_chunk(audit, True, rows):  # every relation, a chunk at a time, worded in bulk
+        out.write(block)
 
 
 def render(audit: Audit) -> str:

@@ -11,15 +11,18 @@ from typing import TextIO
 
 from fundaudit.findings import Finding
 from fundaudit.report.escape import github_data, github_property
-from fundaudit.report.pieces import Words, diagnosed, worded
+from fundaudit.report.pieces import Words, diagnosed, per_chunk
 from fundaudit.runner import Audit
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice", "ok": "notice"}
 
 
 def write(audit: Audit, show_all: bool, out: TextIO) -> None:
-    for _chunk, findings in worded(audit, show_all):  # a chunk at a time, worded in bulk
-        out.write("".join([_annotation(f) for f in findings]))
+    def annotations(_chunk: object, findings: list[Finding | Words]) -> str:
+        return "".join([_annotation(f) for f in findings])
+
+    for block in per_chunk(audit, show_all, annotations):  # a chunk at a time, worded in bulk
+        out.write(block)
 
 
 def _annotation(f: Finding | Words) -> str:

@@ -11,7 +11,7 @@ from typing import TextIO
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import xml, xml_attribute, xml_text
-from fundaudit.report.pieces import Words, worded
+from fundaudit.report.pieces import Words, per_chunk
 from fundaudit.runner import Audit
 
 _SPOOL = 8 * 1024 * 1024  # bytes of serialised cases kept in memory before they go to disk
@@ -49,10 +49,16 @@ def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     counts: dict[str, list[int]] = {}
     size = 0
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL) as spool:
-        for f in (f for _chunk, findings in worded(audit, True) for f in findings):  # worded in bulk
-            doc = f.document or "fundaudit"
-            case, kind = _case(f, doc)
-            data = case.encode("utf-8", "surrogateescape")
+
+        def made(_chunk: object, findings: list[Finding | Words]) -> list[tuple[str, bytes, int]]:
+            block = []
+            for f in findings:
+                doc = f.document or "fundaudit"
+                case, kind = _case(f, doc)
+                block.append((doc, case.encode("utf-8", "surrogateescape"), kind))
+            return block
+
+        for doc, data, kind in (c for block in per_chunk(audit, True, made) for c in block):  # worded in bulk
             c = counts.setdefault(doc, [0, 0, 0, 0])
             c[0] += 1
             if kind:

@@ -40,11 +40,11 @@ before the next one is worded, so memory does not grow with the number of findin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from json.encoder import encode_basestring  # the C escaping json.dumps(ensure_ascii=False) uses
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from fundaudit.findings import (
     FAILING,
@@ -198,8 +198,9 @@ def diagnosed(f: Finding | Words) -> Diagnosed | None:
 
 def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple[_Chunk | None, list[Finding | Words]]]:
     """The findings of :meth:`~fundaudit.runner.Audit.iter_shown`, in its order, a chunk at a
-    time: each sum, product or running total as :class:`Words`, the others (and all of a
-    small audit's, or of the materiality order) as :class:`~fundaudit.findings.Finding`.
+    time, worded in this process: each sum, product or running total as :class:`Words`, the
+    others (and all of a small audit's, or of the materiality order) as
+    :class:`~fundaudit.findings.Finding`. (A writer uses :func:`per_chunk`.)
 
     ``pieces``: also escape each figure's JSON (:meth:`_Chunk.json`).
     """
@@ -207,6 +208,12 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
     if chunks is None:  # small, or ordered by materiality: worded at once
         yield None, list(audit.iter_shown(show_all))
         return
+    yield from _chunks_worded(audit, chunks, pieces)
+
+
+def _chunks_worded(
+    audit: Audit, chunks: Iterator[list[int | Finding]], pieces: bool
+) -> Iterator[tuple[_Chunk, list[Finding | Words]]]:
     from fundaudit.i18n import language, using
 
     # many small acyclic objects: collections would only walk them (paused for the whole stream,
@@ -219,6 +226,67 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
                 items = c.words()
             yield c, items
             del c, items
+
+
+R = TypeVar("R")
+
+
+def per_chunk(
+    audit: Audit,
+    show_all: bool,
+    make: Callable[[_Chunk | None, list[Finding | Words]], R],
+    pieces: bool = False,
+) -> Iterator[R]:
+    """``make(chunk, findings)`` for each chunk of :func:`worded`, in its order: what a writer
+    writes of the chunk (a text, plain values).
+
+    With many chunks (:data:`_FORK_CHUNKS` of :data:`~fundaudit.runner.CHUNK` findings or more),
+    the chunks are worded and made in worker processes forked from this one
+    (:mod:`fundaudit.forked`; the diagnosis is made here first, so that every worker has it):
+    ``make`` runs in a worker, and what it returns is sent back. The same results in the same
+    order either way. ``pieces``: as :func:`worded`'s.
+    """
+    chunks = audit.chunks(show_all) if BULK else None
+    if chunks is None:  # small, or ordered by materiality: worded at once
+        yield make(None, list(audit.iter_shown(show_all)))
+        return
+    workers = _workers(audit, show_all)
+    if workers <= 1:
+        for chunk, items in _chunks_worded(audit, chunks, pieces):
+            yield make(chunk, items)
+        return
+    from fundaudit import forked
+    from fundaudit.i18n import language, using
+
+    lang = language()
+
+    def one(chunk: list[int | Finding]) -> R:
+        with using(lang):
+            c = _Chunk(audit, chunk, pieces)
+            return make(c, c.words())
+
+    with paused():  # as in _chunks_worded (the workers are forked with it paused)
+        yield from forked.ordered(one, chunks, workers)
+
+
+def _workers(audit: Audit, show_all: bool) -> int:
+    """The processes to word a large audit's chunks in (:func:`fundaudit.forked.processes`);
+    when more than one, the diagnosis is made first (each worker would make its own)."""
+    import numpy as np
+
+    from fundaudit import forked
+    from fundaudit.findings import VERDICT_CODE
+    from fundaudit.runner import CHUNK, QUIET
+
+    codes = audit.codes
+    shown = len(codes) if show_all else int((~np.isin(codes, [VERDICT_CODE[v] for v in QUIET])).sum())
+    workers = forked.processes(shown // CHUNK, _FORK_CHUNKS)
+    if workers > 1 and np.isin(codes, [VERDICT_CODE[v] for v in FAILING]).any():
+        _ = audit.bulk  # diagnosed here, once, before the fork
+    return workers
+
+
+_FORK_CHUNKS = 8  # chunks of findings from which they are worded in worker processes
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
@@ -259,50 +327,14 @@ def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
     """:func:`results`' objects joined by ``sep``, a text for each chunk (never an empty one)."""
     from fundaudit.report.jsonout import finding_json
 
-    chunks = audit.chunks(show_all) if BULK else None
-    if chunks is not None:
-        yield from _joined_chunks(audit, chunks, show_all, sep)
-        return
-    for _none, items in worded(audit, show_all, True):
-        texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
-        for k in range(0, len(texts), _BATCH):
-            yield sep.join(texts[k : k + _BATCH])
+    def make(chunk: _Chunk | None, items: list[Finding | Words]) -> list[str]:
+        if chunk is None:  # worded one by one
+            texts = [_dumps(finding_json(f)) for f in cast("list[Finding]", items)]
+            return [sep.join(texts[k : k + _BATCH]) for k in range(0, len(texts), _BATCH)]
+        return [chunk.text(items, sep)] if items else []
 
-
-def _joined_chunks(audit: Audit, chunks: Iterator[list[int | Finding]], show_all: bool, sep: str) -> Iterator[str]:
-    """:func:`joined` of a large audit, a chunk at a time: the chunks worded and assembled in
-    forked workers when there are many (:mod:`fundaudit.forked`; the diagnosis is made first,
-    so that every worker has it), else here; the same texts in the same order either way."""
-    import numpy as np
-
-    from fundaudit import forked
-    from fundaudit.i18n import language, using
-    from fundaudit.runner import CHUNK, QUIET
-
-    lang = language()
-
-    def one(chunk: list[int | Finding]) -> str:
-        with paused(), using(lang):
-            c = _Chunk(audit, chunk, True)
-            items = c.words()
-            return c.text(items, sep) if items else ""
-
-    shown = len(audit.codes) if show_all else int((~np.isin(audit.codes, _codes(QUIET))).sum())
-    workers = forked.processes(shown // CHUNK, _FORK_CHUNKS)
-    if workers > 1 and np.isin(audit.codes, _codes(FAILING)).any():
-        _ = audit.bulk  # diagnosed here, once, before the fork
-    for text in forked.ordered(one, chunks, workers):
-        if text:
-            yield text
-
-
-_FORK_CHUNKS = 8  # chunks of findings from which they are worded in worker processes
-
-
-def _codes(verdicts: Iterable[Verdict]) -> list[int]:
-    from fundaudit.findings import VERDICT_CODE
-
-    return [VERDICT_CODE[v] for v in verdicts]
+    for texts in per_chunk(audit, show_all, make, pieces=True):
+        yield from texts
 
 
 _BATCH = 256  # results joined into one write (a chunk's at once would be copied whole twice more)

@@ -17,7 +17,7 @@ from fundaudit.causes import REGISTRY as CAUSES
 from fundaudit.findings import Finding, Verdict
 from fundaudit.i18n import _
 from fundaudit.report.escape import uri
-from fundaudit.report.pieces import Words, diagnosed, indented, worded
+from fundaudit.report.pieces import Words, diagnosed, indented, per_chunk
 from fundaudit.rules import REGISTRY
 from fundaudit.runner import Audit
 
@@ -168,21 +168,25 @@ _MARK = "@@fundaudit-results@@"
 def write(audit: Audit, show_all: bool, out: TextIO, baseline: Comparison | None = None) -> None:
     """Write the log as :func:`render` does, each result as it is worded (memory stays flat)."""
     rule_index, new_ids = _setup(baseline)
-    shown = (f for _chunk, findings in worded(audit, show_all) for f in findings)  # worded in bulk
-    first = next(shown, None)
-    if first is None:
-        out.write(json.dumps(_frame([]), ensure_ascii=False, indent=2) + "\n")
-        return
     frame = json.dumps(_frame([_MARK]), ensure_ascii=False, indent=2) + "\n"
     at = frame.index(json.dumps(_MARK))
     line_start = frame.rindex("\n", 0, at) + 1
     pad = frame[line_start:at]
     head, tail = frame[:line_start], frame[at + len(json.dumps(_MARK)) :]
+
+    def results(_chunk: object, findings: list[Finding | Words]) -> str:
+        return (",\n" + pad).join([indented(_result(f, rule_index, baseline, new_ids), pad) for f in findings])
+
+    blocks = (block for block in per_chunk(audit, show_all, results) if block)  # worded in bulk
+    first = next(blocks, None)
+    if first is None:
+        out.write(json.dumps(_frame([]), ensure_ascii=False, indent=2) + "\n")
+        return
     out.write(head)
     sep = pad
-    for f in itertools.chain((first,), shown):
+    for block in itertools.chain((first,), blocks):
         out.write(sep)
-        out.write(indented(_result(f, rule_index, baseline, new_ids), pad))
+        out.write(block)
         sep = ",\n" + pad
     out.write(tail)
 

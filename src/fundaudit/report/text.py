@@ -25,7 +25,7 @@ from fundaudit.i18n import _
 from fundaudit.i18n.terms import cause_term, severity_name, verdict_name
 from fundaudit.judge import arithmetic
 from fundaudit.report.escape import text
-from fundaudit.report.pieces import Words, diagnosed, worded
+from fundaudit.report.pieces import Words, diagnosed, per_chunk
 from fundaudit.runner import Audit, RelationList
 
 
@@ -75,6 +75,17 @@ class Roots:
         if d is not None:
             self.diagnosed += 1
             self.roots.setdefault(d.root, (f.severity, d.cause))
+
+    @staticmethod
+    def seen(findings: Iterable[Finding | Words]) -> list[tuple[str, str, str]]:
+        """The root, severity and cause of each diagnosed finding, in order (:meth:`merge` adds them)."""
+        return [(d.root, f.severity, d.cause) for f in findings if (d := diagnosed(f)) is not None]
+
+    def merge(self, seen: list[tuple[str, str, str]]) -> None:
+        """:meth:`add` each finding :meth:`seen` gave, in its order."""
+        self.diagnosed += len(seen)
+        for root, severity, cause in seen:
+            self.roots.setdefault(root, (severity, cause))
 
     def line(self) -> str | None:
         """``97 findings from 69 roots: 40 error, 29 warning; causes: …`` (None when none is diagnosed)."""
@@ -140,10 +151,13 @@ def write(audit: Audit, show_all: bool, out: TextIO, verbose: bool = False) -> N
                 lines.append(text(f"      {f.diagnosis.text}"))
             out.write("\n".join(lines) + "\n")
     else:
-        for _chunk, findings in worded(audit, show_all):  # a chunk at a time, worded in bulk
-            for w in findings:
-                roots.add(w)
-            out.write("".join([_line(w, own, memo) + "\n" for w in findings]))
+
+        def written(_chunk: object, findings: list[Finding | Words]) -> tuple[str, list[tuple[str, str, str]]]:
+            return "".join([_line(w, own, memo) + "\n" for w in findings]), Roots.seen(findings)
+
+        for block, seen in per_chunk(audit, show_all, written):  # a chunk at a time, worded in bulk
+            roots.merge(seen)
+            out.write(block)
     s = audit.summary()
     counts = _(", ").join(f"{s[v.value]} {verdict_name(v.value)}" for v in Verdict)
     out.write(
