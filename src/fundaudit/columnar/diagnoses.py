@@ -48,7 +48,7 @@ from fundaudit.tolerance import Tolerance
 
 CHUNK = 4_096  # relations turned into model objects at a time to be diagnosed (many small groups at once)
 _SPOOL = 16 * 1024 * 1024  # bytes of encoded diagnoses kept in memory before they go to disk
-_FORK_BATCHES = 5  # batches of CHUNK failing relations from which the groups are diagnosed in worker processes
+_FORK_BATCHES = 2  # batches of CHUNK failing relations from which the groups are diagnosed in worker processes
 
 
 def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
@@ -154,7 +154,7 @@ def _results(
     from fundaudit.i18n import language
 
     lang = language()
-    workers = forked.processes(failing // CHUNK, _FORK_BATCHES) if len(members) > 1 else 1
+    workers = forked.processes(-(-failing // CHUNK), _FORK_BATCHES) if len(members) > 1 else 1
     if workers <= 1:
         yield from _here(columns, members, tolerance, lang)
         return

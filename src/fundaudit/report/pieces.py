@@ -280,13 +280,13 @@ def _workers(audit: Audit, show_all: bool) -> int:
 
     codes = audit.codes
     shown = len(codes) if show_all else int((~np.isin(codes, [VERDICT_CODE[v] for v in QUIET])).sum())
-    workers = forked.processes(shown // CHUNK, _FORK_CHUNKS)
+    workers = forked.processes(-(-shown // CHUNK), _FORK_CHUNKS)  # the chunks
     if workers > 1 and np.isin(codes, [VERDICT_CODE[v] for v in FAILING]).any():
         _ = audit.bulk  # diagnosed here, once, before the fork
     return workers
 
 
-_FORK_CHUNKS = 8  # chunks of findings from which they are worded in worker processes
+_FORK_CHUNKS = 2  # chunks of findings from which they are worded in worker processes
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
