@@ -535,7 +535,7 @@ def main() -> None:
             f"Machine: {_machine()}.\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`"
             f" ({time.strftime('%Y-%m-%d')}). Load average (1 minute) at the stages' starts and ends: "
             f"{_load(rows)} on {os.cpu_count()} cores; {compiled} before anything was timed "
-            "(benchmarks/bytecode.py says why).\n\n{table}\n\n"
+            f"(benchmarks/bytecode.py says why).\n\n{table}\n\n"
             "Times are of the stage alone in a fresh process; end to end (fundaudit and the peers) is the "
             "wall time of the whole process, interpreter start and imports included, and its peak resident "
             "memory. The peers (benchmarks/peers.py) judge every relation kind exactly on each relation's grid "
