@@ -97,7 +97,14 @@ def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(group, "_ALLOWED", [])
     assert forked.processes(100) == 1  # a library caller
     monkeypatch.setattr(group, "_ALLOWED", [True])
-    assert forked.processes(100) == cores
+    assert forked.processes(100) == min(cores, forked.DEFAULT)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)))  # a large machine
+    assert forked.processes(100) == forked.DEFAULT
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "16")
+    assert forked.processes(100) == 16
+    monkeypatch.undo()
+    monkeypatch.delenv("FUNDAUDIT_JOBS", raising=False)
+    monkeypatch.setattr(group, "_ALLOWED", [True])
     assert forked.processes(1) == 1  # too few pieces
     assert forked.processes(3, least=4) == 1
     for asked, want in (("2", min(2, cores)), ("1", 1), ("abc", 1), ("0", 1), ("99999", 1), ("-2", 1)):

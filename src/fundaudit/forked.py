@@ -15,12 +15,13 @@ fork. A worker ignores Ctrl-C (the command's own process handles it) and dies qu
 SIGTERM; when the workers cannot start or one dies, the pieces left are made in this process.
 
 How many processes (:func:`processes`): ``$FUNDAUDIT_JOBS=N`` asks for N (at most the cores
-this process may use; 1: none); without it, the command line uses every core it may, and a
-library caller none (a notebook's threads and a fork do not mix). Every core, not only the idle
-ones: a worker sent nothing but rows costs almost nothing when it has to share its core
-(heavy 10^6 on 2 cores, the other kept busy: 27.15 s with two processes, 27.16 s with one; both
-idle: 18.3 s against 27.2 s). On Linux only (``fork`` is unsafe on macOS and absent on
-Windows); elsewhere everything runs in this process.
+this process may use; 1: none); without it, the command line uses every core it may, at most
+:data:`DEFAULT` (each worker's own memory adds to the main process's), and a library caller
+none (a notebook's threads and a fork do not mix). Every core, not only the idle ones: a
+worker sent nothing but rows costs almost nothing when it has to share its core (heavy 10^6
+on 2 cores, the other kept busy: 27.15 s with two processes, 27.16 s with one; both idle:
+18.3 s against 27.2 s). On Linux only (``fork`` is unsafe on macOS and absent on Windows);
+elsewhere everything runs in this process.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import Any, TypeVar
 A = TypeVar("A")
 R = TypeVar("R")
 
+DEFAULT = 4  # processes at most without $FUNDAUDIT_JOBS: each worker adds its own memory (~120 MB at 10^6)
 _WORK: list[Callable[[Any], Any]] = []  # the work of the pool being forked (read by the workers)
 _IN_WORKER: list[bool] = []  # set in a worker: its own work is never shared out again
 
@@ -54,7 +56,7 @@ def processes(pieces: int, least: int = 2) -> int:
     if not text and not workers_allowed():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    wanted = (int(text) if text.isdigit() and 0 < len(text) < 4 else 1) if text else cores
+    wanted = (int(text) if text.isdigit() and 0 < len(text) < 4 else 1) if text else DEFAULT
     return max(1, min(wanted, cores, pieces))
 
 
