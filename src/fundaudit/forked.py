@@ -72,29 +72,26 @@ def ordered(work: Callable[[A], R], args: Iterable[A], processes: int) -> Iterat
     flight: deque[tuple[A, Future[R]]] = deque()
     pool: ProcessPoolExecutor | None = None
     try:
-        try:
-            _WORK[:] = [work]
-            pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start)
-            for arg in it:
-                flight.append((arg, pool.submit(_call, arg)))
-                if len(flight) >= 2 * processes:
-                    yield flight[0][1].result()
-                    flight.popleft()
-            while flight:
+        _WORK[:] = [work]
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start)
+        for arg in it:
+            flight.append((arg, pool.submit(_call, arg)))
+            if len(flight) >= 2 * processes:
                 yield flight[0][1].result()
                 flight.popleft()
-            return
-        except (OSError, BrokenProcessPool):  # no workers, or one died: the rest is made here
-            pass
-        finally:
-            _WORK[:] = []
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-        for arg, _future in flight:
-            yield work(arg)
-        yield from map(work, it)
+        while flight:
+            yield flight[0][1].result()
+            flight.popleft()
+        return
+    except (OSError, BrokenProcessPool):  # no workers, or one died: the rest is made here
+        pass
     finally:
-        flight.clear()
+        _WORK[:] = []
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for arg, _future in flight:
+        yield work(arg)
+    yield from map(work, it)
 
 
 def _start() -> None:

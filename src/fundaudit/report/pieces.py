@@ -204,16 +204,16 @@ def worded(audit: Audit, show_all: bool, pieces: bool = False) -> Iterator[tuple
 
     ``pieces``: also escape each figure's JSON (:meth:`_Chunk.json`).
     """
-    chunks = audit.chunks(show_all) if BULK else None
+    yield from _worded(audit, show_all, audit.chunks(show_all) if BULK else None, pieces)
+
+
+def _worded(
+    audit: Audit, show_all: bool, chunks: Iterator[list[int | Finding]] | None, pieces: bool
+) -> Iterator[tuple[_Chunk | None, list[Finding | Words]]]:
+    """:func:`worded` of the audit's ``chunks`` (``None``: worded at once)."""
     if chunks is None:  # small, or ordered by materiality: worded at once
         yield None, list(audit.iter_shown(show_all))
         return
-    yield from _chunks_worded(audit, chunks, pieces)
-
-
-def _chunks_worded(
-    audit: Audit, chunks: Iterator[list[int | Finding]], pieces: bool
-) -> Iterator[tuple[_Chunk, list[Finding | Words]]]:
     from fundaudit.i18n import language, using
 
     # many small acyclic objects: collections would only walk them (paused for the whole stream,
@@ -247,12 +247,8 @@ def per_chunk(
     order either way. ``pieces``: as :func:`worded`'s.
     """
     chunks = audit.chunks(show_all) if BULK else None
-    if chunks is None:  # small, or ordered by materiality: worded at once
-        yield make(None, list(audit.iter_shown(show_all)))
-        return
-    workers = _workers(audit, show_all)
-    if workers <= 1:
-        for chunk, items in _chunks_worded(audit, chunks, pieces):
+    if chunks is None or (workers := _workers(audit, show_all)) <= 1:
+        for chunk, items in _worded(audit, show_all, chunks, pieces):
             yield make(chunk, items)
         return
     from fundaudit import forked
@@ -265,7 +261,7 @@ def per_chunk(
             c = _Chunk(audit, chunk, pieces)
             return make(c, c.words())
 
-    with paused():  # as in _chunks_worded (the workers are forked with it paused)
+    with paused():  # as in _worded (the workers are forked with it paused)
         yield from forked.ordered(one, chunks, workers)
 
 

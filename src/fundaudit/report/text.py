@@ -71,10 +71,7 @@ class Roots:
         self.roots: dict[str, tuple[str, str]] = {}  # root -> severity and cause of its first finding
 
     def add(self, f: Finding | Words) -> None:
-        d = diagnosed(f)
-        if d is not None:
-            self.diagnosed += 1
-            self.roots.setdefault(d.root, (f.severity, d.cause))
+        self.merge(self.seen([f]))
 
     @staticmethod
     def seen(findings: Iterable[Finding | Words]) -> list[tuple[str, str, str]]:
@@ -82,7 +79,7 @@ class Roots:
         return [(d.root, f.severity, d.cause) for f in findings if (d := diagnosed(f)) is not None]
 
     def merge(self, seen: list[tuple[str, str, str]]) -> None:
-        """:meth:`add` each finding :meth:`seen` gave, in its order."""
+        """Count each diagnosed finding :meth:`seen` gave, in its order: its root's first severity and cause kept."""
         self.diagnosed += len(seen)
         for root, severity, cause in seen:
             self.roots.setdefault(root, (severity, cause))
