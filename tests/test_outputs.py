@@ -335,6 +335,60 @@ def test_sigterm_during_report_leaves_no_temporary_and_no_mixed_set(data: Path, 
         assert _tree(out) in trees
 
 
+def test_sigterm_before_the_command_starts_is_exit_143(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the command line reads its help texts, before typer runs the command: the
+    window CI met (the exception escaped `run`: a traceback and exit 1)."""
+    import fundaudit.cli
+
+    real = fundaudit.cli._localise_help
+
+    def localise(argv: list[str]) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        real(argv)
+
+    monkeypatch.setattr(fundaudit.cli, "_localise_help", localise)
+    previous = signal.getsignal(signal.SIGTERM)
+    code, _, err = cli(capsys, "report", str(data), "--out", str(data.parent / "reports"), "--lang", "en")
+    assert (code, err) == (143, "terminated\n")
+    assert not (data.parent / "reports").exists()
+    assert signal.getsignal(signal.SIGTERM) == previous  # the handler is put back when `run` ends
+
+
+@pytest.mark.parametrize("how", ["cleared", "wrapped"])
+def test_a_signal_whose_exception_was_lost_still_ends_the_command_with_its_code(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Where the signal's exception is raised, Python may lose it: C code that clears every error
+    (CPython's compiler during an import, an extension module's start) and the command ran on to
+    exit 0; or wrap it (a class statement's ``__set_name__``: RuntimeError) and the command ended
+    with a traceback and 1. A real `report` met all three. The code is 143 either way."""
+    real = bundle.write
+
+    def write(audit: object, out: Path) -> list[Path]:
+        try:  # as such code would: the exception is raised here, then cleared or wrapped
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(10**5):
+                pass
+        except BaseException as exc:
+            if how == "wrapped":
+                raise RuntimeError("Error calling __set_name__ on 'Field' instance") from exc
+        return real(audit, out)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bundle, "write", write)
+    out = data.parent / "reports"
+    code, _, err = cli(capsys, "report", str(data), "--out", str(out), "--lang", "en")
+    assert (code, err) == (143, "terminated\n")
+    if how == "cleared":  # the command ran on: its files are whole, as without the signal
+        assert sorted(p.name for p in out.iterdir()) == sorted(bundle.FILES)
+    else:
+        assert not out.exists()
+    monkeypatch.undo()
+    code, _, err = cli(capsys, "report", str(data), "--out", str(out), "--lang", "en")
+    assert (code, err) == (0, "")  # nothing of the lost signal is left for the next command
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "jsonl"])
 def test_standard_output_on_a_full_device_is_exit_2_and_one_line(fmt: str) -> None:

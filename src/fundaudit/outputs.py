@@ -57,24 +57,49 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+_raised: list[int] = []  # the signals whose Terminated was raised since terminate_as_exception
+
+
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     del frame
+    _raised.append(signum)
     raise Terminated(signum)
 
 
-def terminate_as_exception() -> None:
-    """Make SIGTERM and SIGHUP raise ``Terminated`` (the command line calls this once).
+def swallowed() -> int | None:
+    """The signal whose ``Terminated`` was raised but never reached the command line, if any.
+
+    C code that clears whatever error it meets swallows it without a trace (CPython's compiler
+    while an import compiles a module; an extension module's start: a real `report` met both);
+    the command line asks here when the command has ended, and ends with the signal's code.
+    """
+    return _raised[-1] if _raised else None
+
+
+def terminate_as_exception() -> Callable[[], None]:
+    """Make SIGTERM and SIGHUP raise ``Terminated``; return what puts the handlers before back.
+
+    The command line calls this once, at the start of :func:`fundaudit.cli.run`, and puts the
+    handlers back when the command has ended (its exit code is known, its files are written):
+    a signal after that ends the process the system's way, never with a traceback.
 
     A signal's exception raised where Python swallows every exception (a finaliser, a weakref
     or garbage-collector callback, an import lock's callback: "Exception ignored in ...") is
     not lost: the signal is sent again a moment later, when the swallowing code has returned
     (:func:`_redeliver`), so the command still ends with its exit code and no traceback.
     """
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, _raise_terminated)
-        if not getattr(sys.unraisablehook, "_fundaudit", False):
-            sys.unraisablehook = _redelivering(sys.unraisablehook)
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    _raised.clear()
+    before = {sig: signal.signal(sig, _raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    if not getattr(sys.unraisablehook, "_fundaudit", False):
+        sys.unraisablehook = _redelivering(sys.unraisablehook)
+
+    def restore() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+    return restore
 
 
 _again: list[int] = []  # signals swallowed, to be sent again

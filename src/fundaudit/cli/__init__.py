@@ -166,15 +166,33 @@ def run(argv: list[str]) -> int:
     When a machine format was asked for and a usage error left stdout empty, the format's
     error document is written.
     """
+    from fundaudit.outputs import Terminated, swallowed, terminate_as_exception
+
     watched = _Watched(sys.stdout)
     sys.stdout = watched
-    try:
+    restore = terminate_as_exception()
+    try:  # from here to the end, SIGTERM or SIGHUP at any moment ends the command as documented
         code = _run(argv)
         watched.flush()
+        signum = swallowed()
+        if signum is not None:  # its exception was lost in C code: the command ran on to the end
+            raise Terminated(signum)
     except _StdoutError as exc:
         return _stdout_failed(exc)
+    except Terminated as exc:
+        print(_("terminated"), file=sys.stderr)
+        return 128 + exc.signum
+    except Exception:
+        signum = swallowed()
+        if signum is None:
+            raise
+        # the signal's exception, raised where Python wraps what is raised in another (a class
+        # statement's __set_name__: RuntimeError): the signal ended the command, not an error
+        print(_("terminated"), file=sys.stderr)
+        return 128 + signum
     finally:
         sys.stdout = watched.stream
+        restore()  # a signal after this ends the process the system's way: nothing is left to clean up
     fmt = _machine_format(argv)
     if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
         from fundaudit.report import failure
@@ -186,7 +204,7 @@ def run(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     from fundaudit.i18n import LanguageError, language
-    from fundaudit.outputs import OutputError, Terminated, terminate_as_exception
+    from fundaudit.outputs import OutputError
 
     try:
         language()  # a bad $FUNDAUDIT_LANG is a usage error before anything runs
@@ -194,7 +212,6 @@ def _run(argv: list[str]) -> int:
         print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)  # no language to say it in
         return 2
 
-    terminate_as_exception()
     if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
         print(_("error: an argument holds a NUL character"), file=sys.stderr)
         return 2
@@ -203,9 +220,6 @@ def _run(argv: list[str]) -> int:
         app(args=argv, prog_name="fundaudit")
     except SystemExit as exc:  # typer exits with the command's code (usage errors: 2, Ctrl-C: 130)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    except Terminated as exc:
-        print(_("terminated"), file=sys.stderr)
-        return 128 + exc.signum
     except OutputError as exc:
         from fundaudit.report.escape import text
 
