@@ -168,7 +168,7 @@ def _relations(draw: st.DrawFn) -> list[Relation]:
     return rels
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_relations(), st.sampled_from(["zh", "en"]))
 def test_bulk_json_of_generated_relations_is_the_per_finding_json(rels: list[Relation], lang: str) -> None:
     """Sums, partial sums, products and running totals of figures of any digits, exponents,

@@ -157,7 +157,7 @@ def relation_sets(draw: st.DrawFn) -> list[Relation]:
     return relations
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(relation_sets(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
 def test_settled_alone_as_the_localiser_diagnoses(relations: list[Relation], policy: Policy) -> None:
     from fundaudit.causes import bulk

@@ -124,7 +124,7 @@ def _both(relations: list[Relation], tolerance: Tolerance) -> tuple[int, int]:
     return len(clusters), len(clusters) - len(back)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
 def test_clusters_settle_as_bulk_settles_them_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
     _both(relations, Tolerance(policy))
@@ -210,7 +210,7 @@ def table_sums(draw: st.DrawFn) -> list[Relation]:
 PAIRED = [0, 0]  # sums asked, sums with two slips together
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table_sums())
 def test_two_slips_together_screened_as_arrays_as_bulk_asks_one_at_a_time(relations: list[Relation]) -> None:
     from fundaudit.causes.bulk_pairs import paired

@@ -31,7 +31,7 @@ from fundaudit.yamlnodes import Limits, compose
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = canonical.read
-QUICK = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+QUICK = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 LONG = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")),
     deadline=None,
