@@ -54,8 +54,40 @@ _FORK_BATCHES = 2  # batches of CHUNK failing relations from which the groups ar
 def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
     """The failing relations at ``rows`` in independent groups, each in row order, groups by first row."""
     r, fig = columns.relations, columns.figures
+    starts, ends = r.offsets[rows], r.offsets[rows + 1]
+    sizes = (ends - starts) + 1  # each relation: its total, then its parts
+    at = np.concatenate(([0], np.cumsum(sizes)))[:-1]
+    members = np.empty(int(sizes.sum()), dtype=np.int64)
+    members[at] = r.total[rows]
+    rest = np.ones(len(members), dtype=bool)
+    rest[at] = False
+    # the parts' positions, relation after relation: each relation's run from its start
+    counts = sizes - 1
+    parts = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    members[rest] = r.parts[parts]
+    files = take(fig.yaml_file, members.tolist())
+    code = dict.fromkeys(files)
+    for k, file in enumerate(code):
+        code[file] = k
+    return components(np.asarray(rows), at, np.fromiter(map(code.__getitem__, files), np.int64, len(files)), len(code))
+
+
+def components(
+    rows: np.ndarray[Any, Any], at: np.ndarray[Any, Any], files: np.ndarray[Any, Any], count: int
+) -> list[list[int]]:
+    """``rows`` in groups joined by a file (``files[at[k]:at[k + 1]]``: row k's files' codes, of
+    ``count``), each in row order, groups in the order of their first row.
+
+    A relation whose figures are all in one file (nearly every one) joins nothing: its group is
+    its file's. Only the files of the others are joined, one by one (as many as such relations'
+    figures, whatever the shape of the data).
+    """
     n = len(rows)
-    parent = list(range(n))
+    if n == 0:
+        return []
+    low = np.minimum.reduceat(files, at)
+    high = np.maximum.reduceat(files, at)
+    parent = list(range(count))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -63,28 +95,21 @@ def groups(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    def join(a: int, b: int) -> None:
-        a, b = find(a), find(b)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-
-    starts, ends = r.offsets[rows], r.offsets[rows + 1]
-    owner = np.repeat(np.arange(n), (ends - starts) + 1)  # each relation: its total, then its parts
-    members = np.empty(len(owner), dtype=np.int64)
-    at = np.concatenate(([0], np.cumsum((ends - starts) + 1)))[:-1]
-    members[at] = r.total[rows]
-    rest = np.ones(len(owner), dtype=bool)
-    rest[at] = False
-    if rest.any():
-        members[rest] = np.concatenate([r.parts[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
-    first: dict[Any, int] = {}
-    for i, file in zip(owner.tolist(), take(fig.yaml_file, members.tolist()), strict=True):
-        join(i, first.setdefault(file, i))
-    rows_list = rows.tolist()
-    out: dict[int, list[int]] = {}
-    for k in range(n):
-        out.setdefault(find(k), []).append(rows_list[k])
-    return list(out.values())
+    spanning = np.flatnonzero(low != high)
+    if len(spanning):
+        owner = np.repeat(np.arange(n), np.diff(np.append(at, len(files))))
+        joined = np.isin(owner, spanning)
+        for file, first in zip(files[joined].tolist(), low[owner[joined]].tolist(), strict=True):
+            a, b = find(file), find(first)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    root = np.fromiter(map(find, range(count)), np.int64, count)[low]
+    _, first_row, group = np.unique(root, return_index=True, return_inverse=True)
+    rank = np.empty(len(first_row), dtype=np.int64)
+    rank[np.argsort(first_row, kind="stable")] = np.arange(len(first_row))
+    order = np.argsort(rank[group], kind="stable")
+    bounds = np.cumsum(np.bincount(rank[group], minlength=len(first_row)))[:-1]
+    return [part.tolist() for part in np.split(rows[order], bounds)]
 
 
 @dataclass(eq=False)

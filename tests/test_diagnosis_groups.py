@@ -1,0 +1,136 @@
+"""The failing relations' independent groups (fundaudit.columnar.diagnoses.groups), against an oracle.
+
+A group is the failing relations joined, directly or through others, by a YAML file one of
+their figures is in. The oracle is the plain union-find the groups were first made with: every
+figure of every relation joined, one at a time, to the first relation seen with its file. It is
+checked on invented rows (relations in one file, spanning several, chains of files from one
+relation to the next, hubs), and on every data set whose groups the diagnosis uses.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fundaudit.columnar.arrays import Columns, from_relations, take
+from fundaudit.columnar.diagnoses import components, groups
+from fundaudit.findings import FAILING, VERDICT_CODE
+from fundaudit.loader import load
+from fundaudit.rules import REGISTRY
+from fundaudit.tolerance import DEFAULT
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _oracle(rows: list[int], files: list[list[str]]) -> list[list[int]]:
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, names in enumerate(files):
+        for name in names:
+            a, b = find(i), find(first.setdefault(name, i))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    out: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        out.setdefault(find(k), []).append(row)
+    return list(out.values())
+
+
+def _components(rows: list[int], files: list[list[str]]) -> list[list[int]]:
+    flat = [name for names in files for name in names]
+    code = {name: k for k, name in enumerate(dict.fromkeys(flat))}
+    at = np.concatenate(([0], np.cumsum([len(names) for names in files])))[:-1].astype(np.int64)
+    return components(np.asarray(rows, dtype=np.int64), at, np.array([code[f] for f in flat], np.int64), len(code))
+
+
+@st.composite
+def failing(draw: st.DrawFn) -> tuple[list[int], list[list[str]]]:
+    n = draw(st.integers(min_value=0, max_value=40))
+    rows = sorted(draw(st.sets(st.integers(min_value=0, max_value=500), min_size=n, max_size=n)))
+    names = st.sampled_from([f"f{k}.yaml" for k in range(draw(st.integers(min_value=1, max_value=12)))])
+    files = [draw(st.lists(names, min_size=1, max_size=6)) for _ in rows]
+    return rows, files
+
+
+@settings(max_examples=300, deadline=None)
+@given(failing())
+def test_the_groups_are_the_oracles(case: tuple[list[int], list[list[str]]]) -> None:
+    rows, files = case
+    assert _components(rows, files) == _oracle(rows, files)
+
+
+def test_a_chain_of_files_is_one_group_and_cheap() -> None:
+    """Relation k spans files k and k + 1: one group, whose files are joined one by one (the shape
+    a join per round would take 10^5 rounds for)."""
+    n = 100_000
+    rows = list(range(0, 2 * n, 2))
+    files = [[f"f{k}", f"f{k + 1}"] for k in range(n)]
+    files.reverse()  # the chain's last link first
+    got = _components(rows, files)
+    assert got == [rows]
+
+
+def test_relations_in_one_file_each_are_grouped_by_file_in_order_of_first_row() -> None:
+    rows = [3, 5, 8, 13, 21, 34]
+    files = [["b"], ["a"], ["b", "b"], ["c"], ["a"], ["b"]]
+    assert _components(rows, files) == [[3, 8, 34], [5, 21], [13]] == _oracle(rows, files)
+
+
+def _failing_rows(columns: Columns) -> np.ndarray[Any, Any]:
+    from fundaudit.columnar.numpy_engine import verdicts
+
+    codes = verdicts(columns, DEFAULT)
+    return np.flatnonzero(np.isin(codes, [VERDICT_CODE[v] for v in FAILING]))
+
+
+def _files(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[str]]:
+    r = columns.relations
+    out = []
+    for k in rows.tolist():
+        members = [int(r.total[k]), *r.parts[r.offsets[k] : r.offsets[k + 1]].tolist()]
+        out.append(take(columns.figures.yaml_file, members))
+    return out
+
+
+def test_the_real_datas_groups_are_the_oracles() -> None:
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    columns = from_relations(budget.path, len(budget.documents), budget.figures, relations)
+    rows = _failing_rows(columns)
+    assert len(rows) > 10
+    got = groups(columns, rows)
+    assert got == _oracle(rows.tolist(), _files(columns, rows))
+    assert len(got) > 1
+
+
+def test_the_benchmarks_groups_are_the_oracles(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import heavy
+        import odd
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from fundaudit.columnar.read import read
+
+    heavy.write(heavy.generate(20_000), tmp_path / "heavy")
+    sets = [tmp_path / "heavy"]
+    for name in ("hub", "chain"):
+        figs, rels = odd.SHAPES[name](2_000)
+        odd.write(tmp_path / name, figs, rels)
+        sets.append(tmp_path / name)
+    for folder in sets:
+        columns = read(folder)
+        rows = _failing_rows(columns)
+        assert len(rows), folder
+        assert groups(columns, rows) == _oracle(rows.tolist(), _files(columns, rows)), folder
