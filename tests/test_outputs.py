@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import shutil
 import signal
@@ -406,6 +407,54 @@ def test_standard_output_on_a_full_device_is_exit_2_and_one_line(fmt: str) -> No
         )
     assert proc.returncode == 2, proc.stderr[-500:]
     assert proc.stderr.strip().splitlines() == ["error: standard output: no space left on the device"]
+
+
+def _check_into(monkeypatch: pytest.MonkeyPatch, encoding: str, *argv: str) -> tuple[int, bytes, io.TextIOWrapper]:
+    """``check`` of the real data with standard output a stream in ``encoding`` (strict, as
+    ``PYTHONIOENCODING=ascii`` or a GBK locale makes it); its bytes, and the stream after."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="\n", write_through=True)
+    monkeypatch.setattr(sys, "stdout", stream)
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    code = run(["check", str(ROOT / "data" / "budgets.yaml"), *argv])
+    stream.flush()
+    monkeypatch.undo()
+    return code, raw.getvalue(), stream
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "jsonl", "github"])
+def test_machine_formats_are_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """JSON and SARIF must be UTF-8 and the JUnit XML says it is: on an ASCII, Latin-1 or GBK
+    standard output they were a traceback (UnicodeEncodeError) or a document in GBK."""
+    code, utf8, _ = _check_into(monkeypatch, "utf-8", "--format", fmt)
+    assert code == 1 and "南江县".encode() in utf8
+    for encoding in ("ascii", "latin-1", "gbk"):
+        code, got, stream = _check_into(monkeypatch, encoding, "--format", fmt)
+        assert (code, got) == (1, utf8), encoding
+        assert (stream.encoding, stream.errors) == (encoding, "strict")  # put back as it was
+    if fmt in ("json", "sarif"):
+        assert json.loads(utf8)
+
+
+def test_text_is_in_the_locales_encoding_and_escapes_what_it_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text for people in the terminal's encoding (GBK reads the Chinese as it is); a
+    character it cannot hold (GBK: "›"; ASCII: every Chinese one) as its escape, not a traceback."""
+    _, utf8, _ = _check_into(monkeypatch, "utf-8")
+    text = utf8.decode()
+    for encoding in ("gbk", "ascii"):
+        code, got, _ = _check_into(monkeypatch, encoding)
+        assert code == 1 and got == text.encode(encoding, "backslashreplace"), encoding
+    assert "南江县" in text and "\\u5357\\u6c5f\\u53bf" in text.encode("ascii", "backslashreplace").decode()
+
+
+def test_an_ascii_standard_output_is_never_a_traceback() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "FUNDAUDIT_CACHE": "off"}
+    for argv in (["check", "data/budgets.yaml"], ["rules"], ["check", "--help"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "fundaudit", *argv], capture_output=True, cwd=ROOT, env=env, timeout=120
+        )
+        assert b"Traceback" not in proc.stderr and proc.returncode in (0, 1, 2), (argv, proc.stderr[-500:])
+        assert proc.stdout.isascii() and b"\\u" in proc.stdout, argv
 
 
 def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:

@@ -5,9 +5,12 @@ Exit codes: 0 every relation holds (or is within rounding); 1 a mismatch (or a c
 could not run); 2 invalid input or usage.
 """
 
+import codecs
+import contextlib
 import gc
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from fundaudit.gcpause import paused
@@ -143,17 +146,50 @@ def _stdout_failed(exc: _StdoutError) -> int:
     return 2
 
 
-def _machine_format(argv: list[str]) -> str | None:
-    """The machine format a command line asks for (json, sarif, junit, github), if any."""
+_ERROR_DOCUMENTS = ("json", "sarif", "junit", "github")  # the machine formats with an error document
+_UTF8_FORMATS = (*_ERROR_DOCUMENTS, "jsonl")
+
+
+def _machine_format(argv: list[str], formats: tuple[str, ...] = _ERROR_DOCUMENTS) -> str | None:
+    """The machine format a command line asks for (one of ``formats``), if any."""
     if not argv or argv[0] not in ("check", "diff", "verify-sources", "coverage"):
         return None
     for i, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--format=") else None
         if arg in ("--format", "-f") and i + 1 < len(argv):
             value = argv[i + 1]
-        if value in ("json", "sarif", "junit", "github"):
+        if value in formats:
             return value
     return None
+
+
+def _encode_stdout(stream: TextIO, machine: bool) -> Callable[[], None]:
+    """Standard output in the encoding its readers need, whatever the locale; returns what puts
+    it back as it was.
+
+    A machine format and ``schema``'s JSON Schema are written in UTF-8 (JSON and SARIF must be;
+    the JUnit XML says it is; a GBK or Latin-1 locale made documents that lied); the text for people in the locale's own
+    encoding. A character the encoding cannot hold (Chinese text on an ASCII or Latin-1
+    terminal, a file name's undecodable byte) is written as its ``\\uXXXX`` escape, as Python
+    writes standard error, never a traceback: inside a JSON string that is the character's own
+    escape."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+    if reconfigure is None or not isinstance(encoding, str) or not isinstance(errors, str):
+        return lambda: None
+    wanted = "utf-8" if machine else encoding
+    try:
+        if codecs.lookup(wanted).name == codecs.lookup(encoding).name and errors == "backslashreplace":
+            return lambda: None
+        reconfigure(encoding=wanted, errors="backslashreplace")
+    except (LookupError, ValueError, OSError):  # an unknown codec, a stream already read from
+        return lambda: None
+
+    def back() -> None:
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(encoding=encoding, errors=errors)
+
+    return back
 
 
 def run(argv: list[str]) -> int:
@@ -168,6 +204,8 @@ def run(argv: list[str]) -> int:
     """
     from fundaudit.outputs import Terminated, swallowed, terminate_as_exception
 
+    machine = _machine_format(argv, _UTF8_FORMATS) is not None or argv[:1] == ["schema"]
+    encoded = _encode_stdout(sys.stdout, machine)
     watched = _Watched(sys.stdout)
     sys.stdout = watched
     restore = terminate_as_exception()
@@ -193,6 +231,7 @@ def run(argv: list[str]) -> int:
     finally:
         sys.stdout = watched.stream
         restore()  # a signal after this ends the process the system's way: nothing is left to clean up
+        encoded()
     fmt = _machine_format(argv)
     if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
         from fundaudit.report import failure
