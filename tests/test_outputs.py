@@ -457,6 +457,23 @@ def test_an_ascii_standard_output_is_never_a_traceback() -> None:
         assert proc.stdout.isascii() and b"\\u" in proc.stdout, argv
 
 
+@pytest.mark.parametrize("argv", [["check", "data/budgets.yaml"], ["check", "data/budgets.yaml", "--format", "json"]])
+def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str]) -> None:
+    """``fundaudit check >&-``: Python starts with no sys.stdout (None); it was a traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundaudit", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "FUNDAUDIT_LANG": "en"},
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert proc.stderr.splitlines() == ["error: standard output: it is closed (the command was started without it)"]
+
+
 def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
     """``check | head``: the exit status SIGPIPE would give (141), nothing on stderr."""
     proc = subprocess.Popen(

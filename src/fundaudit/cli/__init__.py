@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from fundaudit.gcpause import paused
 
@@ -116,6 +116,30 @@ class _Watched:
         return getattr(self.stream, name)
 
 
+class _Closed:
+    """Standard output when the command was started without one (``fundaudit check >&-``):
+    writing to it fails as writing to a closed descriptor does (exit 2, the reason on stderr)."""
+
+    encoding = "utf-8"
+    errors = "backslashreplace"
+
+    def __init__(self) -> None:
+        self.buffer = self
+
+    def write(self, data: str | bytes) -> int:
+        if data:
+            import errno
+
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 class _StdoutError(Exception):
     """Standard output could not be written (``cause``: the system's error)."""
 
@@ -204,9 +228,10 @@ def run(argv: list[str]) -> int:
     """
     from fundaudit.outputs import Terminated, swallowed, terminate_as_exception
 
+    stream: TextIO = sys.stdout if sys.stdout is not None else cast(TextIO, _Closed())  # started without one
     machine = _machine_format(argv, _UTF8_FORMATS) is not None or argv[:1] == ["schema"]
-    encoded = _encode_stdout(sys.stdout, machine)
-    watched = _Watched(sys.stdout)
+    encoded = _encode_stdout(stream, machine)
+    watched = _Watched(stream)
     sys.stdout = watched
     restore = terminate_as_exception()
     try:  # from here to the end, SIGTERM or SIGHUP at any moment ends the command as documented
