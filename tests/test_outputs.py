@@ -474,6 +474,30 @@ def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str]) -> Non
     assert proc.stderr.splitlines() == ["error: standard output: it is closed (the command was started without it)"]
 
 
+def test_a_deleted_working_folder_is_exit_2_and_one_line(tmp_path: Path) -> None:
+    """The shell's folder deleted under it: every command would meet it (a relative path, the
+    folder paths are shown from); it was a FileNotFoundError traceback."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+
+    def leave() -> None:
+        os.chdir(gone)
+        os.rmdir(gone)
+
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "fundaudit"), "check", str(ROOT / "data" / "budgets.yaml")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FUNDAUDIT_LANG": "en"},
+        preexec_fn=leave,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr[-500:]
+    assert proc.stderr.splitlines() == [
+        "error: the working folder cannot be read (no such file or folder): change into a folder that exists"
+    ]
+
+
 def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
     """``check | head``: the exit status SIGPIPE would give (141), nothing on stderr."""
     proc = subprocess.Popen(

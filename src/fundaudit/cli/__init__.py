@@ -276,6 +276,18 @@ def _run(argv: list[str]) -> int:
         print(f"error: FUNDAUDIT_LANG: {exc}", file=sys.stderr)  # no language to say it in
         return 2
 
+    try:
+        os.getcwd()
+    except OSError as exc:  # deleted while the shell was in it: every relative path would fail
+        from fundaudit.errors import os_reason
+
+        print(
+            _("error: the working folder cannot be read ({reason}): change into a folder that exists").format(
+                reason=os_reason(exc)
+            ),
+            file=sys.stderr,
+        )
+        return 2
     if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
         print(_("error: an argument holds a NUL character"), file=sys.stderr)
         return 2
