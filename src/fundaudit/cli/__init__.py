@@ -9,7 +9,9 @@ import codecs
 import contextlib
 import gc
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, TextIO, cast
 
@@ -234,6 +236,8 @@ def run(argv: list[str]) -> int:
     watched = _Watched(stream)
     sys.stdout = watched
     restore = terminate_as_exception()
+    if signal.getsignal(signal.SIGINT) == signal.SIG_DFL and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # held while starting (fundaudit/__init__.py)
     try:  # from here to the end, SIGTERM or SIGHUP at any moment ends the command as documented
         code = _run(argv)
         watched.flush()
