@@ -474,6 +474,21 @@ def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str]) -> Non
     assert proc.stderr.splitlines() == ["error: standard output: it is closed (the command was started without it)"]
 
 
+def test_a_closed_standard_error_keeps_the_json_document_whole() -> None:
+    """``fundaudit check ... --format json 2>&-``: what stderr would say was printed into
+    standard output (``print(file=None)``), before the JSON document, which no reader could parse."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundaudit", "check", "no-such-file.yaml", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        preexec_fn=lambda: os.close(2),
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert [e["file"] for e in json.loads(proc.stdout)["errors"]] == ["no-such-file.yaml"]
+
+
 def test_a_deleted_working_folder_is_exit_2_and_one_line(tmp_path: Path) -> None:
     """The shell's folder deleted under it: every command would meet it (a relative path, the
     folder paths are shown from); it was a FileNotFoundError traceback."""

@@ -142,6 +142,24 @@ class _Closed:
         return False
 
 
+class _Discarded:
+    """Standard error when the command was started without one (``2>&-``): what it would say is
+    dropped, not written into standard output (where ``print(file=None)`` would put it, inside
+    a JSON document)."""
+
+    encoding = "utf-8"
+    errors = "backslashreplace"
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 class _StdoutError(Exception):
     """Standard output could not be written (``cause``: the system's error)."""
 
@@ -231,6 +249,9 @@ def run(argv: list[str]) -> int:
     from fundaudit.outputs import Terminated, swallowed, terminate_as_exception
 
     stream: TextIO = sys.stdout if sys.stdout is not None else cast(TextIO, _Closed())  # started without one
+    no_stderr = sys.stderr is None
+    if no_stderr:
+        sys.stderr = cast(TextIO, _Discarded())
     machine = _machine_format(argv, _UTF8_FORMATS) is not None or argv[:1] == ["schema"]
     encoded = _encode_stdout(stream, machine)
     watched = _Watched(stream)
@@ -261,6 +282,8 @@ def run(argv: list[str]) -> int:
         sys.stdout = watched.stream
         restore()  # a signal after this ends the process the system's way: nothing is left to clean up
         encoded()
+        if no_stderr:
+            sys.stderr = None
     fmt = _machine_format(argv)
     if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
         from fundaudit.report import failure
