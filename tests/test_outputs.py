@@ -457,9 +457,17 @@ def test_an_ascii_standard_output_is_never_a_traceback() -> None:
         assert proc.stdout.isascii() and b"\\u" in proc.stdout, argv
 
 
+@pytest.mark.parametrize("how", ["closed", "read-only"])
 @pytest.mark.parametrize("argv", [["check", "data/budgets.yaml"], ["check", "data/budgets.yaml", "--format", "json"]])
-def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str]) -> None:
-    """``fundaudit check >&-``: Python starts with no sys.stdout (None); it was a traceback."""
+def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str], how: str) -> None:
+    """``fundaudit check >&-``: Python starts with no sys.stdout (None); it was a traceback.
+    ``>&0`` with stdin read-only: the same error from the write."""
+
+    def unwritable() -> None:
+        os.close(1)
+        if how == "read-only":
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 1)
+
     proc = subprocess.run(
         [sys.executable, "-m", "fundaudit", *argv],
         stdout=subprocess.DEVNULL,
@@ -467,11 +475,12 @@ def test_a_closed_standard_output_is_exit_2_and_one_line(argv: list[str]) -> Non
         text=True,
         cwd=ROOT,
         env={**os.environ, "FUNDAUDIT_LANG": "en"},
-        preexec_fn=lambda: os.close(1),
+        preexec_fn=unwritable,
         timeout=120,
     )
     assert proc.returncode == 2, proc.stderr[-500:]
-    assert proc.stderr.splitlines() == ["error: standard output: it is closed (the command was started without it)"]
+    said = "error: standard output: it is not open for writing (closed, or opened read-only)"
+    assert proc.stderr.splitlines() == [said]
 
 
 def test_a_closed_standard_error_keeps_the_json_document_whole() -> None:
@@ -487,6 +496,22 @@ def test_a_closed_standard_error_keeps_the_json_document_whole() -> None:
     )
     assert proc.returncode == 2
     assert [e["file"] for e in json.loads(proc.stdout)["errors"]] == ["no-such-file.yaml"]
+
+
+@pytest.mark.parametrize("columns", ["99999999999999999999", "0", "-1", "abc", "1000000"])
+def test_no_width_in_columns_is_never_a_traceback(columns: str) -> None:
+    """``$COLUMNS`` that is no width (rich lays the help out in it: an OverflowError traceback)."""
+    for argv in (["--help"], ["check", "--bogus"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "fundaudit", *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "COLUMNS": columns, "FUNDAUDIT_LANG": "en"},
+            timeout=120,
+        )
+        assert proc.returncode == (0 if argv == ["--help"] else 2) and "Traceback" not in proc.stderr, proc.stderr
+        assert "Usage" in proc.stdout + proc.stderr
 
 
 def test_a_deleted_working_folder_is_exit_2_and_one_line(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ _OS_REASONS = {
     errno.ELOOP: N_("too many levels of symbolic links"),
     errno.EDQUOT: N_("disk quota exceeded"),
     errno.EIO: N_("input/output error"),
-    errno.EBADF: N_("it is closed (the command was started without it)"),
+    errno.EBADF: N_("it is not open for writing (closed, or opened read-only)"),
 }
 
 

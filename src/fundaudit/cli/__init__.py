@@ -236,6 +236,21 @@ def _encode_stdout(stream: TextIO, machine: bool) -> Callable[[], None]:
     return back
 
 
+def _sane_columns() -> Callable[[], None]:
+    """``$COLUMNS`` left out while the command runs when it is no width (rich lays out the help
+    and the progress bar in it: 99999999999999999999 was an OverflowError traceback); returns
+    what puts it back."""
+    text = os.environ.get("COLUMNS")
+    if text is None or (text.isdigit() and len(text) <= 6 and int(text) > 0):
+        return lambda: None
+    del os.environ["COLUMNS"]
+
+    def back() -> None:
+        os.environ["COLUMNS"] = text
+
+    return back
+
+
 def run(argv: list[str]) -> int:
     """Run one command line; return its exit code (what ``main`` exits with).
 
@@ -249,6 +264,7 @@ def run(argv: list[str]) -> int:
     from fundaudit.outputs import Terminated, swallowed, terminate_as_exception
 
     stream: TextIO = sys.stdout if sys.stdout is not None else cast(TextIO, _Closed())  # started without one
+    columns = _sane_columns()
     no_stderr = sys.stderr is None
     if no_stderr:
         sys.stderr = cast(TextIO, _Discarded())
@@ -284,6 +300,7 @@ def run(argv: list[str]) -> int:
         encoded()
         if no_stderr:
             sys.stderr = None
+        columns()
     fmt = _machine_format(argv)
     if code == 2 and fmt is not None and not watched.written and "--help" not in argv:
         from fundaudit.report import failure
