@@ -198,3 +198,24 @@ def test_workers_write_every_format_as_one_process(
         assert out["2"][name] == made, name
     assert out["1"]["json-zh"].count('"id": ') > 1000
     assert "根因" in out["1"]["text-zh"] or "个根" in out["1"]["text-zh"]
+
+
+def test_the_spool_is_closed_with_its_diagnoses(heavy_tables: Path) -> None:
+    """The diagnoses' spool was never closed: ``python -X dev`` said "ResourceWarning: Unclosed
+    file <tempfile.SpooledTemporaryFile ...>" at the exit of every large check (output right)."""
+    import gc
+
+    import numpy as np
+
+    from fundaudit.columnar.numpy_engine import verdicts
+    from fundaudit.findings import FAILING, VERDICT_CODE
+    from fundaudit.tolerance import DEFAULT
+
+    columns = reading.read(heavy_tables)
+    rows = np.flatnonzero(np.isin(verdicts(columns, DEFAULT), [VERDICT_CODE[v] for v in FAILING]))
+    made = diagnoses.diagnose_groups(columns, rows, DEFAULT)
+    spool = made.spool
+    assert spool is not None and not spool.closed and made.found(rows[:5].tolist())
+    del made
+    gc.collect()
+    assert spool.closed

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -259,17 +260,23 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
     results = through(  # the groups stored in the cache are read, the others diagnosed
         columns, members, tolerance, lambda todo: _results(columns, todo, tolerance, sum(map(len, todo)))
     )
-    for group, result in zip(members, results, strict=False):
-        done += len(group)
-        note(progress.format(done=f"{done:,}", total=f"{len(rows):,}"))
-        if isinstance(result, str):
-            spool.close()
-            group_of[:] = -1
-            return Diagnoses(group_of, None, [], (result,))
-        data, said = result
-        spool.write(data)
-        where.append((size, len(data)))
-        size += len(data)
-        notes.extend(said)
-    spool.flush()  # read back with os.pread once on disk (Diagnoses._read)
-    return Diagnoses(group_of, spool, where, tuple(notes))
+    try:
+        for group, result in zip(members, results, strict=False):
+            done += len(group)
+            note(progress.format(done=f"{done:,}", total=f"{len(rows):,}"))
+            if isinstance(result, str):
+                spool.close()
+                group_of[:] = -1
+                return Diagnoses(group_of, None, [], (result,))
+            data, said = result
+            spool.write(data)
+            where.append((size, len(data)))
+            size += len(data)
+            notes.extend(said)
+        spool.flush()  # read back with os.pread once on disk (Diagnoses._read)
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: the spool goes with the error
+        spool.close()
+        raise
+    diagnoses = Diagnoses(group_of, spool, where, tuple(notes))
+    weakref.finalize(diagnoses, spool.close)  # closed with the audit, or at exit (never "unclosed file")
+    return diagnoses
