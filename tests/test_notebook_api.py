@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,3 +76,17 @@ def test_to_frame_carries_the_diagnosis_and_materiality() -> None:
     assert all(isinstance(v, Decimal) for v in frame["materiality"])
     jobs = frame.set_index("id").loc["bz2018::industry/targets/r243#table-foot:新增困难群众就业人数"]
     assert (jobs["cause"], jobs["likely"], jobs["materiality"]) == ("stale-total", "1000 名", Decimal(300))
+
+
+def test_frames_warn_of_nothing_they_do_not_use() -> None:
+    """pandera imports pyspark.pandas when pyspark is installed, and pyspark warned (FutureWarning,
+    pandas 3) on every first ``to_frame()`` of a notebook: an exception under ``-W error``."""
+    program = (
+        "import fundaudit; b = fundaudit.load('data/budgets.yaml'); f = fundaudit.audit(b); "
+        "print(len(f.to_frame()), len(f.filter(verdict='mismatch').to_frame()))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr[-2000:]
+    assert int(proc.stdout.split()[1]) > 0

@@ -7,13 +7,31 @@ and ``coefficient`` / ``exponent`` the same value as an exact integer with its s
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from fundaudit.findings import Verdict
+
+
+@contextmanager
+def _no_pyspark_warning() -> Iterator[None]:
+    """pandera imports pyspark.pandas when pyspark is installed (fundaudit's Spark engine): on
+    import and again on its first validation. pyspark then warns that it does not support
+    pandas 3 — about a module no frame of fundaudit uses; a notebook saw it on every first
+    ``to_frame()``, and ``-W error`` made it an exception."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+        yield
+
+
+with _no_pyspark_warning():
+    import pandera.pandas as pa
+
 
 if TYPE_CHECKING:
     from fundaudit.findings import Finding
@@ -120,7 +138,8 @@ def figures_frame(budget: Budget) -> pd.DataFrame:
         for f in budget.figures
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(FIGURES_SCHEMA.columns)), FIGURES_SCHEMA)
-    return FIGURES_SCHEMA.validate(frame, lazy=True)
+    with _no_pyspark_warning():
+        return FIGURES_SCHEMA.validate(frame, lazy=True)
 
 
 def _dec(text: str) -> Decimal | None:
@@ -165,7 +184,8 @@ def findings_frame(findings: tuple[Finding, ...]) -> pd.DataFrame:
         for f in findings
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(FINDINGS_SCHEMA.columns)), FINDINGS_SCHEMA)
-    return FINDINGS_SCHEMA.validate(frame, lazy=True)
+    with _no_pyspark_warning():
+        return FINDINGS_SCHEMA.validate(frame, lazy=True)
 
 
 RELATIONS_SCHEMA = pa.DataFrameSchema(
@@ -209,4 +229,5 @@ def relations_frame(budget: Budget) -> pd.DataFrame:
         for r in rule.derive(budget)
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(RELATIONS_SCHEMA.columns)), RELATIONS_SCHEMA)
-    return RELATIONS_SCHEMA.validate(frame, lazy=True)
+    with _no_pyspark_warning():
+        return RELATIONS_SCHEMA.validate(frame, lazy=True)
