@@ -336,6 +336,39 @@ def test_sigterm_during_report_leaves_no_temporary_and_no_mixed_set(data: Path, 
         assert _tree(out) in trees
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["report", "DATA", "--out", ""], "argument 4, after --out, is empty"),
+        (["report", "DATA", "--out="], "--out is given an empty value"),
+        (["export", "DATA", "--to", ""], "argument 4, after --to, is empty"),
+        (["baseline", "DATA", "--out", ""], "argument 4, after --out, is empty"),
+        (["check", ""], "argument 2 is empty"),
+        (["check", "DATA", "--format", "json", "--baseline", ""], "argument 6, after --baseline, is empty"),
+    ],
+)
+def test_an_empty_argument_is_exit_2_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    said: str,
+) -> None:
+    """``--out "$DIR"`` with DIR unset: "" is the working folder to pathlib, and `report` wrote its
+    six files there (over any audit.md it held); `export` its tables; `check ""` audited it."""
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "audit.md").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("FUNDAUDIT_LANG", "en")
+    code, out, err = cli(capsys, *[str(data) if a == "DATA" else a for a in argv])
+    assert code == 2 and err == f"error: {said} (an unset shell variable?)\n", err
+    assert [p.name for p in here.iterdir()] == ["audit.md"] and (here / "audit.md").read_text("utf-8") == "mine"
+    if "json" in argv:
+        assert json.loads(out)["errors"]  # the machine format's error document, as for any usage error
+
+
 def test_sigterm_before_the_command_starts_is_exit_143(
     capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -251,6 +251,24 @@ def _sane_columns() -> Callable[[], None]:
     return back
 
 
+def _empty_argument(argv: list[str]) -> str | None:
+    """What to say of the first empty value on the command line (``--out ""``, ``--out=``, a
+    positional ``""``); ``None`` when there is none. No command takes an empty value: every one
+    is a path, a choice or a name, and an empty path is the working folder to pathlib (the
+    reports of ``report --out ""`` were written over whatever audit.md the folder held)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--") and arg.endswith("=") and len(arg) > 3:
+            return _("error: {option} is given an empty value (an unset shell variable?)").format(option=arg[:-1])
+        if arg == "":
+            before = argv[i - 1] if i else ""
+            if before.startswith("-") and before != "--":
+                return _("error: argument {n}, after {option}, is empty (an unset shell variable?)").format(
+                    n=i + 1, option=before
+                )
+            return _("error: argument {n} is empty (an unset shell variable?)").format(n=i + 1)
+    return None
+
+
 def run(argv: list[str]) -> int:
     """Run one command line; return its exit code (what ``main`` exits with).
 
@@ -334,6 +352,10 @@ def _run(argv: list[str]) -> int:
         return 2
     if any("\0" in arg for arg in argv):  # no real command line holds one; Python's path calls refuse it
         print(_("error: an argument holds a NUL character"), file=sys.stderr)
+        return 2
+    empty = _empty_argument(argv)
+    if empty is not None:  # `--out "$DIR"` with DIR unset: "" is the working folder to pathlib
+        print(empty, file=sys.stderr)
         return 2
     _localise_help(argv)
     try:
