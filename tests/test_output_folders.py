@@ -62,3 +62,25 @@ def test_export_keeps_a_persons_tables_and_replaces_its_own(
     assert _cli(capsys, "export", str(DATA), "--to", str(ours), "--format", "csv")[0] == 0
     assert _cli(capsys, "export", str(DATA), "--to", str(ours), "--format", fmt)[0] == 0  # its own: replaced
     assert run(["check", str(ours)]) in (0, 1)
+
+
+def test_tables_never_share_a_folder_with_the_data_they_came_from(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export --to` the data folder put figures.parquet beside budgets.yaml; `check FOLDER` then
+    read the tables, and went on reading them, stale, after the YAML was edited. Export refuses
+    that folder; a folder that holds both (copied there by hand) is refused by `check`."""
+    monkeypatch.setenv("FUNDAUDIT_LANG", "en")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "budgets.yaml").write_bytes(DATA.read_bytes())
+    code, _out, err = _cli(capsys, "export", str(data / "budgets.yaml"), "--to", str(data))
+    assert code == 2 and f"{data} holds budgets.yaml: the tables go into a folder of their own" in err
+    assert sorted(p.name for p in data.iterdir()) == ["budgets.yaml"]
+    assert _cli(capsys, "export", str(data / "budgets.yaml"), "--to", str(tmp_path / "tables"))[0] == 0
+    for table in (tmp_path / "tables").iterdir():
+        (data / table.name).write_bytes(table.read_bytes())
+    code, _out, err = _cli(capsys, "check", str(data))
+    assert code == 2 and f"{data}: holds both budgets.yaml and tables (figures.parquet, manifest.json)" in err
+    assert _cli(capsys, "check", str(data / "budgets.yaml"))[0] in (0, 1)  # the data, named, is audited
+    assert _cli(capsys, "check", str(tmp_path / "tables"))[0] in (0, 1)

@@ -106,6 +106,18 @@ def target(path: Path) -> Target:
     """What to audit for ``path`` (see the module documentation)."""
     if path.is_dir():
         if any((path / name).exists() for name in TABLE_FILES):
+            if (path / ENTRY).is_file():  # `export --to` the data folder: which did the reader mean?
+                raise PathError(
+                    _(
+                        "{path}: holds both {entry} and tables ({tables}): give {data} to audit the data, "
+                        "or move the tables into a folder of their own"
+                    ).format(
+                        path=path,
+                        entry=ENTRY,
+                        tables=", ".join(n for n in TABLE_FILES if (path / n).exists()),
+                        data=path / ENTRY,
+                    )
+                )
             return Target(path)
         if (path / ENTRY).is_file():
             return Target(path / ENTRY)

@@ -26,6 +26,15 @@ def export_cmd(
 
     if fmt not in FORMATS:
         _usage(_("unknown table format {fmt!r} (choose from {choices})").format(fmt=fmt, choices=", ".join(FORMATS)))
+    from fundaudit.cli._select import ENTRY
+
+    if (to / ENTRY).is_file():  # `check TO` would then read the tables, not the data edited after
+        _usage(
+            _(
+                "{folder} holds {entry}: the tables go into a folder of their own "
+                "(`check` of a folder reads one or the other)"
+            ).format(folder=to, entry=ENTRY)
+        )
     budget = _load(path)
     relations = [r for rule in REGISTRY for r in rule.derive(budget)]
     cols = from_relations(budget.path, len(budget.documents), budget.figures, relations)
