@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from fundaudit.model import Figure, Loc
-from fundaudit.numbers import format_scaled
+from fundaudit.numbers import format_scaled, trailing
 from fundaudit.units import Unit, base_word
 
 if TYPE_CHECKING:
@@ -211,10 +211,8 @@ def _plain_text(digits: int, exp: int) -> str:
     """``digits × 10**exp`` (``digits`` ≥ 0) in plain notation without trailing zeros after the point."""
     if not digits:
         return "0"
-    while exp < 0 and digits % 10 == 0:
-        digits //= 10
-        exp += 1
-    return format_scaled(digits, exp)
+    digits, zeros = trailing(digits, 10, -exp)
+    return format_scaled(digits, exp + zeros)
 
 
 @dataclass(frozen=True, slots=True)

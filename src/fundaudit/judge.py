@@ -19,7 +19,7 @@ from fundaudit.findings import Finding, Relation, Verdict, revision_of
 from fundaudit.i18n import _, translations
 from fundaudit.i18n.terms import display_width
 from fundaudit.model import Figure
-from fundaudit.numbers import format_scaled
+from fundaudit.numbers import format_scaled, trailing
 from fundaudit.tolerance import DEFAULT, Tolerance
 from fundaudit.units import Unit
 
@@ -43,9 +43,8 @@ class _Grid:
 
 def _render(n: int, exp: int, keep: int) -> str:
     """``n × 10**exp`` as plain decimal text, trailing zeros trimmed to ``keep`` decimals."""
-    while exp < -keep and n % 10 == 0:
-        n //= 10
-        exp += 1
+    n, zeros = trailing(n, 10, -keep - exp)
+    exp += zeros
     if exp >= 0:
         return str(n * 10**exp) if exp else str(n)
     return format_scaled(n, exp)

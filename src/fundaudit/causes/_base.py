@@ -17,7 +17,7 @@ from fundaudit import i18n
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.judge import verdict, verdict_of
 from fundaudit.model import Figure, Loc
-from fundaudit.numbers import Written
+from fundaudit.numbers import Written, trailing
 from fundaudit.tolerance import Tolerance
 from fundaudit.units import Unit, parse_unit
 
@@ -383,10 +383,7 @@ def written_fraction(n: int, q: int, max_decimals: int = 6) -> Written | None:
         return Written(n, 0)
     # the fewest decimals d with q | 10**d (then no trailing zero is left to trim): q = 2**a 5**b
     a = (q & -q).bit_length() - 1
-    r, b = q >> a, 0
-    while r % 5 == 0:
-        r //= 5
-        b += 1
+    r, b = trailing(q >> a, 5)
     d = max(a, b)
     if r != 1 or d > max_decimals:
         return None
@@ -415,11 +412,8 @@ def truncated(x: Fraction, exponent: int) -> Written:
 
 
 def _trim(w: Written) -> Written:
-    c, e = w.coefficient, w.exponent
-    while e < 0 and c % 10 == 0:
-        c //= 10
-        e += 1
-    return Written(c, e)
+    c, zeros = trailing(w.coefficient, 10, -w.exponent)
+    return Written(c, w.exponent + zeros)
 
 
 def shifted(w: Written, k: int) -> Written:
@@ -457,11 +451,8 @@ def precision(w: Written, zeros: bool = True) -> int:
     """
     if w.exponent < 0 or w.coefficient == 0 or not zeros:
         return w.exponent
-    c, e = abs(w.coefficient), w.exponent
-    while c % 10 == 0:
-        c //= 10
-        e += 1
-    return e if e - w.exponent >= 2 else w.exponent
+    stripped = trailing(abs(w.coefficient), 10)[1]
+    return w.exponent + stripped if stripped >= 2 else w.exponent
 
 
 # rules relating two statements of one quantity: there a whole 73000 may stand for 73851

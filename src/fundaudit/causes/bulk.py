@@ -78,7 +78,7 @@ from fundaudit.causes.localise import LENIENT, NO_CARRY, PAIR_PARTS, RIVALS, _Hy
 from fundaudit.findings import Relation
 from fundaudit.judge import _factor_pows
 from fundaudit.model import Figure
-from fundaudit.numbers import Written, format_scaled
+from fundaudit.numbers import Written, format_scaled, trailing
 from fundaudit.tolerance import Policy, Tolerance
 from fundaudit.units import Unit
 
@@ -93,10 +93,8 @@ def _norm(c: int, e: int) -> tuple[int, int]:
     """``c × 10**e`` as one pair per value (trailing zeros moved into the exponent)."""
     if c == 0:
         return (0, 0)
-    while c % 10 == 0:
-        c //= 10
-        e += 1
-    return (c, e)
+    c, zeros = trailing(c, 10)
+    return (c, e + zeros)
 
 
 def _value_key(fig: Figure) -> tuple[int, int]:
@@ -459,13 +457,7 @@ def _written(n: int, m: int, most: int) -> Written | None:
     """:func:`fundaudit.causes._base.written` of ``n × 10**m`` with at most ``most`` decimals."""
     if m >= 0:
         return Written(n * 10**m, 0)
-    z = 0
-    while z < -m and n % 10 == 0:
-        if n == 0:
-            z = -m
-            break
-        n //= 10
-        z += 1
+    n, z = trailing(n, 10, -m)
     d = -m - z
     if d > most:
         return None

@@ -57,7 +57,7 @@ from fundaudit.causes.unexplained import NO_PATTERN, NO_SINGLE
 from fundaudit.causes.wide import WideSum
 from fundaudit.findings import HOLDS, Relation, Verdict
 from fundaudit.model import Figure
-from fundaudit.numbers import Written
+from fundaudit.numbers import Written, trailing
 from fundaudit.tolerance import Tolerance
 from fundaudit.units import parse_unit
 
@@ -456,8 +456,8 @@ def _slip(fig: Figure, how: int | str) -> Edit:
     if isinstance(how, str):
         return Edit(fig, fig.value, parse_unit(how))
     w = shifted(fig.value, how)
-    while w.exponent < min(fig.value.exponent, 0) and w.coefficient % 10 == 0:
-        w = Written(w.coefficient // 10, w.exponent + 1)  # 1100 → 110, not 110.0
+    c, zeros = trailing(w.coefficient, 10, min(fig.value.exponent, 0) - w.exponent)  # 1100 → 110, not 110.0
+    w = Written(c, w.exponent + zeros)
     return Edit(fig, w, fig.unit)
 
 
