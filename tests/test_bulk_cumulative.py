@@ -118,7 +118,7 @@ def _half_way() -> list[Relation]:
     return [Relation("r0", "schedule", "cumulative", year, tuple(q), "s", "w", "d", "p")]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schedules(), POLICIES)
 @example(_half_way(), Policy.DIGITS)
 def test_the_arrays_settle_cumulative_schedules_as_bulk_does(relations: list[Relation], policy: Policy) -> None:

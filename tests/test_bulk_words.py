@@ -225,7 +225,7 @@ def test_every_format_of_the_real_data_is_the_per_finding_text(lang: str, monkey
     assert bulk["text"].count("\n") > 100 and "[" in bulk["text"]  # findings, causes among them
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=18, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_relations(), st.sampled_from(["zh", "en"]))
 def test_every_format_of_generated_relations_is_the_per_finding_text(rels: list[Relation], lang: str) -> None:
     figures = [f for rel in rels for f in (rel.total, *rel.parts)]

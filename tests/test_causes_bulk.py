@@ -435,7 +435,7 @@ def _settled_both(relations: list[Relation], tolerance: Tolerance) -> tuple[obje
     return _plain(fast), _plain(slow), len(fast)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=180, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(singles(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]))
 def test_arrays_settle_as_bulk_settles_one_at_a_time(relations: list[Relation], policy: Policy) -> None:
     fast, slow, _n = _settled_both(relations, Tolerance(policy))

@@ -86,7 +86,7 @@ def large_sets(draw: st.DrawFn) -> list[Relation]:
 SEEN = [0, 0]  # failing relations compared, settled by the columns' arrays
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=90, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(large_sets(), st.sampled_from([Policy.DIGITS, Policy.DIGITS_ALL, Policy.EXACT]), st.sampled_from([1, 4, 16]))
 def test_columns_settle_as_the_objects_path(relations: list[Relation], policy: Policy, arrays: int) -> None:
     tolerance = Tolerance(policy)
