@@ -118,12 +118,26 @@ class _Watched:
         return getattr(self.stream, name)
 
 
-class _Closed:
-    """Standard output when the command was started without one (``fundaudit check >&-``):
-    writing to it fails as writing to a closed descriptor does (exit 2, the reason on stderr)."""
+class _Absent:
+    """A standard stream the command was started without (``>&-``, ``2>&-``): it holds no
+    terminal and takes UTF-8; what is written to it is dropped (see :class:`_Closed`)."""
 
     encoding = "utf-8"
     errors = "backslashreplace"
+
+    def write(self, data: str) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _Closed(_Absent):
+    """Standard output when the command was started without one (``fundaudit check >&-``):
+    writing to it fails as writing to a closed descriptor does (exit 2, the reason on stderr)."""
 
     def __init__(self) -> None:
         self.buffer = self
@@ -135,29 +149,11 @@ class _Closed:
             raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         return 0
 
-    def flush(self) -> None:
-        pass
 
-    def isatty(self) -> bool:
-        return False
-
-
-class _Discarded:
+class _Discarded(_Absent):
     """Standard error when the command was started without one (``2>&-``): what it would say is
     dropped, not written into standard output (where ``print(file=None)`` would put it, inside
     a JSON document)."""
-
-    encoding = "utf-8"
-    errors = "backslashreplace"
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
 
 
 class _StdoutError(Exception):
@@ -301,15 +297,12 @@ def run(argv: list[str]) -> int:
             raise Terminated(signum)
     except _StdoutError as exc:
         return _stdout_failed(exc)
-    except Terminated as exc:
-        print(_("terminated"), file=sys.stderr)
-        return 128 + exc.signum
-    except Exception:
-        signum = swallowed()
+    except (Terminated, Exception) as exc:
+        # an Exception with a signal raised since the start: its exception, wrapped where Python
+        # wraps what is raised in another (a class statement's __set_name__: RuntimeError)
+        signum = exc.signum if isinstance(exc, Terminated) else swallowed()
         if signum is None:
             raise
-        # the signal's exception, raised where Python wraps what is raised in another (a class
-        # statement's __set_name__: RuntimeError): the signal ended the command, not an error
         print(_("terminated"), file=sys.stderr)
         return 128 + signum
     finally:
