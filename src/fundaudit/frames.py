@@ -33,6 +33,12 @@ with _no_pyspark_warning():
     import pandera.pandas as pa
 
 
+def _validated(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` validated by ``schema`` (every error at once), without pyspark's warning."""
+    with _no_pyspark_warning():
+        return schema.validate(frame, lazy=True)
+
+
 if TYPE_CHECKING:
     from fundaudit.findings import Finding
     from fundaudit.model import Budget
@@ -138,8 +144,7 @@ def figures_frame(budget: Budget) -> pd.DataFrame:
         for f in budget.figures
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(FIGURES_SCHEMA.columns)), FIGURES_SCHEMA)
-    with _no_pyspark_warning():
-        return FIGURES_SCHEMA.validate(frame, lazy=True)
+    return _validated(FIGURES_SCHEMA, frame)
 
 
 def _dec(text: str) -> Decimal | None:
@@ -184,8 +189,7 @@ def findings_frame(findings: tuple[Finding, ...]) -> pd.DataFrame:
         for f in findings
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(FINDINGS_SCHEMA.columns)), FINDINGS_SCHEMA)
-    with _no_pyspark_warning():
-        return FINDINGS_SCHEMA.validate(frame, lazy=True)
+    return _validated(FINDINGS_SCHEMA, frame)
 
 
 RELATIONS_SCHEMA = pa.DataFrameSchema(
@@ -229,5 +233,4 @@ def relations_frame(budget: Budget) -> pd.DataFrame:
         for r in rule.derive(budget)
     ]
     frame = _typed(pd.DataFrame(rows, columns=list(RELATIONS_SCHEMA.columns)), RELATIONS_SCHEMA)
-    with _no_pyspark_warning():
-        return RELATIONS_SCHEMA.validate(frame, lazy=True)
+    return _validated(RELATIONS_SCHEMA, frame)

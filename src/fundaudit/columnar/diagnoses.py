@@ -96,10 +96,10 @@ def components(
             i = parent[i]
         return i
 
-    spanning = np.flatnonzero(low != high)
-    if len(spanning):
+    spanning = low != high
+    if spanning.any():
         owner = np.repeat(np.arange(n), np.diff(np.append(at, len(files))))
-        joined = np.isin(owner, spanning)
+        joined = spanning[owner]
         for file, first in zip(files[joined].tolist(), low[owner[joined]].tolist(), strict=True):
             a, b = find(file), find(first)
             if a != b:
