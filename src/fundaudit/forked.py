@@ -70,12 +70,15 @@ def ordered(work: Callable[[A], R], args: Iterable[A], processes: int) -> Iterat
         yield from map(work, it)
         return
     flight: deque[tuple[A, Future[R]]] = deque()
+    unsent: list[A] = []  # taken from args, not yet in flight: made here if the pool breaks meanwhile
     pool: ProcessPoolExecutor | None = None
     try:
         _WORK[:] = [work]
         pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start)
         for arg in it:
-            flight.append((arg, pool.submit(_call, arg)))
+            unsent[:] = [arg]
+            flight.append((arg, pool.submit(_call, arg)))  # a broken pool refuses it here
+            unsent.clear()
             if len(flight) >= 2 * processes:
                 yield flight[0][1].result()
                 flight.popleft()
@@ -91,6 +94,7 @@ def ordered(work: Callable[[A], R], args: Iterable[A], processes: int) -> Iterat
             pool.shutdown(wait=True, cancel_futures=True)
     for arg, _future in flight:
         yield work(arg)
+    yield from map(work, unsent)
     yield from map(work, it)
 
 
