@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fundaudit.columnar.arrays import KINDS, Columns, FigureColumns, RelationColumns, filled_arrow, int_array
+from fundaudit.columnar.distinct import distinct
 from fundaudit.columnar.schema import (
     FIGURES,
     LIST_SEP,
@@ -175,7 +176,7 @@ def read(path: Path) -> Columns:
         if name not in NULLABLE and name not in LISTS and name in rel.column_names:
             problems.rows(rname, pc.is_null(rel[name]), _("column {name} is empty").format(name=repr(name)), csv)
     ids = rel["id"].combine_chunks()
-    if len(pc.unique(ids)) != len(ids):
+    if not distinct(ids):
         counts = pc.value_counts(ids)
         dupes = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         problems.rows(rname, pc.is_in(ids, value_set=dupes), _("column 'id': the same id on another row"), csv)
@@ -291,7 +292,7 @@ def _linked_by_rows(
             same = pc.equal(pc.take(refs, keyed.slice(at, _KEYS_AT_ONCE)), named.slice(at, _KEYS_AT_ONCE))
             if same.null_count or not _every(same):
                 return None
-    if len(pc.unique(refs)) != n:
+    if not distinct(refs):
         return None
     return total, offsets, parts
 

@@ -282,7 +282,7 @@ def _workers(audit: Audit, show_all: bool) -> int:
     return workers
 
 
-_FORK_CHUNKS = 2  # chunks of findings from which they are worded in worker processes
+_FORK_CHUNKS = 3  # chunks of findings from which they are worded in worker processes
 
 
 BULK = True  # False: every finding worded one by one (the tests' reference)
