@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,43 @@ def test_the_benchmarks_groups_are_the_oracles(tmp_path: Path) -> None:
         rows = _failing_rows(columns)
         assert len(rows), folder
         assert groups(columns, rows) == _oracle(rows.tolist(), _files(columns, rows)), folder
+
+
+def test_groups_joined_into_one_pass_get_the_diagnoses_they_get_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large independent groups diagnosed together (``diagnoses.joined``, when no cache keeps the
+    groups one by one) give every failing relation the diagnosis it gets in its own group's pass."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import heavy
+        import odd
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from fundaudit import runner
+    from fundaudit.columnar import diagnoses
+    from fundaudit.columnar.read import read
+
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.setattr(runner, "SMALL", 1)
+    heavy.write(heavy.generate(30_000, seed=5), tmp_path / "heavy")
+    sets = [tmp_path / "heavy"]
+    for name in ("hub", "prodhub", "star"):
+        figs, rels = odd.SHAPES[name](3_000)
+        odd.write(tmp_path / name, figs, rels)
+        sets.append(tmp_path / name)
+    joined_any = False
+    for folder in sets:
+        columns = read(folder)
+        rows = range(len(columns.relations))
+        found = {}
+        passes = {}
+        for size in (1, 700, 10**9):  # every group alone, a few together, all together
+            monkeypatch.setattr(diagnoses, "JOINED", size)
+            bulk = runner.judge(columns).bulk
+            passes[size] = len(bulk.where)
+            found[size] = {k: repr(d) for k, d in bulk.found(rows).items()}
+        assert found[1], folder
+        assert found[700] == found[1] and found[10**9] == found[1], folder
+        joined_any |= passes[10**9] < passes[1]
+    assert joined_any  # not vacuous: some groups were joined

@@ -142,6 +142,7 @@ def test_workers_give_the_diagnoses_of_one_process(heavy_tables: Path, monkeypat
     monkeypatch.setattr(runner, "SMALL", 1)
     monkeypatch.setattr(diagnoses, "CHUNK", 64)  # many batches of groups
     monkeypatch.setattr(diagnoses, "_FORK_BATCHES", 1)
+    monkeypatch.setattr(diagnoses, "JOINED", 1)  # each group a pass of its own
     calls = _counting(monkeypatch)
     columns = reading.read(heavy_tables)
     rows = range(len(columns.relations))

@@ -62,6 +62,13 @@ def where() -> Path | None:
     return None if base is None else base / "groups"
 
 
+def keeps(columns: Columns) -> bool:
+    """Whether this cache keeps the groups of these columns (on, and columns joined from blocks)."""
+    from fundaudit.columnar.blocks import Joined
+
+    return isinstance(columns, Joined) and where() is not None
+
+
 def keys(columns: Columns, members: list[list[int]], tolerance: Tolerance, lang: str) -> list[str] | None:
     """The key of each group of relation rows (see the module's docstring), or None (columns not from blocks)."""
     from fundaudit.columnar.blocks import Joined
