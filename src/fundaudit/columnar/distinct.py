@@ -62,17 +62,28 @@ def _hashes(texts: pa.Array) -> np.ndarray[Any, Any]:
     words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, offset=0, strides=(1,))
     lengths = np.diff(offsets)
     hashes = lengths.astype(np.uint64) * _MULTIPLY
-    at = np.arange(len(texts), dtype=np.int64)
+    at: np.ndarray[Any, Any] | None = None  # the texts with bytes left (None: every text)
     start = offsets[:-1] - first
     left = lengths
-    while len(at):
+    while len(left):
         word = words[start]
         short = left < 8
         if short.any():  # the last bytes of a text: the bytes past it are another's (or the padding)
-            bits = (np.minimum(left[short], 8) * 8).astype(np.uint64)
+            bits = (left[short] * 8).astype(np.uint64)
             word[short] &= (np.uint64(1) << bits) - np.uint64(1)
-        h = (hashes[at] ^ word) * _MULTIPLY
-        hashes[at] = (h ^ (h >> np.uint64(31))) * _MIX
+        np.bitwise_xor(word, hashes if at is None else hashes[at], out=word)
+        np.multiply(word, _MULTIPLY, out=word)
+        np.bitwise_xor(word, word >> np.uint64(31), out=word)
+        np.multiply(word, _MIX, out=word)
+        if at is None:
+            hashes = word
+        else:
+            hashes[at] = word
         more = left > 8
-        at, start, left = at[more], start[more] + 8, left[more] - 8
+        if more.all():
+            start += 8
+            left -= 8
+            continue
+        at = np.flatnonzero(more) if at is None else at[more]
+        start, left = start[more] + 8, left[more] - 8
     return hashes
