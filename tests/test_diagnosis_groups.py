@@ -175,3 +175,38 @@ def test_groups_joined_into_one_pass_get_the_diagnoses_they_get_alone(
         assert found[700] == found[1] and found[10**9] == found[1], folder
         joined_any |= passes[10**9] < passes[1]
     assert joined_any  # not vacuous: some groups were joined
+
+
+def test_the_localiser_sees_one_group_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``group._apart``: the relations left to the localiser from a joined pass are localised
+    group by group — each group the relations joined by a YAML file (a relation spanning two
+    files joins them), with the nearby figures of its own files — and the notes follow in order."""
+    from fundaudit.causes.localise import Result
+    from fundaudit.columnar import group
+
+    budget = load(ROOT / "data" / "budgets.yaml")
+    relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
+    calls: list[tuple[list[str], list[str] | None]] = []
+
+    def localised(failing, tolerance, near=None):  # type: ignore[no-untyped-def]
+        calls.append(([r.id for r in failing], None if near is None else sorted(near)))
+        return Result({r.id: r.id for r in failing}, (f"note {len(calls)}",))  # type: ignore[misc]
+
+    monkeypatch.setattr(group, "_localised", localised)
+    near = {f.yaml.file: [f] for rel in relations for f in (rel.total, *rel.parts)}
+    got = group._apart(relations, DEFAULT, near)
+    assert sorted(got.diagnoses) == sorted(r.id for r in relations)
+    assert got.notes == tuple(f"note {k}" for k in range(1, len(calls) + 1))
+    files = {r.id: {f.yaml.file for f in (r.total, *r.parts)} for r in relations}
+    seen: set[str] = set()
+    for ids, near_files in calls:
+        mine = set().union(*(files[i] for i in ids))
+        assert not mine & seen  # no file in two groups
+        seen |= mine
+        assert near_files is not None and set(near_files) <= mine
+        assert [i for i in (r.id for r in relations) if i in set(ids)] == ids  # in the relations' order
+    assert len(calls) > 1
+    assert any(len(files[i]) > 1 for ids, _n in calls for i in ids)  # a relation spanning files joined them
+    calls.clear()
+    group._apart(relations, DEFAULT, None)
+    assert all(n is None for _ids, n in calls)

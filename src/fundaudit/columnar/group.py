@@ -101,9 +101,9 @@ def diagnose_rows(
         try:
             objects, left = bulk.settle_screened(got.rest, got.diffs, got.ok, tolerance, arrays=False)
             settled: dict[str, Diagnosis | tuple[Any, ...]] = {**objects, **got.done}
-            result = _localised(left, tolerance, _nearby_rows(columns, rows, left) if settled and left else None)
+            result = _apart(left, tolerance, _nearby_rows(columns, rows, left) if settled and left else None)
             if result.notes and settled:  # a cause crashed: noted once per round of the whole group
-                settled, result = {}, _localised(columns.relations_at(rows), tolerance)
+                settled, result = {}, _apart(columns.relations_at(rows), tolerance)
         except Exception as exc:  # as the whole run: a crash drops every diagnosis, verdicts stand
             return f"diagnosis could not run: {type(exc).__name__}: {exc}"
         found = result.diagnoses
@@ -111,6 +111,47 @@ def diagnose_rows(
         # freed while the collector is still off: else its first collection after would walk them all
         del got, objects, left, settled, result, found
     return data
+
+
+def _apart(
+    failing: Sequence[Relation], tolerance: Tolerance, near: Mapping[str, Sequence[Figure]] | None = None
+) -> Result:
+    """:func:`_localised` of each independent group of ``failing`` on its own (relations joined by
+    a YAML file one of their figures is in, as :func:`fundaudit.columnar.diagnoses.groups` joins
+    them), the diagnoses together, the notes one group's after another's: rows of several groups
+    diagnosed in one pass of the arrays (:func:`fundaudit.columnar.diagnoses.joined`) get what
+    each group gets alone, the localiser's bounds (``CARRY_BUDGET`` a round) spent group by group."""
+    from fundaudit.causes.localise import Result
+
+    parent: dict[str, str] = {}
+
+    def find(file: str) -> str:
+        while parent.setdefault(file, file) != file:
+            parent[file] = parent[parent[file]]
+            file = parent[file]
+        return file
+
+    for rel in failing:
+        first = find(rel.total.yaml.file)
+        for fig in rel.parts:
+            other = find(fig.yaml.file)
+            if other != first:
+                parent[other] = first
+    parts: dict[str, list[Relation]] = {}
+    for rel in failing:
+        parts.setdefault(find(rel.total.yaml.file), []).append(rel)
+    if len(parts) <= 1:
+        return _localised(failing, tolerance, near)
+    found: dict[str, Diagnosis] = {}
+    notes: list[str] = []
+    mine: dict[str, dict[str, Sequence[Figure]]] = {}  # each group's nearby figures: its own files'
+    for file, figures in (near or {}).items():
+        mine.setdefault(find(file), {})[file] = figures
+    for root, part in parts.items():
+        got = _localised(part, tolerance, None if near is None else mine.get(root, {}))
+        found.update(got.diagnoses)
+        notes.extend(got.notes)
+    return Result(found, tuple(notes))
 
 
 def _localised(
