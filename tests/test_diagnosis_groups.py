@@ -210,3 +210,37 @@ def test_the_localiser_sees_one_group_at_a_time(monkeypatch: pytest.MonkeyPatch)
     calls.clear()
     group._apart(relations, DEFAULT, None)
     assert all(n is None for _ids, n in calls)
+
+
+def test_the_groups_read_back_are_held_a_few_mib_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Diagnoses`` keeps the groups it decoded while their encoded bytes stay under ``_HELD``
+    (at least the last one read) and at most four: the same diagnoses, however few are held."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import heavy
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from fundaudit import runner
+    from fundaudit.columnar import diagnoses
+    from fundaudit.columnar.read import read
+
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(diagnoses, "JOINED", 1)  # many groups
+    heavy.write(heavy.generate(50_000, seed=3), tmp_path / "heavy")
+    columns = read(tmp_path / "heavy")
+    rows = list(range(len(columns.relations)))
+    found = {}
+    for held in (1, 10**9):
+        monkeypatch.setattr(diagnoses, "_HELD", held)
+        bulk = runner.judge(columns).bulk
+        assert len(bulk.where) > 4
+        got = {}
+        most = 0
+        for at in range(0, len(rows), 500):
+            got.update({k: repr(d) for k, d in bulk.found(rows[at : at + 500]).items()})
+            most = max(most, len(bulk._cache))
+            assert bulk._held == sum(bulk.where[g][1] for g in bulk._cache)
+        found[held] = got
+        assert most == (1 if held == 1 else 4)
+    assert found[1] == found[10**9] and found[1]

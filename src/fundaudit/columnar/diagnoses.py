@@ -50,6 +50,7 @@ from fundaudit.tolerance import Tolerance
 CHUNK = 4_096  # relations turned into model objects at a time to be diagnosed (many small groups at once)
 _SPOOL = 16 * 1024 * 1024  # bytes of encoded diagnoses kept in memory before they go to disk
 _FORK_BATCHES = 2  # batches of CHUNK failing relations from which the groups are diagnosed in worker processes
+_HELD = 2 << 20  # bytes of encoded diagnoses whose groups are kept decoded at once (always the last one read)
 JOINED = 3_000  # failing relations of consecutive large groups diagnosed in one pass when no cache keeps groups
 
 
@@ -157,6 +158,7 @@ class Diagnoses:
     where: list[tuple[int, int]]  # per group: offset and length of its encoded diagnoses
     notes: tuple[str, ...] = ()
     _cache: dict[int, Decoded] = field(default_factory=dict)
+    _held: int = 0  # bytes of the encoded diagnoses of the groups in _cache
 
     def found(self, rows: Sequence[int]) -> dict[str, Diagnosis]:
         """The diagnoses of the relations at ``rows`` (by id), their groups read from the spool."""
@@ -187,10 +189,15 @@ class Diagnoses:
         for g in wanted:
             group = self._cache.get(g)
             if group is None:
-                if len(self._cache) >= 4:  # a few groups at a time: the findings come in file order
-                    self._cache.pop(next(iter(self._cache)))
+                size = self.where[g][1]
+                # a few groups at a time (the findings come in file order), a few MiB of them
+                while self._cache and (len(self._cache) >= 4 or self._held + size > _HELD):
+                    oldest = next(iter(self._cache))
+                    del self._cache[oldest]
+                    self._held -= self.where[oldest][1]
                 assert self.spool is not None
                 group = self._cache[g] = Decoded(self._read(*self.where[g]))
+                self._held += size
             out.append(group)
         return out
 
