@@ -104,6 +104,17 @@ def _files(columns: Columns, rows: np.ndarray[Any, Any]) -> list[list[str]]:
     return out
 
 
+def _generators() -> tuple[Any, Any]:
+    """The benchmarks' generators ``heavy`` and ``odd`` (benchmarks/ is no package)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import heavy
+        import odd
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return heavy, odd
+
+
 def test_the_real_datas_groups_are_the_oracles() -> None:
     budget = load(ROOT / "data" / "budgets.yaml")
     relations = [rel for rule in REGISTRY for rel in rule.derive(budget)]
@@ -116,12 +127,7 @@ def test_the_real_datas_groups_are_the_oracles() -> None:
 
 
 def test_the_benchmarks_groups_are_the_oracles(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import heavy
-        import odd
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    heavy, odd = _generators()
     from fundaudit.columnar.read import read
 
     heavy.write(heavy.generate(20_000), tmp_path / "heavy")
@@ -142,12 +148,7 @@ def test_groups_joined_into_one_pass_get_the_diagnoses_they_get_alone(
 ) -> None:
     """Large independent groups diagnosed together (``diagnoses.joined``, when no cache keeps the
     groups one by one) give every failing relation the diagnosis it gets in its own group's pass."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import heavy
-        import odd
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    heavy, odd = _generators()
     from fundaudit import runner
     from fundaudit.columnar import diagnoses
     from fundaudit.columnar.read import read
@@ -215,11 +216,7 @@ def test_the_localiser_sees_one_group_at_a_time(monkeypatch: pytest.MonkeyPatch)
 def test_the_groups_read_back_are_held_a_few_mib_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``Diagnoses`` keeps the groups it decoded while their encoded bytes stay under ``_HELD``
     (at least the last one read) and at most four: the same diagnoses, however few are held."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import heavy
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    heavy, _odd = _generators()
     from fundaudit import runner
     from fundaudit.columnar import diagnoses
     from fundaudit.columnar.read import read
