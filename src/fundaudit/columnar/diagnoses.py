@@ -13,7 +13,9 @@ whole run gives; what differs is what is held at once: one group's relations, ne
 A group of :data:`~fundaudit.causes.bulk.ARRAYS` failing relations or more is diagnosed from
 its columns (:func:`~fundaudit.columnar.group.diagnose_rows`: the sums and products the arrays
 settle are never made model objects, :mod:`fundaudit.causes.bulk_columns`); the smaller groups
-are read as objects many at a time. From :data:`_FORK_BATCHES` batches of :data:`CHUNK` failing
+are read as objects many at a time. When no cache keeps the groups one by one, consecutive
+large groups are diagnosed in one pass (:func:`joined`: the same diagnoses, the fixed cost of a
+pass paid once). From :data:`_FORK_BATCHES` batches of :data:`CHUNK` failing
 relations on, the batches of groups are diagnosed in worker processes forked from this one
 (:mod:`fundaudit.forked`: on the command line, one per core; ``$FUNDAUDIT_JOBS=N`` for N): a
 worker is sent a batch's rows, reads the relations from the columns it was forked with, and
