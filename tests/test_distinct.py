@@ -8,6 +8,8 @@ array, 32- and 64-bit offsets, and hashes forced to collide.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -36,13 +38,33 @@ _texts = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(_texts, st.booleans(), st.integers(0, 3), st.integers(0, 3))
-def test_the_same_answer_as_a_set(texts: list[str | None], large: bool, head: int, tail: int) -> None:
+@settings(max_examples=400, deadline=None)
+@given(
+    _texts, st.booleans(), st.integers(0, 3), st.integers(0, 3), st.sampled_from([0, 3, 64]), st.sampled_from([9, 512])
+)
+def test_the_same_answer_as_a_set(
+    texts: list[str | None], large: bool, head: int, tail: int, few: int, long: int
+) -> None:
+    """``few``, ``long``: from how few texts left, or how long a text, the rest is hashed by Python
+    (0 and 512: the numpy rounds to the end)."""
     array = pa.array(["x" * head] * head + texts + ["y"] * tail, type=pa.large_string() if large else pa.string())
     part = array.slice(head, len(texts))
-    assert distinct(part) == _oracle(texts)
-    assert distinct(pa.chunked_array([part], type=part.type)) == _oracle(texts)
+    saved = module._TAIL, module._LONG
+    module._TAIL, module._LONG = few, long
+    try:
+        assert distinct(part) == _oracle(texts)
+        assert distinct(pa.chunked_array([part], type=part.type)) == _oracle(texts)
+    finally:
+        module._TAIL, module._LONG = saved
+
+
+def test_a_text_of_megabytes_costs_no_round_per_eight_bytes() -> None:
+    huge = "x" * 5_000_000
+    refs = [f"r{i}" for i in range(20_000)]
+    started = time.perf_counter()
+    assert distinct(pa.array([*refs, huge, huge + "y"]))
+    assert not distinct(pa.array([*refs, huge, "y", huge]))
+    assert time.perf_counter() - started < 3  # a round per 8 bytes took ~10 s (0.3 s now)
 
 
 def test_texts_that_differ_only_far_in_or_by_a_zero_byte() -> None:

@@ -7,7 +7,8 @@ eight bytes at a time straight from the column's UTF-8 buffer, the hashes sorted
 texts whose hashes meet compared as texts. Different hashes prove different texts, and every
 pair of equal texts has equal hashes, so the answer is exact whatever the hash; a good hash
 only keeps the texts compared as texts few (a run of crafted collisions costs a Python set of
-those texts, never more than linear time).
+those texts, never more than linear time). The last bytes of a few texts, or of very long ones,
+are hashed whole by Python's ``hash`` (a 10 MB ref would otherwise take a round per 8 bytes).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _HASHED = 1 << 14  # texts from which hashing beats Arrow's hash table
+_TAIL = 64  # texts with bytes left from which the rest of each is hashed whole, by Python's hash
+_LONG = 512  # bytes left in a text from which the rest of every text is (no round per 8 bytes of it)
+_MASK = (1 << 64) - 1
 _MULTIPLY = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
@@ -66,6 +70,13 @@ def _hashes(texts: pa.Array) -> np.ndarray[Any, Any]:
     start = offsets[:-1] - first
     left = lengths
     while len(left):
+        if len(left) <= _TAIL or int(left.max()) > _LONG:  # few, or long: each rest hashed whole
+            rest = [hash(data[a : a + n].tobytes()) & _MASK for a, n in zip(start.tolist(), left.tolist(), strict=True)]
+            word = np.array(rest, dtype=np.uint64)
+            where = np.arange(len(left)) if at is None else at
+            h = (hashes[where] ^ word) * _MULTIPLY
+            hashes[where] = (h ^ (h >> np.uint64(31))) * _MIX
+            break
         word = words[start]
         short = left < 8
         if short.any():  # the last bytes of a text: the bytes past it are another's (or the padding)
