@@ -868,6 +868,7 @@ class _Chunk:
             hints = list(map(_q, [d.text for d in diagnoses]))
             table[rows, hint] = hints
             applicability = _applicability()
+            self._heads([encoded[r] for r in found])  # the culprit figures' JSON, a group at a time
             words = [
                 measured[r] or materiality_words(diffs[r], totals[r][_UNIT], totals[r][_TERM][0], totals[r][_EXP])
                 for r in found
@@ -932,12 +933,27 @@ class _Chunk:
             f'"figures": [{self._figures((row, group))}], "explains": [{", ".join(map(_q, explains))}]}}'
         )
 
+    def _heads(self, encoded: list[tuple[EncodedDiagnosis, Decoded]]) -> None:
+        """The JSON of each culprit figure these diagnoses name that its group has not made yet,
+        made at once per group and kept in the group's ``memo`` (only those a chunk lists: a group
+        read by two workers, or whose diagnoses two chunks show, would make every one twice)."""
+        wanted: dict[int, tuple[Decoded, set[int]]] = {}
+        for row, group in encoded:
+            ats = wanted.setdefault(id(group), (group, set()))[1]
+            ats.update(at for at, _likely in row.culprits)
+        for group, ats in wanted.values():
+            heads: dict[int, str] = group.memo.setdefault("json", {})
+            missing = sorted(at for at in ats if at not in heads)
+            if missing:
+                heads.update(zip(missing, self._culprits([group.table[at] for at in missing]), strict=True))
+
     def _figures(self, encoded: tuple[EncodedDiagnosis, Decoded]) -> str:
         """A diagnosis's ``figures`` (the inside of its list), its culprits from its group's table."""
         row, group = encoded
-        heads = group.memo.get("json")
-        if heads is None:  # every culprit figure of the group (its table holds no other), once
-            heads = group.memo["json"] = self._culprits(group.table)
+        heads: dict[int, str] = group.memo.get("json", {})
+        if any(at not in heads for at, _likely in row.culprits):
+            self._heads([encoded])
+            heads = group.memo["json"]
         return ", ".join(
             [f'{heads[at]}, "likely": {"null" if likely is None else _q(likely)}}}' for at, likely in row.culprits]
         )
