@@ -239,3 +239,40 @@ def test_the_groups_read_back_are_held_a_few_mib_at_a_time(tmp_path: Path, monke
         found[held] = got
         assert most == (1 if held == 1 else 4)
     assert found[1] == found[10**9] and found[1]
+
+
+def test_joined_groups_are_read_back_once_each_in_the_order_findings_are_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large groups are joined in the order their findings are shown (``diagnoses.shown_order``:
+    by YAML file name, where ``d10.yaml`` comes before ``d2.yaml``), so the chunks of findings
+    meet each joined group in one run: holding one group at a time, each is decoded once."""
+    heavy, _odd = _generators()
+    from fundaudit import runner
+    from fundaudit.columnar import diagnoses
+    from fundaudit.columnar.read import read
+    from fundaudit.report import pieces
+
+    monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
+    monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setattr(runner, "CHUNK", 512)
+    monkeypatch.setattr(diagnoses, "JOINED", 1_500)
+    monkeypatch.setattr(diagnoses, "_HELD", 1)  # one group held at a time
+    heavy.write(heavy.generate(100_000, seed=2), tmp_path / "heavy")
+    columns = read(tmp_path / "heavy")
+    files = sorted(set(take(columns.figures.yaml_file, list(range(len(columns.figures))))))
+    assert files != sorted(files, key=lambda f: (len(f), f))  # names whose order is not their number's
+    decoded = []
+    made = diagnoses.Decoded
+
+    def counted(data: bytes) -> Any:
+        decoded.append(1)
+        return made(data)
+
+    monkeypatch.setattr(diagnoses, "Decoded", counted)
+    audit = runner.judge(columns)
+    groups = len(audit.bulk.where)
+    assert 2 < groups < len(files)  # joined
+    texts = list(pieces.joined(audit, False, "\n"))
+    assert len(texts) > groups
+    assert len(decoded) == groups

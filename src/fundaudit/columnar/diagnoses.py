@@ -151,6 +151,24 @@ def joined(members: list[list[int]], least: int, size: int) -> list[list[int]]:
     return out
 
 
+def shown_order(columns: Columns, members: list[list[int]]) -> list[list[int]]:
+    """The groups in the order their findings are shown: by the first YAML file (in
+    :func:`~fundaudit.columnar.order.located`'s order) any of a group's relations is shown at,
+    ties by first row. Groups joined in this order are each met by the chunks of findings in one
+    run (joined in row order, whose files' order is the writer's, a chunk of findings met three
+    joined groups, and the same groups again ten chunks later: each read back again)."""
+    from fundaudit.columnar.order import places
+
+    if len(members) < 2:
+        return members
+    files, _lines = places(columns, [row for group in members for row in group])
+    rank = {file: k for k, file in enumerate(sorted(set(files)))}
+    first = np.fromiter(map(rank.__getitem__, files), dtype=np.int64, count=len(files))
+    starts = np.cumsum([0] + [len(group) for group in members[:-1]])
+    key = np.minimum.reduceat(first, starts)
+    return [members[k] for k in np.lexsort((np.arange(len(members)), key)).tolist()]
+
+
 @dataclass(eq=False)
 class Diagnoses:
     """Every failing relation's diagnosis, stored by group; :meth:`found` reads them back."""
@@ -297,7 +315,7 @@ def diagnose_groups(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tol
     group_of = np.full(len(columns.relations), -1, dtype=np.int32)
     members = groups(columns, rows)
     if not keeps(columns):
-        members = joined(members, ARRAYS, JOINED)
+        members = joined(shown_order(columns, members), ARRAYS, JOINED)
     for g, group in enumerate(members):
         group_of[group] = g
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (lives with the audit)

@@ -27,6 +27,23 @@ def _ranks(values: list[Any]) -> np.ndarray[Any, Any]:
     return np.fromiter((rank[v] for v in values), dtype=np.int64, count=len(values))
 
 
+def places(columns: Columns, rows: list[int]) -> tuple[list[str], list[int]]:
+    """The YAML file and line each relation at ``rows`` is shown at: its own, or its total's
+    when it has none."""
+    r = columns.relations
+    at = np.asarray(rows, dtype=np.int64)
+    own_line = r.yaml_line[at]
+    own = own_line != 0
+    totals = r.total[at]
+    files = [
+        own_file if has else total_file
+        for own_file, total_file, has in zip(
+            take(r.yaml_file, rows), take(columns.figures.yaml_file, totals.tolist()), own.tolist(), strict=True
+        )
+    ]
+    return files, np.where(own, own_line, columns.figures.yaml_line[totals]).tolist()
+
+
 def located(
     columns: Columns,
     rows: np.ndarray[Any, Any],
@@ -45,17 +62,7 @@ def located(
     if hidden:
         keep = [i for i, rid in enumerate(ids) if rid not in hidden]
         picked, ids = [picked[i] for i in keep], [ids[i] for i in keep]
-    at = np.asarray(picked, dtype=np.int64)
-    own_line = r.yaml_line[at]
-    own = own_line != 0
-    totals = r.total[at]
-    files = [
-        own_file if has else total_file
-        for own_file, total_file, has in zip(
-            take(r.yaml_file, picked), take(columns.figures.yaml_file, totals.tolist()), own.tolist(), strict=True
-        )
-    ]
-    lines = np.where(own, own_line, columns.figures.yaml_line[totals]).tolist()
+    files, lines = places(columns, picked)
     files += [f.location.file for f in extra]
     lines += [f.location.line for f in extra]
     ids += [f.id for f in extra]
