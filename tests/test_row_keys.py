@@ -148,3 +148,28 @@ def test_keys_checked_in_slices(case: str, exported: Path, tmp_path: Path, monke
     monkeypatch.setattr(reading, "_links", lambda *a: hashed.append(1) or links(*a))
     assert _check(keyed) == want
     assert hashed == ([] if case == "as written" else [1])
+
+
+@pytest.mark.parametrize("keys", [True, False])
+def test_dictionary_encoded_refs_read_as_their_texts(exported: Path, tmp_path: Path, keys: bool) -> None:
+    """A writer that dictionary-encoded the figures' ``ref`` and the relations' refs (Arrow keeps
+    the encoding in the file): the same output as the plain tables, with the row keys and
+    without them (the refs then hashed to be linked: it raised ArrowTypeError, a traceback)."""
+
+    def encoded(t: pa.Table) -> pa.Table:
+        for name in ("ref", "total_ref"):
+            if name in t.column_names:
+                t = t.set_column(t.schema.get_field_index(name), name, t[name].combine_chunks().dictionary_encode())
+        if "part_refs" in t.column_names:
+            lists = t["part_refs"].combine_chunks()
+            parts = pa.ListArray.from_arrays(lists.offsets, lists.values.dictionary_encode())
+            t = t.set_column(t.schema.get_field_index("part_refs"), "part_refs", parts)
+        return t if keys or "total_row" not in t.column_names else _without_keys(t)
+
+    plain = _check(_copy(exported, tmp_path / "plain", None if keys else _without_keys))
+    folder = _copy(exported, tmp_path / "dict", encoded)
+    figures = folder / "figures.parquet"
+    pq.write_table(encoded(pq.read_table(figures)), figures)
+    assert pa.types.is_dictionary(pq.read_schema(figures).field("ref").type)
+    assert _check(folder) == plain
+    assert plain[0] == 1

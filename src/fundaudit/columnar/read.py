@@ -145,6 +145,8 @@ def read(path: Path) -> Columns:
     if ref_table is None or link_table is None:
         raise InvalidData(problems.errors)
     refs = ref_table["ref"].combine_chunks()
+    if isinstance(refs, pa.DictionaryArray):  # a writer that dictionary-encoded the refs: their texts
+        refs = refs.dictionary_decode()
     linked = _linked_by_rows(refs, link_table, rels.row_keys())
     total, offsets, parts = linked or _links(refs, link_table, fname, rname, problems, csv)
     del ref_table, link_table
@@ -318,6 +320,8 @@ def _links(
     if isinstance(totals, pa.DictionaryArray):
         totals = totals.dictionary_decode()
     flat = pc.list_flatten(part_lists)
+    if isinstance(flat, pa.DictionaryArray):
+        flat = flat.dictionary_decode()
     encoded = pc.dictionary_encode(pa.chunked_array([refs, totals, flat], type=pa.string()))
     # Arrow may drop empty chunks: split the codes by the lengths of the three columns
     all_codes = np.concatenate([_int64s(c.indices, -1) for c in encoded.chunks] or [np.zeros(0, np.int64)])
