@@ -255,6 +255,7 @@ def test_joined_groups_are_read_back_once_each_in_the_order_findings_are_shown(
 
     monkeypatch.setenv("FUNDAUDIT_CACHE", "off")
     monkeypatch.setattr(runner, "SMALL", 1)
+    monkeypatch.setenv("FUNDAUDIT_JOBS", "1")  # worded here, where it is counted (a CLI run may allow workers)
     monkeypatch.setattr(runner, "CHUNK", 512)
     monkeypatch.setattr(diagnoses, "JOINED", 1_500)
     monkeypatch.setattr(diagnoses, "_HELD", 1)  # one group held at a time
