@@ -7,8 +7,9 @@ eight bytes at a time straight from the column's UTF-8 buffer, the hashes sorted
 texts whose hashes meet compared as texts. Different hashes prove different texts, and every
 pair of equal texts has equal hashes, so the answer is exact whatever the hash; a good hash
 only keeps the texts compared as texts few (a run of crafted collisions costs a Python set of
-those texts, never more than linear time). The last bytes of a few texts, or of very long ones,
-are hashed whole by Python's ``hash`` (a 10 MB ref would otherwise take a round per 8 bytes).
+those texts, never more than linear time). The rest of a very long text, or of the last few, is
+hashed whole by Python's ``hash`` (a 10 MB ref would otherwise take a round per 8 bytes), the
+other texts still eight bytes at a time.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 
 _HASHED = 1 << 14  # texts from which hashing beats Arrow's hash table
 _TAIL = 64  # texts with bytes left from which the rest of each is hashed whole, by Python's hash
-_LONG = 512  # bytes left in a text from which the rest of every text is (no round per 8 bytes of it)
+_LONG = 512  # bytes left in a text from which its rest is hashed whole (no round per 8 bytes of it)
 _MASK = (1 << 64) - 1
 _MULTIPLY = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
@@ -70,26 +71,27 @@ def _hashes(texts: pa.Array) -> np.ndarray[Any, Any]:
     start = offsets[:-1] - first
     left = lengths
     while len(left):
-        if len(left) <= _TAIL or int(left.max()) > _LONG:  # few, or long: each rest hashed whole
-            rest = [hash(data[a : a + n].tobytes()) & _MASK for a, n in zip(start.tolist(), left.tolist(), strict=True)]
-            word = np.array(rest, dtype=np.uint64)
-            where = np.arange(len(left)) if at is None else at
-            h = (hashes[where] ^ word) * _MULTIPLY
-            hashes[where] = (h ^ (h >> np.uint64(31))) * _MIX
-            break
+        # the rest of a text past _LONG bytes, or of every one when few are left, hashed whole
+        whole = np.ones(len(left), dtype=bool) if len(left) <= _TAIL else left > _LONG
+        if whole.any():
+            some = np.flatnonzero(whole)
+            pieces = zip(start[some].tolist(), left[some].tolist(), strict=True)
+            rest = [hash(data[a : a + n].tobytes()) & _MASK for a, n in pieces]
+            where = some if at is None else at[some]
+            hashes[where] = _mixed(hashes[where], np.array(rest, dtype=np.uint64))
+            keep = ~whole
+            at = np.flatnonzero(keep) if at is None else at[keep]
+            start, left = start[keep], left[keep]
+            continue
         word = words[start]
         short = left < 8
         if short.any():  # the last bytes of a text: the bytes past it are another's (or the padding)
             bits = (left[short] * 8).astype(np.uint64)
             word[short] &= (np.uint64(1) << bits) - np.uint64(1)
-        np.bitwise_xor(word, hashes if at is None else hashes[at], out=word)
-        np.multiply(word, _MULTIPLY, out=word)
-        np.bitwise_xor(word, word >> np.uint64(31), out=word)
-        np.multiply(word, _MIX, out=word)
         if at is None:
-            hashes = word
+            hashes = _mixed(hashes, word)
         else:
-            hashes[at] = word
+            hashes[at] = _mixed(hashes[at], word)
         more = left > 8
         if more.all():
             start += 8
@@ -98,3 +100,12 @@ def _hashes(texts: pa.Array) -> np.ndarray[Any, Any]:
         at = np.flatnonzero(more) if at is None else at[more]
         start, left = start[more] + 8, left[more] - 8
     return hashes
+
+
+def _mixed(hashes: np.ndarray[Any, Any], word: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """``hashes`` with ``word`` mixed in (one word of each text), made in ``word``'s memory."""
+    np.bitwise_xor(word, hashes, out=word)
+    np.multiply(word, _MULTIPLY, out=word)
+    np.bitwise_xor(word, word >> np.uint64(31), out=word)
+    np.multiply(word, _MIX, out=word)
+    return word
