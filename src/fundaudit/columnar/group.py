@@ -121,34 +121,23 @@ def _apart(
     them), the diagnoses together, the notes one group's after another's: rows of several groups
     diagnosed in one pass of the arrays (:func:`fundaudit.columnar.diagnoses.joined`) get what
     each group gets alone, the localiser's bounds (``CARRY_BUDGET`` a round) spent group by group."""
+    import numpy as np
+
     from fundaudit.causes.localise import Result
+    from fundaudit.columnar.diagnoses import components
 
-    parent: dict[str, str] = {}
-
-    def find(file: str) -> str:
-        while parent.setdefault(file, file) != file:
-            parent[file] = parent[parent[file]]
-            file = parent[file]
-        return file
-
-    for rel in failing:
-        first = find(rel.total.yaml.file)
-        for fig in rel.parts:
-            other = find(fig.yaml.file)
-            if other != first:
-                parent[other] = first
-    parts: dict[str, list[Relation]] = {}
-    for rel in failing:
-        parts.setdefault(find(rel.total.yaml.file), []).append(rel)
+    code: dict[str, int] = {}  # each YAML file's number, in the order first met
+    files = [code.setdefault(f.yaml.file, len(code)) for rel in failing for f in (rel.total, *rel.parts)]
+    sizes = np.array([1 + len(rel.parts) for rel in failing], dtype=np.int64)
+    groups = components(np.arange(len(failing)), np.cumsum(sizes) - sizes, np.array(files, dtype=np.int64), len(code))
+    parts = [[failing[k] for k in group] for group in groups]
     if len(parts) <= 1:
         return _localised(failing, tolerance, near)
     found: dict[str, Diagnosis] = {}
     notes: list[str] = []
-    mine: dict[str, dict[str, Sequence[Figure]]] = {}  # each group's nearby figures: its own files'
-    for file, figures in (near or {}).items():
-        mine.setdefault(find(file), {})[file] = figures
-    for root, part in parts.items():
-        got = _localised(part, tolerance, None if near is None else mine.get(root, {}))
+    for part in parts:
+        own = {f.yaml.file for rel in part for f in (rel.total, *rel.parts)}  # its nearby figures: its files'
+        got = _localised(part, tolerance, None if near is None else {k: v for k, v in near.items() if k in own})
         found.update(got.diagnoses)
         notes.extend(got.notes)
     return Result(found, tuple(notes))
