@@ -157,15 +157,13 @@ def shown_order(columns: Columns, members: list[list[int]]) -> list[list[int]]:
     ties by first row. Groups joined in this order are each met by the chunks of findings in one
     run (joined in row order, whose files' order is the writer's, a chunk of findings met three
     joined groups, and the same groups again ten chunks later: each read back again)."""
-    from fundaudit.columnar.order import places
+    from fundaudit.columnar.order import places, ranks
 
     if len(members) < 2:
         return members
     files, _lines = places(columns, [row for group in members for row in group])
-    rank = {file: k for k, file in enumerate(sorted(set(files)))}
-    first = np.fromiter(map(rank.__getitem__, files), dtype=np.int64, count=len(files))
     starts = np.cumsum([0] + [len(group) for group in members[:-1]])
-    key = np.minimum.reduceat(first, starts)
+    key = np.minimum.reduceat(ranks(files), starts)
     return [members[k] for k in np.lexsort((np.arange(len(members)), key)).tolist()]
 
 

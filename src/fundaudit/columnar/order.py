@@ -20,7 +20,7 @@ from fundaudit.i18n import _
 from fundaudit.progress import note
 
 
-def _ranks(values: list[Any]) -> np.ndarray[Any, Any]:
+def ranks(values: list[Any]) -> np.ndarray[Any, Any]:
     """Each value's rank among the distinct values, in Python's order (``str`` by code point)."""
     distinct = sorted(set(values))
     rank = {v: i for i, v in enumerate(distinct)}
@@ -66,7 +66,7 @@ def located(
     files += [f.location.file for f in extra]
     lines += [f.location.line for f in extra]
     ids += [f.id for f in extra]
-    order = np.lexsort((_ranks(ids), _ranks(lines), _ranks(files)))
+    order = np.lexsort((ranks(ids), ranks(lines), ranks(files)))
     n = len(picked)
     said = _("{done} of {total} findings written")
     for start in range(0, len(order), chunk):
