@@ -14,6 +14,10 @@ processes: each piece's work depends on nothing but its argument and what was ma
 fork. A worker ignores Ctrl-C (the command's own process handles it) and dies quietly on
 SIGTERM; when the workers cannot start or one dies, the pieces left are made in this process.
 
+:class:`Beside` is the other shape: one piece of work (the diagnosis of a single large group)
+made in one forked worker *while this process goes on* with work that does not need it yet
+(wording the findings up to their diagnoses), its result sent back when asked for.
+
 How many processes (:func:`processes`): ``$FUNDAUDIT_JOBS=N`` asks for N (at most the cores
 this process may use; 1: none); without it, the command line uses every core it may, at most
 :data:`DEFAULT` (each worker's own memory adds to the main process's), and a library caller
@@ -26,15 +30,18 @@ elsewhere everything runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import pickle
+import select
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -109,3 +116,85 @@ def _start() -> None:
 
 def _call(arg: Any) -> Any:
     return _WORK[0](arg)
+
+
+class Beside(Generic[R]):
+    """``work()`` made in a worker forked now, while this process goes on (:meth:`result` waits for it).
+
+    The worker sends back its result pickled through a pipe and exits; when it cannot start,
+    dies, or ``work`` raises there, :meth:`result` makes it here instead (an exception is then
+    raised here, as it would be without a worker). :meth:`close` ends a worker whose result is
+    no longer wanted (an error or Ctrl-C in this process): nothing is left running.
+    """
+
+    def __init__(self, work: Callable[[], R]) -> None:
+        self._work = work
+        self._pid = 0
+        self._fd = -1
+        self._made: list[R] = []
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had: made here when asked for
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(read)
+                _start()
+                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            except BaseException:  # made again in the parent, which reports it
+                code = 1
+            finally:
+                os._exit(code)  # no atexit handler, no buffered output of the parent's written twice
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    def done(self) -> bool:
+        """Whether :meth:`result` would not wait (the worker has begun sending, or there is none)."""
+        if self._made or self._fd < 0:
+            return True
+        return bool(select.select([self._fd], [], [], 0)[0])
+
+    def result(self) -> R:
+        """The work's result: the worker's, or made here when the worker failed (see the class doc)."""
+        if self._made:
+            return self._made[0]
+        data = b""
+        if self._fd >= 0:
+            chunks: list[bytes] = []
+            while block := os.read(self._fd, 1 << 20):
+                chunks.append(block)
+            data = b"".join(chunks)
+            ok = self._reap() == 0
+            if not ok:
+                data = b""
+        made = pickle.loads(data) if data else self._work()  # our own forked worker's result
+        self._made.append(made)
+        return made
+
+    def _reap(self) -> int:
+        """Close the pipe and wait for the worker; its exit status (0: it sent its result)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if not self._pid:
+            return 1
+        pid, self._pid = self._pid, 0
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def close(self) -> None:
+        """End the worker if it is still at work (its result unread) and wait for it."""
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+        self._reap()

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fundaudit.findings import (
     FAILING,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from fundaudit.causes._base import Diagnosis
     from fundaudit.causes.localise import Result
     from fundaudit.columnar.arrays import Columns
-    from fundaudit.columnar.diagnoses import Diagnoses
+    from fundaudit.columnar.diagnoses import Beside, Diagnoses
     from fundaudit.columnar.group import EncodedDiagnosis
 
     Engine = Callable[[Columns, Tolerance], np.ndarray[Any, Any]]
@@ -198,9 +198,45 @@ class Audit:
 
         from fundaudit.columnar.diagnoses import diagnose_groups
 
+        pending = self.__dict__.pop("_beside", None)
+        if pending is not None:
+            return cast("Beside", pending).result()
         assert not isinstance(self.columns, RelationList)
         rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
         return diagnose_groups(self.columns, rows, self.tolerance)
+
+    def diagnose_beside(self) -> bool:
+        """Start the diagnosis of a large audit in a worker beside this process
+        (:class:`fundaudit.columnar.diagnoses.Beside`), when it would be made here alone and is not
+        made yet; whether it is being made there (:attr:`bulk` then waits for it, and
+        :meth:`stop_beside` ends it)."""
+        if "_beside" in self.__dict__:
+            return True
+        if not self._in_groups or "bulk" in self.__dict__:
+            return False
+        import numpy as np
+
+        from fundaudit.columnar.diagnoses import beside
+
+        assert not isinstance(self.columns, RelationList)
+        pending = beside(
+            self.columns, np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING])), self.tolerance
+        )
+        if pending is None:
+            return False
+        self.__dict__["_beside"] = pending
+        return True
+
+    def diagnosed(self) -> bool:
+        """Whether :attr:`bulk` can be read without waiting for a diagnosis made beside."""
+        pending = self.__dict__.get("_beside")
+        return pending is None or cast("Beside", pending).done()
+
+    def stop_beside(self) -> None:
+        """End a diagnosis made beside whose result is not read (an error, Ctrl-C)."""
+        pending = self.__dict__.pop("_beside", None)
+        if pending is not None:
+            cast("Beside", pending).close()
 
     def found(self, rows: Sequence[int]) -> Mapping[str, Diagnosis]:
         """The diagnoses of the failing relations among ``rows`` (by id; others may be there too)."""

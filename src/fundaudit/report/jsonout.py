@@ -127,12 +127,18 @@ def write(audit: Audit, show_all: bool, out: TextIO) -> None:
     (:func:`fundaudit.report.pieces.joined`; ``indent`` would select the pure-Python
     encoder): memory does not grow with the number of findings.
     """
+    from itertools import chain
+
     from fundaudit.report.pieces import joined
 
+    texts = joined(audit, show_all, ",\n    ")
+    # the first results worded before the head, which names the causes that could not run: the
+    # diagnosis is then made beside the wording of the first chunks (pieces.per_chunk)
+    first = next(texts, None)
     head = json.dumps(_head(audit, show_all), ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
     out.write(f'{head},\n  "results": ')
     sep = "[\n    "
-    for text in joined(audit, show_all, ",\n    "):
+    for text in chain(() if first is None else (first,), texts):
         out.write(sep)
         out.write(text)
         sep = ",\n    "

@@ -236,9 +236,16 @@ def per_chunk(
     show_all: bool,
     make: Callable[[_Chunk | None, list[Finding | Words]], R],
     pieces: bool = False,
+    sep: str | None = None,
 ) -> Iterator[R]:
     """``make(chunk, findings)`` for each chunk of :func:`worded`, in its order: what a writer
     writes of the chunk (a text, plain values).
+
+    When the diagnosis would be made in this process alone (one large group of failing
+    relations), it is made in a worker beside it (:meth:`Audit.diagnose_beside
+    <fundaudit.runner.Audit.diagnose_beside>`) while the first chunks (up to :data:`_AHEAD`) are
+    worded here up to their diagnoses (:meth:`_Chunk.prepare`; ``sep``: their JSON text laid out
+    too, :meth:`_Chunk.text`); they are finished once it is made.
 
     With many chunks (:data:`_FORK_CHUNKS` of :data:`~fundaudit.runner.CHUNK` findings or more),
     the chunks are worded and made in worker processes forked from this one
@@ -247,7 +254,7 @@ def per_chunk(
     order either way. ``pieces``: as :func:`worded`'s.
     """
     chunks = audit.chunks(show_all) if BULK else None
-    if chunks is None or (workers := _workers(audit, show_all)) <= 1:
+    if chunks is None:
         for chunk, items in _worded(audit, show_all, chunks, pieces):
             yield make(chunk, items)
         return
@@ -255,6 +262,28 @@ def per_chunk(
     from fundaudit.i18n import language, using
 
     lang = language()
+    ahead: list[_Chunk] = []
+    if audit.diagnose_beside():
+        try:
+            with paused(), using(lang):  # as in _worded
+                for rows in chunks:
+                    ahead.append(_Chunk(audit, rows, pieces))
+                    ahead[-1].prepare(sep)
+                    if len(ahead) >= _AHEAD or audit.diagnosed():
+                        break
+            _ = audit.bulk  # waited for
+        except BaseException:  # an error, Ctrl-C: the worker is ended with it
+            audit.stop_beside()
+            raise
+    made = len(ahead)
+    with paused(), using(lang):
+        while ahead:  # each let go once made
+            yield make(ahead[0], ahead[0].finish())
+            del ahead[0]
+    if (workers := _workers(audit, show_all, made)) <= 1:
+        for chunk, items in _worded(audit, show_all, chunks, pieces):
+            yield make(chunk, items)
+        return
 
     def one(chunk: list[int | Finding]) -> R:
         with using(lang):
@@ -265,9 +294,13 @@ def per_chunk(
         yield from forked.ordered(one, chunks, workers)
 
 
-def _workers(audit: Audit, show_all: bool) -> int:
-    """The processes to word a large audit's chunks in (:func:`fundaudit.forked.processes`);
-    when more than one, the diagnosis is made first (each worker would make its own)."""
+_AHEAD = 24  # chunks worded up to their diagnoses while the diagnosis is made beside (~10 MB each at most)
+
+
+def _workers(audit: Audit, show_all: bool, made: int = 0) -> int:
+    """The processes to word a large audit's chunks in (:func:`fundaudit.forked.processes`),
+    the first ``made`` of them worded already; when more than one, the diagnosis is made first
+    (each worker would make its own)."""
     import numpy as np
 
     from fundaudit import forked
@@ -276,7 +309,7 @@ def _workers(audit: Audit, show_all: bool) -> int:
 
     codes = audit.codes
     shown = len(codes) if show_all else int((~np.isin(codes, [VERDICT_CODE[v] for v in QUIET])).sum())
-    workers = forked.processes(-(-shown // CHUNK), _FORK_CHUNKS)  # the chunks
+    workers = forked.processes(-(-shown // CHUNK) - made, _FORK_CHUNKS)  # the chunks left
     if workers > 1 and np.isin(codes, [VERDICT_CODE[v] for v in FAILING]).any():
         _ = audit.bulk  # diagnosed here, once, before the fork
     return workers
@@ -329,7 +362,7 @@ def joined(audit: Audit, show_all: bool, sep: str) -> Iterator[str]:
             return [sep.join(texts[k : k + _BATCH]) for k in range(0, len(texts), _BATCH)]
         return [chunk.text(items, sep)] if items else []
 
-    for texts in per_chunk(audit, show_all, make, pieces=True):
+    for texts in per_chunk(audit, show_all, make, pieces=True, sep=sep):
         yield from texts
 
 
@@ -356,14 +389,30 @@ class _Chunk:
         self.figs: dict[int, tuple[Any, ...]] = {}
         self.listed: dict[int, str] = {}  # the JSON of each figure a finding lists (pieces only)
         self.pows: dict[tuple[int, int, int], tuple[int, int] | tuple[None, None]] = {}  # _factor_pows by unit codes
+        # what prepare made: the chunk's relation rows, their Words (None: left to the per-finding
+        # path, those rows in slow), and the JSON text laid out for a separator
+        self.rows: list[int] = []
+        self.made: list[Words | None] = []
+        self.slow: list[int] = []
+        self.laid: tuple[str, list[int | tuple[np.ndarray[Any, Any], list[int]]]] | None = None
 
     def words(self) -> list[Finding | Words]:
-        """The chunk's findings, in its order (:func:`worded`)."""
+        """The chunk's findings, in its order (:func:`worded`): :meth:`prepare`, then :meth:`finish`."""
+        self.prepare()
+        return self.finish()
+
+    def prepare(self, sep: str | None = None) -> None:
+        """Word the chunk up to its diagnoses: every sum, product and running total as
+        :class:`Words` without one, the rest left to :meth:`finish`. ``sep``: also lay out the
+        JSON text of each run of them (:meth:`_table`), its diagnoses' fields left blank.
+
+        What :func:`per_chunk` does while the diagnosis is made beside it (:meth:`Audit.diagnose_beside
+        <fundaudit.runner.Audit.diagnose_beside>`): nothing here reads a diagnosis."""
         import numpy as np
 
         from fundaudit.columnar.arrays import KINDS, take
 
-        rows = [c for c in self.chunk if isinstance(c, int)]
+        rows = self.rows = [c for c in self.chunk if isinstance(c, int)]
         r = self.columns.relations
         kinds = r.kind[rows].tolist()
         missing = r.has_missing[rows].tolist()
@@ -412,53 +461,70 @@ class _Chunk:
             if last_only:  # a running total that does not fall: the sum of the last one
                 parts[k] = ps[-1:]
             worded.append(words)
-        by_row: dict[int, Finding | Words] = {}
-        if slow:  # the per-finding path, its diagnoses attached
-            by_row.update(zip(slow, self.audit._word(slow), strict=True))
-        failing = any(w[0] in FAILING for w in worded if w is not None) or any(
-            f.verdict in FAILING for f in by_row.values()
-        )
-        found = self.audit.bulk.encoded(rows) if failing else {}
+        self.slow = slow
         documents = take(r.document, rows)
         programs = take(r.program, rows)
         yaml_files = take(r.yaml_file, rows)
         yaml_lines = r.yaml_line[rows].tolist()
         listed: set[int] = set()
-        for k, i in enumerate(rows):
+        made: list[Words | None] = []
+        for k in range(len(rows)):
             this = worded[k]
             if this is None:
+                made.append(None)
                 continue
             judged = numbers[k]
             verdict, s_sum, s_diff, s_tol, message = this
             t = figs[totals[k]]
             line = yaml_lines[k]
-            rid = ids[k]
             listed.update(parts[k])
-            by_row[i] = _new(  # Words(...), without its Python __new__
-                Words,
-                (
-                    rid,
-                    rules[k],
-                    verdict,
-                    s_sum,
-                    s_diff,
-                    s_tol,
-                    message,
-                    documents[k],
-                    programs[k],
-                    subjects[k],
-                    found.get(rid),
-                    t,
-                    parts[k],
-                    (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
-                    (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
-                    if self.drafts
-                    else None,
-                    None if judged is None else judged[5],
-                ),
+            made.append(
+                _new(  # Words(...), without its Python __new__; its diagnosis added by finish
+                    Words,
+                    (
+                        ids[k],
+                        rules[k],
+                        verdict,
+                        s_sum,
+                        s_diff,
+                        s_tol,
+                        message,
+                        documents[k],
+                        programs[k],
+                        subjects[k],
+                        None,
+                        t,
+                        parts[k],
+                        (yaml_files[k], line) if line else (t[_YAML_FILE], t[_YAML_LINE]),
+                        (t[_DRAFTED] or next((figs[j][_DRAFTED] for j in parts[k] if figs[j][_DRAFTED]), None))
+                        if self.drafts
+                        else None,
+                        None if judged is None else judged[5],
+                    ),
+                )
             )
+        self.made = made
         if self.pieces:
             self.listed = self.json_pieces(sorted(listed))
+        if sep is not None:
+            self.laid = (sep, self._layout(sep))
+
+    def finish(self) -> list[Finding | Words]:
+        """The chunk's findings, in its order, each with its diagnosis: the :class:`Words` of
+        :meth:`prepare`, and the relations it left worded by the per-finding path."""
+        by_row: dict[int, Finding | Words] = {}
+        if self.slow:  # the per-finding path, its diagnoses attached
+            by_row.update(zip(self.slow, self.audit._word(self.slow), strict=True))
+        made = self.made
+        failing = any(w is not None and w.verdict in FAILING for w in made) or any(
+            f.verdict in FAILING for f in by_row.values()
+        )
+        found = self.audit.bulk.encoded(self.rows) if failing else {}
+        for i, w in zip(self.rows, made, strict=True):
+            if w is None:
+                continue
+            e = found.get(w.id)
+            by_row[i] = w if e is None else w._replace(encoded=e)
         return [by_row[c] if isinstance(c, int) else c for c in self.chunk]
 
     def numbers(self, rows: list[int], flat: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any]) -> list[_Judged | None]:
@@ -768,40 +834,60 @@ class _Chunk:
 
     def text(self, items: list[Finding | Words], sep: str) -> str:
         """The items' JSON objects (:meth:`json`'s texts, a :class:`~fundaudit.findings.Finding`'s
-        ``finding_json``) joined by ``sep``, assembled a field at a time (:meth:`_text`)."""
+        ``finding_json``) joined by ``sep``, assembled a field at a time (:meth:`_table`), from
+        the layout :meth:`prepare` made when it was given the same ``sep``."""
         from fundaudit.report.jsonout import finding_json
 
+        laid = self.laid[1] if self.laid is not None and self.laid[0] == sep else self._layout(sep, items)
         out: list[str] = []
-        run: list[Words] = []
-        for w in items:
-            if isinstance(w, Words):
-                run.append(w)
-                continue
-            if run:
-                out.append(self._text(run, sep))
-                run = []
-            out.append(_dumps(finding_json(w)))
-        if run:
-            out.append(self._text(run, sep))
+        for segment in laid:
+            if isinstance(segment, int):  # a finding of the per-finding path, by its place
+                out.append(_dumps(finding_json(cast("Finding", items[segment]))))
+            else:
+                table, at = segment
+                out.append(self._filled(table, [cast("Words", items[k]) for k in at]))
         return sep.join(out)
 
-    def _text(self, ws: list[Words], sep: str) -> str:
-        """:meth:`json` of each of ``ws`` joined by ``sep``, made a field at a time: each field a
-        column (a row per finding) of a table of the texts to join, the fixed text between them
-        a column of one text, every text copied once, into the one the table joins to."""
+    def _layout(
+        self, sep: str, items: list[Finding | Words] | None = None
+    ) -> list[int | tuple[np.ndarray[Any, Any], list[int]]]:
+        """The chunk's JSON text laid out: each run of :class:`Words` a table (:meth:`_table`) with
+        their places in the chunk, each other finding its place. ``items``: the chunk's findings
+        (else :meth:`prepare`'s, whose places are known before :meth:`finish` words the rest)."""
+        if items is None:
+            made = iter(self.made)
+            words: list[Words | None] = [next(made) if isinstance(c, int) else None for c in self.chunk]
+        else:
+            words = [w if isinstance(w, Words) else None for w in items]
+        out: list[int | tuple[np.ndarray[Any, Any], list[int]]] = []
+        run: list[int] = []
+        for k, w in enumerate(words):
+            if w is not None:
+                run.append(k)
+                continue
+            if run:
+                out.append((self._table([cast("Words", words[j]) for j in run], sep), run))
+                run = []
+            out.append(k)
+        if run:
+            out.append((self._table([cast("Words", words[j]) for j in run], sep), run))
+        return out
+
+    def _table(self, ws: list[Words], sep: str) -> np.ndarray[Any, Any]:
+        """:meth:`json` of each of ``ws`` (``sep`` before each but the first) as a table of the
+        texts to join: each field a column (a row per finding), the fixed text between them a
+        column of one text, every text copied once into the one the table joins to. The fields a
+        diagnosis decides (the severity, the hint, the diagnosis and materiality) are left to
+        :meth:`_filled`: the severity as the verdict's, the rest blank."""
         import numpy as np
 
         n = len(ws)
-        (ids, rules, verdicts, sums, diffs, tols, messages, documents, programs, subjects, encoded, totals, listed,
-         where, drafted, measured) = zip(*ws, strict=True)  # fmt: skip
+        (ids, rules, verdicts, sums, diffs, tols, messages, documents, programs, subjects, _encoded, totals, listed,
+         where, drafted, _measured) = zip(*ws, strict=True)  # fmt: skip
         q = self.q
         esc = q.__getitem__
         pieces = self.listed
         files, lines = zip(*where, strict=True)
-        severity = [
-            e[0].severity if e is not None and v in FAILING else SEVERITY[v]
-            for v, e in zip(verdicts, encoded, strict=True)
-        ]
         fields: list[str | list[str] | tuple[str, ...]] = [
             sep,
             '{"id": ',
@@ -811,7 +897,7 @@ class _Chunk:
             ', "verdict": "',
             list(map(attrgetter("_value_"), verdicts)),
             '", "severity": ',
-            list(map(esc, severity)),
+            [esc(SEVERITY[v]) for v in verdicts],
             ', "total": "',
             list(map(itemgetter(_VALUE), totals)),
             '", "unit": ',
@@ -841,37 +927,42 @@ class _Chunk:
             ', "parts": [',
             [", ".join([pieces[j] for j in x]) for x in listed],
             '], "hint": ',
+            "null",
+            "",  # drafted
+            *_DIAGNOSIS,  # diagnosis_json's fields, then the materiality's: blank until filled
+            "}",
         ]
-        found = [k for k, e in enumerate(encoded) if e is not None]
-        hint = len(fields)
-        fields.append("null")
-        marked = len(fields)
-        fields.append("")
-        if found:
-            # diagnosis_json's fields, then the materiality's: blank in the undiagnosed rows
-            fields += [
-                ', "diagnosis": {"cause": ', "", ', "severity": ', "", ', "root": ', "", ', "text": ', "",
-                ', "applicability": "', "", '", "corrections": ', "", ', "figures": [', "", '], "explains": [', "",
-                ']}, "materiality": {"amount": "', "", '", "unit": ', "", ', "percent": ', "", "}",
-            ]  # fmt: skip
-        fields.append("}")
-        k = len(fields)
-        table = np.empty((n, k), dtype=object)
+        table = np.empty((n, len(fields)), dtype=object)
         for at, field in enumerate(fields):
             table[:, at] = field if isinstance(field, str) else np.array(field, dtype=object)
         table[0, 0] = ""
         if any(drafted):
-            table[:, marked] = [f', "drafted": {_q(d)}' if d else "" for d in drafted]
+            table[:, _MARKED] = [f', "drafted": {_q(d)}' if d else "" for d in drafted]
+        table[:, _MARKED + 1 : _MARKED + 1 + len(_DIAGNOSIS)] = ""
+        return table
+
+    def _filled(self, table: np.ndarray[Any, Any], ws: list[Words]) -> str:
+        """The text of a table of :meth:`_table` (laid out for ``ws``, their diagnoses not yet
+        known), with each diagnosed finding's severity, hint, diagnosis and materiality filled."""
+        import numpy as np
+
+        found = [k for k, w in enumerate(ws) if w.encoded is not None]
         if found:
+            q = self.q
             rows = np.array(found, dtype=np.int64)
-            diagnoses = [encoded[r][0] for r in found]
+            encoded = [cast("tuple[EncodedDiagnosis, Decoded]", ws[k].encoded) for k in found]
+            diagnoses = [e[0] for e in encoded]
+            table[rows, _SEVERITY] = [
+                q[d.severity if ws[k].verdict in FAILING else SEVERITY[ws[k].verdict]]
+                for k, d in zip(found, diagnoses, strict=True)
+            ]
             hints = list(map(_q, [d.text for d in diagnoses]))
-            table[rows, hint] = hints
+            table[rows, _HINT] = hints
             applicability = _applicability()
-            self._heads([encoded[r] for r in found])  # the culprit figures' JSON, a group at a time
+            self._heads(encoded)  # the culprit figures' JSON, a group at a time
             words = [
-                measured[r] or materiality_words(diffs[r], totals[r][_UNIT], totals[r][_TERM][0], totals[r][_EXP])
-                for r in found
+                w.measured or materiality_words(w.diff, w.figure[_UNIT], w.figure[_TERM][0], w.figure[_EXP])
+                for w in [ws[k] for k in found]
             ]
             for at, column in enumerate(
                 (
@@ -881,17 +972,16 @@ class _Chunk:
                     hints,
                     [applicability[d.applicability] for d in diagnoses],
                     [str(d.corrections) for d in diagnoses],
-                    [self._figures(encoded[r]) for r in found],
+                    list(map(self._figures, encoded)),
                     [", ".join(map(_q, d.explains)) for d in diagnoses],
                     [w[0] for w in words],
                     [q[w[1]] for w in words],
                     ["null" if w[2] is None else f'"{w[2]}"' for w in words],
                 )
             ):
-                table[rows, marked + 2 + 2 * at] = column
-            undiagnosed = np.ones(n, dtype=bool)
-            undiagnosed[rows] = False
-            table[undiagnosed, marked + 1 : k - 1] = ""
+                table[rows, _MARKED + 1 + 2 * at] = _DIAGNOSIS[2 * at]
+                table[rows, _MARKED + 2 + 2 * at] = column
+            table[rows, _MARKED + 1 + len(_DIAGNOSIS) - 1] = _DIAGNOSIS[-1]
         return "".join(table.ravel().tolist())
 
     def json(self, w: Words) -> str:
@@ -1032,6 +1122,17 @@ def _applicability() -> dict[int, str]:
 
     return {int(a): a.word for a in Applicability}
 
+
+# diagnosis_json's fields, then the materiality's, in a finding's JSON after its "drafted"
+# (:meth:`_Chunk._table`): each fixed text, then the column of its value; the closing text last
+_DIAGNOSIS = (
+    ', "diagnosis": {"cause": ', "", ', "severity": ', "", ', "root": ', "", ', "text": ', "",
+    ', "applicability": "', "", '", "corrections": ', "", ', "figures": [', "", '], "explains": [', "",
+    ']}, "materiality": {"amount": "', "", '", "unit": ', "", ', "percent": ', "", "}",
+)  # fmt: skip
+_SEVERITY = 8  # the columns of a finding's severity, hint and drafted in that table
+_HINT = 38
+_MARKED = 39
 
 # the fields of a figure's entry (:meth:`_Chunk.figures`)
 (
