@@ -194,8 +194,8 @@ class Filters:
             ids = take(rel.id, rows)
             severities = [""] * len(rows)
             if self.severities:  # a diagnosed failing finding takes its cause's (Finding.severity)
-                failing = [r for r, v in zip(rows, verdicts, strict=True) if v in FAILING]
-                found = audit.bulk.encoded(failing) if failing else {}  # the tuples: no Diagnosis built
+                failing = [(r, rid) for r, rid, v in zip(rows, ids, verdicts, strict=True) if v in FAILING]
+                found = audit.bulk.encoded(*zip(*failing, strict=True)) if failing else {}  # no Diagnosis built
                 severities = [
                     severity_of(v, found[rid][0] if rid in found else None)
                     for rid, v in zip(ids, verdicts, strict=True)

@@ -185,12 +185,20 @@ class Diagnoses:
             out.update(group.diagnoses())
         return out
 
-    def encoded(self, rows: Sequence[int]) -> dict[str, tuple[EncodedDiagnosis, Decoded]]:
-        """:meth:`found` as the plain tuples they were sent in, each with its group
-        (:class:`~fundaudit.columnar.group.Decoded`), for a writer that words them directly."""
+    def encoded(self, rows: Sequence[int], ids: Sequence[str]) -> dict[str, tuple[EncodedDiagnosis, Decoded]]:
+        """The diagnoses of the relations at ``rows`` (whose ids are ``ids``) as the plain tuples
+        they were sent in, each with its group (:class:`~fundaudit.columnar.group.Decoded`), for a
+        writer that words them directly. Only those relations' (a group's every diagnosis, for
+        each chunk of findings that shows some of them, cost 0.6 s on budget 10^7)."""
+        at = self.group_of[np.asarray(rows, dtype=np.int64)].tolist()
+        decoded = dict(zip(sorted({g for g in at if g >= 0}), self._groups(rows), strict=True))
         out: dict[str, tuple[EncodedDiagnosis, Decoded]] = {}
-        for group in self._groups(rows):
-            out.update({rid: (row, group) for rid, row in group.rows.items()})
+        for rid, g in zip(ids, at, strict=True):
+            if g >= 0:
+                group = decoded[g]
+                row = group.rows.get(rid)
+                if row is not None:
+                    out[rid] = (row, group)
         return out
 
     def severities(self, rows: Sequence[int]) -> dict[str, EncodedDiagnosis]:
