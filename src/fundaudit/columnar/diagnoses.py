@@ -26,7 +26,9 @@ wait encoded (:func:`fundaudit.columnar.group.encode`: plain tuples, pickled) in
 file (spilled to disk past a few MiB) and are read back a group at a time as the findings
 are worded (:meth:`Diagnoses.found`; the JSON is written from the plain tuples themselves,
 :meth:`Diagnoses.encoded`), so that a run with a hundred thousand failing relations holds a
-few groups' worth.
+few groups' worth. When the diagnosis would be made in this process alone (one group, or too
+few failing relations for two batches), the command line makes it in one worker forked beside
+this process instead (:class:`Beside`), while the findings are worded up to their diagnoses.
 """
 
 from __future__ import annotations
