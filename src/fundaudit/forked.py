@@ -173,10 +173,7 @@ class Beside(Generic[R]):
             chunks: list[bytes] = []
             while block := os.read(self._fd, 1 << 20):
                 chunks.append(block)
-            data = b"".join(chunks)
-            ok = self._reap() == 0
-            if not ok:
-                data = b""
+            data = b"".join(chunks) if self._reap() == 0 else b""  # a worker that failed: made here
         made = pickle.loads(data) if data else self._work()  # our own forked worker's result
         self._made.append(made)
         return made

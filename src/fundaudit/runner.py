@@ -171,12 +171,11 @@ class Audit:
         """Whether a finding :meth:`shown` has a diagnosis, known without wording them."""
         if isinstance(self.codes, list) or len(self.codes) < SMALL:
             return any(f.diagnosis is not None for f in self.shown(show_all))
-        import numpy as np
 
         from fundaudit.columnar.arrays import take
 
         assert not isinstance(self.columns, RelationList)
-        rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING])).tolist()
+        rows = self._failing_at().tolist()
         if not rows or self.bulk.spool is None:  # nothing failing, or the diagnosis could not run
             return False
         return any(rid not in self.hidden for rid in take(self.columns.relations.id, rows))
@@ -194,7 +193,6 @@ class Audit:
     @cached_property
     def bulk(self) -> Diagnoses:
         """The diagnoses of a large audit, by independent group (:mod:`fundaudit.columnar.diagnoses`)."""
-        import numpy as np
 
         from fundaudit.columnar.diagnoses import diagnose_groups
 
@@ -202,8 +200,13 @@ class Audit:
         if pending is not None:
             return cast("Beside", pending).result()
         assert not isinstance(self.columns, RelationList)
-        rows = np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
-        return diagnose_groups(self.columns, rows, self.tolerance)
+        return diagnose_groups(self.columns, self._failing_at(), self.tolerance)
+
+    def _failing_at(self) -> np.ndarray[Any, Any]:
+        """The rows of a large audit's failing relations (what :attr:`bulk` diagnoses)."""
+        import numpy as np
+
+        return np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING]))
 
     def diagnose_beside(self) -> bool:
         """Start the diagnosis of a large audit in a worker beside this process
@@ -214,14 +217,10 @@ class Audit:
             return True
         if not self._in_groups or "bulk" in self.__dict__:
             return False
-        import numpy as np
-
         from fundaudit.columnar.diagnoses import beside
 
         assert not isinstance(self.columns, RelationList)
-        pending = beside(
-            self.columns, np.flatnonzero(np.isin(self.codes, [VERDICT_CODE[v] for v in FAILING])), self.tolerance
-        )
+        pending = beside(self.columns, self._failing_at(), self.tolerance)
         if pending is None:
             return False
         self.__dict__["_beside"] = pending

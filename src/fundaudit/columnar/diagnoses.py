@@ -250,7 +250,7 @@ def _results(
     from fundaudit.i18n import language
 
     lang = language()
-    workers = forked.processes(-(-failing // CHUNK), _FORK_BATCHES) if len(members) > 1 else 1
+    workers = _workers(members, failing)
     if workers <= 1:
         yield from _here(columns, members, tolerance, lang)
         return
@@ -260,6 +260,13 @@ def _results(
 
     for results in forked.ordered(batch, _batches(members), workers):
         yield from results
+
+
+def _workers(members: list[list[int]], failing: int) -> int:
+    """The processes :func:`_results` diagnoses ``members`` in (``failing`` relations in all)."""
+    from fundaudit import forked
+
+    return forked.processes(-(-failing // CHUNK), _FORK_BATCHES) if len(members) > 1 else 1
 
 
 def _batches(members: list[list[int]]) -> Iterator[list[list[int]]]:
@@ -419,7 +426,7 @@ def beside(columns: Columns, rows: np.ndarray[Any, Any], tolerance: Tolerance) -
     if len(rows) < BESIDE or forked.processes(2) <= 1:
         return None
     members = planned(columns, rows)
-    if len(members) > 1 and forked.processes(-(-len(rows) // CHUNK), _FORK_BATCHES) > 1:
+    if _workers(members, len(rows)) > 1:
         return None  # shared among workers already (_results)
     return Beside(columns, rows, tolerance, members)
 

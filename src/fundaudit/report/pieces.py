@@ -935,6 +935,9 @@ class _Chunk:
             *_DIAGNOSIS,  # diagnosis_json's fields, then the materiality's: blank until filled
             "}",
         ]
+        # the columns _filled writes (_SEVERITY, _HINT, _MARKED) where the fields above put them
+        assert fields[_SEVERITY - 1] == '", "severity": ' and fields[_HINT - 1] == '], "hint": '
+        assert tuple(fields[_MARKED + 1 : _MARKED + 1 + len(_DIAGNOSIS)]) == _DIAGNOSIS
         table = np.empty((n, len(fields)), dtype=object)
         for at, field in enumerate(fields):
             table[:, at] = field if isinstance(field, str) else np.array(field, dtype=object)
